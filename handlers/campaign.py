@@ -1,0 +1,296 @@
+"""The campaign as data: a TOML file under campaigns/ loaded into typed, validated objects.
+
+Nothing about a particular commune or campaign lives in Python; this module only knows the
+shape every campaign file has (see campaigns/tran-ninh-2024.toml).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class CampaignError(ValueError):
+    """The campaign file cannot be used; the message names the file and the key."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(_Model):
+    key: str
+    label: str
+    unit: str = ""
+    kind: Literal["number", "money"] = "number"
+
+
+class Content(_Model):
+    key: str
+    label: str = Field(max_length=60)
+    text: str
+    figures: tuple[Figure, ...] = ()
+
+
+class Unit(_Model):
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    name: str
+    kind: Literal["village", "agency", "union"]
+
+
+class Check(_Model):
+    key: str
+    kind: Literal["money", "yesno"]
+    prompt: str
+    label: str = ""
+    min: int | None = None
+    expect: bool | None = None
+    flag: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Check":
+        if self.kind == "money" and self.min is None:
+            raise ValueError("a money check needs `min`")
+        if self.kind == "yesno" and self.expect is None:
+            raise ValueError("a yesno check needs `expect`")
+        return self
+
+
+class Category(_Model):
+    key: str
+    label: str = Field(max_length=60)
+    aliases: tuple[str, ...] = ()
+    quota_group: Literal["collective", "individual"]
+    nominee_prompt: str
+    clause: str
+    criteria: str
+    criteria_short: str
+    checks: tuple[Check, ...] = ()
+
+
+class Range(_Model):
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Range":
+        if self.min > self.max:
+            raise ValueError("min is larger than max")
+        return self
+
+
+class Award(_Model):
+    key: str
+    label: str
+    grantor: str
+    quota: dict[Literal["collective", "individual"], Range] = Field(default_factory=dict)
+
+
+class Organiser(_Model):
+    name: str
+    short_name: str
+    parent_name: str
+    place: str
+    district: str
+    province: str
+    signer_title: str
+    signer_name: str = ""
+    office: str
+    council: str
+
+
+class ParentPlan(_Model):
+    number: str
+    date: date
+    issuer: str
+
+
+class Criteria(_Model):
+    common: str
+
+
+class Forms(_Model):
+    achievements_min_chars: int = Field(default=30, ge=1)
+    text_max_chars: int = Field(default=2000, ge=100, le=4000)
+    max_photos: int = Field(default=5, ge=0, le=20)
+
+
+class Reminders(_Model):
+    days_before: tuple[int, ...] = (7, 3, 1)
+    time: time = time(8, 0)
+    deadline_day_time: time = time(7, 30)
+    digest_time: time = time(17, 0)
+    grace_hours: float = Field(default=6, ge=0)
+    stale_days: int = Field(default=7, ge=1)
+    stale_last_slots: int = Field(default=2, ge=0)
+
+    @field_validator("days_before")
+    @classmethod
+    def _positive(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if any(d <= 0 for d in v):
+            raise ValueError("days must be positive")
+        return tuple(sorted(set(v), reverse=True))
+
+    @field_validator("time", "deadline_day_time", "digest_time", mode="before")
+    @classmethod
+    def _hhmm(cls, v: object) -> object:
+        if isinstance(v, str):
+            try:
+                return datetime.strptime(v, "%H:%M").time()
+            except ValueError as exc:
+                raise ValueError("expected HH:MM") from exc
+        return v
+
+
+class CampaignInfo(_Model):
+    code: str = Field(pattern=r"^[a-z0-9-]{2,40}$")
+    title: str
+    short_title: str
+    theme: str
+    purpose: str = ""
+    timezone: str
+    opens_on: date
+    deadline_on: date
+    review_working_days: int = Field(default=10, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _window(self) -> "CampaignInfo":
+        if self.deadline_on < self.opens_on:
+            raise ValueError("deadline_on is before opens_on")
+        return self
+
+
+class Campaign(_Model):
+    campaign: CampaignInfo
+    organiser: Organiser
+    parent_plan: ParentPlan | None = None
+    contents: tuple[Content, ...] = Field(min_length=1)
+    units: tuple[Unit, ...] = Field(min_length=1)
+    criteria: Criteria
+    categories: tuple[Category, ...] = Field(min_length=1)
+    awards: tuple[Award, ...] = Field(min_length=1)
+    forms: Forms = Forms()
+    reminders: Reminders = Reminders()
+    # Set by the loader from CAMPAIGN_DEADLINE; None means the file's deadline_on.
+    deadline_override: datetime | None = None
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> "Campaign":
+        for name, items, attr in (
+            ("contents", self.contents, "key"),
+            ("units", self.units, "code"),
+            ("categories", self.categories, "key"),
+            ("awards", self.awards, "key"),
+        ):
+            seen: set[str] = set()
+            for item in items:
+                value = getattr(item, attr)
+                if value in seen:
+                    raise ValueError(f"{name}: duplicate {attr} {value!r}")
+                seen.add(value)
+        return self
+
+    # -- time -----------------------------------------------------------------------------
+    @property
+    def code(self) -> str:
+        return self.campaign.code
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.campaign.timezone)
+
+    @property
+    def opens_at(self) -> datetime:
+        """The first moment submissions are accepted (aware, UTC)."""
+        local = datetime.combine(self.campaign.opens_on, time(0, 0), self.tz)
+        return local.astimezone(timezone.utc)
+
+    @property
+    def closes_at(self) -> datetime:
+        """The first moment submissions are refused (aware, UTC): the end of the deadline day."""
+        if self.deadline_override is not None:
+            return self.deadline_override.astimezone(timezone.utc)
+        end = datetime.combine(self.campaign.deadline_on + timedelta(days=1), time(0, 0), self.tz)
+        return end.astimezone(timezone.utc)
+
+    @property
+    def deadline_local(self) -> datetime:
+        """The last moment that still counts, in local time, for messages ("23:59 ngày 30/11/2024")."""
+        return (self.closes_at - timedelta(minutes=1)).astimezone(self.tz)
+
+    def is_open(self, now: datetime) -> bool:
+        return now < self.closes_at
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    # -- look-ups -------------------------------------------------------------------------
+    def category(self, key: str) -> Category:
+        return _by(self.categories, "key", key, "category")
+
+    def award(self, key: str) -> Award:
+        return _by(self.awards, "key", key, "award")
+
+    def unit(self, code: str) -> Unit:
+        return _by(self.units, "code", code, "unit")
+
+    def content(self, key: str) -> Content:
+        return _by(self.contents, "key", key, "content")
+
+    def has_unit(self, code: str) -> bool:
+        return any(u.code == code for u in self.units)
+
+    def villages(self) -> tuple[Unit, ...]:
+        return tuple(u for u in self.units if u.kind == "village")
+
+    def with_deadline(self, deadline: datetime | date | None) -> "Campaign":
+        """A copy whose deadline is `deadline` (a date: the end of that day, local time)."""
+        if deadline is None:
+            return self
+        if isinstance(deadline, datetime):
+            moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=self.tz)
+        else:
+            moment = datetime.combine(deadline + timedelta(days=1), time(0, 0), self.tz)
+        return self.model_copy(update={"deadline_override": moment.astimezone(timezone.utc)})
+
+
+def _by(items, attr: str, value: str, what: str):
+    for item in items:
+        if getattr(item, attr) == value:
+            return item
+    raise KeyError(f"unknown {what} {value!r}")
+
+
+def parse_campaign(data: dict, source: str = "<campaign>") -> Campaign:
+    try:
+        return Campaign.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(file)"
+        raise CampaignError(f"{source}: {key}: {err['msg']}") from None
+
+
+def load_campaign(path: str | Path, deadline: datetime | date | None = None) -> Campaign:
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise CampaignError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"{path}: not valid TOML: {exc}") from None
+    return parse_campaign(data, str(path)).with_deadline(deadline)

@@ -1,0 +1,132 @@
+"""Every text a user reads, in one catalog. Short, polite, one phone screen.
+
+`t("key", **values)` formats an entry; a missing key or value is a bug and raises.
+Campaign facts (names, dates, criteria) are never written here: they come in as values.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # -- greeting and menu ----------------------------------------------------------------
+    "demo_badge": "[DEMO] ",
+    "greet_new": "{demo}Xin chào! Đây là bot thi đua của {organiser}.\n«{campaign}»\nHạn gửi hồ sơ: {deadline}.\nBạn chưa đăng ký. Mời chọn:",
+    "greet_member": "{demo}Chào {name}! Bot thi đua {organiser}.\n«{campaign}» — hạn gửi: {deadline}.\nBạn muốn làm gì?",
+    "menu_again": "Bạn muốn làm gì?",
+    "menu_unclear": "Xin lỗi, tôi chưa hiểu. Mời chọn một mục:",
+    "menu.register": "Đăng ký (người dân)",
+    "menu.invite": "Tôi có mã mời",
+    "menu.nominate": "Đề cử gương điển hình",
+    "menu.mine": "Hồ sơ của tôi",
+    "menu.help": "Trợ giúp",
+    "help": "Bot giúp gửi đề cử gương điển hình, báo cáo thành tích cho phong trào thi đua.\n• Chọn mục bằng nút hoặc gõ số.\n• Gõ «quay lai» để quay lại, «huy» để dừng.\n• Có thể gõ không dấu.\nLệnh: /start, /decu, /hoso, /huy, /trogiup",
+    # -- navigation -----------------------------------------------------------------------
+    "nav.back": "Quay lại",
+    "nav.cancel": "Hủy",
+    "nav.skip": "Bỏ qua",
+    "nav.done": "Xong",
+    "hint.choice": "Trả lời bằng số ({first}–{last}).",
+    "hint.choice_one": "Trả lời 1.",
+    "hint.multi": "Chọn một hoặc nhiều số, ví dụ: 1 3.",
+    "hint.text": "Gõ «quay lai» để quay lại, «huy» để dừng.",
+    "hint.text_skip": "Gõ «bo qua» nếu không có. «quay lai» để quay lại, «huy» để dừng.",
+    "hint.photo": "Gửi ảnh, hoặc gõ «xong» khi đủ, «bo qua» nếu không có ảnh.",
+    "cancelled": "Đã hủy. Thông tin vừa nhập không được lưu.",
+    "stale": "Câu hỏi này đã qua.",
+    "in_flow_command": "Bạn đang điền dở «{flow}». Hãy trả lời câu dưới đây, hoặc gõ «huy» để dừng.",
+    "unknown_command": "Lệnh /{command} không có. Gõ /trogiup để xem các lệnh.",
+    "private_only": "Xin mời nhắn riêng cho bot để điền hồ sơ.",
+    "unsupported": "Bot chỉ đọc được chữ và ảnh. Xin gõ câu trả lời.",
+    "error_apology": "Xin lỗi, bot gặp lỗi khi xử lý. Bạn thử lại sau ít phút nhé. Thông tin đã nhập vẫn được giữ.",
+    # -- bad input ------------------------------------------------------------------------
+    "err.empty": "Bạn chưa nhập gì.",
+    "err.too_long": "Nội dung quá dài (tối đa {max} ký tự).",
+    "err.too_short": "Nội dung hơi ngắn, xin viết rõ hơn (ít nhất {min} ký tự).",
+    "err.control": "Nội dung có ký tự không hợp lệ. Xin gõ lại.",
+    "err.no_letters": "Xin nhập bằng chữ.",
+    "err.name": "Tên chỉ gồm chữ cái và khoảng trắng, ví dụ: Nguyễn Văn A.",
+    "err.phone": "Số điện thoại chưa đúng, ví dụ: 0912345678.",
+    "err.choice": "Lựa chọn chưa đúng.",
+    "err.multi_empty": "Xin chọn ít nhất một mục.",
+    "err.need_text": "Bước này cần trả lời bằng chữ, không phải ảnh.",
+    "err.need_photo": "Bước này cần gửi ảnh.",
+    "err.number": "Xin nhập một số, ví dụ: 12.",
+    "err.date": "Ngày chưa đúng, ví dụ: 30/11/2024.",
+    "err.money": "Chưa hiểu số tiền. Ví dụ: 60 triệu, 60tr, 60.000.000 hoặc 1,2 tỷ.",
+    "err.money_unclear": "Số tiền chưa rõ đơn vị. Ví dụ: 60 triệu, 60tr hoặc 60.000.000.",
+    "err.photo_limit": "Đã đủ {max} ảnh.",
+    # -- registration ---------------------------------------------------------------------
+    "reg.name": "Họ và tên của bạn?",
+    "reg.unit": "Bạn ở thôn nào?",
+    "reg.phone": "Số điện thoại của bạn? (không bắt buộc)",
+    "reg.done": "Đăng ký xong. Cảm ơn {name} ({unit}).",
+    "reg.already": "Bạn đã đăng ký rồi.",
+    "inv.code": "Nhập mã mời (8 ký tự) bạn được cấp:",
+    "inv.bad": "Mã mời không đúng. Xin kiểm tra và nhập lại.",
+    "inv.used": "Mã mời này đã được dùng. Xin liên hệ Văn phòng xã để lấy mã mới.",
+    "inv.expired": "Mã mời đã hết hạn. Xin liên hệ Văn phòng xã để lấy mã mới.",
+    "inv.done": "Đăng ký xong: {name}, {role} — {unit}.",
+    "inv.updated": "Đã cập nhật vai trò: {role} — {unit}.",
+    "role.resident": "người dân",
+    "role.head": "trưởng đơn vị",
+    "role.staff": "cán bộ Văn phòng",
+    "role.admin": "quản trị",
+    "need_register": "Bạn cần đăng ký trước.",
+    # -- nomination -----------------------------------------------------------------------
+    "flow.registration": "đăng ký",
+    "flow.invite": "đăng ký bằng mã mời",
+    "flow.nomination": "đề cử",
+    "flow.mine": "hồ sơ của tôi",
+    "nom.closed": "Đợt thi đua đã hết hạn nhận hồ sơ ({deadline}). Không thể gửi đề cử mới.",
+    "nom.not_open": "Đợt thi đua chưa bắt đầu nhận hồ sơ (từ {opens}).",
+    "nom.category": "Đề cử gương điển hình.\nĐối tượng được đề cử là?",
+    "nom.unit": "Thuộc thôn / đơn vị nào?",
+    "nom.contents": "Thành tích thuộc nội dung thi đua nào?",
+    "nom.achievements": "Mô tả thành tích nổi bật (việc làm, kết quả, con số).\nTiêu chí ({clause}): {criteria}",
+    "nom.income_low": "Tiêu chí {clause}: thu nhập từ {min}/năm trở lên. Thu nhập bạn nhập ({value}) chưa đạt tiêu chí này.\nBạn vẫn muốn gửi đề cử?",
+    "nom.income_send": "Vẫn gửi",
+    "nom.income_fix": "Sửa thu nhập",
+    "nom.photos": "Gửi ảnh minh chứng (tối đa {max} ảnh).",
+    "nom.photo_got": "Đã nhận {n}/{max} ảnh. Gửi thêm hoặc chọn Xong.",
+    "nom.award": "Đề nghị hình thức khen thưởng?",
+    "nom.summary": "Kiểm tra lại đề cử:\n• Đối tượng: {category}\n• Tên: {nominee}\n• Đơn vị: {unit}\n• Nội dung: {contents}\n• Thành tích: {achievements}\n{checks}• Ảnh: {photos}\n• Khen thưởng: {award}",
+    "nom.summary_check": "• {label}: {value}\n",
+    "nom.send": "Gửi đề cử",
+    "nom.done": "Đã gửi đề cử, mã hồ sơ {ref}. Văn phòng xã sẽ thẩm định và báo bạn kết quả.",
+    "nom.done_flagged": "Lưu ý cho cán bộ thẩm định: {flags}.",
+    "yes": "Có",
+    "no": "Không",
+    # -- my submissions -------------------------------------------------------------------
+    "mine.empty": "Bạn chưa có hồ sơ nào.",
+    "mine.list": "Hồ sơ của bạn ({n}). Chọn để xem:",
+    "mine.item": "{ref} · {nominee} · {status}",
+    "mine.detail": "{ref} — {kind}\n{nominee} ({category})\nTrạng thái: {status}\nGửi lúc: {at}{reason}",
+    "mine.reason": "\nLý do: {reason}",
+    "mine.withdraw": "Rút hồ sơ",
+    "mine.withdraw_confirm": "Rút hồ sơ {ref}? Hồ sơ đã rút không thể gửi lại.",
+    "mine.withdraw_yes": "Đồng ý rút",
+    "mine.withdrawn": "Đã rút hồ sơ {ref}.",
+    "mine.cannot_withdraw": "Hồ sơ {ref} đang được thẩm định, không thể rút. Xin liên hệ Văn phòng xã.",
+    "kind.nomination": "Đề cử",
+    "kind.proposal": "Đề nghị khen thưởng",
+    "kind.report": "Báo cáo thành tích",
+    "status.draft": "Đang soạn",
+    "status.submitted": "Đã gửi, chờ thẩm định",
+    "status.under_review": "Đang thẩm định",
+    "status.needs_info": "Cần bổ sung",
+    "status.approved": "Đạt",
+    "status.rejected": "Không đạt",
+    "status.withdrawn": "Đã rút",
+    "status.shortlisted": "Đưa vào danh sách Hội đồng",
+    "status.awarded": "Được khen thưởng",
+    "notify.status": "Hồ sơ {ref} ({nominee}): {status}.{reason}",
+    # -- command line ---------------------------------------------------------------------
+    "cli.invite": "Mã mời: {code}\nVai trò: {role} — {unit}\nHết hạn: {expires}",
+}
+
+
+def t(key: str, **values: object) -> str:
+    return MESSAGES[key].format(**values)
+
+
+def has(key: str) -> bool:
+    return key in MESSAGES

@@ -1,0 +1,189 @@
+"""Reading what people type on cheap phones: diacritics or not, money as "60tr" or "1,2 tỷ"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Sequence
+
+from .events import Option
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def has_control(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """NFC, trimmed, runs of spaces folded; newlines kept only where multiline."""
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if multiline:
+        out = "\n".join(lines)
+        return re.sub(r"\n{3,}", "\n\n", out).strip()
+    return " ".join(line for line in lines if line)
+
+
+def strip_marks(text: str) -> str:
+    """Lower case, no diacritics, đ -> d; punctuation kept."""
+    text = nfc(text).lower().replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ -> d, punctuation to spaces: "Hộ gia đình," -> "ho gia dinh"."""
+    text = re.sub(r"[^\w\s]", " ", strip_marks(text))
+    return " ".join(text.split())
+
+
+def letters(text: str) -> int:
+    return sum(1 for c in text if c.isalpha())
+
+
+# -- choices ------------------------------------------------------------------------------
+
+def match_option(answer: str, options: Sequence[Option], aliases: dict[str, Sequence[str]] | None = None,
+                 ) -> Option | None:
+    """An option by its number (1-based), its label, or an alias, with or without diacritics;
+    failing that, the only option whose label starts with what was typed (3+ letters)."""
+    raw = answer.strip().rstrip(".")
+    if raw.isdigit():
+        i = int(raw)
+        return options[i - 1] if 1 <= i <= len(options) else None
+    key = fold(answer)
+    if not key:
+        return None
+    aliases = aliases or {}
+    for opt in options:
+        names = [opt.label, opt.value, *aliases.get(opt.value, ())]
+        if any(fold(n) == key for n in names):
+            return opt
+    if len(key) >= 3:
+        hits = [o for o in options
+                if any(fold(n).startswith(key) for n in [o.label, *aliases.get(o.value, ())])]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def parse_numbers(answer: str) -> list[int] | None:
+    """ "1 3 4", "1,3,4", "1;3 - 4" -> [1, 3, 4]; None when anything else is in it."""
+    parts = [p for p in re.split(r"[\s,;.+\-/và]+", fold(answer)) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
+# -- money --------------------------------------------------------------------------------
+
+_UNITS = {
+    "ty": 1_000_000_000, "ti": 1_000_000_000, "b": 1_000_000_000,
+    "trieu": 1_000_000, "tr": 1_000_000, "m": 1_000_000, "cu": 1_000_000,
+    "nghin": 1_000, "ngan": 1_000, "k": 1_000,
+    "dong": 1, "d": 1, "vnd": 1, "vnđ": 1,
+}
+_MONEY = re.compile(r"^(?P<num>\d[\d.,\s]*?)\s*(?P<unit>[a-z]*)\s*(?:/?\s*(?:nam|1 nam|mot nam))?$")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def _number(text: str, has_unit: bool) -> Decimal:
+    text = text.replace(" ", "")
+    seps = re.findall(r"[.,]", text)
+    if not seps:
+        return Decimal(text)
+    groups = re.split(r"[.,]", text)
+    thousands = all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3
+    if len(set(seps)) == 2:
+        # 1.200,5 or 1,200.5: the last separator is the decimal one
+        last = max(text.rfind("."), text.rfind(","))
+        whole = re.sub(r"[.,]", "", text[:last])
+        return Decimal(f"{whole}.{text[last + 1:]}")
+    if len(seps) > 1:
+        if not thousands:
+            raise MoneyError("separators")
+        return Decimal("".join(groups))
+    # one separator: "1,2 tỷ" and "60.5tr" are decimals; "60.000" and "1.200 triệu" are
+    # thousands groups (Vietnamese writes "." between thousands and "," before decimals)
+    if thousands and (not has_unit or seps[0] == "."):
+        return Decimal("".join(groups))
+    return Decimal(f"{groups[0]}.{groups[1]}")
+
+
+def parse_money(answer: str) -> int:
+    """VND from "60 triệu", "60tr", "60.000.000", "60.000.000đ", "1,2 tỷ", "500k".
+
+    A bare number under 100.000 is refused as unclear ("60" could mean 60 triệu)."""
+    text = re.sub(r"[/:;!?()]", " ", strip_marks(answer))
+    text = " ".join(text.split()).rstrip(".")
+    text = re.sub(r"\b(khoang|tam|chung|hon|gan|tren|duoi|thu nhap|la)\b", " ", text)
+    text = re.sub(r"\b(mot nam|1 nam|nam|thang)\b", " ", text).strip()
+    # "60tr5" / "1ty2": a unit between digits
+    m = re.fullmatch(r"(\d+)\s*(ty|ti|trieu|tr|cu)\s*(\d{1,3})", text)
+    if m:
+        base, unit, rest = m.groups()
+        scale = _UNITS[unit]
+        return int(Decimal(base) * scale + Decimal(f"0.{rest}") * scale)
+    m = re.fullmatch(r"(\d[\d.,\s]*?)\s*([a-z]*)(?:\s+dong)?", text)
+    if not m:
+        raise MoneyError("format")
+    num, unit = m.group(1).strip(), m.group(2)
+    if unit and unit not in _UNITS:
+        raise MoneyError("unit")
+    scale = _UNITS.get(unit, 1)
+    try:
+        value = _number(num, has_unit=scale > 1) * scale
+    except (InvalidOperation, MoneyError):
+        raise MoneyError("number") from None
+    if scale == 1 and value < 100_000:
+        raise MoneyError("unclear")
+    if value <= 0 or value > Decimal(10) ** 15:
+        raise MoneyError("range")
+    return int(value)
+
+
+def format_money(vnd: int) -> str:
+    """60000000 -> "60 triệu đồng"; 1200000000 -> "1,2 tỷ đồng"; 750000 -> "750.000 đồng"."""
+    for scale, word in ((1_000_000_000, "tỷ"), (1_000_000, "triệu")):
+        if vnd >= scale:
+            q = Decimal(vnd) / scale
+            s = f"{q:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"{s} {word} đồng"
+    return f"{vnd:,}".replace(",", ".") + " đồng"
+
+
+# -- phone --------------------------------------------------------------------------------
+
+def parse_phone(answer: str) -> str | None:
+    """A Vietnamese phone number in 0xxxxxxxxx form, or None."""
+    digits = re.sub(r"[\s.\-()]", "", answer.strip())
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if re.fullmatch(r"0[1-9]\d{8,9}", digits):
+        return digits
+    return None
+
+
+# -- names --------------------------------------------------------------------------------
+
+_NAME_OK = re.compile(r"^[\w .'\-()]+$")
+
+
+def valid_name(text: str) -> bool:
+    """Letters (any script), spaces and a little punctuation; no digits-only, no SQL, no emoji."""
+    if not _NAME_OK.match(text) or "_" in text:
+        return False
+    if "--" in text or "''" in text:
+        return False
+    return letters(text) >= 2

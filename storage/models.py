@@ -1,0 +1,214 @@
+"""All tables, in one module (as in the full-stack FastAPI template).
+
+Times are stored as UTC and come back timezone-aware (UTCDateTime). JSON columns hold the
+parts of a submission whose shape the campaign file decides (answers, figures).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware UTC times only")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _json(default_factory=dict) -> Any:
+    return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=120)
+    phone: str | None = Field(default=None, max_length=20)
+    role: str = Field(default="resident", max_length=16, index=True)  # resident|head|staff|admin
+    unit_code: str | None = Field(default=None, max_length=16, index=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Identity(SQLModel, table=True):
+    """One channel account of a member: a person may use Telegram and Zalo."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_identity_channel_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    display_name: str | None = Field(default=None, max_length=120)
+    created_at: datetime = _ts()
+
+
+class Invite(SQLModel, table=True):
+    __tablename__ = "invite"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    purpose: str = Field(default="role", max_length=16)  # role | link
+    role: str | None = Field(default=None, max_length=16)
+    unit_code: str | None = Field(default=None, max_length=16)
+    member_id: int | None = Field(default=None, foreign_key="member.id")  # for link codes
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(nullable=True)
+    used_by: int | None = Field(default=None, foreign_key="member.id")
+
+
+class Submission(SQLModel, table=True):
+    """A nomination (DC), a unit proposal (DN) or a unit report (BC)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_campaign_status", "campaign_code", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, max_length=16, unique=True)
+    campaign_code: str = Field(max_length=40)
+    kind: str = Field(max_length=16)  # nomination | proposal | report
+    status: str = Field(max_length=16)
+    submitter_id: int = Field(foreign_key="member.id", index=True)
+    unit_code: str | None = Field(default=None, max_length=16, index=True)
+    category: str | None = Field(default=None, max_length=32)
+    nominee: str | None = Field(default=None, max_length=200)
+    contents: list = _json(list)
+    achievements: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answers: dict = _json(dict)  # criteria checks, figures, vote note ... (shape from campaign)
+    flags: list = _json(list)  # criteria not met, for staff
+    proposed_award: str | None = Field(default=None, max_length=32)
+    shortlist_award: str | None = Field(default=None, max_length=32)
+    version: int = Field(default=1)
+    created_at: datetime = _ts()
+    submitted_at: datetime | None = _ts(nullable=True)
+    updated_at: datetime = _ts()
+
+
+class SubmissionVersion(SQLModel, table=True):
+    """Earlier versions of a submission (unit reports keep every update)."""
+
+    __tablename__ = "submission_version"
+    __table_args__ = (UniqueConstraint("submission_id", "version", name="uq_submission_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    version: int
+    snapshot: dict = _json(dict)
+    created_at: datetime = _ts()
+
+
+class StatusChange(SQLModel, table=True):
+    __tablename__ = "status_change"
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    actor_id: int | None = Field(default=None, foreign_key="member.id")
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    at: datetime = _ts()
+
+
+class Evidence(SQLModel, table=True):
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("submission_id", "unique_id", name="uq_evidence_photo"),)
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    kind: str = Field(default="photo", max_length=16)
+    channel: str = Field(max_length=16)
+    file_id: str | None = Field(default=None, max_length=256)
+    unique_id: str = Field(max_length=256)
+    url: str | None = Field(default=None, max_length=1000)
+    local_path: str | None = Field(default=None, max_length=500)
+    caption: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _ts()
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a person is in a conversation: a row, so a restart continues it."""
+
+    __tablename__ = "conversation_state"
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_state_channel_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    user_id: str = Field(max_length=64)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    flow: str | None = Field(default=None, max_length=32, index=True)
+    step: str | None = Field(default=None, max_length=48)
+    seq: int = Field(default=0)  # bumps with every question: a button from an older one is stale
+    data: dict = _json(dict)
+    updated_at: datetime = _ts()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    __tablename__ = "processed_event"
+    key: str = Field(primary_key=True, max_length=200)
+    at: datetime = _ts(index=True)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="member.id")
+    action: str = Field(max_length=48)
+    entity: str = Field(max_length=32)
+    entity_id: str | None = Field(default=None, max_length=32)
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Outbox(SQLModel, table=True):
+    """A message to a member that is not a direct reply (notifications, reminders, digests).
+
+    Written in the same transaction as what caused it; a channel sender delivers it and marks
+    it sent, or keeps it for a later try. Nothing is dropped.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
+        Index("ix_outbox_pending", "status", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    channel: str | None = Field(default=None, max_length=16)  # None: every identity of the member
+    chat_id: str | None = Field(default=None, max_length=64)
+    payload: dict = _json(dict)  # a serialised reply
+    dedupe_key: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="pending", max_length=16)  # pending|sent|failed
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _ts()
+    next_attempt_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
