@@ -7,6 +7,7 @@ shape every campaign file has (see campaigns/tran-ninh-2024.toml).
 from __future__ import annotations
 
 import tomllib
+import datetime as dt
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Literal
@@ -122,9 +123,9 @@ class Forms(_Model):
 
 class Reminders(_Model):
     days_before: tuple[int, ...] = (7, 3, 1)
-    time: time = time(8, 0)
-    deadline_day_time: time = time(7, 30)
-    digest_time: time = time(17, 0)
+    time: dt.time = dt.time(8, 0)
+    deadline_day_time: dt.time = dt.time(7, 30)
+    digest_time: dt.time = dt.time(17, 0)
     grace_hours: float = Field(default=6, ge=0)
     stale_days: int = Field(default=7, ge=1)
     stale_last_slots: int = Field(default=2, ge=0)

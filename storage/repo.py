@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
 
 from .models import (
@@ -185,8 +186,8 @@ def get_state(s: Session, channel: str, user_id: str) -> ConversationState | Non
 
 def save_state(s: Session, state: ConversationState, now: datetime) -> None:
     state.updated_at = now
-    # JSON columns are compared by value: give SQLAlchemy a fresh object so it sees changes.
-    state.data = dict(state.data)
+    # The JSON column is changed in place (nested dicts): tell SQLAlchemy it changed.
+    flag_modified(state, "data")
     s.add(state)
 
 

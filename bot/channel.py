@@ -1,0 +1,33 @@
+"""What every channel (Telegram, Zalo, console) provides to the wiring."""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence
+
+from starlette.routing import BaseRoute
+
+from handlers.events import Reply
+
+
+class SendError(Exception):
+    """A send that failed; `retry_after` (seconds) when the platform said when to try again."""
+
+    def __init__(self, message: str, retry_after: float | None = None, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Channel(Protocol):
+    name: str
+
+    async def start(self) -> None:
+        """Begin receiving (long polling task, or register the webhook)."""
+
+    async def stop(self) -> None: ...
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """Webhook routes for the shared ASGI app (empty in polling mode)."""
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Deliver one reply through the channel's rate-limited sender; raise SendError."""

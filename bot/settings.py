@@ -1,0 +1,103 @@
+"""Settings from the environment and .env (pydantic-settings). See .env.example."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(SystemExit):
+    """Raised with one line naming the setting; exits with status 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(2)
+        self.message = message
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      case_sensitive=False)
+
+    database_url: str = "sqlite:///data/thidua.db"
+    campaign_file: Path = Path("campaigns/tran-ninh-2024.toml")
+    campaign_deadline: datetime | date | None = None
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    zalo_bot_token: SecretStr | None = None
+    zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = "INFO"
+    media_dir: Path = Path("data/media")
+    demo_database_url: str = "sqlite:///data/demo.db"
+
+    @field_validator("campaign_deadline", mode="before")
+    @classmethod
+    def _empty_deadline(cls, v: object) -> object:
+        if isinstance(v, str) and not v.strip():
+            return None
+        if isinstance(v, str) and len(v.strip()) == 10:
+            return date.fromisoformat(v.strip())
+        return v
+
+    @field_validator("telegram_bot_token", "zalo_bot_token", "webhook_secret", "webhook_base_url",
+                     mode="before")
+    @classmethod
+    def _empty_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _tg_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and ":" not in v.get_secret_value():
+            raise ValueError("expected the form 123456:ABC... from @BotFather")
+        return v
+
+    @field_validator("zalo_bot_token")
+    @classmethod
+    def _zalo_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and ":" not in v.get_secret_value():
+            raise ValueError("expected the form {bot_id}:{secret}")
+        return v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None:
+            import re
+
+            if not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", v.get_secret_value()):
+                raise ValueError("8 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        v = v.upper()
+        if v not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return v
+
+    @property
+    def has_channel(self) -> bool:
+        return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+
+    def check_webhook(self) -> None:
+        if self.webhook_base_url and self.webhook_secret is None:
+            raise SettingsError("WEBHOOK_SECRET: required when WEBHOOK_BASE_URL is set")
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        raise SettingsError(f"{name}: {err['msg']}") from None
+    settings.check_webhook()
+    return settings

@@ -1,0 +1,238 @@
+"""The conversation core: one inbound event in, replies out, one transaction per turn.
+
+Channel-neutral: it knows nothing of Telegram, Zalo or the terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from storage import repo
+from storage.models import ConversationState, Member
+
+from . import engine as eng
+from .campaign import Campaign
+from .catalog import t
+from .clock import Clock, SystemClock
+from .events import InboundEvent, Option, Question, Reply, Text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ctx:
+    """Everything a step needs during one turn."""
+
+    core: "Core"
+    session: Session
+    event: InboundEvent
+    state: ConversationState
+    member: Member | None
+    now: datetime
+    stay: list[Reply] = field(default_factory=list)
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.core.campaign
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.state.data.setdefault("answers", {})
+
+    def deadline_text(self) -> str:
+        return self.campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str  # catalog key "menu.<key>" and the value of its button
+    roles: frozenset[str]  # "guest" for people not registered yet
+    action: Callable[["Ctx"], list[Reply]]
+
+
+GUEST = "guest"
+EVERYONE = frozenset({"resident", "head", "staff", "admin"})
+
+
+class Core:
+    def __init__(self, db: Engine, campaign: Campaign, clock: Clock | None = None, *,
+                 demo: bool = False) -> None:
+        self.db = db
+        self.campaign = campaign
+        self.clock = clock or SystemClock()
+        self.demo = demo
+        self.flows: dict[str, eng.Flow] = {}
+        self.menu: list[MenuItem] = []
+        self.commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
+        from .flows import install  # flows register their menu items and commands
+
+        install(self)
+
+    # -- registration of flows, menu items and commands -------------------------------------
+    def add_flow(self, flow: eng.Flow) -> None:
+        self.flows[flow.name] = flow
+
+    def add_menu(self, key: str, roles: set[str] | frozenset[str], action: Callable[[Ctx], list[Reply]]) -> None:
+        self.menu.append(MenuItem(key, frozenset(roles), action))
+
+    def add_command(self, name: str, action: Callable[[Ctx], list[Reply]]) -> None:
+        self.commands[name] = action
+
+    def start_flow(self, name: str, args: dict[str, Any] | None = None,
+                   first: str | None = None) -> Callable[[Ctx], list[Reply]]:
+        return lambda ctx: eng.start(ctx, self.flows[name], args, first)
+
+    # -- a turn -----------------------------------------------------------------------------
+    def handle(self, event: InboundEvent) -> list[Reply]:
+        """Process one event exactly once; a redelivered event key returns nothing."""
+        now = self.clock.now()
+        key = event.dedupe_key
+        with Session(self.db, expire_on_commit=False) as s:
+            if repo.seen_event(s, key):
+                log.info("duplicate event %s ignored", key)
+                return []
+            try:
+                replies = self._turn(s, event, now)
+                repo.mark_event(s, key, now)
+                s.commit()
+                return replies
+            except IntegrityError:
+                s.rollback()
+                if repo.seen_event(s, key):  # a concurrent delivery of the same event won
+                    return []
+                log.exception("integrity error on event %s", key)
+            except Exception:  # noqa: BLE001 - no traceback ever reaches a user
+                s.rollback()
+                log.exception("error on event %s (%s)", key, event.kind)
+            # Remember the event so a redelivery does not fail again the same way; the
+            # conversation state is untouched (the turn was rolled back).
+            try:
+                repo.mark_event(s, key, now)
+                s.commit()
+            except Exception:  # noqa: BLE001
+                s.rollback()
+            return [Text(t("error_apology"))]
+
+    def _turn(self, s: Session, event: InboundEvent, now: datetime) -> list[Reply]:
+        state = repo.get_state(s, event.channel, event.user_id)
+        if state is None:
+            state = ConversationState(channel=event.channel, user_id=event.user_id, data={},
+                                      updated_at=now)
+        member = repo.member_by_identity(s, event.channel, event.user_id)
+        if member is not None and state.member_id != member.id:
+            state.member_id = member.id
+        ctx = Ctx(core=self, session=s, event=event, state=state, member=member, now=now)
+        if event.chat_type != "private":
+            replies = self._group(ctx)
+        else:
+            replies = self._dispatch(ctx)
+        repo.save_state(s, state, now)
+        return replies
+
+    def _group(self, ctx: Ctx) -> list[Reply]:
+        if ctx.event.kind == "command" and ctx.event.command == "start":
+            return [Text(t("private_only"))]
+        return []
+
+    def _dispatch(self, ctx: Ctx) -> list[Reply]:
+        ev, st = ctx.event, ctx.state
+        if ev.kind == "choice" and ev.seq is not None and ev.seq != st.seq:
+            return [Text(t("stale"))]
+        flow = self.flows.get(st.flow or "")
+        if ev.kind == "command":
+            return self._command(ctx, flow)
+        if ev.kind == "unsupported":
+            return [Text(t("unsupported")), *self.current_question(ctx)]
+        if flow is not None:
+            return eng.answer(ctx, flow)
+        return self._menu_answer(ctx)
+
+    def _command(self, ctx: Ctx, flow: eng.Flow | None) -> list[Reply]:
+        name = ctx.event.command or ""
+        if name in ("huy", "cancel"):
+            return self.cancel(ctx) if flow is not None else self.show_menu(ctx)
+        if name in ("trogiup", "help"):
+            return [Text(t("help")), *self.current_question(ctx)]
+        if flow is not None:
+            return [Text(t("in_flow_command", flow=flow.title())), *self.current_question(ctx)]
+        action = self.commands.get(name)
+        if action is None:
+            return [Text(t("unknown_command", command=name[:32])), *self.show_menu(ctx, greet=False)]
+        return action(ctx)
+
+    # -- menu -------------------------------------------------------------------------------
+    def role(self, ctx: Ctx) -> str:
+        return ctx.member.role if ctx.member else GUEST
+
+    def menu_items(self, ctx: Ctx) -> list[MenuItem]:
+        role = self.role(ctx)
+        return [m for m in self.menu if role in m.roles]
+
+    def greeting(self, ctx: Ctx) -> str:
+        demo = t("demo_badge") if self.demo else ""
+        org = self.campaign.organiser.short_name
+        title = self.campaign.campaign.short_title
+        if ctx.member is None:
+            return t("greet_new", demo=demo, organiser=org, campaign=title, deadline=ctx.deadline_text())
+        return t("greet_member", demo=demo, name=ctx.member.full_name, organiser=org,
+                 campaign=title, deadline=ctx.deadline_text())
+
+    def show_menu(self, ctx: Ctx, *, greet: bool = False, text: str | None = None) -> list[Reply]:
+        st = ctx.state
+        st.flow, st.step = None, "menu"
+        st.data = {}
+        st.seq += 1
+        items = self.menu_items(ctx)
+        prompt = text or (self.greeting(ctx) if greet else t("menu_again"))
+        options = [Option(m.key, t(f"menu.{m.key}")) for m in items]
+        return [Question(text=prompt, options=options, seq=st.seq,
+                         hint=t("hint.choice", first=1, last=len(options)))]
+
+    def _menu_answer(self, ctx: Ctx) -> list[Reply]:
+        ev = ctx.event
+        items = self.menu_items(ctx)
+        chosen: MenuItem | None = None
+        if ev.kind == "choice":
+            chosen = next((m for m in items if m.key == ev.choice), None)
+        elif ev.kind == "text" and ev.text:
+            from .textutil import match_option
+
+            opt = match_option(ev.text, [Option(m.key, t(f"menu.{m.key}")) for m in items])
+            chosen = next((m for m in items if opt and m.key == opt.value), None)
+        if chosen is None:
+            first_contact = ctx.state.id is None
+            return self.show_menu(ctx, greet=first_contact,
+                                  text=None if first_contact else t("menu_unclear"))
+        return chosen.action(ctx)
+
+    def current_question(self, ctx: Ctx) -> list[Reply]:
+        """The question the person is on, asked again (the menu when no flow runs)."""
+        flow = self.flows.get(ctx.state.flow or "")
+        if flow is None:
+            return self.show_menu(ctx)
+        step = eng.step_by_key(ctx, flow, ctx.state.step)
+        if step is None:
+            return eng.start(ctx, flow)
+        return [eng.question(ctx, step)]
+
+    # -- ends of a flow ---------------------------------------------------------------------
+    def cancel(self, ctx: Ctx) -> list[Reply]:
+        return [Text(t("cancelled")), *self.show_menu(ctx)]
+
+    def finish(self, ctx: Ctx, flow: eng.Flow) -> list[Reply]:
+        replies = flow.finish(ctx)
+        if ctx.state.flow == flow.name:  # finish may have started another flow
+            replies = [*replies, *self.show_menu(ctx)]
+        return replies
+
+    def refresh_member(self, ctx: Ctx) -> None:
+        ctx.member = repo.member_by_identity(ctx.session, ctx.event.channel, ctx.event.user_id)
+        if ctx.member is not None:
+            ctx.state.member_id = ctx.member.id

@@ -1,0 +1,38 @@
+"""The flows, and where they appear: menu items by role and slash commands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Core
+
+
+def install(core: "Core") -> None:
+    from ..core import EVERYONE, GUEST
+    from . import mine, nomination, registration
+
+    core.add_flow(registration.Registration())
+    core.add_flow(registration.InviteFlow())
+    core.add_flow(nomination.Nomination())
+    core.add_flow(mine.Mine())
+
+    core.add_menu("register", {GUEST}, core.start_flow("registration"))
+    core.add_menu("invite", {GUEST}, core.start_flow("invite"))
+    core.add_menu("nominate", EVERYONE, core.start_flow("nomination"))
+    core.add_menu("mine", EVERYONE, core.start_flow("mine"))
+    core.add_menu("help", {GUEST, *EVERYONE}, lambda ctx: [*_help(ctx)])
+
+    core.add_command("start", registration.start_command)
+    core.add_command("menu", lambda ctx: core.show_menu(ctx))
+    core.add_command("decu", core.start_flow("nomination"))
+    core.add_command("hoso", core.start_flow("mine"))
+    core.add_command("dangky", core.start_flow("registration"))
+    core.add_command("ma", registration.code_command)
+
+
+def _help(ctx):
+    from ..catalog import t
+    from ..events import Text
+
+    return [Text(t("help")), *ctx.core.show_menu(ctx)]

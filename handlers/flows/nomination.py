@@ -1,0 +1,178 @@
+"""Đề cử gương điển hình: a resident (or anyone registered) nominates a person, a household,
+a collective or an enterprise. The steps come from the campaign file's categories and checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from storage import repo
+
+from ..campaign import Category, Check
+from ..catalog import t
+from ..engine import BACK, Flow, Step, yes_no
+from ..events import Option, Reply, Text
+from ..textutil import format_money
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Ctx
+
+
+def deadline_refusal(ctx: "Ctx") -> list[Reply] | None:
+    c = ctx.campaign
+    if not c.is_open(ctx.now):
+        return [Text(t("nom.closed", deadline=ctx.deadline_text())), *ctx.core.show_menu(ctx)]
+    if ctx.now < c.opens_at:
+        return [Text(t("nom.not_open", opens=c.campaign.opens_on.strftime("%d/%m/%Y"))),
+                *ctx.core.show_menu(ctx)]
+    return None
+
+
+def category_of(ctx: "Ctx") -> Category | None:
+    key = ctx.answers.get("category")
+    return ctx.campaign.category(key) if key else None
+
+
+def check_steps(ctx: "Ctx") -> list[Step]:
+    """One step per check of every category; each shows only for its own category."""
+    steps: list[Step] = []
+    for cat in ctx.campaign.categories:
+        for chk in cat.checks:
+            steps.extend(_check_steps(cat, chk))
+    return steps
+
+
+def _for(cat: Category):
+    return lambda c: c.answers.get("category") == cat.key
+
+
+def _check_steps(cat: Category, chk: Check) -> list[Step]:
+    key = f"{cat.key}.{chk.key}"
+    on = _for(cat)
+    if chk.kind == "money":
+        low = f"{key}.low"
+
+        def is_low(c: "Ctx") -> bool:
+            value = c.answers.get(key)
+            return on(c) and value is not None and value < chk.min
+
+        return [
+            Step(key, "money", lambda c: chk.prompt, when=on),
+            Step(low, "choice",
+                 lambda c: t("nom.income_low", clause=cat.clause, min=format_money(chk.min),
+                             value=format_money(c.answers[key])),
+                 options=lambda c: [Option("send", t("nom.income_send")), Option("fix", t("nom.income_fix"))],
+                 when=is_low, after=lambda c, v: BACK if v == "fix" else None),
+        ]
+    return [Step(key, "choice", lambda c: chk.prompt, options=yes_no, when=on)]
+
+
+def flags_of(ctx: "Ctx") -> list[str]:
+    cat = category_of(ctx)
+    flags: list[str] = []
+    for chk in cat.checks if cat else ():
+        value = ctx.answers.get(f"{cat.key}.{chk.key}")
+        if value is None:
+            continue
+        if chk.kind == "money" and value < chk.min:
+            flags.append(f"{chk.label or chk.key}: {format_money(value)} < {format_money(chk.min)} ({cat.clause})")
+        if chk.kind == "yesno" and (value == "yes") != chk.expect:
+            flags.append(chk.flag or chk.prompt)
+    return flags
+
+
+def check_answers(ctx: "Ctx") -> dict[str, Any]:
+    cat = category_of(ctx)
+    return {chk.key: ctx.answers[f"{cat.key}.{chk.key}"]
+            for chk in (cat.checks if cat else ()) if f"{cat.key}.{chk.key}" in ctx.answers}
+
+
+def summary_checks(ctx: "Ctx") -> str:
+    cat = category_of(ctx)
+    lines = []
+    for chk in cat.checks if cat else ():
+        value = ctx.answers.get(f"{cat.key}.{chk.key}")
+        if value is None:
+            continue
+        shown = format_money(value) if chk.kind == "money" else t(value if value in ("yes", "no") else "no")
+        lines.append(t("nom.summary_check", label=chk.label or chk.prompt.rstrip("?"), value=shown))
+    return "".join(lines)
+
+
+def short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class Nomination(Flow):
+    name = "nomination"
+    kind = "nomination"
+
+    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+        if ctx.member is None:
+            return [Text(t("need_register")), *ctx.core.show_menu(ctx)]
+        return deadline_refusal(ctx)
+
+    def intro_steps(self, ctx: "Ctx") -> list[Step]:
+        c = ctx.campaign
+        return [
+            Step("category", "choice", lambda x: t("nom.category"),
+                 options=lambda x: [Option(k.key, k.label) for k in c.categories],
+                 aliases=lambda x: {k.key: k.aliases for k in c.categories}),
+            Step("nominee", "text", lambda x: category_of(x).nominee_prompt, min_len=3, max_len=200),
+            Step("unit", "choice", lambda x: t("nom.unit"),
+                 options=lambda x: [Option(u.code, u.name) for u in c.units]),
+        ]
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        c = ctx.campaign
+        forms = c.forms
+        return [
+            *self.intro_steps(ctx),
+            Step("contents", "multi", lambda x: t("nom.contents"),
+                 options=lambda x: [Option(k.key, k.label) for k in c.contents]),
+            Step("achievements", "text",
+                 lambda x: t("nom.achievements", clause=category_of(x).clause,
+                             criteria=category_of(x).criteria_short),
+                 min_len=forms.achievements_min_chars, multiline=True),
+            *self.extra_steps(ctx),
+            *check_steps(ctx),
+            Step("photos", "photo", lambda x: t("nom.photos", max=forms.max_photos),
+                 skippable=True, max_items=forms.max_photos, when=lambda x: forms.max_photos > 0),
+            Step("award", "choice", lambda x: t("nom.award"),
+                 options=lambda x: [Option(a.key, a.label) for a in c.awards]),
+            Step("confirm", "confirm", self.summary, options=lambda x: [Option("send", t(self.send_key))]),
+        ]
+
+    send_key = "nom.send"
+
+    def extra_steps(self, ctx: "Ctx") -> list[Step]:
+        return []
+
+    def summary(self, ctx: "Ctx") -> str:
+        c, a = ctx.campaign, ctx.answers
+        return t("nom.summary", category=category_of(ctx).label, nominee=a["nominee"],
+                 unit=c.unit(a["unit"]).name,
+                 contents="; ".join(c.content(k).label for k in a["contents"]),
+                 achievements=short(a["achievements"]), checks=summary_checks(ctx),
+                 photos=len(a.get("photos") or []), award=c.award(a["award"]).label)
+
+    def extra_answers(self, ctx: "Ctx") -> dict[str, Any]:
+        return {}
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        refusal = deadline_refusal(ctx)  # the deadline may have passed while typing
+        if refusal is not None:
+            return refusal
+        a = ctx.answers
+        flags = flags_of(ctx)
+        sub = repo.create_submission(
+            ctx.session, kind=self.kind, campaign_code=ctx.campaign.code, submitter_id=ctx.member.id,
+            now=ctx.now, unit_code=a["unit"], category=a["category"], nominee=a["nominee"],
+            contents=list(a["contents"]), achievements=a["achievements"],
+            answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags,
+            proposed_award=a["award"])
+        for p in a.get("photos") or []:
+            repo.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
+                              file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
+                              caption=p.get("caption"), now=ctx.now)
+        replies: list[Reply] = [Text(t("nom.done", ref=sub.ref))]
+        return replies

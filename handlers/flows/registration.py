@@ -1,0 +1,135 @@
+"""Residents register themselves; unit heads and staff register with a one-time invite code."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from storage import repo
+
+from ..catalog import t
+from ..engine import Flow, Invalid, Step
+from ..events import Option, Reply, Text
+from ..textutil import valid_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Ctx
+
+INVITE_CODE = re.compile(r"^[A-Za-z0-9]{6,12}$")
+
+
+def _name_ok(ctx: "Ctx", value: str) -> None:
+    if not valid_name(value):
+        raise Invalid(t("err.name"))
+
+
+def name_step() -> Step:
+    return Step("name", "text", lambda c: t("reg.name"), validate=_name_ok, min_len=2, max_len=80)
+
+
+class Registration(Flow):
+    name = "registration"
+
+    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+        if ctx.member is not None:
+            return [Text(t("reg.already")), *ctx.core.show_menu(ctx)]
+        return None
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        villages = ctx.campaign.villages()
+        return [
+            name_step(),
+            Step("unit", "choice", lambda c: t("reg.unit"),
+                 options=lambda c: [Option(u.code, u.name) for u in villages]),
+            Step("phone", "phone", lambda c: t("reg.phone"), skippable=True),
+        ]
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        a, ev = ctx.answers, ctx.event
+        if repo.member_by_identity(ctx.session, ev.channel, ev.user_id) is not None:
+            return [Text(t("reg.already"))]
+        member = repo.create_member(
+            ctx.session, full_name=a["name"], role="resident", unit_code=a["unit"],
+            phone=a.get("phone"), channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
+            display_name=ev.display_name, now=ctx.now)
+        ctx.core.refresh_member(ctx)
+        return [Text(t("reg.done", name=member.full_name, unit=ctx.campaign.unit(a["unit"]).name))]
+
+
+def check_code(ctx: "Ctx", code: str) -> None:
+    inv = repo.find_invite(ctx.session, code)
+    if inv is None or inv.purpose != "role":
+        raise Invalid(t("inv.bad"))
+    if inv.used_at is not None:
+        raise Invalid(t("inv.used"))
+    if inv.expires_at <= ctx.now:
+        raise Invalid(t("inv.expired"))
+
+
+def _code_ok(ctx: "Ctx", value: str) -> None:
+    if not INVITE_CODE.match(value.replace(" ", "")):
+        raise Invalid(t("inv.bad"))
+    check_code(ctx, value.replace(" ", ""))
+
+
+class InviteFlow(Flow):
+    name = "invite"
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        return [
+            Step("code", "text", lambda c: t("inv.code"), validate=_code_ok, max_len=20),
+            Step("name", "text", lambda c: t("reg.name"), validate=_name_ok, min_len=2, max_len=80,
+                 when=lambda c: c.member is None),
+        ]
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        a, ev, s = ctx.answers, ctx.event, ctx.session
+        code = a["code"].replace(" ", "")
+        try:  # checked again: the code may have been used since the question was asked
+            check_code(ctx, code)
+        except Invalid as exc:
+            return [Text(str(exc))]
+        inv = repo.find_invite(s, code)
+        unit = ctx.campaign.unit(inv.unit_code).name if inv.unit_code and ctx.campaign.has_unit(inv.unit_code) else "—"
+        role = t(f"role.{inv.role}")
+        if ctx.member is None:
+            member = repo.create_member(
+                s, full_name=a["name"], role=inv.role, unit_code=inv.unit_code, phone=None,
+                channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
+                display_name=ev.display_name, now=ctx.now)
+            repo.use_invite(s, inv, member, ctx.now)
+            ctx.core.refresh_member(ctx)
+            return [Text(t("inv.done", name=member.full_name, role=role, unit=unit))]
+        repo.set_role(s, ctx.member, role=inv.role, unit_code=inv.unit_code, actor_id=ctx.member.id,
+                      now=ctx.now, reason=f"invite {inv.id}")
+        repo.use_invite(s, inv, ctx.member, ctx.now)
+        return [Text(t("inv.updated", role=role, unit=unit))]
+
+
+def start_command(ctx: "Ctx") -> list[Reply]:
+    """/start, or /start CODE from an invite link: the code is checked and the flow goes on."""
+    payload = (ctx.event.args or "").strip()
+    if payload and INVITE_CODE.match(payload):
+        return _with_code(ctx, payload)
+    return ctx.core.show_menu(ctx, greet=True)
+
+
+def code_command(ctx: "Ctx") -> list[Reply]:
+    payload = (ctx.event.args or "").strip()
+    if payload:
+        return _with_code(ctx, payload)
+    return ctx.core.start_flow("invite")(ctx)
+
+
+def _with_code(ctx: "Ctx", code: str) -> list[Reply]:
+    from .. import engine as eng
+
+    flow = ctx.core.flows["invite"]
+    replies = eng.start(ctx, flow)
+    try:
+        _code_ok(ctx, code)
+    except Invalid as exc:
+        return [Text(str(exc)), *replies]
+    ctx.answers["code"] = code.upper()
+    step = eng.step_by_key(ctx, flow, "code")
+    return eng.advance(ctx, flow, step, code.upper())

@@ -1,0 +1,27 @@
+"""Moving a submission's status: storage writes the rows, this adds the person's message."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storage import repo
+from storage.models import Submission
+
+from .catalog import t
+from .events import Text, reply_to_dict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Ctx
+
+
+def status_label(status: str) -> str:
+    return t(f"status.{status}")
+
+
+def move(ctx: "Ctx", sub: Submission, to_status: str, *, reason: str | None = None) -> None:
+    """Change the status; the submitter is told (when someone else made the move)."""
+    why = f" {t('mine.reason', reason=reason).strip()}" if reason else ""
+    note = Text(t("notify.status", ref=sub.ref, nominee=sub.nominee or "", status=status_label(to_status),
+                  reason=why))
+    repo.change_status(ctx.session, sub, to_status, actor_id=ctx.member.id if ctx.member else None,
+                       reason=reason, now=ctx.now, notify=reply_to_dict(note))
