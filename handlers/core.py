@@ -144,7 +144,7 @@ class Core:
     def _dispatch(self, ctx: Ctx) -> list[Reply]:
         ev, st = ctx.event, ctx.state
         if ev.kind == "choice" and ev.seq is not None and ev.seq != st.seq:
-            return [Text(t("stale"))]
+            return [Text(t("stale"), toast=True)]
         flow = self.flows.get(st.flow or "")
         if ev.kind == "command":
             return self._command(ctx, flow)

@@ -49,6 +49,7 @@ class Option:
 @dataclass
 class Text:
     text: str
+    toast: bool = False  # a passing notice (Telegram: the answer to a pressed button)
     kind: Literal["text"] = "text"
 
 
@@ -99,4 +100,4 @@ def reply_from_dict(data: dict) -> Reply:
         return Photo(**data)
     if kind == "document":
         return Document(**data)
-    return Text(**{k: v for k, v in data.items() if k in ("text", "kind")})
+    return Text(**{k: v for k, v in data.items() if k in ("text", "toast", "kind")})
