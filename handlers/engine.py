@@ -156,8 +156,8 @@ def question(ctx: "Ctx", step: Step, *, edit: bool = False) -> Question:
         hint = t("hint.choice", first=1, last=total) if total > 1 else t("hint.choice_one")
     else:
         hint = t("hint.text_skip") if step.skippable else t("hint.text")
-    return Question(text=step.prompt(ctx), options=options, nav=nav if numbered else [],
-                    multi=step.kind == "multi", seq=ctx.state.seq, edit=edit, hint=hint)
+    return Question(text=step.prompt(ctx), options=options, nav=nav, multi=step.kind == "multi",
+                    seq=ctx.state.seq, edit=edit, hint=hint, nav_numbered=numbered)
 
 
 def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
@@ -173,7 +173,7 @@ def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
         if word == fold(o.label):
             return o.value
     raw = ev.text.strip().rstrip(".")
-    if q.nav and raw.isdigit():  # numbered channels: nav continues the option numbers
+    if q.nav and q.nav_numbered and raw.isdigit():  # numbered channels: nav continues the option numbers
         i = int(raw) - len(q.options)
         if 1 <= i <= len(q.nav):
             return q.nav[i - 1].value

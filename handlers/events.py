@@ -64,6 +64,9 @@ class Question:
     seq: int = 0
     edit: bool = False  # a multi-select toggle: redraw the same question in place
     hint: str = ""  # what to type when options are not buttons (numbered channels)
+    # numbered channels number the nav items after the options; on a free-text question they
+    # are offered as words in the hint instead (a number there is the answer)
+    nav_numbered: bool = True
     kind: Literal["question"] = "question"
 
 

@@ -13,7 +13,7 @@ def render_text(reply: Reply) -> str:
             n += 1
             mark = "[x] " if reply.multi and o.selected else ""
             lines.append(f"{n}. {mark}{o.label}")
-        for o in reply.nav:
+        for o in reply.nav if reply.nav_numbered else ():
             n += 1
             lines.append(f"{n}. {o.label}")
         if reply.hint:
