@@ -66,16 +66,22 @@ def match_option(answer: str, options: Sequence[Option], aliases: dict[str, Sequ
         if any(fold(n) == key for n in names):
             return opt
     if len(key) >= 3:
-        hits = [o for o in options
-                if any(fold(n).startswith(key) for n in [o.label, *aliases.get(o.value, ())])]
-        if len(hits) == 1:
-            return hits[0]
+        # the only option whose label starts with what was typed ("doanh" -> "Doanh nghiệp"),
+        # else the only one containing it as whole words ("ma moi" -> "Tôi có mã mời")
+        for test in (lambda n: n.startswith(key), lambda n: f" {key} " in f" {n} "):
+            hits = [o for o in options
+                    if any(test(fold(n)) for n in [o.label, *aliases.get(o.value, ())])]
+            if len(hits) == 1:
+                return hits[0]
+            if hits:
+                return None
     return None
 
 
 def parse_numbers(answer: str) -> list[int] | None:
     """ "1 3 4", "1,3,4", "1;3 - 4" -> [1, 3, 4]; None when anything else is in it."""
-    parts = [p for p in re.split(r"[\s,;.+\-/và]+", fold(answer)) if p]
+    text = re.sub(r"\b(va|voi)\b", " ", fold(answer))  # "1 và 3"
+    parts = [p for p in re.split(r"[\s,;.+\-/]+", text) if p]
     if not parts or not all(p.isdigit() for p in parts):
         return None
     return [int(p) for p in parts]

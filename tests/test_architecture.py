@@ -1,0 +1,53 @@
+"""The house rules that code can check: layering, the catalog, no secrets in the tree."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from handlers.catalog import MESSAGES
+
+from .conftest import ROOT
+
+CHANNEL_LIBS = {"telegram", "httpx", "starlette", "uvicorn", "bot"}
+
+
+def imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module.split(".")[0]
+
+
+def test_handlers_and_storage_import_no_channel_library():
+    for pkg, banned in (("handlers", CHANNEL_LIBS | {"scheduler"}),
+                        ("storage", CHANNEL_LIBS | {"scheduler", "handlers"})):
+        for path in (ROOT / pkg).rglob("*.py"):
+            bad = set(imports(path)) & banned
+            assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_every_catalog_key_used_in_code_exists():
+    used: set[str] = set()
+    for pkg in ("handlers", "bot", "scheduler"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            if path.name == "catalog.py":
+                continue
+            used |= set(re.findall(r'\bt\(\s*"([a-z_][\w.]*)"', path.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if k not in MESSAGES)
+    assert not missing, missing
+
+
+def test_catalog_texts_fit_a_phone_screen():
+    long = {k: len(v) for k, v in MESSAGES.items() if len(v) > 400}
+    assert not long, long
+
+
+def test_no_token_shaped_secret_is_committed():
+    pattern = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
+    for path in ROOT.rglob("*"):
+        if path.is_file() and ".venv" not in path.parts and ".git" not in path.parts \
+                and path.suffix in {".py", ".toml", ".md", ".example", ".txt", ".cfg", ".ini"}:
+            assert not pattern.search(path.read_text(encoding="utf-8", errors="ignore")), path

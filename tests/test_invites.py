@@ -1,0 +1,69 @@
+"""Unit heads and staff register with a one-time invite code that expires."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from storage import repo
+from storage.models import AuditLog, Invite, Member
+
+from .conftest import Player, register_resident, rows
+
+
+def make_invite(db, clock, role="head", unit="T02", days=7) -> str:
+    with Session(db, expire_on_commit=False) as s:
+        inv = repo.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=days))
+        s.commit()
+        return inv.code
+
+
+def test_a_unit_head_registers_with_an_invite_code(player, db, clock):
+    code = make_invite(db, clock)
+    player.say("/start")
+    player.say("ma moi")  # "Tôi có mã mời" typed without diacritics
+    assert "Nhập mã mời" in player.text
+    player.say(code.lower())
+    assert "Họ và tên của bạn?" in player.text
+    player.say("Lộc Văn Hùng")
+    assert "Đăng ký xong: Lộc Văn Hùng, trưởng đơn vị — Thôn 2." in player.text
+    [m] = rows(db, Member)
+    assert (m.role, m.unit_code) == ("head", "T02")
+    [inv] = rows(db, Invite)
+    assert inv.used_by == m.id and inv.used_at is not None
+    assert "invite.use.role" in [a.action for a in rows(db, AuditLog)]
+
+
+def test_an_invite_works_once(db, clock, core):
+    code = make_invite(db, clock, role="staff", unit="VPTK")
+    first = Player(core, "a")
+    first.say(f"/start {code}")
+    first.say("Hoàng Thị Lan")
+    assert "cán bộ Văn phòng" in first.text
+    second = Player(core, "b")
+    second.say(f"/start {code}")
+    assert "Mã mời này đã được dùng" in second.text
+    assert "Nhập mã mời" in second.question.text
+    assert [m.full_name for m in rows(db, Member)] == ["Hoàng Thị Lan"]
+
+
+def test_an_expired_invite_is_refused(player, db, clock):
+    code = make_invite(db, clock, days=1)
+    clock.advance(days=1, seconds=1)
+    player.say("/start")
+    player.press("invite")
+    player.say(code)
+    assert "Mã mời đã hết hạn" in player.text and "Nhập mã mời" in player.question.text
+    player.say("KHONGCO1")
+    assert "Mã mời không đúng" in player.text
+    assert rows(db, Member) == []
+
+
+def test_a_resident_given_an_invite_becomes_head_of_that_unit(player, db, clock):
+    register_resident(player)
+    code = make_invite(db, clock, unit="T03")
+    player.say(f"/ma {code}")
+    assert "Đã cập nhật vai trò: trưởng đơn vị — Thôn 3." in player.text
+    [m] = rows(db, Member)
+    assert (m.role, m.unit_code) == ("head", "T03")
