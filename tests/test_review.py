@@ -12,7 +12,8 @@ from .review_helpers import approved, audits, join, member_id, notes, statuses, 
 FIGURES_1 = ["3", "120", "2", "1", "bo qua", "350", "400", "45 triệu", "bo qua", "2", "1"]
 
 
-def send_report(p: Player, figures: list[str], narrative: str | None, photos: int = 0) -> None:
+def send_report(p: Player, figures: list[str], narrative: str | None, photos: int = 0,
+                unit: str = "Thôn 1") -> None:
     p.press("report")
     for value in figures:
         assert "?" in p.question.text, p.text
@@ -21,7 +22,7 @@ def send_report(p: Player, figures: list[str], narrative: str | None, photos: in
     for i in range(photos):
         p.photo(f"rep-{i}")
     p.say("xong" if photos else "bo qua")
-    assert "Kiểm tra báo cáo Thôn 1" in p.text, p.text
+    assert f"Kiểm tra báo cáo {unit}" in p.text, p.text
     p.press("Gửi báo cáo")
 
 
