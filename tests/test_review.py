@@ -222,11 +222,11 @@ def test_shortlist_quota_and_one_award_per_nominee(core, db, clock):
                     kind="proposal")
     staff.press("shortlist")
     staff.press("Giấy khen của Chủ tịch UBND huyện")
-    assert "tập thể: 0 (cần 1–2)" in staff.text
+    assert "Tập thể: 0 (cần 1–2)" in staff.text
     for ref in refs[:2]:
         staff.press(f"add:{ref}")
         assert f"Đã thêm {ref} vào danh sách" in staff.text
-    assert "tập thể: 2 (cần 1–2)" in staff.text
+    assert "Tập thể: 2 (cần 1–2)" in staff.text
     staff.press(f"add:{refs[2]}")
     assert "chỉ được tối đa 2 tập thể" in staff.text
     assert sub(db, refs[2]).status == "approved" and sub(db, refs[2]).shortlist_award is None
@@ -255,7 +255,7 @@ def test_shortlist_quota_and_one_award_per_nominee(core, db, clock):
     assert added.after["shortlist_award"] == "district" and added.actor_id == sid
 
     staff.press("council")
-    assert "1. " + refs[1] in staff.text and "cá nhân: 1 (cần 3–4)" in staff.text
+    assert "1. " + refs[1] in staff.text and "Cá nhân: 1 (cần 3–4)" in staff.text
 
 
 def test_stats_counts(core, db, clock):
@@ -268,9 +268,9 @@ def test_stats_counts(core, db, clock):
     staff = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     staff.press("stats")
     text = staff.texts()[0]
-    assert "3 hồ sơ" in text and "Đã gửi, chờ thẩm định 3" in text
-    assert "Đề cử 2; Báo cáo thành tích 1" in text
-    assert "Hộ gia đình, nông dân, người lao động 2" in text and "Thôn 1 3" in text
+    assert "3 hồ sơ" in text and "Đã gửi, chờ thẩm định: 3" in text
+    assert "Đề cử: 2; Báo cáo thành tích: 1" in text
+    assert "Hộ gia đình, nông dân, người lao động: 2" in text and "Thôn 1: 3" in text
     assert "Đơn vị đã báo cáo: 1/13" in text
     assert len(text) < 700
     assert all(a.action != "status" or a.actor_id is not None for a in rows(db, AuditLog))

@@ -11,7 +11,7 @@ from ..access import can_see, is_head, is_own
 from ..catalog import t
 from ..engine import Flow, Step
 from ..events import Option, Reply, Text
-from ..present import extra_lines
+from ..present import extra_lines, full_detail
 from ..status import move, status_label
 from .nomination import add_photos
 
@@ -62,6 +62,8 @@ def label(ctx: "Ctx", sub: Submission) -> str:
 def detail(ctx: "Ctx") -> str:
     sub = picked(ctx)
     last = repo.history(ctx.session, sub.id)[-1]
+    if sub.kind == "report":  # a unit's report has no nominee: its figures instead
+        return full_detail(ctx, sub) + (t("mine.reason", reason=last.reason) if last.reason else "")
     at = ctx.campaign.local(sub.submitted_at or sub.created_at).strftime("%H:%M %d/%m/%Y")
     cat = ctx.campaign.category(sub.category).label if sub.category else "—"
     return t("mine.detail", ref=sub.ref, kind=t(f"kind.{sub.kind}"), nominee=sub.nominee or "—",

@@ -50,8 +50,9 @@ def list_text(ctx: "Ctx", award: Award) -> str:
     for group in ("collective", "individual"):
         n = sum(1 for s in subs if group_of(ctx, s) == group)
         rng = award.quota.get(group)
-        counts.append(t("sl.count_quota", group=t(f"group.{group}"), n=n, min=rng.min, max=rng.max) if rng
-                      else t("sl.count", group=t(f"group.{group}"), n=n))
+        name = t(f"group.{group}").capitalize()
+        counts.append(t("sl.count_quota", group=name, n=n, min=rng.min, max=rng.max) if rng
+                      else t("sl.count", group=name, n=n))
     lines = "".join(t("sl.line", i=i, item=item_label(ctx, s)) for i, s in enumerate(subs, 1))
     return t("sl.list", award=award.label, counts="; ".join(counts), lines=lines or t("sl.list_empty"))
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _join(counts: dict, name) -> str:
-    return "; ".join(f"{name(k)} {n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    return "; ".join(f"{name(k)}: {n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
 
 
 def stats_text(ctx: "Ctx") -> str:
