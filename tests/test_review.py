@@ -71,6 +71,14 @@ def test_unit_report_and_update_keep_two_versions_latest_shown(core, db, clock):
     assert "Đường bê tông làm mới: 500 m" in head.text
 
 
+def test_report_after_the_deadline_is_refused(core, db, clock, campaign):
+    head = join(core, db, clock, "h1", "head", "T01")
+    clock.set(campaign.closes_at)
+    head.press("report")
+    assert "hết hạn nhận hồ sơ" in head.text and "Bạn muốn làm gì?" in head.text
+    assert rows(db, Submission) == []
+
+
 def test_report_is_for_heads_only(core, db, clock):
     resident = Player(core, "r1")
     register_resident(resident)
