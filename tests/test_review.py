@@ -282,3 +282,22 @@ def test_stats_counts(core, db, clock):
     assert "Đơn vị đã báo cáo: 1/13" in text
     assert len(text) < 700
     assert all(a.action != "status" or a.actor_id is not None for a in rows(db, AuditLog))
+
+
+def test_queue_and_shortlist_queries_on_postgresql(pg_db, campaign, clock):
+    from handlers.core import Core
+
+    core = Core(pg_db, campaign, clock)
+    resident, ref, staff = nominated(core, pg_db, clock, photos=1)
+    staff.press("Để sau")
+    assert "1 hồ sơ để sau" in staff.text
+    staff.press("review")
+    staff.press("Đạt")
+    staff.press("shortlist")
+    staff.press("Giấy khen của Chủ tịch UBND huyện")
+    staff.press(f"add:{ref}")
+    assert f"Đã thêm {ref}" in staff.text
+    assert (sub(pg_db, ref).status, sub(pg_db, ref).shortlist_award) == ("shortlisted", "district")
+    staff.press("Xong")
+    staff.press("stats")
+    assert "Đưa vào danh sách Hội đồng: 1" in staff.text
