@@ -18,10 +18,14 @@ def status_label(status: str) -> str:
     return t(f"status.{status}")
 
 
-def move(ctx: "Ctx", sub: Submission, to_status: str, *, reason: str | None = None) -> None:
-    """Change the status; the submitter is told (when someone else made the move)."""
+def move(ctx: "Ctx", sub: Submission, to_status: str, *, reason: str | None = None,
+         fields: dict | None = None) -> None:
+    """Change the status; the submitter is told (when someone else made the move).
+    `fields` change with the status (shortlist_award) and are audited with it."""
     why = f" {t('mine.reason', reason=reason).strip()}" if reason else ""
+    if to_status == "needs_info":
+        why += "\n" + t("notify.amend_hint")
     note = Text(t("notify.status", ref=sub.ref, nominee=sub.nominee or "", status=status_label(to_status),
                   reason=why))
     repo.change_status(ctx.session, sub, to_status, actor_id=ctx.member.id if ctx.member else None,
-                       reason=reason, now=ctx.now, notify=reply_to_dict(note))
+                       reason=reason, now=ctx.now, notify=reply_to_dict(note), fields=fields)

@@ -249,19 +249,25 @@ _UNSET: Any = object()
 
 def change_status(s: Session, sub: Submission, to_status: str, *, actor_id: int | None,
                   reason: str | None, now: datetime, notify: dict | None,
-                  _from: Any = _UNSET) -> StatusChange:
-    """The one way a status changes: status row, history row, audit row and notification."""
+                  _from: Any = _UNSET, fields: dict[str, Any] | None = None) -> StatusChange:
+    """The one way a status changes: status row, history row, audit row and notification.
+    `fields` (e.g. shortlist_award) change with the status and are audited with it."""
     from_status = sub.status if _from is _UNSET else _from
     if to_status not in TRANSITIONS.get(from_status, frozenset()):
         raise TransitionError(f"{sub.ref}: {from_status} -> {to_status} is not allowed")
     change = StatusChange(submission_id=sub.id, from_status=from_status, to_status=to_status,
                           actor_id=actor_id, reason=reason, at=now)
     s.add(change)
+    before: dict[str, Any] = {"status": from_status}
+    after: dict[str, Any] = {"status": to_status}
+    for k, v in (fields or {}).items():
+        before[k], after[k] = getattr(sub, k), v
+        setattr(sub, k, v)
     sub.status = to_status
     sub.updated_at = now
     s.add(sub)
     audit(s, actor_id=actor_id, action="status", entity="submission", entity_id=sub.ref,
-          before={"status": from_status}, after={"status": to_status}, reason=reason, now=now)
+          before=before, after=after, reason=reason, now=now)
     if notify is not None and sub.submitter_id != actor_id:
         enqueue(s, member_id=sub.submitter_id, payload=notify, now=now)
     return change
@@ -285,6 +291,33 @@ def submissions(s: Session, *, campaign_code: str | None = None, submitter_id: i
         q = q.where(Submission.kind.in_(list(kinds)))
     if statuses is not None:
         q = q.where(Submission.status.in_(list(statuses)))
+    return s.exec(q.order_by(Submission.id)).all()
+
+
+def review_queue(s: Session, *, campaign_code: str, kinds: Iterable[str],
+                 statuses: Iterable[str], exclude: Iterable[str] = ()) -> Sequence[Submission]:
+    """Submissions waiting for staff, oldest submitted first."""
+    q = select(Submission).where(Submission.campaign_code == campaign_code,
+                                 Submission.kind.in_(list(kinds)), Submission.status.in_(list(statuses)))
+    skip = list(exclude)
+    if skip:
+        q = q.where(Submission.ref.not_in(skip))
+    return s.exec(q.order_by(Submission.submitted_at, Submission.id)).all()
+
+
+def unit_report(s: Session, *, campaign_code: str, unit_code: str) -> Submission | None:
+    """The unit's current report (a withdrawn or rejected one does not count)."""
+    return s.exec(select(Submission).where(
+        Submission.campaign_code == campaign_code, Submission.kind == "report",
+        Submission.unit_code == unit_code, Submission.status.not_in(["withdrawn", "rejected"]))
+        .order_by(Submission.id.desc())).first()
+
+
+def shortlisted(s: Session, *, campaign_code: str, award: str | None = None) -> Sequence[Submission]:
+    q = select(Submission).where(Submission.campaign_code == campaign_code,
+                                 Submission.status.in_(["shortlisted", "awarded"]))
+    if award is not None:
+        q = q.where(Submission.shortlist_award == award)
     return s.exec(q.order_by(Submission.id)).all()
 
 

@@ -29,6 +29,13 @@ def install(core: "Core") -> None:
     core.add_command("hoso", core.start_flow("mine"))
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
+    from . import proposal, report, review, shortlist, stats  # issue 5: units and review
+
+    report.install(core)  # unit reports (heads)
+    proposal.install(core)  # unit proposals, nominations about a unit (heads)
+    review.install(core)  # appraisal queue, unit reports (staff)
+    shortlist.install(core)  # council shortlist with the quota, final lists (staff)
+    stats.install(core)  # statistics (staff)
 
 
 def _help(ctx):

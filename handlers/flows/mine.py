@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 from storage import repo
 from storage.models import Submission
 
+from ..access import can_see, is_head, is_own
 from ..catalog import t
 from ..engine import Flow, Step
 from ..events import Option, Reply, Text
+from ..present import extra_lines, full_detail
 from ..status import move, status_label
+from .nomination import add_photos
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core import Ctx
@@ -19,14 +22,36 @@ WITHDRAWABLE = ("submitted", "needs_info")
 
 
 def own(ctx: "Ctx") -> list[Submission]:
-    return list(repo.submissions(ctx.session, submitter_id=ctx.member.id))
+    """Own submissions; a unit head also sees the unit's reports and proposals."""
+    subs = {s.id: s for s in repo.submissions(ctx.session, submitter_id=ctx.member.id)}
+    if is_head(ctx):
+        for s in repo.submissions(ctx.session, unit_code=ctx.member.unit_code, kinds=("report", "proposal")):
+            subs.setdefault(s.id, s)
+    return [subs[k] for k in sorted(subs)]
 
 
 def picked(ctx: "Ctx") -> Submission | None:
     ref = ctx.answers.get("pick")
     sub = repo.submission_by_ref(ctx.session, ref) if ref else None
-    # checked on every turn: a person only ever sees their own submissions
-    return sub if sub is not None and sub.submitter_id == ctx.member.id else None
+    # checked on every turn: a person only ever sees what the role matrix lets them see
+    return sub if can_see(ctx, sub) else None
+
+
+def actions(ctx: "Ctx") -> list[Option]:
+    """Changes are for the submitter only: withdraw before review, amend when asked."""
+    sub = picked(ctx)
+    if not is_own(ctx, sub):
+        return []
+    opts = []
+    if sub.status == "needs_info":
+        opts.append(Option("amend", t("mine.amend")))
+    if sub.status in WITHDRAWABLE:
+        opts.append(Option("withdraw", t("mine.withdraw")))
+    return opts
+
+
+def _doing(action: str):
+    return lambda c: c.answers.get("action") == action
 
 
 def label(ctx: "Ctx", sub: Submission) -> str:
@@ -37,11 +62,13 @@ def label(ctx: "Ctx", sub: Submission) -> str:
 def detail(ctx: "Ctx") -> str:
     sub = picked(ctx)
     last = repo.history(ctx.session, sub.id)[-1]
+    if sub.kind == "report":  # a unit's report has no nominee: its figures instead
+        return full_detail(ctx, sub) + (t("mine.reason", reason=last.reason) if last.reason else "")
     at = ctx.campaign.local(sub.submitted_at or sub.created_at).strftime("%H:%M %d/%m/%Y")
     cat = ctx.campaign.category(sub.category).label if sub.category else "—"
     return t("mine.detail", ref=sub.ref, kind=t(f"kind.{sub.kind}"), nominee=sub.nominee or "—",
              category=cat, status=status_label(sub.status), at=at,
-             reason=t("mine.reason", reason=last.reason) if last.reason else "")
+             reason=t("mine.reason", reason=last.reason) if last.reason else "") + extra_lines(ctx, sub)
 
 
 class Mine(Flow):
@@ -58,18 +85,41 @@ class Mine(Flow):
         return [
             Step("pick", "choice", lambda c: t("mine.list", n=len(own(c))),
                  options=lambda c: [Option(s.ref, label(c, s)) for s in own(c)]),
-            Step("action", "choice", detail,
-                 options=lambda c: [Option("withdraw", t("mine.withdraw"))]
-                 if picked(c) and picked(c).status in WITHDRAWABLE else []),
+            Step("action", "choice", detail, options=actions),
             Step("confirm", "confirm", lambda c: t("mine.withdraw_confirm", ref=picked(c).ref),
-                 options=lambda c: [Option("yes", t("mine.withdraw_yes"))]),
+                 options=lambda c: [Option("yes", t("mine.withdraw_yes"))], when=_doing("withdraw")),
+            Step("amend_text", "text", lambda c: t("mine.amend_text", ref=picked(c).ref),
+                 min_len=ctx.campaign.forms.achievements_min_chars, multiline=True, skippable=True,
+                 when=_doing("amend")),
+            Step("amend_photos", "photo", lambda c: t("nom.photos", max=ctx.campaign.forms.max_photos),
+                 skippable=True, max_items=ctx.campaign.forms.max_photos,
+                 when=lambda c: _doing("amend")(c) and c.campaign.forms.max_photos > 0),
+            Step("amend_confirm", "confirm", lambda c: t("mine.amend_confirm", ref=picked(c).ref),
+                 options=lambda c: [Option("send", t("mine.amend_send"))], when=_doing("amend")),
         ]
 
     def finish(self, ctx: "Ctx") -> list[Reply]:
         sub = picked(ctx)
-        if sub is None:
+        if not is_own(ctx, sub):
             return []
+        if ctx.answers.get("action") == "amend":
+            return amend(ctx, sub)
         if sub.status not in WITHDRAWABLE:  # checked again: staff may have moved it meanwhile
             return [Text(t("mine.cannot_withdraw", ref=sub.ref))]
         move(ctx, sub, "withdrawn", reason=None)
         return [Text(t("mine.withdrawn", ref=sub.ref))]
+
+
+def amend(ctx: "Ctx", sub: Submission) -> list[Reply]:
+    """The submitter adds what staff asked for: a new version, and back to the queue."""
+    if sub.status != "needs_info":  # checked again: staff may have decided meanwhile
+        return [Text(t("mine.cannot_amend", ref=sub.ref))]
+    a = ctx.answers
+    photos = a.get("amend_photos") or []
+    if "amend_text" not in a and not photos:
+        return [Text(t("mine.amend_nothing", ref=sub.ref))]
+    repo.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now,
+                     achievements=a.get("amend_text", sub.achievements))
+    add_photos(ctx, sub, photos)
+    move(ctx, sub, "under_review", reason=t("mine.amend_reason"))
+    return [Text(t("mine.amended", ref=sub.ref))]

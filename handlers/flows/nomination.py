@@ -11,6 +11,7 @@ from ..campaign import Category, Check
 from ..catalog import t
 from ..engine import BACK, Flow, Step, yes_no
 from ..events import Option, Reply, Text
+from ..present import short
 from ..textutil import format_money
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -98,8 +99,12 @@ def summary_checks(ctx: "Ctx") -> str:
     return "".join(lines)
 
 
-def short(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def add_photos(ctx: "Ctx", sub, photos: list[dict] | None) -> None:
+    """Keep the photos a person sent as the submission's evidence (each picture once)."""
+    for p in photos or []:
+        repo.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
+                          file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
+                          caption=p.get("caption"), now=ctx.now)
 
 
 class Nomination(Flow):
@@ -143,6 +148,7 @@ class Nomination(Flow):
         ]
 
     send_key = "nom.send"
+    done_key = "nom.done"
 
     def extra_steps(self, ctx: "Ctx") -> list[Step]:
         return []
@@ -170,9 +176,6 @@ class Nomination(Flow):
             contents=list(a["contents"]), achievements=a["achievements"],
             answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags,
             proposed_award=a["award"])
-        for p in a.get("photos") or []:
-            repo.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
-                              file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
-                              caption=p.get("caption"), now=ctx.now)
-        replies: list[Reply] = [Text(t("nom.done", ref=sub.ref))]
+        add_photos(ctx, sub, a.get("photos"))
+        replies: list[Reply] = [Text(t(self.done_key, ref=sub.ref))]
         return replies

@@ -1,0 +1,133 @@
+"""Báo cáo thành tích: a unit head reports their unit's figures under each content of the
+campaign, a narrative and photos. A later report of the same unit updates the same submission
+(the earlier content is kept as a version; the latest counts) until the deadline.
+
+One question per figure: a phone shows one short question at a time, money is read the way
+people type it («60 triệu»), and every figure can be skipped (on an update, skipping keeps the
+figure reported before)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from storage import repo
+from storage.models import Submission
+
+from ..access import denied, guard, is_head
+from ..campaign import Content, Figure
+from ..catalog import t
+from ..engine import Flow, Step
+from ..events import Option, Reply, Text
+from ..present import figure_value, figures_text, short, unit_name
+from .nomination import add_photos, deadline_refusal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Core, Ctx
+
+
+def current(ctx: "Ctx") -> Submission | None:
+    return repo.unit_report(ctx.session, campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code)
+
+
+def previous_figures(ctx: "Ctx") -> dict[str, dict[str, Any]]:
+    return dict(ctx.state.data.get("answers", {}).get("prev_figures") or {})
+
+
+def figure_key(content: Content, fig: Figure) -> str:
+    return f"fig.{content.key}.{fig.key}"
+
+
+class Report(Flow):
+    name = "report"
+
+    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+        if not is_head(ctx):
+            return denied(ctx)
+        return deadline_refusal(ctx)
+
+    def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
+        sub = current(ctx)
+        if sub is None:
+            return {}
+        return {"prev_ref": sub.ref, "prev_figures": (sub.answers or {}).get("figures", {}),
+                "prev_narrative": bool(sub.achievements)}
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        c = ctx.campaign
+        forms = c.forms
+        updating = bool(ctx.answers.get("prev_ref"))
+        steps = [Step(figure_key(content, fig), fig.kind, self._figure_prompt(i, content, fig), skippable=True)
+                 for i, content in enumerate(c.contents, 1) for fig in content.figures]
+        return [
+            *steps,
+            Step("narrative", "text", lambda x: t("rep.narrative_update" if updating else "rep.narrative"),
+                 min_len=forms.achievements_min_chars, multiline=True, skippable=updating),
+            Step("photos", "photo", lambda x: t("rep.photos", max=forms.max_photos),
+                 skippable=True, max_items=forms.max_photos, when=lambda x: forms.max_photos > 0),
+            Step("confirm", "confirm", self.summary, options=lambda x: [Option("send", t("rep.send"))]),
+        ]
+
+    def _figure_prompt(self, i: int, content: Content, fig: Figure):
+        def prompt(ctx: "Ctx") -> str:
+            before = previous_figures(ctx).get(content.key, {}).get(fig.key)
+            head = t("rep.figure", unit=unit_name(ctx.campaign, ctx.member.unit_code), i=i,
+                     n=len(ctx.campaign.contents), content=content.label, figure=fig.label,
+                     measure=fig.unit or "—")
+            if before is not None:
+                head += t("rep.figure_before", value=figure_value(fig, before))
+            return head
+        return prompt
+
+    def figures(self, ctx: "Ctx") -> dict[str, dict[str, int]]:
+        """The figures entered now; a skipped one keeps the value reported before."""
+        out: dict[str, dict[str, int]] = {}
+        prev = previous_figures(ctx)
+        for content in ctx.campaign.contents:
+            for fig in content.figures:
+                value = ctx.answers.get(figure_key(content, fig), prev.get(content.key, {}).get(fig.key))
+                if value is not None:
+                    out.setdefault(content.key, {})[fig.key] = value
+        return out
+
+    def narrative(self, ctx: "Ctx") -> str | None:
+        if "narrative" in ctx.answers:
+            return ctx.answers["narrative"]
+        sub = current(ctx)
+        return sub.achievements if sub else None
+
+    def summary(self, ctx: "Ctx") -> str:
+        c = ctx.campaign
+        return t("rep.summary", unit=unit_name(c, ctx.member.unit_code),
+                 update=t("rep.summary_update", ref=ctx.answers["prev_ref"]) if ctx.answers.get("prev_ref") else "",
+                 figures=figures_text(c, self.figures(ctx)), narrative=short(self.narrative(ctx)),
+                 photos=len(ctx.answers.get("photos") or []))
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        if not is_head(ctx):  # checked again: the role may have changed meanwhile
+            return [Text(t("role.denied"))]
+        refusal = deadline_refusal(ctx)
+        if refusal is not None:
+            return refusal
+        figures = self.figures(ctx)
+        fields = dict(contents=[k.key for k in ctx.campaign.contents if k.key in figures],
+                      achievements=self.narrative(ctx), answers={"figures": figures})
+        sub = current(ctx)
+        if sub is None:
+            sub = repo.create_submission(ctx.session, kind="report", campaign_code=ctx.campaign.code,
+                                         submitter_id=ctx.member.id, now=ctx.now,
+                                         unit_code=ctx.member.unit_code, **fields)
+            done = t("rep.done", ref=sub.ref)
+        else:
+            repo.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now, **fields)
+            done = t("rep.updated", ref=sub.ref, version=sub.version)
+        add_photos(ctx, sub, ctx.answers.get("photos"))
+        return [Text(done)]
+
+
+def install(core: "Core") -> None:
+    from ..access import HEAD
+
+    core.add_flow(Report())
+    start = guard(HEAD, core.start_flow("report"))
+    core.add_menu("report", HEAD, start)
+    core.add_command("baocao", start)

@@ -1,0 +1,125 @@
+"""Thẩm định (staff): the queue of nominations and proposals, oldest first, one at a time with
+its fields, flags and evidence; approve, ask for more information, reject (with a reason) or
+skip. Every move goes through handlers.status.move, so it is recorded and the submitter told.
+
+Unit reports are not in the queue: they are updated until the deadline and back a unit's
+proposal; staff read them under «Báo cáo các đơn vị»."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from storage import repo
+from storage.models import Submission
+
+from .. import engine as eng
+from ..access import STAFF, denied, guard, is_staff
+from ..catalog import t
+from ..engine import Flow, Step
+from ..events import Option, Photo, Reply, Text
+from ..present import full_detail
+from ..status import move, status_label
+from .browse import Browse
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Core, Ctx
+
+QUEUE_KINDS = ("nomination", "proposal")
+QUEUE_STATUSES = ("submitted", "under_review")
+DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
+# Two names for the same flow: after a decision the next item starts under the other name,
+# so the core does not close the flow with the menu between items.
+NAMES = ("review", "review_next")
+
+
+def queue(ctx: "Ctx", skipped: list[str]) -> list[Submission]:
+    return list(repo.review_queue(ctx.session, campaign_code=ctx.campaign.code, kinds=QUEUE_KINDS,
+                                  statuses=QUEUE_STATUSES, exclude=skipped))
+
+
+def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
+    """The evidence as photos this channel can show (its own file ids, or a URL / file)."""
+    evidence = repo.evidence_of(ctx.session, sub.id)
+    out: list[Reply] = []
+    for i, e in enumerate(evidence, 1):
+        ref = e.file_id if e.channel == ctx.event.channel and e.file_id else (e.url or e.local_path)
+        if ref:
+            out.append(Photo(ref=ref, caption=t("rev.photo", ref=sub.ref, i=i, n=len(evidence))))
+    return out
+
+
+def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] | None = None) -> list[Reply]:
+    """Show the oldest waiting item (it becomes «under review»), or say the queue is empty."""
+    before = before or []
+    if not is_staff(ctx):
+        return [*before, *denied(ctx)]
+    skipped = list(skipped or [])
+    items = queue(ctx, skipped)
+    if not items:
+        text = t("rev.empty_skipped", n=len(skipped)) if skipped else t("rev.empty")
+        return [*before, Text(text), *ctx.core.show_menu(ctx)]
+    sub = items[0]
+    if sub.status == "submitted":
+        move(ctx, sub, "under_review")
+    name = NAMES[1] if ctx.state.flow == NAMES[0] else NAMES[0]
+    replies = eng.start(ctx, ctx.core.flows[name], {"ref": sub.ref, "skipped": skipped, "waiting": len(items)})
+    return [*before, *photos(ctx, sub), *replies]
+
+
+class Review(Flow):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def title(self) -> str:
+        return t("flow.review")
+
+    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+        return None if is_staff(ctx) else denied(ctx)
+
+    def item(self, ctx: "Ctx") -> Submission | None:
+        ref = ctx.answers.get("ref")
+        return repo.submission_by_ref(ctx.session, ref) if ref and is_staff(ctx) else None
+
+    def _detail(self, ctx: "Ctx") -> str:
+        sub = self.item(ctx)
+        return full_detail(ctx, sub, ctx.answers.get("waiting")) if sub else t("role.denied")
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        return [
+            Step("decide", "choice", self._detail,
+                 options=lambda c: [Option(k, t(f"rev.{k}")) for k in (*DECISIONS, "skip")]
+                 if self.item(c) is not None else []),
+            Step("reason", "text", lambda c: t(f"rev.reason_{c.answers['decide']}"), min_len=5, max_len=500,
+                 multiline=True, when=lambda c: c.answers.get("decide") in ("needs_info", "reject")),
+        ]
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        if not is_staff(ctx):  # checked again on the last turn: the role may have changed
+            return [Text(t("role.denied"))]
+        a = ctx.answers
+        sub = self.item(ctx)
+        skipped = list(a.get("skipped") or [])
+        if a["decide"] == "skip":
+            repo.audit(ctx.session, actor_id=ctx.member.id, action="review.skip", entity="submission",
+                       entity_id=sub.ref, before={"status": sub.status}, after={"status": sub.status},
+                       now=ctx.now)
+            return take_next(ctx, [*skipped, sub.ref], [Text(t("rev.skipped", ref=sub.ref))])
+        if sub.status != "under_review":  # another staff member decided meanwhile
+            return take_next(ctx, skipped, [Text(t("rev.moved", ref=sub.ref, status=status_label(sub.status)))])
+        to = DECISIONS[a["decide"]]
+        move(ctx, sub, to, reason=a.get("reason"))
+        return take_next(ctx, skipped, [Text(t("rev.decided", ref=sub.ref, status=status_label(to)))])
+
+
+def unit_reports(ctx: "Ctx"):
+    return repo.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("report",))
+
+
+def install(core: "Core") -> None:
+    for name in NAMES:
+        core.add_flow(Review(name))
+    core.add_flow(Browse("reports", STAFF, unit_reports))
+    start = guard(STAFF, lambda ctx: take_next(ctx))
+    core.add_menu("review", STAFF, start)
+    core.add_command("thamdinh", start)
+    core.add_menu("reports", STAFF, guard(STAFF, core.start_flow("reports")))

@@ -1,0 +1,160 @@
+"""Danh sách trình Hội đồng: staff put approved items on the list for an award, or take them
+off. The award's quota from the campaign file (per quota group) and the rule that one nominee
+cannot hold two awards for the same achievement (Law art. 5.2) are checked before anything
+changes; every add and remove is a status move (recorded, the submitter told)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storage import repo
+from storage.models import Submission
+
+from ..access import STAFF, guard, is_staff
+from ..campaign import Award
+from ..catalog import t
+from ..engine import Flow, Invalid, Step
+from ..events import Option, Reply, Text
+from ..present import unit_name
+from ..status import move
+from ..textutil import fold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Core, Ctx
+
+DONE = "done"
+
+
+def group_of(ctx: "Ctx", sub: Submission) -> str:
+    return ctx.campaign.category(sub.category).quota_group
+
+
+def on_list(ctx: "Ctx", award: str) -> list[Submission]:
+    return list(repo.shortlisted(ctx.session, campaign_code=ctx.campaign.code, award=award))
+
+
+def candidates(ctx: "Ctx") -> list[Submission]:
+    return list(repo.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("nomination", "proposal"),
+                                 statuses=("approved",)))
+
+
+def item_label(ctx: "Ctx", sub: Submission) -> str:
+    return t("sl.item", ref=sub.ref, nominee=(sub.nominee or "")[:40],
+             group=t(f"group.{group_of(ctx, sub)}"), unit=unit_name(ctx.campaign, sub.unit_code))
+
+
+def list_text(ctx: "Ctx", award: Award) -> str:
+    """One award's list with its counts against the quota."""
+    subs = on_list(ctx, award.key)
+    counts = []
+    for group in ("collective", "individual"):
+        n = sum(1 for s in subs if group_of(ctx, s) == group)
+        rng = award.quota.get(group)
+        name = t(f"group.{group}").capitalize()
+        counts.append(t("sl.count_quota", group=name, n=n, min=rng.min, max=rng.max) if rng
+                      else t("sl.count", group=name, n=n))
+    lines = "".join(t("sl.line", i=i, item=item_label(ctx, s)) for i, s in enumerate(subs, 1))
+    return t("sl.list", award=award.label, counts="; ".join(counts), lines=lines or t("sl.list_empty"))
+
+
+def refusal(ctx: "Ctx", sub: Submission, award: Award) -> str | None:
+    """Why `sub` cannot go on `award`'s list, or None."""
+    if sub.status != "approved":
+        return t("sl.not_approved", ref=sub.ref)
+    name = fold(sub.nominee or "")
+    for other in repo.shortlisted(ctx.session, campaign_code=ctx.campaign.code):
+        if other.id != sub.id and fold(other.nominee or "") == name:
+            if other.shortlist_award == award.key:
+                return t("sl.duplicate", nominee=sub.nominee, ref=other.ref)
+            return t("sl.twice", nominee=sub.nominee, ref=other.ref,
+                     award=ctx.campaign.award(other.shortlist_award).label)
+    group = group_of(ctx, sub)
+    rng = award.quota.get(group)
+    if rng is not None:
+        n = sum(1 for s in on_list(ctx, award.key) if group_of(ctx, s) == group)
+        if n >= rng.max:
+            return t("sl.quota", award=award.label, max=rng.max, group=t(f"group.{group}"))
+    return None
+
+
+class Shortlist(Flow):
+    name = "shortlist"
+
+    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+        return None if is_staff(ctx) else [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+
+    def award(self, ctx: "Ctx") -> Award:
+        return ctx.campaign.award(ctx.answers["award"])
+
+    def _pick_prompt(self, ctx: "Ctx") -> str:
+        notice = ctx.state.data.pop("notice", None)
+        text = list_text(ctx, self.award(ctx)) + t("sl.pick")
+        return f"{notice}\n\n{text}" if notice else text
+
+    def _pick_options(self, ctx: "Ctx") -> list[Option]:
+        if not is_staff(ctx):
+            return []
+        award = self.award(ctx)
+        return [
+            Option(DONE, t("sl.done")),
+            *[Option(f"del:{s.ref}", t("sl.remove", item=item_label(ctx, s))) for s in on_list(ctx, award.key)],
+            *[Option(f"add:{s.ref}", t("sl.add", item=item_label(ctx, s))) for s in candidates(ctx)],
+        ]
+
+    def _check(self, ctx: "Ctx", value: str) -> None:
+        if value == DONE:
+            return
+        if not is_staff(ctx):
+            raise Invalid(t("role.denied"))
+        op, _, ref = value.partition(":")
+        sub = repo.submission_by_ref(ctx.session, ref)
+        award = self.award(ctx)
+        if sub is None:
+            raise Invalid(t("err.choice"))
+        if op == "add":
+            why = refusal(ctx, sub, award)
+            if why:
+                raise Invalid(why)
+        elif sub.status != "shortlisted" or sub.shortlist_award != award.key:
+            raise Invalid(t("sl.not_on_list", ref=sub.ref))
+
+    def _apply(self, ctx: "Ctx", value: str) -> str | None:
+        if value == DONE:
+            return None
+        op, _, ref = value.partition(":")
+        sub = repo.submission_by_ref(ctx.session, ref)
+        award = self.award(ctx)
+        if op == "add":
+            move(ctx, sub, "shortlisted", reason=t("sl.added_reason", award=award.label), fields={"shortlist_award": award.key})
+            ctx.state.data["notice"] = t("sl.added", ref=sub.ref, award=award.label)
+        else:
+            move(ctx, sub, "approved", reason=t("sl.removed_reason", award=award.label),
+                 fields={"shortlist_award": None})
+            ctx.state.data["notice"] = t("sl.removed", ref=sub.ref, award=award.label)
+        ctx.answers.pop("pick", None)
+        return "pick"
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        c = ctx.campaign
+        return [
+            Step("award", "choice", lambda x: t("sl.award"),
+                 options=lambda x: [Option(a.key, a.label) for a in c.awards]),
+            Step("pick", "choice", self._pick_prompt, options=self._pick_options, validate=self._check,
+                 after=self._apply),
+        ]
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        return [Text(list_text(ctx, self.award(ctx)))]
+
+
+def council_lists(ctx: "Ctx") -> list[Reply]:
+    text = "\n\n".join(list_text(ctx, a) for a in ctx.campaign.awards)
+    return [Text(text), *ctx.core.show_menu(ctx)]
+
+
+def install(core: "Core") -> None:
+    core.add_flow(Shortlist())
+    start = guard(STAFF, core.start_flow("shortlist"))
+    core.add_menu("shortlist", STAFF, start)
+    core.add_command("danhsach", start)
+    core.add_menu("council", STAFF, guard(STAFF, council_lists))
