@@ -380,3 +380,51 @@ async def test_link_code_joins_a_telegram_identity_and_a_zalo_identity(polling, 
     assert sorted((i.channel, i.external_id) for i in rows(db, Identity, Identity.member_id == member.id)) == [
         ("telegram", "tg-1"), ("zalo", "zu-1")]
     assert "Đề cử gương điển hình" in done  # the member's menu, on Zalo
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, campaign, clock, tmp_path):
+    from bot.serve import serve_async
+
+    extra = {}
+    if mode == "webhook":
+        sock, port = bind_free_port()
+        sock.close()
+        extra = dict(webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET, port=port)
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path, **extra))
+    stop = asyncio.Event()
+    before = asyncio.all_tasks()
+    served = asyncio.create_task(serve_async(app.settings, stop=stop, app=app))
+    await until(lambda: app.dispatchers and ("getUpdates" in fake.methods() or fake.webhook_url),
+                "the channel to start")
+    [dispatcher] = app.dispatchers
+    channel = dispatcher.channel
+    assert isinstance(channel, ZaloChannel)
+    chat = Chat(fake, channel, webhook=mode == "webhook")
+    if mode == "webhook":
+        for _ in range(200):  # uvicorn may still be binding its port
+            try:
+                menu = await chat.say("Xin chào")
+                break
+            except Exception:  # noqa: BLE001
+                await asyncio.sleep(0.02)
+    else:
+        menu = await chat.say("Xin chào")
+    assert "Bạn chưa đăng ký" in menu
+
+    # a queued notification goes out through the running outbox dispatcher
+    from sqlmodel import Session
+    from storage import repo
+    with Session(db) as s:
+        repo.enqueue(s, member_id=None, channel="zalo", chat_id="zu-1",
+                     payload={"kind": "text", "text": "Thông báo thử", "toast": False}, now=clock.now())
+        s.commit()
+    dispatcher.poke()
+    await until(lambda: "Thông báo thử" in fake.texts("zu-1"), "the outbox delivery")
+
+    stop.set()
+    await asyncio.wait_for(served, timeout=15)
+    assert channel._poll_task is None and not channel._tasks
+    # nothing of the bot keeps running (the fake's own handler of the cut long poll ends soon)
+    await until(lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}),
+                "every task to end", limit=2.0)

@@ -62,7 +62,7 @@ class ZaloChannel:
         self.retry_delays = tuple(retry_delays)
         self.max_inline_wait = max_inline_wait
         self.poll_backoff = poll_backoff
-        self._rate = AsyncLimiter(max(1.0, s.zalo_rate), 1.0)
+        self._rate = _limiter(s.zalo_rate, max(1.0, s.zalo_rate))
         self._chat_rate, self._chat_burst = s.zalo_chat_rate, s.zalo_chat_burst
         self._chat_limiters: OrderedDict[str, AsyncLimiter] = OrderedDict()
         self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
@@ -296,7 +296,7 @@ class ZaloChannel:
     def _chat_limiter(self, chat_id: str) -> AsyncLimiter:
         lim = self._chat_limiters.get(chat_id)
         if lim is None:
-            lim = AsyncLimiter(self._chat_burst, self._chat_burst / self._chat_rate)
+            lim = _limiter(self._chat_rate, self._chat_burst)
             self._chat_limiters[chat_id] = lim
             if len(self._chat_limiters) > MAX_CHAT_LIMITERS:
                 self._chat_limiters.popitem(last=False)
@@ -325,6 +325,12 @@ class ZaloChannel:
                 delay = max(delay, last.retry_after)
             await asyncio.sleep(delay)
         raise SendError(str(last), retry_after=last.retry_after)
+
+
+def _limiter(rate: float, burst: float) -> AsyncLimiter:
+    """`rate` messages per second on average, after a burst of `burst` (at least 1)."""
+    burst = max(1.0, burst)
+    return AsyncLimiter(burst, burst / rate)
 
 
 # -- reading updates -------------------------------------------------------------------------
