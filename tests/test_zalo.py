@@ -9,6 +9,7 @@ import logging
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -246,6 +247,12 @@ async def test_wrong_webhook_secret_gets_401_and_nothing_is_stored(webhook, fake
         assert resp.status_code == 401
     assert rows(db, ProcessedEvent) == [] and rows(db, ConversationState) == []
     assert fake.sent() == []
+    async with httpx.AsyncClient() as http:  # not JSON, or far too big: refused, not processed
+        assert (await http.post(fake.webhook_url, content=b"{not json",
+                                headers={"X-Bot-Api-Secret-Token": SECRET})).status_code == 400
+        assert (await http.post(fake.webhook_url, content=b"x" * 300_000,
+                                headers={"X-Bot-Api-Secret-Token": SECRET})).status_code == 413
+    assert rows(db, ProcessedEvent) == []
     # the right secret is then processed
     assert "Bạn chưa đăng ký" in (await chat.send(update))[0]
 
@@ -360,7 +367,9 @@ async def test_the_token_never_appears_in_logs_or_errors(fake, caplog):
         await bad.get_updates(1)
     await bad.aclose()
     assert TOKEN not in str(caught.value) and "sendMessage" in str(caught.value)
-    assert caplog.records and TOKEN not in caplog.text
+    requests = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert requests and all("/bot***/" in m for m in requests)  # httpx's own lines, masked
+    assert TOKEN not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
 
 

@@ -9,6 +9,7 @@ from the httpx/httpcore log records while a client is open.
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 import httpx
@@ -54,6 +55,12 @@ class _Scrub(logging.Filter):
         return True
 
 
+def transport() -> httpx.AsyncHTTPTransport:
+    """TCP_NODELAY: a JSON POST goes out in two writes (headers, body); let neither wait for
+    an ACK (bench/zalo_channel.py, local fake: 2.2 -> 1.3 ms per call)."""
+    return httpx.AsyncHTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+
+
 class ZaloClient:
     def __init__(self, token: str, base_url: str = "https://bot-api.zaloplatforms.com", *,
                  timeout: float = 15.0, http: httpx.AsyncClient | None = None) -> None:
@@ -62,7 +69,7 @@ class ZaloClient:
         self._token = token
         self._base = f"{base_url.rstrip('/')}/bot{token}/"
         self.timeout = timeout
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout))
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout), transport=transport())
         self._own_http = http is None
         # httpx logs request URLs (with the token) at INFO: mask them whatever the log setup.
         self._filter = _Scrub(token)
