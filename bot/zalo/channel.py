@@ -32,7 +32,7 @@ from storage import repo
 
 from ..channel import SendError
 from ..web import secret_ok, unauthorized
-from .client import ZaloApiError, ZaloClient, ZaloError
+from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,8 @@ class ZaloChannel:
         self._slots = asyncio.Semaphore(max_concurrent)
         self._tasks: set[asyncio.Task] = set()
         self._poll_task: asyncio.Task | None = None
-        self._download = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True)
+        self._download = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True,
+                                           transport=transport())
         store_kw = {"max_bytes": media_max_bytes} if media_max_bytes else {}
         self.media = MediaStore(s.media_dir, self._download, **store_kw)
         self.handled = 0  # updates fully handled (replies sent or queued): for health and tests
