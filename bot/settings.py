@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     zalo_bot_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_poll_timeout: int = Field(default=30, ge=1, le=60)  # getUpdates long poll, seconds
+    zalo_rate: float = Field(default=20.0, gt=0)  # messages per second, all chats together
+    zalo_chat_rate: float = Field(default=1.0, gt=0)  # messages per second to one chat...
+    zalo_chat_burst: int = Field(default=5, ge=1)  # ...after a burst of this many
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)

@@ -211,6 +211,17 @@ MESSAGES: dict[str, str] = {
     "sl.not_on_list": "Hồ sơ {ref} không có trong danh sách này.",
     "stats.empty": "Chưa có hồ sơ nào.",
     "stats.text": "Thống kê lúc {at} — {total} hồ sơ\n• Trạng thái: {status}\n• Loại: {kind}\n• Đối tượng: {category}\n• Đơn vị: {unit}\n• Đơn vị đã báo cáo: {reports}/{units}",
+    # -- Zalo channel and account linking (issue 4) --
+    "zalo.photo_failed": "Không tải được ảnh vừa gửi. Xin gửi lại ảnh.",
+    "zalo.photo_too_big": "Ảnh quá lớn (tối đa {max} MB). Xin gửi ảnh nhỏ hơn.",
+    "zalo.photo_not_image": "Tệp vừa gửi không phải ảnh. Xin gửi ảnh (JPG hoặc PNG).",
+    "zalo.photo_local": "Ảnh này chưa xem được trên Zalo. Xin xem trên Telegram.",
+    "zalo.document": "Tệp «{filename}» không gửi được qua Zalo. Xin nhận tệp trên Telegram, hoặc nhờ cán bộ xuất bằng dòng lệnh: python -m bot export",
+    "menu.link": "Liên kết Telegram/Zalo",
+    "link.code": "Mã liên kết của bạn: {code}\nTrên kênh kia (Telegram hoặc Zalo), chọn «Tôi có mã mời» rồi nhập mã này.\nMã dùng một lần, hết hạn lúc {expires}.",
+    "link.done": "Đã liên kết: tài khoản này dùng chung hồ sơ của {name}. Thông báo sẽ gửi tới cả Telegram và Zalo.",
+    "link.member": "Tài khoản này đã đăng ký riêng nên không liên kết được bằng mã. Xin liên hệ Văn phòng xã.",
+    "link.same_channel": "Mã liên kết cần nhập trên kênh kia (Telegram hoặc Zalo), không phải kênh đã tạo mã.",
 }
 
 

@@ -51,3 +51,11 @@ def test_no_token_shaped_secret_is_committed():
         if path.is_file() and ".venv" not in path.parts and ".git" not in path.parts \
                 and path.suffix in {".py", ".toml", ".md", ".example", ".txt", ".cfg", ".ini"}:
             assert not pattern.search(path.read_text(encoding="utf-8", errors="ignore")), path
+
+
+def test_no_catalog_key_is_written_twice():
+    tree = ast.parse((ROOT / "handlers" / "catalog.py").read_text(encoding="utf-8"))
+    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+            for k in node.keys if isinstance(k, ast.Constant)]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    assert not dupes, dupes

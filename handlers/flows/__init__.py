@@ -36,6 +36,9 @@ def install(core: "Core") -> None:
     review.install(core)  # appraisal queue, unit reports (staff)
     shortlist.install(core)  # council shortlist with the quota, final lists (staff)
     stats.install(core)  # statistics (staff)
+    from . import link  # issue 4: account linking
+
+    link.install(core)
 
 
 def _help(ctx):

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from storage import repo
+from storage.models import Member
 
 from ..catalog import t
 from ..engine import Flow, Invalid, Step
@@ -57,13 +58,35 @@ class Registration(Flow):
 
 
 def check_code(ctx: "Ctx", code: str) -> None:
+    """A role invite, or a link code (joins this channel's account to an existing member)."""
     inv = repo.find_invite(ctx.session, code)
-    if inv is None or inv.purpose != "role":
+    if inv is None or inv.purpose not in ("role", "link") or (inv.purpose == "link" and inv.member_id is None):
         raise Invalid(t("inv.bad"))
     if inv.used_at is not None:
         raise Invalid(t("inv.used"))
     if inv.expires_at <= ctx.now:
         raise Invalid(t("inv.expired"))
+    if inv.purpose == "link":
+        if any(i.channel == ctx.event.channel for i in repo.identities_of(ctx.session, inv.member_id)):
+            raise Invalid(t("link.same_channel"))
+        if ctx.member is not None:
+            raise Invalid(t("link.member"))
+
+
+def is_link(ctx: "Ctx") -> bool:
+    inv = repo.find_invite(ctx.session, str(ctx.answers.get("code") or "").replace(" ", ""))
+    return inv is not None and inv.purpose == "link"
+
+
+def link_identity(ctx: "Ctx", inv) -> list[Reply]:
+    """This channel account becomes one more identity of the member who made the link code."""
+    ev = ctx.event
+    member = ctx.session.get(Member, inv.member_id)
+    repo.attach_identity(ctx.session, member, channel=ev.channel, external_id=ev.user_id,
+                         chat_id=ev.chat_id, display_name=ev.display_name, now=ctx.now)
+    repo.use_invite(ctx.session, inv, member, ctx.now)
+    ctx.core.refresh_member(ctx)
+    return [Text(t("link.done", name=member.full_name))]
 
 
 def _code_ok(ctx: "Ctx", value: str) -> None:
@@ -79,7 +102,7 @@ class InviteFlow(Flow):
         return [
             Step("code", "text", lambda c: t("inv.code"), validate=_code_ok, max_len=20),
             Step("name", "text", lambda c: t("reg.name"), validate=_name_ok, min_len=2, max_len=80,
-                 when=lambda c: c.member is None),
+                 when=lambda c: c.member is None and not is_link(c)),
         ]
 
     def finish(self, ctx: "Ctx") -> list[Reply]:
@@ -90,6 +113,8 @@ class InviteFlow(Flow):
         except Invalid as exc:
             return [Text(str(exc))]
         inv = repo.find_invite(s, code)
+        if inv.purpose == "link":
+            return link_identity(ctx, inv)
         unit = ctx.campaign.unit(inv.unit_code).name if inv.unit_code and ctx.campaign.has_unit(inv.unit_code) else "—"
         role = t(f"role.{inv.role}")
         if ctx.member is None:

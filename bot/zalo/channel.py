@@ -1,0 +1,377 @@
+"""The Zalo channel: the same conversations on the Zalo Bot Platform.
+
+Receiving: long polling (getUpdates, one update per call) by default, or POST /zalo when
+WEBHOOK_BASE_URL is set (the X-Bot-Api-Secret-Token header must match WEBHOOK_SECRET).
+Each update becomes an InboundEvent for the core (keyed on event_name + message_id, so a
+redelivery is processed once); updates from one user are handled one at a time.
+Sending: Zalo has no buttons, files or editing, so choices are numbered text, long texts are
+split at 2000 characters, and a reply that still fails after a few tries goes to the Outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Sequence
+
+import httpx
+from aiolimiter import AsyncLimiter
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from handlers.catalog import t
+from handlers.events import (Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text,
+                             reply_to_dict)
+from handlers.render import render_text, split_text
+from storage import repo
+
+from ..channel import SendError
+from ..web import secret_ok, unauthorized
+from .client import ZaloApiError, ZaloClient, ZaloError, transport
+from .media import MediaError, MediaStore
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+TEXT_LIMIT = 2000
+PATH = "/zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_BODY = 256 * 1024  # a webhook update is small; anything bigger is not one
+MAX_CHAT_LIMITERS = 10_000
+_MEDIA_NOTICE = {"failed": "zalo.photo_failed", "too_big": "zalo.photo_too_big",
+                 "not_image": "zalo.photo_not_image"}
+
+
+class ZaloChannel:
+    name = CHANNEL
+
+    def __init__(self, app: Any, *, client: ZaloClient | None = None,
+                 retry_delays: Sequence[float] = (0.5, 1.0, 2.0), max_inline_wait: float = 5.0,
+                 poll_backoff: tuple[float, float] = (1.0, 60.0), max_concurrent: int = 32,
+                 media_max_bytes: int | None = None) -> None:
+        s = app.settings
+        self.app = app
+        self.core = app.core
+        self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
+        self.webhook = bool(s.webhook_base_url)
+        self.poll_timeout = s.zalo_poll_timeout
+        self.retry_delays = tuple(retry_delays)
+        self.max_inline_wait = max_inline_wait
+        self.poll_backoff = poll_backoff
+        self._rate = _limiter(s.zalo_rate, max(1.0, s.zalo_rate))
+        self._chat_rate, self._chat_burst = s.zalo_chat_rate, s.zalo_chat_burst
+        self._chat_limiters: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._tasks: set[asyncio.Task] = set()
+        self._poll_task: asyncio.Task | None = None
+        self._download = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True,
+                                           transport=transport())
+        store_kw = {"max_bytes": media_max_bytes} if media_max_bytes else {}
+        self.media = MediaStore(s.media_dir, self._download, **store_kw)
+        self.handled = 0  # updates fully handled (replies sent or queued): for health and tests
+
+    # -- lifecycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        try:
+            me = await self.client.get_me()
+            log.info("zalo bot %s ready", (me or {}).get("account_name", "?"))
+        except ZaloApiError as exc:
+            if not exc.retryable:  # a wrong token: say so at once, not in an endless poll
+                raise
+            log.warning("zalo getMe failed, going on: %s", exc)
+        except ZaloError as exc:
+            log.warning("zalo getMe failed, going on: %s", exc)
+        if self.webhook:
+            s = self.app.settings
+            await self.client.set_webhook(s.webhook_base_url.rstrip("/") + PATH,
+                                          s.webhook_secret.get_secret_value())
+            log.info("zalo webhook set to %s%s", s.webhook_base_url.rstrip("/"), PATH)
+        else:
+            self._poll_task = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def stop(self) -> None:
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+            try:
+                await self._poll_task
+            except asyncio.CancelledError:
+                pass
+            self._poll_task = None
+        if self._tasks:  # let updates in hand finish (their replies go out or to the outbox)
+            _, pending = await asyncio.wait(set(self._tasks), timeout=10.0)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+        await self._download.aclose()
+        await self.client.aclose()
+
+    def routes(self) -> list[BaseRoute]:
+        return [Route(PATH, self._webhook_endpoint, methods=["POST"])] if self.webhook else []
+
+    # -- receiving: long polling ------------------------------------------------------------
+    def _delay(self, failures: int) -> float:
+        base, cap = self.poll_backoff
+        return min(cap, base * 2 ** min(failures, 16))
+
+    async def _poll(self) -> None:
+        failures = 0
+        cleared = False  # getUpdates does not work while a webhook is set
+        while True:
+            try:
+                if not cleared:
+                    await self.client.delete_webhook()
+                    cleared = True
+                update = await self.client.get_updates(self.poll_timeout)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep polling whatever happened
+                delay = self._delay(failures)
+                failures += 1
+                log.warning("zalo polling failed (%s); next try in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            if isinstance(update, dict):
+                await self._slots.acquire()  # back-pressure: a bounded number in hand
+                task = asyncio.create_task(self._handle_released(update))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _handle_released(self, update: dict) -> None:
+        try:
+            await self.handle_update(update)
+        finally:
+            self._slots.release()
+
+    # -- receiving: webhook -----------------------------------------------------------------
+    async def _webhook_endpoint(self, request: Request) -> Response:
+        if not secret_ok(request.headers.get(SECRET_HEADER),
+                         self.app.settings.webhook_secret.get_secret_value()):
+            log.warning("zalo webhook call with a wrong secret refused")
+            return unauthorized()
+        raw = bytearray()
+        async for chunk in request.stream():  # an update is small: refuse a big body early
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                return PlainTextResponse("too large", status_code=413)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return PlainTextResponse("bad request", status_code=400)
+        if not isinstance(body, dict):
+            return PlainTextResponse("bad request", status_code=400)
+        if body.get("ok") is True and isinstance(body.get("result"), dict):
+            body = body["result"]  # some senders wrap the update like an API answer
+        await self.handle_update(body)
+        return JSONResponse({"ok": True})
+
+    # -- one update -------------------------------------------------------------------------
+    @asynccontextmanager
+    async def _user_lock(self, user_id: str) -> AsyncIterator[None]:
+        entry = self._user_locks.setdefault(user_id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._user_locks.pop(user_id, None)
+
+    async def handle_update(self, update: dict) -> None:
+        """Turn one update into an event, let the core answer it, send the replies.
+        Never raises: an error is logged, and the person gets the core's apology at most."""
+        try:
+            parsed = _parse(update)
+            if parsed is None:
+                log.info("zalo update ignored: %s", str(update.get("event_name"))[:60])
+                return
+            event_name, msg, user_id, chat_id, key = parsed
+            async with self._user_lock(user_id):
+                await self._turn(event_name, msg, user_id, chat_id, key)
+        except Exception:  # noqa: BLE001 - the log has it, never the user
+            log.exception("zalo update failed")
+        finally:
+            self.handled += 1
+
+    async def _turn(self, event_name: str, msg: dict, user_id: str, chat_id: str, key: str) -> None:
+        base = dict(channel=CHANNEL, user_id=user_id, chat_id=chat_id, key=key,
+                    display_name=_str((msg.get("from") or {}).get("display_name"))[:120] or None,
+                    chat_type=_chat_type(msg))
+        notice: str | None = None
+        if event_name == "message.text.received":
+            event = _text_event(_str(msg.get("text")), base)
+        elif event_name == "message.image.received":
+            if await asyncio.to_thread(self._seen, key):
+                return  # a redelivery: do not download again
+            event, notice = await self._photo_event(msg, base)
+        else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
+            event = InboundEvent(kind="unsupported", **base)
+        replies = await asyncio.to_thread(self.core.handle, event)
+        if notice is not None and replies:
+            # the same question again, after our own explanation instead of the generic one
+            generic = t("unsupported")
+            replies = [Text(notice), *[r for r in replies if not (isinstance(r, Text) and r.text == generic)]]
+        await self.reply(chat_id, replies, key=key, user_id=user_id)
+
+    def _seen(self, key: str) -> bool:
+        with Session(self.app.db) as s:
+            return repo.seen_event(s, f"{CHANNEL}:{key}")
+
+    async def _photo_event(self, msg: dict, base: dict) -> tuple[InboundEvent, str | None]:
+        url = _str(msg.get("photo_url") or msg.get("photo") or msg.get("url"))
+        caption = _str(msg.get("caption") or msg.get("text")) or None
+        try:
+            await self.client.send_chat_action(base["chat_id"])  # a download can take a while
+        except ZaloError:
+            pass
+        try:
+            stored = await self.media.fetch(url)
+        except MediaError as exc:
+            log.info("zalo image not kept (%s)", exc)
+            notice = t(_MEDIA_NOTICE[exc.reason], max=max(1, self.media.max_bytes >> 20))
+            return InboundEvent(kind="unsupported", **base), notice
+        photo = PhotoIn(unique_id=f"sha256:{stored.sha256}", url=url, local_path=str(stored.path),
+                        caption=caption)
+        return InboundEvent(kind="photo", photo=photo, **base), None
+
+    # -- sending ----------------------------------------------------------------------------
+    def calls(self, chat_id: str, reply: Reply) -> list[tuple[str, dict]]:
+        """The API calls that deliver one reply (each text at most 2000 characters)."""
+        def texts(text: str) -> list[tuple[str, dict]]:
+            return [("sendMessage", {"chat_id": chat_id, "text": part})
+                    for part in split_text(text, TEXT_LIMIT) if part.strip()]
+
+        if isinstance(reply, Photo):
+            if reply.ref.lower().startswith(("http://", "https://")):
+                if len(reply.caption) <= TEXT_LIMIT:
+                    payload = {"chat_id": chat_id, "photo": reply.ref}
+                    if reply.caption:
+                        payload["caption"] = reply.caption
+                    return [("sendPhoto", payload)]
+                return [("sendPhoto", {"chat_id": chat_id, "photo": reply.ref}), *texts(reply.caption)]
+            # a local file or a Telegram file id: Zalo cannot upload, send the words
+            return texts(reply.caption or t("zalo.photo_local"))
+        if isinstance(reply, Document):
+            note = t("zalo.document", filename=reply.filename)
+            return texts(f"{reply.caption}\n{note}" if reply.caption else note)
+        return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        for method, payload in self.calls(chat_id, reply):
+            await self._call(method, payload)
+
+    async def reply(self, chat_id: str, replies: list[Reply], *, key: str, user_id: str) -> None:
+        """Send a turn's replies in order; from the first that still fails, the rest go to the
+        Outbox (one message per row, in order), so nothing is lost."""
+        calls = [c for r in replies for c in self.calls(chat_id, r)]
+        for i, (method, payload) in enumerate(calls):
+            try:
+                await self._call(method, payload)
+            except SendError as exc:
+                log.warning("zalo reply to a chat failed, queued %d message(s): %s",
+                            len(calls) - i, exc)
+                await asyncio.to_thread(self._enqueue, chat_id, user_id, key, calls[i:], i)
+                for d in getattr(self.app, "dispatchers", []) or []:
+                    if getattr(d, "channel", None) is self:
+                        d.poke()
+                return
+
+    def _enqueue(self, chat_id: str, user_id: str, key: str, calls: list[tuple[str, dict]],
+                 first: int) -> None:
+        now = self.app.clock.now()
+        with Session(self.app.db) as s:
+            member = repo.member_by_identity(s, CHANNEL, user_id)
+            for n, (method, payload) in enumerate(calls, start=first):
+                reply = (Photo(ref=payload["photo"], caption=payload.get("caption", ""))
+                         if method == "sendPhoto" else Text(payload["text"]))
+                repo.enqueue(s, member_id=member.id if member else None, channel=CHANNEL,
+                             chat_id=chat_id, payload=reply_to_dict(reply), now=now,
+                             dedupe_key=f"reply:{key}:{n}"[:190])
+            s.commit()
+
+    def _chat_limiter(self, chat_id: str) -> AsyncLimiter:
+        lim = self._chat_limiters.get(chat_id)
+        if lim is None:
+            lim = _limiter(self._chat_rate, self._chat_burst)
+            self._chat_limiters[chat_id] = lim
+            if len(self._chat_limiters) > MAX_CHAT_LIMITERS:
+                self._chat_limiters.popitem(last=False)
+        else:
+            self._chat_limiters.move_to_end(chat_id)
+        return lim
+
+    async def _call(self, method: str, payload: dict) -> Any:
+        """One send, paced, retried on network errors, 5xx and 429; then SendError."""
+        last: ZaloError | None = None
+        for attempt in range(len(self.retry_delays) + 1):
+            async with self._chat_limiter(payload["chat_id"]):
+                async with self._rate:
+                    try:
+                        return await self.client.call(method, payload)
+                    except ZaloError as exc:
+                        last = exc
+            if not last.retryable:
+                raise SendError(str(last), permanent=True)
+            if attempt == len(self.retry_delays):
+                break
+            delay = self.retry_delays[attempt]
+            if last.retry_after is not None:
+                if last.retry_after > self.max_inline_wait:
+                    break  # too long to hold the conversation: the outbox waits instead
+                delay = max(delay, last.retry_after)
+            await asyncio.sleep(delay)
+        raise SendError(str(last), retry_after=last.retry_after)
+
+
+def _limiter(rate: float, burst: float) -> AsyncLimiter:
+    """`rate` messages per second on average, after a burst of `burst` (at least 1)."""
+    burst = max(1.0, burst)
+    return AsyncLimiter(burst, burst / rate)
+
+
+# -- reading updates -------------------------------------------------------------------------
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _chat_type(msg: dict) -> str:
+    kind = _str((msg.get("chat") or {}).get("chat_type")).lower()
+    return "private" if kind in ("", "private", "user") else kind
+
+
+def _parse(update: Any) -> tuple[str, dict, str, str, str] | None:
+    """(event_name, message, user id, chat id, event key) of a message update, else None."""
+    if not isinstance(update, dict):
+        return None
+    event_name = _str(update.get("event_name"))
+    msg = update.get("message")
+    if not event_name.startswith("message.") or not isinstance(msg, dict):
+        return None
+    sender = msg.get("from") if isinstance(msg.get("from"), dict) else {}
+    chat = msg.get("chat") if isinstance(msg.get("chat"), dict) else {}
+    if sender.get("is_bot") is True:
+        return None
+    user_id = _str(sender.get("id")) or _str(chat.get("id"))
+    chat_id = _str(chat.get("id")) or user_id
+    message_id = _str(msg.get("message_id"))
+    if not user_id or not message_id or len(user_id) > 64 or len(chat_id) > 64:
+        return None
+    return event_name, msg, user_id, chat_id, f"{event_name}:{message_id}"[:180]
+
+
+def _text_event(text: str, base: dict) -> InboundEvent:
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        command, _, args = stripped[1:].partition(" ")
+        return InboundEvent(kind="command", command=command.lower(), args=args.strip(), **base)
+    return InboundEvent(kind="text", text=text, **base)
+

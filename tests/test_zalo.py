@@ -1,0 +1,440 @@
+"""The Zalo channel end to end over real HTTP: the real ZaloChannel (httpx) against a fake Zalo
+Bot API server on 127.0.0.1, long polling and webhook, with real SQLite files."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.app import App
+from bot.channel import SendError
+from bot.outbox import OutboxDispatcher
+from bot.settings import Settings
+from bot.web import make_app
+from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
+from handlers.core import Core
+from handlers.events import Document, Photo, Question, Option, Text
+from storage.models import (ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent,
+                            Submission)
+
+from .conftest import Player, register_resident, rows
+from .fakes.zalo_api import TOKEN, FakeZalo, bind_free_port, wait_started
+
+SECRET = "webhook-secret-123"
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00pixels" * 500
+
+
+async def until(check, what: str = "condition", limit: float = 10.0) -> None:
+    """Poll a condition with a bounded loop (real network I/O to the local fake)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    while not check():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.005)
+
+
+@pytest.fixture
+async def fake():
+    f = FakeZalo()
+    f.images.update({"bill.jpg": (JPEG, "image/jpeg"), "field.png": (PNG, "image/png"),
+                     "page.html": (b"<html>hi</html>", "text/html")})
+    await f.start()
+    yield f
+    await f.stop()
+
+
+def settings_for(fake: FakeZalo, tmp_path: Path, **kw) -> Settings:
+    base = dict(database_url=f"sqlite:///{tmp_path}/unused.db", zalo_bot_token=TOKEN,
+                zalo_base_url=fake.base_url, media_dir=tmp_path / "media", zalo_rate=1000,
+                zalo_chat_rate=1000, zalo_chat_burst=100, zalo_poll_timeout=30)
+    base.update(kw)
+    return Settings(_env_file=None, **base)
+
+
+def app_for(db, campaign, clock, settings: Settings) -> App:
+    return App(settings=settings, db=db, campaign=campaign, core=Core(db, campaign, clock), clock=clock)
+
+
+def channel_for(app: App, **kw) -> ZaloChannel:
+    kw.setdefault("retry_delays", (0.01, 0.02))
+    kw.setdefault("poll_backoff", (0.01, 0.05))
+    return ZaloChannel(app, **kw)
+
+
+class Chat:
+    """One Zalo user talking to the bot through the fake server."""
+
+    def __init__(self, fake: FakeZalo, channel: ZaloChannel, user_id: str = "zu-1",
+                 webhook: bool = False) -> None:
+        self.fake, self.channel, self.user_id, self.webhook = fake, channel, user_id, webhook
+
+    async def send(self, update: dict) -> list[str]:
+        before = len(self.fake.sent(self.user_id))
+        if self.webhook:
+            resp = await self.fake.post_webhook(update)
+            assert resp.status_code == 200, resp.text
+        else:
+            handled = self.channel.handled
+            self.fake.queue(update)
+            await until(lambda: self.channel.handled > handled, "the update to be handled")
+        return self.fake.texts(self.user_id)[before:]
+
+    async def say(self, text: str) -> str:
+        return "\n---\n".join(await self.send(self.fake.update(self.user_id, text)))
+
+    async def image(self, name: str, caption: str | None = None) -> str:
+        update = self.fake.update(self.user_id, photo_url=self.fake.image_url(name), caption=caption)
+        return "\n---\n".join(await self.send(update))
+
+
+@pytest.fixture
+async def polling(fake, db, campaign, clock, tmp_path):
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path))
+    channel = channel_for(app)
+    await channel.start()
+    yield app, channel, Chat(fake, channel)
+    await channel.stop()
+
+
+@pytest.fixture
+async def webhook(fake, db, campaign, clock, tmp_path):
+    sock, port = bind_free_port()
+    app = app_for(db, campaign, clock, settings_for(
+        fake, tmp_path, webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET))
+    channel = channel_for(app)
+    await channel.start()
+    server = uvicorn.Server(uvicorn.Config(make_app(channel.routes()), log_level="warning",
+                                           lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    await wait_started(server)
+    yield app, channel, Chat(fake, channel, webhook=True)
+    server.should_exit = True
+    await task
+    await channel.stop()
+
+
+async def test_first_time_user_registers_and_nominates_by_digits_plain_words_and_an_image(
+        polling, fake, db, tmp_path):
+    app, channel, chat = polling
+    menu = await chat.say("Xin chào")
+    assert "Bạn chưa đăng ký" in menu and "1. Đăng ký (người dân)" in menu
+    assert "Trả lời bằng số (1–3)." in menu
+    assert "Họ và tên" in await chat.say("1")
+    assert "1. Thôn 1" in await chat.say("Nguyen Van Binh")
+    assert "Số điện thoại" in await chat.say("thon 1")  # the option's words, no diacritics
+    assert "Đăng ký xong. Cảm ơn Nguyen Van Binh (Thôn 1)." in await chat.say("bo qua")
+
+    assert "Đối tượng được đề cử" in await chat.say("de cu guong dien hinh")
+    await chat.say("ho gia dinh")
+    assert "Thuộc thôn" in await chat.say("Ho ong Hoang Van Tu")
+    contents = await chat.say("1")
+    assert "Chọn một hoặc nhiều số" in contents
+    await chat.say("2,3")  # multi-select by digits with a comma
+    await chat.say("Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.")
+    await chat.say("60 trieu")
+    photos = await chat.say("khong")
+    assert "Gửi ảnh minh chứng" in photos
+
+    got = await chat.image("bill.jpg", caption="Hoa don")
+    assert "Đã nhận 1/" in got
+    again = await chat.image("bill.jpg")  # the same picture in another message: kept once
+    assert "Đã nhận 1/" in again
+    assert "Đã nhận 2/" in await chat.image("field.png")
+    assert "Đề nghị hình thức khen thưởng" in await chat.say("xong")
+    summary = await chat.say("1")
+    assert "Kiểm tra lại đề cử" in summary and "Hộ ông" not in summary
+    done = await chat.say("1")
+    assert "Đã gửi đề cử, mã hồ sơ DC-0001" in done
+
+    [member] = rows(db, Member)
+    assert member.full_name == "Nguyen Van Binh" and member.unit_code == "T01"
+    [ident] = rows(db, Identity)
+    assert (ident.channel, ident.external_id, ident.chat_id) == ("zalo", "zu-1", "zu-1")
+    [sub] = rows(db, Submission)
+    assert sub.contents == ["c2", "c3"] and sub.answers["annual_income"] == 60_000_000
+    evidence = rows(db, Evidence)
+    assert [e.unique_id for e in evidence] == [f"sha256:{hashlib.sha256(JPEG).hexdigest()}",
+                                               f"sha256:{hashlib.sha256(PNG).hexdigest()}"]
+    assert evidence[0].url == fake.image_url("bill.jpg") and evidence[0].caption == "Hoa don"
+    for e in evidence:
+        path = Path(e.local_path)
+        assert path.is_file() and path.is_relative_to(tmp_path / "media")
+    assert Path(evidence[0].local_path).read_bytes() == JPEG
+    assert len(list((tmp_path / "media").rglob("*.jpg"))) == 1  # content-addressed: once
+
+    assert all(len(t) <= 2000 for t in fake.texts())
+    polls = [c.body for c in fake.calls if c.method == "getUpdates"]
+    assert polls and all(b == {"timeout": "30"} for b in polls)
+    assert fake.methods().index("deleteWebhook") < fake.methods().index("getUpdates")
+    assert "sendChatAction" in fake.methods()
+
+
+async def test_back_and_cancel_as_words_and_digits(polling):
+    _, _, chat = polling
+    await chat.say("xin chao")
+    await chat.say("1")
+    await chat.say("Nguyen Van Binh")
+    name_again = await chat.say("quay lai")
+    assert "Họ và tên" in name_again
+    await chat.say("Nguyen Van Binh")
+    # the unit question: 13 units then "Quay lại" and "Hủy" continue the numbers
+    q = await chat.say("abc")
+    assert "Lựa chọn chưa đúng" in q and "Bạn ở thôn nào?" in q
+    nav = re.search(r"(\d+)\. Hủy", q)
+    assert nav, q
+    cancelled = await chat.say(nav.group(1))
+    assert "Đã hủy" in cancelled
+
+
+async def test_sticker_and_bad_images_get_a_hint_and_the_same_question(
+        fake, db, campaign, clock, tmp_path):
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path))
+    channel = channel_for(app, media_max_bytes=len(JPEG) - 1)
+    await channel.start()
+    try:
+        chat = Chat(fake, channel)
+        await chat.say("xin chao")
+        await chat.say("1")
+        sticker = await chat.send(fake.update("zu-1", event_name="message.sticker.received"))
+        assert "Bot chỉ đọc được chữ và ảnh" in sticker[0] and "Họ và tên" in sticker[-1]
+        too_big = await chat.image("bill.jpg")
+        assert "Ảnh quá lớn (tối đa 1 MB)" in too_big
+        assert "Họ và tên" in too_big and "Bot chỉ đọc" not in too_big
+        not_image = await chat.image("page.html")
+        assert "không phải ảnh" in not_image and "Họ và tên" in not_image
+        missing = await chat.image("nothing.jpg")
+        assert "Không tải được ảnh" in missing and "Họ và tên" in missing
+        # still on the same question, nothing half-stored
+        assert "1. Thôn 1" in await chat.say("Nguyen Van Binh")
+        assert rows(db, Member) == [] and rows(db, Evidence) == []
+        assert [p for p in (tmp_path / "media").rglob("*") if p.is_file()] == []  # no parts left
+    finally:
+        await channel.stop()
+
+
+async def test_same_event_twice_is_processed_once_and_wrapped_updates_are_accepted(webhook, fake, db):
+    app, channel, chat = webhook
+    update = fake.update("zu-1", "Xin chào")
+    first = await chat.send(update)
+    assert "Bạn chưa đăng ký" in first[0]
+    assert await chat.send(update) == []  # redelivered: nothing new
+    resp = await fake.post_webhook(update, wrap=True)
+    assert resp.status_code == 200
+    assert len(fake.sent("zu-1")) == len(first)
+    assert [e.key for e in rows(db, ProcessedEvent)] == [
+        f"zalo:message.text.received:{update['message']['message_id']}"]
+    # a wrapped update is read like a plain one
+    resp = await fake.post_webhook(fake.update("zu-1", "1"), wrap=True)
+    assert resp.status_code == 200 and "Họ và tên" in fake.texts("zu-1")[-1]
+    assert fake.calls[1].method == "setWebhook"
+    assert fake.calls[1].body == {"url": f"{app.settings.webhook_base_url}/zalo", "secret_token": SECRET}
+
+
+async def test_wrong_webhook_secret_gets_401_and_nothing_is_stored(webhook, fake, db):
+    app, channel, chat = webhook
+    update = fake.update("zu-1", "Xin chào")
+    for secret in ("webhook-secret-124", "", "x"):
+        resp = await fake.post_webhook(update, secret=secret)
+        assert resp.status_code == 401
+    assert rows(db, ProcessedEvent) == [] and rows(db, ConversationState) == []
+    assert fake.sent() == []
+    async with httpx.AsyncClient() as http:  # not JSON, or far too big: refused, not processed
+        assert (await http.post(fake.webhook_url, content=b"{not json",
+                                headers={"X-Bot-Api-Secret-Token": SECRET})).status_code == 400
+        assert (await http.post(fake.webhook_url, content=b"x" * 300_000,
+                                headers={"X-Bot-Api-Secret-Token": SECRET})).status_code == 413
+    assert rows(db, ProcessedEvent) == []
+    # the right secret is then processed
+    assert "Bạn chưa đăng ký" in (await chat.send(update))[0]
+
+
+async def test_one_users_concurrent_webhook_deliveries_are_handled_one_at_a_time(webhook, fake, db):
+    app, channel, chat = webhook
+    updates = [fake.update("zu-1", f"xin chao {i}") for i in range(6)]
+    answers = await asyncio.gather(*(fake.post_webhook(u) for u in updates))
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len(rows(db, ProcessedEvent)) == 6
+    texts = fake.texts("zu-1")
+    assert len(texts) == 6 and not any("gặp lỗi" in t for t in texts)
+
+
+async def test_a_2500_character_reply_arrives_as_two_messages(polling, fake):
+    _, channel, _ = polling
+    lines = [f"Dòng {i:03d}: " + "x" * 40 for i in range(50)]
+    text = "\n".join(lines)
+    assert 2400 < len(text) < 2600
+    await channel.send("zu-7", Text(text))
+    parts = fake.texts("zu-7")
+    assert len(parts) == 2 and all(len(p) <= 2000 for p in parts)
+    assert "\n".join(parts) == text  # cut on a line boundary, nothing lost
+
+
+async def test_questions_photos_and_documents_as_zalo_can_show_them(polling, fake, tmp_path):
+    _, channel, _ = polling
+    await channel.send("zu-8", Question("Chọn nội dung:", options=[Option("a", "Một"), Option("b", "Hai")],
+                                        nav=[Option("__back", "Quay lại")], multi=True,
+                                        hint="Chọn một hoặc nhiều số, ví dụ: 1 3."))
+    await channel.send("zu-8", Photo("https://example.org/chart.png", caption="Biểu đồ"))
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(PNG)
+    await channel.send("zu-8", Photo(str(chart), caption="Tiến độ các thôn"))
+    await channel.send("zu-8", Document(str(chart), "bao-cao.xlsx", caption="Danh sách"))
+    sent = fake.sent("zu-8")
+    assert sent[0].body["text"] == ("Chọn nội dung:\n1. Một\n2. Hai\n3. Quay lại\n"
+                                    "Chọn một hoặc nhiều số, ví dụ: 1 3.")
+    assert (sent[1].method, sent[1].body) == ("sendPhoto", {"chat_id": "zu-8", "photo": "https://example.org/chart.png",
+                                                            "caption": "Biểu đồ"})
+    assert (sent[2].method, sent[2].body["text"]) == ("sendMessage", "Tiến độ các thôn")
+    assert sent[3].method == "sendMessage" and "bao-cao.xlsx" in sent[3].body["text"]
+    assert "Telegram" in sent[3].body["text"] and "python -m bot export" in sent[3].body["text"]
+    assert len(sent) == 4
+
+
+async def test_a_send_failure_is_retried_and_nothing_is_lost(polling, fake, db, clock):
+    app, channel, chat = polling
+    fake.fail_next_sends(1, 500)  # one failure: retried at once, arrives
+    menu = await chat.say("Xin chào")
+    assert "Bạn chưa đăng ký" in menu
+    assert [c.method for c in fake.calls if c.method.startswith("send")] == ["sendMessage!failed", "sendMessage"]
+    assert rows(db, Outbox) == []
+
+    # more failures than retries: the reply is kept in the outbox, in order, then delivered
+    fake.fail_next_sends(3, 429)
+    await chat.say("1")
+    [row] = rows(db, Outbox)
+    assert (row.status, row.channel, row.chat_id) == ("pending", "zalo", "zu-1")
+    assert "Họ và tên" in row.payload["text"]
+    assert not any("Họ và tên" in t for t in fake.texts("zu-1"))
+    sent, failed = await OutboxDispatcher(db, channel, clock).run_once()
+    assert (sent, failed) == (1, 0)
+    assert "Họ và tên" in fake.texts("zu-1")[-1]
+    [row] = rows(db, Outbox)
+    assert row.status == "sent" and row.sent_at is not None
+
+
+async def test_a_failing_send_raises_send_error_with_retry_after(polling, fake):
+    _, channel, _ = polling
+    fake.fail_next_sends(1, 429, retry_after=60)
+    with pytest.raises(SendError) as caught:
+        await channel.send("zu-9", Text("Chào"))
+    assert caught.value.retry_after == 60 and not caught.value.permanent
+    # not held 60 s in the conversation: one try, then the caller (outbox) waits
+    assert [c.method for c in fake.calls if c.body.get("chat_id") == "zu-9"] == ["sendMessage!failed"]
+    fake.fail_next_sends(1, 400)
+    with pytest.raises(SendError) as caught:
+        await channel.send("zu-9", Text("Chào"))
+    assert caught.value.permanent
+
+
+async def test_polling_survives_errors_with_backoff(fake, db, campaign, clock, tmp_path):
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path, zalo_bot_token="123456789:wrong"))
+    channel = channel_for(app)
+    with pytest.raises(Exception) as caught:  # a wrong token is said at once
+        await channel.start()
+    assert "401" in str(caught.value) and "wrong" not in str(caught.value)
+    await channel.stop()
+
+    await fake.stop()  # the API away: polling keeps trying, bounded back-off
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path))
+    channel = channel_for(app)
+    await channel.start()
+    await asyncio.sleep(0.1)
+    await fake.start_again()
+    await until(lambda: "getUpdates" in fake.methods(), "polling to resume")
+    chat = Chat(fake, channel)
+    assert "Bạn chưa đăng ký" in await chat.say("Xin chào")
+    await channel.stop()
+
+
+async def test_the_token_never_appears_in_logs_or_errors(fake, caplog):
+    caplog.set_level(logging.DEBUG)
+    client = ZaloClient(TOKEN, fake.base_url)
+    await client.get_me()
+    await fake.stop()
+    with pytest.raises(ZaloNetworkError) as caught:
+        await client.send_message("zu-1", "Chào")
+    await client.aclose()
+    bad = ZaloClient(TOKEN, "http://127.0.0.1:1")
+    with pytest.raises(ZaloNetworkError):
+        await bad.get_updates(1)
+    await bad.aclose()
+    assert TOKEN not in str(caught.value) and "sendMessage" in str(caught.value)
+    requests = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert requests and all("/bot***/" in m for m in requests)  # httpx's own lines, masked
+    assert TOKEN not in caplog.text
+    assert TOKEN.split(":")[1] not in caplog.text
+
+
+async def test_link_code_joins_a_telegram_identity_and_a_zalo_identity(polling, db, fake):
+    app, channel, chat = polling
+    tg = Player(app.core, "tg-1", channel="telegram")
+    register_resident(tg)
+    tg.press("link")
+    code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", tg.text).group(1)
+
+    menu = await chat.say("xin chao")
+    invite = re.search(r"(\d+)\. Tôi có mã mời", menu).group(1)
+    assert "mã mời" in await chat.say(invite)
+    done = await chat.say(code.lower())
+    assert "Đã liên kết" in done and "Nguyễn Văn Bình" in done
+    [member] = rows(db, Member)
+    assert sorted((i.channel, i.external_id) for i in rows(db, Identity, Identity.member_id == member.id)) == [
+        ("telegram", "tg-1"), ("zalo", "zu-1")]
+    assert "Đề cử gương điển hình" in done  # the member's menu, on Zalo
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, campaign, clock, tmp_path):
+    from bot.serve import serve_async
+
+    extra = {}
+    if mode == "webhook":
+        sock, port = bind_free_port()
+        sock.close()
+        extra = dict(webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET, port=port)
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path, **extra))
+    stop = asyncio.Event()
+    before = asyncio.all_tasks()
+    served = asyncio.create_task(serve_async(app.settings, stop=stop, app=app))
+    await until(lambda: app.dispatchers and ("getUpdates" in fake.methods() or fake.webhook_url),
+                "the channel to start")
+    [dispatcher] = app.dispatchers
+    channel = dispatcher.channel
+    assert isinstance(channel, ZaloChannel)
+    chat = Chat(fake, channel, webhook=mode == "webhook")
+    if mode == "webhook":
+        for _ in range(200):  # uvicorn may still be binding its port
+            try:
+                menu = await chat.say("Xin chào")
+                break
+            except Exception:  # noqa: BLE001
+                await asyncio.sleep(0.02)
+    else:
+        menu = await chat.say("Xin chào")
+    assert "Bạn chưa đăng ký" in menu
+
+    # a queued notification goes out through the running outbox dispatcher
+    from sqlmodel import Session
+    from storage import repo
+    with Session(db) as s:
+        repo.enqueue(s, member_id=None, channel="zalo", chat_id="zu-1",
+                     payload={"kind": "text", "text": "Thông báo thử", "toast": False}, now=clock.now())
+        s.commit()
+    dispatcher.poke()
+    await until(lambda: "Thông báo thử" in fake.texts("zu-1"), "the outbox delivery")
+
+    stop.set()
+    await asyncio.wait_for(served, timeout=15)
+    assert channel._poll_task is None and not channel._tasks
+    # nothing of the bot keeps running (the fake's own handler of the cut long poll ends soon)
+    await until(lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}),
+                "every task to end", limit=2.0)
