@@ -148,8 +148,8 @@ class Core:
         flow = self.flows.get(st.flow or "")
         if ev.kind == "command":
             return self._command(ctx, flow)
-        if ev.kind == "unsupported":
-            return [Text(t("unsupported")), *self.current_question(ctx)]
+        if ev.kind == "unsupported":  # the channel may say why (e.g. an image it could not keep)
+            return [Text(ev.text or t("unsupported")), *self.current_question(ctx)]
         if flow is not None:
             return eng.answer(ctx, flow)
         return self._menu_answer(ctx)

@@ -24,7 +24,7 @@ class InboundEvent:
     chat_id: str
     key: str  # unique per channel: a redelivered event carries the same key
     kind: EventKind
-    text: str | None = None
+    text: str | None = None  # kind "unsupported": the channel's explanation, if it has one
     choice: str | None = None  # the value of a pressed button
     seq: int | None = None  # which question that button belonged to
     photo: PhotoIn | None = None

@@ -205,27 +205,22 @@ class ZaloChannel:
         base = dict(channel=CHANNEL, user_id=user_id, chat_id=chat_id, key=key,
                     display_name=_str((msg.get("from") or {}).get("display_name"))[:120] or None,
                     chat_type=_chat_type(msg))
-        notice: str | None = None
         if event_name == "message.text.received":
             event = _text_event(_str(msg.get("text")), base)
         elif event_name == "message.image.received":
             if await asyncio.to_thread(self._seen, key):
                 return  # a redelivery: do not download again
-            event, notice = await self._photo_event(msg, base)
+            event = await self._photo_event(msg, base)
         else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
             event = InboundEvent(kind="unsupported", **base)
         replies = await asyncio.to_thread(self.core.handle, event)
-        if notice is not None and replies:
-            # the same question again, after our own explanation instead of the generic one
-            generic = t("unsupported")
-            replies = [Text(notice), *[r for r in replies if not (isinstance(r, Text) and r.text == generic)]]
         await self.reply(chat_id, replies, key=key, user_id=user_id)
 
     def _seen(self, key: str) -> bool:
         with Session(self.app.db) as s:
             return repo.seen_event(s, f"{CHANNEL}:{key}")
 
-    async def _photo_event(self, msg: dict, base: dict) -> tuple[InboundEvent, str | None]:
+    async def _photo_event(self, msg: dict, base: dict) -> InboundEvent:
         url = _str(msg.get("photo_url") or msg.get("photo") or msg.get("url"))
         caption = _str(msg.get("caption") or msg.get("text")) or None
         try:
@@ -236,11 +231,12 @@ class ZaloChannel:
             stored = await self.media.fetch(url)
         except MediaError as exc:
             log.info("zalo image not kept (%s)", exc)
+            # the core says this, then asks the same question again; nothing is stored
             notice = t(_MEDIA_NOTICE[exc.reason], max=max(1, self.media.max_bytes >> 20))
-            return InboundEvent(kind="unsupported", **base), notice
+            return InboundEvent(kind="unsupported", text=notice, **base)
         photo = PhotoIn(unique_id=f"sha256:{stored.sha256}", url=url, local_path=str(stored.path),
                         caption=caption)
-        return InboundEvent(kind="photo", photo=photo, **base), None
+        return InboundEvent(kind="photo", photo=photo, **base)
 
     # -- sending ----------------------------------------------------------------------------
     def calls(self, chat_id: str, reply: Reply) -> list[tuple[str, dict]]:
