@@ -227,8 +227,11 @@ class Core:
         return [Text(t("cancelled")), *self.show_menu(ctx)]
 
     def finish(self, ctx: Ctx, flow: eng.Flow) -> list[Reply]:
+        asked = ctx.state.seq
         replies = flow.finish(ctx)
-        if ctx.state.flow == flow.name:  # finish may have started another flow
+        # finish may have asked a new question itself (another flow, the same flow on the next
+        # item, or the menu): then the conversation goes on from there
+        if ctx.state.seq == asked:
             replies = [*replies, *self.show_menu(ctx)]
         return replies
 

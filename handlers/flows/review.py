@@ -27,9 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 QUEUE_KINDS = ("nomination", "proposal")
 QUEUE_STATUSES = ("submitted", "under_review")
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
-# Two names for the same flow: after a decision the next item starts under the other name,
-# so the core does not close the flow with the menu between items.
-NAMES = ("review", "review_next")
 
 
 def queue(ctx: "Ctx", skipped: list[str]) -> list[Submission]:
@@ -61,14 +58,12 @@ def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] 
     sub = items[0]
     if sub.status == "submitted":
         move(ctx, sub, "under_review")
-    name = NAMES[1] if ctx.state.flow == NAMES[0] else NAMES[0]
-    replies = eng.start(ctx, ctx.core.flows[name], {"ref": sub.ref, "skipped": skipped, "waiting": len(items)})
+    replies = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": len(items)})
     return [*before, *photos(ctx, sub), *replies]
 
 
 class Review(Flow):
-    def __init__(self, name: str) -> None:
-        self.name = name
+    name = "review"
 
     def title(self) -> str:
         return t("flow.review")
@@ -116,8 +111,7 @@ def unit_reports(ctx: "Ctx"):
 
 
 def install(core: "Core") -> None:
-    for name in NAMES:
-        core.add_flow(Review(name))
+    core.add_flow(Review())
     core.add_flow(Browse("reports", STAFF, unit_reports))
     start = guard(STAFF, lambda ctx: take_next(ctx))
     core.add_menu("review", STAFF, start)
