@@ -121,6 +121,20 @@ MESSAGES: dict[str, str] = {
     "notify.status": "Hồ sơ {ref} ({nominee}): {status}.{reason}",
     # -- command line ---------------------------------------------------------------------
     "cli.invite": "Mã mời: {code}\nVai trò: {role} — {unit}\nHết hạn: {expires}",
+    # -- telegram (issue 3) -----------------------------------------------------------------
+    "tg.open_private": "Nhắn riêng cho bot",
+    "tg.cmd.start": "Bắt đầu, mở menu chính",
+    "tg.cmd.decu": "Đề cử gương điển hình",
+    "tg.cmd.hoso": "Hồ sơ của tôi",
+    "tg.cmd.huy": "Hủy việc đang làm",
+    "tg.cmd.trogiup": "Trợ giúp",
+    "tg.cmd.baocao": "Báo cáo thành tích của đơn vị",
+    "tg.cmd.denghi": "Đề nghị khen thưởng",
+    "tg.cmd.thamdinh": "Thẩm định hồ sơ",
+    "tg.cmd.duyet": "Duyệt hồ sơ",
+    "tg.cmd.danhsach": "Danh sách đề nghị khen thưởng",
+    "tg.cmd.thongke": "Thống kê hồ sơ",
+    "tg.cmd.xuat": "Xuất danh sách, tờ trình",
 }
 
 
