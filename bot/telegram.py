@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
@@ -33,7 +33,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from handlers.catalog import has, t
@@ -51,6 +58,7 @@ from handlers.render import split_text
 from storage import repo
 
 from .channel import SendError
+from .settings import SettingsError
 from .web import secret_ok, unauthorized
 
 log = logging.getLogger(__name__)
@@ -123,14 +131,16 @@ class TelegramChannel:
                                                  group_max_rate=20, group_time_period=60,
                                                  max_retries=3)
         builder = (ApplicationBuilder().token(self._token).base_url(s.telegram_base_url)
-                   .base_file_url(s.telegram_base_file_url).rate_limiter(limiter))
+                   .base_file_url(s.telegram_base_file_url).rate_limiter(limiter)
+                   .job_queue(None))  # timing belongs to scheduler/, not to PTB
         if self.webhook:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.username: str | None = None
-        self.processed: set[int] = set()  # update ids handled by this process (tests wait on it)
+        # the last update ids this process finished (bounded; tests wait on it)
+        self.processed: deque[int] = deque(maxlen=10_000)
         self._locks: dict[str, asyncio.Lock] = {}
         self._roles: dict[str, str] = {}  # chat id -> role whose commands that chat shows
         self._long: OrderedDict[tuple[str, int, int], str] = OrderedDict()  # index-form buttons
@@ -141,7 +151,10 @@ class TelegramChannel:
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.application.initialize()  # getMe
+        try:
+            await self.application.initialize()  # getMe
+        except InvalidToken:
+            raise SettingsError("TELEGRAM_BOT_TOKEN: refused by the Bot API (getMe)") from None
         self.username = self.bot.username
         await self._set_public_commands()
         if self.webhook:
@@ -178,7 +191,7 @@ class TelegramChannel:
         try:
             data = await request.json()
             update = Update.de_json(data, self.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad request", status_code=400)
         await self.application.process_update(update)
         return Response(status_code=200)
@@ -210,25 +223,20 @@ class TelegramChannel:
         user = msg.from_user
         base = dict(channel=CHANNEL, user_id=str(user.id), chat_id=str(msg.chat.id), key=key,
                     display_name=user.full_name, chat_type=msg.chat.type)
-        private = msg.chat.type == "private"
         if msg.text is not None:
             cmd = parse_command(msg.text, self.username)
             if cmd is not None:
                 return InboundEvent(kind="command", command=cmd[0], args=cmd[1], **base)
-            if not private:
-                return None  # in groups only commands addressed to the bot matter
-            return InboundEvent(kind="text", text=msg.text, **base)
-        if not private:
+        if msg.chat.type != "private":
             return None  # in groups only commands addressed to the bot matter
-        if msg.photo:
-            big = msg.photo[-1]
-            return InboundEvent(kind="photo", photo=PhotoIn(unique_id=big.file_unique_id,
-                                                            file_id=big.file_id,
-                                                            caption=msg.caption), **base)
+        if msg.text is not None:
+            return InboundEvent(kind="text", text=msg.text, **base)
         doc = msg.document
-        if doc is not None and (doc.mime_type or "").startswith("image/"):
-            return InboundEvent(kind="photo", photo=PhotoIn(unique_id=doc.file_unique_id,
-                                                            file_id=doc.file_id,
+        picture = msg.photo[-1] if msg.photo else (  # the largest size; an image sent as a file
+            doc if doc is not None and (doc.mime_type or "").startswith("image/") else None)
+        if picture is not None:
+            return InboundEvent(kind="photo", photo=PhotoIn(unique_id=picture.file_unique_id,
+                                                            file_id=picture.file_id,
                                                             caption=msg.caption), **base)
         if msg.contact is not None:
             return InboundEvent(kind="contact", phone=msg.contact.phone_number, **base)
@@ -270,7 +278,7 @@ class TelegramChannel:
                     await cq.answer(text=toast)
                 except TelegramError as exc:
                     log.info("telegram: answerCallbackQuery failed: %s", self._mask(str(exc)))
-            self.processed.add(update.update_id)
+            self.processed.append(update.update_id)
 
     def _lock(self, user_id: str) -> asyncio.Lock:
         if len(self._locks) > 10_000:

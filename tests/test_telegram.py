@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from datetime import timedelta
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlmodel import Session
 from telegram import Update
 from telegram.ext import AIORateLimiter
@@ -18,7 +20,7 @@ from bot.channel import SendError
 from bot.cli import invite_links
 from bot.outbox import OutboxDispatcher
 from bot.serve import serve_async
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.telegram import SECRET_HEADER, TelegramChannel, parse_command, parse_data
 from bot.web import make_app
 from handlers.catalog import t
@@ -425,3 +427,65 @@ async def test_serve_runs_telegram_polling_and_stops_cleanly(db_path, fake, cloc
     assert task.exception() is None
     polls = fake.of("getUpdates")
     assert polls[-1].params.get("timeout") == 0  # the last poll confirmed what was read
+
+
+async def test_a_refused_token_stops_start_with_a_clear_message(db_path, fake, clock):
+    settings = tg_settings(db_path, fake).model_copy(
+        update={"telegram_bot_token": SecretStr("999:not-the-token")})
+    ch = TelegramChannel(build(settings, clock=clock))
+    with pytest.raises(SettingsError) as info:
+        await ch.start()
+    assert info.value.message.startswith("TELEGRAM_BOT_TOKEN:")
+    assert "not-the-token" not in info.value.message
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_serve_in_webhook_mode_serves_telegram_and_healthz_on_port(db_path, fake, clock):
+    port = _free_port()
+    settings = tg_settings(db_path, fake, webhook=True, port=port)
+    app = build(settings, clock=clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_async(settings, stop=stop, app=app))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            async def up():
+                try:
+                    return (await client.get("/healthz")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            for _ in range(300):
+                if await up():
+                    break
+                await asyncio.sleep(0.01)
+            update = fake.message_update(USER, text="/start")
+            r = await client.post("/telegram", json=update)
+            assert r.status_code == 401 and not fake.of("sendMessage")
+            r = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+            assert r.status_code == 200
+        assert "Bạn chưa đăng ký" in fake.of("sendMessage", chat_id=USER)[0].params["text"]
+        assert fake.of("setWebhook") and not fake.of("getUpdates")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+
+
+async def test_other_messages_become_events(tg, fake):
+    def event(**extra):
+        return tg.to_event(Update.de_json(fake.message_update(USER, **extra), tg.bot))
+
+    doc = {"file_id": "doc-big", "file_unique_id": "doc-u", "mime_type": "image/jpeg", "file_name": "a.jpg"}
+    ev = event(document=doc, caption="Ảnh đường")
+    assert ev.kind == "photo" and (ev.photo.unique_id, ev.photo.file_id, ev.photo.caption) == ("doc-u", "doc-big", "Ảnh đường")
+    ev = event(contact={"phone_number": "+84912345678", "first_name": "Bình", "user_id": USER})
+    assert (ev.kind, ev.phone) == ("contact", "+84912345678")
+    ev = event(voice={"file_id": "v", "file_unique_id": "vu", "duration": 2})
+    assert ev.kind == "unsupported" and ev.chat_type == "private"
+    assert event(text="/start@other_bot hi", chat_id=-5, chat_type="group") is None
+    ev = event(text=f"/START@{fake.username} ABC")
+    assert (ev.kind, ev.command, ev.args) == ("command", "start", "ABC")
