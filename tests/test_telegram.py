@@ -489,3 +489,22 @@ async def test_other_messages_become_events(tg, fake):
     assert event(text="/start@other_bot hi", chat_id=-5, chat_type="group") is None
     ev = event(text=f"/START@{fake.username} ABC")
     assert (ev.kind, ev.command, ev.args) == ("command", "start", "ABC")
+
+
+async def test_polling_redelivery_after_a_restart_is_processed_once(db_path, fake, clock, db):
+    ch = await _channel(db_path, fake, clock)
+    u = TgUser(fake, ch)
+    update = fake.message_update(USER, text="/start")
+    await u.send(update)
+    assert "Bạn chưa đăng ký" in u.texts
+    await ch.stop()
+    # the confirmation was lost: Telegram hands the same update to the next process
+    again = await _channel(db_path, fake, clock)
+    try:
+        u = TgUser(fake, again)
+        await u.send(update)
+        assert [c.method for c in u.new] == []
+        assert len(fake.of("sendMessage")) == 1
+        assert [e.key for e in rows(db, ProcessedEvent)] == [f"telegram:{update['update_id']}"]
+    finally:
+        await again.stop()
