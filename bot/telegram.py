@@ -262,23 +262,32 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         cq = update.callback_query
-        toast: str | None = None
+        answered = False
         try:
             event = self.to_event(update)
             if event is None:
                 return
             async with self._lock(event.user_id):
                 replies = await asyncio.to_thread(self.core.handle, event)
-                toast = await self._deliver(event, replies, cq)
+                if cq is not None:  # stop the button's spinner first; a toast rides on it
+                    toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
+                    replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
+                    answered = True
+                    await self._answer(cq, toasts[0] if toasts else None)
+                await self._deliver(event, replies, cq)
                 if event.chat_type == "private":
                     await self._sync_commands(event)
         finally:
-            if cq is not None:
-                try:
-                    await cq.answer(text=toast)
-                except TelegramError as exc:
-                    log.info("telegram: answerCallbackQuery failed: %s", self._mask(str(exc)))
+            if cq is not None and not answered:
+                await self._answer(cq, None)
             self.processed.append(update.update_id)
+
+    async def _answer(self, cq: CallbackQuery, text: str | None) -> None:
+        """Always answer a pressed button (errors here only cost the spinner)."""
+        try:
+            await cq.answer(text=text)
+        except TelegramError as exc:
+            log.info("telegram: answerCallbackQuery failed: %s", self._mask(str(exc)))
 
     def _lock(self, user_id: str) -> asyncio.Lock:
         if len(self._locks) > 10_000:
@@ -299,16 +308,10 @@ class TelegramChannel:
 
     # -- outbound ----------------------------------------------------------------------------
     async def _deliver(self, event: InboundEvent, replies: list[Reply],
-                       cq: CallbackQuery | None) -> str | None:
-        """Send a turn's replies in order; returns the toast for the pressed button, if any.
-        What cannot be sent now goes to the Outbox (in order) for the dispatcher."""
-        toast = None
-        pieces: list[Reply] = []
-        for r in replies:
-            if isinstance(r, Text) and r.toast:
-                toast = r.text if toast is None else toast
-                continue
-            pieces.extend(self._pieces(r))
+                       cq: CallbackQuery | None) -> None:
+        """Send a turn's replies in order. What cannot be sent now goes to the Outbox (in
+        order) for the dispatcher; a refusal (blocked bot) is logged."""
+        pieces = [p for r in replies for p in self._pieces(r)]
         extra = None
         if event.chat_type != "private" and event.command == "start" and self.username:
             extra = InlineKeyboardMarkup([[InlineKeyboardButton(
@@ -323,11 +326,10 @@ class TelegramChannel:
                     await self._send_piece(event.chat_id, piece, extra if last else None)
             except SendError as exc:
                 if exc.permanent:
-                    log.warning("telegram: reply to chat %s dropped (%s)", event.chat_id, exc)
-                    return toast
-                await self._queue(event, pieces[i:], str(exc))
-                return toast
-        return toast
+                    log.warning("telegram: reply to chat %s refused (%s)", event.chat_id, exc)
+                else:
+                    await self._queue(event, pieces[i:], str(exc))
+                return
 
     async def _queue(self, event: InboundEvent, pieces: list[Reply], error: str) -> None:
         def enqueue() -> None:

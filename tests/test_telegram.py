@@ -160,6 +160,8 @@ async def test_registration_and_nomination_with_buttons_toggles_and_photos(tg, f
     assert "Bạn chưa đăng ký" in u.texts
     await u.press(t("menu.register"))
     assert u.answered() and "text" not in u.answered()[0].params
+    [ask] = [c for c in u.new if c.method == "sendMessage"]
+    assert ask.params["text"] == f'{t("reg.name")}\n{t("hint.text")}' and "reply_markup" not in ask.params
     await u.say("Nguyễn Văn Bình")
     await u.press("Thôn 1")
     assert "Số điện thoại" in u.texts
