@@ -98,6 +98,17 @@ def _invite(settings, args) -> int:
 INVITE_LINKS: list = []
 
 
+def _telegram_invite_link(settings, code: str) -> str | None:
+    if settings.telegram_bot_token is None:
+        return None
+    from .telegram import invite_link
+
+    return invite_link(settings, code)
+
+
+INVITE_LINKS.append(_telegram_invite_link)
+
+
 def invite_links(settings, code: str) -> list[str]:
     links = []
     for fn in INVITE_LINKS:

@@ -222,6 +222,20 @@ MESSAGES: dict[str, str] = {
     "link.done": "Đã liên kết: tài khoản này dùng chung hồ sơ của {name}. Thông báo sẽ gửi tới cả Telegram và Zalo.",
     "link.member": "Tài khoản này đã đăng ký riêng nên không liên kết được bằng mã. Xin liên hệ Văn phòng xã.",
     "link.same_channel": "Mã liên kết cần nhập trên kênh kia (Telegram hoặc Zalo), không phải kênh đã tạo mã.",
+    # -- telegram (issue 3) -----------------------------------------------------------------
+    "tg.open_private": "Nhắn riêng cho bot",
+    "tg.cmd.start": "Bắt đầu, mở menu chính",
+    "tg.cmd.decu": "Đề cử gương điển hình",
+    "tg.cmd.hoso": "Hồ sơ của tôi",
+    "tg.cmd.huy": "Hủy việc đang làm",
+    "tg.cmd.trogiup": "Trợ giúp",
+    "tg.cmd.baocao": "Báo cáo thành tích của đơn vị",
+    "tg.cmd.denghi": "Đề nghị khen thưởng",
+    "tg.cmd.thamdinh": "Thẩm định hồ sơ",
+    "tg.cmd.duyet": "Duyệt hồ sơ",
+    "tg.cmd.danhsach": "Danh sách đề nghị khen thưởng",
+    "tg.cmd.thongke": "Thống kê hồ sơ",
+    "tg.cmd.xuat": "Xuất danh sách, tờ trình",
 }
 
 

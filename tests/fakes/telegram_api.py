@@ -1,0 +1,262 @@
+"""A fake Telegram Bot API server for tests: a Starlette app under uvicorn on 127.0.0.1 (a free
+port), started in the test's event loop. It answers the methods the bot uses, records every
+call (method, decoded params, result), queues updates for getUpdates (honouring offset and a
+capped long-poll wait), and can be told to fail the next N calls of a method (429 or 500)."""
+
+from __future__ import annotations
+
+import asyncio
+import email.parser
+import email.policy
+import itertools
+import json
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+# Params PTB sends JSON-encoded (strings go as they are).
+JSON_PARAMS = {"reply_markup", "commands", "scope", "allowed_updates", "chat_id", "message_id",
+               "offset", "limit", "timeout", "show_alert", "drop_pending_updates",
+               "max_connections", "cache_time", "user_id"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+    result: Any = None
+    files: dict[str, dict] = field(default_factory=dict)
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123456:TEST-fake-token", username: str = "thidua_test_bot",
+                 long_poll_cap: float = 0.2) -> None:
+        self.token = token
+        self.username = username
+        self.bot_id = int(token.split(":")[0])
+        self.long_poll_cap = long_poll_cap
+        self.calls: list[Call] = []
+        self.pending: list[dict] = []
+        self.failures: dict[str, list[tuple[int, int | None]]] = {}
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._new = asyncio.Event()
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task | None = None
+        self.port = 0
+
+    # -- control from the test ---------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def fail_next(self, method: str, n: int = 1, status: int = 500,
+                  retry_after: int | None = None) -> None:
+        self.failures.setdefault(method, []).extend([(status, retry_after)] * n)
+
+    def push(self, update: dict) -> dict:
+        self.pending.append(update)
+        self._new.set()
+        return update
+
+    def of(self, *methods: str, chat_id: int | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method in methods and c.status == 200
+                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+
+    async def wait_for(self, pred: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Poll (bounded) until pred() is truthy; returns its value."""
+        end = time.monotonic() + timeout
+        while True:
+            value = pred()
+            if value:
+                return value
+            if time.monotonic() > end:
+                raise AssertionError("timed out waiting for the bot")
+            await asyncio.sleep(0.01)
+
+    # -- updates as Telegram sends them ------------------------------------------------------
+    def user(self, user_id: int, name: str = "Bình") -> dict:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "vi"}
+
+    def chat(self, chat_id: int, chat_type: str = "private") -> dict:
+        return {"id": chat_id, "type": chat_type, **({"title": "Nhóm thôn"} if chat_type != "private" else {})}
+
+    def message_update(self, user_id: int, *, text: str | None = None, chat_id: int | None = None,
+                       chat_type: str = "private", update_id: int | None = None, **extra: Any) -> dict:
+        msg: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+                               "from": self.user(user_id),
+                               "chat": self.chat(chat_id or user_id, chat_type)}
+        if text is not None:
+            msg["text"] = text
+            if text.startswith("/"):
+                msg["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split(" ")[0])}]
+        msg.update(extra)
+        return {"update_id": update_id or next(self._ids), "message": msg}
+
+    def photo_update(self, user_id: int, unique_id: str, **kw: Any) -> dict:
+        sizes = [{"file_id": f"small-{unique_id}", "file_unique_id": f"s-{unique_id}", "width": 90, "height": 90},
+                 {"file_id": f"big-{unique_id}", "file_unique_id": unique_id, "width": 1280, "height": 960}]
+        return self.message_update(user_id, photo=sizes, **kw)
+
+    def callback_update(self, user_id: int, data: str, message_id: int,
+                        chat_id: int | None = None) -> dict:
+        chat = chat_id or user_id
+        return {"update_id": next(self._ids), "callback_query": {
+            "id": f"cq{next(self._ids)}", "from": self.user(user_id), "chat_instance": f"ci{chat}",
+            "data": data,
+            "message": {"message_id": message_id, "date": int(time.time()),
+                        "chat": self.chat(chat), "text": "…",
+                        "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}}}
+
+    # -- the server --------------------------------------------------------------------------
+    async def start(self) -> "FakeTelegram":
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        await self.wait_for(lambda: self._server.started, timeout=5)
+        return self
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._new.set()
+            await self._task
+
+    async def _endpoint(self, request: Request) -> JSONResponse:
+        if request.path_params["token"] != self.token:
+            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+        method = request.path_params["method"]
+        params, files = await _params(request)
+        call = Call(method, params, files=files)
+        self.calls.append(call)
+        queued = self.failures.get(method)
+        if queued:
+            status, retry_after = queued.pop(0)
+            call.status = status
+            body: dict[str, Any] = {"ok": False, "error_code": status}
+            if status == 429:
+                body["description"] = f"Too Many Requests: retry after {retry_after}"
+                body["parameters"] = {"retry_after": retry_after}
+            elif status == 403:
+                body["description"] = "Forbidden: bot was blocked by the user"
+            else:
+                body["description"] = "Internal Server Error"
+            return JSONResponse(body, status)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            call.status = 404
+            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404)
+        call.result = await handler(params)
+        return JSONResponse({"ok": True, "result": call.result})
+
+    async def _m_getMe(self, p: dict) -> dict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua", "username": self.username,
+                "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}
+
+    async def _m_getUpdates(self, p: dict) -> list:
+        offset = int(p.get("offset") or 0)
+        self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        if not self.pending and float(p.get("timeout") or 0) > 0:
+            self._new.clear()
+            try:
+                await asyncio.wait_for(self._new.wait(),
+                                       min(float(p["timeout"]), self.long_poll_cap))
+            except asyncio.TimeoutError:
+                pass
+        limit = int(p.get("limit") or 100)
+        return sorted(self.pending, key=lambda u: u["update_id"])[:limit]
+
+    def _message(self, p: dict, **content: Any) -> dict:
+        chat_id = p["chat_id"]
+        msg = {"message_id": next(self._message_ids), "date": int(time.time()),
+               "chat": {"id": chat_id, "type": "private" if int(chat_id) > 0 else "group",
+                        **({} if int(chat_id) > 0 else {"title": "Nhóm"})},
+               "from": {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua"}, **content}
+        if "reply_markup" in p:
+            msg["reply_markup"] = p["reply_markup"]
+        return msg
+
+    async def _m_sendMessage(self, p: dict) -> dict:
+        return self._message(p, text=p.get("text", ""))
+
+    async def _m_sendPhoto(self, p: dict) -> dict:
+        n = next(self._message_ids)
+        return self._message(p, photo=[{"file_id": f"sent-photo-{n}", "file_unique_id": f"sp{n}",
+                                        "width": 1, "height": 1}], caption=p.get("caption"))
+
+    async def _m_sendDocument(self, p: dict) -> dict:
+        n = next(self._message_ids)
+        return self._message(p, document={"file_id": f"sent-doc-{n}", "file_unique_id": f"sd{n}",
+                                          "file_name": p.get("filename", "file")})
+
+    async def _m_editMessageText(self, p: dict) -> dict:
+        return {**self._message(p, text=p.get("text", "")), "message_id": p["message_id"]}
+
+    async def _m_editMessageReplyMarkup(self, p: dict) -> dict:
+        return {**self._message(p, text="…"), "message_id": p["message_id"]}
+
+    async def _m_getFile(self, p: dict) -> dict:
+        return {"file_id": p["file_id"], "file_unique_id": f"u-{p['file_id']}", "file_size": 1,
+                "file_path": f"photos/{p['file_id']}.jpg"}
+
+    async def _true(self, p: dict) -> bool:
+        return True
+
+    _m_answerCallbackQuery = _m_setMyCommands = _m_deleteMyCommands = _true
+    _m_setWebhook = _m_deleteWebhook = _true
+
+
+async def _params(request: Request) -> tuple[dict[str, Any], dict[str, dict]]:
+    """Decode PTB's form-encoded or multipart parameters (no python-multipart needed)."""
+    ctype = request.headers.get("content-type", "")
+    body = await request.body()
+    raw: dict[str, str] = {}
+    files: dict[str, dict] = {}
+    if ctype.startswith("multipart/form-data"):
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body)
+        for part in msg.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            filename = part.get_filename()
+            data = part.get_payload(decode=True) or b""
+            if filename is not None:
+                files[name] = {"filename": filename, "size": len(data)}
+            else:
+                raw[name] = data.decode("utf-8")
+    elif ctype.startswith("application/json"):
+        raw = {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(body or b"{}").items()}
+    elif body:
+        raw = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    params: dict[str, Any] = {}
+    for k, v in raw.items():
+        if k in JSON_PARAMS:
+            try:
+                params[k] = json.loads(v)
+                continue
+            except ValueError:
+                pass
+        params[k] = v
+    for name, f in files.items():  # a file sent inline stands where its parameter would be
+        params.setdefault(name, f"attach:{f['filename']}")
+    return params, files
