@@ -21,6 +21,15 @@ log = logging.getLogger("thidua")
 STARTUP_HOOKS: list = []
 
 
+def _scheduler_hook():
+    from .schedule import start_scheduler  # reminders, digests, deadline (issue 6)
+
+    return start_scheduler
+
+
+STARTUP_HOOKS.append(_scheduler_hook())
+
+
 def make_channels(app: App) -> list[Channel]:
     s = app.settings
     channels: list[Channel] = []

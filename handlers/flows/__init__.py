@@ -29,6 +29,7 @@ def install(core: "Core") -> None:
     core.add_command("hoso", core.start_flow("mine"))
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
+    __import__("handlers.digest", fromlist=["install"]).install(core)  # staff digest (issue 6)
 
 
 def _help(ctx):
