@@ -36,6 +36,7 @@ async def start_scheduler(app: App, channels) -> object:
     runner = SlotRunner(app.core, clock=app.clock, chart_dir=chart_dir(app), on_queued=poke)
     sched = build_scheduler(runner)
     sched.start()
+    app.scheduler = sched  # type: ignore[attr-defined]  # for status checks and tests
     jobs = sched.get_jobs()
     log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
     import asyncio
@@ -48,7 +49,8 @@ async def start_scheduler(app: App, channels) -> object:
             await catch_up
         except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
             pass
-        sched.shutdown(wait=False)
+        sched.shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
+        await asyncio.sleep(0)
 
     return stop
 

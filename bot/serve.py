@@ -21,13 +21,13 @@ log = logging.getLogger("thidua")
 STARTUP_HOOKS: list = []
 
 
-def _scheduler_hook():
+def _add_scheduler() -> None:
     from .schedule import start_scheduler  # reminders, digests, deadline (issue 6)
 
-    return start_scheduler
+    STARTUP_HOOKS.append(start_scheduler)
 
 
-STARTUP_HOOKS.append(_scheduler_hook())
+_add_scheduler()
 
 
 def make_channels(app: App) -> list[Channel]:

@@ -4,6 +4,7 @@ dry-run command and the dispatcher's retries. Clock controlled, no sleeping."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -364,3 +365,52 @@ async def test_failures_are_bounded_and_kept(core, db, campaign, clock):
         clock.advance(hours=1)
     [row] = outbox(db, slot.id)
     assert (row.status, row.attempts, row.last_error) == ("failed", 3, "boom")
+
+
+# -- in the serving process -------------------------------------------------------------------
+
+async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, monkeypatch):
+    """bot.serve's STARTUP_HOOKS entry: CAMPAIGN_DEADLINE moves the jobs, missed slots are
+    caught up (here: too late, recorded as skipped), and the stopper shuts it down."""
+    from bot.app import build
+    from bot.schedule import start_scheduler
+    from bot.serve import STARTUP_HOOKS
+    from bot.settings import Settings
+    from handlers.clock import ManualClock
+
+    assert start_scheduler in STARTUP_HOOKS
+    now = datetime.now(UTC)
+    clock = ManualClock(now)
+    deadline = (now + timedelta(days=5)).date()
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'serve.db'}",
+                        campaign_file=str(CAMPAIGN_FILE), campaign_deadline=deadline.isoformat(),
+                        media_dir=str(tmp_path / "media"))
+    app = build(settings, clock=clock)
+    poked = []
+
+    class Dispatcher:
+        def poke(self):
+            poked.append(1)
+
+    app.dispatchers = [Dispatcher()]
+    stop = await start_scheduler(app, [])
+    try:
+        sched = app.scheduler
+        slots = reminder_slots(app.campaign)
+        assert slots[-1].id == f"remind:{deadline.isoformat()}T07:30"
+        future = [s for s in slots if s.at > now]
+        ids = {j.id for j in sched.get_jobs()}
+        assert ids == {*(s.id for s in future), close_slot(app.campaign).id, DIGEST_JOB}
+        assert sched.get_job(future[0].id).next_run_time == future[0].at
+        missed = [s for s in slots if s.at <= now]  # 7 days before a deadline 5 days away
+        assert missed
+        for _ in range(500):  # the catch-up task runs in the background: bounded wait
+            done = {a.entity_id for a in rows(app.db, AuditLog) if a.entity == "slot"}
+            if {s.id for s in missed} <= done:
+                break
+            await asyncio.sleep(0.01)
+        skipped = {a.entity_id for a in rows(app.db, AuditLog) if a.action == "slot.skip"}
+        assert {s.id for s in missed} <= skipped
+    finally:
+        await stop()
+    assert not sched.running
