@@ -167,8 +167,9 @@ def reminder_items(core: "Core", s: Session, found: Iterable[Target], slot_id: s
     return items
 
 
-def closed_items(core: "Core", s: Session) -> list[dict]:
-    """At the deadline: everyone with an unfinished draft is told, once, it cannot be sent."""
+def closed_items(core: "Core", s: Session, key: str) -> list[dict]:
+    """At the deadline: everyone with an unfinished draft is told, once, it cannot be sent
+    (`key` names this deadline: an extended deadline tells them again when it passes)."""
     items = []
     deadline = deadline_text(core.campaign)
     for st in draft_states(s):
@@ -178,5 +179,5 @@ def closed_items(core: "Core", s: Session) -> list[dict]:
         text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
         items.append(dict(member_id=st.member_id, channel=ident.channel, chat_id=ident.chat_id,
                           payload=reply_to_dict(Text(text)),
-                          dedupe_key=f"closed:{core.campaign.code}:{st.member_id}"))
+                          dedupe_key=f"{key}:{st.member_id}"))
     return items

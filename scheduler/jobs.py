@@ -91,7 +91,8 @@ class SlotRunner:
         if slot.kind == DIGEST:
             return self.digest_items(s, slot, now, final=False)
         if slot.kind == CLOSE:
-            closed = rm.closed_items(self.core, s)
+            # "closed:2024-12-01T00:00:<member>": drafts are told once per deadline
+            closed = rm.closed_items(self.core, s, "closed" + slot.id[len(CLOSE):])
             digest, staff = self.digest_items(s, slot, now, final=True)
             return closed + digest, len({i["member_id"] for i in closed}) + staff
         raise ValueError(f"unknown slot kind {slot.kind!r}")

@@ -281,7 +281,7 @@ def test_deadline_close_tells_drafts_once_and_sends_the_final_digest(core, db, c
     assert runner.run_sync(slot).status == "ran"
     assert runner.run_sync(slot).status == "already"
     closed = outbox(db, "closed:")
-    assert len(closed) == 1
+    assert len(closed) == 1 and closed[0].dedupe_key.startswith("closed:2024-12-01T00:00:")
     assert "Đã hết hạn gửi hồ sơ" in reply_from_dict(closed[0].payload).text
     final = outbox(db, slot.id)
     assert len(final) == 1 and "TỔNG HỢP CUỐI" in reply_from_dict(final[0].payload).text
