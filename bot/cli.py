@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
 EXTRA_COMMANDS: list = []
 
 
+def _schedule_commands(sub) -> None:
+    from .schedule import add_commands  # remind --dry-run, digest (issue 6)
+
+    add_commands(sub)
+
+
+EXTRA_COMMANDS.append(_schedule_commands)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:

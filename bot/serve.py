@@ -21,6 +21,15 @@ log = logging.getLogger("thidua")
 STARTUP_HOOKS: list = []
 
 
+def _add_scheduler() -> None:
+    from .schedule import start_scheduler  # reminders, digests, deadline (issue 6)
+
+    STARTUP_HOOKS.append(start_scheduler)
+
+
+_add_scheduler()
+
+
 def make_channels(app: App) -> list[Channel]:
     s = app.settings
     channels: list[Channel] = []

@@ -411,3 +411,92 @@ def outbox_failed(s: Session, row: Outbox, now: datetime, error: str, *, max_att
     else:
         row.next_attempt_at = now + timedelta(seconds=base_delay * 2 ** (row.attempts - 1))
     s.add(row)
+
+
+# -- reminders, digests, scheduled slots (issue 6) -----------------------------------------
+
+def enqueue_many(s: Session, items: Iterable[dict], now: datetime, chunk: int = 500) -> int:
+    """Queue many messages in one statement per chunk (reminder fan-out to thousands).
+
+    Each item: member_id, channel, chat_id, payload, dedupe_key (required; "|channel" is added
+    as in enqueue). A key already queued is skipped, so a second run of a slot adds nothing;
+    the UNIQUE dedupe_key column is the final guard. Returns how many rows were added."""
+    from sqlalchemy import insert
+
+    items = list(items)
+    added = 0
+    for i in range(0, len(items), chunk):
+        part = items[i:i + chunk]
+        keys = {f"{it['dedupe_key']}|{it['channel']}": it for it in part}
+        existing = set(s.exec(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(keys)))).all())
+        rows = [dict(member_id=it.get("member_id"), channel=it["channel"], chat_id=it["chat_id"],
+                     payload=it["payload"], dedupe_key=key, status="pending", attempts=0,
+                     created_at=now, next_attempt_at=now)
+                for key, it in keys.items() if key not in existing]
+        if rows:
+            s.exec(insert(Outbox), params=rows)
+            added += len(rows)
+    return added
+
+
+def outbox_defer(s: Session, row: Outbox, until: datetime, error: str) -> None:
+    """The platform asked to wait (HTTP 429 retry_after): try again then, without counting an
+    attempt (the message itself is fine)."""
+    row.next_attempt_at = until
+    row.last_error = error[:500]
+    s.add(row)
+
+
+def outbox_by_prefix(s: Session, prefix: str) -> Sequence[Outbox]:
+    return s.exec(select(Outbox).where(Outbox.dedupe_key.startswith(prefix)).order_by(Outbox.id)).all()
+
+
+def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
+    """Unit code -> when its latest unit report (kind "report", not withdrawn) was updated."""
+    rows = s.exec(select(Submission.unit_code, func.max(Submission.updated_at))
+                  .where(Submission.campaign_code == campaign_code, Submission.kind == "report",
+                         Submission.status != "withdrawn", Submission.unit_code.is_not(None))
+                  .group_by(Submission.unit_code)).all()
+    out: dict[str, datetime] = {}
+    for unit, at in rows:
+        if isinstance(at, str):  # SQLite max() on a UTCDateTime column comes back as text
+            at = datetime.fromisoformat(at)
+        if at is not None and at.tzinfo is None:
+            from datetime import timezone
+
+            at = at.replace(tzinfo=timezone.utc)
+        out[unit] = at
+    return out
+
+
+def digest_rows(s: Session, campaign_code: str) -> Sequence[tuple]:
+    """(kind, unit_code, category, status, submitted_at) of every submission of a campaign."""
+    return s.exec(select(Submission.kind, Submission.unit_code, Submission.category,
+                         Submission.status, Submission.submitted_at)
+                  .where(Submission.campaign_code == campaign_code).order_by(Submission.id)).all()
+
+
+SLOT_ACTIONS = ("slot.run", "slot.skip")
+
+
+def slot_record(s: Session, slot_id: str) -> AuditLog | None:
+    """How a scheduled slot ended (ran or skipped), or None when it has not been handled."""
+    return s.exec(select(AuditLog).where(AuditLog.entity == "slot", AuditLog.entity_id == slot_id,
+                                         AuditLog.action.in_(SLOT_ACTIONS))
+                  .order_by(AuditLog.id)).first()
+
+
+def record_slot(s: Session, slot_id: str, *, ran: bool, now: datetime, after: dict | None = None,
+                reason: str | None = None) -> None:
+    audit(s, actor_id=None, action="slot.run" if ran else "slot.skip", entity="slot",
+          entity_id=slot_id, after=after, reason=reason, now=now)
+
+
+def last_slot_run(s: Session, prefixes: Iterable[str], before: datetime) -> AuditLog | None:
+    """The latest slot run whose id starts with one of `prefixes` (e.g. the previous digest)."""
+    from sqlalchemy import or_
+
+    return s.exec(select(AuditLog).where(
+        AuditLog.entity == "slot", AuditLog.action == "slot.run", AuditLog.at < before,
+        or_(*[AuditLog.entity_id.startswith(p) for p in prefixes]))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())).first()

@@ -280,19 +280,20 @@ async def test_outbox_send_errors_keep_the_row(db_path, fake, db, clock):
     ch = await _channel(db_path, fake, clock, rate_limiter=AIORateLimiter(max_retries=0))
     try:
         with Session(db) as s:
-            repo.enqueue(s, member_id=None, payload={"kind": "text", "text": "Nhắc hạn"}, now=clock.now(),
-                         channel="telegram", chat_id="42", dedupe_key="r1")
             repo.enqueue(s, member_id=None, payload={"kind": "text", "text": "Bị chặn"}, now=clock.now(),
                          channel="telegram", chat_id="43", dedupe_key="r2")
+            repo.enqueue(s, member_id=None, payload={"kind": "text", "text": "Nhắc hạn"}, now=clock.now(),
+                         channel="telegram", chat_id="42", dedupe_key="r1")
             s.commit()
-        fake.fail_next("sendMessage", 1, status=429, retry_after=7)
         fake.fail_next("sendMessage", 1, status=403)
+        fake.fail_next("sendMessage", 1, status=429, retry_after=7)
         dispatcher = OutboxDispatcher(ch.app.db, ch, clock)
         assert await dispatcher.run_once() == (0, 2)
         by_chat = {r.chat_id: r for r in rows(db, Outbox)}
-        assert by_chat["42"].status == "pending" and by_chat["42"].attempts == 1
-        assert by_chat["42"].next_attempt_at >= clock.now() + timedelta(seconds=7)
         assert by_chat["43"].status == "failed" and "forbidden" in by_chat["43"].last_error
+        # a flood limit is not the message's fault: it waits as told, without using an attempt
+        assert by_chat["42"].status == "pending" and by_chat["42"].attempts == 0
+        assert by_chat["42"].next_attempt_at >= clock.now() + timedelta(seconds=7)
         clock.advance(minutes=5)
         assert await dispatcher.run_once() == (1, 0)
         assert [c.params["text"] for c in fake.of("sendMessage")] == ["Nhắc hạn"]

@@ -357,6 +357,7 @@ async def test_polling_survives_errors_with_backoff(fake, db, campaign, clock, t
 
 async def test_the_token_never_appears_in_logs_or_errors(fake, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # even if the app's log setup silenced it
     client = ZaloClient(TOKEN, fake.base_url)
     await client.get_me()
     await fake.stop()

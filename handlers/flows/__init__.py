@@ -39,6 +39,9 @@ def install(core: "Core") -> None:
     from . import link  # issue 4: account linking
 
     link.install(core)
+    from .. import digest  # issue 6: staff digest
+
+    digest.install(core)
 
 
 def _help(ctx):

@@ -1,0 +1,183 @@
+"""Who is reminded before the deadline, and what they read (channel-neutral).
+
+scheduler/ decides *when* a slot runs; this module decides *who* and *what*; bot/ sends.
+
+A reminder never changes anyone's conversation: it carries the question the person is on
+(the menu, or the step of an unfinished draft) with that question's seq, so a button press
+or a typed number answers exactly what the core expects, and a reminder left unanswered while
+the person moved on is just a stale button ("Câu hỏi này đã qua."), never a broken flow.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Iterable
+
+from sqlmodel import Session
+
+from storage import repo
+from storage.models import ConversationState, Identity, Member
+
+from . import engine as eng
+from .campaign import Campaign
+from .catalog import has, t
+from .events import InboundEvent, Option, Question, Reply, Text, reply_to_dict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Core
+
+# Flows whose unfinished state is a draft of something to send.
+DRAFT_FLOWS = ("nomination", "proposal", "report")
+# The menu key of the unit report flow (built in the review area); used when installed.
+REPORT_MENU_KEY = "report"
+
+
+@dataclass
+class Target:
+    member: Member
+    reasons: list[tuple[str, dict]] = field(default_factory=list)  # (reason, values)
+
+
+def flow_label(flow: str | None) -> str:
+    key = f"flow.{flow}"
+    return t(key) if flow and has(key) else t("flow.nomination")
+
+
+def deadline_text(campaign: Campaign) -> str:
+    return campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def days_left(campaign: Campaign, at: datetime) -> int:
+    return (campaign.deadline_local.date() - campaign.local(at).date()).days
+
+
+def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> list[Target]:
+    """People to remind at `at`: heads of units without a report (and, when `stale`, heads
+    whose report was not updated in the last `stale_days` days), and people with a draft."""
+    if not campaign.is_open(at):
+        return []
+    out: dict[int, Target] = {}
+
+    def add(member: Member, reason: str, **values) -> None:
+        out.setdefault(member.id, Target(member)).reasons.append((reason, values))
+
+    reports = repo.report_updates(s, campaign.code)
+    limit = at - timedelta(days=campaign.reminders.stale_days)
+    for m in repo.members(s, role="head"):
+        if not m.unit_code or not campaign.has_unit(m.unit_code):
+            continue
+        unit = campaign.unit(m.unit_code).name
+        updated = reports.get(m.unit_code)
+        if updated is None:
+            add(m, "no_report", unit=unit)
+        elif stale and updated < limit:
+            add(m, "stale_report", unit=unit,
+                updated=campaign.local(updated).strftime("%d/%m/%Y"))
+    for st in draft_states(s):
+        member = s.get(Member, st.member_id)
+        if member is not None and not any(r == "draft" for r, _ in out.get(member.id, Target(member)).reasons):
+            add(member, "draft", flow=flow_label(st.flow), step=st.step)
+    return sorted(out.values(), key=lambda x: x.member.id)
+
+
+def draft_states(s: Session) -> list[ConversationState]:
+    return [st for st in repo.states_in_flow(s, DRAFT_FLOWS)
+            if st.step is not None and st.member_id is not None]
+
+
+def why(target: Target) -> str:
+    """One line for the dry run: the reasons, in Vietnamese."""
+    parts = []
+    for reason, vals in target.reasons:
+        if reason == "no_report":
+            parts.append(t("remind.why.no_report"))
+        elif reason == "stale_report":
+            parts.append(t("remind.why.stale_report", updated=vals["updated"]))
+        else:
+            parts.append(t("remind.why.draft", flow=vals["flow"], step=vals["step"]))
+    return "; ".join(parts)
+
+
+def reminder_lines(campaign: Campaign, target: Target, at: datetime) -> list[str]:
+    left = days_left(campaign, at)
+    deadline = deadline_text(campaign)
+    lines = [t("remind.days_left", days=left, deadline=deadline) if left > 0
+             else t("remind.last_day", deadline=deadline)]
+    for reason, vals in target.reasons:
+        if reason == "draft":
+            lines.append(t("remind.draft", flow=vals["flow"]))
+        else:
+            lines.append(t(f"remind.{reason}", **vals))
+    return lines
+
+
+def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
+               state: ConversationState | None, at: datetime):
+    """A read-only context for building the person's current question: a detached copy of the
+    state, so nothing of the real conversation is changed or saved."""
+    from .core import Ctx
+
+    probe = ConversationState(channel=ident.channel, user_id=ident.external_id,
+                              member_id=member.id, flow=state.flow if state else None,
+                              step=state.step if state else None, seq=state.seq if state else 0,
+                              data=copy.deepcopy(state.data) if state else {})
+    event = InboundEvent(channel=ident.channel, user_id=ident.external_id, chat_id=ident.chat_id,
+                         key="reminder-probe", kind="text", text="")
+    return Ctx(core=core, session=s, event=event, state=probe, member=member, now=at)
+
+
+def reminder_reply(core: "Core", s: Session, target: Target, ident: Identity, at: datetime) -> Reply:
+    """The reminder for one channel identity, ending with the person's current question."""
+    lines = reminder_lines(core.campaign, target, at)
+    state = repo.get_state(s, ident.channel, ident.external_id)
+    ctx = _probe_ctx(core, s, target.member, ident, state, at)
+    flow = core.flows.get(ctx.state.flow or "")
+    if flow is not None:
+        step = eng.step_by_key(ctx, flow, ctx.state.step)
+        if step is None:
+            return Text("\n".join([*lines, t("remind.how_menu_plain")]))
+        q = eng.question(ctx, step)
+        return Question(text="\n".join([*lines, "", t("remind.how_flow"), q.text]),
+                        options=q.options, nav=q.nav, multi=q.multi, seq=ctx.state.seq,
+                        hint=q.hint)
+    # At the menu: the menu itself (same numbers as the core reads), pointing at the item.
+    items = core.menu_items(ctx)
+    wanted = REPORT_MENU_KEY if any(r != "draft" for r, _ in target.reasons) else "nominate"
+    if not any(m.key == wanted for m in items):
+        return Text("\n".join([*lines, t("remind.how_menu_plain")]))
+    options = [Option(m.key, t(f"menu.{m.key}")) for m in items]
+    return Question(text="\n".join([*lines, t("remind.how_menu", label=t(f"menu.{wanted}"))]),
+                    options=options, seq=ctx.state.seq,
+                    hint=t("hint.choice", first=1, last=len(options)))
+
+
+def reminder_items(core: "Core", s: Session, found: Iterable[Target], slot_id: str,
+                   at: datetime) -> list[dict]:
+    """Outbox items (one per channel identity) for a reminder slot, keyed per (slot, member):
+    "remind:2024-11-23T08:00:42" (the Outbox adds "|channel")."""
+    items = []
+    for target in found:
+        for ident in repo.identities_of(s, target.member.id):
+            items.append(dict(member_id=target.member.id, channel=ident.channel,
+                              chat_id=ident.chat_id,
+                              payload=reply_to_dict(reminder_reply(core, s, target, ident, at)),
+                              dedupe_key=f"{slot_id}:{target.member.id}"))
+    return items
+
+
+def closed_items(core: "Core", s: Session, key: str) -> list[dict]:
+    """At the deadline: everyone with an unfinished draft is told, once, it cannot be sent
+    (`key` names this deadline: an extended deadline tells them again when it passes)."""
+    items = []
+    deadline = deadline_text(core.campaign)
+    for st in draft_states(s):
+        ident = repo.identity(s, st.channel, st.user_id)
+        if ident is None:
+            continue
+        text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
+        items.append(dict(member_id=st.member_id, channel=ident.channel, chat_id=ident.chat_id,
+                          payload=reply_to_dict(Text(text)),
+                          dedupe_key=f"{key}:{st.member_id}"))
+    return items

@@ -1,0 +1,133 @@
+"""What runs at a slot, exactly once.
+
+Running a slot is one database transaction (in a worker thread, never in the event loop):
+the Outbox rows for everyone concerned, each with a dedupe key per (slot, member, channel),
+and a "slot.run" audit row. A second run of the same slot, after a restart or from a
+catch-up racing the scheduler, finds the record (or the UNIQUE keys) and adds nothing. A
+slot whose time passed more than `grace_hours` ago is recorded as skipped, not sent. The
+channels' OutboxDispatchers then deliver, rate-limited, marking each row sent or failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from handlers import digest as dg
+from handlers import reminders as rm
+from handlers.clock import Clock
+from handlers.core import Core
+from handlers.events import reply_to_dict
+from storage import repo
+
+from .plan import CLOSE, DIGEST, REMIND, Slot, digest_slot_at, past_slots
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    slot: str
+    status: str  # ran | skipped | already
+    queued: int = 0
+    people: int = 0
+
+
+class SlotRunner:
+    def __init__(self, core: Core, *, clock: Clock | None = None, chart_dir: Path | None = None,
+                 on_queued: Callable[[], None] | None = None) -> None:
+        self.core = core
+        self.db: Engine = core.db
+        self.campaign = core.campaign
+        self.clock = clock or core.clock
+        self.chart_dir = chart_dir
+        self.on_queued = on_queued
+        self._lock = asyncio.Lock()
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.campaign.reminders.grace_hours)
+
+    # -- the slot, in one transaction ---------------------------------------------------------
+    def run_sync(self, slot: Slot) -> Outcome:
+        now = self.clock.now()
+        with Session(self.db, expire_on_commit=False) as s:
+            done = repo.slot_record(s, slot.id)
+            if done is not None:
+                return Outcome(slot.id, "already")
+            late = now - slot.at
+            if late > self.grace and slot.kind != CLOSE:
+                # missed while the bot was down: visible in the audit log, never sent late
+                repo.record_slot(s, slot.id, ran=False, now=now,
+                                 after={"at": slot.at.isoformat()},
+                                 reason=f"late by {late}, grace {self.grace}")
+                s.commit()
+                log.warning("slot %s skipped: %s late (grace %s)", slot.id, late, self.grace)
+                return Outcome(slot.id, "skipped")
+            items, people = self.items(s, slot, now)
+            try:
+                queued = repo.enqueue_many(s, items, now)
+                repo.record_slot(s, slot.id, ran=True, now=now,
+                                 after={"at": slot.at.isoformat(), "queued": queued, "people": people})
+                s.commit()
+            except IntegrityError:  # another run of this slot got there first
+                s.rollback()
+                return Outcome(slot.id, "already")
+        log.info("slot %s ran: %s messages to %s people", slot.id, queued, people)
+        return Outcome(slot.id, "ran", queued, people)
+
+    def items(self, s: Session, slot: Slot, now: datetime) -> tuple[list[dict], int]:
+        if slot.kind == REMIND:
+            found = rm.targets(s, self.campaign, slot.at, stale=slot.stale)
+            return rm.reminder_items(self.core, s, found, slot.id, slot.at), len(found)
+        if slot.kind == DIGEST:
+            return self.digest_items(s, slot, now, final=False)
+        if slot.kind == CLOSE:
+            # "closed:2024-12-01T00:00:<member>": drafts are told once per deadline
+            closed = rm.closed_items(self.core, s, "closed" + slot.id[len(CLOSE):])
+            digest, staff = self.digest_items(s, slot, now, final=True)
+            return closed + digest, len({i["member_id"] for i in closed}) + staff
+        raise ValueError(f"unknown slot kind {slot.kind!r}")
+
+    def digest_items(self, s: Session, slot: Slot, now: datetime, *, final: bool) -> tuple[list[dict], int]:
+        staff = [m for role in sorted(dg.STAFF) for m in repo.members(s, role=role)]
+        if not staff:
+            return [], 0
+        d = dg.compute(s, self.campaign, now, final=final)
+        idents = [(m, i) for m in staff for i in repo.identities_of(s, m.id)]
+        path = None
+        if any(i.channel in dg.PHOTO_CHANNELS for _, i in idents):
+            path = dg.chart(self.campaign, d, dg.chart_file(self.chart_dir, self.campaign, slot.id)).path
+        items = []
+        for m, ident in idents:
+            for n, reply in enumerate(dg.messages(self.campaign, d, ident.channel, path)):
+                items.append(dict(member_id=m.id, channel=ident.channel, chat_id=ident.chat_id,
+                                  payload=reply_to_dict(reply),
+                                  dedupe_key=f"{slot.id}:{m.id}:{n}"))
+        return items, len(staff)
+
+    # -- from the event loop ------------------------------------------------------------------
+    async def run(self, slot: Slot) -> Outcome:
+        async with self._lock:
+            outcome = await asyncio.to_thread(self.run_sync, slot)
+        if outcome.queued and self.on_queued is not None:
+            self.on_queued()
+        return outcome
+
+    async def run_digest(self) -> Outcome | None:
+        """The daily cron job: the digest slot of this moment."""
+        slot = digest_slot_at(self.campaign, self.clock.now())
+        return await self.run(slot) if slot is not None else None
+
+    async def catch_up(self) -> list[Outcome]:
+        """At start-up: slots whose time came while the bot was down (sent within the grace
+        period, recorded as skipped after it; slots already handled are left alone)."""
+        return [await self.run(slot) for slot in past_slots(self.campaign, self.clock.now())]
