@@ -29,6 +29,8 @@ def install(core: "Core") -> None:
     core.add_command("hoso", core.start_flow("mine"))
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
+    from .export import install as install_export  # issue 7: Xuất tài liệu, /xuat
+    install_export(core)
 
 
 def _help(ctx):
