@@ -4,6 +4,7 @@ block and "Nơi nhận:". Every document of the office is built from these piece
 
 from __future__ import annotations
 
+import math
 from copy import deepcopy
 from datetime import datetime
 from typing import Iterable, Sequence
@@ -15,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from ..campaign import Campaign
 from ..catalog import t
@@ -25,8 +26,15 @@ FONT = "Times New Roman"
 BODY_PT = 14
 SMALL_PT = 13  # the issuing body, the national heading, tables
 PAGE = (Mm(210), Mm(297))
+
+
+def _mm(mm: float) -> Twips:
+    """Word stores margins in whole twips: round up so 15 mm never reads as 14.99 mm."""
+    return Twips(math.ceil(mm * 1440 / 25.4))
+
+
 # top, bottom, left, right: within 20-25, 20-25, 30-35, 15-20 mm
-MARGINS = (Mm(20), Mm(20), Mm(30), Mm(15))
+MARGINS = (_mm(20), _mm(20), _mm(30), _mm(15))
 TEXT_WIDTH_MM = 210 - 30 - 15
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
                                 WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
