@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func
+from sqlalchemy import JSON, case, func, null, type_coerce
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
 
@@ -384,6 +384,18 @@ def outbox_failed(s: Session, row: Outbox, now: datetime, error: str, *, max_att
 # Bulk reads for the workbook and the documents: one query per table, not one per row, so a
 # campaign of ten thousand submissions exports in seconds.
 
+def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
+                    statuses: Iterable[str] | None = None) -> Sequence[Any]:
+    """Like submissions(), as light read-only rows with the same attribute names (exports
+    read thousands; rows come back several times faster than ORM objects)."""
+    q = select(*Submission.__table__.columns).where(Submission.campaign_code == campaign_code)
+    if kinds is not None:
+        q = q.where(Submission.kind.in_(list(kinds)))
+    if statuses is not None:
+        q = q.where(Submission.status.in_(list(statuses)))
+    return s.exec(q.order_by(Submission.id)).all()
+
+
 def last_changes(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, Any]:
     """The latest status change of each submission as a light row (submission_id,
     from_status, to_status, actor_id, reason, at): who moved it last, when, why."""
@@ -414,9 +426,11 @@ def member_names(s: Session) -> dict[int, str]:
 
 def audit_entries(s: Session, *, entity_ids: Iterable[str] | None = None) -> Sequence[Any]:
     """The audit log, oldest first, as light rows (at, actor_id, action, entity, entity_id,
-    before, after, reason); with entity_ids only the rows about those submissions."""
+    before, after, reason); with entity_ids only the rows about those submissions. The
+    snapshot a creation row keeps is left out (after = None): the submission itself has it."""
+    after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after), JSON)
     q = select(AuditLog.at, AuditLog.actor_id, AuditLog.action, AuditLog.entity,
-               AuditLog.entity_id, AuditLog.before, AuditLog.after, AuditLog.reason)
+               AuditLog.entity_id, AuditLog.before, after.label("after"), AuditLog.reason)
     if entity_ids is not None:
         q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(list(entity_ids)))
     return s.exec(q.order_by(AuditLog.id)).all()

@@ -18,7 +18,7 @@ from bot.cli import main as cli_main
 from handlers.events import Document, Question, Text
 from handlers.exports import ExportError, write_list, write_proposal, write_reports, write_workbook
 from storage import repo
-from storage.models import AuditLog, Submission
+from storage.models import AuditLog, StatusChange, Submission
 
 from .conftest import CAMPAIGN_FILE, Player, register_resident, rows
 
@@ -153,6 +153,16 @@ def assert_recipients(doc) -> None:
     assert all(p.runs[0].font.size.pt == 11 for p in cell.paragraphs[1:])
 
 
+def made(db, writer, campaign, out, clock):
+    """Write a document with a signature and recipients, open it, check the layout."""
+    with session(db) as s:
+        res = writer(s, campaign, out, now=clock.now())
+    doc = docx.Document(res.path)
+    assert_decree30(doc, campaign)
+    assert_recipients(doc)
+    return res, doc, texts(doc)
+
+
 # -- the workbook ------------------------------------------------------------------------
 
 def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed, tmp_path):
@@ -175,8 +185,11 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     subs = rows(db, Submission)
     assert entries.max_row - 1 == len([x for x in subs if x.kind != "report"]) == 4
     assert reports.max_row - 1 == len([x for x in subs if x.kind == "report"]) == 1
-    assert log.max_row - 1 == len(rows(db, AuditLog))
-    assert result.rows == dict(zip(SHEETS, (4, 1, len(rows(db, AuditLog)))))
+    # every audit row, but the first status of each submission: it is the sending itself,
+    # the same moment as the row "Gửi đề cử"
+    logged = len(rows(db, AuditLog)) - len(rows(db, StatusChange, StatusChange.from_status.is_(None)))
+    assert logged == 19 - 5 and log.max_row - 1 == logged
+    assert result.rows == dict(zip(SHEETS, (4, 1, logged)))
 
     by_ref = {r[1]: dict(zip(header, r)) for r in entries.iter_rows(min_row=2, values_only=True)}
     row = by_ref[approved]
@@ -201,8 +214,11 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
 
     log_rows = list(log.iter_rows(min_row=2, values_only=True))
     assert ["Thời gian", "Người thực hiện", "Hồ sơ, đối tượng", "Việc đã làm", "Lý do"] == [c.value for c in log[1]]
-    assert (approved and any(r[2] == approved and r[3] == "Chuyển trạng thái: Đã gửi, chờ thẩm định → Đạt"
-                             and r[1] == "Lương Thị Mai" for r in log_rows))
+    mine = [r[1:4] for r in log_rows if r[2] == approved]
+    assert mine == [("Nông Văn Sáu", approved, "Gửi đề cử"),
+                    ("Lương Thị Mai", approved, "Chuyển trạng thái: Đã gửi, chờ thẩm định → Đạt")]
+    assert ("Nông Văn Sáu", "Thành viên 3", "Đăng ký: role: resident; unit: T02; channel: console") in [
+        r[1:4] for r in log_rows]
 
 
 def test_workbook_status_filter(db, campaign, seed, tmp_path):
@@ -245,12 +261,7 @@ def test_docx_list_groups_by_award_and_category_in_the_decree_layout(db, campaig
     seed.sub("Thôn 2", status="shortlisted", category="collective", shortlist="district", award="commune")
     seed.sub("Hộ ông Ba", status="rejected", reason="Không đạt tiêu chí.")
     seed.sub("Hộ ông Bốn")  # not appraised: not on the list
-    with session(db) as s:
-        res = write_list(s, campaign, tmp_path / "ds.docx", now=clock.now())
-    doc = docx.Document(res.path)
-    assert_decree30(doc, campaign)
-    assert_recipients(doc)
-    all_text = texts(doc)
+    res, doc, all_text = made(db, write_list, campaign, tmp_path / "ds.docx", clock)
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in all_text
     assert "(Trình Hội đồng Thi đua - Khen thưởng xã xem xét)" in all_text
     # the council's choice (district) wins over the award first proposed (commune)
@@ -276,12 +287,7 @@ def test_docx_proposal_to_the_district_within_the_quota(db, campaign, seed, cloc
         seed.sub(name, status="shortlisted", shortlist="district")
     seed.sub("Hộ ông Xã", status="shortlisted", shortlist="commune")  # commune award: not here
     seed.sub("Hộ ông Đạt", status="approved", award="district")  # not shortlisted: not here
-    with session(db) as s:
-        res = write_proposal(s, campaign, tmp_path / "tt.docx", now=clock.now())
-    doc = docx.Document(res.path)
-    assert_decree30(doc, campaign)
-    assert_recipients(doc)
-    all_text = texts(doc)
+    res, doc, all_text = made(db, write_proposal, campaign, tmp_path / "tt.docx", clock)
     assert "Số: ......../TTr-UBND" in all_text
     assert "TỜ TRÌNH" in all_text
     assert "Kính gửi: Chủ tịch UBND huyện Văn Quan." in all_text

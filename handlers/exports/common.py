@@ -43,8 +43,8 @@ class Item:
 def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
          statuses: Iterable[str] | None = None, ref: str | None = None) -> list[Item]:
     """Submissions of the campaign (by kind, status, one ref) with submitter, last move, photos."""
-    subs = repo.submissions(s, campaign_code=campaign.code, kinds=list(kinds),
-                            statuses=None if statuses is None else list(statuses))
+    subs = repo.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
+                                statuses=None if statuses is None else list(statuses))
     if ref is not None:
         subs = [x for x in subs if x.ref == ref.strip().upper()]
     if not subs:

@@ -60,7 +60,7 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
     reports = [i for i in loaded if i.sub.kind == "report"]
     sheet = _sheet(wb, t("xlsx.sheet.submissions"),
                    [(t(f"xlsx.col.{k}"), w) for k, w in SUBMISSION_COLUMNS])
-    dates = _Dates(sheet)
+    dates = _Dates(sheet, campaign)
     for n, item in enumerate(entries, 1):
         sub = item.sub
         sheet.append([
@@ -70,8 +70,8 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
             c.checks_text(campaign, sub), _s("\n".join(sub.flags or [])),
             c.award_label(campaign, sub.proposed_award), c.award_label(campaign, sub.shortlist_award),
             c.status_text(sub.status), item.submitter,
-            dates(campaign, sub.submitted_at or sub.created_at), item.reviewer,
-            dates(campaign, item.reviewed_at), _s(item.reason),
+            dates("sent", sub.submitted_at or sub.created_at), item.reviewer,
+            dates("reviewed", item.reviewed_at), _s(item.reason),
             _s(c.photo_refs(item.evidence)),
         ])
     counts[sheet.title] = len(entries)
@@ -81,13 +81,13 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
     fig_cols = [(t("xlsx.col.figure", n=n, label=f.label, unit=f.unit), 18) for n, _, f in figures]
     tail = [(t(f"xlsx.col.{k}"), w) for k, w in REPORT_TAIL]
     sheet = _sheet(wb, t("xlsx.sheet.reports"), head + fig_cols + tail)
-    dates = _Dates(sheet)
+    dates = _Dates(sheet, campaign)
     for n, item in enumerate(reports, 1):
         sub = item.sub
         sheet.append([
             n, sub.ref, c.unit_name(campaign, sub.unit_code), sub.version, c.status_text(sub.status),
-            item.submitter, dates(campaign, sub.submitted_at or sub.created_at),
-            dates(campaign, sub.updated_at), item.reviewer, dates(campaign, item.reviewed_at),
+            item.submitter, dates("sent", sub.submitted_at or sub.created_at),
+            dates("updated", sub.updated_at), item.reviewer, dates("reviewed", item.reviewed_at),
             *[_number(c.figure_value(sub, content, f)) for _, content, f in figures],
             _s(sub.achievements), _s(item.reason),
             _s(c.photo_refs(item.evidence)),
@@ -99,13 +99,18 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
     names = repo.member_names(s)
     sheet = _sheet(wb, t("xlsx.sheet.audit"), [(t(f"xlsx.col.{k}"), w) for k, w in AUDIT_COLUMNS])
     system = t("xlsx.system")
+    written = 0
     for row in log:
+        if row.action == "status" and not (row.before or {}).get("status"):
+            continue  # the first status (sent) is the same moment as the row "Gửi đề cử"
         target = row.entity_id if row.entity == "submission" else _entity(row.entity, row.entity_id)
-        change = _change(row.before, row.after)
+        # a new submission's content is on its own sheet: its log row just says it was sent
+        change = None if row.action.endswith(".create") else _change(row.before, row.after)
         action = f"{_action(row.action)}: {change}" if change else _action(row.action)
         sheet.append([campaign.local(row.at).strftime(AUDIT_TIME), names.get(row.actor_id) or system,
                       target, action, _s(row.reason)])
-    counts[sheet.title] = len(log)
+        written += 1
+    counts[sheet.title] = written
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -129,17 +134,23 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int]]):
 
 
 class _Dates:
-    """Local date-time cells shown as dd/mm/yyyy hh:mm (one shared style, so cheap)."""
+    """Local date-time cells shown as dd/mm/yyyy hh:mm. One styled cell per date column,
+    given a new value on every row: append() writes a row at once, so the cell can be
+    reused, and ten thousand rows do not build ten thousand styled cells."""
 
-    def __init__(self, ws) -> None:
-        self.ws = ws
+    def __init__(self, ws, campaign: Campaign) -> None:
+        self.ws, self.campaign = ws, campaign
+        self.cells: dict[str, WriteOnlyCell] = {}
 
-    def __call__(self, campaign: Campaign, moment: datetime | None) -> Any:
-        value = c.local_naive(campaign, moment)
+    def __call__(self, column: str, moment: datetime | None) -> Any:
+        value = c.local_naive(self.campaign, moment)
         if value is None:
             return None
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.number_format = DATE_FORMAT
+        cell = self.cells.get(column)
+        if cell is None:
+            cell = self.cells[column] = WriteOnlyCell(self.ws)
+            cell.number_format = DATE_FORMAT
+        cell.value = value
         return cell
 
 
