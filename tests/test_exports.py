@@ -427,3 +427,20 @@ def test_residents_and_heads_cannot_export(core, seed, tmp_path, who):
     assert [r.text for r in p.last if isinstance(r, Text)] == ["Chức năng này chỉ dành cho cán bộ Văn phòng."]
     assert not [r for r in p.last if isinstance(r, Document)]
     assert not (tmp_path / "exports").exists()
+
+
+def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
+    seed = Seed(pg_db, campaign, clock.now())
+    ref = seed.sub(VIET_NAME, status="approved", photos=["p1"])
+    seed.sub("Hộ ông Hai", status="rejected", reason="Thiếu minh chứng.")
+    seed.report()
+    with session(pg_db) as s:
+        wb = write_workbook(s, campaign, tmp_path / "pg.xlsx", statuses=["approved", "rejected"])
+        lst = write_list(s, campaign, tmp_path / "pg.docx", now=clock.now())
+    book = load_workbook(wb.path)
+    entries = list(book[SHEETS[0]].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[4], r[12]) for r in entries] == [(ref, VIET_NAME, "Đạt"), ("DC-0002", "Hộ ông Hai", "Không đạt")]
+    log = [r[1:4] for r in book[SHEETS[2]].iter_rows(min_row=2, values_only=True)]
+    assert ("Nông Văn Sáu", ref, "Gửi đề cử") in log
+    assert ("Lương Thị Mai", "DC-0002", "Chuyển trạng thái: Đang thẩm định → Không đạt") in log
+    assert data_rows(docx.Document(lst.path)) == 1

@@ -70,6 +70,7 @@ def produce_in(s: Session, campaign: Campaign, what: str, directory: Path, *, no
                owner: object = "") -> Produced:
     """Make the file in `directory` under a name of its own (for a chat), clearing out the
     files made there more than a day ago."""
+    directory = directory.resolve()  # channels may open it from elsewhere
     directory.mkdir(parents=True, exist_ok=True)
     _prune(directory)
     name = filename(campaign, what, now)
