@@ -217,8 +217,11 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     mine = [r[1:4] for r in log_rows if r[2] == approved]
     assert mine == [("Nông Văn Sáu", approved, "Gửi đề cử"),
                     ("Lương Thị Mai", approved, "Chuyển trạng thái: Đã gửi, chờ thẩm định → Đạt")]
-    assert ("Nông Văn Sáu", "Thành viên 3", "Đăng ký: role: resident; unit: T02; channel: console") in [
+    assert ("Nông Văn Sáu", "Thành viên 3", "Đăng ký: vai trò: người dân; thôn, đơn vị: Thôn 2; kênh: console") in [
         r[1:4] for r in log_rows]
+    update = next(r[3] for r in log_rows if r[2] == report and r[3].startswith("Cập nhật báo cáo"))
+    assert update.startswith("Cập nhật báo cáo: thành tích: Bản đầu. → Thôn vận động")
+    assert "phiên bản: 1 → 2" in update and "Đang thẩm định" not in update
 
 
 def test_workbook_status_filter(db, campaign, seed, tmp_path):
@@ -444,3 +447,17 @@ def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
     assert ("Nông Văn Sáu", ref, "Gửi đề cử") in log
     assert ("Lương Thị Mai", "DC-0002", "Chuyển trạng thái: Đang thẩm định → Không đạt") in log
     assert data_rows(docx.Document(lst.path)) == 1
+
+
+def test_log_tells_a_shortlisting_in_words(db, campaign, seed, clock, tmp_path):
+    ref = seed.sub("Hộ ông Một", status="approved")
+    with session(db) as s:  # the council's choice is audited with the status (issue 5)
+        repo.audit(s, actor_id=seed.staff.id, action="status", entity="submission", entity_id=ref,
+                   before={"status": "approved", "shortlist_award": None},
+                   after={"status": "shortlisted", "shortlist_award": "district"},
+                   reason="Hội đồng chọn", now=clock.now())
+        s.commit()
+        wb = write_workbook(s, campaign, tmp_path / "a.xlsx")
+    last = list(load_workbook(wb.path)[SHEETS[2]].iter_rows(min_row=2, values_only=True))[-1]
+    assert last[1:] == ("Lương Thị Mai", ref, "Chuyển trạng thái: Đạt → Đưa vào danh sách Hội đồng; "
+                        "Hội đồng xét chọn: — → Giấy khen của Chủ tịch UBND huyện", "Hội đồng chọn")

@@ -105,7 +105,7 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
             continue  # the first status (sent) is the same moment as the row "Gửi đề cử"
         target = row.entity_id if row.entity == "submission" else _entity(row.entity, row.entity_id)
         # a new submission's content is on its own sheet: its log row just says it was sent
-        change = None if row.action.endswith(".create") else _change(row.before, row.after)
+        change = None if row.action.endswith(".create") else _change(campaign, row.before, row.after)
         action = f"{_action(row.action)}: {change}" if change else _action(row.action)
         sheet.append([campaign.local(row.at).strftime(AUDIT_TIME), names.get(row.actor_id) or system,
                       target, action, _s(row.reason)])
@@ -174,19 +174,37 @@ def _entity(entity: str, entity_id: str | None) -> str:
     return f"{t(key) if has(key) else entity} {entity_id or ''}".strip()
 
 
-def _change(before: dict | None, after: dict | None) -> str | None:
-    """An audit row's change: "Đã gửi, chờ thẩm định → Đạt" for a status, else "key: value"."""
-    if (before or {}).keys() == {"status"} and (after or {}).keys() == {"status"}:
-        return f"{c.status_text(before['status'])} → {c.status_text(after['status'])}".strip(" →")
+def _change(campaign: Campaign, before: dict | None, after: dict | None) -> str | None:
+    """What an audit row changed, in words: "Đã gửi, chờ thẩm định → Đạt; Hội đồng xét chọn:
+    — → Giấy khen ..."; fields that stayed the same are left out."""
+    before, after = before or {}, after or {}
     parts = []
-    for side in (before, after):
-        if side:
-            parts.append("; ".join(f"{k}: {_plain(v)}" for k, v in side.items()
-                                   if v not in (None, "", [], {})))
-    return _s(" → ".join(p for p in parts if p))
+    for key in dict.fromkeys([*before, *after]):
+        old, new = _field(campaign, key, before.get(key)), _field(campaign, key, after.get(key))
+        if key in before and key in after and old == new:
+            continue
+        if key == "status":
+            parts.append(f"{old} → {new}" if old else new)
+            continue
+        label = t(f"audit.field.{key}") if has(f"audit.field.{key}") else key
+        if key in before and key in after:
+            parts.append(f"{label}: {old or '—'} → {new or '—'}")
+        elif new or old:
+            parts.append(f"{label}: {new or old}")
+    return _s("; ".join(parts))
 
 
-def _plain(value: Any) -> Any:
+def _field(campaign: Campaign, key: str, value: Any) -> str:
+    if value in (None, "", [], {}):
+        return ""
+    if key == "status":
+        return c.status_text(value)
+    if key.endswith("award"):
+        return c.award_label(campaign, value)
+    if key == "role" and has(f"role.{value}"):
+        return t(f"role.{value}")
+    if key in ("unit", "unit_code"):
+        return c.unit_name(campaign, value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
-    return value
+    return str(value)
