@@ -125,6 +125,8 @@ def assert_decree30(doc, campaign) -> None:
     assert round(sec.page_width.mm) == 210 and round(sec.page_height.mm) == 297
     assert 20 <= sec.top_margin.mm <= 25 and 20 <= sec.bottom_margin.mm <= 25
     assert 30 <= sec.left_margin.mm <= 35 and 15 <= sec.right_margin.mm <= 20
+    assert sec.different_first_page_header_footer  # page numbers from page 2 on
+    assert sec.header._element.xpath(".//w:fldSimple/@w:instr") == ["PAGE"]
     normal = doc.styles["Normal"]
     assert normal.font.name == "Times New Roman" and normal.font.size.pt == 14
     fonts = normal.element.rPr.find(qn("w:rFonts"))

@@ -48,6 +48,7 @@ def new_document(campaign: Campaign, title: str) -> DocxDocument:
     (section.top_margin, section.bottom_margin, section.left_margin,
      section.right_margin) = MARGINS
     _fonts(doc)
+    _page_numbers(section)
     props = doc.core_properties
     props.title, props.author = title, campaign.organiser.short_name
     return doc
@@ -72,6 +73,16 @@ def _fonts(doc: DocxDocument) -> None:
     normal.font.size = Pt(BODY_PT)
     fmt = normal.paragraph_format
     fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(3), 1.0
+
+
+def _page_numbers(section) -> None:
+    """Page numbers at the top centre from the second page on (Decree 30/2020)."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    p._p.append(field)
 
 
 def _rfonts(rpr) -> None:
