@@ -463,3 +463,16 @@ def test_log_tells_a_shortlisting_in_words(db, campaign, seed, clock, tmp_path):
     last = list(load_workbook(wb.path)[SHEETS[2]].iter_rows(min_row=2, values_only=True))[-1]
     assert last[1:] == ("Lương Thị Mai", ref, "Chuyển trạng thái: Đạt → Đưa vào danh sách Hội đồng; "
                         "Hội đồng xét chọn: — → Giấy khen của Chủ tịch UBND huyện", "Hội đồng chọn")
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal(db, campaign, seed, clock, tmp_path):
+    # text pasted from another program may carry control characters Word and Excel refuse
+    ref = seed.sub("Hộ ông\x07 Một", status="approved")
+    with session(db) as s:
+        wb = write_workbook(s, campaign, tmp_path / "a.xlsx")
+        lst = write_list(s, campaign, tmp_path / "a.docx", now=clock.now())
+        rep = write_reports(s, campaign, tmp_path / "b.docx", now=clock.now(), ref=ref)
+    [row] = load_workbook(wb.path)[SHEETS[0]].iter_rows(min_row=2, values_only=True)
+    assert row[4] == "Hộ ông Một"
+    assert "Hộ ông Một" in [c.text for t in docx.Document(lst.path).tables for r in t.rows for c in r.cells]
+    assert "Họ và tên: Hộ ông Một" in texts(docx.Document(rep.path))
