@@ -136,3 +136,6 @@ def default_console_user() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001
         return "demo"
+
+
+from . import export_cli  # noqa: E402,F401  (issue 7: python -m bot export)

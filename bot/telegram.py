@@ -78,8 +78,8 @@ SELECTED = "✅ "
 PUBLIC_COMMANDS = ["start", "decu", "hoso", "huy", "trogiup"]
 ROLE_COMMANDS = {
     "head": ["baocao", "denghi"],
-    "staff": ["thamdinh", "duyet", "danhsach", "thongke", "xuat"],
-    "admin": ["thamdinh", "duyet", "danhsach", "thongke", "xuat"],
+    "staff": ["thamdinh", "danhsach", "thongke", "tonghop", "xuat"],
+    "admin": ["thamdinh", "danhsach", "thongke", "tonghop", "xuat"],
 }
 BUILT_IN = {"huy", "trogiup", "cancel", "help"}
 

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func
+from sqlalchemy import JSON, case, func, null, type_coerce
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
 
@@ -500,3 +500,57 @@ def last_slot_run(s: Session, prefixes: Iterable[str], before: datetime) -> Audi
         AuditLog.entity == "slot", AuditLog.action == "slot.run", AuditLog.at < before,
         or_(*[AuditLog.entity_id.startswith(p) for p in prefixes]))
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())).first()
+# -- exports (issue 7) --------------------------------------------------------------------
+# Bulk reads for the workbook and the documents: one query per table, not one per row, so a
+# campaign of ten thousand submissions exports in seconds.
+
+def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
+                    statuses: Iterable[str] | None = None) -> Sequence[Any]:
+    """Like submissions(), as light read-only rows with the same attribute names (exports
+    read thousands; rows come back several times faster than ORM objects)."""
+    q = select(*Submission.__table__.columns).where(Submission.campaign_code == campaign_code)
+    if kinds is not None:
+        q = q.where(Submission.kind.in_(list(kinds)))
+    if statuses is not None:
+        q = q.where(Submission.status.in_(list(statuses)))
+    return s.exec(q.order_by(Submission.id)).all()
+
+
+def last_changes(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, Any]:
+    """The latest status change of each submission as a light row (submission_id,
+    from_status, to_status, actor_id, reason, at): who moved it last, when, why."""
+    latest = select(func.max(StatusChange.id)).group_by(StatusChange.submission_id)
+    q = select(StatusChange.submission_id, StatusChange.from_status, StatusChange.to_status,
+               StatusChange.actor_id, StatusChange.reason, StatusChange.at).where(
+        StatusChange.id.in_(latest))
+    if submission_ids is not None:
+        q = q.where(StatusChange.submission_id.in_(list(submission_ids)))
+    return {c.submission_id: c for c in s.exec(q).all()}
+
+
+def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, list[Any]]:
+    """Photos per submission as light rows (channel, file_id, unique_id, url, local_path)."""
+    q = select(Evidence.submission_id, Evidence.channel, Evidence.file_id, Evidence.unique_id,
+               Evidence.url, Evidence.local_path)
+    if submission_ids is not None:
+        q = q.where(Evidence.submission_id.in_(list(submission_ids)))
+    out: dict[int, list[Any]] = {}
+    for e in s.exec(q.order_by(Evidence.id)).all():
+        out.setdefault(e.submission_id, []).append(e)
+    return out
+
+
+def member_names(s: Session) -> dict[int, str]:
+    return {i: name for i, name in s.exec(select(Member.id, Member.full_name)).all()}
+
+
+def audit_entries(s: Session, *, entity_ids: Iterable[str] | None = None) -> Sequence[Any]:
+    """The audit log, oldest first, as light rows (at, actor_id, action, entity, entity_id,
+    before, after, reason); with entity_ids only the rows about those submissions. The
+    snapshot a creation row keeps is left out (after = None): the submission itself has it."""
+    after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after), JSON)
+    q = select(AuditLog.at, AuditLog.actor_id, AuditLog.action, AuditLog.entity,
+               AuditLog.entity_id, AuditLog.before, after.label("after"), AuditLog.reason)
+    if entity_ids is not None:
+        q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(list(entity_ids)))
+    return s.exec(q.order_by(AuditLog.id)).all()

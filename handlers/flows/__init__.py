@@ -42,6 +42,9 @@ def install(core: "Core") -> None:
     from .. import digest  # issue 6: staff digest
 
     digest.install(core)
+    from . import export  # issue 7: Xuất tài liệu, /xuat
+
+    export.install(core)
 
 
 def _help(ctx):

@@ -1,0 +1,202 @@
+"""What the workbook and the documents share: the rows they show, read in bulk, and formats."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlmodel import Session
+
+from storage import repo
+from storage.models import Submission
+
+from ..campaign import Campaign, Category, Content, Figure
+from ..catalog import has, t
+from ..textutil import format_money
+
+# The appraised items the council looks at, and the ones that get an achievement report.
+LIST_STATUSES = ("approved", "shortlisted", "awarded")
+REPORT_STATUSES = ("approved", "shortlisted", "awarded")
+ENTRY_KINDS = ("nomination", "proposal")
+STATUSES = tuple(k for k in repo.TRANSITIONS if k) + ("draft",)
+
+
+class ExportError(Exception):
+    """An export that cannot be made; the message is Vietnamese and shown as it is."""
+
+
+@dataclass
+class Item:
+    """A submission with what the exports show beside it: who sent it, who moved it last
+    (the reviewer, unless the last move is the sending itself), when and why, its photos."""
+
+    sub: Submission
+    submitter: str = ""
+    reviewer: str = ""
+    reviewed_at: datetime | None = None
+    reason: str | None = None
+    evidence: list[Any] = field(default_factory=list)
+
+
+def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
+         statuses: Iterable[str] | None = None, ref: str | None = None) -> list[Item]:
+    """Submissions of the campaign (by kind, status, one ref) with submitter, last move, photos."""
+    subs = repo.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
+                                statuses=None if statuses is None else list(statuses))
+    if ref is not None:
+        subs = [x for x in subs if x.ref == ref.strip().upper()]
+    if not subs:
+        return []
+    ids = None if len(subs) > 500 else [x.id for x in subs]  # whole tables beat a long IN (...)
+    names = repo.member_names(s)
+    last = repo.last_changes(s, ids)
+    photos = repo.evidence_by_submission(s, ids)
+    items = []
+    for sub in subs:
+        item = Item(sub=sub, submitter=names.get(sub.submitter_id, ""), evidence=photos.get(sub.id, []))
+        change = last.get(sub.id)
+        if change is not None and change.from_status is not None:
+            item.reviewer = names.get(change.actor_id, "") if change.actor_id is not None else ""
+            item.reviewed_at, item.reason = change.at, change.reason
+        items.append(item)
+    return items
+
+
+# -- values as people read them -----------------------------------------------------------
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Word and Excel files are XML: characters XML cannot hold are dropped."""
+    return _NOT_XML.sub("", text)
+
+
+def local_naive(campaign: Campaign, moment: datetime | None) -> datetime | None:
+    """Local wall time without a zone (spreadsheets have no time zones)."""
+    return None if moment is None else campaign.local(moment).replace(tzinfo=None)
+
+
+def place_date(campaign: Campaign, now: datetime) -> str:
+    d = campaign.local(now)
+    return t("doc.place_date", place=campaign.organiser.place, day=f"{d.day:02d}",
+             month=f"{d.month:02d}", year=f"{d.year:04d}")
+
+
+def dmy(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def status_text(status: str | None) -> str:
+    key = f"status.{status}"
+    return t(key) if status and has(key) else (status or "")
+
+
+def category_of(campaign: Campaign, key: str | None) -> Category | None:
+    try:
+        return campaign.category(key) if key else None
+    except KeyError:
+        return None
+
+
+def category_label(campaign: Campaign, key: str | None) -> str:
+    cat = category_of(campaign, key)
+    return cat.label if cat else (key or "")
+
+
+def quota_group(campaign: Campaign, sub: Submission) -> str:
+    cat = category_of(campaign, sub.category)
+    return cat.quota_group if cat else "individual"
+
+
+def unit_name(campaign: Campaign, code: str | None) -> str:
+    if not code:
+        return ""
+    return campaign.unit(code).name if campaign.has_unit(code) else code
+
+
+def award_label(campaign: Campaign, key: str | None) -> str:
+    if not key:
+        return ""
+    try:
+        return campaign.award(key).label
+    except KeyError:
+        return key
+
+
+def award_of(sub: Submission) -> str | None:
+    """The award an item is listed under: the council's choice, else the one proposed."""
+    return sub.shortlist_award or sub.proposed_award
+
+
+def contents_text(campaign: Campaign, keys: Sequence[str] | None) -> str:
+    labels = []
+    for k in keys or ():
+        try:
+            labels.append(campaign.content(k).label)
+        except KeyError:
+            labels.append(str(k))
+    return "; ".join(labels)
+
+
+def checks_text(campaign: Campaign, sub: Submission) -> str:
+    """The category's criteria checks as answered: "Thu nhập/năm: 60.000.000 đ; ..."."""
+    cat = category_of(campaign, sub.category)
+    parts = []
+    for chk in cat.checks if cat else ():
+        value = (sub.answers or {}).get(chk.key)
+        if value is None:
+            continue
+        if chk.kind == "money" and isinstance(value, (int, float)):
+            shown = format_money(int(value))
+        else:
+            shown = t("yes") if value == "yes" else t("no") if value == "no" else str(value)
+        parts.append(t("rep.checks", label=chk.label or chk.prompt.rstrip("?"), value=shown).rstrip("."))
+    return "; ".join(parts)
+
+
+def photo_refs(evidence: Sequence[Any]) -> str:
+    """Photos as references: where each one can be found again (URL, file, channel file id)."""
+    refs = []
+    for e in evidence:
+        ref = e.url or e.local_path or (f"{e.channel}:{e.file_id}" if e.file_id else e.unique_id)
+        refs.append(ref)
+    return "\n".join(refs)
+
+
+def short(text: str | None, limit: int = 300) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- unit report figures ------------------------------------------------------------------
+
+def figure_columns(campaign: Campaign) -> list[tuple[int, Content, Figure]]:
+    return [(n, c, f) for n, c in enumerate(campaign.contents, 1) for f in c.figures]
+
+
+def figure_value(sub: Submission, content: Content, figure: Figure) -> Any:
+    """A figure of a unit report. Reports keep them under answers["figures"], by content key
+    then figure key; flat forms ("c2.ho_thoat_ngheo" or the figure key) are read as well."""
+    answers = sub.answers or {}
+    figures = answers.get("figures")
+    if isinstance(figures, dict):
+        by_content = figures.get(content.key)
+        if isinstance(by_content, dict) and figure.key in by_content:
+            return by_content[figure.key]
+        if figure.key in figures and not isinstance(figures[figure.key], dict):
+            return figures[figure.key]
+    for key in (f"{content.key}.{figure.key}", figure.key):
+        if key in answers and not isinstance(answers[key], dict):
+            return answers[key]
+    return None
+
+
+def figure_text(figure: Figure, value: Any) -> str:
+    if figure.kind == "money" and isinstance(value, (int, float)):
+        return format_money(int(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)

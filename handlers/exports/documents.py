@@ -1,0 +1,268 @@
+"""The Word documents of a dossier (Decree 98/2023 art. 84), in the Decree 30/2020 layout:
+- the list of proposals for the commune council, by award and category;
+- the Tờ trình to the district chairman for the district award, within its quota;
+- one achievement report per nominee (Decree 98/2023 annex forms 02 and 03).
+Names, dates, awards and quotas come from the campaign file; what the office fills in by hand
+(numbers, dates of the council's minutes, birth dates...) is left as dotted lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from sqlmodel import Session
+
+from storage import repo
+
+from ..campaign import Award, Campaign
+from ..catalog import t
+from . import common as c
+from . import layout as L
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+LIST_WIDTHS = (12, 45, 30, 58, 20)
+PROPOSAL_WIDTHS = (12, 50, 35, 68)
+
+
+@dataclass
+class DocResult:
+    path: Path
+    rows: int  # data rows in the tables (the list, the proposal) or reports written
+    tables: int = 0
+
+
+def _save(doc, out: str | Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
+def _period(campaign: Campaign) -> tuple[str, str]:
+    return c.dmy(campaign.campaign.opens_on), c.dmy(campaign.deadline_local.date())
+
+
+def _numeral(i: int) -> str:
+    return ROMAN[i] if i < len(ROMAN) else str(i + 1)
+
+
+# -- the list for the council -------------------------------------------------------------
+
+def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
+               statuses: Iterable[str] = c.LIST_STATUSES) -> DocResult:
+    """"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG": appraised items grouped by award (the council's choice,
+    else the one proposed) then by category, one table per group."""
+    items = c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=statuses)
+    if not items:
+        raise c.ExportError(t("export.nothing", what=t("export.opt.list")))
+    org = campaign.organiser
+    doc = L.new_document(campaign, t("list.title"))
+    L.heading(doc, campaign, now)
+    L.title(doc, t("list.title"), t("list.subtitle", campaign=campaign.campaign.title))
+    L.para(doc, t("list.for_council", council=org.council), italic=True, align=L.CENTER, after=6)
+
+    award_keys = [a.key for a in campaign.awards]
+    by_award: dict[str | None, list[c.Item]] = {}
+    for item in items:
+        key = c.award_of(item.sub)
+        by_award.setdefault(key if key in award_keys else None, []).append(item)
+    order = [k for k in award_keys if k in by_award] + ([None] if None in by_award else [])
+    headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "summary", "status")]
+    rows = tables = 0
+    for i, key in enumerate(order):
+        label = c.award_label(campaign, key) or t("list.no_award")
+        L.para(doc, t("list.award", numeral=_numeral(i), award=label.upper()), bold=True, before=6)
+        for j, (cat_label, group) in enumerate(_by_category(campaign, by_award[key]), 1):
+            L.para(doc, t("list.category", n=j, category=cat_label, count=len(group)), bold=True,
+                   italic=True, before=3)
+            rows += L.grid(doc, headers, LIST_WIDTHS, (
+                (str(n), item.sub.nominee or "", c.unit_name(campaign, item.sub.unit_code),
+                 c.short(item.sub.achievements), c.status_text(item.sub.status))
+                for n, item in enumerate(group, 1)))
+            tables += 1
+    groups = [c.quota_group(campaign, item.sub) for item in items]
+    L.para(doc, t("list.total", n=len(items), collective=groups.count("collective"),
+                  individual=groups.count("individual")), italic=True, before=6, after=6)
+    L.signature(doc, campaign, [t("doc.recipient", name=org.council)])
+    return DocResult(path=_save(doc, out), rows=rows, tables=tables)
+
+
+def _by_category(campaign: Campaign, items: Sequence[c.Item]) -> list[tuple[str, list[c.Item]]]:
+    groups: dict[str | None, list[c.Item]] = {}
+    for item in items:
+        groups.setdefault(item.sub.category, []).append(item)
+    keys = [k.key for k in campaign.categories if k.key in groups]
+    keys += [k for k in groups if k not in keys]
+    return [(c.category_label(campaign, k), groups[k]) for k in keys]
+
+
+# -- the Tờ trình to the district -------------------------------------------------------
+
+def quota_award(campaign: Campaign, key: str | None = None) -> Award:
+    """The award the commune proposes to a higher level: the one named, else the first award
+    of the campaign file that has a quota."""
+    if key:
+        try:
+            return campaign.award(key)
+        except KeyError:
+            raise c.ExportError(t("export.no_quota_award")) from None
+    for award in campaign.awards:
+        if award.quota:
+            return award
+    raise c.ExportError(t("export.no_quota_award"))
+
+
+def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, list[c.Item]]:
+    """Shortlisted items for the award by quota group; refused when over the quota."""
+    items = [i for i in c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=("shortlisted",))
+             if i.sub.shortlist_award == award.key]
+    if not items:
+        raise c.ExportError(t("export.proposal_empty", award=award.label))
+    groups: dict[str, list[c.Item]] = {"collective": [], "individual": []}
+    for item in items:
+        groups[c.quota_group(campaign, item.sub)].append(item)
+    for group, members in groups.items():
+        limit = award.quota.get(group)
+        if limit is not None and len(members) > limit.max:
+            raise c.ExportError(t("export.over_quota", award=award.label,
+                                  group=t(f"export.group.{group}"), n=len(members), max=limit.max))
+    return groups
+
+
+def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
+                   award_key: str | None = None) -> DocResult:
+    award = quota_award(campaign, award_key)
+    groups = proposal_items(s, campaign, award)
+    org, info = campaign.organiser, campaign.campaign
+    to = dict(grantor=award.grantor, district=org.district)
+    doc = L.new_document(campaign, t("prop.title"))
+    L.heading(doc, campaign, now, number=True)
+    L.title(doc, t("prop.title"), t("prop.subject", award=award.label, campaign=info.title))
+    L.para(doc, t("prop.to", **to), align=L.CENTER, after=9)
+    L.body(doc, t("prop.basis_law"), italic=True)
+    L.body(doc, t("prop.basis_decree"), italic=True)
+    plan = campaign.parent_plan
+    if plan is not None:
+        L.body(doc, t("prop.basis_plan", number=plan.number, date=c.dmy(plan.date),
+                      issuer=plan.issuer, campaign=info.short_title), italic=True)
+    L.body(doc, t("prop.basis_council", council=org.council), italic=True)
+    L.body(doc, t("prop.body", organiser=org.name, award=award.label, campaign=info.title,
+                  collective=len(groups["collective"]), individual=len(groups["individual"]), **to))
+    headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "summary")]
+    rows = tables = 0
+    for n, group in enumerate((g for g in ("collective", "individual") if groups[g]), 1):
+        L.para(doc, t("prop.group", n=n, group_label=t(f"prop.group.{group}"),
+                      count=len(groups[group])), bold=True, before=6)
+        rows += L.grid(doc, headers, PROPOSAL_WIDTHS, (
+            (str(i), item.sub.nominee or "", c.unit_name(campaign, item.sub.unit_code),
+             c.short(item.sub.achievements, 400))
+            for i, item in enumerate(groups[group], 1)))
+        tables += 1
+    L.para(doc, "", after=3)
+    L.body(doc, t("prop.attached", council=org.council), italic=True)
+    L.body(doc, t("prop.close", organiser=org.name, **to))
+    L.signature(doc, campaign, [t("doc.as_above"), t("doc.recipient", name=org.council)])
+    return DocResult(path=_save(doc, out), rows=rows, tables=tables)
+
+
+# -- achievement reports (forms 02 and 03) ----------------------------------------------
+
+def write_reports(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
+                  ref: str | None = None) -> DocResult:
+    """One report per nominee, each on its own pages: form 02 for a collective, 03 for an
+    individual (by the category's quota_group); achievements of the campaign period only."""
+    items = c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=c.REPORT_STATUSES, ref=ref)
+    if not items:
+        if ref:
+            raise c.ExportError(t("export.no_ref", ref=ref.strip().upper()))
+        raise c.ExportError(t("export.nothing", what=t("export.opt.report")))
+    unit_reports = _latest_unit_reports(s, campaign)
+    doc = L.new_document(campaign, t("rep.title"))
+    for n, item in enumerate(items):
+        if n:
+            L.page_break(doc)
+        _report(doc, campaign, item, unit_reports.get(item.sub.unit_code), now)
+    return DocResult(path=_save(doc, out), rows=len(items))
+
+
+def _latest_unit_reports(s: Session, campaign: Campaign) -> dict[str, object]:
+    latest = {}
+    for sub in repo.submissions(s, campaign_code=campaign.code, kinds=["report"]):
+        if sub.status not in ("withdrawn", "rejected", "draft"):
+            latest[sub.unit_code] = sub  # ordered by id: the last one wins
+    return latest
+
+
+def _report(doc, campaign: Campaign, item: c.Item, unit_report, now: datetime) -> None:
+    sub, info = item.sub, campaign.campaign
+    cat = c.category_of(campaign, sub.category)
+    group = cat.quota_group if cat else "individual"
+    start, end = _period(campaign)
+    L.heading(doc, campaign, now)
+    L.title(doc, t("rep.title"), t("rep.subtitle", award=c.award_label(campaign, c.award_of(sub))))
+    L.para(doc, t("rep.period", campaign=info.short_title, start=start, end=end), italic=True,
+           align=L.CENTER, after=9)
+    L.para(doc, t(f"rep.{group}.name", nominee=sub.nominee or ""), bold=True)
+    unit = c.unit_name(campaign, sub.unit_code)
+
+    L.para(doc, t(f"rep.{group}.I"), bold=True, before=6)
+    if group == "collective":
+        L.para(doc, t("rep.collective.I.1"))
+        L.para(doc, t("rep.unit", unit=unit))
+        L.dots(doc, 2)
+        L.para(doc, t("rep.collective.I.2"))
+        L.dots(doc, 2)
+    else:
+        for key in ("birth", "home", "residence"):
+            L.para(doc, t(f"rep.individual.{key}"))
+        L.para(doc, t("rep.unit", unit=unit))
+        for key in ("position", "training"):
+            L.para(doc, t(f"rep.individual.{key}"))
+    if cat is not None:
+        L.para(doc, t("rep.category", category=cat.label, clause=cat.clause))
+
+    L.para(doc, t("rep.II"), bold=True, before=6)
+    L.para(doc, t(f"rep.{group}.II.1"))
+    L.dots(doc, 2)
+    L.para(doc, t("rep.II.2"))
+    L.body(doc, sub.achievements or "")
+    contents = c.contents_text(campaign, sub.contents)
+    if contents:
+        L.body(doc, t("rep.contents", contents=contents))
+    checks = c.checks_text(campaign, sub)
+    if checks:
+        L.body(doc, checks + ".")
+    if group == "collective" and unit_report is not None:
+        _figures(doc, campaign, unit_report)
+        L.para(doc, t("rep.collective.II.3"))
+        L.dots(doc, 2)
+
+    L.para(doc, t("rep.III"), bold=True, before=6)
+    L.dots(doc, 2)
+    L.para(doc, "", after=6)
+    reporter = "rep.sign.collective" if group == "collective" else "rep.sign.individual"
+    org = campaign.organiser
+    L.two_signatures(
+        doc,
+        [(t("rep.sign.confirm"), True), (t("doc.on_behalf"), True), (org.signer_title, True)],
+        [(t(reporter), True), (t("rep.sign.hint"), False)],
+        name_left=org.signer_name)
+
+
+def _figures(doc, campaign: Campaign, report) -> None:
+    lines = []
+    for _, content, figure in c.figure_columns(campaign):
+        value = c.figure_value(report, content, figure)
+        if value is None:
+            continue
+        shown = c.figure_text(figure, value)
+        unit = "" if figure.kind == "money" else figure.unit
+        lines.append(t("rep.figure_line", label=figure.label, value=shown, unit=unit).rstrip())
+    if not lines:
+        return
+    L.body(doc, t("rep.figures", unit=c.unit_name(campaign, report.unit_code), ref=report.ref,
+                  version=report.version))
+    for line in lines:
+        L.para(doc, line, align=L.JUSTIFY)

@@ -1,0 +1,88 @@
+"""One entry for every route (command line, chat): which file, made where, named how."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from sqlmodel import Session
+
+from ..campaign import Campaign
+from ..catalog import t
+from .documents import quota_award, write_list, write_proposal, write_reports
+from .workbook import write_workbook
+
+WHAT = ("xlsx", "list", "proposal", "report")
+KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later
+
+
+@dataclass
+class Produced:
+    path: Path
+    filename: str  # what the person receives it as
+    rows: int
+    what: str
+
+    def caption(self, campaign: Campaign, now: datetime) -> str:
+        at = campaign.local(now).strftime("%H:%M %d/%m/%Y")
+        return t("export.ready", what=t(f"export.opt.{self.what}"), at=at, n=self.rows)
+
+
+def filename(campaign: Campaign, what: str, now: datetime, award_key: str | None = None) -> str:
+    day = campaign.local(now).strftime("%Y%m%d")
+    if what == "xlsx":
+        return f"tong-hop-{campaign.code}-{day}.xlsx"
+    if what == "list":
+        return f"danh-sach-de-nghi-khen-thuong-{day}.docx"
+    if what == "proposal":
+        return f"to-trinh-{quota_award(campaign, award_key).key}-{day}.docx"
+    return f"bao-cao-thanh-tich-{day}.docx"
+
+
+def produce(s: Session, campaign: Campaign, what: str, out: str | Path, *, now: datetime,
+            statuses: Iterable[str] | None = None, ref: str | None = None,
+            award_key: str | None = None) -> Produced:
+    """Write the file `what` (xlsx | list | proposal | report) to `out`. Raises ExportError
+    (a Vietnamese message) when it cannot be made: nothing to export, over the quota..."""
+    if what == "xlsx":
+        wb = write_workbook(s, campaign, out, statuses=statuses)
+        path, rows = wb.path, wb.rows[t("xlsx.sheet.submissions")] + wb.rows[t("xlsx.sheet.reports")]
+    elif what == "list":
+        kw = {} if statuses is None else {"statuses": statuses}
+        res = write_list(s, campaign, out, now=now, **kw)
+        path, rows = res.path, res.rows
+    elif what == "proposal":
+        res = write_proposal(s, campaign, out, now=now, award_key=award_key)
+        path, rows = res.path, res.rows
+    elif what == "report":
+        res = write_reports(s, campaign, out, now=now, ref=ref)
+        path, rows = res.path, res.rows
+    else:
+        raise ValueError(f"unknown export {what!r}")
+    return Produced(path=Path(path), filename=filename(campaign, what, now, award_key), rows=rows,
+                    what=what)
+
+
+def produce_in(s: Session, campaign: Campaign, what: str, directory: Path, *, now: datetime,
+               owner: object = "") -> Produced:
+    """Make the file in `directory` under a name of its own (for a chat), clearing out the
+    files made there more than a day ago."""
+    directory = directory.resolve()  # channels may open it from elsewhere
+    directory.mkdir(parents=True, exist_ok=True)
+    _prune(directory)
+    name = filename(campaign, what, now)
+    stamp = campaign.local(now).strftime("%Y%m%d-%H%M%S")
+    return produce(s, campaign, what, directory / f"{stamp}-{owner}-{name}", now=now)
+
+
+def _prune(directory: Path) -> None:
+    limit = time.time() - KEEP_SECONDS
+    for old in directory.iterdir():
+        try:
+            if old.is_file() and old.stat().st_mtime < limit:
+                old.unlink()
+        except OSError:
+            continue

@@ -1,0 +1,54 @@
+"""Xuất tài liệu (staff): the workbook or a Word document, sent back as a file in the chat.
+Channels that cannot send files say so (Zalo: catalog "zalo.document")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..catalog import t
+from ..engine import Flow, Step
+from ..events import Document, Option, Reply, Text
+from ..exports import WHAT, ExportError, produce_in
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core import Core, Ctx
+
+STAFF = frozenset({"staff", "admin"})
+DEFAULT_DIR = Path("data") / "exports"
+
+
+def export_dir(core: "Core") -> Path:
+    """Where chat exports are written: core.export_dir when the wiring sets it."""
+    return Path(getattr(core, "export_dir", None) or DEFAULT_DIR)
+
+
+class Export(Flow):
+    name = "export"
+
+    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+        if ctx.member is None or ctx.member.role not in STAFF:
+            return [Text(t("export.staff_only")), *ctx.core.show_menu(ctx)]
+        return None
+
+    def steps(self, ctx: "Ctx") -> list[Step]:
+        return [Step("file", "choice", lambda c: t("export.pick"),
+                     options=lambda c: [Option(k, t(f"export.opt.{k}")) for k in WHAT])]
+
+    def finish(self, ctx: "Ctx") -> list[Reply]:
+        if self.refuse(ctx) is not None:  # the role may have changed while choosing
+            return [Text(t("export.staff_only"))]
+        what = ctx.answers["file"]
+        try:
+            made = produce_in(ctx.session, ctx.campaign, what, export_dir(ctx.core), now=ctx.now,
+                              owner=ctx.member.id)
+        except ExportError as exc:
+            return [Text(str(exc))]
+        return [Document(path=str(made.path), filename=made.filename,
+                         caption=made.caption(ctx.campaign, ctx.now))]
+
+
+def install(core: "Core") -> None:
+    core.add_flow(Export())
+    core.add_menu("export", STAFF, core.start_flow("export"))
+    core.add_command("xuat", core.start_flow("export"))
