@@ -252,6 +252,12 @@ class Campaign(_Model):
     def content(self, key: str) -> Content:
         return _by(self.contents, "key", key, "content")
 
+    def unit_name(self, code: str | None, missing: str = "") -> str:
+        """The unit's name; an unknown code as it is; `missing` when there is none."""
+        if not code:
+            return missing
+        return self.unit(code).name if self.has_unit(code) else code
+
     def has_unit(self, code: str) -> bool:
         return any(u.code == code for u in self.units)
 

@@ -10,22 +10,18 @@ from storage.models import Member, Submission
 from .campaign import Campaign, Figure
 from .catalog import t
 from .status import status_label
-from .textutil import format_money
+from .textutil import format_figure, format_money, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Ctx
 
 
 def short(text: str | None, limit: int = 160) -> str:
-    text = text or ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def figure_value(fig: Figure, value: int) -> str:
-    if fig.kind == "money":
-        return format_money(value)
-    number = f"{value:,}".replace(",", ".")
-    return f"{number} {fig.unit}".strip()
+    return format_figure(fig.kind, fig.unit, value)
 
 
 def figures_text(c: Campaign, figures: dict) -> str:
@@ -39,21 +35,30 @@ def figures_text(c: Campaign, figures: dict) -> str:
     return "".join(lines) or t("rep.no_figures")
 
 
-def checks_text(c: Campaign, sub: Submission) -> str:
-    if not sub.category:
-        return ""
-    lines = []
-    for chk in c.category(sub.category).checks:
-        value = (sub.answers or {}).get(chk.key)
+def answered_checks(c: Campaign, category: str | None, answers: dict) -> list[tuple[str, str]]:
+    """The category's criteria checks as answered, as (label, value for people) pairs.
+    `answers` is keyed by check key (a stored submission's answers)."""
+    cat = c.category(category) if category and any(k.key == category for k in c.categories) else None
+    pairs = []
+    for chk in cat.checks if cat else ():
+        value = answers.get(chk.key)
         if value is None:
             continue
-        shown = format_money(value) if chk.kind == "money" else t("yes" if value == "yes" else "no")
-        lines.append(t("nom.summary_check", label=chk.label or chk.prompt.rstrip("?"), value=shown))
-    return "".join(lines)
+        if chk.kind == "money" and isinstance(value, (int, float)):
+            shown = format_money(int(value))
+        else:
+            shown = t("yes") if value == "yes" else t("no") if value == "no" else str(value)
+        pairs.append((chk.label or chk.prompt.rstrip("?"), shown))
+    return pairs
+
+
+def checks_text(c: Campaign, sub: Submission) -> str:
+    return "".join(t("nom.summary_check", label=label, value=shown)
+                   for label, shown in answered_checks(c, sub.category, sub.answers or {}))
 
 
 def unit_name(c: Campaign, code: str | None) -> str:
-    return c.unit(code).name if code and c.has_unit(code) else "—"
+    return c.unit_name(code, "—")
 
 
 def extra_lines(ctx: "Ctx", sub: Submission) -> str:

@@ -14,7 +14,8 @@ from storage.models import Submission
 
 from ..campaign import Campaign, Category, Content, Figure
 from ..catalog import has, t
-from ..textutil import format_money
+from ..present import answered_checks
+from ..textutil import format_figure, shorten
 
 # The appraised items the council looks at, and the ones that get an achievement report.
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
@@ -112,9 +113,7 @@ def quota_group(campaign: Campaign, sub: Submission) -> str:
 
 
 def unit_name(campaign: Campaign, code: str | None) -> str:
-    if not code:
-        return ""
-    return campaign.unit(code).name if campaign.has_unit(code) else code
+    return campaign.unit_name(code)
 
 
 def award_label(campaign: Campaign, key: str | None) -> str:
@@ -142,19 +141,9 @@ def contents_text(campaign: Campaign, keys: Sequence[str] | None) -> str:
 
 
 def checks_text(campaign: Campaign, sub: Submission) -> str:
-    """The category's criteria checks as answered: "Thu nhập/năm: 60.000.000 đ; ..."."""
-    cat = category_of(campaign, sub.category)
-    parts = []
-    for chk in cat.checks if cat else ():
-        value = (sub.answers or {}).get(chk.key)
-        if value is None:
-            continue
-        if chk.kind == "money" and isinstance(value, (int, float)):
-            shown = format_money(int(value))
-        else:
-            shown = t("yes") if value == "yes" else t("no") if value == "no" else str(value)
-        parts.append(t("rep.checks", label=chk.label or chk.prompt.rstrip("?"), value=shown).rstrip("."))
-    return "; ".join(parts)
+    """The category's criteria checks as answered: "Thu nhập/năm: 60 triệu đồng; ..."."""
+    return "; ".join(t("rep.checks", label=label, value=shown).rstrip(".")
+                     for label, shown in answered_checks(campaign, sub.category, sub.answers or {}))
 
 
 def photo_refs(evidence: Sequence[Any]) -> str:
@@ -167,8 +156,7 @@ def photo_refs(evidence: Sequence[Any]) -> str:
 
 
 def short(text: str | None, limit: int = 300) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit, one_line=True)
 
 
 # -- unit report figures ------------------------------------------------------------------
@@ -195,8 +183,4 @@ def figure_value(sub: Submission, content: Content, figure: Figure) -> Any:
 
 
 def figure_text(figure: Figure, value: Any) -> str:
-    if figure.kind == "money" and isinstance(value, (int, float)):
-        return format_money(int(value))
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+    return format_figure(figure.kind, "", value)

@@ -11,7 +11,7 @@ from ..campaign import Category, Check
 from ..catalog import t
 from ..engine import BACK, Flow, Step, yes_no
 from ..events import Option, Reply, Text
-from ..present import short
+from ..present import answered_checks, short
 from ..textutil import format_money
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,15 +88,9 @@ def check_answers(ctx: "Ctx") -> dict[str, Any]:
 
 
 def summary_checks(ctx: "Ctx") -> str:
-    cat = category_of(ctx)
-    lines = []
-    for chk in cat.checks if cat else ():
-        value = ctx.answers.get(f"{cat.key}.{chk.key}")
-        if value is None:
-            continue
-        shown = format_money(value) if chk.kind == "money" else t(value if value in ("yes", "no") else "no")
-        lines.append(t("nom.summary_check", label=chk.label or chk.prompt.rstrip("?"), value=shown))
-    return "".join(lines)
+    return "".join(t("nom.summary_check", label=label, value=shown)
+                   for label, shown in answered_checks(ctx.campaign, ctx.answers.get("category"),
+                                                       check_answers(ctx)))
 
 
 def add_photos(ctx: "Ctx", sub, photos: list[dict] | None) -> None:
