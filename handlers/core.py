@@ -159,7 +159,7 @@ class Core:
         if name in ("huy", "cancel"):
             return self.cancel(ctx) if flow is not None else self.show_menu(ctx)
         if name in ("trogiup", "help"):
-            return [Text(t("help")), *self.current_question(ctx)]
+            return [Text(self.help_text(ctx)), *self.current_question(ctx)]
         if flow is not None:
             return [Text(t("in_flow_command", flow=flow.title())), *self.current_question(ctx)]
         action = self.commands.get(name)
@@ -174,6 +174,11 @@ class Core:
     def menu_items(self, ctx: Ctx) -> list[MenuItem]:
         role = self.role(ctx)
         return [m for m in self.menu if role in m.roles]
+
+    def help_text(self, ctx: Ctx) -> str:
+        role = self.role(ctx)
+        extra = {"head": "help.head", "staff": "help.staff", "admin": "help.staff"}.get(role)
+        return t("help") + (f"\n{t(extra)}" if extra else "")
 
     def greeting(self, ctx: Ctx) -> str:
         demo = t("demo_badge") if self.demo else ""

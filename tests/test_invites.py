@@ -67,3 +67,19 @@ def test_a_resident_given_an_invite_becomes_head_of_that_unit(player, db, clock)
     assert "Đã cập nhật vai trò: trưởng đơn vị — Thôn 3." in player.text
     [m] = rows(db, Member)
     assert (m.role, m.unit_code) == ("head", "T03")
+
+
+def test_help_lists_the_commands_of_the_persons_role(player, db, clock):
+    player.say("/start")
+    player.say("/trogiup")
+    assert "/decu" in player.text and "/thamdinh" not in player.text and "/baocao" not in player.text
+    code = make_invite(db, clock, role="head", unit="T01")
+    player.say(f"/start {code}")
+    player.say("Lộc Văn Hùng")
+    player.say("/trogiup")
+    assert "/baocao" in player.text and "/thamdinh" not in player.text
+    staff = Player(player.core, "staff-1")
+    staff.say(f"/start {make_invite(db, clock, role='staff', unit='VPTK')}")
+    staff.say("Hoàng Thị Lan")
+    staff.press("help")
+    assert "/thamdinh" in staff.text and "/xuat" in staff.text and "/tonghop" in staff.text

@@ -48,7 +48,6 @@ def install(core: "Core") -> None:
 
 
 def _help(ctx):
-    from ..catalog import t
     from ..events import Text
 
-    return [Text(t("help")), *ctx.core.show_menu(ctx)]
+    return [Text(ctx.core.help_text(ctx)), *ctx.core.show_menu(ctx)]
