@@ -58,6 +58,7 @@ from handlers.render import split_text
 from storage import repo
 
 from .channel import SendError
+from .pacing import ChatPacers
 from .settings import SettingsError
 from .web import secret_ok, unauthorized
 
@@ -115,7 +116,8 @@ class TelegramChannel:
     name = CHANNEL
 
     def __init__(self, app: Any, *, send_retries: int = 3, backoff: float = 1.0,
-                 rate_limiter: AIORateLimiter | None = None, poll_timeout: float = 10.0) -> None:
+                 rate_limiter: AIORateLimiter | None = None, poll_timeout: float = 10.0,
+                 chat_rate: float = 1.0, chat_burst: float = 5.0) -> None:
         s = app.settings
         if s.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -127,6 +129,9 @@ class TelegramChannel:
         self.send_retries = send_retries
         self.backoff = backoff
         self.poll_timeout = poll_timeout
+        # AIORateLimiter paces all chats (30/s) and groups (20/min); private chats get ~1/s
+        # after a short burst here, so a turn's few replies go at once and a flood is spread
+        self._chat_pacer = ChatPacers(chat_rate, chat_burst)
         limiter = rate_limiter or AIORateLimiter(overall_max_rate=30, overall_time_period=1,
                                                  group_max_rate=20, group_time_period=60,
                                                  max_retries=3)
@@ -392,6 +397,10 @@ class TelegramChannel:
 
     async def _send_piece(self, chat_id: str, piece: Reply,
                           extra: InlineKeyboardMarkup | None = None) -> None:
+        async with self._chat_pacer(chat_id):
+            await self._send_one(chat_id, piece, extra)
+
+    async def _send_one(self, chat_id: str, piece: Reply, extra: InlineKeyboardMarkup | None) -> None:
         bot = self.bot
         if isinstance(piece, Question):
             markup = self.keyboard(chat_id, piece) or extra

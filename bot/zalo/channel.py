@@ -13,12 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import OrderedDict
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Sequence
 
 import httpx
-from aiolimiter import AsyncLimiter
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -31,6 +29,7 @@ from handlers.render import render_text, split_text
 from storage import repo
 
 from ..channel import SendError
+from ..pacing import ChatPacers, limiter
 from ..web import secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
@@ -42,7 +41,6 @@ TEXT_LIMIT = 2000
 PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_BODY = 256 * 1024  # a webhook update is small; anything bigger is not one
-MAX_CHAT_LIMITERS = 10_000
 _MEDIA_NOTICE = {"failed": "zalo.photo_failed", "too_big": "zalo.photo_too_big",
                  "not_image": "zalo.photo_not_image"}
 
@@ -63,9 +61,8 @@ class ZaloChannel:
         self.retry_delays = tuple(retry_delays)
         self.max_inline_wait = max_inline_wait
         self.poll_backoff = poll_backoff
-        self._rate = _limiter(s.zalo_rate, max(1.0, s.zalo_rate))
-        self._chat_rate, self._chat_burst = s.zalo_chat_rate, s.zalo_chat_burst
-        self._chat_limiters: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._rate = limiter(s.zalo_rate, max(1.0, s.zalo_rate))
+        self._chat_limiter = ChatPacers(s.zalo_chat_rate, s.zalo_chat_burst)
         self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
         self._slots = asyncio.Semaphore(max_concurrent)
         self._tasks: set[asyncio.Task] = set()
@@ -293,17 +290,6 @@ class ZaloChannel:
                              dedupe_key=f"reply:{key}:{n}"[:190])
             s.commit()
 
-    def _chat_limiter(self, chat_id: str) -> AsyncLimiter:
-        lim = self._chat_limiters.get(chat_id)
-        if lim is None:
-            lim = _limiter(self._chat_rate, self._chat_burst)
-            self._chat_limiters[chat_id] = lim
-            if len(self._chat_limiters) > MAX_CHAT_LIMITERS:
-                self._chat_limiters.popitem(last=False)
-        else:
-            self._chat_limiters.move_to_end(chat_id)
-        return lim
-
     async def _call(self, method: str, payload: dict) -> Any:
         """One send, paced, retried on network errors, 5xx and 429; then SendError."""
         last: ZaloError | None = None
@@ -325,12 +311,6 @@ class ZaloChannel:
                 delay = max(delay, last.retry_after)
             await asyncio.sleep(delay)
         raise SendError(str(last), retry_after=last.retry_after)
-
-
-def _limiter(rate: float, burst: float) -> AsyncLimiter:
-    """`rate` messages per second on average, after a burst of `burst` (at least 1)."""
-    burst = max(1.0, burst)
-    return AsyncLimiter(burst, burst / rate)
 
 
 # -- reading updates -------------------------------------------------------------------------
