@@ -26,31 +26,59 @@ def chart_dir(app: App) -> Path:
     return Path(app.settings.media_dir) / "digests"
 
 
-async def start_scheduler(app: App, channels) -> object:
-    """STARTUP_HOOKS entry: start the AsyncIOScheduler, catch up on missed slots, and return
-    the stopper. Queued messages wake the channels' OutboxDispatchers."""
+async def start_scheduler(app: App, channels, *, retry_every: float = 30.0) -> object:
+    """STARTUP_HOOKS entry: run the AsyncIOScheduler in this process if it holds the leader
+    lock (several processes may serve one PostgreSQL database: one schedules), catch up on
+    missed slots, and return the stopper. A follower tries again every `retry_every` seconds
+    and takes over when the leader is gone. Queued messages wake the OutboxDispatchers."""
+    import asyncio
+
+    from storage.db import LeaderLock
+
     def poke() -> None:
         for d in getattr(app, "dispatchers", []):
             d.poke()
 
     runner = SlotRunner(app.core, clock=app.clock, chart_dir=chart_dir(app), on_queued=poke)
-    sched = build_scheduler(runner)
-    sched.start()
-    app.scheduler = sched  # type: ignore[attr-defined]  # for status checks and tests
-    jobs = sched.get_jobs()
-    log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
-    import asyncio
+    lock = LeaderLock(app.db, f"thidua-scheduler:{app.campaign.code}")
+    state: dict = {"sched": None, "catch_up": None}
 
-    catch_up = asyncio.create_task(runner.catch_up(), name="scheduler-catch-up")
+    def lead() -> None:
+        sched = build_scheduler(runner)
+        sched.start()
+        state["sched"] = app.scheduler = sched  # type: ignore[attr-defined]
+        jobs = sched.get_jobs()
+        log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
+        state["catch_up"] = asyncio.create_task(runner.catch_up(), name="scheduler-catch-up")
+
+    async def follow() -> None:
+        while not await asyncio.to_thread(lock.try_acquire):
+            await asyncio.sleep(retry_every)
+        log.info("scheduler: this process takes over")
+        lead()
+
+    app.scheduler = None  # type: ignore[attr-defined]
+    if await asyncio.to_thread(lock.try_acquire):
+        lead()
+        waiting = None
+    else:
+        log.info("scheduler: another process runs it; this one waits to take over")
+        waiting = asyncio.create_task(follow(), name="scheduler-follow")
+    app.scheduler_lock = lock  # type: ignore[attr-defined]
 
     async def stop() -> None:
-        catch_up.cancel()
-        try:
-            await catch_up
-        except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
-            pass
-        sched.shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
-        await asyncio.sleep(0)
+        for task in (waiting, state["catch_up"]):
+            if task is None:
+                continue
+            task.cancel()
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
+                pass
+        if state["sched"] is not None:
+            state["sched"].shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
+            await asyncio.sleep(0)
+        await asyncio.to_thread(lock.release)
 
     return stop
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -66,3 +66,48 @@ def migrate(engine: Engine) -> None:
 
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+class LeaderLock:
+    """Which process runs the scheduler when several serve the same PostgreSQL database.
+
+    A PostgreSQL session advisory lock held on a dedicated connection: it is released when
+    the holder closes it or its process dies, and another process can then take it. On SQLite
+    (one machine) the lock is always granted. Exactly-once delivery does not depend on it (the
+    outbox's unique delivery keys guarantee that); it only saves the followers the work."""
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        import hashlib
+
+        self.engine = engine
+        self.key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        self.held = False
+        self._conn = None
+
+    def try_acquire(self) -> bool:
+        if self.held:
+            return True
+        if self.engine.dialect.name != "postgresql":
+            self.held = True
+            return True
+        conn = self.engine.connect()
+        try:
+            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
+            conn.commit()  # a session lock: it outlives the transaction
+        except Exception:
+            conn.close()
+            raise
+        if got:
+            self._conn, self.held = conn, True
+        else:
+            conn.close()
+        return got
+
+    def release(self) -> None:
+        conn, self._conn, self.held = self._conn, None, False
+        if conn is not None:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+                conn.commit()
+            finally:
+                conn.close()

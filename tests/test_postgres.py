@@ -32,3 +32,42 @@ def test_migrations_and_a_full_nomination_on_postgresql(pg_db, campaign, clock):
     p.say("/hoso", key="pg-dup")
     assert p.say("/hoso", key="pg-dup") == []
     assert len(rows(pg_db, ProcessedEvent)) == before + 1
+
+
+async def test_one_process_schedules_the_other_takes_over_when_it_stops(pg_db, campaign, tmp_path):
+    """Two serving processes on one PostgreSQL database: the advisory lock lets one run the
+    scheduler; when it stops, the follower takes over (its retry is driven by hand here)."""
+    import asyncio
+    from datetime import datetime, timezone
+
+    from bot.app import App
+    from bot.schedule import start_scheduler
+    from bot.settings import Settings
+    from handlers.clock import ManualClock
+    from storage.db import LeaderLock
+
+    clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=timezone.utc))
+
+    def app() -> App:
+        settings = Settings(_env_file=None, media_dir=str(tmp_path / "media"))
+        return App(settings=settings, db=pg_db, campaign=campaign, core=Core(pg_db, campaign, clock),
+                   clock=clock)
+
+    first, second = app(), app()
+    stop_first = await start_scheduler(first, [])
+    stop_second = await start_scheduler(second, [], retry_every=0.01)
+    try:
+        assert first.scheduler is not None and first.scheduler.get_jobs()
+        assert second.scheduler is None  # a follower: it schedules nothing
+        await stop_first()  # the leader goes away (its lock connection closes)
+        for _ in range(500):  # bounded: the follower retries every 10 ms
+            if second.scheduler is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert second.scheduler is not None and second.scheduler.get_jobs()
+        assert LeaderLock(pg_db, f"thidua-scheduler:{campaign.code}").try_acquire() is False
+    finally:
+        await stop_second()
+    lock = LeaderLock(pg_db, f"thidua-scheduler:{campaign.code}")
+    assert lock.try_acquire() is True  # released on stop
+    lock.release()
