@@ -122,6 +122,19 @@ class SlotRunner:
             self.on_queued()
         return outcome
 
+    KEEP_EVENT_KEYS = timedelta(days=30)
+
+    def housekeeping_sync(self) -> int:
+        """Daily: forget processed event keys older than 30 days. Returns how many."""
+        with Session(self.db) as s:
+            n = repo.prune_events(s, self.clock.now() - self.KEEP_EVENT_KEYS)
+            s.commit()
+        log.info("housekeeping: %s old event keys removed", n)
+        return n
+
+    async def housekeeping(self) -> int:
+        return await asyncio.to_thread(self.housekeeping_sync)
+
     async def run_digest(self) -> Outcome | None:
         """The daily cron job: the digest slot of this moment."""
         slot = digest_slot_at(self.campaign, self.clock.now())

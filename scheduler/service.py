@@ -13,6 +13,7 @@ from .jobs import SlotRunner
 from .plan import close_slot, reminder_slots
 
 DIGEST_JOB = "digest:daily"
+HOUSEKEEPING_JOB = "housekeeping:daily"
 
 
 def build_scheduler(runner: SlotRunner, now: datetime | None = None,
@@ -33,4 +34,6 @@ def build_scheduler(runner: SlotRunner, now: datetime | None = None,
                       CronTrigger(hour=d.hour, minute=d.minute, timezone=campaign.tz,
                                   start_date=max(now, campaign.opens_at), end_date=campaign.closes_at),
                       id=DIGEST_JOB, name=DIGEST_JOB, **common)
+    sched.add_job(runner.housekeeping, CronTrigger(hour=3, minute=17, timezone=campaign.tz),
+                  id=HOUSEKEEPING_JOB, name=HOUSEKEEPING_JOB, **common)
     return sched

@@ -61,6 +61,14 @@ def mark_event(s: Session, key: str, now: datetime) -> None:
     s.add(ProcessedEvent(key=key, at=now))
 
 
+def prune_events(s: Session, before: datetime) -> int:
+    """Forget event keys older than `before` (platforms redeliver within minutes, not weeks)."""
+    from sqlalchemy import delete
+
+    result = s.exec(delete(ProcessedEvent).where(ProcessedEvent.at < before))
+    return result.rowcount or 0
+
+
 # -- members ------------------------------------------------------------------------------
 
 def identity(s: Session, channel: str, external_id: str) -> Identity | None:

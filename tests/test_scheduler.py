@@ -16,7 +16,7 @@ from handlers.core import Core
 from handlers.events import Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
-from scheduler.service import DIGEST_JOB, build_scheduler
+from scheduler.service import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
 from storage import repo
 from storage.db import make_engine
 from storage.models import AuditLog, ConversationState, Outbox
@@ -82,7 +82,8 @@ def test_scheduler_jobs_have_stable_ids_and_times(core, campaign, clock):
     runner = SlotRunner(core)
     sched = build_scheduler(runner, now=clock.now())
     ids = sorted(j.id for j in sched.get_jobs())
-    assert ids == sorted([s.id for s in reminder_slots(campaign)] + ["close:2024-12-01T00:00", DIGEST_JOB])
+    assert ids == sorted([s.id for s in reminder_slots(campaign)] + ["close:2024-12-01T00:00", DIGEST_JOB,
+                                                                  HOUSEKEEPING_JOB])
     job = next(j for j in sched.get_jobs() if j.id == "remind:2024-11-27T08:00")
     assert job.trigger.run_date == local(campaign, 2024, 11, 27, 8)
     assert job.misfire_grace_time == 6 * 3600
@@ -101,7 +102,7 @@ async def test_running_scheduler_rebuilt_has_no_duplicate_jobs(core, campaign, c
     try:
         build_scheduler(runner, now=clock.now(), scheduler=sched)  # a rebuild: replace_existing
         ids = [j.id for j in sched.get_jobs()]
-        assert len(ids) == len(set(ids)) == 6
+        assert len(ids) == len(set(ids)) == 7  # 4 reminders, the close, the digest, housekeeping
         assert str(sched.timezone) == "Asia/Ho_Chi_Minh"
         job = sched.get_job("remind:2024-11-23T08:00")
         assert job.next_run_time == local(campaign, 2024, 11, 23, 8)
@@ -394,7 +395,7 @@ async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, 
         assert slots[-1].id == f"remind:{deadline.isoformat()}T07:30"
         future = [s for s in slots if s.at > now]
         ids = {j.id for j in sched.get_jobs()}
-        assert ids == {*(s.id for s in future), close_slot(app.campaign).id, DIGEST_JOB}
+        assert ids == {*(s.id for s in future), close_slot(app.campaign).id, DIGEST_JOB, HOUSEKEEPING_JOB}
         assert sched.get_job(future[0].id).next_run_time == future[0].at
         missed = [s for s in slots if s.at <= now]  # 7 days before a deadline 5 days away
         assert missed
@@ -408,3 +409,15 @@ async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, 
     finally:
         await stop()
     assert not sched.running
+
+
+def test_housekeeping_forgets_event_keys_older_than_30_days(core, db, clock):
+    from storage.models import ProcessedEvent
+
+    old = Player(core, "old-user")
+    old.say("/start", key="old-event")
+    clock.advance(days=31)
+    new = Player(core, "new-user")
+    new.say("/start", key="new-event")
+    assert SlotRunner(core).housekeeping_sync() == 1
+    assert [e.key for e in rows(db, ProcessedEvent)] == ["console:new-event"]
