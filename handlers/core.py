@@ -70,6 +70,8 @@ class Core:
         self.demo = demo
         self.flows: dict[str, eng.Flow] = {}
         self.menu: list[MenuItem] = []
+        # the menu's order by key (the person's own work first, help last); set by the flows
+        self.menu_order: list[str] = []
         self.commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
         from .flows import install  # flows register their menu items and commands
 
@@ -173,7 +175,13 @@ class Core:
 
     def menu_items(self, ctx: Ctx) -> list[MenuItem]:
         role = self.role(ctx)
-        return [m for m in self.menu if role in m.roles]
+        order = self.menu_order
+        unlisted = len(order)  # items not in the order come after the listed ones
+
+        def rank(item: MenuItem) -> int:
+            return order.index(item.key) if item.key in order else unlisted
+
+        return sorted((m for m in self.menu if role in m.roles), key=rank)
 
     def help_text(self, ctx: Ctx) -> str:
         role = self.role(ctx)

@@ -83,3 +83,20 @@ def test_help_lists_the_commands_of_the_persons_role(player, db, clock):
     staff.say("Hoàng Thị Lan")
     staff.press("help")
     assert "/thamdinh" in staff.text and "/xuat" in staff.text and "/tonghop" in staff.text
+
+
+def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
+    player.say("/start")
+    assert [o.value for o in player.question.options] == ["register", "invite", "help"]
+    register_resident(Player(player.core, "res"))
+    head = Player(player.core, "head")
+    head.say(f"/start {make_invite(db, clock, role='head', unit='T01')}")
+    head.say("Lộc Văn Hùng")
+    assert [o.value for o in head.question.options] == [
+        "report", "propose", "unit_noms", "nominate", "mine", "link", "help"]
+    staff = Player(player.core, "staff")
+    staff.say(f"/start {make_invite(db, clock, role='staff', unit='VPTK')}")
+    staff.say("Hoàng Thị Lan")
+    assert [o.value for o in staff.question.options] == [
+        "review", "shortlist", "council", "reports", "stats", "digest", "export",
+        "nominate", "mine", "link", "help"]

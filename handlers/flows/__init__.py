@@ -17,6 +17,7 @@ def install(core: "Core") -> None:
     core.add_flow(nomination.Nomination())
     core.add_flow(mine.Mine())
 
+    core.menu_order = MENU_ORDER
     core.add_menu("register", {GUEST}, core.start_flow("registration"))
     core.add_menu("invite", {GUEST}, core.start_flow("invite"))
     core.add_menu("nominate", EVERYONE, core.start_flow("nomination"))
@@ -45,6 +46,15 @@ def install(core: "Core") -> None:
     from . import export  # issue 7: Xuất tài liệu, /xuat
 
     export.install(core)
+
+
+# What a person sees first: their own role's work, then what everyone can do, help last.
+MENU_ORDER = [
+    "register", "invite",  # not registered yet
+    "review", "shortlist", "council", "reports", "stats", "digest", "export",  # office staff
+    "report", "propose", "unit_noms",  # unit heads
+    "nominate", "mine", "link", "help",  # everyone
+]
 
 
 def _help(ctx):
