@@ -14,7 +14,7 @@ from typing import Callable, TextIO
 from sqlmodel import Session
 
 from handlers.core import Core
-from handlers.events import InboundEvent, PhotoIn, Reply, reply_from_dict
+from handlers.events import Document, InboundEvent, Photo, PhotoIn, Reply, reply_from_dict
 from handlers.render import render_text
 from storage import repo
 
@@ -55,7 +55,10 @@ def deliver_outbox(core: Core, user_id: str, show: Callable[[Reply], None]) -> N
 def run_console(core: Core, user_id: str, name: str | None, stdin: TextIO = sys.stdin,
                 stdout: TextIO = sys.stdout) -> None:
     def show(reply: Reply) -> None:
-        stdout.write(render_text(reply) + "\n\n")
+        text = render_text(reply)
+        if isinstance(reply, (Document, Photo)):  # a terminal shows where the file is
+            text = f"{text}\n[{getattr(reply, 'path', None) or reply.ref}]".lstrip()
+        stdout.write(text + "\n\n")
         stdout.flush()
 
     for reply in core.handle(event_from_line("/start", user_id, name)):

@@ -107,7 +107,9 @@ def text_table(campaign: Campaign, d: Digest) -> str:
     """Everything as text: for Zalo, the console and the command line."""
     lines = _head(campaign, d)
     lines.append(t("digest.by_unit"))
-    lines += [t("digest.unit_row", name=u.name, n=u.total, new=u.new) for u in d.by_unit]
+    # units with nothing are named once, under «Chưa gửi gì», not as rows of zeros
+    lines += [t("digest.unit_row", name=u.name, n=u.total, new=u.new) for u in d.by_unit if u.total] \
+        or [t("digest.none")]
     lines.append(_empty(d))
     return "\n".join(lines)
 

@@ -95,10 +95,10 @@ class Shortlist(Flow):
         if not is_staff(ctx):
             return []
         award = self.award(ctx)
-        return [
-            Option(DONE, t("sl.done")),
+        return [  # the items first, «Xong» after them
             *[Option(f"del:{s.ref}", t("sl.remove", item=item_label(ctx, s))) for s in on_list(ctx, award.key)],
             *[Option(f"add:{s.ref}", t("sl.add", item=item_label(ctx, s))) for s in candidates(ctx)],
+            Option(DONE, t("sl.done")),
         ]
 
     def _check(self, ctx: "Ctx", value: str) -> None:
