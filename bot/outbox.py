@@ -26,6 +26,7 @@ from storage import repo
 from storage.models import Outbox
 
 from .channel import Channel, SendError
+from .tasks import cancel
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +153,5 @@ class OutboxDispatcher:
             self._task = asyncio.create_task(self._loop(), name=f"outbox-{self.channel.name}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel(self._task)
+        self._task = None

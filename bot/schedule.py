@@ -18,6 +18,7 @@ from scheduler.plan import reminder_slot_at
 from scheduler.service import build_scheduler
 
 from .app import App, build
+from .tasks import cancel
 
 log = logging.getLogger("thidua")
 
@@ -68,13 +69,7 @@ async def start_scheduler(app: App, channels, *, retry_every: float = 30.0) -> o
 
     async def stop() -> None:
         for task in (waiting, state["catch_up"]):
-            if task is None:
-                continue
-            task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
-                pass
+            await cancel(task)
         if state["sched"] is not None:
             state["sched"].shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
             await asyncio.sleep(0)

@@ -30,6 +30,7 @@ from storage import repo
 
 from ..channel import SendError
 from ..pacing import ChatPacers, limiter
+from ..tasks import cancel
 from ..web import secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
@@ -93,13 +94,8 @@ class ZaloChannel:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop(self) -> None:
-        if self._poll_task is not None:
-            self._poll_task.cancel()
-            try:
-                await self._poll_task
-            except asyncio.CancelledError:
-                pass
-            self._poll_task = None
+        await cancel(self._poll_task)
+        self._poll_task = None
         if self._tasks:  # let updates in hand finish (their replies go out or to the outbox)
             _, pending = await asyncio.wait(set(self._tasks), timeout=10.0)
             for task in pending:
