@@ -59,3 +59,11 @@ def test_no_catalog_key_is_written_twice():
             for k in node.keys if isinstance(k, ast.Constant)]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     assert not dupes, dupes
+
+
+def test_env_example_documents_every_setting():
+    from bot.settings import Settings
+
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    documented = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
+    assert {name.upper() for name in Settings.model_fields} <= documented
