@@ -289,3 +289,45 @@ def test_every_question_carries_its_sequence(player):
     player.press("register")
     q2 = player.question
     assert isinstance(q2, Question) and q2.seq == q1.seq + 1
+
+
+def test_number_date_and_confirm_steps_of_a_declared_flow(core, db):
+    """The engine runs any flow declared as steps: here a small one with a number, a date,
+    a skippable text and a confirm, registered the way campaign flows are."""
+    from handlers.engine import Flow, Step
+    from handlers.events import Option, Text
+
+    done = {}
+
+    class Meeting(Flow):
+        name = "meeting"
+
+        def steps(self, ctx):
+            return [
+                Step("people", "number", lambda c: "Bao nhiêu người dự?"),
+                Step("day", "date", lambda c: "Họp ngày nào?"),
+                Step("note", "text", lambda c: "Ghi chú?", skippable=True),
+                Step("ok", "confirm", lambda c: "Lưu?", options=lambda c: [Option("save", "Lưu")]),
+            ]
+
+        def finish(self, ctx):
+            done.update(ctx.answers)
+            return [Text("Đã lưu.")]
+
+        def title(self):
+            return "họp"
+
+    core.add_flow(Meeting())
+    core.add_command("hop", core.start_flow("meeting"))
+    p = Player(core)
+    p.say("/hop")
+    p.say("nhiều")
+    assert "Xin nhập một số" in p.text and p.question.text == "Bao nhiêu người dự?"
+    p.say("1.200")
+    p.say("31/11/2024")
+    assert "Ngày chưa đúng" in p.text
+    p.say("5/11/2024")
+    p.say("bo qua")
+    p.say("Lưu")
+    assert "Đã lưu." in p.text and "Bạn muốn làm gì?" in p.text
+    assert done == {"people": 1200, "day": "2024-11-05", "ok": "save"}
