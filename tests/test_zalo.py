@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.web import make_app
 from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
 from handlers.core import Core
+from handlers.catalog import t
 from handlers.events import Document, Photo, Question, Option, Text
 from storage.models import (ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent,
                             Submission)
@@ -439,3 +440,26 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
     # nothing of the bot keeps running (the fake's own handler of the cut long poll ends soon)
     await until(lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}),
                 "every task to end", limit=2.0)
+
+
+async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_command_line(
+        polling, fake, db, clock, tmp_path):
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from storage import repo
+
+    app, _, chat = polling
+    app.core.export_dir = str(tmp_path / "exports")
+    with Session(db, expire_on_commit=False) as s:
+        code = repo.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+                                  ttl=timedelta(days=1)).code
+        s.commit()
+    await chat.say(f"/start {code}")
+    assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
+    assert "Xuất tài liệu nào?" in await chat.say("/xuat")
+    reply = await chat.say("1")  # the XLSX workbook
+    assert t("zalo.document", filename="").split("«")[0] in reply
+    assert "Telegram" in reply and "python -m bot export" in reply and ".xlsx" in reply
+    assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
