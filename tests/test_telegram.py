@@ -52,6 +52,9 @@ async def fake():
 
 async def _channel(db_path, fake, clock, *, webhook=False, **kw) -> TelegramChannel:
     app = build(tg_settings(db_path, fake, webhook=webhook), clock=clock)
+    # per-chat pacing is tested on its own (test_pacing.py); here it must not make tests wait
+    kw.setdefault("chat_rate", 1000.0)
+    kw.setdefault("chat_burst", 100.0)
     ch = TelegramChannel(app, backoff=0.01, **kw)
     await ch.start()
     return ch
@@ -242,7 +245,7 @@ async def test_group_start_offers_the_private_chat(tg, fake, db):
 
 
 async def test_429_retry_after_then_success(tg, fake, db):
-    fake.fail_next("sendMessage", 1, status=429, retry_after=1)
+    fake.fail_next("sendMessage", 1, status=429, retry_after=0)  # the limiter waits what Telegram says (+0.1 s)
     u = TgUser(fake, tg)
     await u.say("/start")
     sends = [c for c in fake.calls if c.method == "sendMessage"]
