@@ -301,3 +301,36 @@ def test_queue_and_shortlist_queries_on_postgresql(pg_db, campaign, clock):
     staff.press("Xong")
     staff.press("stats")
     assert "Đưa vào danh sách Hội đồng: 1" in staff.text
+
+
+def test_an_amendment_asked_for_by_staff_is_accepted_after_the_deadline(core, db, clock):
+    """domain.md: after the deadline nothing new is submitted, but amendments staff asked for
+    may still be made."""
+    from datetime import datetime, timezone
+
+    from sqlmodel import Session
+
+    from storage import repo
+
+    from .conftest import Player, nominate_household, register_resident
+
+    resident = Player(core, "late-amender")
+    register_resident(resident)
+    ref = nominate_household(resident)
+    with Session(db, expire_on_commit=False) as s:
+        item = repo.submission_by_ref(s, ref)
+        repo.change_status(s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(),
+                           notify=None)
+        s.commit()
+    clock.set(datetime(2024, 12, 2, 3, 0, tzinfo=timezone.utc))  # two days after the deadline
+    resident.press("nominate")
+    assert "hết hạn nhận hồ sơ" in resident.text  # nothing new
+    resident.say("/hoso")
+    resident.say("1")
+    resident.press("Bổ sung hồ sơ")
+    resident.say("bo qua")
+    resident.photo("anh-bo-sung")
+    resident.say("xong")
+    resident.press("Gửi bổ sung")
+    assert f"Đã gửi bổ sung cho {ref}" in resident.text
+    assert sub(db, ref).status == "under_review" and sub(db, ref).version == 2
