@@ -1,0 +1,43 @@
+"""`make run`'s real path: `python -m bot run` as its own process, the token from the
+environment, serving Telegram (long polling) with the scheduler, then a clean stop on SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+from .conftest import CAMPAIGN_FILE, ROOT
+from .fakes.telegram_api import FakeTelegram
+
+
+async def test_python_m_bot_run_serves_telegram_and_stops_cleanly(tmp_path):
+    fake = await FakeTelegram().start()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
+    env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
+                "TELEGRAM_BASE_FILE_URL": fake.file_url, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+                "CAMPAIGN_FILE": str(CAMPAIGN_FILE), "MEDIA_DIR": str(tmp_path / "media"),
+                "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO"})
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        await fake.wait_for(lambda: fake.of("setMyCommands"), timeout=30)
+        fake.push(fake.message_update(7001, text="/start"))
+        sent = await fake.wait_for(lambda: fake.of("sendMessage", chat_id=7001), timeout=30)
+        assert "Bạn chưa đăng ký" in sent[0].params["text"]
+        proc.send_signal(signal.SIGINT)
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await fake.stop()
+    log = out.decode()
+    assert proc.returncode == 0, log
+    assert "serving telegram (polling)" in log and "scheduler:" in log
+    assert fake.token not in log and fake.token.split(":")[1] not in log
+    assert "Traceback" not in log
+    assert (tmp_path / "run.db").exists()
