@@ -10,15 +10,21 @@ import sys
 
 from .conftest import CAMPAIGN_FILE, ROOT
 from .fakes.telegram_api import FakeTelegram
+from .fakes.zalo_api import FakeZalo
+
+ZALO_TOKEN = "4242:zalo-secret-for-the-run-test"
 
 
-async def test_python_m_bot_run_serves_telegram_and_stops_cleanly(tmp_path):
+async def test_python_m_bot_run_serves_telegram_and_zalo_and_stops_cleanly(tmp_path):
     fake = await FakeTelegram().start()
+    zalo = FakeZalo(token=ZALO_TOKEN)
+    await zalo.start()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
     env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
                 "TELEGRAM_BASE_FILE_URL": fake.file_url, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
                 "CAMPAIGN_FILE": str(CAMPAIGN_FILE), "MEDIA_DIR": str(tmp_path / "media"),
+                "ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_BASE_URL": zalo.base_url,
                 "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO"})
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
@@ -28,6 +34,12 @@ async def test_python_m_bot_run_serves_telegram_and_stops_cleanly(tmp_path):
         fake.push(fake.message_update(7001, text="/start"))
         sent = await fake.wait_for(lambda: fake.of("sendMessage", chat_id=7001), timeout=30)
         assert "Bạn chưa đăng ký" in sent[0].params["text"]
+        zalo.queue(zalo.update("zu-run", "xin chao"))
+        for _ in range(3000):  # bounded: the Zalo poller answers within milliseconds
+            if zalo.texts("zu-run"):
+                break
+            await asyncio.sleep(0.01)
+        assert "Bạn chưa đăng ký" in zalo.texts("zu-run")[0]
         proc.send_signal(signal.SIGINT)
         out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
     finally:
@@ -35,9 +47,11 @@ async def test_python_m_bot_run_serves_telegram_and_stops_cleanly(tmp_path):
             proc.kill()
             await proc.wait()
         await fake.stop()
+        await zalo.stop()
     log = out.decode()
     assert proc.returncode == 0, log
-    assert "serving telegram (polling)" in log and "scheduler:" in log
-    assert fake.token not in log and fake.token.split(":")[1] not in log
+    assert "serving telegram, zalo (polling)" in log and "scheduler:" in log
+    for token in (fake.token, ZALO_TOKEN):
+        assert token not in log and token.split(":")[1] not in log
     assert "Traceback" not in log
     assert (tmp_path / "run.db").exists()
