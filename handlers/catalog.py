@@ -271,11 +271,9 @@ MESSAGES: dict[str, str] = {
     "digest.chart_ylabel": "Số hồ sơ",
     "digest.chart_caption": "Số hồ sơ theo đơn vị — {at}",
     "digest.none": "• chưa có",
-    "digest.staff_only": "Mục này dành cho cán bộ Văn phòng.",
     # -- exports (issue 7) ----------------------------------------------------------------
     "menu.export": "Xuất tài liệu",
     "flow.export": "xuất tài liệu",
-    "export.staff_only": "Chức năng này chỉ dành cho cán bộ Văn phòng.",
     "export.pick": "Xuất tài liệu nào?",
     "export.opt.xlsx": "Bảng tính tổng hợp (XLSX)",
     "export.opt.list": "Danh sách đề nghị khen thưởng (DOCX)",
@@ -287,8 +285,6 @@ MESSAGES: dict[str, str] = {
     "export.no_quota_award": "Tệp đợt thi đua chưa có hình thức khen thưởng nào có chỉ tiêu.",
     "export.proposal_empty": "Chưa có hồ sơ nào trong danh sách Hội đồng đề nghị {award}.",
     "export.over_quota": "Vượt chỉ tiêu {award}: {group} có {n}, tối đa {max}. Xin bỏ bớt khỏi danh sách Hội đồng rồi xuất lại.",
-    "export.group.collective": "tập thể",
-    "export.group.individual": "cá nhân",
     # workbook
     "xlsx.sheet.submissions": "Đề cử - Đề nghị",
     "xlsx.sheet.reports": "Báo cáo thành tích",

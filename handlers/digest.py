@@ -172,7 +172,7 @@ def messages(campaign: Campaign, d: Digest, channel: str, chart_path: Path | Non
 
 def ask(ctx: "Ctx") -> list[Reply]:
     if ctx.member is None or ctx.member.role not in STAFF:
-        return [Text(t("digest.staff_only")), *ctx.core.show_menu(ctx)]
+        return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
     d = compute(ctx.session, ctx.campaign, ctx.now)
     path = None
     if ctx.event.channel in PHOTO_CHANNELS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from matplotlib import image as mpimg
 from sqlmodel import Session
 
+from handlers.catalog import t
 from handlers import digest as dg
 from handlers.events import Photo, Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
@@ -128,7 +129,7 @@ def test_staff_ask_for_the_digest_in_chat_residents_cannot(core, db, clock):
     assert "Tổng: 3 hồ sơ" in staff.text
     resident = Player(core, "resident1")
     resident.say("/tonghop")
-    assert "dành cho cán bộ" in resident.text and "Tổng:" not in resident.text
+    assert t("role.denied") in resident.text and "Tổng:" not in resident.text
     resident.say("/menu")
     assert "digest" not in [o.value for o in resident.question.options]
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from bot.cli import main as cli_main
+from handlers.catalog import t
 from handlers.events import Document, Question, Text
 from handlers.exports import ExportError, write_list, write_proposal, write_reports, write_workbook
 from storage import repo
@@ -429,7 +430,7 @@ def test_residents_and_heads_cannot_export(core, seed, tmp_path, who):
         p.say("/menu")
     assert "export" not in [o.value for o in p.question.options]
     p.say("/xuat")
-    assert [r.text for r in p.last if isinstance(r, Text)] == ["Chức năng này chỉ dành cho cán bộ Văn phòng."]
+    assert [r.text for r in p.last if isinstance(r, Text)] == [t("role.denied")]
     assert not [r for r in p.last if isinstance(r, Document)]
     assert not (tmp_path / "exports").exists()
 

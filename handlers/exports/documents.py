@@ -127,7 +127,7 @@ def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, li
         limit = award.quota.get(group)
         if limit is not None and len(members) > limit.max:
             raise c.ExportError(t("export.over_quota", award=award.label,
-                                  group=t(f"export.group.{group}"), n=len(members), max=limit.max))
+                                  group=t(f"group.{group}"), n=len(members), max=limit.max))
     return groups
 
 

@@ -28,7 +28,7 @@ class Export(Flow):
 
     def refuse(self, ctx: "Ctx") -> list[Reply] | None:
         if ctx.member is None or ctx.member.role not in STAFF:
-            return [Text(t("export.staff_only")), *ctx.core.show_menu(ctx)]
+            return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
         return None
 
     def steps(self, ctx: "Ctx") -> list[Step]:
@@ -37,7 +37,7 @@ class Export(Flow):
 
     def finish(self, ctx: "Ctx") -> list[Reply]:
         if self.refuse(ctx) is not None:  # the role may have changed while choosing
-            return [Text(t("export.staff_only"))]
+            return [Text(t("role.denied"))]
         what = ctx.answers["file"]
         try:
             made = produce_in(ctx.session, ctx.campaign, what, export_dir(ctx.core), now=ctx.now,
