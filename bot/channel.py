@@ -18,6 +18,14 @@ class SendError(Exception):
         self.permanent = permanent
 
 
+class StartupError(SystemExit):
+    """A channel cannot start (its platform unreachable after retries): one line, exit 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(1)
+        self.message = message
+
+
 class Channel(Protocol):
     name: str
 

@@ -14,6 +14,7 @@ from handlers.catalog import t
 from storage import repo
 
 from .app import build, setup_logging
+from .channel import StartupError
 from .settings import SettingsError, load_settings
 
 log = logging.getLogger("thidua")
@@ -76,9 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         handler = getattr(args, "handler", None)
         if handler is not None:
             return handler(args, settings)
-    except SettingsError as exc:
+    except (SettingsError, StartupError) as exc:
         print(exc.message, file=sys.stderr)
-        return 2
+        return exc.code
     except KeyboardInterrupt:
         return 130
     return 0

@@ -57,7 +57,7 @@ from handlers.events import (
 from handlers.render import split_text
 from storage import repo
 
-from .channel import SendError
+from .channel import SendError, StartupError
 from .pacing import ChatPacers
 from .settings import SettingsError
 from .web import secret_ok, unauthorized
@@ -155,11 +155,23 @@ class TelegramChannel:
         return self.application.bot
 
     # -- lifecycle ---------------------------------------------------------------------------
+    START_DELAYS = (1, 2, 4, 8, 15, 30, 60)  # seconds (times `backoff`): about two minutes
+
     async def start(self) -> None:
-        try:
-            await self.application.initialize()  # getMe
-        except InvalidToken:
-            raise SettingsError("TELEGRAM_BOT_TOKEN: refused by the Bot API (getMe)") from None
+        # the machine may come up before its network: retry, then stop with one clear line
+        for attempt, delay in enumerate((*self.START_DELAYS, None), start=1):
+            try:
+                await self.application.initialize()  # getMe
+                break
+            except InvalidToken:
+                raise SettingsError("TELEGRAM_BOT_TOKEN: refused by the Bot API (getMe)") from None
+            except NetworkError as exc:  # TimedOut is one too
+                if delay is None:
+                    raise StartupError(f"TELEGRAM_BASE_URL: the Bot API did not answer after {attempt} "
+                                       f"tries ({self._mask(str(exc))})") from None
+                log.warning("telegram: Bot API not reachable (%s), trying again in %ss",
+                            self._mask(str(exc)), delay * self.backoff)
+                await asyncio.sleep(delay * self.backoff)
         self.username = self.bot.username
         await self._set_public_commands()
         if self.webhook:

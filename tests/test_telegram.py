@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter
 
 from bot.app import build
-from bot.channel import SendError
+from bot.channel import SendError, StartupError
 from bot.cli import invite_links
 from bot.outbox import OutboxDispatcher
 from bot.serve import serve_async
@@ -517,3 +517,19 @@ async def test_polling_redelivery_after_a_restart_is_processed_once(db_path, fak
         assert [e.key for e in rows(db, ProcessedEvent)] == [f"telegram:{update['update_id']}"]
     finally:
         await again.stop()
+
+
+async def test_start_retries_an_unreachable_api_then_says_so_in_one_line(db_path, fake, clock):
+    fake.fail_next("getMe", 2, status=502)  # the network comes up on the third try
+    ch = await _channel(db_path, fake, clock)
+    try:
+        assert ch.username == fake.username
+        assert [c.status for c in fake.calls if c.method == "getMe"][:3] == [502, 502, 200]  # retried
+    finally:
+        await ch.stop()
+    settings = tg_settings(db_path, fake).model_copy(update={"telegram_base_url": "http://127.0.0.1:9/bot"})
+    dead = TelegramChannel(build(settings, clock=clock), backoff=0.0001)
+    with pytest.raises(StartupError) as err:
+        await dead.start()
+    assert err.value.message.startswith("TELEGRAM_BASE_URL: the Bot API did not answer after 8 tries")
+    assert fake.token not in err.value.message and err.value.code == 1
