@@ -16,7 +16,7 @@ import uvicorn
 from bot.app import App
 from bot.channel import SendError
 from bot.outbox import OutboxDispatcher
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.web import make_app
 from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
 from handlers.core import Core
@@ -339,9 +339,10 @@ async def test_a_failing_send_raises_send_error_with_retry_after(polling, fake):
 async def test_polling_survives_errors_with_backoff(fake, db, campaign, clock, tmp_path):
     app = app_for(db, campaign, clock, settings_for(fake, tmp_path, zalo_bot_token="123456789:wrong"))
     channel = channel_for(app)
-    with pytest.raises(Exception) as caught:  # a wrong token is said at once
+    with pytest.raises(SettingsError) as caught:  # a wrong token is said at once, in one line
         await channel.start()
-    assert "401" in str(caught.value) and "wrong" not in str(caught.value)
+    message = caught.value.message
+    assert message.startswith("ZALO_BOT_TOKEN:") and "401" in message and TOKEN not in message
     await channel.stop()
 
     await fake.stop()  # the API away: polling keeps trying, bounded back-off
@@ -463,3 +464,18 @@ async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_com
     assert t("zalo.document", filename="").split("«")[0] in reply
     assert "Telegram" in reply and "python -m bot export" in reply and ".xlsx" in reply
     assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
+
+
+async def test_webhook_start_retries_then_says_so_in_one_line(fake, db, campaign, clock, tmp_path):
+    from bot.channel import StartupError
+
+    settings = settings_for(fake, tmp_path, webhook_base_url="https://bot.example.org",
+                            webhook_secret=SECRET)
+    await fake.stop()
+    channel = channel_for(app_for(db, campaign, clock, settings), start_delays=(0.001, 0.001))
+    with pytest.raises(StartupError) as caught:
+        await channel.start()
+    assert caught.value.message.startswith("ZALO_BASE_URL: the Zalo Bot API did not answer after 3 tries")
+    assert TOKEN not in caught.value.message and caught.value.code == 1
+    await channel.stop()
+    await fake.start_again()

@@ -28,7 +28,8 @@ from handlers.events import (Document, InboundEvent, Photo, PhotoIn, Question, R
 from handlers.render import render_text, split_text
 from storage import repo
 
-from ..channel import SendError
+from ..channel import SendError, StartupError
+from ..settings import SettingsError
 from ..pacing import ChatPacers, limiter
 from ..tasks import cancel
 from ..web import secret_ok, unauthorized
@@ -52,12 +53,14 @@ class ZaloChannel:
     def __init__(self, app: Any, *, client: ZaloClient | None = None,
                  retry_delays: Sequence[float] = (0.5, 1.0, 2.0), max_inline_wait: float = 5.0,
                  poll_backoff: tuple[float, float] = (1.0, 60.0), max_concurrent: int = 32,
-                 media_max_bytes: int | None = None) -> None:
+                 media_max_bytes: int | None = None,
+                 start_delays: Sequence[float] = (1, 2, 4, 8, 15, 30, 60)) -> None:
         s = app.settings
         self.app = app
         self.core = app.core
         self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
         self.webhook = bool(s.webhook_base_url)
+        self.start_delays = tuple(start_delays)
         self.poll_timeout = s.zalo_poll_timeout
         self.retry_delays = tuple(retry_delays)
         self.max_inline_wait = max_inline_wait
@@ -81,14 +84,26 @@ class ZaloChannel:
             log.info("zalo bot %s ready", (me or {}).get("account_name", "?"))
         except ZaloApiError as exc:
             if not exc.retryable:  # a wrong token: say so at once, not in an endless poll
-                raise
+                raise SettingsError(f"ZALO_BOT_TOKEN: refused by the Zalo Bot API ({exc})") from None
             log.warning("zalo getMe failed, going on: %s", exc)
         except ZaloError as exc:
             log.warning("zalo getMe failed, going on: %s", exc)
         if self.webhook:
             s = self.app.settings
-            await self.client.set_webhook(s.webhook_base_url.rstrip("/") + PATH,
-                                          s.webhook_secret.get_secret_value())
+            url = s.webhook_base_url.rstrip("/") + PATH
+            # the machine may come up before its network: retry, then stop with one clear line
+            for attempt, delay in enumerate((*self.start_delays, None), start=1):
+                try:
+                    await self.client.set_webhook(url, s.webhook_secret.get_secret_value())
+                    break
+                except ZaloError as exc:
+                    if not exc.retryable:
+                        raise SettingsError(f"WEBHOOK_BASE_URL: setWebhook refused ({exc})") from None
+                    if delay is None:
+                        raise StartupError(f"ZALO_BASE_URL: the Zalo Bot API did not answer after "
+                                           f"{attempt} tries ({exc})") from None
+                    log.warning("zalo setWebhook failed (%s), trying again in %ss", exc, delay)
+                    await asyncio.sleep(delay)
             log.info("zalo webhook set to %s%s", s.webhook_base_url.rstrip("/"), PATH)
         else:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo-poll")
