@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +15,10 @@ class SettingsError(SystemExit):
     def __init__(self, message: str) -> None:
         super().__init__(2)
         self.message = message
+
+
+TOKEN_FORMS = {"telegram_bot_token": "123456:ABC... from @BotFather",
+               "zalo_bot_token": "{bot_id}:{secret}"}
 
 
 class Settings(BaseSettings):
@@ -55,18 +59,11 @@ class Settings(BaseSettings):
     def _empty_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
 
-    @field_validator("telegram_bot_token")
+    @field_validator("telegram_bot_token", "zalo_bot_token")
     @classmethod
-    def _tg_token(cls, v: SecretStr | None) -> SecretStr | None:
+    def _token(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if v is not None and ":" not in v.get_secret_value():
-            raise ValueError("expected the form 123456:ABC... from @BotFather")
-        return v
-
-    @field_validator("zalo_bot_token")
-    @classmethod
-    def _zalo_token(cls, v: SecretStr | None) -> SecretStr | None:
-        if v is not None and ":" not in v.get_secret_value():
-            raise ValueError("expected the form {bot_id}:{secret}")
+            raise ValueError(f"expected the form {TOKEN_FORMS[info.field_name]}")
         return v
 
     @field_validator("webhook_secret")

@@ -28,6 +28,13 @@ def deadline_refusal(ctx: "Ctx") -> list[Reply] | None:
     return None
 
 
+def head_refusal(ctx: "Ctx") -> list[Reply] | None:
+    """Unit flows (report, proposal): for heads of a unit, while the campaign is open."""
+    from ..access import denied, is_head
+
+    return denied(ctx) if not is_head(ctx) else deadline_refusal(ctx)
+
+
 def category_of(ctx: "Ctx") -> Category | None:
     key = ctx.answers.get("category")
     return ctx.campaign.category(key) if key else None

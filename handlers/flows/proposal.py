@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from storage import repo
 
-from ..access import HEAD, denied, guard, is_head
+from ..access import HEAD, guard, is_head
 from ..catalog import t
 from ..engine import Step
 from ..events import Reply, Text
 from ..present import short, unit_name
 from .browse import Browse
-from .nomination import Nomination, deadline_refusal
+from .nomination import Nomination, head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core import Core, Ctx
@@ -29,9 +29,7 @@ class Proposal(Nomination):
     done_key = "prop.done"
 
     def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        if not is_head(ctx):
-            return denied(ctx)
-        return deadline_refusal(ctx)
+        return head_refusal(ctx)
 
     def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
         return {"unit": ctx.member.unit_code}

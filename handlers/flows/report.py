@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from storage import repo
 from storage.models import Submission
 
-from ..access import denied, guard, is_head
+from ..access import guard, is_head
 from ..campaign import Content, Figure
 from ..catalog import t
 from ..engine import Flow, Step
 from ..events import Option, Reply, Text
 from ..present import figure_value, figures_text, short, unit_name
-from .nomination import add_photos, deadline_refusal
+from .nomination import add_photos, deadline_refusal, head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core import Core, Ctx
@@ -41,9 +41,7 @@ class Report(Flow):
     name = "report"
 
     def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        if not is_head(ctx):
-            return denied(ctx)
-        return deadline_refusal(ctx)
+        return head_refusal(ctx)
 
     def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
         sub = current(ctx)
