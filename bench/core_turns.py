@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from handlers.campaign import load_campaign  # noqa: E402
-from handlers.clock import ManualClock  # noqa: E402
+from domain.campaign import load_campaign  # noqa: E402
+from domain.clock import ManualClock  # noqa: E402
 from handlers.core import Core  # noqa: E402
-from handlers.events import InboundEvent  # noqa: E402
+from messages.model import InboundEvent  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from handlers.campaign import load_campaign  # noqa: E402
-from handlers.exports import STATUSES, write_list, write_workbook  # noqa: E402
+from domain.campaign import load_campaign  # noqa: E402
+from documents import STATUSES, write_list, write_workbook  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.models import AuditLog, Evidence, Member, StatusChange, Submission  # noqa: E402
 

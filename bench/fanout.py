@@ -31,12 +31,12 @@ from sqlmodel import Session  # noqa: E402
 
 from bot.channel import SendError  # noqa: E402
 from bot.outbox import OutboxDispatcher  # noqa: E402
-from handlers.campaign import load_campaign  # noqa: E402
-from handlers.clock import SystemClock  # noqa: E402
+from domain.campaign import load_campaign  # noqa: E402
+from domain.clock import SystemClock  # noqa: E402
 from handlers.core import Core  # noqa: E402
 from scheduler.jobs import SlotRunner  # noqa: E402
 from scheduler.plan import reminder_slots  # noqa: E402
-from storage import repo  # noqa: E402
+from storage import members, outbox  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def seed(db, n: int, now) -> None:
     units = ["T01", "T02", "T03", "T04", "T05", "MTTQ", "DTN", "HPN", "HND", "HCCB", "CAX", "QSX", "VPTK"]
     with Session(db) as s:
         for i in range(n):
-            repo.create_member(s, full_name=f"Trưởng đơn vị {i}", role="head", unit_code=units[i % len(units)],
+            members.create_member(s, full_name=f"Trưởng đơn vị {i}", role="head", unit_code=units[i % len(units)],
                                phone=None, channel=CHANNEL, external_id=f"u{i}", chat_id=f"u{i}",
                                display_name=None, now=now)
         s.commit()
@@ -135,14 +135,14 @@ async def main_async(args) -> int:
     deadline = time.monotonic() + args.n / args.limit * 3 + 60
     while time.monotonic() < deadline:
         with Session(db) as s:
-            left = len(repo.due_outbox(s, clock.now() + timedelta(hours=1), CHANNEL, limit=1))
+            left = len(outbox.due_outbox(s, clock.now() + timedelta(hours=1), CHANNEL, limit=1))
         if not left:
             break
         await asyncio.sleep(0.5)
     await dispatcher.stop()
 
     with Session(db) as s:
-        rows = repo.outbox_by_prefix(s, f"{slot.id}:")
+        rows = outbox.outbox_by_prefix(s, f"{slot.id}:")
     statuses = Counter(r.status for r in rows)
     sent = sum(1 for c in platform.accepted.values() if c >= 1)
     duplicated = sum(c - 1 for c in platform.accepted.values() if c > 1)

@@ -18,10 +18,10 @@ sys.path.insert(0, str(ROOT))
 from bot.app import App  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.zalo import ZaloChannel  # noqa: E402
-from handlers.campaign import load_campaign  # noqa: E402
-from handlers.clock import SystemClock  # noqa: E402
+from domain.campaign import load_campaign  # noqa: E402
+from domain.clock import SystemClock  # noqa: E402
 from handlers.core import Core  # noqa: E402
-from handlers.events import Text  # noqa: E402
+from messages.model import Text  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from tests.fakes.zalo_api import TOKEN, FakeZalo  # noqa: E402
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from handlers.campaign import Campaign, CampaignError, load_campaign
-from handlers.clock import Clock, SystemClock
+from domain.campaign import Campaign, CampaignError, load_campaign
+from domain.clock import Clock, SystemClock
 from handlers.core import Core
 from storage.db import make_engine, migrate
 

@@ -6,7 +6,7 @@ from typing import Protocol, Sequence
 
 from starlette.routing import BaseRoute
 
-from handlers.events import Reply
+from messages.model import Reply
 
 
 class SendError(Exception):

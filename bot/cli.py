@@ -10,9 +10,8 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from handlers.catalog import t
-from storage import repo
-
+from messages.catalog import t
+from storage import members
 from .app import build, setup_logging
 from .channel import StartupError
 from .settings import SettingsError, load_settings
@@ -93,7 +92,7 @@ def _invite(settings, args) -> int:
         return 2
     now = app.clock.now()
     with Session(app.db, expire_on_commit=False) as s:
-        inv = repo.create_invite(s, role=args.role, unit_code=args.unit, now=now,
+        inv = members.create_invite(s, role=args.role, unit_code=args.unit, now=now,
                                  ttl=timedelta(days=args.days))
         s.commit()
     expires = app.campaign.local(inv.expires_at).strftime("%H:%M %d/%m/%Y")

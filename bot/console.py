@@ -14,10 +14,9 @@ from typing import Callable, TextIO
 from sqlmodel import Session
 
 from handlers.core import Core
-from handlers.events import Document, InboundEvent, Photo, PhotoIn, Reply, reply_from_dict
-from handlers.render import render_text
-from storage import repo
-
+from messages.model import Document, InboundEvent, Photo, PhotoIn, Reply, reply_from_dict
+from messages.render import render_text
+from storage import outbox
 CHANNEL = "console"
 
 
@@ -44,11 +43,11 @@ def deliver_outbox(core: Core, user_id: str, show: Callable[[Reply], None]) -> N
     """Print messages queued for this console user (decisions, reminders)."""
     now = core.clock.now()
     with Session(core.db, expire_on_commit=False) as s:
-        for row in repo.due_outbox(s, now, CHANNEL):
+        for row in outbox.due_outbox(s, now, CHANNEL):
             if row.chat_id != user_id:
                 continue
             show(reply_from_dict(row.payload))
-            repo.outbox_sent(s, row, now)
+            outbox.outbox_sent(s, row, now)
         s.commit()
 
 

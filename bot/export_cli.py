@@ -10,7 +10,7 @@ import sys
 
 from sqlmodel import Session
 
-from handlers.exports import STATUSES, ExportError, produce
+from documents import STATUSES, ExportError, produce
 
 from .app import build
 from .cli import EXTRA_COMMANDS

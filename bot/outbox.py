@@ -1,7 +1,7 @@
 """Delivers queued messages (notifications, reminders, digests) through a channel's sender.
 
 A row is marked sent only after the channel accepted it; a failure keeps it for a later try
-with back-off (storage.repo.outbox_failed), up to max_attempts, then it stays as "failed".
+with back-off (storage.outbox.outbox_failed), up to max_attempts, then it stays as "failed".
 Nothing is dropped. A "slow down" from the platform (SendError with retry_after, HTTP 429)
 is not the message's fault: the row waits that long without using an attempt, and the whole
 channel pauses (the limit is per bot, not per message). An optional `rate` paces sends to
@@ -20,9 +20,9 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from handlers.clock import Clock
-from handlers.events import reply_from_dict
-from storage import repo
+from domain.clock import Clock
+from messages.model import reply_from_dict
+from storage import outbox
 from storage.models import Outbox
 
 from .channel import Channel, SendError
@@ -73,7 +73,7 @@ class OutboxDispatcher:
 
     def _due(self, now):
         with Session(self.db, expire_on_commit=False) as s:
-            return list(repo.due_outbox(s, now, self.channel.name, limit=self.batch))
+            return list(outbox.due_outbox(s, now, self.channel.name, limit=self.batch))
 
     def _mark(self, row_id: int, outcome: str, error: str = "", *, permanent: bool = False,
               retry_after: float | None = None) -> None:
@@ -81,11 +81,11 @@ class OutboxDispatcher:
             row = s.get(Outbox, row_id)
             now = self.clock.now()
             if outcome == "sent":
-                repo.outbox_sent(s, row, now)
+                outbox.outbox_sent(s, row, now)
             elif outcome == "defer":
-                repo.outbox_defer(s, row, now + timedelta(seconds=retry_after or 1.0), error)
+                outbox.outbox_defer(s, row, now + timedelta(seconds=retry_after or 1.0), error)
             else:
-                repo.outbox_failed(s, row, now, error,
+                outbox.outbox_failed(s, row, now, error,
                                    max_attempts=1 if permanent else self.max_attempts,
                                    base_delay=retry_after or 30.0)
             s.commit()

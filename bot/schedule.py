@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from handlers import digest as dg
 from handlers import reminders as rm
-from handlers.catalog import t
+from messages.catalog import t
 from scheduler.jobs import SlotRunner
 from scheduler.plan import reminder_slot_at
 from scheduler.service import build_scheduler

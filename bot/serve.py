@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 
-from handlers.clock import Clock
+from domain.clock import Clock
 
 from .app import App, build
 from .channel import Channel

@@ -43,8 +43,8 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from handlers.catalog import has, t
-from handlers.events import (
+from messages.catalog import has, t
+from messages.model import (
     Document,
     InboundEvent,
     Photo,
@@ -54,9 +54,8 @@ from handlers.events import (
     Text,
     reply_to_dict,
 )
-from handlers.render import split_text
-from storage import repo
-
+from messages.render import split_text
+from storage import members, outbox
 from .channel import SendError, StartupError
 from .pacing import ChatPacers
 from .settings import SettingsError
@@ -355,7 +354,7 @@ class TelegramChannel:
                 for n, p in enumerate(pieces):
                     if isinstance(p, Question):
                         p.edit = False
-                    repo.enqueue(s, member_id=None, payload=reply_to_dict(p), now=now,
+                    outbox.enqueue(s, member_id=None, payload=reply_to_dict(p), now=now,
                                  channel=CHANNEL, chat_id=event.chat_id,
                                  dedupe_key=f"tg-reply:{event.key}:{n}")
                 s.commit()
@@ -496,7 +495,7 @@ class TelegramChannel:
 
     def _role_of(self, user_id: str) -> str:
         with Session(self.app.db) as s:
-            member = repo.member_by_identity(s, CHANNEL, user_id)
+            member = members.member_by_identity(s, CHANNEL, user_id)
             return member.role if member is not None else "guest"
 
     def _mask(self, text: str) -> str:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from storage.models import Submission
 
-from .catalog import t
-from .events import Reply, Text
+from messages.catalog import t
+from messages.model import Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Ctx
+    from handlers.core import Ctx
 
 STAFF = frozenset({"staff", "admin"})
 HEAD = frozenset({"head"})

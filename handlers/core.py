@@ -14,14 +14,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage import repo
+from storage import conversations, members
 from storage.models import ConversationState, Member
 
-from . import engine as eng
-from .campaign import Campaign
-from .catalog import t
-from .clock import Clock, SystemClock
-from .events import InboundEvent, Option, Question, Reply, Text
+from handlers import engine as eng
+from domain.campaign import Campaign
+from messages.catalog import t
+from domain.clock import Clock, SystemClock
+from messages.model import InboundEvent, Option, Question, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Core:
         # the menu's order by key (the person's own work first, help last); set by the flows
         self.menu_order: list[str] = []
         self.commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
-        from .flows import install  # flows register their menu items and commands
+        from handlers.flows import install  # flows register their menu items and commands
 
         install(self)
 
@@ -97,17 +97,17 @@ class Core:
         now = self.clock.now()
         key = event.dedupe_key
         with Session(self.db, expire_on_commit=False) as s:
-            if repo.seen_event(s, key):
+            if conversations.seen_event(s, key):
                 log.info("duplicate event %s ignored", key)
                 return []
             try:
                 replies = self._turn(s, event, now)
-                repo.mark_event(s, key, now)
+                conversations.mark_event(s, key, now)
                 s.commit()
                 return replies
             except IntegrityError:
                 s.rollback()
-                if repo.seen_event(s, key):  # a concurrent delivery of the same event won
+                if conversations.seen_event(s, key):  # a concurrent delivery of the same event won
                     return []
                 log.exception("integrity error on event %s", key)
             except Exception:  # noqa: BLE001 - no traceback ever reaches a user
@@ -116,18 +116,18 @@ class Core:
             # Remember the event so a redelivery does not fail again the same way; the
             # conversation state is untouched (the turn was rolled back).
             try:
-                repo.mark_event(s, key, now)
+                conversations.mark_event(s, key, now)
                 s.commit()
             except Exception:  # noqa: BLE001
                 s.rollback()
             return [Text(t("error_apology"))]
 
     def _turn(self, s: Session, event: InboundEvent, now: datetime) -> list[Reply]:
-        state = repo.get_state(s, event.channel, event.user_id)
+        state = conversations.get_state(s, event.channel, event.user_id)
         if state is None:
             state = ConversationState(channel=event.channel, user_id=event.user_id, data={},
                                       updated_at=now)
-        member = repo.member_by_identity(s, event.channel, event.user_id)
+        member = members.member_by_identity(s, event.channel, event.user_id)
         if member is not None and state.member_id != member.id:
             state.member_id = member.id
         ctx = Ctx(core=self, session=s, event=event, state=state, member=member, now=now)
@@ -135,7 +135,7 @@ class Core:
             replies = self._group(ctx)
         else:
             replies = self._dispatch(ctx)
-        repo.save_state(s, state, now)
+        conversations.save_state(s, state, now)
         return replies
 
     def _group(self, ctx: Ctx) -> list[Reply]:
@@ -215,7 +215,7 @@ class Core:
         if ev.kind == "choice":
             chosen = next((m for m in items if m.key == ev.choice), None)
         elif ev.kind == "text" and ev.text:
-            from .textutil import match_option
+            from handlers.textutil import match_option
 
             opt = match_option(ev.text, [Option(m.key, t(f"menu.{m.key}")) for m in items])
             chosen = next((m for m in items if opt and m.key == opt.value), None)
@@ -249,6 +249,6 @@ class Core:
         return replies
 
     def refresh_member(self, ctx: Ctx) -> None:
-        ctx.member = repo.member_by_identity(ctx.session, ctx.event.channel, ctx.event.user_id)
+        ctx.member = members.member_by_identity(ctx.session, ctx.event.channel, ctx.event.user_id)
         if ctx.member is not None:
             ctx.state.member_id = ctx.member.id

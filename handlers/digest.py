@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from storage import repo
-
-from .campaign import Campaign
-from .catalog import t
-from .events import Photo, Reply, Text
+from storage import slots, views
+from domain.campaign import Campaign
+from messages.catalog import t
+from messages.model import Photo, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 WAITING = ("submitted", "under_review")
 STAFF = frozenset({"staff", "admin"})
@@ -55,14 +54,14 @@ class Digest:
 
 
 def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
-    last = repo.last_slot_run(s, DIGEST_SLOTS, before=at)
+    last = slots.last_slot_run(s, DIGEST_SLOTS, before=at)
     return last.at if last is not None else campaign.opens_at
 
 
 def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None,
             final: bool = False) -> Digest:
     since = since or since_last(s, campaign, at)
-    rows = repo.digest_rows(s, campaign.code)
+    rows = views.digest_rows(s, campaign.code)
     live = [r for r in rows if r[3] != "withdrawn"]
     is_new = [r for r in live if r[4] is not None and since <= r[4] <= at]
     per_unit = Counter(r[1] for r in live)
@@ -87,7 +86,7 @@ def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=_stamp(campaign, d.at))
     lines = [title, t("digest.totals", total=d.total, since=_stamp(campaign, d.since), new=d.new),
              t("digest.waiting", n=d.waiting), t("digest.by_status")]
-    from .status import status_label
+    from handlers.status import status_label
 
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [
         t("digest.none")]

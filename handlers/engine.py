@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
-from .catalog import t
-from .events import InboundEvent, Option, Question, Reply, Text
-from .textutil import (
+from messages.catalog import t
+from messages.model import InboundEvent, Option, Question, Reply, Text
+from handlers.textutil import (
     MoneyError,
     clean,
     fold,
@@ -26,7 +26,7 @@ from .textutil import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Ctx
+    from handlers.core import Ctx
 
 StepKind = Literal["choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone"]
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import submissions
 from storage.models import Member, Submission
 
-from .campaign import Campaign, Figure
-from .catalog import t
-from .status import status_label
-from .textutil import format_figure, format_money, shorten
+from domain.campaign import Campaign, Figure
+from messages.catalog import t
+from handlers.status import status_label
+from handlers.textutil import format_figure, format_money, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Ctx
+    from handlers.core import Ctx
 
 
 def short(text: str | None, limit: int = 160) -> str:
@@ -67,7 +67,7 @@ def extra_lines(ctx: "Ctx", sub: Submission) -> str:
     if sub.kind == "report":
         at = c.local(sub.updated_at).strftime("%H:%M %d/%m/%Y")
         return t("rep.detail", version=sub.version, at=at, figures=figures_text(c, (sub.answers or {}).get("figures", {})),
-                 narrative=short(sub.achievements), photos=len(repo.evidence_of(ctx.session, sub.id)))
+                 narrative=short(sub.achievements), photos=len(submissions.evidence_of(ctx.session, sub.id)))
     if sub.kind == "proposal":
         return t("prop.detail_vote", vote=short((sub.answers or {}).get("vote_note")))
     return ""
@@ -95,4 +95,4 @@ def full_detail(ctx: "Ctx", sub: Submission, waiting: int | None = None) -> str:
         award=c.award(sub.proposed_award).label if sub.proposed_award else "—",
         submitter=submitter.full_name if submitter else "—",
         at=c.local(sub.submitted_at or sub.created_at).strftime("%d/%m/%Y"),
-        photos=len(repo.evidence_of(ctx.session, sub.id)), version=sub.version, flags=flags)
+        photos=len(submissions.evidence_of(ctx.session, sub.id)), version=sub.version, flags=flags)

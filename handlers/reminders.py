@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Iterable
 
 from sqlmodel import Session
 
-from storage import repo
+from storage import conversations, members, views
 from storage.models import ConversationState, Identity, Member
 
-from . import engine as eng
-from .campaign import Campaign
-from .catalog import has, t
-from .events import InboundEvent, Option, Question, Reply, Text, reply_to_dict
+from handlers import engine as eng
+from domain.campaign import Campaign
+from messages.catalog import has, t
+from messages.model import InboundEvent, Option, Question, Reply, Text, reply_to_dict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Core
+    from handlers.core import Core
 
 # Flows whose unfinished state is a draft of something to send.
 DRAFT_FLOWS = ("nomination", "proposal", "report")
@@ -63,9 +63,9 @@ def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> lis
     def add(member: Member, reason: str, **values) -> None:
         out.setdefault(member.id, Target(member)).reasons.append((reason, values))
 
-    reports = repo.report_updates(s, campaign.code)
+    reports = views.report_updates(s, campaign.code)
     limit = at - timedelta(days=campaign.reminders.stale_days)
-    for m in repo.members(s, role="head"):
+    for m in members.members(s, role="head"):
         if not m.unit_code or not campaign.has_unit(m.unit_code):
             continue
         unit = campaign.unit(m.unit_code).name
@@ -83,7 +83,7 @@ def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> lis
 
 
 def draft_states(s: Session) -> list[ConversationState]:
-    return [st for st in repo.states_in_flow(s, DRAFT_FLOWS)
+    return [st for st in conversations.states_in_flow(s, DRAFT_FLOWS)
             if st.step is not None and st.member_id is not None]
 
 
@@ -117,7 +117,7 @@ def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
                state: ConversationState | None, at: datetime):
     """A read-only context for building the person's current question: a detached copy of the
     state, so nothing of the real conversation is changed or saved."""
-    from .core import Ctx
+    from handlers.core import Ctx
 
     probe = ConversationState(channel=ident.channel, user_id=ident.external_id,
                               member_id=member.id, flow=state.flow if state else None,
@@ -131,7 +131,7 @@ def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
 def reminder_reply(core: "Core", s: Session, target: Target, ident: Identity, at: datetime) -> Reply:
     """The reminder for one channel identity, ending with the person's current question."""
     lines = reminder_lines(core.campaign, target, at)
-    state = repo.get_state(s, ident.channel, ident.external_id)
+    state = conversations.get_state(s, ident.channel, ident.external_id)
     ctx = _probe_ctx(core, s, target.member, ident, state, at)
     flow = core.flows.get(ctx.state.flow or "")
     if flow is not None:
@@ -159,7 +159,7 @@ def reminder_items(core: "Core", s: Session, found: Iterable[Target], slot_id: s
     "remind:2024-11-23T08:00:42" (the Outbox adds "|channel")."""
     items = []
     for target in found:
-        for ident in repo.identities_of(s, target.member.id):
+        for ident in members.identities_of(s, target.member.id):
             items.append(dict(member_id=target.member.id, channel=ident.channel,
                               chat_id=ident.chat_id,
                               payload=reply_to_dict(reminder_reply(core, s, target, ident, at)),
@@ -173,7 +173,7 @@ def closed_items(core: "Core", s: Session, key: str) -> list[dict]:
     items = []
     deadline = deadline_text(core.campaign)
     for st in draft_states(s):
-        ident = repo.identity(s, st.channel, st.user_id)
+        ident = members.identity(s, st.channel, st.user_id)
         if ident is None:
             continue
         text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())

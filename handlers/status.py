@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import submissions
 from storage.models import Submission
 
-from .catalog import t
-from .events import Text, reply_to_dict
+from messages.catalog import t
+from messages.model import Text, reply_to_dict
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .core import Ctx
+    from handlers.core import Ctx
 
 
 def status_label(status: str) -> str:
@@ -27,5 +27,5 @@ def move(ctx: "Ctx", sub: Submission, to_status: str, *, reason: str | None = No
         why += "\n" + t("notify.amend_hint")
     note = Text(t("notify.status", ref=sub.ref, nominee=sub.nominee or "", status=status_label(to_status),
                   reason=why))
-    repo.change_status(ctx.session, sub, to_status, actor_id=ctx.member.id if ctx.member else None,
+    submissions.change_status(ctx.session, sub, to_status, actor_id=ctx.member.id if ctx.member else None,
                        reason=reason, now=ctx.now, notify=reply_to_dict(note), fields=fields)

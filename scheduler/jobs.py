@@ -23,11 +23,10 @@ from sqlmodel import Session
 
 from handlers import digest as dg
 from handlers import reminders as rm
-from handlers.clock import Clock
+from domain.clock import Clock
 from handlers.core import Core
-from handlers.events import reply_to_dict
-from storage import repo
-
+from messages.model import reply_to_dict
+from storage import conversations, members, outbox, slots
 from .plan import CLOSE, DIGEST, REMIND, Slot, digest_slot_at, past_slots
 
 log = logging.getLogger(__name__)
@@ -60,13 +59,13 @@ class SlotRunner:
     def run_sync(self, slot: Slot) -> Outcome:
         now = self.clock.now()
         with Session(self.db, expire_on_commit=False) as s:
-            done = repo.slot_record(s, slot.id)
+            done = slots.slot_record(s, slot.id)
             if done is not None:
                 return Outcome(slot.id, "already")
             late = now - slot.at
             if late > self.grace and slot.kind != CLOSE:
                 # missed while the bot was down: visible in the audit log, never sent late
-                repo.record_slot(s, slot.id, ran=False, now=now,
+                slots.record_slot(s, slot.id, ran=False, now=now,
                                  after={"at": slot.at.isoformat()},
                                  reason=f"late by {late}, grace {self.grace}")
                 s.commit()
@@ -74,8 +73,8 @@ class SlotRunner:
                 return Outcome(slot.id, "skipped")
             items, people = self.items(s, slot, now)
             try:
-                queued = repo.enqueue_many(s, items, now)
-                repo.record_slot(s, slot.id, ran=True, now=now,
+                queued = outbox.enqueue_many(s, items, now)
+                slots.record_slot(s, slot.id, ran=True, now=now,
                                  after={"at": slot.at.isoformat(), "queued": queued, "people": people})
                 s.commit()
             except IntegrityError:  # another run of this slot got there first
@@ -98,11 +97,11 @@ class SlotRunner:
         raise ValueError(f"unknown slot kind {slot.kind!r}")
 
     def digest_items(self, s: Session, slot: Slot, now: datetime, *, final: bool) -> tuple[list[dict], int]:
-        staff = [m for role in sorted(dg.STAFF) for m in repo.members(s, role=role)]
+        staff = [m for role in sorted(dg.STAFF) for m in members.members(s, role=role)]
         if not staff:
             return [], 0
         d = dg.compute(s, self.campaign, now, final=final)
-        idents = [(m, i) for m in staff for i in repo.identities_of(s, m.id)]
+        idents = [(m, i) for m in staff for i in members.identities_of(s, m.id)]
         path = None
         if any(i.channel in dg.PHOTO_CHANNELS for _, i in idents):
             path = dg.chart(self.campaign, d, dg.chart_file(self.chart_dir, self.campaign, slot.id)).path
@@ -127,7 +126,7 @@ class SlotRunner:
     def housekeeping_sync(self) -> int:
         """Daily: forget processed event keys older than 30 days. Returns how many."""
         with Session(self.db) as s:
-            n = repo.prune_events(s, self.clock.now() - self.KEEP_EVENT_KEYS)
+            n = conversations.prune_events(s, self.clock.now() - self.KEEP_EVENT_KEYS)
             s.commit()
         log.info("housekeeping: %s old event keys removed", n)
         return n

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from handlers.campaign import Campaign
+from domain.campaign import Campaign
 
 REMIND, DIGEST, CLOSE = "remind", "digest", "close"
 

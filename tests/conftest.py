@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from handlers.campaign import Campaign, load_campaign
-from handlers.clock import ManualClock
+from domain.campaign import Campaign, load_campaign
+from domain.clock import ManualClock
 from handlers.core import Core
-from handlers.events import InboundEvent, PhotoIn, Question, Reply, Text
-from handlers.render import render_text
+from messages.model import InboundEvent, PhotoIn, Question, Reply, Text
+from messages.render import render_text
 from storage.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from handlers.catalog import MESSAGES
+from messages.catalog import MESSAGES
 
 from .conftest import ROOT
 
@@ -31,7 +31,7 @@ def test_handlers_and_storage_import_no_channel_library():
 
 def test_every_catalog_key_used_in_code_exists():
     used: set[str] = set()
-    for pkg in ("handlers", "bot", "scheduler"):
+    for pkg in ("handlers", "bot", "scheduler", "domain", "documents", "messages"):
         for path in (ROOT / pkg).rglob("*.py"):
             if path.name == "catalog.py":
                 continue
@@ -54,7 +54,7 @@ def test_no_token_shaped_secret_is_committed():
 
 
 def test_no_catalog_key_is_written_twice():
-    tree = ast.parse((ROOT / "handlers" / "catalog.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "messages" / "catalog.py").read_text(encoding="utf-8"))
     keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
             for k in node.keys if isinstance(k, ast.Constant)]
     dupes = sorted({k for k in keys if keys.count(k) > 1})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, load_settings
-from handlers.campaign import CampaignError, load_campaign, parse_campaign
+from domain.campaign import CampaignError, load_campaign, parse_campaign
 
 from .conftest import CAMPAIGN_FILE, ROOT
 

@@ -7,8 +7,8 @@ import io
 from sqlmodel import Session
 
 from bot.console import run_console
-from handlers.events import Text, reply_to_dict
-from storage import repo
+from messages.model import Text, reply_to_dict
+from storage import members, outbox
 from storage.models import Evidence, Outbox, Submission
 
 from .conftest import rows
@@ -36,8 +36,8 @@ def test_queued_messages_reach_the_console_user(core, db, clock):
     out = io.StringIO()
     run_console(core, "lan", "Lan", stdin=io.StringIO("1\nHoàng Thị Lan\n2\nbo qua\n"), stdout=out)
     with Session(db) as s:
-        member = repo.member_by_identity(s, "console", "lan")
-        repo.enqueue(s, member_id=member.id, payload=reply_to_dict(Text("Hồ sơ DC-0009: Đạt.")),
+        member = members.member_by_identity(s, "console", "lan")
+        outbox.enqueue(s, member_id=member.id, payload=reply_to_dict(Text("Hồ sơ DC-0009: Đạt.")),
                      now=clock.now())
         s.commit()
     out = io.StringIO()

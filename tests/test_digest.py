@@ -8,12 +8,12 @@ from __future__ import annotations
 from matplotlib import image as mpimg
 from sqlmodel import Session
 
-from handlers.catalog import t
+from messages.catalog import t
 from handlers import digest as dg
-from handlers.events import Photo, Question, Text, reply_from_dict
+from messages.model import Photo, Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import digest_slot_at
-from storage import repo
+from storage import submissions
 from storage.models import Outbox, Submission
 
 from .conftest import Player, nominate_household, register_resident, rows
@@ -34,9 +34,9 @@ def seed(core, db, clock):
     head3 = add_member(db, clock.now(), name="Trưởng thôn Ba", role="head", unit="T03")
     gone = add_report(db, clock.now(), head3, "T03")
     with Session(db) as s:
-        repo.change_status(s, repo.submission_by_ref(s, ref1), "under_review", actor_id=None,
+        submissions.change_status(s, submissions.submission_by_ref(s, ref1), "under_review", actor_id=None,
                            reason=None, now=clock.now(), notify=None)
-        repo.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
+        submissions.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
                            reason=None, now=clock.now(), notify=None)
         s.commit()
 

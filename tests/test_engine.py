@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from handlers.core import Core
-from handlers.events import Question
+from messages.model import Question
 from storage.models import ConversationState, Member, ProcessedEvent, Submission
 
 from .conftest import Player, nominate_household, register_resident, rows
@@ -106,7 +106,7 @@ def test_a_stale_button_changes_nothing(player, db):
     old = player.question
     player.press("Tập thể (cơ quan, đơn vị, thôn)")
     step_before = state_of(db).step
-    from handlers.events import InboundEvent
+    from messages.model import InboundEvent
 
     replies = player.send(InboundEvent(channel="console", user_id="u1", chat_id="u1", key="stale-1",
                                        kind="choice", choice="household", seq=old.seq))
@@ -118,7 +118,7 @@ def test_a_stale_button_changes_nothing(player, db):
 def test_a_forged_button_value_is_refused(player, db):
     register_resident(player)
     player.press("nominate")
-    from handlers.events import InboundEvent
+    from messages.model import InboundEvent
 
     q = player.question
     player.send(InboundEvent(channel="console", user_id="u1", chat_id="u1", key="forged",
@@ -295,7 +295,7 @@ def test_number_date_and_confirm_steps_of_a_declared_flow(core, db):
     """The engine runs any flow declared as steps: here a small one with a number, a date,
     a skippable text and a confirm, registered the way campaign flows are."""
     from handlers.engine import Flow, Step
-    from handlers.events import Option, Text
+    from messages.model import Option, Text
 
     done = {}
 

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from bot.cli import main as cli_main
-from handlers.catalog import t
-from handlers.events import Document, Question, Text
-from handlers.exports import ExportError, write_list, write_proposal, write_reports, write_workbook
-from storage import repo
+from messages.catalog import t
+from messages.model import Document, Question, Text
+from documents import ExportError, write_list, write_proposal, write_reports, write_workbook
+from storage import audit, members, submissions
 from storage.models import AuditLog, StatusChange, Submission
 
 from .conftest import CAMPAIGN_FILE, Player, register_resident, rows
@@ -42,7 +42,7 @@ class Seed:
             s.commit()
 
     def _member(self, s, name, role, unit, ext):
-        return repo.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
+        return members.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
                                   channel="console", external_id=ext, chat_id=ext,
                                   display_name=None, now=self.now)
 
@@ -52,36 +52,36 @@ class Seed:
                 "shortlisted": ["approved", "shortlisted"], "rejected": ["under_review", "rejected"],
                 "needs_info": ["under_review", "needs_info"]}[status]
         with Session(self.db, expire_on_commit=False) as s:
-            sub = repo.create_submission(
+            sub = submissions.create_submission(
                 s, kind=kind, campaign_code=self.campaign.code, submitter_id=self.resident.id,
                 now=self.now, unit_code=unit, category=category, nominee=nominee,
                 contents=["c2", "c3"], achievements=ACHIEVEMENTS,
                 answers={"annual_income": 80_000_000, "discipline": "no"}, flags=[],
                 proposed_award=award, **fields)
             for i, to in enumerate(path, 1):
-                repo.change_status(s, sub, to, actor_id=self.staff.id, now=self.now + timedelta(hours=26 * i),
+                submissions.change_status(s, sub, to, actor_id=self.staff.id, now=self.now + timedelta(hours=26 * i),
                                    reason=reason if to in ("rejected", "needs_info") else None, notify=None)
             if shortlist:
                 sub.shortlist_award = shortlist
                 s.add(sub)
             for p in photos:
-                repo.add_evidence(s, sub, channel="telegram", unique_id=p, file_id=f"file-{p}", now=self.now)
+                submissions.add_evidence(s, sub, channel="telegram", unique_id=p, file_id=f"file-{p}", now=self.now)
             s.commit()
             return sub.ref
 
     def report(self, unit="T01", figures=None, status="submitted") -> str:
         with Session(self.db, expire_on_commit=False) as s:
-            sub = repo.create_submission(
+            sub = submissions.create_submission(
                 s, kind="report", campaign_code=self.campaign.code, submitter_id=self.head.id,
                 now=self.now, unit_code=unit, contents=["c2"], achievements="Bản đầu.",
                 answers={"figures": {"c2": {"ho_thoat_ngheo": 3}}})
-            repo.new_version(s, sub, actor_id=self.head.id, now=self.now + timedelta(hours=1),
+            submissions.new_version(s, sub, actor_id=self.head.id, now=self.now + timedelta(hours=1),
                              achievements="Thôn vận động hiến đất, làm 1.200 m đường bê tông.",
                              answers={"figures": figures or {"c2": {"ho_thoat_ngheo": 5},
                                                              "c3": {"duong_be_tong": 1200,
                                                                     "tien_dong_gop": 150_000_000}}})
             if status == "approved":
-                repo.change_status(s, sub, "approved", actor_id=self.staff.id, now=self.now,
+                submissions.change_status(s, sub, "approved", actor_id=self.staff.id, now=self.now,
                                    reason=None, notify=None)
             s.commit()
             return sub.ref
@@ -455,7 +455,7 @@ def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
 def test_log_tells_a_shortlisting_in_words(db, campaign, seed, clock, tmp_path):
     ref = seed.sub("Hộ ông Một", status="approved")
     with session(db) as s:  # the council's choice is audited with the status (issue 5)
-        repo.audit(s, actor_id=seed.staff.id, action="status", entity="submission", entity_id=ref,
+        audit.audit(s, actor_id=seed.staff.id, action="status", entity="submission", entity_id=ref,
                    before={"status": "approved", "shortlist_award": None},
                    after={"status": "shortlisted", "shortlist_award": "district"},
                    reason="Hội đồng chọn", now=clock.now())

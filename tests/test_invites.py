@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from storage import repo
+from storage import members
 from storage.models import AuditLog, Invite, Member
 
 from .conftest import Player, register_resident, rows
@@ -14,7 +14,7 @@ from .conftest import Player, register_resident, rows
 
 def make_invite(db, clock, role="head", unit="T02", days=7) -> str:
     with Session(db, expire_on_commit=False) as s:
-        inv = repo.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=days))
+        inv = members.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=days))
         s.commit()
         return inv.code
 

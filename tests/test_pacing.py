@@ -25,7 +25,7 @@ async def test_the_telegram_channel_paces_each_chat(tmp_path, fake, clock):  # n
     ch = TelegramChannel(app, chat_rate=1.0, chat_burst=2)
     await ch.start()
     try:
-        from handlers.events import Text
+        from messages.model import Text
 
         await ch.send("77", Text("một"))
         await ch.send("77", Text("hai"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.events import Option
-from handlers.render import split_text
+from messages.model import Option
+from messages.render import split_text
 from handlers.textutil import (
     MoneyError,
     clean,

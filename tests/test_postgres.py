@@ -43,7 +43,7 @@ async def test_one_process_schedules_the_other_takes_over_when_it_stops(pg_db, c
     from bot.app import App
     from bot.schedule import start_scheduler
     from bot.settings import Settings
-    from handlers.clock import ManualClock
+    from domain.clock import ManualClock
     from storage.db import LeaderLock
 
     clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=timezone.utc))

@@ -3,7 +3,7 @@ the core, with the stored rows, the submitter's notifications and the audit log.
 
 from __future__ import annotations
 
-from handlers.events import Photo
+from messages.model import Photo
 from storage.models import AuditLog, Evidence, Submission, SubmissionVersion
 
 from .conftest import Player, nominate_household, register_resident, rows
@@ -310,16 +310,15 @@ def test_an_amendment_asked_for_by_staff_is_accepted_after_the_deadline(core, db
 
     from sqlmodel import Session
 
-    from storage import repo
-
+    from storage import submissions
     from .conftest import Player, nominate_household, register_resident
 
     resident = Player(core, "late-amender")
     register_resident(resident)
     ref = nominate_household(resident)
     with Session(db, expire_on_commit=False) as s:
-        item = repo.submission_by_ref(s, ref)
-        repo.change_status(s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(),
+        item = submissions.submission_by_ref(s, ref)
+        submissions.change_status(s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(),
                            notify=None)
         s.commit()
     clock.set(datetime(2024, 12, 2, 3, 0, tzinfo=timezone.utc))  # two days after the deadline

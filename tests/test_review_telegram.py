@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from bot.outbox import OutboxDispatcher
-from handlers.catalog import t
-from storage import repo
+from messages.catalog import t
+from storage import members
 from storage.models import AuditLog, Outbox, StatusChange, Submission
 
 from .conftest import Player, nominate_household, register_resident, rows
@@ -24,7 +24,7 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     register_resident(resident)
     ref = nominate_household(resident)
     with Session(db, expire_on_commit=False) as s:
-        code = repo.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+        code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
                                   ttl=timedelta(days=1)).code
         s.commit()
 

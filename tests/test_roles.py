@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlmodel import Session
 
-from storage import repo
+from storage import members, submissions
 from storage.models import AuditLog, Evidence, Outbox, StatusChange, Submission, SubmissionVersion
 
 from .conftest import Player, nominate_household, register_resident, rows
@@ -46,7 +46,7 @@ def world(core, db, clock):
     people["head2"] = join(core, db, clock, "h2", "head", "T02", name="Trưởng Thôn Hai")
     send_report(people["head1"], FIGURES_1, "Thôn vận động 120 lượt người làm 350 m đường bê tông.")
     with Session(db) as s:
-        repo.create_submission(s, kind="proposal", campaign_code="tran-ninh-2024",
+        submissions.create_submission(s, kind="proposal", campaign_code="tran-ninh-2024",
                                submitter_id=member_id(core, people["head1"]), now=clock.now(), unit_code="T01",
                                category="collective", nominee="Chi hội Phụ nữ thôn 1", contents=["c1"],
                                achievements="Vận động hội viên làm đường, trồng cây.", answers={"vote_note": "Họp"},
@@ -175,8 +175,8 @@ def test_role_change_is_checked_on_the_next_turn(world, db, core, clock):
     staff.press("review")
     ref = REF.search(staff.question.text).group(0)
     with Session(db) as s:
-        member = repo.member_by_identity(s, "console", "s1")
-        repo.set_role(s, member, role="resident", unit_code="T01", actor_id=None, now=clock.now())
+        member = members.member_by_identity(s, "console", "s1")
+        members.set_role(s, member, role="resident", unit_code="T01", actor_id=None, now=clock.now())
         s.commit()
     staff.send(staff._event(kind="choice", choice="approve", seq=staff.question.seq))
     assert "Lựa chọn chưa đúng" in staff.text or "không dành cho bạn" in staff.text

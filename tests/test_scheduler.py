@@ -13,11 +13,12 @@ from sqlmodel import Session
 from bot.outbox import OutboxDispatcher
 from bot.channel import SendError
 from handlers.core import Core
-from handlers.events import Question, Text, reply_from_dict
+from messages.model import Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
 from scheduler.service import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
-from storage import repo
+from storage import conversations, members, submissions
+from storage import outbox as outbox_store
 from storage.db import make_engine
 from storage.models import AuditLog, ConversationState, Outbox
 
@@ -32,7 +33,7 @@ def local(campaign, y, m, d, hh, mm=0):
 
 def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
     with Session(db, expire_on_commit=False) as s:
-        m = repo.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
+        m = members.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
                                channel=channel, external_id=uid or name, chat_id=uid or name,
                                display_name=None, now=now)
         s.commit()
@@ -41,7 +42,7 @@ def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
 
 def add_report(db, now, member, unit):
     with Session(db, expire_on_commit=False) as s:
-        sub = repo.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
+        sub = submissions.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
                                      submitter_id=member.id, now=now, unit_code=unit,
                                      achievements="Báo cáo thành tích của đơn vị trong đợt thi đua.")
         s.commit()
@@ -160,8 +161,8 @@ def test_a_second_runner_racing_is_stopped_by_the_unique_key(core, db, campaign,
     runner = SlotRunner(core)
     with Session(db) as s:
         items, _ = runner.items(s, slot, clock.now())
-        assert repo.enqueue_many(s, items, clock.now()) == 1
-        assert repo.enqueue_many(s, items, clock.now()) == 0
+        assert outbox_store.enqueue_many(s, items, clock.now()) == 1
+        assert outbox_store.enqueue_many(s, items, clock.now()) == 0
         s.commit()
     assert runner.run_sync(slot).queued == 0
     assert [r.member_id for r in outbox(db, "remind:")] == [head.id]
@@ -224,7 +225,7 @@ def test_people_with_a_draft_are_reminded_and_continue_where_they_were(core, db,
     p.say("ho gia dinh")  # category chosen; now asked for the nominee's name
     nominee_q = p.question
     with Session(db) as s:
-        before = repo.get_state(s, "console", "draft-user")
+        before = conversations.get_state(s, "console", "draft-user")
         seq_before, step_before = before.seq, before.step
     slot = slot_named(campaign, "remind:2024-11-30T07:30")
     clock.set(slot.at)
@@ -235,13 +236,13 @@ def test_people_with_a_draft_are_reminded_and_continue_where_they_were(core, db,
     assert "Bạn còn một đề cử chưa gửi" in reply.text and "Hôm nay là hạn cuối" in reply.text
     assert nominee_q.text in reply.text and reply.seq == seq_before
     with Session(db) as s:  # the reminder changed nothing in the conversation
-        after = repo.get_state(s, "console", "draft-user")
+        after = conversations.get_state(s, "console", "draft-user")
         assert (after.seq, after.step, after.flow) == (seq_before, step_before, "nomination")
     # answering the reminder's question is answering the current step
     p.say("Hộ bà Lường Thị Mai")
     assert "thôn" in p.question.text.lower()
     with Session(db) as s:
-        assert repo.get_state(s, "console", "draft-user").data["answers"]["nominee"] == "Hộ bà Lường Thị Mai"
+        assert conversations.get_state(s, "console", "draft-user").data["answers"]["nominee"] == "Hộ bà Lường Thị Mai"
 
 
 def test_reminder_button_from_the_menu_starts_the_flow_and_is_stale_later(core, db, campaign, clock):
@@ -371,7 +372,7 @@ async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, 
     from bot.schedule import start_scheduler
     from bot.serve import STARTUP_HOOKS
     from bot.settings import Settings
-    from handlers.clock import ManualClock
+    from domain.clock import ManualClock
 
     assert start_scheduler in STARTUP_HOOKS
     now = datetime.now(UTC)

@@ -23,9 +23,9 @@ from bot.serve import serve_async
 from bot.settings import Settings, SettingsError
 from bot.telegram import SECRET_HEADER, TelegramChannel, parse_command, parse_data
 from bot.web import make_app
-from handlers.catalog import t
-from handlers.events import Document, Option, Photo, Question, Text
-from storage import repo
+from messages.catalog import t
+from messages.model import Document, Option, Photo, Question, Text
+from storage import members, outbox
 from storage.models import ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent, Submission
 
 from .conftest import rows
@@ -283,9 +283,9 @@ async def test_outbox_send_errors_keep_the_row(db_path, fake, db, clock):
     ch = await _channel(db_path, fake, clock, rate_limiter=AIORateLimiter(max_retries=0))
     try:
         with Session(db) as s:
-            repo.enqueue(s, member_id=None, payload={"kind": "text", "text": "Bị chặn"}, now=clock.now(),
+            outbox.enqueue(s, member_id=None, payload={"kind": "text", "text": "Bị chặn"}, now=clock.now(),
                          channel="telegram", chat_id="43", dedupe_key="r2")
-            repo.enqueue(s, member_id=None, payload={"kind": "text", "text": "Nhắc hạn"}, now=clock.now(),
+            outbox.enqueue(s, member_id=None, payload={"kind": "text", "text": "Nhắc hạn"}, now=clock.now(),
                          channel="telegram", chat_id="42", dedupe_key="r1")
             s.commit()
         fake.fail_next("sendMessage", 1, status=403)
@@ -355,7 +355,7 @@ async def test_error_in_the_adapter_is_logged_and_the_user_gets_an_apology(tg, f
 async def test_invite_link_registers_a_unit_head(tg, fake, db, clock):
     link_of = lambda code: invite_links(tg.settings, code)  # noqa: E731
     with Session(db, expire_on_commit=False) as s:
-        inv = repo.create_invite(s, role="head", unit_code="T03", now=clock.now(), ttl=timedelta(days=7))
+        inv = members.create_invite(s, role="head", unit_code="T03", now=clock.now(), ttl=timedelta(days=7))
         s.commit()
     links = await asyncio.to_thread(link_of, inv.code)
     assert links == [f"https://t.me/{fake.username}?start={inv.code}"]
@@ -371,7 +371,7 @@ async def test_invite_link_registers_a_unit_head(tg, fake, db, clock):
 
 async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     with Session(db, expire_on_commit=False) as s:
-        inv = repo.create_invite(s, role="staff", unit_code=None, now=clock.now(), ttl=timedelta(days=7))
+        inv = members.create_invite(s, role="staff", unit_code=None, now=clock.now(), ttl=timedelta(days=7))
         s.commit()
     u = TgUser(fake, tg, user_id=9001)
     await u.say(f"/start {inv.code}")

@@ -20,8 +20,8 @@ from bot.settings import Settings, SettingsError
 from bot.web import make_app
 from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
 from handlers.core import Core
-from handlers.catalog import t
-from handlers.events import Document, Photo, Question, Option, Text
+from messages.catalog import t
+from messages.model import Document, Photo, Question, Option, Text
 from storage.models import (ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent,
                             Submission)
 
@@ -427,9 +427,9 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
 
     # a queued notification goes out through the running outbox dispatcher
     from sqlmodel import Session
-    from storage import repo
+    from storage import members, outbox
     with Session(db) as s:
-        repo.enqueue(s, member_id=None, channel="zalo", chat_id="zu-1",
+        outbox.enqueue(s, member_id=None, channel="zalo", chat_id="zu-1",
                      payload={"kind": "text", "text": "Thông báo thử", "toast": False}, now=clock.now())
         s.commit()
     dispatcher.poke()
@@ -449,12 +449,11 @@ async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_com
 
     from sqlmodel import Session
 
-    from storage import repo
-
+    from storage import members, outbox
     app, _, chat = polling
     app.core.export_dir = str(tmp_path / "exports")
     with Session(db, expire_on_commit=False) as s:
-        code = repo.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+        code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
                                   ttl=timedelta(days=1)).code
         s.commit()
     await chat.say(f"/start {code}")

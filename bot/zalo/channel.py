@@ -22,12 +22,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.catalog import t
-from handlers.events import (Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text,
+from messages.catalog import t
+from messages.model import (Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text,
                              reply_to_dict)
-from handlers.render import render_text, split_text
-from storage import repo
-
+from messages.render import render_text, split_text
+from storage import conversations, members, outbox
 from ..channel import SendError, StartupError
 from ..settings import SettingsError
 from ..pacing import ChatPacers, limiter
@@ -226,7 +225,7 @@ class ZaloChannel:
 
     def _seen(self, key: str) -> bool:
         with Session(self.app.db) as s:
-            return repo.seen_event(s, f"{CHANNEL}:{key}")
+            return conversations.seen_event(s, f"{CHANNEL}:{key}")
 
     async def _photo_event(self, msg: dict, base: dict) -> InboundEvent:
         url = _str(msg.get("photo_url") or msg.get("photo") or msg.get("url"))
@@ -292,11 +291,11 @@ class ZaloChannel:
                  first: int) -> None:
         now = self.app.clock.now()
         with Session(self.app.db) as s:
-            member = repo.member_by_identity(s, CHANNEL, user_id)
+            member = members.member_by_identity(s, CHANNEL, user_id)
             for n, (method, payload) in enumerate(calls, start=first):
                 reply = (Photo(ref=payload["photo"], caption=payload.get("caption", ""))
                          if method == "sendPhoto" else Text(payload["text"]))
-                repo.enqueue(s, member_id=member.id if member else None, channel=CHANNEL,
+                outbox.enqueue(s, member_id=member.id if member else None, channel=CHANNEL,
                              chat_id=chat_id, payload=reply_to_dict(reply), now=now,
                              dedupe_key=f"reply:{key}:{n}"[:190])
             s.commit()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core
+    from handlers.core import Core
 
 
 def install(core: "Core") -> None:
-    from ..core import EVERYONE, GUEST
-    from . import mine, nomination, registration
+    from handlers.core import EVERYONE, GUEST
+    from handlers.flows import mine, nomination, registration
 
     core.add_flow(registration.Registration())
     core.add_flow(registration.InviteFlow())
@@ -30,20 +30,20 @@ def install(core: "Core") -> None:
     core.add_command("hoso", core.start_flow("mine"))
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
-    from . import proposal, report, review, shortlist, stats  # issue 5: units and review
+    from handlers.flows import proposal, report, review, shortlist, stats  # issue 5: units and review
 
     report.install(core)  # unit reports (heads)
     proposal.install(core)  # unit proposals, nominations about a unit (heads)
     review.install(core)  # appraisal queue, unit reports (staff)
     shortlist.install(core)  # council shortlist with the quota, final lists (staff)
     stats.install(core)  # statistics (staff)
-    from . import link  # issue 4: account linking
+    from handlers.flows import link  # issue 4: account linking
 
     link.install(core)
-    from .. import digest  # issue 6: staff digest
+    from handlers import digest  # issue 6: staff digest
 
     digest.install(core)
-    from . import export  # issue 7: Xuất tài liệu, /xuat
+    from handlers.flows import export  # issue 7: Xuất tài liệu, /xuat
 
     export.install(core)
 
@@ -58,6 +58,6 @@ MENU_ORDER = [
 
 
 def _help(ctx):
-    from ..events import Text
+    from messages.model import Text
 
     return [Text(ctx.core.help_text(ctx)), *ctx.core.show_menu(ctx)]

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from storage import repo
 from storage.models import Submission
 
-from ..access import can_see, denied, role
-from ..catalog import t
-from ..engine import Flow, Step
-from ..events import Option, Reply, Text
-from ..present import full_detail
-from .mine import label
+from handlers.access import can_see, denied, role
+from messages.catalog import t
+from handlers.engine import Flow, Step
+from messages.model import Option, Reply, Text
+from handlers.present import full_detail
+from handlers.flows.mine import label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Ctx
+    from handlers.core import Ctx
 
 
 class Browse(Flow):

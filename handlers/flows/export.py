@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import t
-from ..engine import Flow, Step
-from ..events import Document, Option, Reply, Text
-from ..exports import WHAT, ExportError, produce_in
+from messages.catalog import t
+from handlers.engine import Flow, Step
+from messages.model import Document, Option, Reply, Text
+from documents import WHAT, ExportError, produce_in
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 STAFF = frozenset({"staff", "admin"})
 DEFAULT_DIR = Path("data") / "exports"

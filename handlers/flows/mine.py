@@ -4,35 +4,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import submissions
 from storage.models import Submission
 
-from ..access import can_see, is_head, is_own
-from ..catalog import t
-from ..engine import Flow, Step
-from ..events import Option, Reply, Text
-from ..present import extra_lines, full_detail
-from ..status import move, status_label
-from .nomination import add_photos
+from handlers.access import can_see, is_head, is_own
+from messages.catalog import t
+from handlers.engine import Flow, Step
+from messages.model import Option, Reply, Text
+from handlers.present import extra_lines, full_detail
+from handlers.status import move, status_label
+from handlers.flows.nomination import add_photos
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Ctx
+    from handlers.core import Ctx
 
 WITHDRAWABLE = ("submitted", "needs_info")
 
 
 def own(ctx: "Ctx") -> list[Submission]:
     """Own submissions; a unit head also sees the unit's reports and proposals."""
-    subs = {s.id: s for s in repo.submissions(ctx.session, submitter_id=ctx.member.id)}
+    subs = {s.id: s for s in submissions.submissions(ctx.session, submitter_id=ctx.member.id)}
     if is_head(ctx):
-        for s in repo.submissions(ctx.session, unit_code=ctx.member.unit_code, kinds=("report", "proposal")):
+        for s in submissions.submissions(ctx.session, unit_code=ctx.member.unit_code, kinds=("report", "proposal")):
             subs.setdefault(s.id, s)
     return [subs[k] for k in sorted(subs)]
 
 
 def picked(ctx: "Ctx") -> Submission | None:
     ref = ctx.answers.get("pick")
-    sub = repo.submission_by_ref(ctx.session, ref) if ref else None
+    sub = submissions.submission_by_ref(ctx.session, ref) if ref else None
     # checked on every turn: a person only ever sees what the role matrix lets them see
     return sub if can_see(ctx, sub) else None
 
@@ -61,7 +61,7 @@ def label(ctx: "Ctx", sub: Submission) -> str:
 
 def detail(ctx: "Ctx") -> str:
     sub = picked(ctx)
-    last = repo.history(ctx.session, sub.id)[-1]
+    last = submissions.history(ctx.session, sub.id)[-1]
     if sub.kind == "report":  # a unit's report has no nominee: its figures instead
         return full_detail(ctx, sub) + (t("mine.reason", reason=last.reason) if last.reason else "")
     at = ctx.campaign.local(sub.submitted_at or sub.created_at).strftime("%H:%M %d/%m/%Y")
@@ -118,7 +118,7 @@ def amend(ctx: "Ctx", sub: Submission) -> list[Reply]:
     photos = a.get("amend_photos") or []
     if "amend_text" not in a and not photos:
         return [Text(t("mine.amend_nothing", ref=sub.ref))]
-    repo.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now,
+    submissions.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now,
                      achievements=a.get("amend_text", sub.achievements))
     add_photos(ctx, sub, photos)
     move(ctx, sub, "under_review", reason=t("mine.amend_reason"))

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from storage import repo
-
-from ..campaign import Category, Check
-from ..catalog import t
-from ..engine import BACK, Flow, Step, yes_no
-from ..events import Option, Reply, Text
-from ..present import answered_checks, short
-from ..textutil import format_money
+from storage import submissions
+from domain.campaign import Category, Check
+from messages.catalog import t
+from handlers.engine import BACK, Flow, Step, yes_no
+from messages.model import Option, Reply, Text
+from handlers.present import answered_checks, short
+from handlers.textutil import format_money
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Ctx
+    from handlers.core import Ctx
 
 
 def deadline_refusal(ctx: "Ctx") -> list[Reply] | None:
@@ -30,7 +29,7 @@ def deadline_refusal(ctx: "Ctx") -> list[Reply] | None:
 
 def head_refusal(ctx: "Ctx") -> list[Reply] | None:
     """Unit flows (report, proposal): for heads of a unit, while the campaign is open."""
-    from ..access import denied, is_head
+    from handlers.access import denied, is_head
 
     return denied(ctx) if not is_head(ctx) else deadline_refusal(ctx)
 
@@ -103,7 +102,7 @@ def summary_checks(ctx: "Ctx") -> str:
 def add_photos(ctx: "Ctx", sub, photos: list[dict] | None) -> None:
     """Keep the photos a person sent as the submission's evidence (each picture once)."""
     for p in photos or []:
-        repo.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
+        submissions.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
                           file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
                           caption=p.get("caption"), now=ctx.now)
 
@@ -171,7 +170,7 @@ class Nomination(Flow):
             return refusal
         a = ctx.answers
         flags = flags_of(ctx)
-        sub = repo.create_submission(
+        sub = submissions.create_submission(
             ctx.session, kind=self.kind, campaign_code=ctx.campaign.code, submitter_id=ctx.member.id,
             now=ctx.now, unit_code=a["unit"], category=a["category"], nominee=a["nominee"],
             contents=list(a["contents"]), achievements=a["achievements"],

@@ -8,18 +8,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from storage import repo
-
-from ..access import HEAD, guard, is_head
-from ..catalog import t
-from ..engine import Step
-from ..events import Reply, Text
-from ..present import short, unit_name
-from .browse import Browse
-from .nomination import Nomination, head_refusal
+from storage import submissions
+from handlers.access import HEAD, guard, is_head
+from messages.catalog import t
+from handlers.engine import Step
+from messages.model import Reply, Text
+from handlers.present import short, unit_name
+from handlers.flows.browse import Browse
+from handlers.flows.nomination import Nomination, head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 
 class Proposal(Nomination):
@@ -57,7 +56,7 @@ class Proposal(Nomination):
 
 
 def unit_nominations(ctx: "Ctx"):
-    return repo.submissions(ctx.session, campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code,
+    return submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code,
                             kinds=("nomination",))
 
 

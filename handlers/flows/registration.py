@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import members
 from storage.models import Member
 
-from ..catalog import t
-from ..engine import Flow, Invalid, Step
-from ..events import Option, Reply, Text
-from ..textutil import valid_name
+from messages.catalog import t
+from handlers.engine import Flow, Invalid, Step
+from messages.model import Option, Reply, Text
+from handlers.textutil import valid_name
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Ctx
+    from handlers.core import Ctx
 
 INVITE_CODE = re.compile(r"^[A-Za-z0-9]{6,12}$")
 
@@ -47,9 +47,9 @@ class Registration(Flow):
 
     def finish(self, ctx: "Ctx") -> list[Reply]:
         a, ev = ctx.answers, ctx.event
-        if repo.member_by_identity(ctx.session, ev.channel, ev.user_id) is not None:
+        if members.member_by_identity(ctx.session, ev.channel, ev.user_id) is not None:
             return [Text(t("reg.already"))]
-        member = repo.create_member(
+        member = members.create_member(
             ctx.session, full_name=a["name"], role="resident", unit_code=a["unit"],
             phone=a.get("phone"), channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
             display_name=ev.display_name, now=ctx.now)
@@ -59,7 +59,7 @@ class Registration(Flow):
 
 def check_code(ctx: "Ctx", code: str) -> None:
     """A role invite, or a link code (joins this channel's account to an existing member)."""
-    inv = repo.find_invite(ctx.session, code)
+    inv = members.find_invite(ctx.session, code)
     if inv is None or inv.purpose not in ("role", "link") or (inv.purpose == "link" and inv.member_id is None):
         raise Invalid(t("inv.bad"))
     if inv.used_at is not None:
@@ -67,14 +67,14 @@ def check_code(ctx: "Ctx", code: str) -> None:
     if inv.expires_at <= ctx.now:
         raise Invalid(t("inv.expired"))
     if inv.purpose == "link":
-        if any(i.channel == ctx.event.channel for i in repo.identities_of(ctx.session, inv.member_id)):
+        if any(i.channel == ctx.event.channel for i in members.identities_of(ctx.session, inv.member_id)):
             raise Invalid(t("link.same_channel"))
         if ctx.member is not None:
             raise Invalid(t("link.member"))
 
 
 def is_link(ctx: "Ctx") -> bool:
-    inv = repo.find_invite(ctx.session, str(ctx.answers.get("code") or "").replace(" ", ""))
+    inv = members.find_invite(ctx.session, str(ctx.answers.get("code") or "").replace(" ", ""))
     return inv is not None and inv.purpose == "link"
 
 
@@ -82,9 +82,9 @@ def link_identity(ctx: "Ctx", inv) -> list[Reply]:
     """This channel account becomes one more identity of the member who made the link code."""
     ev = ctx.event
     member = ctx.session.get(Member, inv.member_id)
-    repo.attach_identity(ctx.session, member, channel=ev.channel, external_id=ev.user_id,
+    members.attach_identity(ctx.session, member, channel=ev.channel, external_id=ev.user_id,
                          chat_id=ev.chat_id, display_name=ev.display_name, now=ctx.now)
-    repo.use_invite(ctx.session, inv, member, ctx.now)
+    members.use_invite(ctx.session, inv, member, ctx.now)
     ctx.core.refresh_member(ctx)
     return [Text(t("link.done", name=member.full_name))]
 
@@ -112,22 +112,22 @@ class InviteFlow(Flow):
             check_code(ctx, code)
         except Invalid as exc:
             return [Text(str(exc))]
-        inv = repo.find_invite(s, code)
+        inv = members.find_invite(s, code)
         if inv.purpose == "link":
             return link_identity(ctx, inv)
         unit = ctx.campaign.unit(inv.unit_code).name if inv.unit_code and ctx.campaign.has_unit(inv.unit_code) else "—"
         role = t(f"role.{inv.role}")
         if ctx.member is None:
-            member = repo.create_member(
+            member = members.create_member(
                 s, full_name=a["name"], role=inv.role, unit_code=inv.unit_code, phone=None,
                 channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
                 display_name=ev.display_name, now=ctx.now)
-            repo.use_invite(s, inv, member, ctx.now)
+            members.use_invite(s, inv, member, ctx.now)
             ctx.core.refresh_member(ctx)
             return [Text(t("inv.done", name=member.full_name, role=role, unit=unit))]
-        repo.set_role(s, ctx.member, role=inv.role, unit_code=inv.unit_code, actor_id=ctx.member.id,
+        members.set_role(s, ctx.member, role=inv.role, unit_code=inv.unit_code, actor_id=ctx.member.id,
                       now=ctx.now, reason=f"invite {inv.id}")
-        repo.use_invite(s, inv, ctx.member, ctx.now)
+        members.use_invite(s, inv, ctx.member, ctx.now)
         return [Text(t("inv.updated", role=role, unit=unit))]
 
 
@@ -147,7 +147,7 @@ def code_command(ctx: "Ctx") -> list[Reply]:
 
 
 def _with_code(ctx: "Ctx", code: str) -> list[Reply]:
-    from .. import engine as eng
+    from handlers import engine as eng
 
     flow = ctx.core.flows["invite"]
     replies = eng.start(ctx, flow)

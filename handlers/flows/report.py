@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from storage import repo
+from storage import submissions
 from storage.models import Submission
 
-from ..access import guard, is_head
-from ..campaign import Content, Figure
-from ..catalog import t
-from ..engine import Flow, Step
-from ..events import Option, Reply, Text
-from ..present import figure_value, figures_text, short, unit_name
-from .nomination import add_photos, deadline_refusal, head_refusal
+from handlers.access import guard, is_head
+from domain.campaign import Content, Figure
+from messages.catalog import t
+from handlers.engine import Flow, Step
+from messages.model import Option, Reply, Text
+from handlers.present import figure_value, figures_text, short, unit_name
+from handlers.flows.nomination import add_photos, deadline_refusal, head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 
 def current(ctx: "Ctx") -> Submission | None:
-    return repo.unit_report(ctx.session, campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code)
+    return submissions.unit_report(ctx.session, campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code)
 
 
 def previous_figures(ctx: "Ctx") -> dict[str, dict[str, Any]]:
@@ -111,19 +111,19 @@ class Report(Flow):
                       achievements=self.narrative(ctx), answers={"figures": figures})
         sub = current(ctx)
         if sub is None:
-            sub = repo.create_submission(ctx.session, kind="report", campaign_code=ctx.campaign.code,
+            sub = submissions.create_submission(ctx.session, kind="report", campaign_code=ctx.campaign.code,
                                          submitter_id=ctx.member.id, now=ctx.now,
                                          unit_code=ctx.member.unit_code, **fields)
             done = t("rep.done", ref=sub.ref)
         else:
-            repo.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now, **fields)
+            submissions.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now, **fields)
             done = t("rep.updated", ref=sub.ref, version=sub.version)
         add_photos(ctx, sub, ctx.answers.get("photos"))
         return [Text(done)]
 
 
 def install(core: "Core") -> None:
-    from ..access import HEAD
+    from handlers.access import HEAD
 
     core.add_flow(Report())
     start = guard(HEAD, core.start_flow("report"))

@@ -7,22 +7,22 @@ proposal; staff read them under «Báo cáo các đơn vị»."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import audit, submissions
 from storage.models import Submission
 
-from .. import engine as eng
-from ..access import STAFF, denied, guard, is_staff
-from ..catalog import t
-from ..engine import Flow, Step
-from ..events import Option, Photo, Reply, Text
-from ..present import full_detail
-from ..status import move, status_label
-from .browse import Browse
+from handlers import engine as eng
+from handlers.access import STAFF, denied, guard, is_staff
+from messages.catalog import t
+from handlers.engine import Flow, Step
+from messages.model import Option, Photo, Reply, Text
+from handlers.present import full_detail
+from handlers.status import move, status_label
+from handlers.flows.browse import Browse
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 QUEUE_KINDS = ("nomination", "proposal")
 QUEUE_STATUSES = ("submitted", "under_review")
@@ -30,13 +30,13 @@ DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejec
 
 
 def queue(ctx: "Ctx", skipped: list[str]) -> list[Submission]:
-    return list(repo.review_queue(ctx.session, campaign_code=ctx.campaign.code, kinds=QUEUE_KINDS,
+    return list(submissions.review_queue(ctx.session, campaign_code=ctx.campaign.code, kinds=QUEUE_KINDS,
                                   statuses=QUEUE_STATUSES, exclude=skipped))
 
 
 def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
     """The evidence as photos this channel can show (its own file ids, or a URL / file)."""
-    evidence = repo.evidence_of(ctx.session, sub.id)
+    evidence = submissions.evidence_of(ctx.session, sub.id)
     out: list[Reply] = []
     for i, e in enumerate(evidence, 1):
         ref = e.file_id if e.channel == ctx.event.channel and e.file_id else (e.url or e.local_path)
@@ -73,7 +73,7 @@ class Review(Flow):
 
     def item(self, ctx: "Ctx") -> Submission | None:
         ref = ctx.answers.get("ref")
-        return repo.submission_by_ref(ctx.session, ref) if ref and is_staff(ctx) else None
+        return submissions.submission_by_ref(ctx.session, ref) if ref and is_staff(ctx) else None
 
     def _detail(self, ctx: "Ctx") -> str:
         sub = self.item(ctx)
@@ -95,7 +95,7 @@ class Review(Flow):
         sub = self.item(ctx)
         skipped = list(a.get("skipped") or [])
         if a["decide"] == "skip":
-            repo.audit(ctx.session, actor_id=ctx.member.id, action="review.skip", entity="submission",
+            audit.audit(ctx.session, actor_id=ctx.member.id, action="review.skip", entity="submission",
                        entity_id=sub.ref, before={"status": sub.status}, after={"status": sub.status},
                        now=ctx.now)
             return take_next(ctx, [*skipped, sub.ref], [Text(t("rev.skipped", ref=sub.ref))])
@@ -107,7 +107,7 @@ class Review(Flow):
 
 
 def unit_reports(ctx: "Ctx"):
-    return repo.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("report",))
+    return submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("report",))
 
 
 def install(core: "Core") -> None:

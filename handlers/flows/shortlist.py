@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import submissions
 from storage.models import Submission
 
-from ..access import STAFF, guard, is_staff
-from ..campaign import Award
-from ..catalog import t
-from ..engine import Flow, Invalid, Step
-from ..events import Option, Reply, Text
-from ..present import unit_name
-from ..status import move
-from ..textutil import fold
+from handlers.access import STAFF, guard, is_staff
+from domain.campaign import Award
+from messages.catalog import t
+from handlers.engine import Flow, Invalid, Step
+from messages.model import Option, Reply, Text
+from handlers.present import unit_name
+from handlers.status import move
+from handlers.textutil import fold
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 DONE = "done"
 
@@ -30,11 +30,11 @@ def group_of(ctx: "Ctx", sub: Submission) -> str:
 
 
 def on_list(ctx: "Ctx", award: str) -> list[Submission]:
-    return list(repo.shortlisted(ctx.session, campaign_code=ctx.campaign.code, award=award))
+    return list(submissions.shortlisted(ctx.session, campaign_code=ctx.campaign.code, award=award))
 
 
 def candidates(ctx: "Ctx") -> list[Submission]:
-    return list(repo.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("nomination", "proposal"),
+    return list(submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("nomination", "proposal"),
                                  statuses=("approved",)))
 
 
@@ -62,7 +62,7 @@ def refusal(ctx: "Ctx", sub: Submission, award: Award) -> str | None:
     if sub.status != "approved":
         return t("sl.not_approved", ref=sub.ref)
     name = fold(sub.nominee or "")
-    for other in repo.shortlisted(ctx.session, campaign_code=ctx.campaign.code):
+    for other in submissions.shortlisted(ctx.session, campaign_code=ctx.campaign.code):
         if other.id != sub.id and fold(other.nominee or "") == name:
             if other.shortlist_award == award.key:
                 return t("sl.duplicate", nominee=sub.nominee, ref=other.ref)
@@ -107,7 +107,7 @@ class Shortlist(Flow):
         if not is_staff(ctx):
             raise Invalid(t("role.denied"))
         op, _, ref = value.partition(":")
-        sub = repo.submission_by_ref(ctx.session, ref)
+        sub = submissions.submission_by_ref(ctx.session, ref)
         award = self.award(ctx)
         if sub is None:
             raise Invalid(t("err.choice"))
@@ -122,7 +122,7 @@ class Shortlist(Flow):
         if value == DONE:
             return None
         op, _, ref = value.partition(":")
-        sub = repo.submission_by_ref(ctx.session, ref)
+        sub = submissions.submission_by_ref(ctx.session, ref)
         award = self.award(ctx)
         if op == "add":
             move(ctx, sub, "shortlisted", reason=t("sl.added_reason", award=award.label), fields={"shortlist_award": award.key})

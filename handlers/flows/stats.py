@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import repo
+from storage import submissions, views
 from storage.models import Submission
 
-from ..access import STAFF, guard
-from ..catalog import t
-from ..events import Reply, Text
-from ..present import unit_name
-from ..status import status_label
+from handlers.access import STAFF, guard
+from messages.catalog import t
+from messages.model import Text
+from handlers.present import unit_name
+from handlers.status import status_label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core import Core, Ctx
+    from handlers.core import Core, Ctx
 
 
 def _join(counts: dict, name) -> str:
@@ -23,12 +23,12 @@ def _join(counts: dict, name) -> str:
 
 def stats_text(ctx: "Ctx") -> str:
     c, s = ctx.campaign, ctx.session
-    by = {col: repo.count_by(s, col, campaign_code=c.code)
+    by = {col: views.count_by(s, col, campaign_code=c.code)
           for col in (Submission.status, Submission.kind, Submission.category, Submission.unit_code)}
     total = sum(by[Submission.kind].values())
     if total == 0:
         return t("stats.empty")
-    reports = repo.submissions(s, campaign_code=c.code, kinds=("report",),
+    reports = submissions.submissions(s, campaign_code=c.code, kinds=("report",),
                                statuses=("submitted", "under_review", "approved", "needs_info"))
     return t("stats.text", total=total,
              status=_join(by[Submission.status], status_label),

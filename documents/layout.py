@@ -18,9 +18,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
-from ..campaign import Campaign
-from ..catalog import t
-from .common import place_date, xml_safe
+from domain.campaign import Campaign
+from messages.catalog import t
+from documents.rows import place_date, xml_safe
 
 FONT = "Times New Roman"
 BODY_PT = 14

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .events import Question, Reply, Text
+from messages.model import Question, Reply, Text
 
 
 def render_text(reply: Reply) -> str:

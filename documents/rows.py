@@ -9,19 +9,19 @@ from typing import Any, Iterable, Sequence
 
 from sqlmodel import Session
 
-from storage import repo
+from storage import members, submissions, views
 from storage.models import Submission
 
-from ..campaign import Campaign, Category, Content, Figure
-from ..catalog import has, t
-from ..present import answered_checks
-from ..textutil import format_figure, shorten
+from domain.campaign import Campaign, Category, Content, Figure
+from messages.catalog import has, t
+from handlers.present import answered_checks
+from handlers.textutil import format_figure, shorten
 
 # The appraised items the council looks at, and the ones that get an achievement report.
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
 REPORT_STATUSES = ("approved", "shortlisted", "awarded")
 ENTRY_KINDS = ("nomination", "proposal")
-STATUSES = tuple(k for k in repo.TRANSITIONS if k) + ("draft",)
+STATUSES = tuple(k for k in submissions.TRANSITIONS if k) + ("draft",)
 
 
 class ExportError(Exception):
@@ -44,16 +44,16 @@ class Item:
 def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
          statuses: Iterable[str] | None = None, ref: str | None = None) -> list[Item]:
     """Submissions of the campaign (by kind, status, one ref) with submitter, last move, photos."""
-    subs = repo.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
+    subs = views.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
                                 statuses=None if statuses is None else list(statuses))
     if ref is not None:
         subs = [x for x in subs if x.ref == ref.strip().upper()]
     if not subs:
         return []
     ids = None if len(subs) > 500 else [x.id for x in subs]  # whole tables beat a long IN (...)
-    names = repo.member_names(s)
-    last = repo.last_changes(s, ids)
-    photos = repo.evidence_by_submission(s, ids)
+    names = members.member_names(s)
+    last = views.last_changes(s, ids)
+    photos = views.evidence_by_submission(s, ids)
     items = []
     for sub in subs:
         item = Item(sub=sub, submitter=names.get(sub.submitter_id, ""), evidence=photos.get(sub.id, []))

@@ -14,12 +14,11 @@ from typing import Iterable, Sequence
 
 from sqlmodel import Session
 
-from storage import repo
-
-from ..campaign import Award, Campaign
-from ..catalog import t
-from . import common as c
-from . import layout as L
+from storage import submissions
+from domain.campaign import Award, Campaign
+from messages.catalog import t
+from documents import rows as c
+from documents import layout as L
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 LIST_WIDTHS = (12, 45, 30, 58, 20)
@@ -189,7 +188,7 @@ def write_reports(s: Session, campaign: Campaign, out: str | Path, *, now: datet
 
 def _latest_unit_reports(s: Session, campaign: Campaign) -> dict[str, object]:
     latest = {}
-    for sub in repo.submissions(s, campaign_code=campaign.code, kinds=["report"]):
+    for sub in submissions.submissions(s, campaign_code=campaign.code, kinds=["report"]):
         if sub.status not in ("withdrawn", "rejected", "draft"):
             latest[sub.unit_code] = sub  # ordered by id: the last one wins
     return latest

@@ -10,10 +10,10 @@ from typing import Iterable
 
 from sqlmodel import Session
 
-from ..campaign import Campaign
-from ..catalog import t
-from .documents import quota_award, write_list, write_proposal, write_reports
-from .workbook import write_workbook
+from domain.campaign import Campaign
+from messages.catalog import t
+from documents.word import quota_award, write_list, write_proposal, write_reports
+from documents.workbook import write_workbook
 
 WHAT = ("xlsx", "list", "proposal", "report")
 KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later

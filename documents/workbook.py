@@ -16,11 +16,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
-from storage import repo
-
-from ..campaign import Campaign
-from ..catalog import has, t
-from . import common as c
+from storage import members, views
+from domain.campaign import Campaign
+from messages.catalog import has, t
+from documents import rows as c
 
 SUBMISSION_COLUMNS = (
     ("stt", 6), ("ref", 10), ("kind", 16), ("category", 26), ("nominee", 30), ("unit", 22),
@@ -95,8 +94,8 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
     counts[sheet.title] = len(reports)
 
     refs = None if statuses is None else [i.sub.ref for i in loaded]
-    log = repo.audit_entries(s, entity_ids=refs)
-    names = repo.member_names(s)
+    log = views.audit_entries(s, entity_ids=refs)
+    names = members.member_names(s)
     sheet = _sheet(wb, t("xlsx.sheet.audit"), [(t(f"xlsx.col.{k}"), w) for k, w in AUDIT_COLUMNS])
     system = t("xlsx.system")
     written = 0

@@ -1,0 +1,21 @@
+"""The audit log: who did what, when, before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from .models import (
+    AuditLog,
+)
+
+
+
+def audit(s: Session, *, actor_id: int | None, action: str, entity: str, entity_id: Any = None,
+          before: dict | None = None, after: dict | None = None, reason: str | None = None,
+          now: datetime) -> None:
+    s.add(AuditLog(at=now, actor_id=actor_id, action=action, entity=entity,
+                   entity_id=None if entity_id is None else str(entity_id),
+                   before=before, after=after, reason=reason))

@@ -1,0 +1,135 @@
+"""Members, their channel identities and invite codes."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from sqlmodel import Session, select
+
+from .models import (
+    Identity,
+    Invite,
+    Member,
+)
+
+from .audit import audit
+
+ROLES = ("resident", "head", "staff", "admin")
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+
+def identity(s: Session, channel: str, external_id: str) -> Identity | None:
+    return s.exec(
+        select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
+    ).first()
+
+
+def member_by_identity(s: Session, channel: str, external_id: str) -> Member | None:
+    ident = identity(s, channel, external_id)
+    return s.get(Member, ident.member_id) if ident else None
+
+
+def identities_of(s: Session, member_id: int) -> Sequence[Identity]:
+    return s.exec(select(Identity).where(Identity.member_id == member_id).order_by(Identity.id)).all()
+
+
+def create_member(
+    s: Session,
+    *,
+    full_name: str,
+    role: str,
+    unit_code: str | None,
+    phone: str | None,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+    display_name: str | None,
+    now: datetime,
+) -> Member:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    member = Member(full_name=full_name, role=role, unit_code=unit_code, phone=phone,
+                    created_at=now, updated_at=now)
+    s.add(member)
+    s.flush()
+    attach_identity(s, member, channel=channel, external_id=external_id, chat_id=chat_id,
+                    display_name=display_name, now=now)
+    audit(s, actor_id=member.id, action="member.register", entity="member", entity_id=member.id,
+          after={"role": role, "unit": unit_code, "channel": channel}, now=now)
+    return member
+
+
+def attach_identity(s: Session, member: Member, *, channel: str, external_id: str, chat_id: str,
+                    display_name: str | None, now: datetime) -> Identity:
+    ident = identity(s, channel, external_id)
+    if ident is None:
+        ident = Identity(member_id=member.id, channel=channel, external_id=external_id,
+                         chat_id=chat_id, display_name=display_name, created_at=now)
+        s.add(ident)
+    else:
+        ident.member_id = member.id
+        ident.chat_id = chat_id
+    s.flush()
+    return ident
+
+
+def set_role(s: Session, member: Member, *, role: str, unit_code: str | None, actor_id: int | None,
+             now: datetime, reason: str | None = None) -> None:
+    before = {"role": member.role, "unit": member.unit_code}
+    member.role = role
+    member.unit_code = unit_code
+    member.updated_at = now
+    s.add(member)
+    audit(s, actor_id=actor_id, action="member.role", entity="member", entity_id=member.id,
+          before=before, after={"role": role, "unit": unit_code}, reason=reason, now=now)
+
+
+def members(s: Session, *, role: str | None = None, unit_code: str | None = None) -> Sequence[Member]:
+    q = select(Member)
+    if role:
+        q = q.where(Member.role == role)
+    if unit_code:
+        q = q.where(Member.unit_code == unit_code)
+    return s.exec(q.order_by(Member.id)).all()
+
+
+def new_code(length: int = 8) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def create_invite(s: Session, *, role: str | None, unit_code: str | None, now: datetime,
+                  ttl: timedelta, purpose: str = "role", member_id: int | None = None,
+                  actor_id: int | None = None) -> Invite:
+    if purpose == "role" and role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    for _ in range(10):
+        code = new_code()
+        if s.exec(select(Invite).where(Invite.code == code)).first() is None:
+            break
+    inv = Invite(code=code, purpose=purpose, role=role, unit_code=unit_code, member_id=member_id,
+                 created_at=now, expires_at=now + ttl)
+    s.add(inv)
+    s.flush()
+    audit(s, actor_id=actor_id, action=f"invite.create.{purpose}", entity="invite", entity_id=inv.id,
+          after={"role": role, "unit": unit_code, "expires_at": inv.expires_at.isoformat()}, now=now)
+    return inv
+
+
+def find_invite(s: Session, code: str) -> Invite | None:
+    return s.exec(select(Invite).where(Invite.code == code.strip().upper())).first()
+
+
+def use_invite(s: Session, inv: Invite, member: Member, now: datetime) -> None:
+    inv.used_at = now
+    inv.used_by = member.id
+    s.add(inv)
+    audit(s, actor_id=member.id, action=f"invite.use.{inv.purpose}", entity="invite",
+          entity_id=inv.id, now=now)
+
+
+def member_names(s: Session) -> dict[int, str]:
+    return {i: name for i, name in s.exec(select(Member.id, Member.full_name)).all()}

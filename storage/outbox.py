@@ -1,0 +1,101 @@
+"""The outbox: messages waiting for delivery on a channel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Iterable, Sequence
+
+from sqlmodel import Session, select
+
+from .models import (
+    Outbox,
+)
+
+from .members import identities_of
+
+def enqueue(s: Session, *, member_id: int | None, payload: dict, now: datetime,
+            channel: str | None = None, chat_id: str | None = None,
+            dedupe_key: str | None = None) -> list[Outbox]:
+    """Queue a message for delivery: one row per channel identity of the member (or the one
+    channel and chat given). With a dedupe_key a second enqueue of the same key adds nothing."""
+    targets: list[tuple[str, str]]
+    if channel is not None and chat_id is not None:
+        targets = [(channel, chat_id)]
+    elif member_id is not None:
+        targets = [(i.channel, i.chat_id) for i in identities_of(s, member_id)
+                   if channel is None or i.channel == channel]
+    else:
+        raise ValueError("enqueue needs a member or a channel and chat")
+    rows: list[Outbox] = []
+    for ch, chat in targets:
+        key = None if dedupe_key is None else f"{dedupe_key}|{ch}"
+        if key is not None and s.exec(select(Outbox).where(Outbox.dedupe_key == key)).first():
+            continue
+        row = Outbox(member_id=member_id, channel=ch, chat_id=chat, payload=payload,
+                     dedupe_key=key, created_at=now, next_attempt_at=now)
+        s.add(row)
+        rows.append(row)
+    s.flush()
+    return rows
+
+
+def due_outbox(s: Session, now: datetime, channel: str, limit: int = 100) -> Sequence[Outbox]:
+    q = select(Outbox).where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
+                             Outbox.channel == channel)
+    return s.exec(q.order_by(Outbox.id).limit(limit)).all()
+
+
+def outbox_sent(s: Session, row: Outbox, now: datetime) -> None:
+    row.status = "sent"
+    row.sent_at = now
+    row.attempts += 1
+    s.add(row)
+
+
+def outbox_failed(s: Session, row: Outbox, now: datetime, error: str, *, max_attempts: int = 8,
+                  base_delay: float = 30.0) -> None:
+    """Keep a failed message for a later try, backing off; after max_attempts it is marked
+    failed (still kept, visible to staff) rather than dropped silently."""
+    row.attempts += 1
+    row.last_error = error[:500]
+    if row.attempts >= max_attempts:
+        row.status = "failed"
+    else:
+        row.next_attempt_at = now + timedelta(seconds=base_delay * 2 ** (row.attempts - 1))
+    s.add(row)
+
+
+def enqueue_many(s: Session, items: Iterable[dict], now: datetime, chunk: int = 500) -> int:
+    """Queue many messages in one statement per chunk (reminder fan-out to thousands).
+
+    Each item: member_id, channel, chat_id, payload, dedupe_key (required; "|channel" is added
+    as in enqueue). A key already queued is skipped, so a second run of a slot adds nothing;
+    the UNIQUE dedupe_key column is the final guard. Returns how many rows were added."""
+    from sqlalchemy import insert
+
+    items = list(items)
+    added = 0
+    for i in range(0, len(items), chunk):
+        part = items[i:i + chunk]
+        keys = {f"{it['dedupe_key']}|{it['channel']}": it for it in part}
+        existing = set(s.exec(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(keys)))).all())
+        rows = [dict(member_id=it.get("member_id"), channel=it["channel"], chat_id=it["chat_id"],
+                     payload=it["payload"], dedupe_key=key, status="pending", attempts=0,
+                     created_at=now, next_attempt_at=now)
+                for key, it in keys.items() if key not in existing]
+        if rows:
+            s.exec(insert(Outbox), params=rows)
+            added += len(rows)
+    return added
+
+
+def outbox_defer(s: Session, row: Outbox, until: datetime, error: str) -> None:
+    """The platform asked to wait (HTTP 429 retry_after): try again then, without counting an
+    attempt (the message itself is fine)."""
+    row.next_attempt_at = until
+    row.last_error = error[:500]
+    s.add(row)
+
+
+def outbox_by_prefix(s: Session, prefix: str) -> Sequence[Outbox]:
+    return s.exec(select(Outbox).where(Outbox.dedupe_key.startswith(prefix)).order_by(Outbox.id)).all()

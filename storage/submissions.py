@@ -1,0 +1,185 @@
+"""Submissions with their versions, evidence and status history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlmodel import Session, select
+
+from .models import (
+    Evidence,
+    StatusChange,
+    Submission,
+    SubmissionVersion,
+)
+
+from .audit import audit
+from .outbox import enqueue
+
+KINDS = {"nomination": "DC", "proposal": "DN", "report": "BC"}
+
+# The life of a submission (docs/domain.md). A move not listed here is refused.
+
+
+TRANSITIONS: dict[str | None, frozenset[str]] = {
+    None: frozenset({"submitted"}),
+    "submitted": frozenset({"under_review", "withdrawn", "approved", "needs_info", "rejected"}),
+    "under_review": frozenset({"approved", "needs_info", "rejected"}),
+    "needs_info": frozenset({"under_review", "withdrawn", "rejected"}),
+    "approved": frozenset({"shortlisted", "rejected"}),
+    "shortlisted": frozenset({"approved", "awarded"}),
+    "awarded": frozenset(),
+    "rejected": frozenset(),
+    "withdrawn": frozenset(),
+}
+
+
+class TransitionError(ValueError):
+    pass
+
+
+def create_submission(s: Session, *, kind: str, campaign_code: str, submitter_id: int,
+                      now: datetime, **fields: Any) -> Submission:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    sub = Submission(kind=kind, campaign_code=campaign_code, submitter_id=submitter_id,
+                     status="draft", created_at=now, updated_at=now, **fields)
+    s.add(sub)
+    s.flush()
+    sub.ref = f"{KINDS[kind]}-{sub.id:04d}"
+    s.add(sub)
+    audit(s, actor_id=submitter_id, action=f"{kind}.create", entity="submission", entity_id=sub.ref,
+          after=snapshot(sub), now=now)
+    change_status(s, sub, "submitted", actor_id=submitter_id, reason=None, now=now, notify=None,
+                  _from=None)
+    sub.submitted_at = now
+    return sub
+
+
+def snapshot(sub: Submission) -> dict[str, Any]:
+    return {
+        "status": sub.status, "unit": sub.unit_code, "category": sub.category,
+        "nominee": sub.nominee, "contents": list(sub.contents or []),
+        "achievements": sub.achievements, "answers": dict(sub.answers or {}),
+        "flags": list(sub.flags or []), "proposed_award": sub.proposed_award,
+        "version": sub.version,
+    }
+
+
+def new_version(s: Session, sub: Submission, *, actor_id: int, now: datetime, **fields: Any) -> None:
+    """Keep the current content as a version row, then replace it (unit reports, amendments)."""
+    s.add(SubmissionVersion(submission_id=sub.id, version=sub.version, snapshot=snapshot(sub),
+                            created_at=now))
+    before = snapshot(sub)
+    for k, v in fields.items():
+        setattr(sub, k, v)
+    sub.version += 1
+    sub.updated_at = now
+    s.add(sub)
+    audit(s, actor_id=actor_id, action=f"{sub.kind}.update", entity="submission", entity_id=sub.ref,
+          before=before, after=snapshot(sub), now=now)
+
+
+def versions_of(s: Session, submission_id: int) -> Sequence[SubmissionVersion]:
+    return s.exec(select(SubmissionVersion).where(SubmissionVersion.submission_id == submission_id)
+                  .order_by(SubmissionVersion.version)).all()
+
+
+_UNSET: Any = object()
+
+
+def change_status(s: Session, sub: Submission, to_status: str, *, actor_id: int | None,
+                  reason: str | None, now: datetime, notify: dict | None,
+                  _from: Any = _UNSET, fields: dict[str, Any] | None = None) -> StatusChange:
+    """The one way a status changes: status row, history row, audit row and notification.
+    `fields` (e.g. shortlist_award) change with the status and are audited with it."""
+    from_status = sub.status if _from is _UNSET else _from
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        raise TransitionError(f"{sub.ref}: {from_status} -> {to_status} is not allowed")
+    change = StatusChange(submission_id=sub.id, from_status=from_status, to_status=to_status,
+                          actor_id=actor_id, reason=reason, at=now)
+    s.add(change)
+    before: dict[str, Any] = {"status": from_status}
+    after: dict[str, Any] = {"status": to_status}
+    for k, v in (fields or {}).items():
+        before[k], after[k] = getattr(sub, k), v
+        setattr(sub, k, v)
+    sub.status = to_status
+    sub.updated_at = now
+    s.add(sub)
+    audit(s, actor_id=actor_id, action="status", entity="submission", entity_id=sub.ref,
+          before=before, after=after, reason=reason, now=now)
+    if notify is not None and sub.submitter_id != actor_id:
+        enqueue(s, member_id=sub.submitter_id, payload=notify, now=now)
+    return change
+
+
+def submission_by_ref(s: Session, ref: str) -> Submission | None:
+    return s.exec(select(Submission).where(Submission.ref == ref.strip().upper())).first()
+
+
+def submissions(s: Session, *, campaign_code: str | None = None, submitter_id: int | None = None,
+                unit_code: str | None = None, kinds: Iterable[str] | None = None,
+                statuses: Iterable[str] | None = None) -> Sequence[Submission]:
+    q = select(Submission)
+    if campaign_code:
+        q = q.where(Submission.campaign_code == campaign_code)
+    if submitter_id is not None:
+        q = q.where(Submission.submitter_id == submitter_id)
+    if unit_code is not None:
+        q = q.where(Submission.unit_code == unit_code)
+    if kinds is not None:
+        q = q.where(Submission.kind.in_(list(kinds)))
+    if statuses is not None:
+        q = q.where(Submission.status.in_(list(statuses)))
+    return s.exec(q.order_by(Submission.id)).all()
+
+
+def review_queue(s: Session, *, campaign_code: str, kinds: Iterable[str],
+                 statuses: Iterable[str], exclude: Iterable[str] = ()) -> Sequence[Submission]:
+    """Submissions waiting for staff, oldest submitted first."""
+    q = select(Submission).where(Submission.campaign_code == campaign_code,
+                                 Submission.kind.in_(list(kinds)), Submission.status.in_(list(statuses)))
+    skip = list(exclude)
+    if skip:
+        q = q.where(Submission.ref.not_in(skip))
+    return s.exec(q.order_by(Submission.submitted_at, Submission.id)).all()
+
+
+def unit_report(s: Session, *, campaign_code: str, unit_code: str) -> Submission | None:
+    """The unit's current report (a withdrawn or rejected one does not count)."""
+    return s.exec(select(Submission).where(
+        Submission.campaign_code == campaign_code, Submission.kind == "report",
+        Submission.unit_code == unit_code, Submission.status.not_in(["withdrawn", "rejected"]))
+        .order_by(Submission.id.desc())).first()
+
+
+def shortlisted(s: Session, *, campaign_code: str, award: str | None = None) -> Sequence[Submission]:
+    q = select(Submission).where(Submission.campaign_code == campaign_code,
+                                 Submission.status.in_(["shortlisted", "awarded"]))
+    if award is not None:
+        q = q.where(Submission.shortlist_award == award)
+    return s.exec(q.order_by(Submission.id)).all()
+
+
+def history(s: Session, submission_id: int) -> Sequence[StatusChange]:
+    return s.exec(select(StatusChange).where(StatusChange.submission_id == submission_id)
+                  .order_by(StatusChange.id)).all()
+
+
+def add_evidence(s: Session, sub: Submission, *, channel: str, unique_id: str, file_id: str | None,
+                 url: str | None = None, local_path: str | None = None, caption: str | None = None,
+                 now: datetime) -> bool:
+    """Store a photo once per submission (same unique_id twice is kept once)."""
+    exists = s.exec(select(Evidence).where(Evidence.submission_id == sub.id,
+                                           Evidence.unique_id == unique_id)).first()
+    if exists:
+        return False
+    s.add(Evidence(submission_id=sub.id, channel=channel, unique_id=unique_id, file_id=file_id,
+                   url=url, local_path=local_path, caption=caption, created_at=now))
+    return True
+
+
+def evidence_of(s: Session, submission_id: int) -> Sequence[Evidence]:
+    return s.exec(select(Evidence).where(Evidence.submission_id == submission_id).order_by(Evidence.id)).all()
