@@ -36,6 +36,8 @@ class Content(_Model):
     label: str = Field(max_length=60)
     text: str
     figures: tuple[Figure, ...] = ()
+    # words in an achievement that suggest this content (with or without diacritics)
+    keywords: tuple[str, ...] = ()
 
 
 class Unit(_Model):

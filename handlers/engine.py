@@ -19,16 +19,17 @@ from handlers.textutil import (
     fold,
     has_control,
     letters,
-    match_option,
-    parse_money,
     parse_numbers,
     parse_phone,
 )
+from handlers.words import match_choice, read_count, read_money
+from handlers.words import yes_no as yes_no_word
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
-StepKind = Literal["choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone"]
+StepKind = Literal["choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone",
+                   "figures"]
 
 BACK, CANCEL, SKIP, DONE = "__back", "__cancel", "__skip", "__done"
 _WORDS = {
@@ -60,6 +61,10 @@ class Step:
     # after an answer: None to go on, BACK to go one step back, or a step key to jump to
     after: Callable[["Ctx", Any], str | None] | None = None
     nav_labels: dict[str, str] = field(default_factory=dict)
+    # a multi step: the options chosen in advance (a suggestion the person confirms in one tap)
+    preset: Callable[["Ctx"], list[str]] | None = None
+    # a figures step: reads several figures from one message (handlers/figures.py)
+    read: Callable[["Ctx", str], Any] | None = None
 
 
 class Flow:
@@ -114,6 +119,9 @@ def start(ctx: "Ctx", flow: Flow, args: dict[str, Any] | None = None,
 def go_to(ctx: "Ctx", flow: Flow, step: Step, before: list[Reply] | None = None) -> list[Reply]:
     ctx.state.step = step.key
     ctx.state.seq += 1
+    ctx.state.data.pop("missed", None)
+    if step.kind == "multi" and step.preset is not None and "sel" not in ctx.state.data:
+        ctx.state.data["sel"] = list(ctx.answers.get(step.key) or step.preset(ctx))
     return [*(before or []), question(ctx, step)]
 
 
@@ -140,22 +148,28 @@ def question(ctx: "Ctx", step: Step, *, edit: bool = False) -> Question:
     nav: list[Option] = []
     if step.kind == "multi":
         nav.append(Option(DONE, step.nav_labels.get(DONE, t("nav.done"))))
-    if step.kind == "photo":
+    if step.kind == "photo" and ctx.answers.get(step.key):
         nav.append(Option(DONE, t("nav.done")))
     if step.skippable:
         nav.append(Option(SKIP, step.nav_labels.get(SKIP, t("nav.skip"))))
-    nav.append(Option(BACK, step.nav_labels.get(BACK, t("nav.back"))))
-    nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
-    numbered = step.kind in ("choice", "multi", "confirm", "photo")
+    # back and cancel: shown on a flow's first question and after a misunderstood answer (they
+    # are understood as words, and as buttons pressed earlier, on every step)
+    full = not ctx.state.data.get("history") or bool(ctx.state.data.get("missed"))
+    if full or step.kind == "confirm":
+        nav.append(Option(BACK, step.nav_labels.get(BACK, t("nav.back"))))
+        nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
+    # skipping is a numbered option wherever a number is not itself the answer
+    numbered = step.kind in ("choice", "multi", "confirm", "photo") or (
+        step.skippable and step.kind in ("text", "phone"))
     if step.kind == "multi":
-        hint = t("hint.multi")
+        hint = t("hint.multi_preset") if step.preset is not None and options else t("hint.multi")
     elif step.kind == "photo":
-        hint = t("hint.photo")
+        hint = t("hint.photo_one")
     elif numbered:
         total = len(options) + len(nav)
         hint = t("hint.choice", first=1, last=total) if total > 1 else t("hint.choice_one")
     else:
-        hint = t("hint.text_skip") if step.skippable else t("hint.text")
+        hint = t("hint.text") if full else ""
     return Question(text=step.prompt(ctx), options=options, nav=nav, multi=step.kind == "multi",
                     seq=ctx.state.seq, edit=edit, hint=hint, nav_numbered=numbered)
 
@@ -167,7 +181,7 @@ def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
         return None
     word = fold(ev.text)
     for nav, words in _WORDS.items():
-        if word in words:
+        if word in words and not (nav == SKIP and not step.skippable):  # "ko co" is a "no" there
             return nav
     for o in q.nav:  # the nav labels as typed, with or without diacritics
         if word == fold(o.label):
@@ -187,6 +201,8 @@ def answer(ctx: "Ctx", flow: Flow) -> list[Reply]:
         return start(ctx, flow)
     ev = ctx.event
     q = question(ctx, step)
+    if ev.kind == "photo" and step.kind == "confirm":
+        return _photo_at_confirm(ctx, flow, step)
     nav = _nav_of(ev, step, q)
     if nav == CANCEL:
         return ctx.core.cancel(ctx)
@@ -243,8 +259,22 @@ def back(ctx: "Ctx", flow: Flow) -> list[Reply]:
 
 
 def again(ctx: "Ctx", step: Step, error: str) -> list[Reply]:
-    """The same question again, after a short explanation. Nothing is stored."""
+    """The same question again, after a short explanation of what is accepted, with back and
+    cancel shown. Nothing is stored."""
+    ctx.state.data["missed"] = True
     return [Text(error), question(ctx, step)]
+
+
+def _photo_at_confirm(ctx: "Ctx", flow: Flow, step: Step) -> list[Reply]:
+    """A photo sent at the summary (the rest of an album, or one more): kept with the others."""
+    photo_step = next((s for s in active_steps(ctx, flow) if s.kind == "photo"), None)
+    if photo_step is None:
+        return again(ctx, step, t("err.choice"))
+    try:
+        photos = _add_photo(ctx, photo_step)
+    except Invalid as exc:
+        return again(ctx, step, str(exc))
+    return [Text(t("nom.photo_got", n=len(photos), max=photo_step.max_items)), question(ctx, step)]
 
 
 _STAY = object()
@@ -258,6 +288,10 @@ def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
         return _read_photo(ctx, step, nav)
     if ev.kind == "photo":
         raise Invalid(t("err.need_text"))
+    if ev.kind == "voice" and step.kind == "text":
+        return _read_voice(ctx, step)
+    if ev.kind == "voice":
+        raise Invalid(t("err.voice_here"))
     if step.kind == "phone" and ev.kind == "contact" and ev.phone:
         phone = parse_phone(ev.phone)
         if phone is None:
@@ -276,14 +310,16 @@ def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
         raise Invalid(t("err.control"))
     if step.kind == "money":
         try:
-            return parse_money(raw)
+            return read_money(raw)
         except MoneyError as exc:
             raise Invalid(t("err.money_unclear" if str(exc) == "unclear" else "err.money")) from None
     if step.kind == "number":
-        digits = re.sub(r"[\s.,]", "", raw)
-        if not digits.isdigit() or len(digits) > 12:
+        value = read_count(raw)
+        if value is None:
             raise Invalid(t("err.number"))
-        return int(digits)
+        return value
+    if step.kind == "figures" and step.read is not None:
+        return step.read(ctx, raw)
     if step.kind == "date":
         return _read_date(raw).isoformat()
     if step.kind == "phone":
@@ -311,7 +347,7 @@ def _read_choice(ctx: "Ctx", step: Step, q: Question) -> str:
         if any(o.value == ev.choice for o in q.options):
             return ev.choice  # a button: the value is checked against today's options
         raise Invalid(t("err.choice"))
-    opt = match_option(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)
+    opt = match_choice(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)
     if opt is None:
         raise Invalid(t("err.choice") if (ev.text or "").strip() else t("err.empty"))
     return opt.value
@@ -321,6 +357,8 @@ def _read_multi(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
     ev = ctx.event
     values = [o.value for o in q.options]
     sel: list[str] = list(ctx.state.data.get("sel", []))
+    if nav is None and sel and ev.kind == "text" and yes_no_word(ev.text or "") == "yes":
+        nav = DONE  # "ok", "dc", "đúng": the choice shown is right
     if nav == DONE:
         if not sel:
             raise Invalid(t("err.multi_empty"))
@@ -336,33 +374,45 @@ def _read_multi(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
         if any(n < 1 or n > len(values) for n in numbers):
             raise Invalid(t("err.choice"))
         return [values[n - 1] for n in sorted(set(numbers))]
-    opt = match_option(ev.text or "", q.options)
+    opt = match_choice(ev.text or "", q.options)
     if opt is None:
         raise Invalid(t("err.choice") if (ev.text or "").strip() else t("err.empty"))
     return [opt.value]
 
 
 def _read_photo(ctx: "Ctx", step: Step, nav: str | None) -> Any:
+    """A photo answers the step and the flow moves on (more photos are taken at the summary)."""
     ev = ctx.event
-    photos: list[dict] = list(ctx.answers.get(step.key) or [])
     if nav == DONE:
-        return photos
+        return list(ctx.answers.get(step.key) or [])
     if ev.kind != "photo" or ev.photo is None:
         raise Invalid(t("err.need_photo"))
-    if any(p["unique_id"] == ev.photo.unique_id for p in photos):
-        photos_now = photos  # the same picture twice is kept once
-    else:
-        if len(photos) >= step.max_items:
-            raise Invalid(t("err.photo_limit", max=step.max_items))
-        p = ev.photo
-        photos_now = [*photos, {"unique_id": p.unique_id, "file_id": p.file_id, "url": p.url,
-                                "local_path": p.local_path,
-                                "caption": clean(p.caption)[:500] if p.caption else None}]
-    ctx.answers[step.key] = photos_now
-    if len(photos_now) >= step.max_items:
-        return photos_now
-    ctx.stay = [Text(t("nom.photo_got", n=len(photos_now), max=step.max_items)), question(ctx, step)]
-    return _STAY
+    return _add_photo(ctx, step)
+
+
+def _add_photo(ctx: "Ctx", step: Step) -> list[dict]:
+    photos: list[dict] = list(ctx.answers.get(step.key) or [])
+    p = ctx.event.photo
+    if any(x["unique_id"] == p.unique_id for x in photos):
+        return photos  # the same picture twice is kept once
+    if len(photos) >= step.max_items:
+        raise Invalid(t("err.photo_limit", max=step.max_items))
+    photos = [*photos, {"unique_id": p.unique_id, "file_id": p.file_id, "url": p.url,
+                        "local_path": p.local_path,
+                        "caption": clean(p.caption)[:500] if p.caption else None}]
+    ctx.answers[step.key] = photos
+    return photos
+
+
+def _read_voice(ctx: "Ctx", step: Step) -> str:
+    """A voice note at a text step is the answer: «[ghi âm 0:42]», the recording kept as evidence."""
+    v = ctx.event.voice
+    label = t("voice.label", duration=f"{v.duration // 60}:{v.duration % 60:02d}")
+    voices = [x for x in ctx.answers.get("voices") or [] if x["step"] != step.key]
+    voices.append({"step": step.key, "unique_id": v.unique_id, "file_id": v.file_id, "url": v.url,
+                   "local_path": v.local_path, "duration": v.duration, "caption": label})
+    ctx.answers["voices"] = voices
+    return label
 
 
 def _read_date(raw: str) -> date:

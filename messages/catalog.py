@@ -410,6 +410,11 @@ MESSAGES: dict[str, str] = {
 }
 
 
+from messages.texts_i13 import TEXTS as _I13  # noqa: E402
+
+MESSAGES.update(_I13)
+
+
 def t(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)
 

@@ -3,15 +3,17 @@ a collective or an enterprise. The steps come from the campaign file's categorie
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from storage import submissions
 from domain.campaign import Category, Check
 from messages.catalog import t
-from handlers.engine import BACK, Flow, Step, yes_no
+from handlers.engine import BACK, Flow, Invalid, Step, active_steps, yes_no
 from messages.model import Option, Reply, Text
 from handlers.present import answered_checks, short
-from handlers.textutil import format_money
+from handlers.textutil import fold, format_money, nfc, strip_marks, valid_name
+from handlers.words import title_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
@@ -32,6 +34,61 @@ def head_refusal(ctx: "Ctx") -> list[Reply] | None:
     from handlers.access import denied, is_head
 
     return denied(ctx) if not is_head(ctx) else deadline_refusal(ctx)
+
+
+PEOPLE = ("household", "official", "public_employee")  # names of people: title case
+COUNCIL = frozenset({"head", "staff", "admin"})  # who may propose an award level
+
+
+def guess_category(ctx: "Ctx", nominee: str) -> str | None:
+    """The category a nominee's name says ("Hộ ông ..." household, "Công ty ..." enterprise,
+    "Thôn 2" collective), when exactly one category's words begin it; else None (asked)."""
+    key = f"{fold(nominee)} "
+    hits = {cat.key for cat in ctx.campaign.categories
+            for word in (cat.label, *cat.aliases) if key.startswith(f"{fold(word)} ")}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def suggest_contents(ctx: "Ctx", text: str) -> list[str]:
+    """Contents whose keywords the achievements mention; typed with diacritics, they must match
+    with diacritics ("trồng" is not "trong")."""
+    low = " ".join(re.sub(r"[^\w\s]", " ", nfc(text).lower()).split())
+    plain = low == strip_marks(low)  # typed without diacritics
+    hay = f" {fold(text) if plain else low} "
+    return [content.key for content in ctx.campaign.contents
+            if any(f" {fold(w) if plain else nfc(w).lower()} " in hay for w in content.keywords)]
+
+
+def own_unit(ctx: "Ctx") -> str | None:
+    """The unit a nomination is preset to: the person's own (or the one just given)."""
+    return ctx.answers.get("reg_unit") or (ctx.member.unit_code if ctx.member else None)
+
+
+def nominee_name(ctx: "Ctx") -> str:
+    a = ctx.answers
+    return title_name(a["nominee"]) if a.get("category") in PEOPLE else a["nominee"]
+
+
+def _name_ok(ctx: "Ctx", value: str) -> None:
+    if not valid_name(value):
+        raise Invalid(t("err.name"))
+
+
+def _after_nominee(ctx: "Ctx", value: str) -> str | None:
+    guess = guess_category(ctx, value)
+    if guess is not None:
+        ctx.answers["category"], ctx.answers["category_auto"] = guess, True
+    elif ctx.answers.pop("category_auto", None):
+        ctx.answers.pop("category", None)
+    return None
+
+
+def first_open(ctx: "Ctx", flow: Flow) -> str:
+    """After a change from the summary: the first step still unanswered, else the summary."""
+    for step in active_steps(ctx, flow):
+        if step.key not in ctx.answers and step.key != "confirm":
+            return step.key
+    return "confirm"
 
 
 def category_of(ctx: "Ctx") -> Category | None:
@@ -112,39 +169,80 @@ class Nomination(Flow):
     kind = "nomination"
 
     def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        if ctx.member is None:
-            return [Text(t("need_register")), *ctx.core.show_menu(ctx)]
-        return deadline_refusal(ctx)
+        return deadline_refusal(ctx)  # a newcomer gives their name and village on the way
+
+    def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
+        return {"award": ctx.campaign.awards[0].key, **args}  # the council decides the level
+
+    def newcomer_steps(self, ctx: "Ctx") -> list[Step]:
+        new = lambda x: x.member is None  # noqa: E731
+        return [
+            Step("reg_name", "text", lambda x: t("nom.reg_name"), validate=_name_ok, min_len=2,
+                 max_len=80, when=new),
+            Step("reg_unit", "choice", lambda x: t("nom.reg_unit"), when=new,
+                 options=lambda x: [Option(u.code, u.name) for u in x.campaign.villages()]),
+        ]
 
     def intro_steps(self, ctx: "Ctx") -> list[Step]:
         c = ctx.campaign
+        changing = lambda key: lambda x: x.answers.get("change") == key  # noqa: E731
         return [
-            Step("category", "choice", lambda x: t("nom.category"),
+            Step("nominee", "text", lambda x: t("nom.who"), min_len=3, max_len=200, after=_after_nominee),
+            Step("category", "choice", lambda x: t("nom.kind_of", nominee=x.answers["nominee"]),
                  options=lambda x: [Option(k.key, k.label) for k in c.categories],
-                 aliases=lambda x: {k.key: k.aliases for k in c.categories}),
-            Step("nominee", "text", lambda x: category_of(x).nominee_prompt, min_len=3, max_len=200),
+                 aliases=lambda x: {k.key: k.aliases for k in c.categories},
+                 when=lambda x: not x.answers.get("category_auto") or changing("category")(x),
+                 after=lambda x, v: self._changed(x)),
             Step("unit", "choice", lambda x: t("nom.unit"),
-                 options=lambda x: [Option(u.code, u.name) for u in c.units]),
+                 options=lambda x: [Option(u.code, u.name) for u in c.units],
+                 when=lambda x: own_unit(x) is None or changing("unit")(x),
+                 after=lambda x, v: self._changed(x)),
         ]
+
+    def _changed(self, ctx: "Ctx") -> str | None:
+        if ctx.answers.pop("change", None) is None:
+            return None
+        ctx.answers.pop("confirm", None)
+        return first_open(ctx, self)
+
+    def confirm_options(self, ctx: "Ctx") -> list[Option]:
+        opts = [Option("send", t(self.send_key))]
+        if ctx.answers.get("category_auto"):
+            opts.append(Option("change_category", t("nom.change_category")))
+        if own_unit(ctx) is not None and self.name == "nomination":
+            opts.append(Option("change_unit", t("nom.change_unit")))
+        return opts
+
+    def _after_confirm(self, ctx: "Ctx", value: str) -> str | None:
+        if value == "send":
+            return None
+        ctx.answers["change"] = value.removeprefix("change_")
+        ctx.answers.pop("confirm", None)
+        return ctx.answers["change"]
 
     def steps(self, ctx: "Ctx") -> list[Step]:
         c = ctx.campaign
         forms = c.forms
+        suggested = lambda x: suggest_contents(x, x.answers.get("achievements") or "")  # noqa: E731
         return [
+            *self.newcomer_steps(ctx),
             *self.intro_steps(ctx),
-            Step("contents", "multi", lambda x: t("nom.contents"),
-                 options=lambda x: [Option(k.key, k.label) for k in c.contents]),
             Step("achievements", "text",
                  lambda x: t("nom.achievements", clause=category_of(x).clause,
                              criteria=category_of(x).criteria_short),
                  min_len=forms.achievements_min_chars, multiline=True),
+            Step("contents", "multi",
+                 lambda x: t("nom.contents_suggest" if suggested(x) else "nom.contents"),
+                 options=lambda x: [Option(k.key, k.label) for k in c.contents], preset=suggested),
             *self.extra_steps(ctx),
             *check_steps(ctx),
             Step("photos", "photo", lambda x: t("nom.photos", max=forms.max_photos),
                  skippable=True, max_items=forms.max_photos, when=lambda x: forms.max_photos > 0),
             Step("award", "choice", lambda x: t("nom.award"),
-                 options=lambda x: [Option(a.key, a.label) for a in c.awards]),
-            Step("confirm", "confirm", self.summary, options=lambda x: [Option("send", t(self.send_key))]),
+                 options=lambda x: [Option(a.key, a.label) for a in c.awards],
+                 when=lambda x: x.member is not None and x.member.role in COUNCIL),
+            Step("confirm", "confirm", self.summary, options=self.confirm_options,
+                 after=self._after_confirm),
         ]
 
     send_key = "nom.send"
@@ -155,8 +253,8 @@ class Nomination(Flow):
 
     def summary(self, ctx: "Ctx") -> str:
         c, a = ctx.campaign, ctx.answers
-        return t("nom.summary", category=category_of(ctx).label, nominee=a["nominee"],
-                 unit=c.unit(a["unit"]).name,
+        return t("nom.summary", category=category_of(ctx).label, nominee=nominee_name(ctx),
+                 unit=c.unit_name(a.get("unit") or own_unit(ctx), "—"),
                  contents="; ".join(c.content(k).label for k in a["contents"]),
                  achievements=short(a["achievements"]), checks=summary_checks(ctx),
                  photos=len(a.get("photos") or []), award=c.award(a["award"]).label)
@@ -169,13 +267,30 @@ class Nomination(Flow):
         if refusal is not None:
             return refusal
         a = ctx.answers
+        replies: list[Reply] = []
+        if ctx.member is None:  # a newcomer: registered with the nomination, in one transaction
+            replies += register_newcomer(ctx)
         flags = flags_of(ctx)
         sub = submissions.create_submission(
             ctx.session, kind=self.kind, campaign_code=ctx.campaign.code, submitter_id=ctx.member.id,
-            now=ctx.now, unit_code=a["unit"], category=a["category"], nominee=a["nominee"],
+            now=ctx.now, unit_code=a.get("unit") or own_unit(ctx), category=a["category"],
+            nominee=nominee_name(ctx),
             contents=list(a["contents"]), achievements=a["achievements"],
             answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags,
             proposed_award=a["award"])
         add_photos(ctx, sub, a.get("photos"))
-        replies: list[Reply] = [Text(t(self.done_key, ref=sub.ref))]
-        return replies
+        return [*replies, Text(t(self.done_key, ref=sub.ref))]
+
+
+def register_newcomer(ctx: "Ctx") -> list[Reply]:
+    from storage import members
+
+    a, ev = ctx.answers, ctx.event
+    if members.member_by_identity(ctx.session, ev.channel, ev.user_id) is None:
+        members.create_member(
+            ctx.session, full_name=title_name(a["reg_name"]), role="resident", unit_code=a["reg_unit"],
+            phone=None, channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
+            display_name=ev.display_name, now=ctx.now)
+    ctx.core.refresh_member(ctx)
+    return [Text(t("nom.registered", name=ctx.member.full_name,
+                   unit=ctx.campaign.unit_name(ctx.member.unit_code, "—")))]
