@@ -242,7 +242,8 @@ def match_choice(answer: str, options: Sequence[Option],
 
 # -- names ----------------------------------------------------------------------------------
 
-_SMALL = {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "em", "và", "của", "con"}
+_SMALL = {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "em", "và", "của", "con",
+          "ong", "ba", "chi", "co", "chu", "bac", "va", "cua"}
 
 
 def title_name(text: str) -> str:

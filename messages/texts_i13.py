@@ -21,7 +21,8 @@ TEXTS: dict[str, str] = {
     "nom.contents_suggest": "Nội dung thi đua (gợi ý theo thành tích bạn kể):",
     "nom.change_unit": "Đổi thôn / đơn vị",
     "nom.change_category": "Đổi đối tượng",
-    "nom.reg_name": "Trước hết, họ và tên của bạn? (ví dụ: Nguyễn Văn Bình)",
+    "prop.who": "Đề nghị khen thưởng của {unit}.\nĐề nghị cho ai? Gõ tên, ví dụ: Hộ ông Nguyễn Văn A",
+    "nom.reg_name": "Đề cử gương điển hình.\nHọ và tên của bạn? (ví dụ: Nguyễn Văn Bình)",
     "nom.reg_unit": "Bạn ở thôn nào?",
     "nom.registered": "Đã ghi nhận bạn: {name} ({unit}).",
     # -- unit report: several figures in one message ----------------------------------------

@@ -177,7 +177,7 @@ ACHIEVEMENTS = "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đ
 
 
 def nominate_household(p: Player, *, income: str = "60 triệu", photos: int = 0,
-                       nominee: str = "Hộ ông Hoàng Văn Tư") -> str:
+                       nominee: str = "Hộ ông Hoàng Văn Tư", unit: str | None = None) -> str:
     """A registered resident's household nomination; returns the reference (DC-....).
     The category comes from the name («Hộ ...»), the unit is the resident's village, the two
     contents are suggested from the achievements, the award level is the council's."""
@@ -193,6 +193,10 @@ def nominate_household(p: Player, *, income: str = "60 triệu", photos: int = 0
     if not photos:
         p.say("bo qua")
     assert "Kiểm tra lại đề cử" in p.text, p.text
+    if unit is not None:  # about another unit than the resident's village: one change
+        p.press("change_unit")
+        p.say(unit)
+        assert f"Đơn vị: {unit}" in p.text, p.text
     p.say("1")  # send
     import re
 

@@ -127,32 +127,25 @@ async def test_first_time_user_registers_and_nominates_by_digits_plain_words_and
         polling, fake, db, tmp_path):
     app, channel, chat = polling
     menu = await chat.say("Xin chào")
-    assert "Bạn chưa đăng ký" in menu and "1. Đăng ký (người dân)" in menu
-    assert "Trả lời bằng số (1–3)." in menu
-    assert "Họ và tên" in await chat.say("1")
-    assert "1. Thôn 1" in await chat.say("Nguyen Van Binh")
-    assert "Số điện thoại" in await chat.say("thon 1")  # the option's words, no diacritics
-    assert "Đăng ký xong. Cảm ơn Nguyen Van Binh (Thôn 1)." in await chat.say("bo qua")
-
-    assert "Đối tượng được đề cử" in await chat.say("de cu guong dien hinh")
-    await chat.say("ho gia dinh")
-    assert "Thuộc thôn" in await chat.say("Ho ong Hoang Van Tu")
-    contents = await chat.say("1")
-    assert "Chọn một hoặc nhiều số" in contents
-    await chat.say("2,3")  # multi-select by digits with a comma
-    await chat.say("Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.")
+    assert "Bạn chưa đăng ký" in menu and "1. Đề cử gương điển hình" in menu
+    assert "2. Đăng ký (người dân)" in menu and "Trả lời bằng số (1–4)." in menu
+    assert "Họ và tên" in await chat.say("1")  # a newcomer nominates straight away
+    assert "1. Thôn 1" in await chat.say("nguyen van binh")
+    assert "Bạn muốn đề cử ai?" in await chat.say("thon mot")  # the option's words, no diacritics
+    assert "Mô tả thành tích" in await chat.say("ho ong hoang van tu")  # a household, by its name
+    contents = await chat.say("Trong 3 ha hoi, thu nhap cao, hien 200 m2 dat lam duong be tong cua thon.")
+    assert "2. [x] Phát triển kinh tế" in contents and "3. [x] Nông thôn mới" in contents
+    assert "Thu nhập" in await chat.say("dc")  # the suggestion, confirmed
     await chat.say("60 trieu")
-    photos = await chat.say("khong")
+    photos = await chat.say("ko")
     assert "Gửi ảnh minh chứng" in photos
 
     got = await chat.image("bill.jpg", caption="Hoa don")
-    assert "Đã nhận 1/" in got
+    assert "Kiểm tra lại đề cử" in got and "Ảnh: 1" in got  # a photo moves on
     again = await chat.image("bill.jpg")  # the same picture in another message: kept once
     assert "Đã nhận 1/" in again
-    assert "Đã nhận 2/" in await chat.image("field.png")
-    assert "Đề nghị hình thức khen thưởng" in await chat.say("xong")
-    summary = await chat.say("1")
-    assert "Kiểm tra lại đề cử" in summary and "Hộ ông" not in summary
+    summary = await chat.image("field.png")
+    assert "Đã nhận 2/" in summary and "Hộ ông Hoàng" not in summary and "Ho ong Hoang Van Tu" in summary
     done = await chat.say("1")
     assert "Đã gửi đề cử, mã hồ sơ DC-0001" in done
 

@@ -85,8 +85,9 @@ def _after_nominee(ctx: "Ctx", value: str) -> str | None:
 
 def first_open(ctx: "Ctx", flow: Flow) -> str:
     """After a change from the summary: the first step still unanswered, else the summary."""
+    seen = set(ctx.state.data.get("history") or ())  # answered or skipped
     for step in active_steps(ctx, flow):
-        if step.key not in ctx.answers and step.key != "confirm":
+        if step.key not in ctx.answers and step.key not in seen and step.key != "confirm":
             return step.key
     return "confirm"
 
