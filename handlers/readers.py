@@ -92,8 +92,17 @@ def _read_choice(ctx: "Ctx", step: Step, q: Question) -> str:
         raise Invalid(t("err.choice"))
     opt = match_choice(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)
     if opt is None:
-        raise Invalid(t("err.choice") if (ev.text or "").strip() else t("err.empty"))
+        raise Invalid(_what_is_accepted(q) if (ev.text or "").strip() else t("err.empty"))
     return opt.value
+
+
+def _what_is_accepted(q: Question) -> str:
+    """A misunderstood choice: what is accepted, with an example from this question."""
+    if {"yes", "no"} <= {o.value for o in q.options}:
+        return f"{t('err.choice')} {t('err.yes_no')}"
+    if not q.options:
+        return t("err.choice")
+    return f"{t('err.choice')} {t('err.choice_example', example=q.options[0].label)}"
 
 
 def _read_multi(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:

@@ -6,8 +6,8 @@ TEXTS: dict[str, str] = {
     # -- navigation -----------------------------------------------------------------------
     "hint.multi_preset": "Đúng thì bấm «Xong» (hoặc gõ «ok»); muốn đổi thì gõ các số, ví dụ: 1 3.",
     "hint.photo_one": "Gửi ảnh (một hoặc nhiều), hoặc chọn «Bỏ qua» nếu không có ảnh.",
-    "err.yes_no": "Chưa hiểu. Trả lời «có» hoặc «không» (gõ «co»/«ko» cũng được), hoặc số thứ tự, ví dụ: 2.",
-    "err.choice_example": "Chưa hiểu. Gõ số thứ tự, ví dụ: 1, hoặc tên mục, ví dụ: «{example}».",
+    "err.yes_no": "Trả lời «có» hoặc «không» (gõ «co», «ko» cũng được), hoặc số, ví dụ: 2.",
+    "err.choice_example": "Gõ số thứ tự, ví dụ: 1, hoặc tên mục, ví dụ: «{example}».",
     "err.voice_here": "Bước này cần gõ chữ hoặc số, không nhận ghi âm.",
     "voice.label": "[ghi âm {duration}]",
     # -- nomination, shorter ----------------------------------------------------------------
