@@ -44,6 +44,7 @@ class Unit(_Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
     name: str
     kind: Literal["village", "agency", "union"]
+    reports: bool = True  # false for the office and others that send no unit report
 
 
 class Check(_Model):

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
 WAITING = ("submitted", "under_review")
+# what «Thẩm định hồ sơ» opens: unit reports are not appraised one by one, they are counted apart
+APPRAISED = ("nomination", "proposal")
 STAFF = frozenset({"staff", "admin"})
 # Channels whose sender shows a picture (Photo reply); the others get the text table.
 PHOTO_CHANNELS = frozenset({"telegram"})
@@ -47,6 +49,7 @@ class Digest:
     total: int
     new: int
     waiting: int
+    reports: int = 0  # unit reports received (what «Báo cáo các đơn vị» lists)
     by_status: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
     by_unit: list[UnitRow] = field(default_factory=list)
@@ -70,12 +73,18 @@ def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | N
     categories = Counter(r[2] for r in live if r[2])
     return Digest(
         at=at, since=since, final=final, total=len(live), new=len(is_new),
-        waiting=sum(1 for r in rows if r[3] in WAITING),
+        waiting=sum(1 for r in rows if r[0] in APPRAISED and r[3] in WAITING),
+        reports=sum(1 for r in live if r[0] == "report"),
         by_status=dict(statuses.most_common()),
         by_category={c.key: categories[c.key] for c in campaign.categories if categories[c.key]},
         by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],
-        empty_units=[u.name for u in campaign.units if not per_unit[u.code]],
+        # the office and other units that do not report are never "late"
+        empty_units=[u.name for u in campaign.units if not per_unit[u.code] and reporting(campaign, u)],
     )
+
+
+def reporting(campaign: Campaign, unit) -> bool:
+    return unit.reports and unit.name != campaign.organiser.office
 
 
 def _stamp(campaign: Campaign, moment: datetime) -> str:
@@ -85,7 +94,7 @@ def _stamp(campaign: Campaign, moment: datetime) -> str:
 def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=_stamp(campaign, d.at))
     lines = [title, t("digest.totals", total=d.total, since=_stamp(campaign, d.since), new=d.new),
-             t("digest.waiting", n=d.waiting), t("digest.by_status")]
+             t("digest.waiting", n=d.waiting), t("digest.reports", n=d.reports), t("digest.by_status")]
     from handlers.status import status_label
 
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [

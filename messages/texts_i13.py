@@ -31,6 +31,8 @@ TEXTS: dict[str, str] = {
     "rep.figures_before": " — trước: {value}",
     "rep.figures_count": "Bạn gõ {got} số liệu, cần {n}. Ví dụ: 1) 12 2) 5 3) 300 … hoặc mỗi số một dòng; «-» là bỏ qua.",
     "rep.figures_bad": "Số liệu {i} ({label}) chưa hiểu: «{value}». Ví dụ: 12, 300m, 60 triệu.",
+    # -- digest -----------------------------------------------------------------------------
+    "digest.reports": "Báo cáo đơn vị đã nhận: {n}.",
     # -- Zalo files by link -----------------------------------------------------------------
     "export.link": "Tải «{name}» tại: {url}\n(Liên kết dùng một lần, hết hạn sau {minutes} phút.)",
 }

@@ -107,7 +107,9 @@ class Review(Flow):
 
 
 def unit_reports(ctx: "Ctx"):
-    return submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("report",))
+    """The unit reports received (a withdrawn one is not): what the digest counts."""
+    return [r for r in submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("report",))
+            if r.status != "withdrawn"]
 
 
 def install(core: "Core") -> None:
