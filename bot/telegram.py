@@ -52,6 +52,8 @@ from messages.model import (
     Question,
     Reply,
     Text,
+    Voice,
+    VoiceIn,
     reply_to_dict,
 )
 from messages.render import split_text
@@ -256,6 +258,10 @@ class TelegramChannel:
                                                             caption=msg.caption), **base)
         if msg.contact is not None:
             return InboundEvent(kind="contact", phone=msg.contact.phone_number, **base)
+        sound = msg.voice or msg.audio  # a voice note answers a text step and is kept as evidence
+        if sound is not None:
+            return InboundEvent(kind="voice", voice=VoiceIn(unique_id=sound.file_unique_id, file_id=sound.file_id,
+                                                            duration=int(sound.duration or 0)), **base)
         return InboundEvent(kind="unsupported", **base)
 
     def _choice_event(self, key: str, cq: CallbackQuery) -> InboundEvent | None:
@@ -424,6 +430,9 @@ class TelegramChannel:
                 chat_id, f, caption=caption)))
             for part in rest:
                 await self._send_piece(chat_id, Text(part))
+        elif isinstance(piece, Voice):  # a voice note played back to staff
+            await self._call(lambda: self._with_file(piece.ref, lambda f: bot.send_voice(
+                chat_id, f, caption=piece.caption[:1024])))
         elif isinstance(piece, Document):
             caption, rest = _caption(piece.caption)
             await self._call(lambda: self._with_file(piece.path, lambda f: bot.send_document(

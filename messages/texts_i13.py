@@ -10,6 +10,7 @@ TEXTS: dict[str, str] = {
     "err.choice_example": "Gõ số thứ tự, ví dụ: 1, hoặc tên mục, ví dụ: «{example}».",
     "err.voice_here": "Bước này cần gõ chữ hoặc số, không nhận ghi âm.",
     "voice.label": "[ghi âm {duration}]",
+    "zalo.voice": "{caption} — bản ghi âm nghe được trên Telegram hoặc trang quản lý.",
     # -- nomination, shorter ----------------------------------------------------------------
     "menu.nominate_new": "Đề cử gương điển hình",
     "nom.who": "Bạn muốn đề cử ai? Gõ tên, ví dụ: Hộ ông Nguyễn Văn A",

@@ -489,6 +489,8 @@ async def test_other_messages_become_events(tg, fake):
     assert ev.kind == "photo" and (ev.photo.unique_id, ev.photo.file_id, ev.photo.caption) == ("doc-u", "doc-big", "Ảnh đường")
     ev = event(contact={"phone_number": "+84912345678", "first_name": "Bình", "user_id": USER})
     assert (ev.kind, ev.phone) == ("contact", "+84912345678")
+    ev = event(voice={"file_id": "v", "file_unique_id": "vu", "duration": 42})
+    assert (ev.kind, ev.voice.unique_id, ev.voice.file_id, ev.voice.duration) == ("voice", "vu", "v", 42)
     ev = event(sticker={"file_id": "s", "file_unique_id": "su", "width": 1, "height": 1,
                         "is_animated": False, "is_video": False, "type": "regular"})
     assert ev.kind == "unsupported" and ev.chat_type == "private"

@@ -194,3 +194,35 @@ async def test_zalo_journeys_fit_the_turn_budget(zalo, zalo_fake, db, clock):
     await head.image("c.jpg")
     assert "Đã gửi báo cáo, mã BC-" in await head.say("1")
     record("Zalo", "unit report", head.sent)
+
+
+# -- voice notes ------------------------------------------------------------------------------
+
+async def test_a_voice_note_answers_the_achievements_and_staff_listen_to_it(tg, tg_fake, db, clock):
+    u = CountingTg(tg_fake, tg)
+    await u.say("/start")
+    await u.press(t("menu.nominate_new"))
+    await u.say("Nông Văn Tài")
+    await u.press("Thôn 3")
+    await u.say("Hộ ông Nông Văn Tài")
+    await u.send(tg_fake.voice_update(u.id, "vo-1", 42))  # a voice note instead of typing
+    assert t("nom.contents") in u.texts  # taken as the answer; no suggestion from a recording
+    await u.say("2 3")  # typed numbers at once: no toggles, no «Xong»
+    await u.say("1 tỉ rưỡi")
+    await u.say("ko")
+    await u.say("bo qua")
+    assert "• Thành tích: [ghi âm 0:42]" in u.texts
+    await u.press(t("nom.send"))
+    [sub] = rows(db, Submission)
+    assert sub.achievements == "[ghi âm 0:42]" and sub.contents == ["c2", "c3"]
+    assert sub.answers["annual_income"] == 1_500_000_000
+    [ev] = rows(db, Evidence)
+    assert (ev.kind, ev.file_id, ev.unique_id, ev.caption) == ("voice", "voice-vo-1", "vo-1", "[ghi âm 0:42]")
+
+    staff = TgUser(tg_fake, tg, user_id=7007)
+    await staff.say(f"/start {invite(db, clock, 'staff', 'VPTK')}")
+    await staff.say("Hoàng Thị Lan")
+    await staff.press(t("menu.review"))
+    [voice] = [c for c in staff.new if c.method == "sendVoice"]
+    assert voice.params["voice"] == "voice-vo-1" and "[ghi âm 0:42]" in voice.params["caption"]
+    assert "• Thành tích: [ghi âm 0:42]" in staff.texts

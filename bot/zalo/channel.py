@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from messages.catalog import t
-from messages.model import (Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text,
+from messages.model import (Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text, Voice,
                              reply_to_dict)
 from messages.render import render_text, split_text
 from storage import conversations, members, outbox
@@ -262,6 +262,8 @@ class ZaloChannel:
                 return [("sendPhoto", {"chat_id": chat_id, "photo": reply.ref}), *texts(reply.caption)]
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
+        if isinstance(reply, Voice):  # Zalo cannot play a recording sent from elsewhere
+            return texts(t("zalo.voice", caption=reply.caption))
         if isinstance(reply, Document):
             note = t("zalo.document", filename=reply.filename)
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)

@@ -158,11 +158,17 @@ def summary_checks(ctx: "Ctx") -> str:
 
 
 def add_photos(ctx: "Ctx", sub, photos: list[dict] | None) -> None:
-    """Keep the photos a person sent as the submission's evidence (each picture once)."""
+    """Keep the photos a person sent as the submission's evidence (each picture once), and the
+    voice notes that answered a step of this flow."""
     for p in photos or []:
         submissions.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
                           file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
                           caption=p.get("caption"), now=ctx.now)
+    for v in ctx.answers.get("voices") or []:
+        if ctx.answers.get(v["step"]) == v["caption"]:  # still the answer, not retyped since
+            submissions.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=v["unique_id"],
+                                     file_id=v.get("file_id"), url=v.get("url"), local_path=v.get("local_path"),
+                                     caption=v["caption"], now=ctx.now, kind="voice")
 
 
 class Nomination(Flow):
@@ -215,8 +221,8 @@ class Nomination(Flow):
         return opts
 
     def _after_confirm(self, ctx: "Ctx", value: str) -> str | None:
-        if value == "send":
-            return None
+        if not value.startswith("change_"):
+            return None  # sent
         ctx.answers["change"] = value.removeprefix("change_")
         ctx.answers.pop("confirm", None)
         return ctx.answers["change"]

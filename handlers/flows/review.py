@@ -16,7 +16,7 @@ from handlers import engine as eng
 from handlers.access import STAFF, denied, guard, is_staff
 from messages.catalog import t
 from handlers.engine import Flow, Step
-from messages.model import Option, Photo, Reply, Text
+from messages.model import Option, Photo, Reply, Text, Voice
 from handlers.present import full_detail
 from handlers.status import move, status_label
 from handlers.flows.browse import Browse
@@ -40,7 +40,9 @@ def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
     out: list[Reply] = []
     for i, e in enumerate(evidence, 1):
         ref = e.file_id if e.channel == ctx.event.channel and e.file_id else (e.url or e.local_path)
-        if ref:
+        if e.kind == "voice":  # staff listen to the recording in chat
+            out.append(Voice(ref=ref or "", caption=f"{sub.ref} — {e.caption}"))
+        elif ref:
             out.append(Photo(ref=ref, caption=t("rev.photo", ref=sub.ref, i=i, n=len(evidence))))
     return out
 
