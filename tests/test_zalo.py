@@ -289,7 +289,7 @@ async def test_questions_photos_and_documents_as_zalo_can_show_them(polling, fak
                                                             "caption": "Biểu đồ"})
     assert (sent[2].method, sent[2].body["text"]) == ("sendMessage", "Tiến độ các thôn")
     assert sent[3].method == "sendMessage" and "bao-cao.xlsx" in sent[3].body["text"]
-    assert "Telegram" in sent[3].body["text"] and "python -m bot export" in sent[3].body["text"]
+    assert "Telegram" in sent[3].body["text"] and "python -m bot" not in sent[3].body["text"]
     assert len(sent) == 4
 
 
@@ -436,25 +436,52 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
                 "every task to end", limit=2.0)
 
 
-async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_command_line(
-        polling, fake, db, clock, tmp_path):
+async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
     from datetime import timedelta
 
     from sqlmodel import Session
 
-    from storage import members, outbox
-    app, _, chat = polling
+    from storage import members
     app.core.export_dir = str(tmp_path / "exports")
     with Session(db, expire_on_commit=False) as s:
         code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
-                                  ttl=timedelta(days=1)).code
+                                     ttl=timedelta(days=1)).code
         s.commit()
     await chat.say(f"/start {code}")
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
     assert "Xuất tài liệu nào?" in await chat.say("/xuat")
-    reply = await chat.say("1")  # the XLSX workbook
-    assert t("zalo.document", filename="").split("«")[0] in reply
-    assert "Telegram" in reply and "python -m bot export" in reply and ".xlsx" in reply
+    return await chat.say("1")  # the XLSX workbook
+
+
+async def test_staff_on_zalo_get_a_one_time_download_link_from_the_web_app(webhook, fake, db, clock, tmp_path):
+    app, channel, chat = webhook
+    app.core.export_dir = str(tmp_path / "exports")
+    channel.downloads.directory = tmp_path / "exports"
+    reply = await staff_asks_for_the_workbook(app, chat, db, clock, tmp_path)
+    assert "python -m bot" not in reply and "dùng một lần" in reply
+    url = re.search(r"https?://\S+", reply).group(0)
+    assert url.startswith(app.settings.webhook_base_url + "/tai/")
+    async with httpx.AsyncClient() as http:
+        first = await http.get(url)
+        assert first.status_code == 200 and first.content[:2] == b"PK"  # the workbook itself
+        assert ".xlsx" in first.headers["content-disposition"]
+        assert (await http.get(url)).status_code == 410  # one time only
+        forged = url[:-4] + ("0000" if not url.endswith("0000") else "1111")
+        assert (await http.get(forged)).status_code == 404
+        clock.advance(hours=1)
+        await chat.say("/xuat")
+        again = await chat.say("1")
+        late = re.search(r"https?://\S+", again).group(0)
+        clock.advance(minutes=31)
+        assert (await http.get(late)).status_code == 404  # expired
+    assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
+
+
+async def test_staff_on_zalo_without_a_web_app_are_pointed_to_telegram_never_a_server_command(
+        polling, fake, db, clock, tmp_path):
+    app, _, chat = polling
+    reply = await staff_asks_for_the_workbook(app, chat, db, clock, tmp_path)
+    assert "Telegram" in reply and "python -m bot" not in reply and ".xlsx" in reply
     assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
 
 
