@@ -7,7 +7,7 @@ the fake Bot API, the Zalo channel against its fake server.
 - a registered resident's next nomination: at most 9;
 - a village head's unit report of the campaign's 11 figures: at most 8.
 
-Measured before issue 13: 19 / 15 / 16 on Telegram, 17 / 13 / 17 on Zalo."""
+Measured before issue 13: 19 / 15 / 16 on Telegram, 17 / 13 / 16 on Zalo."""
 
 from __future__ import annotations
 
