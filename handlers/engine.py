@@ -259,7 +259,7 @@ def _photo_at_confirm(ctx: "Ctx", flow: Flow, step: Step) -> list[Reply]:
         photos = add_photo(ctx, photo_step)
     except Invalid as exc:
         return again(ctx, step, str(exc))
-    return [Text(t("nom.photo_got", n=len(photos), max=photo_step.max_items)), question(ctx, step)]
+    return [Text(t("nom.photo_added", n=len(photos), max=photo_step.max_items)), question(ctx, step)]
 
 
 def yes_no(ctx: "Ctx") -> list[Option]:

@@ -25,6 +25,7 @@ TEXTS: dict[str, str] = {
     "prop.who": "Đề nghị khen thưởng của {unit}.\nĐề nghị cho ai? Gõ tên, ví dụ: Hộ ông Nguyễn Văn A",
     "nom.reg_name": "Đề cử gương điển hình.\nHọ và tên của bạn? (ví dụ: Nguyễn Văn Bình)",
     "nom.reg_unit": "Bạn ở thôn nào?",
+    "nom.photo_added": "Đã nhận {n}/{max} ảnh.",
     "nom.registered": "Đã ghi nhận bạn: {name} ({unit}).",
     # -- unit report: several figures in one message ----------------------------------------
     "rep.figures_all": "Báo cáo của {unit}: gõ {n} số liệu trong MỘT tin nhắn, theo thứ tự dưới đây (mỗi số một dòng, hoặc «1) 12 2) 5 …»; «-» là bỏ qua):\n{lines}",
