@@ -12,6 +12,7 @@ from sqlmodel import Session
 from storage import members, submissions, views
 from storage.models import Submission
 
+from domain import lifecycle
 from domain.campaign import Campaign, Category, Content, Figure
 from messages.catalog import has, t
 from handlers.present import answered_checks
@@ -21,7 +22,7 @@ from handlers.textutil import format_figure, shorten
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
 REPORT_STATUSES = ("approved", "shortlisted", "awarded")
 ENTRY_KINDS = ("nomination", "proposal")
-STATUSES = tuple(k for k in submissions.TRANSITIONS if k) + ("draft",)
+STATUSES = lifecycle.STATUSES + ("draft",)
 
 
 class ExportError(Exception):

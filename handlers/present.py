@@ -9,7 +9,7 @@ from storage.models import Member, Submission
 
 from domain.campaign import Campaign, Figure
 from messages.catalog import t
-from handlers.status import status_label
+from domain.lifecycle import status_label
 from handlers.textutil import format_figure, format_money, shorten
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -6,6 +6,8 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
+from messages import texts_domain
+
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
     "demo_badge": "[DEMO] ",
@@ -408,6 +410,8 @@ MESSAGES: dict[str, str] = {
     "rep.sign.individual": "NGƯỜI BÁO CÁO THÀNH TÍCH",
     "rep.sign.hint": "(Ký, ghi rõ họ và tên)",
 }
+
+MESSAGES.update(texts_domain.TEXTS)
 
 
 def t(key: str, **values: object) -> str:
