@@ -23,7 +23,9 @@ def imports(path):
 
 def test_handlers_and_storage_import_no_channel_library():
     for pkg, banned in (("handlers", CHANNEL_LIBS | {"scheduler"}),
-                        ("storage", CHANNEL_LIBS | {"scheduler", "handlers"})):
+                        ("storage", CHANNEL_LIBS | {"scheduler", "handlers"}),
+                        ("documents", CHANNEL_LIBS | {"scheduler", "handlers"}),
+                        ("messages", CHANNEL_LIBS | {"scheduler", "handlers", "documents", "storage"})):
         for path in (ROOT / pkg).rglob("*.py"):
             bad = set(imports(path)) & banned
             assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
