@@ -14,7 +14,7 @@ from storage import members, submissions, views
 from storage.models import Submission
 
 from domain.campaign import Campaign, Category, Content, Figure
-from messages.catalog import has, t
+from documents.texts import has, t
 from messages.format import answered_checks, format_figure, shorten
 
 # The appraised items the council looks at, and the ones that get an achievement report.

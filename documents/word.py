@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from storage import submissions
 from domain.campaign import Award, Campaign
-from messages.catalog import t
+from documents.texts import t
 from documents import items as c
 from documents import layout as L
 

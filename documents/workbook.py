@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from storage import members, views
 from domain.campaign import Campaign
-from messages.catalog import has, t
+from documents.texts import has, t
 from documents import items as c
 
 SUBMISSION_COLUMNS = (
