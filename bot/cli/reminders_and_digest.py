@@ -1,9 +1,8 @@
-"""Wiring for reminders and digests: the scheduler in the serving process (a start-up hook)
-and the staff commands `remind --dry-run` and `digest`."""
+"""python -m bot remind --dry-run | digest: who would be reminded at a moment and why, and the
+staff digest (the scheduler itself sends both in `run`)."""
 
 from __future__ import annotations
 
-import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -15,72 +14,10 @@ from domain import digest, reminders
 from handlers import digest as dg
 from handlers import reminders as rm
 from messages.catalog import t
-from scheduler.jobs import SlotRunner
 from scheduler.plan import reminder_slot_at
-from scheduler.service import build_scheduler
 
-from .app import App, build
-from .tasks import cancel
+from ..bootstrap import App, build
 
-log = logging.getLogger("thidua")
-
-
-def chart_dir(app: App) -> Path:
-    return Path(app.settings.media_dir) / "digests"
-
-
-async def start_scheduler(app: App, channels, *, retry_every: float = 30.0) -> object:
-    """STARTUP_HOOKS entry: run the AsyncIOScheduler in this process if it holds the leader
-    lock (several processes may serve one PostgreSQL database: one schedules), catch up on
-    missed slots, and return the stopper. A follower tries again every `retry_every` seconds
-    and takes over when the leader is gone. Queued messages wake the OutboxDispatchers."""
-    import asyncio
-
-    from storage.db import LeaderLock
-
-    def poke() -> None:
-        for d in getattr(app, "dispatchers", []):
-            d.poke()
-
-    runner = SlotRunner(app.core, clock=app.clock, chart_dir=chart_dir(app), on_queued=poke)
-    lock = LeaderLock(app.db, f"thidua-scheduler:{app.campaign.code}")
-    state: dict = {"sched": None, "catch_up": None}
-
-    def lead() -> None:
-        sched = build_scheduler(runner)
-        sched.start()
-        state["sched"] = app.scheduler = sched  # type: ignore[attr-defined]
-        jobs = sched.get_jobs()
-        log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
-        state["catch_up"] = asyncio.create_task(runner.catch_up(), name="scheduler-catch-up")
-
-    async def follow() -> None:
-        while not await asyncio.to_thread(lock.try_acquire):
-            await asyncio.sleep(retry_every)
-        log.info("scheduler: this process takes over")
-        lead()
-
-    app.scheduler = None  # type: ignore[attr-defined]
-    if await asyncio.to_thread(lock.try_acquire):
-        lead()
-        waiting = None
-    else:
-        log.info("scheduler: another process runs it; this one waits to take over")
-        waiting = asyncio.create_task(follow(), name="scheduler-follow")
-    app.scheduler_lock = lock  # type: ignore[attr-defined]
-
-    async def stop() -> None:
-        for task in (waiting, state["catch_up"]):
-            await cancel(task)
-        if state["sched"] is not None:
-            state["sched"].shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
-            await asyncio.sleep(0)
-        await asyncio.to_thread(lock.release)
-
-    return stop
-
-
-# -- commands ---------------------------------------------------------------------------------
 
 def _moment(app: App, raw: str | None) -> datetime:
     if not raw:
@@ -131,7 +68,7 @@ def digest_command(args, settings) -> int:
     return 0
 
 
-def add_commands(sub) -> None:
+def add_parsers(sub) -> None:
     r = sub.add_parser("remind", help="who would be reminded at a moment, and why (no sending)")
     r.add_argument("--dry-run", action="store_true", help="print, do not send or write")
     r.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
