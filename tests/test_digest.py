@@ -99,8 +99,8 @@ def test_matplotlib_is_loaded_only_when_a_chart_is_drawn():
     import subprocess
     import sys
 
-    code = ("import sys, documents.chart, handlers.digest, scheduler.jobs, bot.schedule; "
-            "print('matplotlib' in sys.modules)")
+    code = ("import sys, documents.chart, handlers.digest, scheduler.jobs, scheduler.startup, "
+            "bot.cli.reminders_and_digest; print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
