@@ -12,7 +12,7 @@ from messages.catalog import t
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, denied, refused
 from messages.model import Option, Reply
-from handlers.present import full_detail
+from handlers.describe import full_detail
 from handlers.flows.mine import label
 
 if TYPE_CHECKING:  # pragma: no cover

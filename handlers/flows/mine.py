@@ -14,7 +14,7 @@ from messages.catalog import t
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, finished, refused
 from messages.model import Option, Text
-from handlers.present import extra_lines, full_detail
+from handlers.describe import extra_lines, full_detail
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx

@@ -21,7 +21,7 @@ from messages.catalog import t
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, finished
 from messages.model import Option, Text
-from handlers.present import figure_value, figures_text, short, unit_name
+from handlers.describe import figure_value, figures_text, short, unit_name
 from handlers.flows.nomination import head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover

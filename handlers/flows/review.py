@@ -21,7 +21,7 @@ from messages.catalog import t
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, denied, refused
 from messages.model import Option, Photo, Reply, Text
-from handlers.present import full_detail
+from handlers.describe import full_detail
 from handlers.flows.browse import Browse
 
 if TYPE_CHECKING:  # pragma: no cover

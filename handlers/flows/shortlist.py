@@ -18,7 +18,7 @@ from messages.catalog import t
 from handlers.engine import Flow, Invalid, Step
 from handlers.outcomes import Outcome, denied, finished
 from messages.model import Option, Text
-from handlers.present import unit_name
+from handlers.describe import unit_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx

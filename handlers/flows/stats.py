@@ -12,7 +12,7 @@ from handlers.access import STAFF, guard
 from handlers.outcomes import finished
 from messages.catalog import t
 from messages.model import Text
-from handlers.present import unit_name
+from handlers.describe import unit_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
