@@ -1,5 +1,5 @@
 """The texts of the documents the office prints and files: the workbook's sheets and columns,
-the audit log in words, the Decree 30/2020 headings, the list, the Tờ trình and the
+the audit log in words, the digest's chart, the Decree 30/2020 headings, the list, the Tờ trình and the
 achievement report forms, and why an export cannot be made. Apart from the chat catalog.
 
 `t("key", **values)` reads these texts first, then the chat catalog for the words both
@@ -140,7 +140,9 @@ TEXTS: dict[str, str] = {
     "rep.sign.confirm": "XÁC NHẬN, ĐỀ NGHỊ",
     "rep.sign.collective": "THỦ TRƯỞNG ĐƠN VỊ",
     "rep.sign.individual": "NGƯỜI BÁO CÁO THÀNH TÍCH",
-    "rep.sign.hint": "(Ký, ghi rõ họ và tên)",
+    "rep.sign.hint": "(Ký, ghi rõ họ và tên)",    # -- the digest's chart ------------------------------------------------------------------
+    "chart.title": "Hồ sơ theo đơn vị — {at}",
+    "chart.ylabel": "Số hồ sơ",
 }
 
 

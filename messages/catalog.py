@@ -268,8 +268,6 @@ MESSAGES: dict[str, str] = {
     "digest.unit_row": "{name}: {n}/{new}",
     "digest.empty_units": "Chưa gửi gì ({n}): {names}.",
     "digest.no_empty_units": "Đơn vị nào cũng đã gửi hồ sơ.",
-    "digest.chart_title": "Hồ sơ theo đơn vị",
-    "digest.chart_ylabel": "Số hồ sơ",
     "digest.chart_caption": "Số hồ sơ theo đơn vị — {at}",
     "digest.none": "• chưa có",
     # -- exports in chat (the files themselves: documents/texts.py) -----------------------

@@ -3,6 +3,7 @@ way, unit-report figures, text cut to a length, and a category's criteria checks
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from domain.campaign import Campaign
@@ -51,3 +52,8 @@ def answered_checks(c: Campaign, category: str | None, answers: dict) -> list[tu
             shown = t("yes") if value == "yes" else t("no") if value == "no" else str(value)
         pairs.append((chk.label or chk.prompt.rstrip("?"), shown))
     return pairs
+
+
+def moment_text(c: Campaign, moment: datetime) -> str:
+    """A moment in the campaign's time zone, as people write it: "08:00 23/11/2024"."""
+    return c.local(moment).strftime("%H:%M %d/%m/%Y")

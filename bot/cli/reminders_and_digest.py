@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from documents import chart as charts
+from domain import digest, reminders
 from handlers import digest as dg
 from handlers import reminders as rm
 from messages.catalog import t
@@ -40,7 +42,7 @@ def remind_command(args, settings) -> int:
     at = _moment(app, args.at)
     slot = reminder_slot_at(app.campaign, at)
     with Session(app.db) as s:
-        found = rm.targets(s, app.campaign, at, stale=bool(slot and slot.stale))
+        found = reminders.targets(s, app.campaign, at, stale=bool(slot and slot.stale))
         if not found:
             print(t("remind.cli_none", at=_stamp(app, at)))
             return 0
@@ -49,7 +51,7 @@ def remind_command(args, settings) -> int:
             m = target.member
             unit = app.campaign.unit(m.unit_code).name if m.unit_code and app.campaign.has_unit(m.unit_code) else "-"
             print(t("remind.cli_line", name=m.full_name, role=t(f"role.{m.role}"), unit=unit,
-                    id=m.id, why=rm.why(target)))
+                    id=m.id, why=rm.why(app.campaign, target)))
         s.rollback()  # a dry run writes nothing
     return 0
 
@@ -58,10 +60,10 @@ def digest_command(args, settings) -> int:
     app = build(settings)
     at = _moment(app, args.at)
     with Session(app.db) as s:
-        d = dg.compute(s, app.campaign, at, final=not app.campaign.is_open(at))
+        d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at))
         print(dg.text_table(app.campaign, d))
         if args.chart:
-            c = dg.chart(app.campaign, d, Path(args.chart))
+            c = charts.chart(app.campaign, d, Path(args.chart))
             print(c.path)
     return 0
 
