@@ -7,14 +7,11 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
+from messages.folding import fold, nfc, strip_marks  # noqa: F401 - read here by the flows
 from messages.model import Option
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def has_control(text: str) -> bool:
@@ -29,18 +26,6 @@ def clean(text: str, *, multiline: bool = False) -> str:
         out = "\n".join(lines)
         return re.sub(r"\n{3,}", "\n\n", out).strip()
     return " ".join(line for line in lines if line)
-
-
-def strip_marks(text: str) -> str:
-    """Lower case, no diacritics, đ -> d; punctuation kept."""
-    text = nfc(text).lower().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ -> d, punctuation to spaces: "Hộ gia đình," -> "ho gia dinh"."""
-    text = re.sub(r"[^\w\s]", " ", strip_marks(text))
-    return " ".join(text.split())
 
 
 def letters(text: str) -> int:
@@ -155,33 +140,6 @@ def parse_money(answer: str) -> int:
     if value <= 0 or value > Decimal(10) ** 15:
         raise MoneyError("range")
     return int(value)
-
-
-def format_money(vnd: int) -> str:
-    """60000000 -> "60 triệu đồng"; 1200000000 -> "1,2 tỷ đồng"; 750000 -> "750.000 đồng"."""
-    for scale, word in ((1_000_000_000, "tỷ"), (1_000_000, "triệu")):
-        if vnd >= scale:
-            q = Decimal(vnd) / scale
-            s = f"{q:.3f}".rstrip("0").rstrip(".").replace(".", ",")
-            return f"{s} {word} đồng"
-    return f"{vnd:,}".replace(",", ".") + " đồng"
-
-
-def shorten(text: str | None, limit: int = 160, *, one_line: bool = False) -> str:
-    """At most `limit` characters, cut with an ellipsis; one_line folds all white space."""
-    text = " ".join((text or "").split()) if one_line else (text or "")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def format_figure(kind: str, unit: str, value: object) -> str:
-    """A unit-report figure for people: money the Vietnamese way, numbers with "." groups."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if kind == "money" and isinstance(value, int):
-        return format_money(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".") + (f" {unit}" if unit else "")
-    return str(value)
 
 
 # -- phone --------------------------------------------------------------------------------

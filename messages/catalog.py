@@ -1,10 +1,13 @@
-"""Every text a user reads, in one catalog. Short, polite, one phone screen.
+"""Every text a user reads in chat, in one catalog; the documents keep theirs in
+documents/texts.py. Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
 Campaign facts (names, dates, criteria) are never written here: they come in as values.
 """
 
 from __future__ import annotations
+
+from messages import texts_domain
 
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
@@ -123,7 +126,7 @@ MESSAGES: dict[str, str] = {
     "notify.status": "Hồ sơ {ref} ({nominee}): {status}.{reason}",
     # -- command line ---------------------------------------------------------------------
     "cli.invite": "Mã mời: {code}\nVai trò: {role} — {unit}\nHết hạn: {expires}",
-    # -- units and review (issue 5) ---------------------------------------------------------
+    # -- unit reports, proposals, review, the council list, statistics ----------------------
     "role.denied": "Xin lỗi, mục này không dành cho bạn.",
     "menu.report": "Báo cáo thành tích đơn vị",
     "menu.propose": "Đề nghị khen thưởng",
@@ -213,7 +216,7 @@ MESSAGES: dict[str, str] = {
     "sl.not_on_list": "Hồ sơ {ref} không có trong danh sách này.",
     "stats.empty": "Chưa có hồ sơ nào.",
     "stats.text": "Thống kê lúc {at} — {total} hồ sơ\n• Trạng thái: {status}\n• Loại: {kind}\n• Đối tượng: {category}\n• Đơn vị: {unit}\n• Đơn vị đã báo cáo: {reports}/{units}",
-    # -- Zalo channel and account linking (issue 4) --
+    # -- Zalo and account linking ---------------------------------------------------------
     "zalo.photo_failed": "Không tải được ảnh vừa gửi. Xin gửi lại ảnh.",
     "zalo.photo_too_big": "Ảnh quá lớn (tối đa {max} MB). Xin gửi ảnh nhỏ hơn.",
     "zalo.photo_not_image": "Tệp vừa gửi không phải ảnh. Xin gửi ảnh (JPG hoặc PNG).",
@@ -224,7 +227,7 @@ MESSAGES: dict[str, str] = {
     "link.done": "Đã liên kết: tài khoản này dùng chung hồ sơ của {name}. Thông báo sẽ gửi tới cả Telegram và Zalo.",
     "link.member": "Tài khoản này đã đăng ký riêng nên không liên kết được bằng mã. Xin liên hệ Văn phòng xã.",
     "link.same_channel": "Mã liên kết cần nhập trên kênh kia (Telegram hoặc Zalo), không phải kênh đã tạo mã.",
-    # -- telegram (issue 3) -----------------------------------------------------------------
+    # -- Telegram commands -----------------------------------------------------------------
     "tg.open_private": "Nhắn riêng cho bot",
     "tg.cmd.start": "Bắt đầu, mở menu chính",
     "tg.cmd.decu": "Đề cử gương điển hình",
@@ -239,7 +242,7 @@ MESSAGES: dict[str, str] = {
     "tg.cmd.tonghop": "Bản tổng hợp cho Văn phòng",
     "tg.cmd.lienket": "Liên kết tài khoản Telegram/Zalo",
     "tg.cmd.xuat": "Xuất danh sách, tờ trình",
-    # -- reminders and digests (issue 6) ---------------------------------------------------
+    # -- reminders and the staff digest ----------------------------------------------------
     "menu.digest": "Tổng hợp hồ sơ",
     "remind.days_left": "Còn {days} ngày nữa là hết hạn gửi hồ sơ ({deadline}).",
     "remind.last_day": "Hôm nay là hạn cuối gửi hồ sơ ({deadline}).",
@@ -267,11 +270,9 @@ MESSAGES: dict[str, str] = {
     "digest.unit_row": "{name}: {n}/{new}",
     "digest.empty_units": "Chưa gửi gì ({n}): {names}.",
     "digest.no_empty_units": "Đơn vị nào cũng đã gửi hồ sơ.",
-    "digest.chart_title": "Hồ sơ theo đơn vị",
-    "digest.chart_ylabel": "Số hồ sơ",
     "digest.chart_caption": "Số hồ sơ theo đơn vị — {at}",
     "digest.none": "• chưa có",
-    # -- exports (issue 7) ----------------------------------------------------------------
+    # -- exports in chat (the files themselves: documents/texts.py) -----------------------
     "menu.export": "Xuất tài liệu",
     "flow.export": "xuất tài liệu",
     "export.pick": "Xuất tài liệu nào?",
@@ -280,134 +281,9 @@ MESSAGES: dict[str, str] = {
     "export.opt.proposal": "Tờ trình đề nghị cấp huyện (DOCX)",
     "export.opt.report": "Báo cáo thành tích (DOCX)",
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
-    "export.nothing": "Chưa có hồ sơ nào để xuất {what}.",
-    "export.no_ref": "Không có hồ sơ {ref} đạt hoặc trong danh sách Hội đồng.",
-    "export.no_quota_award": "Tệp đợt thi đua chưa có hình thức khen thưởng nào có chỉ tiêu.",
-    "export.proposal_empty": "Chưa có hồ sơ nào trong danh sách Hội đồng đề nghị {award}.",
-    "export.over_quota": "Vượt chỉ tiêu {award}: {group} có {n}, tối đa {max}. Xin bỏ bớt khỏi danh sách Hội đồng rồi xuất lại.",
-    # workbook
-    "xlsx.sheet.submissions": "Đề cử - Đề nghị",
-    "xlsx.sheet.reports": "Báo cáo thành tích",
-    "xlsx.sheet.audit": "Nhật ký",
-    "xlsx.col.stt": "STT",
-    "xlsx.col.ref": "Mã hồ sơ",
-    "xlsx.col.kind": "Loại hồ sơ",
-    "xlsx.col.category": "Đối tượng",
-    "xlsx.col.nominee": "Tên tập thể, cá nhân",
-    "xlsx.col.unit": "Thôn, đơn vị",
-    "xlsx.col.contents": "Nội dung thi đua",
-    "xlsx.col.achievements": "Thành tích",
-    "xlsx.col.checks": "Tiêu chí đã khai",
-    "xlsx.col.flags": "Lưu ý thẩm định",
-    "xlsx.col.proposed_award": "Hình thức đề nghị",
-    "xlsx.col.shortlist_award": "Hội đồng xét chọn",
-    "xlsx.col.status": "Trạng thái",
-    "xlsx.col.submitter": "Người gửi",
-    "xlsx.col.submitted_at": "Ngày gửi",
-    "xlsx.col.reviewer": "Người xử lý gần nhất",
-    "xlsx.col.reviewed_at": "Ngày xử lý",
-    "xlsx.col.reason": "Lý do",
-    "xlsx.col.photos": "Ảnh minh chứng",
-    "xlsx.col.version": "Phiên bản",
-    "xlsx.col.updated_at": "Cập nhật lúc",
-    "xlsx.col.report_text": "Nội dung báo cáo",
-    "xlsx.col.figure": "ND{n}. {label} ({unit})",
-    "xlsx.col.at": "Thời gian",
-    "xlsx.col.actor": "Người thực hiện",
-    "xlsx.col.action": "Việc đã làm",
-    "xlsx.col.entity_id": "Hồ sơ, đối tượng",
-    "audit.status": "Chuyển trạng thái",
-    "audit.nomination.create": "Gửi đề cử",
-    "audit.proposal.create": "Gửi đề nghị",
-    "audit.report.create": "Gửi báo cáo",
-    "audit.nomination.update": "Sửa đề cử",
-    "audit.proposal.update": "Sửa đề nghị",
-    "audit.report.update": "Cập nhật báo cáo",
-    "audit.member.register": "Đăng ký",
-    "audit.member.role": "Đổi vai trò",
-    "audit.entity.member": "Thành viên",
-    "audit.entity.invite": "Mã mời",
-    "audit.field.shortlist_award": "Hội đồng xét chọn",
-    "audit.field.proposed_award": "hình thức đề nghị",
-    "audit.field.role": "vai trò",
-    "audit.field.unit": "thôn, đơn vị",
-    "audit.field.channel": "kênh",
-    "audit.field.expires_at": "hết hạn",
-    "audit.field.category": "đối tượng",
-    "audit.field.nominee": "tên",
-    "audit.field.contents": "nội dung",
-    "audit.field.achievements": "thành tích",
-    "audit.field.answers": "số liệu, tiêu chí",
-    "audit.field.flags": "lưu ý",
-    "audit.field.version": "phiên bản",
-    "xlsx.system": "Hệ thống",
-    # documents (Nghị định 30/2020/NĐ-CP)
-    "doc.national": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "doc.motto": "Độc lập - Tự do - Hạnh phúc",
-    "doc.number": "Số: ......../TTr-UBND",
-    "doc.place_date": "{place}, ngày {day} tháng {month} năm {year}",
-    "doc.on_behalf": "TM. ỦY BAN NHÂN DÂN",
-    "doc.recipients": "Nơi nhận:",
-    "doc.archive": "- Lưu: VT.",
-    "doc.as_above": "- Như trên;",
-    "doc.recipient": "- {name};",
-    "doc.dots": "..............................................................................................",
-    "doc.col.stt": "STT",
-    "doc.col.nominee": "Tên tập thể, cá nhân",
-    "doc.col.unit": "Thôn, đơn vị",
-    "doc.col.summary": "Tóm tắt thành tích",
-    "doc.col.status": "Trạng thái",
-    "list.title": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-    "list.subtitle": "Trong {campaign}",
-    "list.for_council": "(Trình {council} xem xét)",
-    "list.award": "{numeral}. {award}",
-    "list.no_award": "Chưa chọn hình thức khen thưởng",
-    "list.category": "{n}. {category} ({count})",
-    "list.total": "Tổng cộng: {n} hồ sơ ({collective} tập thể, {individual} cá nhân).",
-    "prop.title": "TỜ TRÌNH",
-    "prop.subject": "Về việc đề nghị tặng {award} cho các tập thể, cá nhân có thành tích xuất sắc trong {campaign}",
-    "prop.to": "Kính gửi: {grantor} {district}.",
-    "prop.basis_law": "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-    "prop.basis_decree": "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
-    "prop.basis_plan": "Căn cứ Kế hoạch số {number} ngày {date} của {issuer} về {campaign};",
-    "prop.basis_council": "Căn cứ Biên bản họp xét khen thưởng số ........ ngày ....../....../.......... của {council},",
-    "prop.body": "{organiser} kính trình {grantor} {district} xem xét, tặng {award} cho {collective} tập thể và {individual} cá nhân đã có thành tích xuất sắc trong {campaign}, cụ thể như sau:",
-    "prop.group": "{n}. {group_label} ({count})",
-    "prop.group.collective": "Tập thể",
-    "prop.group.individual": "Cá nhân",
-    "prop.attached": "(Có báo cáo thành tích và Biên bản họp xét của {council} kèm theo.)",
-    "prop.close": "{organiser} kính trình {grantor} {district} xem xét, quyết định./.",
-    "rep.title": "BÁO CÁO THÀNH TÍCH",
-    "rep.subtitle": "Đề nghị tặng {award}",
-    "rep.period": "(Thành tích trong {campaign}, từ ngày {start} đến ngày {end})",
-    "rep.collective.name": "Tên tập thể đề nghị: {nominee}",
-    "rep.individual.name": "Họ và tên: {nominee}",
-    "rep.collective.I": "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH",
-    "rep.collective.I.1": "1. Đặc điểm, tình hình (trụ sở, quá trình thành lập và phát triển, đặc điểm chính):",
-    "rep.collective.I.2": "2. Tổ chức, bộ máy:",
-    "rep.individual.I": "I. SƠ LƯỢC LÝ LỊCH",
-    "rep.individual.birth": "- Sinh ngày, tháng, năm: ....../....../..........   Giới tính: ..........",
-    "rep.individual.home": "- Quê quán: ..........................................................................",
-    "rep.individual.residence": "- Trú quán: ..........................................................................",
-    "rep.individual.position": "- Chức vụ (Đảng, chính quyền, đoàn thể): ...................................................",
-    "rep.individual.training": "- Trình độ chuyên môn, nghiệp vụ: .......................................................",
-    "rep.unit": "- Thôn, đơn vị: {unit}",
-    "rep.category": "- Đối tượng: {category} (tiêu chuẩn mục {clause} của Kế hoạch)",
-    "rep.II": "II. THÀNH TÍCH ĐẠT ĐƯỢC",
-    "rep.collective.II.1": "1. Chức năng, nhiệm vụ được giao:",
-    "rep.individual.II.1": "1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận:",
-    "rep.II.2": "2. Thành tích đạt được:",
-    "rep.contents": "Nội dung thi đua: {contents}.",
-    "rep.checks": "{label}: {value}.",
-    "rep.figures": "Số liệu theo báo cáo của {unit} ({ref}, phiên bản {version}):",
-    "rep.figure_line": "- {label}: {value} {unit}",
-    "rep.collective.II.3": "3. Biện pháp, nguyên nhân đạt được thành tích:",
-    "rep.III": "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG",
-    "rep.sign.confirm": "XÁC NHẬN, ĐỀ NGHỊ",
-    "rep.sign.collective": "THỦ TRƯỞNG ĐƠN VỊ",
-    "rep.sign.individual": "NGƯỜI BÁO CÁO THÀNH TÍCH",
-    "rep.sign.hint": "(Ký, ghi rõ họ và tên)",
 }
+
+MESSAGES.update(texts_domain.TEXTS)
 
 
 from messages.texts_i13 import TEXTS as _I13  # noqa: E402

@@ -9,6 +9,8 @@ from matplotlib import image as mpimg
 from sqlmodel import Session
 
 from messages.catalog import t
+from documents import chart as charts
+from domain import digest
 from handlers import digest as dg
 from messages.model import Photo, Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
@@ -16,6 +18,7 @@ from scheduler.plan import digest_slot_at
 from storage import submissions
 from storage.models import Outbox, Submission
 
+from . import seed as seeding
 from .conftest import Player, nominate_household, register_resident, rows
 from .test_scheduler import add_member, add_report, local
 
@@ -34,9 +37,9 @@ def seed(core, db, clock):
     head3 = add_member(db, clock.now(), name="Trưởng thôn Ba", role="head", unit="T03")
     gone = add_report(db, clock.now(), head3, "T03")
     with Session(db) as s:
-        submissions.change_status(s, submissions.submission_by_ref(s, ref1), "under_review", actor_id=None,
+        seeding.change_status(s, submissions.submission_by_ref(s, ref1), "under_review", actor_id=None,
                            reason=None, now=clock.now(), notify=None)
-        submissions.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
+        seeding.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
                            reason=None, now=clock.now(), notify=None)
         s.commit()
 
@@ -44,7 +47,7 @@ def seed(core, db, clock):
 def test_digest_numbers_match_the_database(core, db, campaign, clock):
     seed(core, db, clock)
     with Session(db) as s:
-        d = dg.compute(s, campaign, clock.now())
+        d = digest.compute(s, campaign, clock.now())
     subs = rows(db, Submission)
     live = [x for x in subs if x.status != "withdrawn"]
     assert d.total == len(live) == 3
@@ -71,7 +74,7 @@ def test_digest_counts_equal_what_staff_can_open_for_every_kind(core, db, campai
     seed(core, db, clock)
     head1 = add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
     with Session(db) as s:  # a proposal waits for appraisal too
-        submissions.create_submission(s, kind="proposal", campaign_code=campaign.code, submitter_id=head1.id,
+        seeding.create_submission(s, kind="proposal", campaign_code=campaign.code, submitter_id=head1.id,
                                       now=clock.now(), unit_code="T01", category="collective",
                                       nominee="Chi hội Phụ nữ thôn 1", contents=["c1"],
                                       achievements="Vận động hội viên làm đường, trồng cây.",
@@ -105,7 +108,7 @@ def test_new_counts_since_the_last_digest(core, db, campaign, clock):
     p.say("/menu")
     nominate_household(p, nominee="Hộ ông Lộc Văn Chín")
     with Session(db) as s:
-        d = dg.compute(s, campaign, clock.now())
+        d = digest.compute(s, campaign, clock.now())
     assert (d.total, d.new) == (4, 1)
     assert d.since == local(campaign, 2024, 11, 5, 17)
 
@@ -113,14 +116,26 @@ def test_new_counts_since_the_last_digest(core, db, campaign, clock):
 def test_chart_is_a_png_with_one_bar_per_unit(db, campaign, clock, tmp_path, core):
     seed(core, db, clock)
     with Session(db) as s:
-        d = dg.compute(s, campaign, clock.now())
-    c = dg.chart(campaign, d, tmp_path / "chart.png")
+        d = digest.compute(s, campaign, clock.now())
+    c = charts.chart(campaign, d, tmp_path / "chart.png")
     data = c.path.read_bytes()
     assert data[:8] == PNG
     img = mpimg.imread(c.path)
     assert img.shape[0] == 450 and img.shape[1] == 800
     assert c.bars == len(campaign.units) == len(c.labels)
     assert dict(zip(c.labels, c.values))["T01"] == 2
+
+
+def test_matplotlib_is_loaded_only_when_a_chart_is_drawn():
+    """The serving process imports the digest, the chart and the jobs; matplotlib (slow to
+    import, heavy in memory) waits for the first chart."""
+    import subprocess
+    import sys
+
+    code = ("import sys, documents.chart, handlers.digest, scheduler.jobs, scheduler.startup, "
+            "bot.cli.reminders_and_digest; print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_digest_slot_sends_photo_and_text_on_telegram_a_table_elsewhere(core, db, campaign, clock, tmp_path):

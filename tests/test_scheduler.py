@@ -10,18 +10,19 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session
 
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.channel import SendError
 from handlers.core import Core
 from messages.model import Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
-from scheduler.service import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
+from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
 from storage import conversations, members, submissions
 from storage import outbox as outbox_store
 from storage.db import make_engine
 from storage.models import AuditLog, ConversationState, Outbox
 
+from . import seed as seeding
 from .conftest import CAMPAIGN_FILE, Player, register_resident, rows
 
 UTC = timezone.utc
@@ -33,7 +34,7 @@ def local(campaign, y, m, d, hh, mm=0):
 
 def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
     with Session(db, expire_on_commit=False) as s:
-        m = members.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
+        m = seeding.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
                                channel=channel, external_id=uid or name, chat_id=uid or name,
                                display_name=None, now=now)
         s.commit()
@@ -42,7 +43,7 @@ def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
 
 def add_report(db, now, member, unit):
     with Session(db, expire_on_commit=False) as s:
-        sub = submissions.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
+        sub = seeding.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
                                      submitter_id=member.id, now=now, unit_code=unit,
                                      achievements="Báo cáo thành tích của đơn vị trong đợt thi đua.")
         s.commit()
@@ -363,16 +364,13 @@ async def test_failures_are_bounded_and_kept(core, db, campaign, clock):
 
 # -- in the serving process -------------------------------------------------------------------
 
-async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, monkeypatch):
-    """bot.serve's STARTUP_HOOKS entry: CAMPAIGN_DEADLINE moves the jobs, missed slots are
+async def test_the_serving_process_runs_the_scheduler_with_campaign_deadline(tmp_path, monkeypatch):
+    """The scheduler as bot/bootstrap.py wires it: CAMPAIGN_DEADLINE moves the jobs, missed slots are
     caught up (here: too late, recorded as skipped), and the stopper shuts it down."""
-    from bot.app import build
-    from bot.schedule import start_scheduler
-    from bot.serve import STARTUP_HOOKS
+    from bot.bootstrap import build, build_scheduler
     from bot.settings import Settings
     from domain.clock import ManualClock
 
-    assert start_scheduler in STARTUP_HOOKS
     now = datetime.now(UTC)
     clock = ManualClock(now)
     deadline = (now + timedelta(days=5)).date()
@@ -380,16 +378,11 @@ async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, 
                         campaign_file=str(CAMPAIGN_FILE), campaign_deadline=deadline.isoformat(),
                         media_dir=str(tmp_path / "media"))
     app = build(settings, clock=clock)
-    poked = []
-
-    class Dispatcher:
-        def poke(self):
-            poked.append(1)
-
-    app.dispatchers = [Dispatcher()]
-    stop = await start_scheduler(app, [])
+    running = build_scheduler(app)
+    await running.start()
+    stop = running.stop
     try:
-        sched = app.scheduler
+        sched = running.scheduler
         slots = reminder_slots(app.campaign)
         assert slots[-1].id == f"remind:{deadline.isoformat()}T07:30"
         future = [s for s in slots if s.at > now]

@@ -15,19 +15,20 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import AIORateLimiter
 
-from bot.app import build
+from bot.bootstrap import build
 from bot.channel import SendError, StartupError
-from bot.cli import invite_links
-from bot.outbox import OutboxDispatcher
+from bot.cli.invites import invite_links
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.serve import serve_async
 from bot.settings import Settings, SettingsError
 from bot.telegram import SECRET_HEADER, TelegramChannel, parse_command, parse_data
-from bot.web import make_app
+from bot.webhook_server import make_app
 from messages.catalog import t
 from messages.model import Document, Option, Photo, Question, Text
 from storage import members, outbox
 from storage.models import ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent, Submission
 
+from . import seed as seeding
 from .conftest import rows
 from .fakes.telegram_api import Call, FakeTelegram
 
@@ -260,7 +261,7 @@ async def test_500_then_success_retried_inside(tg, fake, db):
 
 
 async def test_reply_that_keeps_failing_is_queued_and_delivered_later(tg, fake, db, clock):
-    fake.fail_next("sendMessage", tg.send_retries + 1, status=500)
+    fake.fail_next("sendMessage", tg.sender.send_retries + 1, status=500)
     u = TgUser(fake, tg)
     await u.say("/start")
     assert not fake.of("sendMessage")
@@ -351,7 +352,7 @@ async def test_error_in_the_adapter_is_logged_and_the_user_gets_an_apology(tg, f
 async def test_invite_link_registers_a_unit_head(tg, fake, db, clock):
     link_of = lambda code: invite_links(tg.settings, code)  # noqa: E731
     with Session(db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role="head", unit_code="T03", now=clock.now(), ttl=timedelta(days=7))
+        inv = seeding.create_invite(s, role="head", unit_code="T03", now=clock.now(), ttl=timedelta(days=7))
         s.commit()
     links = await asyncio.to_thread(link_of, inv.code)
     assert links == [f"https://t.me/{fake.username}?start={inv.code}"]
@@ -367,7 +368,7 @@ async def test_invite_link_registers_a_unit_head(tg, fake, db, clock):
 
 async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     with Session(db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role="staff", unit_code=None, now=clock.now(), ttl=timedelta(days=7))
+        inv = seeding.create_invite(s, role="staff", unit_code=None, now=clock.now(), ttl=timedelta(days=7))
         s.commit()
     u = TgUser(fake, tg, user_id=9001)
     await u.say(f"/start {inv.code}")
@@ -423,7 +424,7 @@ async def test_serve_runs_telegram_polling_and_stops_cleanly(db_path, fake, cloc
     settings = tg_settings(db_path, fake)
     app = build(settings, clock=clock)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_async(settings, stop=stop, app=app))
+    task = asyncio.create_task(serve_async(app, stop=stop))
     await fake.wait_for(lambda: fake.of("getUpdates"))
     fake.push(fake.message_update(USER, text="/start"))
     await fake.wait_for(lambda: fake.of("sendMessage", chat_id=USER))
@@ -455,7 +456,7 @@ async def test_serve_in_webhook_mode_serves_telegram_and_healthz_on_port(db_path
     settings = tg_settings(db_path, fake, webhook=True, port=port)
     app = build(settings, clock=clock)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_async(settings, stop=stop, app=app))
+    task = asyncio.create_task(serve_async(app, stop=stop))
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             async def up():

@@ -17,9 +17,9 @@ import pytest
 from sqlmodel import Session
 
 from messages.catalog import t
-from storage import members
 from storage.models import Evidence, Member, Submission
 
+from . import seed as seeding
 from .conftest import rows
 from .fakes.telegram_api import FakeTelegram
 from .fakes.zalo_api import FakeZalo
@@ -34,7 +34,7 @@ measured: dict[tuple[str, str], int] = {}
 
 def invite(db, clock, role: str, unit: str) -> str:
     with Session(db) as s:
-        code = members.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)).code
+        code = seeding.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)).code
         s.commit()
     return code
 

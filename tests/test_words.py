@@ -73,3 +73,13 @@ def test_yes_no_choices_take_the_texted_forms():
     ("ho ong hoang van tu", "Ho ong Hoang Van Tu"), ("Lộc văn nam", "Lộc Văn Nam")])
 def test_names_are_stored_in_title_case(text, name):
     assert title_name(text) == name
+
+
+def test_a_name_typed_in_lower_case_is_stored_in_title_case(player, db):
+    from storage.models import Member
+
+    from .conftest import register_resident, rows
+
+    register_resident(player, name="nguyễn văn bình")
+    assert "Cảm ơn Nguyễn Văn Bình (Thôn 1)" in player.text
+    assert [m.full_name for m in rows(db, Member)] == ["Nguyễn Văn Bình"]

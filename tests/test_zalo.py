@@ -13,11 +13,11 @@ import httpx
 import pytest
 import uvicorn
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.channel import SendError
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.settings import Settings, SettingsError
-from bot.web import make_app
+from bot.webhook_server import make_app
 from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
 from handlers.core import Core
 from messages.catalog import t
@@ -25,6 +25,7 @@ from messages.model import Document, Photo, Question, Option, Text
 from storage.models import (ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent,
                             Submission)
 
+from . import seed as seeding
 from .conftest import Player, register_resident, rows
 from .fakes.zalo_api import TOKEN, FakeZalo, bind_free_port, wait_started
 
@@ -390,6 +391,7 @@ async def test_link_code_joins_a_telegram_identity_and_a_zalo_identity(polling, 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, campaign, clock, tmp_path):
+    from bot.bootstrap import build_services
     from bot.serve import serve_async
 
     extra = {}
@@ -400,10 +402,10 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
     app = app_for(db, campaign, clock, settings_for(fake, tmp_path, **extra))
     stop = asyncio.Event()
     before = asyncio.all_tasks()
-    served = asyncio.create_task(serve_async(app.settings, stop=stop, app=app))
-    await until(lambda: app.dispatchers and ("getUpdates" in fake.methods() or fake.webhook_url),
-                "the channel to start")
-    [dispatcher] = app.dispatchers
+    services = build_services(app)
+    served = asyncio.create_task(serve_async(app, stop=stop, services=services))
+    await until(lambda: "getUpdates" in fake.methods() or fake.webhook_url, "the channel to start")
+    [dispatcher] = services.dispatchers
     channel = dispatcher.channel
     assert isinstance(channel, ZaloChannel)
     chat = Chat(fake, channel, webhook=mode == "webhook")
@@ -441,11 +443,10 @@ async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
 
     from sqlmodel import Session
 
-    from storage import members
     app.core.export_dir = str(tmp_path / "exports")
     with Session(db, expire_on_commit=False) as s:
-        code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
-                                     ttl=timedelta(days=1)).code
+        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+                                  ttl=timedelta(days=1)).code
         s.commit()
     await chat.say(f"/start {code}")
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")

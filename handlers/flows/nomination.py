@@ -6,34 +6,38 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from storage import submissions
+from domain import members, submissions
 from domain.campaign import Category, Check
+from domain.refusals import Refused
+from domain.roles import HEAD, require
 from messages.catalog import t
 from handlers.engine import BACK, Flow, Invalid, Step, active_steps, yes_no
+from handlers.outcomes import Outcome, finished, refused
 from messages.model import Option, Reply, Text
-from handlers.present import answered_checks, short
-from handlers.textutil import fold, format_money, nfc, strip_marks, valid_name
+from handlers.describe import answered_checks, short
+from handlers.textutil import fold, nfc, strip_marks, valid_name
 from handlers.words import title_name
+from messages.format import format_money
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
 
-def deadline_refusal(ctx: "Ctx") -> list[Reply] | None:
-    c = ctx.campaign
-    if not c.is_open(ctx.now):
-        return [Text(t("nom.closed", deadline=ctx.deadline_text())), *ctx.core.show_menu(ctx)]
-    if ctx.now < c.opens_at:
-        return [Text(t("nom.not_open", opens=c.campaign.opens_on.strftime("%d/%m/%Y"))),
-                *ctx.core.show_menu(ctx)]
+def deadline_refusal(ctx: "Ctx") -> Outcome | None:
+    try:
+        submissions.require_open(ctx.uow, ctx.campaign)
+    except Refused as refusal:
+        return refused(refusal)
     return None
 
 
-def head_refusal(ctx: "Ctx") -> list[Reply] | None:
+def head_refusal(ctx: "Ctx") -> Outcome | None:
     """Unit flows (report, proposal): for heads of a unit, while the campaign is open."""
-    from handlers.access import denied, is_head
-
-    return denied(ctx) if not is_head(ctx) else deadline_refusal(ctx)
+    try:
+        require(ctx.member, HEAD)
+    except Refused as refusal:
+        return refused(refusal)
+    return deadline_refusal(ctx)
 
 
 PEOPLE = ("household", "official", "public_employee")  # names of people: title case
@@ -157,25 +161,19 @@ def summary_checks(ctx: "Ctx") -> str:
                                                        check_answers(ctx)))
 
 
-def add_photos(ctx: "Ctx", sub, photos: list[dict] | None) -> None:
-    """Keep the photos a person sent as the submission's evidence (each picture once), and the
-    voice notes that answered a step of this flow."""
-    for p in photos or []:
-        submissions.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
-                          file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
-                          caption=p.get("caption"), now=ctx.now)
-    for v in ctx.answers.get("voices") or []:
-        if ctx.answers.get(v["step"]) == v["caption"]:  # still the answer, not retyped since
-            submissions.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=v["unique_id"],
-                                     file_id=v.get("file_id"), url=v.get("url"), local_path=v.get("local_path"),
-                                     caption=v["caption"], now=ctx.now, kind="voice")
+def evidence(ctx: "Ctx", photos: list[dict] | None) -> list[dict]:
+    """What the operation keeps as evidence: the photos, and the voice notes that are still the
+    answer of the step they answered (not retyped since)."""
+    voices = [{**v, "kind": "voice"} for v in ctx.answers.get("voices") or []
+              if ctx.answers.get(v["step"]) == v["caption"]]
+    return [*(photos or []), *voices]
 
 
 class Nomination(Flow):
     name = "nomination"
     kind = "nomination"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         return deadline_refusal(ctx)  # a newcomer gives their name and village on the way
 
     def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
@@ -269,35 +267,30 @@ class Nomination(Flow):
     def extra_answers(self, ctx: "Ctx") -> dict[str, Any]:
         return {}
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        refusal = deadline_refusal(ctx)  # the deadline may have passed while typing
-        if refusal is not None:
-            return refusal
+    def finish(self, ctx: "Ctx") -> Outcome:
+        """Submitted (the deadline and the role are checked again by the operation: they may
+        have changed while the person was typing). A newcomer is registered in the same turn."""
         a = ctx.answers
         replies: list[Reply] = []
-        if ctx.member is None:  # a newcomer: registered with the nomination, in one transaction
+        if ctx.member is None:
             replies += register_newcomer(ctx)
-        flags = flags_of(ctx)
-        sub = submissions.create_submission(
-            ctx.session, kind=self.kind, campaign_code=ctx.campaign.code, submitter_id=ctx.member.id,
-            now=ctx.now, unit_code=a.get("unit") or own_unit(ctx), category=a["category"],
-            nominee=nominee_name(ctx),
+        [submitted] = submissions.submit(
+            ctx.uow, ctx.member, ctx.campaign, kind=self.kind, channel=ctx.event.channel,
+            photos=evidence(ctx, a.get("photos")), unit_code=a.get("unit") or own_unit(ctx),
+            category=a["category"], nominee=nominee_name(ctx),
             contents=list(a["contents"]), achievements=a["achievements"],
-            answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags,
+            answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags_of(ctx),
             proposed_award=a["award"])
-        add_photos(ctx, sub, a.get("photos"))
-        return [*replies, Text(t(self.done_key, ref=sub.ref))]
+        return finished(*replies, Text(t(self.done_key, ref=submitted.ref)))
 
 
 def register_newcomer(ctx: "Ctx") -> list[Reply]:
-    from storage import members
+    """The name and village given on the way: a resident, registered by the domain operation."""
+    from handlers.flows.registration import account
 
-    a, ev = ctx.answers, ctx.event
-    if members.member_by_identity(ctx.session, ev.channel, ev.user_id) is None:
-        members.create_member(
-            ctx.session, full_name=title_name(a["reg_name"]), role="resident", unit_code=a["reg_unit"],
-            phone=None, channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
-            display_name=ev.display_name, now=ctx.now)
+    a = ctx.answers
+    members.register(ctx.uow, account(ctx), full_name=title_name(a["reg_name"]), unit_code=a["reg_unit"],
+                     phone=None)
     ctx.core.refresh_member(ctx)
     return [Text(t("nom.registered", name=ctx.member.full_name,
                    unit=ctx.campaign.unit_name(ctx.member.unit_code, "—")))]
