@@ -14,8 +14,8 @@ from storage import members, submissions, views
 from storage.models import Submission
 
 from domain.campaign import Campaign, Category, Content, Figure
-from documents.texts import has, t
-from messages.format import answered_checks, format_figure, shorten
+from documents.texts import t
+from messages.format import answered_checks, format_figure, shorten, status_label
 
 # The appraised items the council looks at, and the ones that get an achievement report.
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
@@ -88,11 +88,6 @@ def place_date(campaign: Campaign, now: datetime) -> str:
 
 def dmy(day) -> str:
     return day.strftime("%d/%m/%Y")
-
-
-def status_text(status: str | None) -> str:
-    key = f"status.{status}"
-    return t(key) if status and has(key) else (status or "")
 
 
 def category_of(campaign: Campaign, key: str | None) -> Category | None:

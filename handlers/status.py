@@ -8,14 +8,11 @@ from storage import submissions
 from storage.models import Submission
 
 from messages.catalog import t
+from messages.format import status_label
 from messages.model import Text, reply_to_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
-
-
-def status_label(status: str) -> str:
-    return t(f"status.{status}")
 
 
 def move(ctx: "Ctx", sub: Submission, to_status: str, *, reason: str | None = None,
