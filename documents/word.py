@@ -78,7 +78,7 @@ def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime
                    italic=True, before=3)
             rows += L.grid(doc, headers, LIST_WIDTHS, (
                 (str(n), item.sub.nominee or "", c.unit_name(campaign, item.sub.unit_code),
-                 c.short(item.sub.achievements), c.status_label(item.sub.status))
+                 c.short(item.sub.achievements), c.status_text(item.sub.status))
                 for n, item in enumerate(group, 1)))
             tables += 1
     groups = [c.quota_group(campaign, item.sub) for item in items]

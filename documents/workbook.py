@@ -68,7 +68,7 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
             c.contents_text(campaign, sub.contents), _s(sub.achievements),
             c.checks_text(campaign, sub), _s("\n".join(sub.flags or [])),
             c.award_label(campaign, sub.proposed_award), c.award_label(campaign, sub.shortlist_award),
-            c.status_label(sub.status), item.submitter,
+            c.status_text(sub.status), item.submitter,
             dates("sent", sub.submitted_at or sub.created_at), item.reviewer,
             dates("reviewed", item.reviewed_at), _s(item.reason),
             _s(c.photo_refs(item.evidence)),
@@ -84,7 +84,7 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
     for n, item in enumerate(reports, 1):
         sub = item.sub
         sheet.append([
-            n, sub.ref, c.unit_name(campaign, sub.unit_code), sub.version, c.status_label(sub.status),
+            n, sub.ref, c.unit_name(campaign, sub.unit_code), sub.version, c.status_text(sub.status),
             item.submitter, dates("sent", sub.submitted_at or sub.created_at),
             dates("updated", sub.updated_at), item.reviewer, dates("reviewed", item.reviewed_at),
             *[_number(c.figure_value(sub, content, f)) for _, content, f in figures],
@@ -197,7 +197,7 @@ def _field(campaign: Campaign, key: str, value: Any) -> str:
     if value in (None, "", [], {}):
         return ""
     if key == "status":
-        return c.status_label(value)
+        return c.status_text(value)
     if key.endswith("award"):
         return c.award_label(campaign, value)
     if key == "role" and has(f"role.{value}"):

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from domain.campaign import Campaign
 from domain.digest import STAFF, Digest, compute
+from domain.lifecycle import status_label
 from documents.chart import chart, chart_file
 from messages.catalog import t
-from messages.format import moment_text, status_label
+from messages.format import moment_text
 from messages.model import Photo, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -1,14 +1,17 @@
 """Values as people read them, the same in chat and in the documents: money the Vietnamese
-way, unit-report figures, statuses, moments in local time, text cut to a length, and a
+way, unit-report figures, moments in local time, text cut to a length, and a
 category's criteria checks as answered."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from domain.campaign import Campaign
-from messages.catalog import has, t
+from messages.catalog import t
+
+if TYPE_CHECKING:  # pragma: no cover - messages sit below the domain: annotations only
+    from domain.campaign import Campaign
 
 
 def format_money(vnd: int) -> str:
@@ -36,12 +39,6 @@ def shorten(text: str | None, limit: int = 160, *, one_line: bool = False) -> st
     """At most `limit` characters, cut with an ellipsis; one_line folds all white space."""
     text = " ".join((text or "").split()) if one_line else (text or "")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def status_label(status: str | None) -> str:
-    """A submission status in words ("approved" -> "Đạt"); an unknown one as it is."""
-    key = f"status.{status}"
-    return t(key) if status and has(key) else (status or "")
 
 
 def answered_checks(c: Campaign, category: str | None, answers: dict) -> list[tuple[str, str]]:

@@ -103,10 +103,3 @@ def test_split_text_keeps_lines_and_limits():
     long_line = "từ " * 1500
     assert all(len(p) <= 2000 for p in split_text(long_line, 2000))
 
-
-def test_status_label_is_the_chat_word_and_an_unknown_status_as_it_is():
-    from messages.format import status_label
-
-    assert status_label("approved") == "Đạt"
-    assert status_label("needs_info") == "Cần bổ sung"
-    assert status_label("archived") == "archived" and status_label(None) == ""
