@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+from storage.db import alembic_config, at_head, heads, make_engine
+
 from .conftest import CAMPAIGN_FILE, ROOT
 
 HEAVY = ("matplotlib", "docx", "openpyxl", "xlsxwriter", "lxml", "numpy", "PIL")
@@ -29,16 +31,33 @@ print(json.dumps({{"channels": [c.name for c in channels], "before": before, "af
 """
 
 
-def test_heavy_libraries_load_when_first_needed_not_at_start(tmp_path):
+def start(tmp_path, db: str, heavy=HEAVY) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
     env.update({"TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "ZALO_BOT_TOKEN": "4242:zalo-secret",
-                "DATABASE_URL": f"sqlite:///{tmp_path}/start.db", "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
-                "PYTHONPATH": str(ROOT)})
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(heavy=HEAVY)], cwd=tmp_path, env=env,
+                "DATABASE_URL": db, "CAMPAIGN_FILE": str(CAMPAIGN_FILE), "PYTHONPATH": str(ROOT)})
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(heavy=heavy)], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_heavy_libraries_load_when_first_needed_not_at_start(tmp_path):
+    seen = start(tmp_path, f"sqlite:///{tmp_path}/start.db")
     assert seen["channels"] == ["telegram", "zalo"]
     assert seen["before"] == []
     assert {"docx", "xlsxwriter"} <= set(seen["after"])
+
+
+def test_a_restart_on_a_migrated_database_does_not_load_alembic(tmp_path, db_path):
+    assert at_head(make_engine(f"sqlite:///{db_path}"))
+    seen = start(tmp_path, f"sqlite:///{db_path}", heavy=("alembic", "mako"))
+    assert seen["before"] == []
+    fresh = start(tmp_path, f"sqlite:///{tmp_path}/fresh.db", heavy=("alembic",))
+    assert fresh["before"] == ["alembic"]  # a new database is migrated by Alembic
+
+
+def test_the_heads_read_from_the_files_are_alembics_heads():
+    from alembic.script import ScriptDirectory
+
+    assert heads() == set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
