@@ -27,7 +27,7 @@ import tempfile
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from domain.campaign import load_campaign  # noqa: E402
 from domain.clock import ManualClock  # noqa: E402
@@ -35,7 +35,7 @@ from handlers.core import Core  # noqa: E402
 from messages.model import InboundEvent  # noqa: E402
 from messages.render import render_text  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
-from tests.seeding import head_ids, populate, staff_ids  # noqa: E402
+from tests.seeding import engine_in_schema, head_ids, populate, staff_ids  # noqa: E402
 
 CAMPAIGN = ROOT / "campaigns" / "tran-ninh-2024.toml"
 NOW = datetime(2024, 11, 5, 3, 0, tzinfo=timezone.utc)
@@ -84,14 +84,7 @@ def pg_engine():
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL)
-
-    @event.listens_for(engine, "connect")
-    def _search_path(dbapi_conn, _record):
-        cur = dbapi_conn.cursor()
-        cur.execute(f'SET search_path TO "{schema}"')
-        cur.close()
-        dbapi_conn.commit()
+    engine = engine_in_schema(PG_URL, schema)
 
     def drop():
         engine.dispose()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
+from storage.db import make_engine
 from storage.models import AuditLog, Evidence, Identity, Member, StatusChange, Submission
 
 # One way through the life of a submission for each final status.
@@ -30,6 +31,21 @@ START = datetime(2024, 3, 1, 1, 0, tzinfo=timezone.utc)
 RESIDENTS = 300
 STAFF = 5
 CHUNK = 5_000  # rows per INSERT batch: bounded memory for 100,000 submissions
+
+
+def engine_in_schema(url: str, schema: str):
+    """An engine whose connections work in one PostgreSQL schema (search_path): tests and
+    benches that share a database keep their tables apart."""
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _search_path(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute(f'SET search_path TO "{schema}"')
+        cur.close()
+        dbapi_conn.commit()
+
+    return engine
 
 
 def staff_ids() -> list[int]:
