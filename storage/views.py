@@ -39,10 +39,25 @@ def _shared_json(column):
     return type_coerce(column, _SharedJSON()).label(column.key)
 
 
-def count_by(s: Session, column, *, campaign_code: str) -> dict[Any, int]:
-    rows = s.exec(select(column, func.count()).where(Submission.campaign_code == campaign_code)
-                  .group_by(column)).all()
-    return {k: n for k, n in rows}
+def summary(s: Session, campaign_code: str) -> Sequence[Any]:
+    """The campaign's submissions counted in SQL (GROUP BY, read from ix_submission_summary):
+    one light row per (unit_code, category, status, kind) with n and first (the smallest id:
+    the order in which the groups first appear)."""
+    q = (select(Submission.unit_code, Submission.category, Submission.status, Submission.kind,
+                func.count().label("n"), func.min(Submission.id).label("first"))
+         .where(Submission.campaign_code == campaign_code)
+         .group_by(Submission.unit_code, Submission.category, Submission.status, Submission.kind))
+    return s.exec(q).all()
+
+
+def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
+    """Unit code -> submissions sent between since and at (both included), withdrawn ones
+    left out; reads only that time range of ix_submission_new."""
+    q = (select(Submission.unit_code, func.count())
+         .where(Submission.campaign_code == campaign_code, Submission.submitted_at >= since,
+                Submission.submitted_at <= at, Submission.status != "withdrawn")
+         .group_by(Submission.unit_code))
+    return {unit: n for unit, n in s.exec(q).all()}
 
 
 def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
@@ -61,13 +76,6 @@ def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
             at = at.replace(tzinfo=timezone.utc)
         out[unit] = at
     return out
-
-
-def digest_rows(s: Session, campaign_code: str) -> Sequence[tuple]:
-    """(kind, unit_code, category, status, submitted_at) of every submission of a campaign."""
-    return s.exec(select(Submission.kind, Submission.unit_code, Submission.category,
-                         Submission.status, Submission.submitted_at)
-                  .where(Submission.campaign_code == campaign_code).order_by(Submission.id)).all()
 
 
 def _submissions(*, campaign_code: str, kinds: Iterable[str] | None = None,
