@@ -96,7 +96,7 @@ class Submission(SQLModel, table=True):
     __table_args__ = (
         Index("ix_submission_campaign_status", "campaign_code", "status"),
         # the next dossier to appraise: one index range, oldest first, LIMIT 1
-        Index("ix_submission_queue", "campaign_code", "status", "submitted_at", "id"),
+        Index("ix_submission_queue", "campaign_code", "status", "kind", "submitted_at", "id"),
         # statistics and the digest: GROUP BY read from the index alone (covering)
         Index("ix_submission_summary", "campaign_code", "unit_code", "category", "status", "kind",
               "submitted_at", "id"),

@@ -13,7 +13,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_submission_queue", "submission",
-                    ["campaign_code", "status", "submitted_at", "id"])
+                    ["campaign_code", "status", "kind", "submitted_at", "id"])
     op.create_index("ix_submission_summary", "submission",
                     ["campaign_code", "unit_code", "category", "status", "kind", "submitted_at", "id"])
     op.create_index("ix_submission_new", "submission",
