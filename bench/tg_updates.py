@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from telegram.ext import AIORateLimiter, Application, MessageHandler, filters  # noqa: E402
 
-from bot.app import build  # noqa: E402
+from bot.bootstrap import build  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramChannel  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402

@@ -7,7 +7,7 @@ starts: `documents.write_list` and the like resolve on first access."""
 
 import importlib
 
-from documents.rows import LIST_STATUSES, REPORT_STATUSES, STATUSES, ExportError
+from documents.items import LIST_STATUSES, REPORT_STATUSES, STATUSES, ExportError
 from documents.files import WHAT, Produced, produce, produce_in
 
 _LAZY = {name: "documents.word" for name in

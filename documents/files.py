@@ -11,7 +11,7 @@ from typing import Iterable
 from sqlmodel import Session
 
 from domain.campaign import Campaign
-from messages.catalog import t
+from documents.texts import t
 
 WHAT = ("xlsx", "list", "proposal", "report")
 KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session, select
 
-from handlers import digest as dg
+from domain import digest as dg
+from handlers.digest import text_table
 from storage.models import Submission
 
 from .seeding import START, populate
@@ -46,7 +47,7 @@ def test_the_aggregate_digest_equals_the_previous_one(db, campaign, n):
         old = previous_compute(s, campaign, at, since)
     assert new == old
     assert list(new.by_status) == list(old.by_status)  # the same order, ties included
-    assert dg.text_table(campaign, new) == dg.text_table(campaign, old)
+    assert text_table(campaign, new) == text_table(campaign, old)
     if n:
         assert new.total and new.new and new.waiting
 

@@ -19,10 +19,9 @@ SCRIPT = """
 import json, sys
 import bot.__main__, bot.cli, bot.serve
 from bot.settings import Settings
-from bot.app import build
-from bot.serve import make_channels
+from bot.bootstrap import build, build_services
 app = build(Settings())
-channels = make_channels(app)
+channels = build_services(app).channels
 before = sorted(m for m in {heavy!r} if m in sys.modules)
 import documents
 documents.write_workbook, documents.write_list  # first use loads them

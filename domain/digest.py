@@ -1,0 +1,72 @@
+"""The staff digest's figures, read from the database: totals and what is new since the last
+digest, by status, category and unit; units with nothing sent; items waiting for appraisal.
+What the figures look like (a chat text, a chart) is for handlers/digest.py and
+documents/chart.py."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from storage import slots, views
+from domain.campaign import Campaign
+
+WAITING = ("submitted", "under_review")
+# Who receives the digest and may ask for it.
+STAFF = frozenset({"staff", "admin"})
+DIGEST_SLOTS = ("digest:", "close:")  # slot ids of earlier digests ("new since the last one")
+
+
+@dataclass
+class UnitRow:
+    code: str
+    name: str
+    total: int
+    new: int
+
+
+@dataclass
+class Digest:
+    at: datetime
+    since: datetime
+    final: bool
+    total: int
+    new: int
+    waiting: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_unit: list[UnitRow] = field(default_factory=list)
+    empty_units: list[str] = field(default_factory=list)
+
+
+def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
+    """When the last digest went out, else when the campaign opened."""
+    last = slots.last_slot_run(s, DIGEST_SLOTS, before=at)
+    return last.at if last is not None else campaign.opens_at
+
+
+def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None,
+            final: bool = False) -> Digest:
+    since = since or since_last(s, campaign, at)
+    # counted by the database: a few hundred groups, whatever the number of submissions
+    groups = sorted(views.summary(s, campaign.code), key=lambda g: g.first)
+    new_unit = Counter(views.new_by_unit(s, campaign.code, since, at))
+    live = [g for g in groups if g.status != "withdrawn"]
+    per_unit, statuses, categories = Counter(), Counter(), Counter()
+    for g in live:
+        per_unit[g.unit_code] += g.n
+        if g.category:
+            categories[g.category] += g.n
+    for g in groups:  # in the order each status first appeared: ties keep that order
+        statuses[g.status] += g.n
+    return Digest(
+        at=at, since=since, final=final, total=sum(g.n for g in live), new=sum(new_unit.values()),
+        waiting=sum(g.n for g in groups if g.status in WAITING),
+        by_status=dict(statuses.most_common()),
+        by_category={c.key: categories[c.key] for c in campaign.categories if categories[c.key]},
+        by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],
+        empty_units=[u.name for u in campaign.units if not per_unit[u.code]],
+    )
