@@ -6,6 +6,7 @@ or three replies still go at once. Per bot: at most the platform's limit in any 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import OrderedDict, deque
 
@@ -17,23 +18,41 @@ MAX_CHATS = 10_000  # limiters kept for the most recent chats; older ones are fo
 class Pacer:
     """At most `limit` sends in any `per` seconds (a sliding window, like the platform's):
     unlike a token bucket it lets no burst over the limit through, so a fan-out of thousands
-    runs at the limit without one answer of 429. Waiters go in turn."""
+    runs at the limit without one answer of 429. Waiters go in turn.
+
+    `async with pacer.slot():` around a request counts it from when its answer came back:
+    the platform saw it before that, so however late a request travels, no second on the
+    platform's clock holds more than `limit` of them. `await pacer.wait()` counts from now."""
 
     def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01) -> None:
         self.limit = max(1, int(limit))
         self.per = per
         self.margin = margin
-        self._times: deque[float] = deque(maxlen=self.limit)
+        self._times: deque[list] = deque(maxlen=self.limit)  # [moment], [None] in flight
         self._turn = asyncio.Lock()
 
-    async def wait(self) -> None:
+    async def _take(self) -> list:
         async with self._turn:
             while len(self._times) == self.limit:
-                delay = self._times[0] + self.per + self.margin - time.monotonic()
+                oldest = self._times[0][0]
+                delay = 0.005 if oldest is None else oldest + self.per + self.margin - time.monotonic()
                 if delay <= 0:
                     break
                 await asyncio.sleep(delay)
-            self._times.append(time.monotonic())
+            entry = [None]
+            self._times.append(entry)
+            return entry
+
+    async def wait(self) -> None:
+        (await self._take())[0] = time.monotonic()
+
+    @contextlib.asynccontextmanager
+    async def slot(self):
+        entry = await self._take()
+        try:
+            yield
+        finally:
+            entry[0] = time.monotonic()
 
 
 def limiter(rate: float, burst: float) -> AsyncLimiter:

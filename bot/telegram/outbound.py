@@ -139,9 +139,9 @@ class TelegramSender:
         become SendError; network errors are retried here with back-off, then SendError."""
         delay = self.backoff
         for attempt in range(self.send_retries + 1):
-            await self.rate.wait()
             try:
-                return await make()
+                async with self.rate.slot():
+                    return await make()
             except RetryAfter as exc:
                 raise SendError(self.mask(str(exc)), retry_after=_seconds(exc)) from None
             except Forbidden as exc:

@@ -288,9 +288,9 @@ class ZaloChannel:
         last: ZaloError | None = None
         for attempt in range(len(self.retry_delays) + 1):
             async with self._chat_limiter(payload["chat_id"]):
-                await self._rate.wait()
                 try:
-                    return await self.client.call(method, payload)
+                    async with self._rate.slot():
+                        return await self.client.call(method, payload)
                 except ZaloError as exc:
                     last = exc
             if not last.retryable:
