@@ -44,7 +44,8 @@ class Pacer:
             return entry
 
     async def wait(self) -> None:
-        (await self._take())[0] = time.monotonic()
+        entry = await self._take()
+        entry[0] = time.monotonic()
 
     @contextlib.asynccontextmanager
     async def slot(self):

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.bootstrap import build
 from bot.channel import SendError
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.pacing import Pacer
 from bot.telegram import TelegramChannel
 from messages.model import Text, reply_to_dict

@@ -1,12 +1,12 @@
 """indexes for the staff and head screens (issue 14)
 
 Revision ID: i14_indexes
-Revises: 0001
+Revises: domain_refs
 """
 from alembic import op
 
 revision = "i14_indexes"
-down_revision = "0001"
+down_revision = "domain_refs"
 branch_labels = None
 depends_on = None
 
