@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin"])
     inv.add_argument("--days", type=int, default=7, help="days until the code expires (default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
+    inv.add_argument("--web", action="store_true",
+                     help="staff/admin: also a one-time link to the web console (asks the name on first use)")
     sub.add_parser("migrate", help="apply database migrations and exit")
     for extra in EXTRA_COMMANDS:
         extra(sub)
@@ -100,6 +102,24 @@ def _invite(settings, args) -> int:
             unit=app.campaign.unit(args.unit).name, expires=expires))
     for link in invite_links(settings, inv.code):
         print(link)
+    if args.web:
+        return _web_link(app, args)
+    return 0
+
+
+def _web_link(app, args) -> int:
+    """A sign-in link to the web console that makes its first user a member with this role."""
+    from storage import weblogin
+    from web.app import console_from
+
+    if args.role not in ("staff", "admin"):
+        print("--web: only for --role staff or admin (the web console is for the office)", file=sys.stderr)
+        return 2
+    with Session(app.db, expire_on_commit=False) as s:
+        token = weblogin.issue_link(s, now=app.clock.now(), role=args.role, unit_code=args.unit,
+                                    ttl=timedelta(days=args.days))
+        s.commit()
+    print(t("cli.web_link", link=console_from(app).link(token), days=args.days))
     return 0
 
 

@@ -60,20 +60,12 @@ async def serve_async(settings: Settings, *, clock: Clock | None = None,
         stopper = await hook(app, channels)
         if stopper is not None:
             stoppers.append(stopper)
-    server = None
-    server_task = None
-    if settings.webhook_base_url:
-        import uvicorn
+    from .web import start_http  # webhooks, /healthz and the web console, polling mode too
 
-        from .web import make_app
-
-        routes = [r for ch in channels for r in ch.routes()]
-        config = uvicorn.Config(make_app(routes), host="0.0.0.0", port=settings.port,
-                                log_level=settings.log_level.lower(), access_log=False)
-        server = uvicorn.Server(config)
-        server_task = asyncio.create_task(server.serve())
+    server, server_task = await start_http(app, [r for ch in channels for r in ch.routes()],
+                                           required=bool(settings.webhook_base_url))
     log.info("serving %s (%s)", ", ".join(ch.name for ch in channels) or "nothing",
-             "webhook" if server else "polling")
+             "webhook" if settings.webhook_base_url else "polling")
     try:
         await stop.wait()
     finally:

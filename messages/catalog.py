@@ -409,6 +409,9 @@ MESSAGES: dict[str, str] = {
     "rep.sign.hint": "(Ký, ghi rõ họ và tên)",
 }
 
+from messages import texts_i12  # noqa: E402
+MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
+
 
 def t(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)

@@ -1,0 +1,92 @@
+"""Một hồ sơ: every field, the criteria flags, the photos, the versions of a unit report side by
+side, the status history and the audit trail; the decisions staff make on it."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from handlers.present import answered_checks
+from storage import members, submissions, views
+from storage.models import Member, Submission
+
+from .. import actions
+from ..console import Req, page
+from ..render import label, number
+
+
+def figure_rows(campaign, snapshots: list[dict]) -> list[dict]:
+    """One row per figure the campaign names, one cell per version (a report's figures)."""
+    rows = []
+    for content in campaign.contents:
+        for fig in content.figures:
+            cells = []
+            for snap in snapshots:
+                value = ((snap.get("answers") or {}).get("figures") or {}).get(content.key, {}).get(fig.key)
+                cells.append("—" if value is None else
+                             (f"{number(value)} đ" if fig.kind == "money" else f"{number(value)} {fig.unit}".strip()))
+            if any(c != "—" for c in cells):
+                rows.append({"content": content.label, "label": fig.label, "cells": cells})
+    return rows
+
+
+def versions(req: Req, sub: Submission) -> list[dict]:
+    """Earlier versions then the current one, oldest first, as snapshots."""
+    old = [{"version": v.version, "at": v.created_at, **v.snapshot}
+           for v in submissions.versions_of(req.s, sub.id)]
+    return [*old, {"version": sub.version, "at": sub.updated_at, **submissions.snapshot(sub)}]
+
+
+def load(req: Req) -> Submission | None:
+    return submissions.submission_by_ref(req.s, req.request.path_params["ref"])
+
+
+def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | None = None,
+         status: int = 200) -> Response:
+    c = req.campaign
+    names = members.member_names(req.s)
+    submitter = req.s.get(Member, sub.submitter_id)
+    snaps = versions(req, sub) if sub.version > 1 or sub.kind == "report" else []
+    return req.render(
+        "dossier.html", status=status, sub=sub, submitter=submitter, names=names,
+        checks=answered_checks(c, sub.category, sub.answers or {}),
+        contents=[c.content(k).label for k in sub.contents or [] if any(x.key == k for x in c.contents)],
+        photos=submissions.evidence_of(req.s, sub.id), snaps=snaps,
+        figure_rows=figure_rows(c, snaps) if snaps else [],
+        history=submissions.history(req.s, sub.id),
+        trail=views.audit_entries(req.s, entity_ids=[sub.ref]),
+        decisions=actions.allowed(sub), seen=actions.seen_mark(req.s, sub),
+        notice=notice, error=error)
+
+
+@page("/ho-so/{ref}")
+def dossier(req: Req) -> Response:
+    sub = load(req)
+    if sub is None or sub.campaign_code != req.campaign.code:
+        return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
+    return show(req, sub, notice=req.arg("xong") and "Đã lưu quyết định." or None)
+
+
+@page("/ho-so/{ref}/quyet-dinh", methods=("POST",))
+def decide(req: Req) -> Response:
+    sub = load(req)
+    if sub is None or sub.campaign_code != req.campaign.code:
+        return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
+    decision, reason = req.arg("decision"), " ".join(req.arg("reason").split()) or None
+    if decision not in actions.DECISIONS:
+        return show(req, sub, error="Xin chọn một quyết định.", status=400)
+    if decision in actions.NEEDS_REASON and (reason is None or len(reason) < 5):
+        return show(req, sub, error="Xin ghi lý do (ít nhất 5 ký tự).", status=400)
+    stale = actions.decide(req.s, sub, decision, actor=req.viewer.member, now=req.now,
+                           seen=req.arg("seen"), reason=reason[:500] if reason else None)
+    if stale is not None:
+        at = req.campaign.local(stale.at).strftime("%H:%M %d/%m/%Y") if stale.at else "—"
+        return show(req, sub, status=409, error=(
+            f"Hồ sơ đã được {stale.who} chuyển sang «{label('status.' + stale.status)}» lúc {at}, "
+            "sau khi trang này được mở. Quyết định của bạn chưa được áp dụng; xin xem lại."))
+    req.audit("decide", entity="submission", entity_id=sub.ref,
+              after={"decision": decision, "status": sub.status}, reason=reason)
+    return req.redirect(f"/ho-so/{sub.ref}", xong=1)
+
+
+ROUTES = [dossier, decide]
+NAV: list = []
