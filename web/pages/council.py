@@ -31,7 +31,7 @@ def lists(req: Req) -> list[dict]:
             counts.append({"group": group, "used": used, "min": rng.min if rng else None,
                            "max": rng.max if rng else None, "over": bool(rng and used > rng.max),
                            "under": bool(rng and used < rng.min)})
-        out.append({"award": award, "items": items, "counts": counts})
+        out.append({"award": award, "rows": items, "counts": counts})
     return out
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from handlers.present import answered_checks
 from storage import members, submissions, views
 from storage.models import Member, Submission
 
@@ -29,6 +28,21 @@ def figure_rows(campaign, snapshots: list[dict]) -> list[dict]:
     return rows
 
 
+def checks(campaign, sub: Submission) -> list[tuple[str, str]]:
+    """The category's criteria checks as answered: (label, value), money as «60.000.000 đ»."""
+    try:
+        cat = campaign.category(sub.category) if sub.category else None
+    except KeyError:
+        cat = None
+    out = []
+    for chk in cat.checks if cat else ():
+        value = (sub.answers or {}).get(chk.key)
+        if value is not None:
+            shown = f"{number(value)} đ" if chk.kind == "money" else {"yes": "Có", "no": "Không"}.get(value, str(value))
+            out.append((chk.label or chk.prompt, shown))
+    return out
+
+
 def versions(req: Req, sub: Submission) -> list[dict]:
     """Earlier versions then the current one, oldest first, as snapshots."""
     old = [{"version": v.version, "at": v.created_at, **v.snapshot}
@@ -48,7 +62,7 @@ def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | N
     snaps = versions(req, sub) if sub.version > 1 or sub.kind == "report" else []
     return req.render(
         "dossier.html", status=status, sub=sub, submitter=submitter, names=names,
-        checks=answered_checks(c, sub.category, sub.answers or {}),
+        checks=checks(c, sub),
         contents=[c.content(k).label for k in sub.contents or [] if any(x.key == k for x in c.contents)],
         photos=submissions.evidence_of(req.s, sub.id), snaps=snaps,
         figure_rows=figure_rows(c, snaps) if snaps else [],
