@@ -39,7 +39,7 @@ class TelegramFiles:
 
     def fetch(self, file_id: str) -> bytes | None:
         try:
-            r = self.client.get(f"{self.base_url}{self.token}/getFile", params={"file_id": file_id})
+            r = self.client.post(f"{self.base_url}{self.token}/getFile", data={"file_id": file_id})
             body = r.json()
             if r.status_code != 200 or not body.get("ok"):
                 log.warning("getFile refused (%s)", r.status_code)
