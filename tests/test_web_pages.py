@@ -208,3 +208,24 @@ def test_people_invites_with_qr_and_role_changes_by_admin_only(web, people):
     assert web.member(people["ids"]["head"]).role == "staff"
     assert rows(web.db, AuditLog, AuditLog.action == "web.role")[0].after["channel"] == "web"
     assert "Nguyễn Văn Bình" in admin.get("/nguoi?role=resident").text
+
+
+def test_the_dossier_query_filters_the_same_on_postgresql(pg_db, campaign, clock):
+    from storage import members
+    from storage.listing import Filters, dossier_page
+
+    with Session(pg_db) as s:
+        m = members.create_member(s, full_name="Nguyễn Văn Bình", role="resident", unit_code="T01", phone=None,
+                                  channel="console", external_id="r1", chat_id="r1", display_name=None, now=clock.now())
+        for nominee, flags in (("Hộ ông Hoàng Văn Tư", []),
+                               ("Hộ bà Lò Thị Mai", ["Thu nhập/năm: 30 triệu đồng < 50 triệu đồng (V.2.c)"])):
+            submissions.create_submission(s, kind="nomination", campaign_code=campaign.code, submitter_id=m.id,
+                                          now=clock.now(), unit_code="T02", category="household", nominee=nominee,
+                                          contents=["c2"], achievements="x" * 40, answers={}, flags=flags,
+                                          proposed_award="commune")
+        s.commit()
+        names = lambda f: [r.nominee for r in dossier_page(s, campaign.code, f)[0]]  # noqa: E731
+        assert names(Filters()) == ["Hộ bà Lò Thị Mai", "Hộ ông Hoàng Văn Tư"]
+        assert names(Filters(flag="any")) == names(Filters(flag="Thu nhập/năm")) == ["Hộ bà Lò Thị Mai"]
+        assert names(Filters(q="dc-0001")) == ["Hộ ông Hoàng Văn Tư"]
+        assert names(Filters(q="100%_")) == [] and dossier_page(s, campaign.code, Filters(unit="T02"))[1] == 2

@@ -46,7 +46,7 @@ async def _until_up(client: httpx.AsyncClient) -> None:
 async def test_polling_mode_serves_the_console_with_telegram_photos_from_the_bot_api(db_path, clock):
     fake = await FakeTelegram().start()
     port = _free_port()
-    settings = tg_settings(db_path, fake, port=port)
+    settings = tg_settings(db_path, fake, port=port, media_dir=db_path.parent / "media")
     app = build(settings, clock=clock)
     now = clock.now()
     with Session(app.db) as s:

@@ -3,6 +3,7 @@ the command line's --web link for an office starting from the web alone."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from sqlmodel import Session, select
@@ -102,6 +103,7 @@ def test_an_office_starts_from_the_web_alone_with_the_command_line_link(tmp_path
     monkeypatch.setenv("CAMPAIGN_FILE", str(CAMPAIGN_FILE))
     monkeypatch.setenv("WEB_BASE_URL", "https://thidua.example.vn")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # main() sets up logging on stderr
     assert main(["invite", "--role", "staff", "--unit", "VPTK", "--web"]) == 0
     out = capsys.readouterr().out
     m = re.search(r"https://thidua\.example\.vn/vao/([A-Za-z0-9_-]{40,})", out)

@@ -8,6 +8,7 @@ web/__init__.py for how to add one.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -169,6 +170,7 @@ def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed) -
             s.commit()
         except Exception:
             s.rollback()
-            log.exception("web console error on %s", request.url.path)
+            # the path of a sign-in link holds its secret: never log it
+            log.exception("web console error on %s", re.sub(r"^/vao/.*", "/vao/***", request.url.path))
             return req.problem(500, "Có lỗi", "Có lỗi khi xử lý yêu cầu. Xin thử lại sau ít phút.")
         return response
