@@ -14,7 +14,7 @@ import sys
 import httpx
 from sqlmodel import Session, select
 
-from bot.app import build
+from bot.bootstrap import build
 from bot.serve import serve_async
 from storage import members, submissions, weblogin
 from storage.models import Evidence
@@ -63,7 +63,7 @@ async def test_polling_mode_serves_the_console_with_telegram_photos_from_the_bot
         s.commit()
     fake.files["photos/big-u1.jpg"] = PNG
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_async(settings, stop=stop, app=app))
+    task = asyncio.create_task(serve_async(app, stop=stop))
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             await _until_up(client)
@@ -92,7 +92,7 @@ async def test_a_taken_port_in_polling_mode_is_one_warning_and_the_chat_still_ru
         settings = tg_settings(db_path, fake, port=busy.getsockname()[1])
         stop = asyncio.Event()
         caplog.set_level(logging.WARNING, logger="thidua")
-        task = asyncio.create_task(serve_async(settings, stop=stop, app=build(settings, clock=clock)))
+        task = asyncio.create_task(serve_async(build(settings, clock=clock), stop=stop))
         try:
             fake.push(fake.message_update(5001, text="/start"))
             await fake.wait_for(lambda: fake.of("sendMessage", chat_id=5001), timeout=10)

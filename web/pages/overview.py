@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from handlers.digest import compute
+from domain.digest import compute
 from storage import submissions
 
 from ..console import STAFF, Req, page
