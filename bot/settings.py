@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         return v
 
     @property
+    def console_url(self) -> str:
+        """The web console's address as people open it (sign-in links, the exports page)."""
+        base = self.web_base_url or self.webhook_base_url or f"http://127.0.0.1:{self.port}"
+        return base.rstrip("/")
+
+    @property
     def has_channel(self) -> bool:
         return self.telegram_bot_token is not None or self.zalo_bot_token is not None
 

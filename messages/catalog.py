@@ -219,7 +219,6 @@ MESSAGES: dict[str, str] = {
     "zalo.photo_too_big": "Ảnh quá lớn (tối đa {max} MB). Xin gửi ảnh nhỏ hơn.",
     "zalo.photo_not_image": "Tệp vừa gửi không phải ảnh. Xin gửi ảnh (JPG hoặc PNG).",
     "zalo.photo_local": "Ảnh này chưa xem được trên Zalo. Xin xem trên Telegram.",
-    "zalo.document": "Zalo chưa gửi được tệp «{filename}». Xin nhận tệp qua Telegram (lệnh /xuat), hoặc nhờ quản trị chạy lệnh «python -m bot export» trên máy chủ.",
     "menu.link": "Liên kết Telegram/Zalo",
     "link.code": "Mã liên kết của bạn: {code}\nTrên kênh kia (Telegram hoặc Zalo), chọn «Tôi có mã mời» rồi nhập mã này.\nMã dùng một lần, hết hạn lúc {expires}.",
     "link.done": "Đã liên kết: tài khoản này dùng chung hồ sơ của {name}. Thông báo sẽ gửi tới cả Telegram và Zalo.",

@@ -114,3 +114,11 @@ def create_web_member(s: Session, *, full_name: str, role: str, unit_code: str |
     audit(s, actor_id=member.id, action="member.register", entity="member", entity_id=member.id,
           after={"role": role, "unit": unit_code, "channel": "web"}, now=now)
     return member
+
+
+def links_issued(s: Session, member_id: int, since: datetime) -> int:
+    """How many sign-in links this member was given since `since` (issuing is rate limited)."""
+    from sqlalchemy import func
+
+    return int(s.exec(select(func.count()).select_from(WebLink)
+                      .where(WebLink.member_id == member_id, WebLink.created_at >= since)).one())

@@ -47,12 +47,11 @@ def make_console(console: Console) -> Starlette:
 def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = None) -> Console:
     """The console's configuration from bot/'s wiring (duck-typed: web/ imports no bot code)."""
     s = app.settings
-    base = s.web_base_url or s.webhook_base_url or f"http://127.0.0.1:{s.port}"
     telegram = None
     if s.telegram_bot_token is not None:
         telegram = photos.TelegramFiles(s.telegram_bot_token.get_secret_value(), s.telegram_base_url,
                                         s.telegram_base_file_url)
-    return Console(db=app.db, campaign=app.campaign, clock=app.clock, base_url=base,
+    return Console(db=app.db, campaign=app.campaign, clock=app.clock, base_url=s.console_url,
                    media_dir=Path(s.media_dir), export_dir=Path(s.media_dir).parent / "exports",
                    demo=getattr(app, "demo", False), telegram_files=telegram,
                    invite_links=invite_links or (lambda code: []))
