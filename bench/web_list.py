@@ -69,7 +69,7 @@ def main() -> int:
         console = Console(db=engine, campaign=campaign, clock=clock, media_dir=Path(tmp) / "media",
                           export_dir=Path(tmp) / "exports")
         with Session(engine) as s:
-            token = weblogin.issue_link(s, now=clock.now(), member_id=301)  # a staff member
+            token = weblogin.insert_link(s, now=clock.now(), member_id=301)  # a staff member
             s.commit()
         client = TestClient(make_console(console), follow_redirects=False)
         assert client.post(f"/vao/{token}").status_code == 303

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from starlette.routing import BaseRoute
 
-from .web import make_app
+from .webhook_server import make_app
 
 log = logging.getLogger("thidua")
 
@@ -67,7 +67,8 @@ def serve_console_in_background(app):
     import uvicorn
     from sqlmodel import Session
 
-    from storage import weblogin
+    from domain import console as console_ops
+    from domain.uow import UnitOfWork
     from web.app import console_from, make_console
 
     sock = listen(app.settings.port, host="127.0.0.1", required=False)
@@ -76,7 +77,7 @@ def serve_console_in_background(app):
     console = console_from(app)
     console.base_url = f"http://127.0.0.1:{app.settings.port}"
     with Session(app.db) as s:
-        token = weblogin.issue_link(s, now=app.clock.now(), role="admin", unit_code=None)
+        token = console_ops.issue_link(UnitOfWork(s, app.clock.now()), None, role="admin").token
         s.commit()
     server = uvicorn.Server(uvicorn.Config(make_console(console), log_level="warning",
                                            access_log=False, lifespan="off"))

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from storage import members, submissions, views
 from storage.models import Submission
 
+from domain import lifecycle
 from domain.campaign import Campaign, Category, Content, Figure
 from documents.texts import has, t
 from messages.format import answered_checks, format_figure, shorten
@@ -21,7 +22,7 @@ from messages.format import answered_checks, format_figure, shorten
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
 REPORT_STATUSES = ("approved", "shortlisted", "awarded")
 ENTRY_KINDS = ("nomination", "proposal")
-STATUSES = tuple(k for k in submissions.TRANSITIONS if k) + ("draft",)
+STATUSES = lifecycle.STATUSES + ("draft",)
 
 
 class ExportError(Exception):

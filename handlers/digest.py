@@ -26,7 +26,7 @@ def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=moment_text(campaign, d.at))
     lines = [title, t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
              t("digest.waiting", n=d.waiting), t("digest.by_status")]
-    from handlers.status import status_label
+    from domain.lifecycle import status_label
 
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [
         t("digest.none")]

@@ -7,6 +7,8 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
+from messages import texts_domain, texts_i12
+
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
     "demo_badge": "[DEMO] ",
@@ -280,7 +282,7 @@ MESSAGES: dict[str, str] = {
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
 }
 
-from messages import texts_i12  # noqa: E402
+MESSAGES.update(texts_domain.TEXTS)
 MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
 
 

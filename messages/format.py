@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from domain.campaign import Campaign
+from typing import TYPE_CHECKING
+
 from messages.catalog import t
+
+if TYPE_CHECKING:  # pragma: no cover - messages sit below the domain: annotations only
+    from domain.campaign import Campaign
 
 
 def format_money(vnd: int) -> str:

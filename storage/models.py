@@ -214,6 +214,14 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = _ts(nullable=True)
 
 
+class RefCounter(SQLModel, table=True):
+    """The last reference number given per prefix (BC, DC, DN): one counter per kind."""
+
+    __tablename__ = "ref_counter"
+    prefix: str = Field(primary_key=True, max_length=8)
+    value: int = Field(default=0)
+
+
 class WebLink(SQLModel, table=True):
     """A one-time sign-in link to the web console (only its SHA-256 is kept). With a member it
     signs that member in; without one (an office starting from the web) it carries the role and

@@ -1,4 +1,5 @@
-"""The web console's sign-in: one-time links and browser sessions.
+"""The web console's sign-in rows: one-time links and browser sessions (domain/console.py holds
+the rules and writes the audit rows).
 
 Only SHA-256 digests of the secrets are stored: a copy of the database signs nobody in. A link
 is used by one conditional UPDATE (used_at IS NULL), so two clicks at once sign in once.
@@ -14,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from .audit import audit
 from .models import Member, WebLink, WebSession
 
 LINK_TTL = timedelta(minutes=10)
@@ -25,9 +25,9 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_link(s: Session, *, now: datetime, member_id: int | None = None, role: str | None = None,
-               unit_code: str | None = None, ttl: timedelta = LINK_TTL,
-               created_by: int | None = None) -> str:
+def insert_link(s: Session, *, now: datetime, member_id: int | None = None, role: str | None = None,
+                unit_code: str | None = None, ttl: timedelta = LINK_TTL,
+                created_by: int | None = None) -> str:
     """A new one-time link; returns the secret token (shown once, never stored)."""
     if member_id is None and role is None:
         raise ValueError("a link signs in a member or carries a role")
@@ -36,9 +36,6 @@ def issue_link(s: Session, *, now: datetime, member_id: int | None = None, role:
                    created_by=created_by, created_at=now, expires_at=now + ttl)
     s.add(link)
     s.flush()
-    audit(s, actor_id=created_by, action="web.link", entity="member",
-          entity_id=member_id, after={"channel": "web", "role": role, "unit": unit_code,
-                                      "expires_at": link.expires_at.isoformat()}, now=now)
     return token
 
 
@@ -82,8 +79,6 @@ def open_session(s: Session, member_id: int, now: datetime, ttl: timedelta = SES
     row = WebSession(token_hash=digest(token), member_id=member_id, csrf=csrf, created_at=now,
                      expires_at=now + ttl)
     s.add(row)
-    audit(s, actor_id=member_id, action="web.signin", entity="member", entity_id=member_id,
-          after={"channel": "web"}, now=now)
     return Opened(token, csrf, row.expires_at)
 
 
@@ -101,18 +96,14 @@ def session_of(s: Session, token: str | None, now: datetime) -> tuple[WebSession
 def revoke(s: Session, row: WebSession, now: datetime) -> None:
     row.revoked_at = now
     s.add(row)
-    audit(s, actor_id=row.member_id, action="web.signout", entity="member", entity_id=row.member_id,
-          after={"channel": "web"}, now=now)
 
 
-def create_web_member(s: Session, *, full_name: str, role: str, unit_code: str | None,
-                      now: datetime) -> Member:
+def insert_member(s: Session, *, full_name: str, role: str, unit_code: str | None,
+                  now: datetime) -> Member:
     """A member who starts from the web console (no chat account yet; «Liên kết» adds one)."""
     member = Member(full_name=full_name, role=role, unit_code=unit_code, created_at=now, updated_at=now)
     s.add(member)
     s.flush()
-    audit(s, actor_id=member.id, action="member.register", entity="member", entity_id=member.id,
-          after={"role": role, "unit": unit_code, "channel": "web"}, now=now)
     return member
 
 

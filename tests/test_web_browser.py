@@ -24,6 +24,7 @@ from storage.models import Evidence
 from web.app import make_console
 from web.console import Console
 
+from . import seed
 from .conftest import Player, nominate_household, register_resident
 from .review_helpers import join, member_id, sub
 
@@ -65,16 +66,16 @@ def _seed(db, campaign, clock, resident_id: int) -> None:
             ("T01", "public_employee", "Cô Hà Thị Chín", "submitted")]
     with Session(db) as s:
         for unit, cat, nominee, status in plan:
-            row = submissions.create_submission(
+            row = seed.create_submission(
                 s, kind="nomination", campaign_code=campaign.code, submitter_id=resident_id, now=clock.now(),
                 unit_code=unit, category=cat, nominee=nominee, contents=["c2", "c3"],
                 achievements="Tích cực tham gia phong trào, đóng góp ngày công và kinh phí làm đường.",
                 answers={"annual_income": 72_000_000, "discipline": "no"} if cat == "household" else {"discipline": "no"},
                 flags=[], proposed_award="commune")
             if status == "under_review":
-                submissions.change_status(s, row, "under_review", actor_id=None, reason=None, now=clock.now(), notify=None)
+                seed.change_status(s, row, "under_review", actor_id=None, reason=None, now=clock.now(), notify=None)
             elif status != "submitted":
-                submissions.change_status(s, row, status, actor_id=None, reason="Thiếu xác nhận của thôn."
+                seed.change_status(s, row, status, actor_id=None, reason="Thiếu xác nhận của thôn."
                                           if status != "approved" else None, now=clock.now(), notify=None)
         s.commit()
 
@@ -109,7 +110,7 @@ def served(db, campaign, clock, core, tmp_path):
             break
         time.sleep(0.01)
     with Session(db) as s:
-        token = weblogin.issue_link(s, now=clock.now(), member_id=member_id(core, staff))
+        token = weblogin.insert_link(s, now=clock.now(), member_id=member_id(core, staff))
         s.commit()
     yield {"link": console.link(token), "base": console.base_url, "ref": ref}
     server.should_exit = True

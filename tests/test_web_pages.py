@@ -15,6 +15,7 @@ from storage import submissions
 from storage.models import AuditLog, Evidence, Invite, Member
 from web.photos import TelegramFiles
 
+from . import seed
 from .conftest import rows
 from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
 
@@ -92,7 +93,7 @@ def test_user_text_is_escaped(web, people, core):
 
 def test_overview_dossier_list_filters_and_vietnamese_formats(web, people, core):
     with Session(web.db) as s:  # a nomination below the income criterion (flagged by the chat)
-        submissions.create_submission(
+        seed.create_submission(
             s, kind="nomination", campaign_code=web.campaign.code, submitter_id=people["ids"]["resident"],
             now=web.clock.now(), unit_code="T02", category="household", nominee="Hộ bà Lò Thị Mai",
             contents=["c2"], achievements="Nuôi 20 con bò, trồng 2 ha quế.", proposed_award="commune",
@@ -121,7 +122,7 @@ def test_overview_dossier_list_filters_and_vietnamese_formats(web, people, core)
 def test_dossier_pagination_is_bounded(web, people, clock):
     with Session(web.db) as s:
         for i in range(120):
-            submissions.create_submission(s, kind="nomination", campaign_code=web.campaign.code,
+            seed.create_submission(s, kind="nomination", campaign_code=web.campaign.code,
                                           submitter_id=people["ids"]["resident"], now=clock.now(),
                                           unit_code="T02", category="household", nominee=f"Hộ số {i:03d}",
                                           contents=["c2"], achievements="x" * 40, answers={}, flags=[],
@@ -215,11 +216,11 @@ def test_the_dossier_query_filters_the_same_on_postgresql(pg_db, campaign, clock
     from storage.listing import Filters, dossier_page
 
     with Session(pg_db) as s:
-        m = members.create_member(s, full_name="Nguyễn Văn Bình", role="resident", unit_code="T01", phone=None,
+        m = seed.create_member(s, full_name="Nguyễn Văn Bình", role="resident", unit_code="T01", phone=None,
                                   channel="console", external_id="r1", chat_id="r1", display_name=None, now=clock.now())
         for nominee, flags in (("Hộ ông Hoàng Văn Tư", []),
                                ("Hộ bà Lò Thị Mai", ["Thu nhập/năm: 30 triệu đồng < 50 triệu đồng (V.2.c)"])):
-            submissions.create_submission(s, kind="nomination", campaign_code=campaign.code, submitter_id=m.id,
+            seed.create_submission(s, kind="nomination", campaign_code=campaign.code, submitter_id=m.id,
                                           now=clock.now(), unit_code="T02", category="household", nominee=nominee,
                                           contents=["c2"], achievements="x" * 40, answers={}, flags=flags,
                                           proposed_award="commune")

@@ -19,6 +19,7 @@ from bot.serve import serve_async
 from storage import members, submissions, weblogin
 from storage.models import Evidence
 
+from . import seed
 from .conftest import CAMPAIGN_FILE, ROOT
 from .fakes.telegram_api import FakeTelegram
 from .test_telegram import tg_settings
@@ -50,16 +51,16 @@ async def test_polling_mode_serves_the_console_with_telegram_photos_from_the_bot
     app = build(settings, clock=clock)
     now = clock.now()
     with Session(app.db) as s:
-        staff = members.create_member(s, full_name="Lê Thị Văn Phòng", role="staff", unit_code="VPTK", phone=None,
+        staff = seed.create_member(s, full_name="Lê Thị Văn Phòng", role="staff", unit_code="VPTK", phone=None,
                                       channel="telegram", external_id="77", chat_id="77", display_name=None, now=now)
-        row = submissions.create_submission(s, kind="nomination", campaign_code=app.campaign.code,
+        row = seed.create_submission(s, kind="nomination", campaign_code=app.campaign.code,
                                             submitter_id=staff.id, now=now, unit_code="T01", category="household",
                                             nominee="Hộ ông Hoàng Văn Tư", contents=["c2"], achievements="x" * 40,
                                             answers={}, flags=[], proposed_award="commune")
         s.add(Evidence(submission_id=row.id, channel="telegram", file_id="big-u1", unique_id="u1", created_at=now))
         s.flush()
         photo_id = s.exec(select(Evidence.id)).first()
-        token = weblogin.issue_link(s, now=now, member_id=staff.id)
+        token = weblogin.insert_link(s, now=now, member_id=staff.id)
         s.commit()
     fake.files["photos/big-u1.jpg"] = PNG
     stop = asyncio.Event()

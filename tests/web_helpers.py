@@ -15,6 +15,7 @@ from web.app import make_console
 from web.console import COOKIE, Console
 from web.security import RateLimit
 
+from . import seed
 from .conftest import Player, nominate_household, register_resident
 from .review_helpers import join, member_id
 
@@ -32,7 +33,7 @@ class Web:
 
     def link(self, member_id: int | None = None, **kw) -> str:
         with Session(self.db) as s:
-            token = weblogin.issue_link(s, now=self.clock.now(), member_id=member_id, **kw)
+            token = weblogin.insert_link(s, now=self.clock.now(), member_id=member_id, **kw)
             s.commit()
         return token
 
@@ -93,7 +94,7 @@ def people(core, db, clock):
 
 def make_staff(db, clock, name: str = "Cán bộ Hai", external_id: str = "staff2") -> int:
     with Session(db) as s:
-        m = members.create_member(s, full_name=name, role="staff", unit_code="VPTK", phone=None,
+        m = seed.create_member(s, full_name=name, role="staff", unit_code="VPTK", phone=None,
                                   channel="console", external_id=external_id, chat_id=external_id,
                                   display_name=name, now=clock.now())
         s.commit()

@@ -1,63 +1,70 @@
-"""The decisions the dossier page makes. Each one is refused when the page was stale (another
-person, in chat or on the web, moved the dossier since it was shown): the person is told who
-moved it and when, and nothing is applied twice (a second click of the same form is stale too).
+"""The decisions the dossier page makes, through the domain operations the chat uses: approve,
+ask for more information or reject with a reason (domain.review.decide), put on an award's list
+or take off it (domain.shortlist). The submitter is told by the domain's notification handlers,
+exactly as for a decision made in chat.
 
-Until the domain operations land this moves the status through handlers.status.move, the same
-function the chat's appraisal uses, so the history row, the audit row and the submitter's
-message are the ones a chat decision makes."""
+A decision on a stale page (someone, in chat or on the web, moved or changed the dossier since
+the page was shown) is refused with who moved it and when; the same form sent twice is stale
+the second time, so nothing is applied twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.status import move
+from domain import review
+from domain import shortlist as lists
+from domain.lifecycle import may_move, status_label
+from domain.refusals import Refused, StaleDecision
+from domain.uow import UnitOfWork
 from storage import submissions
 from storage.models import Member, Submission
-from storage.submissions import TRANSITIONS
 
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
 NEEDS_REASON = ("needs_info", "reject")
 
 
-def seen_mark(s: Session, sub: Submission) -> str:
-    """What the page saw: the id of the latest status change (and the status)."""
-    last = _last(s, sub)
-    return f"{sub.status}:{last.id if last else 0}"
+def seen_mark(sub: Submission) -> str:
+    """What the page saw: the dossier's status and version."""
+    return f"{sub.status}:{sub.version}"
 
 
-def _last(s: Session, sub: Submission):
-    changes = submissions.history(s, sub.id)
-    return changes[-1] if changes else None
+def _seen(seen: str) -> tuple[str, int]:
+    status, _, version = seen.partition(":")
+    return status or "?", int(version) if version.isdigit() else -1
 
 
 def allowed(sub: Submission) -> list[str]:
-    """The decisions possible from the dossier's status."""
-    moves = TRANSITIONS.get(sub.status, frozenset())
-    return [k for k, to in DECISIONS.items() if to in moves] if sub.kind != "report" else []
+    """The decisions possible from the dossier's status (unit reports are not decided on)."""
+    if sub.kind == "report":
+        return []
+    return [k for k, to in DECISIONS.items() if may_move(sub.status, to)]
 
 
-@dataclass
-class Stale:
-    who: str
-    at: object  # datetime
-    status: str
+def decide(s: Session, sub: Submission, decision: str, *, actor: Member, now: datetime, seen: str,
+           reason: str | None) -> Refused | None:
+    """Apply the decision, or the refusal (a StaleDecision says who moved it and when)."""
+    status, version = _seen(seen)
+    try:
+        review.decide(UnitOfWork(s, now), actor, sub.ref, DECISIONS[decision], reason,
+                      seen_status=status, seen_version=version)
+    except Refused as exc:
+        return exc
+    return None
 
 
-@dataclass
-class _Ctx:  # what handlers.status.move reads
-    session: Session
-    member: Member
-    now: object
-
-
-def decide(s: Session, sub: Submission, decision: str, *, actor: Member, now, seen: str,
-           reason: str | None) -> Stale | None:
-    """Apply the decision, or return who changed the dossier since the page was shown."""
-    if seen != seen_mark(s, sub) or decision not in allowed(sub):
-        last = _last(s, sub)
-        who = s.get(Member, last.actor_id) if last and last.actor_id else None
-        return Stale(who=who.full_name if who else "—", at=last.at if last else None, status=sub.status)
-    move(_Ctx(s, actor, now), sub, DECISIONS[decision], reason=reason)
+def put_on_list(s: Session, campaign, sub: Submission, award: str, *, actor: Member, now: datetime,
+                seen: str, remove: bool = False) -> Refused | None:
+    """Put an approved dossier on an award's list (quota and one award per achievement checked
+    by the domain) or take it off; refused on a stale page like a decision."""
+    if _seen(seen) != (sub.status, sub.version):
+        last = submissions.history(s, sub.id)[-1]
+        who = s.get(Member, last.actor_id) if last.actor_id else None
+        return StaleDecision(sub.ref, status_label(sub.status), last.actor_id,
+                             who.full_name if who else None, last.at)
+    try:
+        (lists.unlist if remove else lists.shortlist)(UnitOfWork(s, now), actor, campaign, sub.ref, award)
+    except Refused as exc:
+        return exc
     return None

@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from storage import audit as audit_log
+from domain import console as console_ops
+from domain.uow import UnitOfWork
 from storage import weblogin
 from storage.models import Member, WebSession
 
@@ -105,9 +106,8 @@ class Req:
     def audit(self, action: str, *, entity: str, entity_id: Any = None, after: dict | None = None,
               before: dict | None = None, reason: str | None = None) -> None:
         """Every console action leaves an audit row, marked with the channel «web»."""
-        audit_log.audit(self.s, actor_id=self.viewer.member.id if self.viewer else None,
-                        action=f"web.{action}", entity=entity, entity_id=entity_id, before=before,
-                        after={"channel": "web", **(after or {})}, reason=reason, now=self.now)
+        console_ops.noted(UnitOfWork(self.s, self.now), self.viewer.member if self.viewer else None, action,
+                          entity=entity, entity_id=entity_id, after=after, before=before, reason=reason)
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         c = self.console

@@ -6,10 +6,9 @@ import logging
 import sys
 from datetime import timedelta
 
-from sqlmodel import Session
-
+from domain.members import issue_invite
+from domain.uow import UnitOfWork
 from messages.catalog import t
-from storage import members
 
 from ..bootstrap import build
 from ..telegram.links import invite_links
@@ -35,10 +34,9 @@ def invite(args, settings) -> int:
         print(f"--unit: unknown unit {args.unit!r}; one of: {codes}", file=sys.stderr)
         return 2
     now = app.clock.now()
-    with Session(app.db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role=args.role, unit_code=args.unit, now=now,
-                                    ttl=timedelta(days=args.days))
-        s.commit()
+    with UnitOfWork.begin(app.db, now) as uow:
+        [inv] = issue_invite(uow, None, role=args.role, unit_code=args.unit, ttl=timedelta(days=args.days))
+        uow.commit()
     expires = app.campaign.local(inv.expires_at).strftime("%H:%M %d/%m/%Y")
     print(t("cli.invite", code=inv.code, role=t(f"role.{args.role}"),
             unit=app.campaign.unit(args.unit).name, expires=expires))
@@ -51,15 +49,14 @@ def invite(args, settings) -> int:
 
 def web_link(app, args) -> int:
     """A sign-in link to the web console that makes its first user a member with this role."""
-    from storage import weblogin
-    from web.app import console_from
+    from domain import console as console_ops
 
     if args.role not in ("staff", "admin"):
         print("--web: only for --role staff or admin (the web console is for the office)", file=sys.stderr)
         return 2
-    with Session(app.db, expire_on_commit=False) as s:
-        token = weblogin.issue_link(s, now=app.clock.now(), role=args.role, unit_code=args.unit,
-                                    ttl=timedelta(days=args.days))
-        s.commit()
-    print(t("cli.web_link", link=console_from(app).link(token), days=args.days))
+    with UnitOfWork.begin(app.db, app.clock.now()) as uow:
+        token = console_ops.issue_link(uow, None, role=args.role, unit_code=args.unit,
+                                       ttl=timedelta(days=args.days)).token
+        uow.commit()
+    print(t("cli.web_link", link=f"{app.settings.console_url}/vao/{token}", days=args.days))
     return 0

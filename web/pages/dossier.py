@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from domain.refusals import Refused, StaleDecision
+from messages.catalog import t
 from storage import members, submissions, views
 from storage.models import Member, Submission
 
 from .. import actions
 from ..console import Req, page
-from ..render import label, number
+from ..render import number
 
 
 def figure_rows(campaign, snapshots: list[dict]) -> list[dict]:
@@ -68,7 +70,7 @@ def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | N
         figure_rows=figure_rows(c, snaps) if snaps else [],
         history=submissions.history(req.s, sub.id),
         trail=views.audit_entries(req.s, entity_ids=[sub.ref]),
-        decisions=actions.allowed(sub), seen=actions.seen_mark(req.s, sub),
+        decisions=actions.allowed(sub), seen=actions.seen_mark(sub),
         notice=notice, error=error)
 
 
@@ -90,17 +92,46 @@ def decide(req: Req) -> Response:
         return show(req, sub, error="Xin chọn một quyết định.", status=400)
     if decision in actions.NEEDS_REASON and (reason is None or len(reason) < 5):
         return show(req, sub, error="Xin ghi lý do (ít nhất 5 ký tự).", status=400)
-    stale = actions.decide(req.s, sub, decision, actor=req.viewer.member, now=req.now,
-                           seen=req.arg("seen"), reason=reason[:500] if reason else None)
-    if stale is not None:
-        at = req.campaign.local(stale.at).strftime("%H:%M %d/%m/%Y") if stale.at else "—"
-        return show(req, sub, status=409, error=(
-            f"Hồ sơ đã được {stale.who} chuyển sang «{label('status.' + stale.status)}» lúc {at}, "
-            "sau khi trang này được mở. Quyết định của bạn chưa được áp dụng; xin xem lại."))
+    refused = actions.decide(req.s, sub, decision, actor=req.viewer.member, now=req.now,
+                             seen=req.arg("seen"), reason=reason[:500] if reason else None)
+    if refused is not None:
+        return refusal(req, sub, refused)
     req.audit("decide", entity="submission", entity_id=sub.ref,
               after={"decision": decision, "status": sub.status}, reason=reason)
     return req.redirect(f"/ho-so/{sub.ref}", xong=1)
 
 
-ROUTES = [dossier, decide]
+def refusal(req: Req, sub: Submission, refused: Refused) -> Response:
+    """Nothing was applied: a stale page says who moved the dossier and when (409); another
+    refusal (quota, one award per achievement ...) says why in the chat's words (400)."""
+    req.s.rollback()
+    sub = load(req)
+    if isinstance(refused, StaleDecision):
+        at = req.campaign.local(refused.at).strftime("%H:%M %d/%m/%Y") if refused.at else "—"
+        return show(req, sub, status=409, error=(
+            f"Hồ sơ đã được {refused.by_name or '—'} chuyển sang «{refused.status}» lúc {at}, "
+            "sau khi trang này được mở. Quyết định của bạn chưa được áp dụng; xin xem lại."))
+    return show(req, sub, status=400, error=t(refused.key, **refused.values))
+
+
+@page("/ho-so/{ref}/danh-sach", methods=("POST",))
+def council_list(req: Req) -> Response:
+    """Put the dossier on an award's list (commune or district), or take it off."""
+    sub = load(req)
+    if sub is None or sub.campaign_code != req.campaign.code:
+        return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
+    remove = req.arg("action") == "remove"
+    award = sub.shortlist_award if remove else req.arg("award")
+    if not any(a.key == award for a in req.campaign.awards):
+        return show(req, sub, error="Xin chọn hình thức khen thưởng.", status=400)
+    refused = actions.put_on_list(req.s, req.campaign, sub, award, actor=req.viewer.member, now=req.now,
+                                  seen=req.arg("seen"), remove=remove)
+    if refused is not None:
+        return refusal(req, sub, refused)
+    req.audit("unlist" if remove else "shortlist", entity="submission", entity_id=sub.ref,
+              after={"award": award, "status": sub.status})
+    return req.redirect(f"/ho-so/{sub.ref}", xong=1)
+
+
+ROUTES = [dossier, decide, council_list]
 NAV: list = []

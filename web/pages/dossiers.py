@@ -7,13 +7,13 @@ from math import ceil
 
 from starlette.responses import Response
 
+from domain.lifecycle import KINDS, STATUSES as ALL_STATUSES
 from storage.listing import PAGE_SIZE, Filters, dossier_page
-from storage.submissions import KINDS, TRANSITIONS
 
 from ..console import STAFF, Req, page
 from ..render import label
 
-STATUSES = [s for s in TRANSITIONS if s]
+STATUSES = list(ALL_STATUSES)
 
 
 def flag_options(campaign) -> list[tuple[str, str]]:

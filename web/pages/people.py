@@ -11,7 +11,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from starlette.responses import Response
 
-from storage import members, weblogin
+from domain import console as console_ops
+from domain import members as people_ops
+from domain.uow import UnitOfWork
+from storage import members
 from storage.models import Identity, Member
 
 from ..console import ADMIN, STAFF, Req, page
@@ -61,13 +64,14 @@ def invite(req: Req) -> Response:
         return _form(req, error="Xin chọn vai trò.", status=400)
     if not req.campaign.has_unit(unit):
         return _form(req, error="Xin chọn đơn vị.", status=400)
-    inv = members.create_invite(req.s, role=role, unit_code=unit, now=req.now,
-                                ttl=timedelta(days=INVITE_DAYS), actor_id=req.viewer.member.id)
+    [issued] = people_ops.issue_invite(UnitOfWork(req.s, req.now), req.viewer.member.id, role=role,
+                                       unit_code=unit, ttl=timedelta(days=INVITE_DAYS))
+    inv = members.find_invite(req.s, issued.code)
     web_link = None
     if role in STAFF:
-        token = weblogin.issue_link(req.s, now=req.now, role=role, unit_code=unit,
-                                    ttl=timedelta(days=INVITE_DAYS), created_by=req.viewer.member.id)
-        web_link = req.console.link(token)
+        issued = console_ops.issue_link(UnitOfWork(req.s, req.now), req.viewer.member, role=role,
+                                        unit_code=unit, ttl=timedelta(days=INVITE_DAYS))
+        web_link = req.console.link(issued.token)
     req.audit("invite", entity="invite", entity_id=inv.id, after={"role": role, "unit": unit})
     links = req.console.invite_links(inv.code)
     return _form(req, made={"code": inv.code, "role": role, "unit": unit, "expires": inv.expires_at,
@@ -102,7 +106,7 @@ def change_role(req: Req) -> Response:
     if role == "head" and unit is None:
         return _form(req, error="Trưởng đơn vị cần có đơn vị.", status=400)
     before = {"role": member.role, "unit": member.unit_code}
-    members.set_role(req.s, member, role=role, unit_code=unit, actor_id=req.viewer.member.id, now=req.now)
+    people_ops.change_role(UnitOfWork(req.s, req.now), req.viewer.member.id, member, role=role, unit_code=unit)
     req.audit("role", entity="member", entity_id=member.id, before=before, after={"role": role, "unit": unit})
     return req.redirect("/nguoi")
 

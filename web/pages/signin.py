@@ -7,20 +7,17 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from domain import console as console_ops
+from domain.refusals import Refused
+from domain.uow import UnitOfWork
+from messages.catalog import t
 from storage import weblogin
-from storage.models import Member
 
 from ..console import COOKIE, PUBLIC, STAFF, Req, client_key, page
 
 ROLES_ALL = ("resident", "head", "staff", "admin")
-PROBLEMS = {
-    "unknown": (404, "Liên kết không hợp lệ",
-                "Liên kết này không đúng. Xin nhắn bot «Mở trang quản lý» (hoặc /web) để nhận liên kết mới."),
-    "used": (410, "Liên kết đã được dùng",
-             "Mỗi liên kết chỉ dùng được một lần. Xin nhắn bot «Mở trang quản lý» (hoặc /web) để nhận liên kết mới."),
-    "expired": (410, "Liên kết đã hết hạn",
-                "Liên kết chỉ dùng được trong 10 phút. Xin nhắn bot «Mở trang quản lý» (hoặc /web) để nhận liên kết mới."),
-}
+TITLES = {"web.link_unknown": (404, "Liên kết không hợp lệ"), "web.link_used": (410, "Liên kết đã được dùng"),
+          "web.link_expired": (410, "Liên kết đã hết hạn"), "web.no_console": (403, "Không có trang quản lý")}
 
 
 def _limited(req: Req) -> Response | None:
@@ -29,18 +26,9 @@ def _limited(req: Req) -> Response | None:
     return req.problem(429, "Thử quá nhiều lần", "Bạn đã thử đăng nhập quá nhiều lần. Xin đợi 10 phút rồi thử lại.")
 
 
-def _checked(req: Req):
-    token = req.request.path_params["token"]
-    found = weblogin.check_link(req.s, token, req.now)
-    if found.problem:
-        status, title, text = PROBLEMS[found.problem]
-        return None, req.problem(status, title, text)
-    member = req.s.get(Member, found.link.member_id) if found.link.member_id else None
-    role = member.role if member else found.link.role
-    if role not in STAFF:
-        return None, req.problem(403, "Không có trang quản lý",
-                                 "Trang quản lý chỉ dành cho cán bộ Văn phòng xã. Bạn vẫn dùng bot như thường.")
-    return (found.link, member), None
+def _refused(req: Req, exc: Refused) -> Response:
+    status, title = TITLES.get(exc.key, (400, "Không đăng nhập được"))
+    return req.problem(status, title, t(exc.key, **exc.values))
 
 
 @page("/dang-nhap", roles=PUBLIC)
@@ -55,10 +43,10 @@ def open_link(req: Req) -> Response:
     refused = _limited(req)
     if refused:
         return refused
-    found, problem = _checked(req)
-    if problem:
-        return problem
-    link, member = found
+    try:
+        _, member = console_ops.check_link(UnitOfWork(req.s, req.now), req.request.path_params["token"])
+    except Refused as exc:
+        return _refused(req, exc)
     return req.render("signin.html", member=member, error=None, name="")
 
 
@@ -67,32 +55,26 @@ def use_link(req: Req) -> Response:
     refused = _limited(req)
     if refused:
         return refused
-    found, problem = _checked(req)
-    if problem:
-        return problem
-    link, member = found
     name = " ".join(req.arg("name").split())
-    if member is None and not (2 <= len(name) <= 120 and sum(ch.isalpha() for ch in name) >= 2):
-        return req.render("signin.html", status=400, member=None, name=name,
-                          error="Xin nhập họ và tên (ít nhất 2 chữ cái).")
-    if not weblogin.take_link(req.s, link, req.now):
-        status, title, text = PROBLEMS["used"]
-        return req.problem(status, title, text)
-    if member is None:
-        member = weblogin.create_web_member(req.s, full_name=name, role=link.role,
-                                            unit_code=link.unit_code, now=req.now)
-    weblogin.mark_used_by(req.s, link, member.id)
-    opened = weblogin.open_session(req.s, member.id, req.now)
+    if name and not (2 <= len(name) <= 120 and sum(ch.isalpha() for ch in name) >= 2):
+        name = ""
+    try:
+        signed = console_ops.sign_in(UnitOfWork(req.s, req.now), req.request.path_params["token"],
+                                     full_name=name or None)
+    except Refused as exc:
+        if exc.key == "web.name_needed":
+            return req.render("signin.html", status=400, member=None, name=req.arg("name"), error=t(exc.key))
+        return _refused(req, exc)
     response = req.redirect("/")
     secure = req.console.secure_cookies or req.request.url.scheme == "https"
-    response.set_cookie(COOKIE, opened.token, max_age=int(weblogin.SESSION_TTL.total_seconds()),
+    response.set_cookie(COOKIE, signed.session.token, max_age=int(weblogin.SESSION_TTL.total_seconds()),
                         httponly=True, samesite="lax", secure=secure, path="/")
     return response
 
 
 @page("/dang-xuat", roles=ROLES_ALL, methods=("POST",))
 def sign_out(req: Req) -> Response:
-    weblogin.revoke(req.s, req.viewer.session, req.now)
+    console_ops.sign_out(UnitOfWork(req.s, req.now), req.viewer.session)
     req.viewer = None
     response = req.render("signed_out.html")
     response.delete_cookie(COOKIE, path="/")

@@ -1,7 +1,7 @@
 """The web console: one-time sign-in links and browser sessions (issue 12)
 
 Revision ID: i12_web
-Revises: 0001
+Revises: domain_refs
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = 'i12_web'
-down_revision = '0001'
+down_revision = 'domain_refs'
 branch_labels = None
 depends_on = None
 
