@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     "menu.help": "Trợ giúp",
     "help": "Bot giúp gửi đề cử gương điển hình, báo cáo thành tích cho phong trào thi đua.\n• Chọn mục bằng nút hoặc gõ số.\n• Gõ «quay lai» để quay lại, «huy» để dừng.\n• Có thể gõ không dấu.\nLệnh: /start, /decu, /hoso, /huy, /trogiup, /lienket",
     "help.head": "Trưởng đơn vị: /baocao báo cáo thành tích, /denghi đề nghị khen thưởng.",
-    "help.staff": "Văn phòng: /thamdinh thẩm định, /danhsach danh sách Hội đồng, /thongke thống kê, /tonghop tổng hợp, /xuat xuất tài liệu.",
+    "help.staff": "Văn phòng: /thamdinh thẩm định, /danhsach danh sách Hội đồng, /thongke thống kê, /tonghop tổng hợp, /xuat xuất tài liệu, /web trang quản lý.",
     # -- navigation -----------------------------------------------------------------------
     "nav.back": "Quay lại",
     "nav.cancel": "Hủy",

@@ -4,6 +4,7 @@ TEXTS: dict[str, str] = {
     "cli.web_link": "Trang quản lý (dùng một lần, trong {days} ngày; lần đầu hỏi họ tên):\n{link}",
     # the chat's «Mở trang quản lý» (/web)
     "menu.web": "Mở trang quản lý",
+    "tg.cmd.web": "Mở trang quản lý trên máy tính",
     "web.link": "Trang quản lý (trên máy tính hoặc điện thoại), mở trong 10 phút, dùng một lần:\n{link}",
     "web.no_console": "Trang quản lý chỉ dành cho cán bộ Văn phòng xã. Bạn vẫn làm mọi việc ngay trong bot này.",
     "web.too_many_links": "Bạn đã nhận nhiều liên kết trong một giờ qua. Xin dùng liên kết gần nhất, hoặc đợi một lúc.",

@@ -85,3 +85,38 @@ def test_a_reason_is_needed_to_reject_or_ask_for_more(web, people):
         assert r.status_code == 400 and "Xin ghi lý do" in r.text
     assert statuses(web.db, "DC-0001")[-1][1] == "submitted"
     assert "web.decide" not in [a.action for a in audits(web.db, "DC-0001")]
+
+
+def test_the_council_lists_from_the_dossier_page_keep_the_quota(web, people, clock):
+    from .review_helpers import approved
+
+    ids = people["ids"]
+    c = web.signed_in(ids["staff"])
+    assert decide(c, "DC-0001", "approve").status_code == 303
+
+    def put(ref: str, award: str = "district", action: str = "add"):
+        page = c.get(f"/ho-so/{ref}").text
+        return c.post(f"/ho-so/{ref}/danh-sach", data={"csrf": csrf_of(page), "seen": field(page, "seen"),
+                                                        "award": award, "action": action})
+
+    assert put("DC-0001").status_code == 303
+    assert statuses(web.db, "DC-0001")[-1][1] == "shortlisted"
+    council = c.get("/hoi-dong").text
+    assert "DC-0001" in council and "<b>1</b> / 4 được phép" in council  # individuals 1 of 3-4
+    more = [approved(web.db, clock, submitter_id=ids["resident"], nominee=f"Hộ ông Nông Văn {i}",
+                     category="household") for i in range(3)]
+    for ref in more:
+        assert put(ref).status_code == 303
+    fifth = approved(web.db, clock, submitter_id=ids["resident"], nominee="Hộ ông Nông Văn Năm", category="household")
+    over = put(fifth)
+    assert over.status_code == 400 and "tối đa 4" in over.text  # the domain's quota refusal, in its words
+    assert statuses(web.db, fifth)[-1][1] == "approved"
+    # taken off the list again; a stale form (sent twice) is refused
+    page = c.get("/ho-so/DC-0001").text
+    form = {"csrf": csrf_of(page), "seen": field(page, "seen"), "action": "remove"}
+    assert c.post("/ho-so/DC-0001/danh-sach", data=form).status_code == 303
+    again = c.post("/ho-so/DC-0001/danh-sach", data=form)
+    assert again.status_code == 409 and "Lê Thị Văn Phòng" in again.text
+    assert [m[1] for m in statuses(web.db, "DC-0001")][-2:] == ["shortlisted", "approved"]
+    texts = notes(web.db, ids["resident"])
+    assert any("DC-0001" in t and "danh sách" in t.lower() for t in texts)

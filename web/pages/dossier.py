@@ -122,7 +122,7 @@ def council_list(req: Req) -> Response:
         return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
     remove = req.arg("action") == "remove"
     award = sub.shortlist_award if remove else req.arg("award")
-    if not any(a.key == award for a in req.campaign.awards):
+    if not remove and not any(a.key == award for a in req.campaign.awards):
         return show(req, sub, error="Xin chọn hình thức khen thưởng.", status=400)
     refused = actions.put_on_list(req.s, req.campaign, sub, award, actor=req.viewer.member, now=req.now,
                                   seen=req.arg("seen"), remove=remove)
