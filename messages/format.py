@@ -1,11 +1,11 @@
 """Values as people read them, the same in chat and in the documents: money the Vietnamese
-way, unit-report figures, text cut to a length, and a category's criteria checks as answered."""
+way, unit-report figures, moments in local time, text cut to a length, and a
+category's criteria checks as answered."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-
 from typing import TYPE_CHECKING
 
 from messages.catalog import t
