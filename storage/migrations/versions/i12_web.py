@@ -1,7 +1,7 @@
 """The web console: one-time sign-in links and browser sessions (issue 12)
 
 Revision ID: i12_web
-Revises: domain_refs
+Revises: i14_indexes
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = 'i12_web'
-down_revision = 'domain_refs'
+down_revision = 'i14_indexes'
 branch_labels = None
 depends_on = None
 
