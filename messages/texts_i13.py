@@ -36,7 +36,6 @@ TEXTS: dict[str, str] = {
     # -- digest -----------------------------------------------------------------------------
     "digest.reports": "Báo cáo đơn vị đã nhận: {n}.",
     # -- Zalo files by link -----------------------------------------------------------------
-    "zalo.document_nolink": "Zalo chưa gửi được tệp «{filename}». Xin mở «Xuất tài liệu» trên Telegram (lệnh /xuat), hoặc nhờ Văn phòng xã gửi giúp.",
     "download.bad": "Liên kết tải không đúng hoặc đã hết hạn. Xin yêu cầu tệp lại trong chat.",
     "download.used": "Liên kết này đã được dùng. Xin yêu cầu tệp lại trong chat.",
     "export.link": "Tải «{name}» tại: {url}\n(Liên kết dùng một lần, hết hạn sau {minutes} phút.)",

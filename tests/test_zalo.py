@@ -290,7 +290,7 @@ async def test_questions_photos_and_documents_as_zalo_can_show_them(polling, fak
                                                             "caption": "Biểu đồ"})
     assert (sent[2].method, sent[2].body["text"]) == ("sendMessage", "Tiến độ các thôn")
     assert sent[3].method == "sendMessage" and "bao-cao.xlsx" in sent[3].body["text"]
-    assert "Telegram" in sent[3].body["text"] and "python -m bot" not in sent[3].body["text"]
+    assert "trang quản lý: http://127.0.0.1:8080/xuat" in sent[3].body["text"]  # the web console has it
     assert len(sent) == 4
 
 
@@ -478,11 +478,13 @@ async def test_staff_on_zalo_get_a_one_time_download_link_from_the_web_app(webho
     assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
 
 
-async def test_staff_on_zalo_without_a_web_app_are_pointed_to_telegram_never_a_server_command(
+async def test_staff_on_zalo_without_a_one_time_link_get_the_web_consoles_exports_page(
         polling, fake, db, clock, tmp_path):
     app, _, chat = polling
     reply = await staff_asks_for_the_workbook(app, chat, db, clock, tmp_path)
-    assert "Telegram" in reply and "python -m bot" not in reply and ".xlsx" in reply
+    assert t("zalo.document", filename="", url="").split("«")[0] in reply
+    assert f"{app.settings.console_url}/xuat" in reply and "Mở trang quản lý" in reply and ".xlsx" in reply
+    assert "python -m bot" not in reply
     assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
 
 

@@ -267,9 +267,10 @@ class ZaloChannel:
             return texts(t("zalo.voice", caption=reply.caption))
         if isinstance(reply, Document):
             link = self.downloads.link(reply.path) if self.downloads else None
-            if link is None:  # no public web app (long polling): never a server command
-                return texts(t("zalo.document_nolink", filename=reply.filename))
-            note = t("export.link", name=reply.filename, url=link, minutes=self.downloads.minutes)
+            if link is None:  # no one-time link here: the web console's exports page
+                note = t("zalo.document", filename=reply.filename, url=self.app.settings.console_url)
+            else:
+                note = t("export.link", name=reply.filename, url=link, minutes=self.downloads.minutes)
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)
         return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
 
