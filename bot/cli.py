@@ -27,9 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", required=True, help="a user id for this console user")
     chat.add_argument("--name", default=None, help="display name")
     chat.add_argument("--demo", action="store_true", help="use the demo database and deadline")
-    inv = sub.add_parser("invite", help="print a one-time invite code for a unit head or staff")
-    inv.add_argument("--unit", required=True, help="unit code from the campaign file (e.g. T01)")
-    inv.add_argument("--role", required=True, choices=["head", "staff", "admin"])
+    inv = sub.add_parser("invite", help="print a one-time invite code for a unit head, staff or a "
+                                        "council member")
+    inv.add_argument("--unit", help="unit code from the campaign file (e.g. T01); not needed "
+                                    "for --role council")
+    inv.add_argument("--role", required=True, choices=["head", "staff", "admin", "council"])
     inv.add_argument("--days", type=int, default=7, help="days until the code expires (default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
     sub.add_parser("migrate", help="apply database migrations and exit")
@@ -85,8 +87,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _invite(settings, args) -> int:
+    if args.unit is None and args.role != "council":
+        print("--unit: required for --role head, staff or admin", file=sys.stderr)
+        return 2
     app = build(settings, demo=args.demo)
-    if not app.campaign.has_unit(args.unit):
+    if args.unit is not None and not app.campaign.has_unit(args.unit):
         codes = ", ".join(u.code for u in app.campaign.units)
         print(f"--unit: unknown unit {args.unit!r}; one of: {codes}", file=sys.stderr)
         return 2
@@ -97,7 +102,7 @@ def _invite(settings, args) -> int:
         s.commit()
     expires = app.campaign.local(inv.expires_at).strftime("%H:%M %d/%m/%Y")
     print(t("cli.invite", code=inv.code, role=t(f"role.{args.role}"),
-            unit=app.campaign.unit(args.unit).name, expires=expires))
+            unit=app.campaign.unit_name(args.unit, "—"), expires=expires))
     for link in invite_links(settings, inv.code):
         print(link)
     return 0

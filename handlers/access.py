@@ -1,7 +1,8 @@
 """The role matrix, in one place, checked on every turn on the server side.
 
 resident — own submissions only; head — also their unit's reports, proposals and the
-nominations about their unit; staff/admin — everything.
+nominations about their unit; council — also, read-only, the items on the council's lists;
+staff/admin — everything.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def can_see(ctx: "Ctx", sub: Submission | None) -> bool:
         return False
     if is_staff(ctx) or sub.submitter_id == ctx.member.id:
         return True
+    if role(ctx) == "council":  # read-only: what the council considers or has recommended
+        return sub.kind in ("nomination", "proposal") and sub.status in ("shortlisted", "awarded")
     return is_head(ctx) and sub.unit_code == ctx.member.unit_code
 
 

@@ -58,7 +58,7 @@ class MenuItem:
 
 
 GUEST = "guest"
-EVERYONE = frozenset({"resident", "head", "staff", "admin"})
+EVERYONE = frozenset({"resident", "head", "staff", "admin", "council"})
 
 
 class Core:
@@ -185,7 +185,8 @@ class Core:
 
     def help_text(self, ctx: Ctx) -> str:
         role = self.role(ctx)
-        extra = {"head": "help.head", "staff": "help.staff", "admin": "help.staff"}.get(role)
+        extra = {"head": "help.head", "staff": "help.staff", "admin": "help.staff",
+                 "council": "help.council"}.get(role)
         return t("help") + (f"\n{t(extra)}" if extra else "")
 
     def greeting(self, ctx: Ctx) -> str:

@@ -409,6 +409,10 @@ MESSAGES: dict[str, str] = {
     "rep.sign.hint": "(Ký, ghi rõ họ và tên)",
 }
 
+from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, decision, honours)
+
+MESSAGES.update(_I15)
+
 
 def t(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)

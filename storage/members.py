@@ -16,7 +16,7 @@ from .models import (
 
 from .audit import audit
 
-ROLES = ("resident", "head", "staff", "admin")
+ROLES = ("resident", "head", "staff", "admin", "council")
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
