@@ -54,8 +54,8 @@ class DecisionFlow(Flow):
             return [Text(t("decision.none_to_do")), *ctx.core.show_menu(ctx)]
         return None
 
-    def _number(self, ctx: "Ctx", value: str) -> None:
-        number = ops.decision_number(ctx.campaign, value)
+    def _number(self, ctx: "Ctx", value: int) -> None:
+        number = ops.decision_number(ctx.campaign, str(value))
         if number is None:
             raise Invalid(t("decision.bad_number"))
         if rows.number_taken(ctx.session, ctx.campaign.code, number):
@@ -73,9 +73,12 @@ class DecisionFlow(Flow):
         award = ctx.campaign.award(_target(ctx))
         items = ops.recommended(ctx.session, ctx.campaign, award.key)
         names = "".join(t("council.line", i=i, item=f"{x.ref} · {x.nominee}") for i, x in enumerate(items, 1))
-        return t("decision.confirm_new", award=award.label, number=ops.decision_number(ctx.campaign, a["number"]),
+        return t("decision.confirm_new", award=award.label, number=ops.decision_number(ctx.campaign, str(a["number"])),
                  date=date.fromisoformat(a["date"]).strftime("%d/%m/%Y"), signer=self._signer(ctx),
                  names=names)
+
+    def _suffix(self, ctx: "Ctx") -> str:
+        return ctx.campaign.decision.number_suffix if ctx.campaign.decision else "QĐ-UBND"
 
     def _signer(self, ctx: "Ctx") -> str:
         return ctx.answers.get("signer") or ctx.campaign.organiser.signer_name
@@ -84,8 +87,8 @@ class DecisionFlow(Flow):
         org = ctx.campaign.organiser
         return [
             Step("what", "choice", lambda c: t("decision.what"), options=_choices),
-            Step("number", "text", lambda c: t("decision.number"), validate=self._number, max_len=40,
-                 when=_doing("new")),
+            Step("number", "number", lambda c: t("decision.number", suffix=self._suffix(c)),
+                 validate=self._number, when=_doing("new")),
             Step("date", "date", lambda c: t("decision.date"), validate=self._date, when=_doing("new")),
             Step("signer", "text", lambda c: t("decision.signer", name=org.signer_name),
                  skippable=bool(org.signer_name), min_len=2, max_len=120, when=_doing("new")),
@@ -106,7 +109,7 @@ class DecisionFlow(Flow):
                 return [Text(t("decision.withdrawn", number=done.number, n=len(done.refs)))]
             award = ctx.campaign.award(_target(ctx))
             events = run(ctx, ops.record_decision, actor_id=ctx.member.id, award_key=award.key,
-                         number=ops.decision_number(ctx.campaign, a["number"]),
+                         number=ops.decision_number(ctx.campaign, str(a["number"])),
                          signed_on=date.fromisoformat(a["date"]), signer_name=self._signer(ctx),
                          signer_title=award.grantor)
         except Refused as exc:
