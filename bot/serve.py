@@ -67,7 +67,9 @@ async def serve_async(settings: Settings, *, clock: Clock | None = None,
 
         from .web import make_app
 
-        routes = [r for ch in channels for r in ch.routes()]
+        from .honours_page import honours_routes  # the public page of issue 15
+
+        routes = [r for ch in channels for r in ch.routes()] + honours_routes(app.db, app.campaign)
         config = uvicorn.Config(make_app(routes), host="0.0.0.0", port=settings.port,
                                 log_level=settings.log_level.lower(), access_log=False)
         server = uvicorn.Server(config)
