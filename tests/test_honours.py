@@ -29,6 +29,10 @@ def _member(s, name, role, ext, now, unit=None):
 
 @pytest.fixture
 def decided(db, campaign, clock, tmp_path):
+    return make_decided(db, campaign, clock, tmp_path)
+
+
+def make_decided(db, campaign, clock, tmp_path) -> int:
     """Two items decided (one with a photo its submitter agreed to publish, one with a photo
     not agreed), one that failed the vote; returns the staff member's id."""
     now = clock.now()
@@ -125,3 +129,14 @@ def test_the_announcement_reaches_every_member_once(core, db, campaign, clock, d
     with Session(db) as s:  # a second announcement of the same decisions adds nothing
         events = honours.announce(s, campaign, actor_id=decided, now=clock.now(), payload={"text": "x"})
         assert events[0].recipients == 0
+
+
+def test_the_award_step_on_postgresql(pg_db, campaign, clock, tmp_path):
+    make_decided(pg_db, campaign, clock, tmp_path)
+    body = client_for(pg_db, campaign).get("/guong-dien-hinh").text
+    assert "Hộ ông Hoàng Văn Tư" in body and "Hộ ông Vi Văn Bảy" not in body
+    with Session(pg_db) as s:
+        assert [i.result for i in s.exec(select(ops.CouncilItem).order_by(ops.CouncilItem.id))] == [
+            "passed", "passed", "failed"]
+        assert [x.status for x in s.exec(select(Submission).order_by(Submission.id))] == [
+            "awarded", "awarded", "shortlisted"]
