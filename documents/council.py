@@ -152,8 +152,12 @@ def _award(campaign: Campaign, key: str) -> str:
 # -- the decision ----------------------------------------------------------------------------
 
 def latest_decision(s: Session, campaign: Campaign, number: str | None = None) -> AwardDecision:
+    """The latest decision that stands (or the one numbered `number`) on an award the commune
+    decides itself (the campaign file's [decision] awards)."""
+    own = campaign.decision.awards if campaign.decision else ()
+    wanted = ops.decision_number(campaign, number) if number else None
     found = [d for d in rows.decisions(s, campaign.code, active=True)
-             if number is None or d.number == number.strip().upper()]
+             if d.award_key in own and (wanted is None or d.number == wanted)]
     if not found:
         raise ExportError(t("award_doc.no_decision"))
     return found[-1]

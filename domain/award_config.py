@@ -42,6 +42,9 @@ class Decision(_Model):
     """The Quyết định khen thưởng. Texts may use {award}, {grantor}, {organiser}, {campaign},
     {collective}, {individual}, {total}, {council}, {office}, {signer_title}."""
 
+    # the awards this commune decides itself: its decision and certificates are made for these
+    # only (a district award's decision and certificates come from the district)
+    awards: tuple[str, ...] = Field(min_length=1)
     number_suffix: str = "QĐ-UBND"
     title: str = "QUYẾT ĐỊNH"
     subject: str

@@ -16,7 +16,7 @@ from domain import council as ops
 from domain import honours
 from domain.council import Refused
 from storage import members, submissions
-from storage.models import Evidence, Outbox, Submission
+from storage.models import CouncilItem, Evidence, Outbox, Submission
 
 from .conftest import Player, rows
 
@@ -136,7 +136,47 @@ def test_the_award_step_on_postgresql(pg_db, campaign, clock, tmp_path):
     body = client_for(pg_db, campaign).get("/guong-dien-hinh").text
     assert "Hộ ông Hoàng Văn Tư" in body and "Hộ ông Vi Văn Bảy" not in body
     with Session(pg_db) as s:
-        assert [i.result for i in s.exec(select(ops.CouncilItem).order_by(ops.CouncilItem.id))] == [
+        assert [i.result for i in s.exec(select(CouncilItem).order_by(CouncilItem.id))] == [
             "passed", "passed", "failed"]
         assert [x.status for x in s.exec(select(Submission).order_by(Submission.id))] == [
             "awarded", "awarded", "shortlisted"]
+
+
+def test_the_command_line_makes_the_decision_and_certificates(decided, monkeypatch, db_path, tmp_path, capsys):
+    from bot.cli import main as cli_main
+
+    from .conftest import CAMPAIGN_FILE
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db_path}")
+    monkeypatch.setenv("CAMPAIGN_FILE", str(CAMPAIGN_FILE))
+    for kind in ("minutes", "decision", "certificates"):
+        out = tmp_path / f"{kind}.docx"
+        assert cli_main(["export", "--format", "docx", "--kind", kind, "--ref", "125" if kind != "minutes" else "1",
+                         "--out", str(out)]) == 0, capsys.readouterr().err
+        assert out.stat().st_size > 0
+    assert cli_main(["export", "--format", "docx", "--kind", "decision", "--ref", "999",
+                     "--out", str(tmp_path / "x.docx")]) == 1
+    assert "Chưa có quyết định khen thưởng" in capsys.readouterr().err
+
+
+def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(db, campaign, clock, decided, tmp_path):
+    from documents import ExportError
+    from documents.certificates import write_certificates
+
+    with Session(db) as s:
+        for ref in ("DC-0003",):
+            row = submissions.submission_by_ref(s, ref)
+            row.shortlist_award = "district"  # as if the council had recommended it for the district
+            s.add(row)
+        item = s.exec(select(CouncilItem).where(CouncilItem.submission_id == row.id)).one()
+        item.result = "passed"
+        s.add(item)
+        ops.record_decision(s, campaign, actor_id=decided, award_key="district", number="88/QĐ-UBND",
+                            signed_on=date(2024, 11, 5), signer_name="Chủ tịch huyện",
+                            signer_title="Chủ tịch UBND huyện", now=clock.now())
+        s.commit()
+        assert row.status == "awarded"
+        assert write_certificates(s, campaign, tmp_path / "gk.docx") == 2  # the commune's 125 only
+        with pytest.raises(ExportError):
+            write_certificates(s, campaign, tmp_path / "gk.docx", number="88")
