@@ -15,8 +15,8 @@ from domain.award_config import Line
 from domain.campaign import Campaign
 from documents import layout as L
 from documents.council import latest_decision
-from documents.rows import ExportError, dmy
-from documents.texts_council import t
+from documents.items import ExportError, dmy
+from documents.texts import t
 
 ALIGN = {"center": L.CENTER, "left": L.LEFT, "right": L.RIGHT, "justify": L.JUSTIFY}
 ACHIEVEMENT_CHARS = 220  # one or two lines on the certificate

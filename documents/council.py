@@ -21,8 +21,8 @@ from storage import council as rows
 from storage import members
 from storage.models import AwardDecision, CouncilRound
 from documents import layout as L
-from documents.rows import ExportError, dmy, short
-from documents.texts_council import t
+from documents.items import ExportError, dmy, short
+from documents.texts import t
 
 MINUTES_WIDTHS = (10, 42, 26, 22, 16, 17, 17, 15)  # 165 mm
 DECISION_WIDTHS = (12, 50, 35, 68)

@@ -2,11 +2,9 @@
 list, the certificates, and why one of them cannot be made yet. The decision's grounds and
 articles and the certificate's layout are not here: they are campaign data.
 
-t(key, **values) reads these first, then the shared document texts."""
+Merged into documents/texts.py (its t() reads them)."""
 
 from __future__ import annotations
-
-from messages.catalog import t as _shared
 
 TEXTS: dict[str, str] = {
     # -- refusals (command line and chat) ---------------------------------------------------
@@ -55,7 +53,3 @@ TEXTS: dict[str, str] = {
     "cert.title": "GIẤY KHEN",
 }
 
-
-def t(key: str, **values: object) -> str:
-    text = TEXTS.get(key)
-    return text.format(**values) if text is not None else _shared(key, **values)

@@ -13,7 +13,7 @@ from domain.council import CHOICES, Refused
 from handlers.access import STAFF, guard, is_staff, role
 from handlers.engine import Flow, Invalid, Step
 from handlers.flows.browse import Browse
-from handlers.present import checks_text, short, unit_name
+from handlers.describe import checks_text, short, unit_name
 from messages.catalog import t
 from messages.model import Option, Reply, Text
 from storage import council as rows

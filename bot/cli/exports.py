@@ -14,12 +14,11 @@ from sqlmodel import Session
 from documents import STATUSES, ExportError, produce
 from documents.award_files import AWARD_DOCS
 
-from .app import build
-from .cli import EXTRA_COMMANDS
+from ..bootstrap import build
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("export", help="write the XLSX workbook or a Word document (Decree 30/2020)")
+def add_parsers(sub) -> None:
+    p = sub.add_parser("export", help="write the XLSX workbook or a Word document (Decree 30/2020)")
     p.add_argument("--format", required=True, choices=["xlsx", "docx"])
     p.add_argument("--kind", choices=["list", "proposal", "report", *AWARD_DOCS],
                    help="docx: list (for the council), proposal (Tờ trình to the district), "
@@ -33,10 +32,10 @@ def register(subparsers) -> None:
                                  "(default: the latest)")
     p.add_argument("--award", help="docx proposal: the award key (default: the first with a quota)")
     p.add_argument("--demo", action="store_true", help="from the demo database")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=export)
 
 
-def run(args, settings) -> int:
+def export(args, settings) -> int:
     if args.format == "docx" and not args.kind:
         print("--kind: required with --format docx (list, proposal, report, minutes, decision "
               "or certificates)", file=sys.stderr)
@@ -53,6 +52,3 @@ def run(args, settings) -> int:
         return 1
     print(f"{made.path} — {made.caption(app.campaign, now)}")
     return 0
-
-
-EXTRA_COMMANDS.append(register)
