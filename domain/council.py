@@ -130,7 +130,7 @@ def cast_vote(s: Session, campaign: Campaign, *, member_id: int, ref: str, choic
         raise Refused("council.closed")
     if member_id not in rnd.members:
         raise Refused("council.not_in_round")
-    item = next((i for i, sub in rows.items_of(s, rnd.id) if sub.ref == ref), None)
+    item = rows.item_by_ref(s, rnd.id, ref)
     if item is None:
         raise Refused("err.choice")
     current = rows.vote(s, item.id, member_id)

@@ -45,6 +45,12 @@ def items_of(s: Session, round_id: int) -> list[tuple[CouncilItem, Submission]]:
     return [(item, sub) for item, sub in rows]
 
 
+def item_by_ref(s: Session, round_id: int, ref: str) -> CouncilItem | None:
+    return s.exec(select(CouncilItem).where(CouncilItem.round_id == round_id,
+                                            CouncilItem.submission_id == Submission.id,
+                                            Submission.ref == ref)).first()
+
+
 def votes_of(s: Session, round_id: int) -> Sequence[CouncilVote]:
     return s.exec(select(CouncilVote).where(CouncilVote.item_id == CouncilItem.id,
                                             CouncilItem.round_id == round_id)
