@@ -4,17 +4,13 @@ handlers (domain/award_notices.py) and the callers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+
+from .events import Event, StatusMoved
 
 
 @dataclass(frozen=True)
-class AwardEvent:
-    at: datetime
-    actor_id: int | None
-
-
-@dataclass(frozen=True)
-class RoundOpened(AwardEvent):
+class RoundOpened(Event):
     round_id: int
     number: int
     refs: tuple[str, ...]
@@ -22,7 +18,7 @@ class RoundOpened(AwardEvent):
 
 
 @dataclass(frozen=True)
-class VoteCast(AwardEvent):
+class VoteCast(Event):
     round_id: int
     ref: str
     choice: str
@@ -30,7 +26,7 @@ class VoteCast(AwardEvent):
 
 
 @dataclass(frozen=True)
-class RoundClosed(AwardEvent):
+class RoundClosed(Event):
     round_id: int
     number: int
     quorum_met: bool
@@ -41,7 +37,7 @@ class RoundClosed(AwardEvent):
 
 
 @dataclass(frozen=True)
-class DecisionRecorded(AwardEvent):
+class DecisionRecorded(Event):
     decision_id: int
     number: str
     signed_on: date
@@ -50,20 +46,18 @@ class DecisionRecorded(AwardEvent):
 
 
 @dataclass(frozen=True)
-class Awarded(AwardEvent):
-    """One item of a decision: its submitter and, when found among the members, the awardee."""
+class Awarded(StatusMoved):
+    """An item of a decision becomes `awarded`: its submitter and, when found among the
+    members, the awardee are told."""
 
-    ref: str
-    nominee: str
-    submitter_id: int
-    awardee_id: int | None
-    award: str
-    number: str
-    signed_on: date
+    awardee_id: int | None = None
+    award: str = ""
+    number: str = ""
+    signed_on: date | None = None
 
 
 @dataclass(frozen=True)
-class DecisionWithdrawn(AwardEvent):
+class DecisionWithdrawn(Event):
     decision_id: int
     number: str
     reason: str
@@ -71,15 +65,13 @@ class DecisionWithdrawn(AwardEvent):
 
 
 @dataclass(frozen=True)
-class AwardWithdrawn(AwardEvent):
-    ref: str
-    nominee: str
-    submitter_id: int
-    number: str
-    reason: str
+class AwardWithdrawn(StatusMoved):
+    """An item back on the council's list because its decision was withdrawn."""
+
+    number: str = ""
 
 
 @dataclass(frozen=True)
-class HonoursAnnounced(AwardEvent):
+class HonoursAnnounced(Event):
     awardees: int
     recipients: int

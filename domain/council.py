@@ -9,34 +9,28 @@ half of the council's members took part. "Present" is a member who voted on any 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlmodel import Session
 
-from domain.award_events import (AwardEvent, Awarded, AwardWithdrawn, DecisionRecorded,
-                                 DecisionWithdrawn, RoundClosed, RoundOpened, VoteCast)
-from domain.campaign import Campaign
+from messages.folding import fold
 from storage import council as rows
 from storage import members, submissions
 from storage.audit import audit
 from storage.models import (AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound,
                             CouncilVote, Member, Submission)
 
+from .award_events import (Awarded, AwardWithdrawn, DecisionRecorded, DecisionWithdrawn,
+                           RoundClosed, RoundOpened, VoteCast)
+from .campaign import Campaign
+from .events import Event
+from .lifecycle import ENTRY_KINDS, move
+from .refusals import Refused
+from .roles import COUNCIL, STAFF, require
+from .uow import UnitOfWork
+
 CHOICES = ("agree", "disagree", "more_info")
-STAFF = frozenset({"staff", "admin"})
-COUNCIL = "council"
-ENTRY_KINDS = ("nomination", "proposal")
-
-
-class Refused(Exception):
-    """The operation said no and wrote nothing; `key` names the text in the catalog."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 @dataclass(frozen=True)
@@ -52,19 +46,6 @@ class Tally:
     @property
     def result(self) -> str:
         return "no_quorum" if not self.quorum_met else "passed" if self.passed else "failed"
-
-
-def _actor(s: Session, actor_id: int | None, roles: frozenset[str]) -> Member:
-    member = s.get(Member, actor_id) if actor_id is not None else None
-    if member is None or member.role not in roles:
-        raise Refused("role.denied")
-    return member
-
-
-def _move(s: Session, sub: Submission, to: str, *, actor_id: int | None, reason: str | None,
-          now: datetime) -> None:
-    """The status move with its history and audit rows (notices come from the events)."""
-    submissions.change_status(s, sub, to, actor_id=actor_id, reason=reason, now=now, notify=None)
 
 
 # -- the round ------------------------------------------------------------------------------
@@ -92,12 +73,13 @@ def tally_of(s: Session, campaign: Campaign, rnd: CouncilRound) -> dict[int, Tal
     return tally(campaign, rnd, ids, list(rows.votes_of(s, rnd.id)))
 
 
-def open_round(s: Session, campaign: Campaign, *, actor_id: int, now: datetime) -> list[AwardEvent]:
+def open_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> list[Event]:
     """Staff open a round on the current commune and district lists (shortlisted items)."""
-    _actor(s, actor_id, STAFF)
+    actor = require(actor, STAFF)
+    s, now, actor_id = uow.session, uow.now, actor.id
     if rows.open_round(s, campaign.code) is not None:
         raise Refused("council.already_open")
-    voters = [m.id for m in members.members(s, role=COUNCIL)]
+    voters = [m.id for m in members.members(s, role="council")]
     if not voters:
         raise Refused("council.no_members")
     order = {a.key: i for i, a in enumerate(campaign.awards)}
@@ -116,13 +98,14 @@ def open_round(s: Session, campaign: Campaign, *, actor_id: int, now: datetime) 
     refs = tuple(x.ref for x in subs)
     audit(s, actor_id=actor_id, action="council.open", entity="council_round", entity_id=rnd.id,
           after={"number": rnd.number, "items": list(refs), "members": voters}, now=now)
-    return [RoundOpened(now, actor_id, rnd.id, rnd.number, refs, tuple(voters))]
+    return uow.record([RoundOpened(now, actor_id, rnd.id, rnd.number, refs, tuple(voters))])
 
 
-def cast_vote(s: Session, campaign: Campaign, *, member_id: int, ref: str, choice: str,
-              now: datetime) -> list[AwardEvent]:
+def cast_vote(uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str,
+              choice: str) -> list[Event]:
     """A council member's vote on an item of the open round; changeable until it closes."""
-    _actor(s, member_id, frozenset({COUNCIL}))
+    member_id = require(actor, COUNCIL).id
+    s, now = uow.session, uow.now
     if choice not in CHOICES:
         raise Refused("err.choice")
     rnd = rows.open_round(s, campaign.code)
@@ -145,13 +128,14 @@ def cast_vote(s: Session, campaign: Campaign, *, member_id: int, ref: str, choic
     audit(s, actor_id=member_id, action="council.vote", entity="submission", entity_id=ref,
           before={"vote": previous} if previous else None, after={"vote": choice, "round": rnd.number},
           now=now)
-    return [VoteCast(now, member_id, rnd.id, ref, choice, previous)]
+    return uow.record([VoteCast(now, member_id, rnd.id, ref, choice, previous)])
 
 
-def close_round(s: Session, campaign: Campaign, *, actor_id: int, now: datetime) -> list[AwardEvent]:
+def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> list[Event]:
     """Staff close the round: every item's tally is kept; those that pass are the council's
     recommendation (the decision is recorded on them)."""
-    _actor(s, actor_id, STAFF)
+    actor = require(actor, STAFF)
+    s, now, actor_id = uow.session, uow.now, actor.id
     rnd = rows.open_round(s, campaign.code)
     if rnd is None:
         raise Refused("council.closed")
@@ -170,8 +154,8 @@ def close_round(s: Session, campaign: Campaign, *, actor_id: int, now: datetime)
     audit(s, actor_id=actor_id, action="council.close", entity="council_round", entity_id=rnd.id,
           after={"number": rnd.number, "quorum": quorum, "present": present,
                  "passed": passed, "failed": failed}, now=now)
-    return [RoundClosed(now, actor_id, rnd.id, rnd.number, quorum, present, len(rnd.members),
-                        tuple(passed), tuple(failed))]
+    return uow.record([RoundClosed(now, actor_id, rnd.id, rnd.number, quorum, present,
+                                   len(rnd.members), tuple(passed), tuple(failed))])
 
 
 def recommended(s: Session, campaign: Campaign, award_key: str | None = None) -> list[Submission]:
@@ -197,12 +181,12 @@ def decision_number(campaign: Campaign, raw: str) -> str | None:
     return text if "/" in text else f"{int(head)}/{suffix}"
 
 
-def record_decision(s: Session, campaign: Campaign, *, actor_id: int, award_key: str, number: str,
-                    signed_on: date, signer_name: str, signer_title: str,
-                    now: datetime) -> list[AwardEvent]:
+def record_decision(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, award_key: str,
+                    number: str, signed_on: date, signer_name: str, signer_title: str) -> list[Event]:
     """The chairman's (or, for the district award, the district's) decision: the recommended
     items of that award become `awarded` with the decision's reference."""
-    _actor(s, actor_id, STAFF)
+    actor = require(actor, STAFF)
+    s, now, actor_id = uow.session, uow.now, actor.id
     award = campaign.award(award_key)
     if rows.number_taken(s, campaign.code, number):
         raise Refused("decision.number_taken", number=number)
@@ -215,25 +199,27 @@ def record_decision(s: Session, campaign: Campaign, *, actor_id: int, award_key:
                         round_id=latest[subs[0].id].round_id, recorded_by=actor_id, recorded_at=now)
     s.add(dec)
     s.flush()
-    events: list[AwardEvent] = []
-    reason = f"{number} ({signed_on.strftime('%d/%m/%Y')})"
-    for pos, sub in enumerate(subs, 1):
-        s.add(AwardDecisionItem(decision_id=dec.id, submission_id=sub.id, position=pos))
-        _move(s, sub, "awarded", actor_id=actor_id, reason=reason, now=now)
-        events.append(Awarded(now, actor_id, sub.ref, sub.nominee or "", sub.submitter_id,
-                              awardee_of(s, sub), award.label, number, signed_on))
     refs = tuple(x.ref for x in subs)
     audit(s, actor_id=actor_id, action="decision.record", entity="award_decision", entity_id=dec.id,
           after={"number": number, "signed_on": signed_on.isoformat(), "award": award_key,
                  "signer": signer_name, "items": list(refs)}, now=now)
-    return [DecisionRecorded(now, actor_id, dec.id, number, signed_on, award.label, refs), *events]
+    events: list[Event] = uow.record([DecisionRecorded(now, actor_id, dec.id, number, signed_on,
+                                                       award.label, refs)])
+    reason = f"{number} ({signed_on.strftime('%d/%m/%Y')})"
+    for pos, sub in enumerate(subs, 1):
+        s.add(AwardDecisionItem(decision_id=dec.id, submission_id=sub.id, position=pos))
+        events.append(move(uow, sub, "awarded", actor_id=actor_id, reason=reason, event=Awarded,
+                           awardee_id=awardee_of(s, sub), award=award.label, number=number,
+                           signed_on=signed_on))
+    return events
 
 
-def withdraw_decision(s: Session, campaign: Campaign, *, actor_id: int, decision_id: int,
-                      reason: str, now: datetime) -> list[AwardEvent]:
+def withdraw_decision(uow: UnitOfWork, actor: Member | None, campaign: Campaign, decision_id: int,
+                      reason: str) -> list[Event]:
     """A decision recorded in error: staff withdraw it with a reason; its items go back to
     the council's list; certificates and the public page no longer show them."""
-    _actor(s, actor_id, STAFF)
+    actor = require(actor, STAFF)
+    s, now, actor_id = uow.session, uow.now, actor.id
     if not (reason or "").strip():
         raise Refused("decision.reason_needed")
     dec = s.get(AwardDecision, decision_id)
@@ -241,30 +227,23 @@ def withdraw_decision(s: Session, campaign: Campaign, *, actor_id: int, decision
         raise Refused("decision.none")
     dec.withdrawn, dec.withdrawn_by, dec.withdrawn_at, dec.withdrawn_reason = True, actor_id, now, reason
     s.add(dec)
-    events: list[AwardEvent] = []
-    refs = []
-    for _, sub in rows.decision_items(s, dec.id):
-        if sub.status == "awarded":
-            _move(s, sub, "shortlisted", actor_id=actor_id, reason=reason, now=now)
-            events.append(AwardWithdrawn(now, actor_id, sub.ref, sub.nominee or "", sub.submitter_id,
-                                         dec.number, reason))
-            refs.append(sub.ref)
+    awarded = [sub for _, sub in rows.decision_items(s, dec.id) if sub.status == "awarded"]
+    refs = tuple(sub.ref for sub in awarded)
     audit(s, actor_id=actor_id, action="decision.withdraw", entity="award_decision",
-          entity_id=dec.id, before={"number": dec.number, "items": refs}, reason=reason, now=now)
-    return [DecisionWithdrawn(now, actor_id, dec.id, dec.number, reason, tuple(refs)), *events]
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", (text or "").lower()).replace("đ", "d")
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+          entity_id=dec.id, before={"number": dec.number, "items": list(refs)}, reason=reason, now=now)
+    events: list[Event] = uow.record([DecisionWithdrawn(now, actor_id, dec.id, dec.number, reason, refs)])
+    for sub in awarded:
+        events.append(move(uow, sub, "shortlisted", actor_id=actor_id, reason=reason,
+                           event=AwardWithdrawn, number=dec.number))
+    return events
 
 
 def awardee_of(s: Session, sub: Submission) -> int | None:
     """The member the award names, when one of the unit's members is named by it ("Hộ ông
     Hoàng Văn Tư" names member "Hoàng Văn Tư" of Thôn 1); collectives have none."""
-    nominee = _fold(sub.nominee or "")
+    nominee = fold(sub.nominee or "")
     if not nominee:
         return None
     found = [m.id for m in members.members(s, unit_code=sub.unit_code) if sub.unit_code
-             and (nominee == _fold(m.full_name) or nominee.endswith(" " + _fold(m.full_name)))]
+             and (nominee == fold(m.full_name) or nominee.endswith(" " + fold(m.full_name)))]
     return found[0] if len(found) == 1 else None

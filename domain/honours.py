@@ -5,19 +5,22 @@ certificates. Nothing is shown before a decision, nor after it is withdrawn."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import Session
 
-from domain.award_events import AwardEvent, HonoursAnnounced
-from domain.campaign import Campaign
 from storage import council as rows
 from storage import members
 from storage.audit import audit
-from storage.models import Evidence, Submission
+from storage.models import Evidence, Member, Submission
 from storage.outbox import enqueue_many
 
-STAFF = frozenset({"staff", "admin"})
+from .award_events import HonoursAnnounced
+from .campaign import Campaign
+from .events import Event
+from .refusals import Refused
+from .roles import STAFF, require
+from .uow import UnitOfWork
 
 
 @dataclass
@@ -71,13 +74,11 @@ def one_line(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def announce(s: Session, campaign: Campaign, *, actor_id: int, now: datetime,
-             payload: dict) -> list[AwardEvent]:
+def announce(uow: UnitOfWork, actor: Member | None, campaign: Campaign, payload: dict) -> list[Event]:
     """«Gương điển hình» to every member, once per set of decisions (through the outbox, so
     at each platform's limits). `payload` is the message (the caller words it)."""
-    from domain.council import Refused, _actor
-
-    _actor(s, actor_id, STAFF)
+    actor_id = require(actor, STAFF).id
+    s, now = uow.session, uow.now
     items = honoured(s, campaign)
     if not items:
         raise Refused("honours.nothing")
@@ -89,4 +90,4 @@ def announce(s: Session, campaign: Campaign, *, actor_id: int, now: datetime,
     added = enqueue_many(s, batch, now)
     audit(s, actor_id=actor_id, action="honours.announce", entity="award_decision",
           entity_id=",".join(decisions), after={"awardees": len(items), "messages": added}, now=now)
-    return [HonoursAnnounced(now, actor_id, len(items), added)]
+    return uow.record([HonoursAnnounced(now, actor_id, len(items), added)])

@@ -16,6 +16,10 @@ TEXTS: dict[str, str] = {
     "flow.decision": "quyết định khen thưởng",
     "flow.honours": "gương điển hình",
     "help.council": "Hội đồng: /bophieu bỏ phiếu bình xét.",
+    "tg.cmd.hoidong": "Họp Hội đồng xét khen thưởng",
+    "tg.cmd.quyetdinh": "Quyết định khen thưởng",
+    "tg.cmd.guongdienhinh": "Gửi tin Gương điển hình",
+    "tg.cmd.bophieu": "Bỏ phiếu bình xét",
     "browse.dossiers": "Hồ sơ trình Hội đồng ({n}). Chọn để xem:",
     "browse.dossiers.empty": "Danh sách trình Hội đồng chưa có hồ sơ nào.",
     # -- the council's vote ----------------------------------------------------------------------

@@ -290,3 +290,11 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = _ts()
     next_attempt_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
+
+
+class RefCounter(SQLModel, table=True):
+    """The last reference number given per prefix (BC, DC, DN): one counter per kind."""
+
+    __tablename__ = "ref_counter"
+    prefix: str = Field(primary_key=True, max_length=8)
+    value: int = Field(default=0)

@@ -16,9 +16,9 @@ from bot.cli import main as cli_main
 from documents import ExportError
 from documents.certificates import write_certificates
 from documents.council import write_decision, write_minutes
-from storage import submissions
 from storage.models import AuditLog, AwardDecision, CouncilItem, CouncilVote, Outbox, Submission
 
+from . import seed as seeding
 from .conftest import CAMPAIGN_FILE, Player, nominate_household, register_resident, rows
 from .review_helpers import join, member_id, notes, sub
 from .test_exports import paragraphs, texts
@@ -31,14 +31,14 @@ def shortlist(db, clock, ref: str, award: str = "commune") -> None:
     with Session(db) as s:
         row = s.exec(select(Submission).where(Submission.ref == ref)).one()
         for to, fields in (("approved", None), ("shortlisted", {"shortlist_award": award})):
-            submissions.change_status(s, row, to, actor_id=None, reason=None, now=clock.now(),
+            seeding.change_status(s, row, to, actor_id=None, reason=None, now=clock.now(),
                                       notify=None, fields=fields)
         s.commit()
 
 
 def proposal(db, clock, submitter_id: int, nominee: str) -> str:
     with Session(db) as s:
-        row = submissions.create_submission(
+        row = seeding.create_submission(
             s, kind="proposal", campaign_code="tran-ninh-2024", submitter_id=submitter_id,
             now=clock.now(), unit_code="T01", category="collective", nominee=nominee,
             contents=["c1"], achievements="Vận động hội viên hiến 500 ngày công làm đường bê tông.",

@@ -14,15 +14,17 @@ from starlette.testclient import TestClient
 from bot.honours_page import honours_routes
 from domain import council as ops
 from domain import honours
-from domain.council import Refused
-from storage import members, submissions
+from domain.refusals import Refused
+from domain.uow import UnitOfWork
+from storage import submissions
 from storage.models import CouncilItem, Evidence, Outbox, Submission
 
+from . import seed as seeding
 from .conftest import Player, rows
 
 
 def _member(s, name, role, ext, now, unit=None):
-    return members.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
+    return seeding.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
                                  channel="console", external_id=ext, chat_id=ext,
                                  display_name=None, now=now)
 
@@ -47,13 +49,13 @@ def make_decided(db, campaign, clock, tmp_path) -> int:
         for nominee, consent, local in (("Hộ ông Hoàng Văn Tư", True, str(picture)),
                                         ("Hộ bà Lường Thị Hoa", False, str(picture)),
                                         ("Hộ ông Vi Văn Bảy", True, str(picture))):
-            sub = submissions.create_submission(
+            sub = seeding.create_submission(
                 s, kind="nomination", campaign_code=campaign.code, submitter_id=resident.id, now=now,
                 unit_code="T01", category="household", nominee=nominee, contents=["c2"],
                 achievements="Trồng 3 ha hồi, hiến 200 m2 đất làm đường.", answers={}, flags=[],
                 proposed_award="commune")
-            submissions.change_status(s, sub, "approved", actor_id=staff.id, reason=None, now=now, notify=None)
-            submissions.change_status(s, sub, "shortlisted", actor_id=staff.id, reason=None, now=now,
+            seeding.change_status(s, sub, "approved", actor_id=staff.id, reason=None, now=now, notify=None)
+            seeding.change_status(s, sub, "shortlisted", actor_id=staff.id, reason=None, now=now,
                                       notify=None, fields={"shortlist_award": "commune"})
             submissions.add_evidence(s, sub, channel="zalo", unique_id=f"u-{sub.id}", file_id=None,
                                      local_path=local, now=now)
@@ -64,19 +66,20 @@ def make_decided(db, campaign, clock, tmp_path) -> int:
                 s.add(e)
             refs.append(sub.ref)
         s.flush()
-        ops.open_round(s, campaign, actor_id=staff.id, now=now)
+        uow = UnitOfWork(s, now)
+        ops.open_round(uow, staff, campaign)
         for voter in voters:
             for ref, choice in zip(refs, ("agree", "agree", "disagree")):
-                ops.cast_vote(s, campaign, member_id=voter.id, ref=ref, choice=choice, now=now)
-        ops.close_round(s, campaign, actor_id=staff.id, now=now)
+                ops.cast_vote(uow, voter, campaign, ref, choice)
+        ops.close_round(uow, staff, campaign)
         s.commit()
         before = client_for(db, campaign).get("/guong-dien-hinh").text
         assert "Hoàng Văn Tư" not in before and "Chưa có quyết định khen thưởng nào" in before
-        ops.record_decision(s, campaign, actor_id=staff.id, award_key="commune", number="125/QĐ-UBND",
+        ops.record_decision(uow, staff, campaign, award_key="commune", number="125/QĐ-UBND",
                             signed_on=date(2024, 11, 5), signer_name="Hoàng Văn Vịnh",
-                            signer_title="Chủ tịch UBND xã", now=now)
+                            signer_title="Chủ tịch UBND xã")
         s.commit()
-        return staff.id
+        return staff
 
 
 def client_for(db, campaign) -> TestClient:
@@ -106,11 +109,11 @@ def test_the_public_page_shows_decided_items_and_consented_photos_only(db, campa
 
 def test_a_withdrawn_decision_leaves_the_page(db, campaign, clock, decided):
     with Session(db) as s:
+        uow, staff = UnitOfWork(s, clock.now()), s.merge(decided)
         dec = ops.rows.decisions(s, campaign.code, active=True)[0]
         with pytest.raises(Refused):
-            ops.withdraw_decision(s, campaign, actor_id=decided, decision_id=dec.id, reason=" ", now=clock.now())
-        ops.withdraw_decision(s, campaign, actor_id=decided, decision_id=dec.id,
-                              reason="Sai số quyết định", now=clock.now())
+            ops.withdraw_decision(uow, staff, campaign, dec.id, " ")
+        ops.withdraw_decision(uow, staff, campaign, dec.id, "Sai số quyết định")
         s.commit()
     body = client_for(db, campaign).get("/guong-dien-hinh").text
     assert "Hoàng Văn Tư" not in body and "Chưa có quyết định khen thưởng nào" in body
@@ -127,7 +130,7 @@ def test_the_announcement_reaches_every_member_once(core, db, campaign, clock, d
     sent = [o for o in rows(db, Outbox) if (o.dedupe_key or "").startswith("honours|")]
     assert len(sent) == 5 and all("Hộ bà Lường Thị Hoa" in o.payload["text"] for o in sent)
     with Session(db) as s:  # a second announcement of the same decisions adds nothing
-        events = honours.announce(s, campaign, actor_id=decided, now=clock.now(), payload={"text": "x"})
+        events = honours.announce(UnitOfWork(s, clock.now()), s.merge(decided), campaign, {"text": "x"})
         assert events[0].recipients == 0
 
 
@@ -172,9 +175,9 @@ def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(db, ca
         item = s.exec(select(CouncilItem).where(CouncilItem.submission_id == row.id)).one()
         item.result = "passed"
         s.add(item)
-        ops.record_decision(s, campaign, actor_id=decided, award_key="district", number="88/QĐ-UBND",
-                            signed_on=date(2024, 11, 5), signer_name="Chủ tịch huyện",
-                            signer_title="Chủ tịch UBND huyện", now=clock.now())
+        ops.record_decision(UnitOfWork(s, clock.now()), s.merge(decided), campaign, award_key="district",
+                            number="88/QĐ-UBND", signed_on=date(2024, 11, 5),
+                            signer_name="Chủ tịch huyện", signer_title="Chủ tịch UBND huyện")
         s.commit()
         assert row.status == "awarded"
         assert write_certificates(s, campaign, tmp_path / "gk.docx") == 2  # the commune's 125 only

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from domain import council as ops
 from domain import honours
-from domain.council import Refused
+from domain.refusals import Refused
 from handlers.access import STAFF, guard, is_staff
 from handlers.engine import Flow, Invalid, Step
-from handlers.flows.council import refusal_text, run
+from handlers.outcomes import Outcome, denied, finished, refused
 from messages.catalog import t
-from messages.model import Option, Reply, Text, reply_to_dict
+from messages.model import Option, Text, reply_to_dict
 from storage import council as rows
 from storage.models import AwardDecision
 
@@ -47,11 +47,11 @@ def _target(ctx: "Ctx") -> str:
 class DecisionFlow(Flow):
     name = "decision"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if not is_staff(ctx):
-            return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+            return denied()
         if not _choices(ctx):
-            return [Text(t("decision.none_to_do")), *ctx.core.show_menu(ctx)]
+            return refused(t("decision.none_to_do"))
         return None
 
     def _number(self, ctx: "Ctx", value: int) -> None:
@@ -97,25 +97,23 @@ class DecisionFlow(Flow):
             Step("confirm", "confirm", self._summary, options=lambda c: [Option("yes", t("decision.save"))]),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        if not is_staff(ctx):
-            return [Text(t("role.denied"))]
+    def finish(self, ctx: "Ctx") -> Outcome:
         a = ctx.answers
         try:
             if _doing("withdraw")(ctx):
-                events = run(ctx, ops.withdraw_decision, actor_id=ctx.member.id,
-                             decision_id=int(_target(ctx)), reason=a["reason"])
+                events = ops.withdraw_decision(ctx.uow, ctx.member, ctx.campaign, int(_target(ctx)),
+                                               a["reason"])
                 done = events[0]
-                return [Text(t("decision.withdrawn", number=done.number, n=len(done.refs)))]
+                return finished(Text(t("decision.withdrawn", number=done.number, n=len(done.refs))))
             award = ctx.campaign.award(_target(ctx))
-            events = run(ctx, ops.record_decision, actor_id=ctx.member.id, award_key=award.key,
-                         number=ops.decision_number(ctx.campaign, str(a["number"])),
-                         signed_on=date.fromisoformat(a["date"]), signer_name=self._signer(ctx),
-                         signer_title=award.grantor)
+            events = ops.record_decision(ctx.uow, ctx.member, ctx.campaign, award_key=award.key,
+                                         number=ops.decision_number(ctx.campaign, str(a["number"])),
+                                         signed_on=date.fromisoformat(a["date"]),
+                                         signer_name=self._signer(ctx), signer_title=award.grantor)
         except Refused as exc:
-            return [Text(refusal_text(exc))]
+            return refused(exc)
         done = events[0]
-        return [Text(t("decision.recorded", number=done.number, n=len(done.refs), award=done.award))]
+        return finished(Text(t("decision.recorded", number=done.number, n=len(done.refs), award=done.award)))
 
 
 def announcement(ctx: "Ctx") -> str:
@@ -131,26 +129,24 @@ def announcement(ctx: "Ctx") -> str:
 class Honours(Flow):
     name = "honours"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if not is_staff(ctx):
-            return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+            return denied()
         if not honours.honoured(ctx.session, ctx.campaign):
-            return [Text(t("honours.nothing")), *ctx.core.show_menu(ctx)]
+            return refused(t("honours.nothing"))
         return None
 
     def steps(self, ctx: "Ctx") -> list[Step]:
         return [Step("confirm", "confirm", lambda c: t("honours.preview", text=announcement(c)),
                      options=lambda c: [Option("yes", t("honours.send"))])]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        if not is_staff(ctx):
-            return [Text(t("role.denied"))]
+    def finish(self, ctx: "Ctx") -> Outcome:
         try:
-            events = run(ctx, honours.announce, actor_id=ctx.member.id,
-                         payload=reply_to_dict(Text(announcement(ctx))))
+            events = honours.announce(ctx.uow, ctx.member, ctx.campaign,
+                                      reply_to_dict(Text(announcement(ctx))))
         except Refused as exc:
-            return [Text(refusal_text(exc))]
-        return [Text(t("honours.sent", n=events[0].recipients))]
+            return refused(exc)
+        return finished(Text(t("honours.sent", n=events[0].recipients)))
 
 
 def install(core: "Core") -> None:

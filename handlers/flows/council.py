@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from domain import award_notices
 from domain import council as ops
-from domain.council import CHOICES, Refused
+from domain.award_events import RoundClosed
+from domain.council import CHOICES
+from domain.refusals import Refused
+from domain.roles import COUNCIL
 from handlers.access import STAFF, guard, is_staff, role
+from handlers.describe import checks_text, short, unit_name
 from handlers.engine import Flow, Invalid, Step
 from handlers.flows.browse import Browse
-from handlers.describe import checks_text, short, unit_name
+from handlers.outcomes import Outcome, denied, finished, refused
 from messages.catalog import t
-from messages.model import Option, Reply, Text
+from messages.model import Option, Text
 from storage import council as rows
 from storage import submissions
 from storage.models import Submission
@@ -23,18 +26,9 @@ from storage.models import Submission
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
-COUNCIL = frozenset({"council"})
-
 
 def refusal_text(exc: Refused) -> str:
     return t(exc.key, **exc.values)
-
-
-def run(ctx: "Ctx", operation, **kw) -> list:
-    """A domain operation in this turn's transaction, its notices written with it."""
-    events = operation(ctx.session, ctx.campaign, now=ctx.now, **kw)
-    award_notices.handle(ctx.session, events)
-    return events
 
 
 # -- what a member reads ----------------------------------------------------------------------
@@ -61,14 +55,14 @@ def my_votes(ctx: "Ctx", round_id: int) -> dict[int, str]:
 class Vote(Flow):
     name = "vote"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if role(ctx) not in COUNCIL:
-            return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+            return denied()
         rnd = rows.open_round(ctx.session, ctx.campaign.code)
         if rnd is None:
-            return [Text(t("council.closed")), *ctx.core.show_menu(ctx)]
+            return refused(t("council.closed"))
         if ctx.member.id not in rnd.members:
-            return [Text(t("council.not_in_round")), *ctx.core.show_menu(ctx)]
+            return refused(t("council.not_in_round"))
         return None
 
     def _items(self, ctx: "Ctx"):
@@ -121,7 +115,7 @@ class Vote(Flow):
         if cur is None:
             raise Invalid(t("council.closed"))
         try:
-            run(ctx, ops.cast_vote, member_id=ctx.member.id, ref=cur[1].ref, choice=choice)
+            ops.cast_vote(ctx.uow, ctx.member, ctx.campaign, cur[1].ref, choice)
         except Refused as exc:
             raise Invalid(refusal_text(exc)) from None
 
@@ -149,16 +143,16 @@ class Vote(Flow):
                  when=lambda c: c.answers.get("pos") is not None),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
+    def finish(self, ctx: "Ctx") -> Outcome:
         rnd, items = self._items(ctx)
         if rnd is None:
-            return [Text(t("council.closed"))]
+            return refused(t("council.closed"))
         mine = my_votes(ctx, rnd.id)
         lines = "".join(t("council.line", i=i, item=t("council.item", ref=sub.ref,
                                                         nominee=(sub.nominee or "")[:40],
                                                         vote=vote_label(mine.get(item.id))))
                         for i, (item, sub) in enumerate(items, 1))
-        return [Text(t("council.thanks", lines=lines))]
+        return finished(Text(t("council.thanks", lines=lines)))
 
 
 # -- the staff's view of a round ----------------------------------------------------------------
@@ -181,7 +175,7 @@ def tally_text(ctx: "Ctx") -> str:
 
 
 def results_text(ctx: "Ctx", events) -> str:
-    closed = next(e for e in events if isinstance(e, ops.RoundClosed))
+    closed = next(e for e in events if isinstance(e, RoundClosed))
     key = "council.closed_done" if closed.quorum_met else "council.closed_no_quorum"
     return t(key, number=closed.number, passed=len(closed.passed), failed=len(closed.failed),
              present=closed.present, members=closed.members)
@@ -190,8 +184,8 @@ def results_text(ctx: "Ctx", events) -> str:
 class Round(Flow):
     name = "round"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        return None if is_staff(ctx) else [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
+        return None if is_staff(ctx) else denied()
 
     def _prompt(self, ctx: "Ctx") -> str:
         notice = ctx.state.data.pop("notice", None)
@@ -211,7 +205,7 @@ class Round(Flow):
         ctx.answers.pop("action", None)
         if value == "open":
             try:
-                events = run(ctx, ops.open_round, actor_id=ctx.member.id)
+                events = ops.open_round(ctx.uow, ctx.member, ctx.campaign)
             except Refused as exc:
                 ctx.state.data["notice"] = refusal_text(exc)
                 return "action"
@@ -228,12 +222,12 @@ class Round(Flow):
                  when=lambda c: c.answers.get("action") == "close"),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
+    def finish(self, ctx: "Ctx") -> Outcome:
         try:
-            events = run(ctx, ops.close_round, actor_id=ctx.member.id if ctx.member else None)
+            events = ops.close_round(ctx.uow, ctx.member, ctx.campaign)
         except Refused as exc:
-            return [Text(refusal_text(exc))]
-        return [Text(results_text(ctx, events))]
+            return refused(exc)
+        return finished(Text(results_text(ctx, events)))
 
 
 def _council_items(ctx: "Ctx") -> list[Submission]:

@@ -2,7 +2,7 @@
 photo publication consent on evidence (issue 15)
 
 Revision ID: i15_council
-Revises: 0001
+Revises: domain_refs
 Create Date: 2026-11-25 23:49:20.846932
 """
 from alembic import op
@@ -12,7 +12,7 @@ import storage.models
 
 
 revision = 'i15_council'
-down_revision = '0001'
+down_revision = 'domain_refs'
 branch_labels = None
 depends_on = None
 
