@@ -99,6 +99,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("quyetdinh", STAFF),
     Command("guongdienhinh", STAFF),
     Command("bophieu", COUNCIL),
+    Command("web", STAFF),
     Command("lienket", EVERYONE, advertised=False),
     Command("menu", ANYONE, advertised=False),
     Command("dangky", ANYONE, advertised=False),

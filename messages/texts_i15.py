@@ -81,11 +81,6 @@ TEXTS: dict[str, str] = {
     "export.opt.minutes": "Biên bản xét khen thưởng (DOCX)",
     "export.opt.decision": "Quyết định khen thưởng (DOCX)",
     "export.opt.certificates": "Giấy khen (DOCX, in trên phôi)",
-    # -- the public page /guong-dien-hinh ------------------------------------------------------
-    "page.honours.title": "Gương điển hình",
-    "page.honours.lead": "Các tập thể, cá nhân được khen thưởng trong «{campaign}» — {organiser}.",
-    "page.honours.empty": "Chưa có quyết định khen thưởng nào.",
-    "page.honours.award": "{award} — Quyết định số {number} ngày {date}",
     # -- Gương điển hình -----------------------------------------------------------------------
     "honours.text": "GƯƠNG ĐIỂN HÌNH\n{organiser} biểu dương các tập thể, cá nhân được khen thưởng trong «{campaign}»:\n{lines}Xin chúc mừng và cùng học tập!",
     "honours.line": "{i}. {name} ({unit}): {achievement} — {award}, QĐ số {number}\n",

@@ -100,7 +100,7 @@ def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
     staff.say("Hoàng Thị Lan")
     assert [o.value for o in staff.question.options] == [
         "review", "shortlist", "round", "decision", "honours", "council", "reports", "stats",
-        "digest", "export", "nominate", "mine", "link", "help"]
+        "digest", "export", "web", "nominate", "mine", "link", "help"]
     member = Player(player.core, "council")
     member.say(f"/start {make_invite(db, clock, role='council', unit=None)}")
     member.say("Nông Văn Hải")

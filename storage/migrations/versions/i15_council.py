@@ -2,7 +2,7 @@
 photo publication consent on evidence (issue 15)
 
 Revision ID: i15_council
-Revises: i14_indexes
+Revises: i12_web
 Create Date: 2026-11-25 23:49:20.846932
 """
 from alembic import op
@@ -12,7 +12,7 @@ import storage.models
 
 
 revision = 'i15_council'
-down_revision = 'i14_indexes'
+down_revision = 'i12_web'
 branch_labels = None
 depends_on = None
 
