@@ -285,6 +285,10 @@ MESSAGES: dict[str, str] = {
 MESSAGES.update(texts_domain.TEXTS)
 MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
 
+from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, decision, honours)
+
+MESSAGES.update(_I15)
+
 
 from messages.texts_i13 import TEXTS as _I13  # noqa: E402
 
