@@ -7,7 +7,7 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
-from messages import texts_domain
+from messages import texts_domain, texts_i14
 
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
@@ -284,6 +284,7 @@ MESSAGES: dict[str, str] = {
 }
 
 MESSAGES.update(texts_domain.TEXTS)
+MESSAGES.update(texts_i14.TEXTS_I14)
 
 
 def t(key: str, **values: object) -> str:

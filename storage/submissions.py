@@ -87,17 +87,6 @@ def submissions(s: Session, *, campaign_code: str | None = None, submitter_id: i
     return s.exec(q.order_by(Submission.id)).all()
 
 
-def review_queue(s: Session, *, campaign_code: str, kinds: Iterable[str],
-                 statuses: Iterable[str], exclude: Iterable[str] = ()) -> Sequence[Submission]:
-    """Submissions waiting for staff, oldest submitted first."""
-    q = select(Submission).where(Submission.campaign_code == campaign_code,
-                                 Submission.kind.in_(list(kinds)), Submission.status.in_(list(statuses)))
-    skip = list(exclude)
-    if skip:
-        q = q.where(Submission.ref.not_in(skip))
-    return s.exec(q.order_by(Submission.submitted_at, Submission.id)).all()
-
-
 def unit_report(s: Session, *, campaign_code: str, unit_code: str) -> Submission | None:
     """The unit's current report (a withdrawn or rejected one does not count)."""
     return s.exec(select(Submission).where(
