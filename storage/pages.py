@@ -40,12 +40,16 @@ def next_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str], status
     return oldest, waiting
 
 
-def listing(*, campaign_code: str | None = None, unit_code: str | None = None,
-            kinds: Iterable[str] | None = None, statuses: Iterable[str] | None = None):
-    """Submissions by campaign, unit, kind, status, in the order they came (a select, for page())."""
+def listing(*, campaign_code: str | None = None, submitter_id: int | None = None,
+            unit_code: str | None = None, kinds: Iterable[str] | None = None,
+            statuses: Iterable[str] | None = None):
+    """Submissions by campaign, submitter, unit, kind, status, in the order they came (a
+    select: for page(), or read whole by storage.submissions.submissions)."""
     q = select(Submission)
     if campaign_code is not None:
         q = q.where(Submission.campaign_code == campaign_code)
+    if submitter_id is not None:
+        q = q.where(Submission.submitter_id == submitter_id)
     if unit_code is not None:
         q = q.where(Submission.unit_code == unit_code)
     if kinds is not None:
