@@ -68,6 +68,14 @@ def own(*, submitter_id: int, unit_code: str | None = None, unit_kinds: Iterable
     return select(Submission).where(mine).order_by(Submission.id)
 
 
+def waiting(*, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str]):
+    """Submissions waiting for staff, oldest submitted first (a select, for page())."""
+    return (select(Submission)
+            .where(Submission.campaign_code == campaign_code, Submission.kind.in_(list(kinds)),
+                   Submission.status.in_(list(statuses)))
+            .order_by(Submission.submitted_at, Submission.id))
+
+
 def matching(q, term: str | None, unit_codes: Sequence[str] = ()):
     """Narrow a query on submissions to a name, a reference or a unit (codes found by the
     caller from the unit names)."""
