@@ -13,7 +13,7 @@ from domain.refusals import Refused
 from handlers.outcomes import Outcome, asked, cancelled, finished, refused
 from messages.catalog import t
 from messages.model import InboundEvent, Option, Question, Reply, Text
-from handlers.readers import BACK, CANCEL, DONE, SKIP, STAY, Invalid, add_photo, read  # noqa: F401
+from handlers.readers import BACK, CANCEL, DONE, SEARCH, SKIP, STAY, Invalid, add_photo, read  # noqa: F401
 from handlers.textutil import fold
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,6 +51,8 @@ class Step:
     preset: Callable[["Ctx"], list[str]] | None = None
     # a figures step: reads several figures from one message (handlers/figures.py)
     read: Callable[["Ctx", str], Any] | None = None
+    # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
+    search: bool = False
 
 
 class Flow:

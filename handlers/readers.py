@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BACK, CANCEL, SKIP, DONE = "__back", "__cancel", "__skip", "__done"
 STAY = object()  # the answer is taken but the same step stays (a multi-select toggle)
+SEARCH = "?"  # the value of a typed search at a step with search=True
 
 
 class Invalid(Exception):
@@ -91,6 +92,8 @@ def _read_choice(ctx: "Ctx", step: Step, q: Question) -> str:
             return ev.choice  # a button: the value is checked against today's options
         raise Invalid(t("err.choice"))
     opt = match_choice(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)
+    if opt is None and step.search and (ev.text or "").strip():
+        return SEARCH + ev.text.strip()[:60]
     if opt is None:
         raise Invalid(_what_is_accepted(q) if (ev.text or "").strip() else t("err.empty"))
     return opt.value
