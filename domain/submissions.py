@@ -42,7 +42,7 @@ def attach_evidence(uow: UnitOfWork, sub: Submission, channel: str, photos: list
         submissions.add_evidence(uow.session, sub, channel=channel, unique_id=p["unique_id"],
                                  file_id=p.get("file_id"), url=p.get("url"),
                                  local_path=p.get("local_path"), caption=p.get("caption"), now=uow.now,
-                                 kind=p.get("kind", "photo"))
+                                 kind=p.get("kind", "photo"), publish_consent=bool(p.get("publish")))
 
 
 def submit(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, kind: str, channel: str,

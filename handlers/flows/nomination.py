@@ -161,12 +161,12 @@ def summary_checks(ctx: "Ctx") -> str:
                                                        check_answers(ctx)))
 
 
-def evidence(ctx: "Ctx", photos: list[dict] | None) -> list[dict]:
-    """What the operation keeps as evidence: the photos, and the voice notes that are still the
-    answer of the step they answered (not retyped since)."""
+def evidence(ctx: "Ctx", photos: list[dict] | None, *, publish: bool = False) -> list[dict]:
+    """What the operation keeps as evidence: the photos (with the consent to publish them), and
+    the voice notes that are still the answer of the step they answered (not retyped since)."""
     voices = [{**v, "kind": "voice"} for v in ctx.answers.get("voices") or []
               if ctx.answers.get(v["step"]) == v["caption"]]
-    return [*(photos or []), *voices]
+    return [*({**p, "publish": publish} for p in photos or []), *voices]
 
 
 class Nomination(Flow):
@@ -211,7 +211,12 @@ class Nomination(Flow):
         return first_open(ctx, self)
 
     def confirm_options(self, ctx: "Ctx") -> list[Option]:
-        opts = [Option("send", t(self.send_key))]
+        """Send; with photos, sending also answers whether they may be shown on the public page
+        after an award (issue 15): one tap either way. Then the one-tap changes."""
+        send = t(self.send_key)
+        opts = [Option("send", send)] if not ctx.answers.get("photos") else [
+            Option("send", t("nom.send_publish", send=send)),
+            Option("send_private", t("nom.send_private", send=send))]
         if ctx.answers.get("category_auto"):
             opts.append(Option("change_category", t("nom.change_category")))
         if own_unit(ctx) is not None and self.name == "nomination":
@@ -276,7 +281,8 @@ class Nomination(Flow):
             replies += register_newcomer(ctx)
         [submitted] = submissions.submit(
             ctx.uow, ctx.member, ctx.campaign, kind=self.kind, channel=ctx.event.channel,
-            photos=evidence(ctx, a.get("photos")), unit_code=a.get("unit") or own_unit(ctx),
+            photos=evidence(ctx, a.get("photos"), publish=a.get("confirm") == "send"),
+            unit_code=a.get("unit") or own_unit(ctx),
             category=a["category"], nominee=nominee_name(ctx),
             contents=list(a["contents"]), achievements=a["achievements"],
             answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags_of(ctx),
