@@ -27,11 +27,14 @@ def chart_dir(app: App) -> Path:
     return Path(app.settings.media_dir) / "digests"
 
 
-async def start_scheduler(app: App, channels, *, retry_every: float = 30.0) -> object:
+async def start_scheduler(app: App, channels, *, retry_every: float = 30.0,
+                          check_every: float = 15.0) -> object:
     """STARTUP_HOOKS entry: run the AsyncIOScheduler in this process if it holds the leader
     lock (several processes may serve one PostgreSQL database: one schedules), catch up on
     missed slots, and return the stopper. A follower tries again every `retry_every` seconds
-    and takes over when the leader is gone. Queued messages wake the OutboxDispatchers."""
+    and takes over when the leader is gone. The leader checks its lock every `check_every`
+    seconds: when the lock's connection is lost it stops scheduling and becomes a follower
+    (another process may lead by then). Queued messages wake the OutboxDispatchers."""
     import asyncio
 
     from storage.db import LeaderLock
@@ -52,27 +55,46 @@ async def start_scheduler(app: App, channels, *, retry_every: float = 30.0) -> o
         log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
         state["catch_up"] = asyncio.create_task(runner.catch_up(), name="scheduler-catch-up")
 
-    async def follow() -> None:
-        while not await asyncio.to_thread(lock.try_acquire):
+    async def step_down() -> None:
+        await cancel(state["catch_up"])
+        sched, state["sched"], state["catch_up"] = state["sched"], None, None
+        app.scheduler = None  # type: ignore[attr-defined]
+        if sched is not None:
+            sched.shutdown(wait=False)
+            await asyncio.sleep(0)
+
+    async def duty() -> None:
+        """Lead while the lock holds; wait for it while another process has it."""
+        while True:
+            if lock.held:
+                await asyncio.sleep(check_every)
+                if not await asyncio.to_thread(lock.check):
+                    log.warning("scheduler: the leader lock was lost; this process stops scheduling")
+                    await step_down()
+                continue
+            try:
+                got = await asyncio.to_thread(lock.try_acquire)
+            except Exception as exc:  # noqa: BLE001 - database away: try again later
+                log.warning("scheduler: cannot reach the database for the leader lock: %s",
+                            type(exc).__name__)
+                got = False
+            if got:
+                log.info("scheduler: this process leads")
+                lead()
+                continue
             await asyncio.sleep(retry_every)
-        log.info("scheduler: this process takes over")
-        lead()
 
     app.scheduler = None  # type: ignore[attr-defined]
     if await asyncio.to_thread(lock.try_acquire):
         lead()
-        waiting = None
     else:
         log.info("scheduler: another process runs it; this one waits to take over")
-        waiting = asyncio.create_task(follow(), name="scheduler-follow")
+    watching = asyncio.create_task(duty(), name="scheduler-leader")
     app.scheduler_lock = lock  # type: ignore[attr-defined]
 
     async def stop() -> None:
-        for task in (waiting, state["catch_up"]):
-            await cancel(task)
-        if state["sched"] is not None:
-            state["sched"].shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
-            await asyncio.sleep(0)
+        await cancel(watching)
+        await step_down()
         await asyncio.to_thread(lock.release)
 
     return stop
