@@ -9,6 +9,7 @@ from typing import Sequence
 from sqlmodel import Session, select
 
 from .models import (
+    DISPLAY_NAME_MAX,
     Identity,
     Invite,
     Member,
@@ -65,6 +66,7 @@ def create_member(
 
 def attach_identity(s: Session, member: Member, *, channel: str, external_id: str, chat_id: str,
                     display_name: str | None, now: datetime) -> Identity:
+    display_name = (display_name or "")[:DISPLAY_NAME_MAX] or None  # platforms send longer ones
     ident = identity(s, channel, external_id)
     if ident is None:
         ident = Identity(member_id=member.id, channel=channel, external_id=external_id,

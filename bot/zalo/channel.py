@@ -210,7 +210,7 @@ class ZaloChannel:
 
     async def _turn(self, event_name: str, msg: dict, user_id: str, chat_id: str, key: str) -> None:
         base = dict(channel=CHANNEL, user_id=user_id, chat_id=chat_id, key=key,
-                    display_name=_str((msg.get("from") or {}).get("display_name"))[:120] or None,
+                    display_name=_str((msg.get("from") or {}).get("display_name")) or None,
                     chat_type=_chat_type(msg))
         if event_name == "message.text.received":
             event = _text_event(_str(msg.get("text")), base)
