@@ -129,7 +129,22 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int]]):
         cell.font, cell.alignment = bold, wrap
         header.append(cell)
     ws.append(header)
+    append = ws.append
+    ws.append = lambda row: append([_cell(ws, v) for v in row])  # every row through _cell
     return ws
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(ws, value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula (a nominee "=HYPERLINK(...)", "@SUM",
+    "+1") is written as a text cell with Excel's quote prefix, never as a formula."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type, cell.quotePrefix = "s", True
+    return cell
 
 
 class _Dates:

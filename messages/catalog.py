@@ -409,6 +409,10 @@ MESSAGES: dict[str, str] = {
     "rep.sign.hint": "(Ký, ghi rõ họ và tên)",
 }
 
+from messages.texts_i11 import TEXTS as _I11  # noqa: E402
+
+MESSAGES.update(_I11)  # merged modules: test_no_catalog_key_is_written_twice covers them
+
 
 def t(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)
