@@ -52,7 +52,7 @@ class ZaloChannel:
     def __init__(self, app: Any, *, client: ZaloClient | None = None,
                  retry_delays: Sequence[float] = (0.5, 1.0, 2.0), max_inline_wait: float = 5.0,
                  poll_backoff: tuple[float, float] = (1.0, 60.0), max_concurrent: int = 32,
-                 media_max_bytes: int | None = None,
+                 media_max_bytes: int | None = None, media_allow: Sequence[str] = (),
                  start_delays: Sequence[float] = (1, 2, 4, 8, 15, 30, 60)) -> None:
         s = app.settings
         self.app = app
@@ -73,7 +73,7 @@ class ZaloChannel:
         self._download = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True,
                                            transport=transport())
         store_kw = {"max_bytes": media_max_bytes} if media_max_bytes else {}
-        self.media = MediaStore(s.media_dir, self._download, **store_kw)
+        self.media = MediaStore(s.media_dir, self._download, allow=media_allow, **store_kw)
         self.handled = 0  # updates fully handled (replies sent or queued): for health and tests
 
     # -- lifecycle --------------------------------------------------------------------------
