@@ -8,13 +8,14 @@ import logging
 import sys
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from messages.catalog import t
 from storage import members
 from .app import build, setup_logging
 from .channel import StartupError
-from .settings import SettingsError, load_settings
+from .settings import SettingsError, in_range, load_settings
 
 log = logging.getLogger("thidua")
 
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     inv = sub.add_parser("invite", help="print a one-time invite code for a unit head or staff")
     inv.add_argument("--unit", required=True, help="unit code from the campaign file (e.g. T01)")
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin"])
-    inv.add_argument("--days", type=int, default=7, help="days until the code expires (default 7)")
+    inv.add_argument("--days", type=int, default=7, help="days until the code expires (1-365, default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
     sub.add_parser("migrate", help="apply database migrations and exit")
     for extra in EXTRA_COMMANDS:
@@ -79,12 +80,23 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, StartupError) as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
+    except SQLAlchemyError as exc:  # an unreachable or wrong database: one line, no traceback
+        print(database_problem(exc), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0
 
 
+def database_problem(exc: Exception) -> str:
+    """One line naming DATABASE_URL and the driver's first line (never the URL's password)."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    return f"DATABASE_URL: the database cannot be used ({first[:200]})"
+
+
 def _invite(settings, args) -> int:
+    in_range("--days", args.days, 1, 365, " days")
     app = build(settings, demo=args.demo)
     if not app.campaign.has_unit(args.unit):
         codes = ", ".join(u.code for u in app.campaign.units)
