@@ -59,7 +59,7 @@ from storage import members, outbox
 from .channel import SendError, StartupError
 from .pacing import ChatPacers
 from .settings import SettingsError
-from .web import secret_ok, unauthorized
+from .web import BodyError, read_json, secret_ok, unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +205,9 @@ class TelegramChannel:
                                            secret.get_secret_value()):
             return unauthorized()
         try:
-            data = await request.json()
-            update = Update.de_json(data, self.bot)
+            update = Update.de_json(await read_json(request), self.bot)  # size and depth limited
+        except BodyError as exc:
+            return exc.response()
         except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad request", status_code=400)
         await self.application.process_update(update)

@@ -11,7 +11,6 @@ split at 2000 characters, and a reply that still fails after a few tries goes to
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Sequence
@@ -31,7 +30,7 @@ from ..channel import SendError, StartupError
 from ..settings import SettingsError
 from ..pacing import ChatPacers, limiter
 from ..tasks import cancel
-from ..web import secret_ok, unauthorized
+from ..web import BodyError, read_json, secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
 
@@ -41,7 +40,6 @@ CHANNEL = "zalo"
 TEXT_LIMIT = 2000
 PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-MAX_BODY = 256 * 1024  # a webhook update is small; anything bigger is not one
 _MEDIA_NOTICE = {"failed": "zalo.photo_failed", "too_big": "zalo.photo_too_big",
                  "not_image": "zalo.photo_not_image"}
 
@@ -163,15 +161,10 @@ class ZaloChannel:
                          self.app.settings.webhook_secret.get_secret_value()):
             log.warning("zalo webhook call with a wrong secret refused")
             return unauthorized()
-        raw = bytearray()
-        async for chunk in request.stream():  # an update is small: refuse a big body early
-            raw += chunk
-            if len(raw) > MAX_BODY:
-                return PlainTextResponse("too large", status_code=413)
         try:
-            body = json.loads(raw)
-        except ValueError:
-            return PlainTextResponse("bad request", status_code=400)
+            body = await read_json(request)  # size and depth limited
+        except BodyError as exc:
+            return exc.response()
         if not isinstance(body, dict):
             return PlainTextResponse("bad request", status_code=400)
         if body.get("ok") is True and isinstance(body.get("result"), dict):
