@@ -5,5 +5,4 @@ TEXTS: dict[str, str] = {
                          "ví dụ: 60 triệu hoặc 1,2 tỷ.",
     "inv.too_many": "Anh/chị đã nhập sai mã mời nhiều lần. Xin thử lại sau {minutes} phút, "
                     "hoặc hỏi cán bộ xã để lấy mã mới.",
-    "inv.taken": "Mã mời này vừa được người khác dùng. Xin hỏi cán bộ xã để lấy mã mới.",
 }

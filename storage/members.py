@@ -125,6 +125,20 @@ def find_invite(s: Session, code: str) -> Invite | None:
     return s.exec(select(Invite).where(Invite.code == code.strip().upper())).first()
 
 
+def claim_invite(s: Session, inv: Invite, now: datetime) -> bool:
+    """Take a one-time code for this transaction: a conditional UPDATE (... WHERE used_at IS
+    NULL). Of several people sending the same code at once exactly one gets True; the others
+    wait for its row lock (PostgreSQL) or the write lock (SQLite), then find it used."""
+    from sqlalchemy import update
+
+    result = s.execute(update(Invite).where(Invite.id == inv.id, Invite.used_at.is_(None))
+                       .values(used_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    inv.used_at = now
+    return True
+
+
 def use_invite(s: Session, inv: Invite, member: Member, now: datetime) -> None:
     inv.used_at = now
     inv.used_by = member.id

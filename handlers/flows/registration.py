@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from domain import invite_guesses
 from storage import members
 from storage.models import Member
 
@@ -59,8 +60,14 @@ class Registration(Flow):
 
 def check_code(ctx: "Ctx", code: str) -> None:
     """A role invite, or a link code (joins this channel's account to an existing member)."""
+    ev = ctx.event
+    wait = invite_guesses.locked_minutes(ctx.session, ev.channel, ev.user_id, ctx.now)
+    if wait:
+        raise Invalid(t("inv.too_many", minutes=wait))
     inv = members.find_invite(ctx.session, code)
     if inv is None or inv.purpose not in ("role", "link") or (inv.purpose == "link" and inv.member_id is None):
+        invite_guesses.record_wrong_guess(ctx.session, ev.channel, ev.user_id, code, ctx.now,
+                                          actor_id=ctx.member.id if ctx.member else None)
         raise Invalid(t("inv.bad"))
     if inv.used_at is not None:
         raise Invalid(t("inv.used"))
@@ -113,6 +120,8 @@ class InviteFlow(Flow):
         except Invalid as exc:
             return [Text(str(exc))]
         inv = members.find_invite(s, code)
+        if not members.claim_invite(s, inv, ctx.now):  # someone else used it a moment ago
+            return [Text(t("inv.used"))]
         if inv.purpose == "link":
             return link_identity(ctx, inv)
         unit = ctx.campaign.unit(inv.unit_code).name if inv.unit_code and ctx.campaign.has_unit(inv.unit_code) else "—"
