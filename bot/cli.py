@@ -14,6 +14,7 @@ from sqlmodel import Session
 from messages.catalog import t
 from storage import members
 from .app import build, setup_logging
+from .backup import BackupError
 from .channel import StartupError
 from .settings import SettingsError, in_range, load_settings
 
@@ -34,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--days", type=int, default=7, help="days until the code expires (1-365, default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    from .backup import add_commands as backup_commands
+
+    backup_commands(sub)  # backup, restore
     for extra in EXTRA_COMMANDS:
         extra(sub)
     return p
@@ -80,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, StartupError) as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except SQLAlchemyError as exc:  # an unreachable or wrong database: one line, no traceback
         print(database_problem(exc), file=sys.stderr)
         return 1
