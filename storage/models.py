@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -157,6 +157,9 @@ class Evidence(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+_VERSION = Column("version", Integer, nullable=False, server_default="0")
+
+
 class ConversationState(SQLModel, table=True):
     """Where a person is in a conversation: a row, so a restart continues it."""
 
@@ -170,8 +173,12 @@ class ConversationState(SQLModel, table=True):
     step: str | None = Field(default=None, max_length=48)
     seq: int = Field(default=0)  # bumps with every question: a button from an older one is stale
     data: dict = _json(dict)
-    version: int = Field(default=0)  # bumps with every save: a save from a stale read is refused
+    # bumps with every save; a save from a stale read (another process moved this person on
+    # meanwhile) raises StaleDataError instead of overwriting: SQLAlchemy's optimistic lock
+    version: int = Field(default=0, sa_column=_VERSION)
     updated_at: datetime = _ts()
+
+    __mapper_args__ = {"version_id_col": _VERSION}
 
 
 class ProcessedEvent(SQLModel, table=True):
