@@ -37,7 +37,7 @@ class BackupError(Exception):
     """One line for the operator (exit 1)."""
 
 
-def add_commands(sub) -> None:
+def add_parsers(sub) -> None:
     b = sub.add_parser("backup", help="copy the live database and the media folder into one archive")
     b.add_argument("--out", required=True, help="the archive to write (.tar.gz)")
     b.set_defaults(handler=backup_command)

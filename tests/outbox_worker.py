@@ -8,7 +8,7 @@ import sys
 
 from sqlmodel import Session, select
 
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from domain.clock import SystemClock
 from storage.db import make_engine
 from storage.models import Outbox

@@ -8,11 +8,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import text
 
-from bot.app import App
-from bot.schedule import start_scheduler
-from bot.settings import Settings
 from domain.clock import ManualClock
 from handlers.core import Core
+from scheduler.startup import SchedulerInProcess
 from storage.db import LeaderLock, make_engine
 
 
@@ -27,20 +25,18 @@ async def test_a_leader_whose_lock_connection_dies_stops_and_another_leads(pg_db
     """Issue 11 #10: pg_terminate_backend on the lock's connection."""
     clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=timezone.utc))
 
-    def app() -> App:
-        settings = Settings(_env_file=None, media_dir=str(tmp_path / "media"))
-        return App(settings=settings, db=pg_db, campaign=campaign, core=Core(pg_db, campaign, clock),
-                   clock=clock)
+    def in_process() -> SchedulerInProcess:
+        return SchedulerInProcess(Core(pg_db, campaign, clock), clock=clock,
+                                  chart_dir=tmp_path / "charts", retry_every=0.02, check_every=0.02)
 
-    first, second = app(), app()
-    stop_first = await start_scheduler(first, [], check_every=0.02, retry_every=0.02)
-    stop_second = await start_scheduler(second, [], check_every=0.02, retry_every=0.02)
+    first, second = in_process(), in_process()
+    await first.start()
+    await second.start()
     try:
         assert first.scheduler is not None and second.scheduler is None
-        pid = first.scheduler_lock.pid
-        admin = make_engine(str(pg_db.url.render_as_string(hide_password=False)))
+        admin = make_engine(pg_db.url.render_as_string(hide_password=False))
         with admin.begin() as conn:
-            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first.lock.pid}).scalar()
         admin.dispose()
         for _ in range(500):  # bounded: both check every 20 ms
             if second.scheduler is not None and first.scheduler is None:
@@ -48,13 +44,12 @@ async def test_a_leader_whose_lock_connection_dies_stops_and_another_leads(pg_db
             await asyncio.sleep(0.01)
         assert first.scheduler is None, "the old leader still schedules"
         assert second.scheduler is not None and second.scheduler.get_jobs()
-        assert first.scheduler_lock.held is False and second.scheduler_lock.held is True
-        # the old leader is now a follower: it does not take the lock back
-        await asyncio.sleep(0.1)
+        assert first.lock.held is False and second.lock.held is True
+        await asyncio.sleep(0.1)  # the old leader is a follower now: it does not lead again
         assert first.scheduler is None
     finally:
-        await stop_first()
-        await stop_second()
+        await first.stop()
+        await second.stop()
     lock = LeaderLock(pg_db, f"thidua-scheduler:{campaign.code}")
     assert lock.try_acquire() is True
     lock.release()

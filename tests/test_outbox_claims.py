@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.channel import SendError
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from messages.model import Text, reply_to_dict
 from storage import outbox
 from storage.models import Outbox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.web import make_app, nesting
+from bot.webhook_server import make_app, nesting
 from bot.zalo import ZaloChannel
 from storage.models import ConversationState, ProcessedEvent
 

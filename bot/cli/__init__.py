@@ -1,0 +1,58 @@
+"""Command line: python -m bot (also the `thidua-bot` command).
+
+One module per command family, each adding its argparse subparsers with
+set_defaults(handler=callable(args, settings) -> exit code):
+serving (run, chat, migrate), invites (invite), exports (export), reminders_and_digest
+(remind --dry-run, digest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..backup import BackupError, add_parsers as backup_parsers
+from ..channel import StartupError
+from ..logging_setup import setup_logging
+from ..settings import SettingsError, load_settings
+from . import exports, invites, reminders_and_digest, serving
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Thi đua bot")
+    sub = p.add_subparsers(dest="command")
+    serving.add_parsers(sub)
+    invites.add_parsers(sub)
+    reminders_and_digest.add_parsers(sub)
+    exports.add_parsers(sub)
+    backup_parsers(sub)
+    return p
+
+
+def database_problem(exc: Exception) -> str:
+    """One line naming DATABASE_URL and the driver's first line (never the URL's password)."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    return f"DATABASE_URL: the database cannot be used ({first[:200]})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler = getattr(args, "handler", serving.run)  # no command: `run`
+    try:
+        settings = load_settings()
+        setup_logging(settings)
+        return handler(args, settings)
+    except (SettingsError, StartupError) as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:  # an unreachable or wrong database: one line, no traceback
+        print(database_problem(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
