@@ -247,10 +247,12 @@ class ZaloChannel:
             return [Text(part) for part in split_text(text, TEXT_LIMIT) if part.strip()]
 
         if isinstance(reply, Photo):
-            if reply.ref.lower().startswith(("http://", "https://")):
+            link = next((r for r in (reply.ref, reply.alt) if r.lower().startswith(("http://", "https://"))),
+                        None)  # a downloaded copy carries its link as alt: Zalo sends links only
+            if link:
                 if len(reply.caption) <= TEXT_LIMIT:
-                    return [Photo(ref=reply.ref, caption=reply.caption)]
-                return [Photo(ref=reply.ref, caption=""), *texts(reply.caption)]
+                    return [Photo(ref=link, caption=reply.caption)]
+                return [Photo(ref=link, caption=""), *texts(reply.caption)]
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
         if isinstance(reply, Document):
