@@ -7,6 +7,8 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
+from messages import texts_domain, texts_i11
+
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
     "demo_badge": "[DEMO] ",
@@ -281,9 +283,8 @@ MESSAGES: dict[str, str] = {
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
 }
 
-from messages.texts_i11 import TEXTS as _I11  # noqa: E402
-
-MESSAGES.update(_I11)  # merged modules: test_no_catalog_key_is_written_twice covers them
+MESSAGES.update(texts_domain.TEXTS)
+MESSAGES.update(texts_i11.TEXTS)
 
 
 def t(key: str, **values: object) -> str:

@@ -227,3 +227,11 @@ class Outbox(SQLModel, table=True):
     # a sender claims a row before sending it; the claim lapses at claimed_until if it dies
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = _ts(nullable=True)
+
+
+class RefCounter(SQLModel, table=True):
+    """The last reference number given per prefix (BC, DC, DN): one counter per kind."""
+
+    __tablename__ = "ref_counter"
+    prefix: str = Field(primary_key=True, max_length=8)
+    value: int = Field(default=0)

@@ -1,7 +1,7 @@
 """reliability: columns as wide as the platforms send; outbox claims; state versions
 
 Revision ID: i11_reliability
-Revises: 0001
+Revises: domain_refs
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = "i11_reliability"
-down_revision = "0001"
+down_revision = "domain_refs"
 branch_labels = None
 depends_on = None
 
