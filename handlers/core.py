@@ -24,6 +24,7 @@ from domain import roles
 from domain.campaign import Campaign
 from domain.clock import Clock, SystemClock
 from domain.refusals import Refused
+from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text
@@ -56,7 +57,7 @@ class Ctx:
         return self.state.data.setdefault("answers", {})
 
     def deadline_text(self) -> str:
-        return self.campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
+        return deadline_text(self.campaign)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,16 @@ class Submission(SQLModel, table=True):
     """A nomination (DC), a unit proposal (DN) or a unit report (BC)."""
 
     __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_campaign_status", "campaign_code", "status"),)
+    __table_args__ = (
+        Index("ix_submission_campaign_status", "campaign_code", "status"),
+        # the next dossier to appraise: one index range, oldest first, LIMIT 1
+        Index("ix_submission_queue", "campaign_code", "status", "kind", "submitted_at", "id"),
+        # statistics and the digest: GROUP BY read from the index alone (covering)
+        Index("ix_submission_summary", "campaign_code", "unit_code", "category", "status", "kind",
+              "submitted_at", "id"),
+        # the digest's «new since the last one»: only that time range is read
+        Index("ix_submission_new", "campaign_code", "submitted_at", "unit_code", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, max_length=16, unique=True)
     campaign_code: str = Field(max_length=40)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from messages.catalog import t
 from messages.model import PhotoIn
-from storage import members
+from . import seed as seeding
 
 from .conftest import Player, register_resident
 from .test_telegram import USER, TgUser, fake, tg  # noqa: F401  (fixtures)
@@ -33,7 +33,7 @@ async def _review_over_telegram(tg, fake, db, clock, local_path: str) -> TgUser:
         resident.say(line)
     assert "DC-0001" in resident.text
     with Session(db, expire_on_commit=False) as s:
-        code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
                                      ttl=timedelta(days=1)).code
         s.commit()
     staff = TgUser(fake, tg, STAFF)

@@ -29,7 +29,7 @@ from storage import conversations
 from ..channel import SendError, StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
-from ..pacing import ChatPacers, limiter
+from ..pacing import ChatPacers, Pacer
 from ..cancel_task import cancel
 from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
@@ -64,7 +64,7 @@ class ZaloChannel:
         self.retry_delays = tuple(retry_delays)
         self.max_inline_wait = max_inline_wait
         self.poll_backoff = poll_backoff
-        self._rate = limiter(s.zalo_rate, max(1.0, s.zalo_rate))
+        self._rate = Pacer(s.zalo_rate)  # all chats: a sliding second, no burst over it
         self._chat_limiter = ChatPacers(s.zalo_chat_rate, s.zalo_chat_burst)
         self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -270,6 +270,10 @@ class ZaloChannel:
         else:
             await self._call("sendMessage", {"chat_id": chat_id, "text": piece.text})
 
+    def ready(self, chat_id: str) -> bool:
+        """Whether a message to the chat would go now (its own pace allows it)."""
+        return self._chat_limiter.ready(chat_id)
+
     async def send(self, chat_id: str, reply: Reply) -> None:
         """One reply to one chat (the outbox dispatcher's entry); raises SendError."""
         await send_reply(self, chat_id, reply)
@@ -279,11 +283,11 @@ class ZaloChannel:
         last: ZaloError | None = None
         for attempt in range(len(self.retry_delays) + 1):
             async with self._chat_limiter(payload["chat_id"]):
-                async with self._rate:
-                    try:
+                try:
+                    async with self._rate.slot():
                         return await self.client.call(method, payload)
-                    except ZaloError as exc:
-                        last = exc
+                except ZaloError as exc:
+                    last = exc
             if not last.retryable:
                 raise SendError(str(last), permanent=True)
             if attempt == len(self.retry_delays):

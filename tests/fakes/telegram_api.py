@@ -12,6 +12,7 @@ import itertools
 import json
 import socket
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qsl
@@ -28,6 +29,10 @@ JSON_PARAMS = {"reply_markup", "commands", "scope", "allowed_updates", "chat_id"
                "max_connections", "cache_time", "user_id"}
 
 
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                   "editMessageReplyMarkup"})
+
+
 @dataclass
 class Call:
     method: str
@@ -39,7 +44,7 @@ class Call:
 
 class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-fake-token", username: str = "thidua_test_bot",
-                 long_poll_cap: float = 0.2) -> None:
+                 long_poll_cap: float = 0.2, flood_limit: int | None = None) -> None:
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":")[0])
@@ -53,6 +58,11 @@ class FakeTelegram:
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task | None = None
         self.port = 0
+        # like Telegram's flood control: at most flood_limit sends in any second, else 429
+        self.flood_limit = flood_limit
+        self._window: deque[float] = deque()
+        self.flooded = 0  # answers of 429 given for going over flood_limit
+        self.accepted_at: list[float] = []  # time.monotonic() of each send let through
 
     # -- control from the test ---------------------------------------------------------------
     @property
@@ -162,12 +172,29 @@ class FakeTelegram:
             else:
                 body["description"] = "Internal Server Error"
             return JSONResponse(body, status)
+        if method in SENDS and self._over_limit():
+            call.status = 429
+            self.flooded += 1
+            return JSONResponse({"ok": False, "error_code": 429,
+                                 "description": "Too Many Requests: retry after 1",
+                                 "parameters": {"retry_after": 1}}, 429)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             call.status = 404
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404)
         call.result = await handler(params)
         return JSONResponse({"ok": True, "result": call.result})
+
+    def _over_limit(self) -> bool:
+        now = time.monotonic()
+        if self.flood_limit is not None:
+            while self._window and self._window[0] <= now - 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.flood_limit:
+                return True
+            self._window.append(now)
+        self.accepted_at.append(now)
+        return False
 
     async def _m_getMe(self, p: dict) -> dict:
         return {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua", "username": self.username,
