@@ -49,7 +49,7 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
-    core = Core(db, campaign, clock, demo=demo)
+    core = Core(db, campaign, clock, demo=demo, console_url=settings.console_url)
     return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
 
 

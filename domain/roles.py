@@ -90,6 +90,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("thongke", STAFF),
     Command("tonghop", STAFF),
     Command("xuat", STAFF),
+    Command("web", STAFF),
     Command("lienket", EVERYONE, advertised=False),
     Command("menu", ANYONE, advertised=False),
     Command("dangky", ANYONE, advertised=False),

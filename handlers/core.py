@@ -75,8 +75,9 @@ EVERYONE = roles.EVERYONE
 
 class Core:
     def __init__(self, db: Engine, campaign: Campaign, clock: Clock | None = None, *,
-                 demo: bool = False) -> None:
+                 demo: bool = False, console_url: str = "http://127.0.0.1:8080") -> None:
         self.db = db
+        self.console_url = console_url  # the web console's address, for its sign-in links
         self.campaign = campaign
         self.clock = clock or SystemClock()
         self.demo = demo

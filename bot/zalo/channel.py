@@ -256,7 +256,7 @@ class ZaloChannel:
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
         if isinstance(reply, Document):
-            note = t("zalo.document", filename=reply.filename)
+            note = t("zalo.document", filename=reply.filename, url=self.app.settings.console_url)
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)
         return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 # Params PTB sends JSON-encoded (strings go as they are).
@@ -51,6 +51,7 @@ class FakeTelegram:
         self.long_poll_cap = long_poll_cap
         self.calls: list[Call] = []
         self.pending: list[dict] = []
+        self.files: dict[str, bytes] = {}  # file_path -> bytes served under /file/bot<token>/
         self.failures: dict[str, list[tuple[int, int | None]]] = {}
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -134,7 +135,8 @@ class FakeTelegram:
 
     # -- the server --------------------------------------------------------------------------
     async def start(self) -> "FakeTelegram":
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                                Route("/file/bot{token}/{path:path}", self._file)])
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -151,6 +153,14 @@ class FakeTelegram:
             self._server.should_exit = True
             self._new.set()
             await self._task
+
+    async def _file(self, request: Request) -> Response:
+        """A file download (after getFile): the bytes put in `self.files` under its path."""
+        if request.path_params["token"] != self.token:
+            return Response(status_code=401)
+        self.calls.append(Call("file", {"path": request.path_params["path"]}))
+        data = self.files.get(request.path_params["path"])
+        return Response(data, media_type="image/jpeg") if data is not None else Response(status_code=404)
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         if request.path_params["token"] != self.token:

@@ -1,7 +1,7 @@
 """reliability: columns as wide as the platforms send; outbox claims; state versions
 
 Revision ID: i11_reliability
-Revises: i14_indexes
+Revises: i12_web
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = "i11_reliability"
-down_revision = "i14_indexes"
+down_revision = "i12_web"
 branch_labels = None
 depends_on = None
 
