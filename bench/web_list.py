@@ -17,7 +17,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlmodel import Session  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
@@ -27,10 +26,10 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from domain.campaign import load_campaign  # noqa: E402
 from domain.clock import ManualClock  # noqa: E402
-from export import populate  # noqa: E402  (the export bench's 10,000 submissions)
 from storage import weblogin  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.listing import Filters, dossier_page  # noqa: E402
+from tests.seeding import populate, staff_ids  # noqa: E402  (the benches' bulk seed)
 from web.app import make_console  # noqa: E402
 from web.console import Console  # noqa: E402
 
@@ -69,7 +68,7 @@ def main() -> int:
         console = Console(db=engine, campaign=campaign, clock=clock, media_dir=Path(tmp) / "media",
                           export_dir=Path(tmp) / "exports")
         with Session(engine) as s:
-            token = weblogin.insert_link(s, now=clock.now(), member_id=301)  # a staff member
+            token = weblogin.insert_link(s, now=clock.now(), member_id=staff_ids()[0])
             s.commit()
         client = TestClient(make_console(console), follow_redirects=False)
         assert client.post(f"/vao/{token}").status_code == 303

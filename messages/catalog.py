@@ -286,6 +286,10 @@ MESSAGES.update(texts_domain.TEXTS)
 MESSAGES.update(texts_i11.TEXTS)  # issue 11: reliability and hostile input
 MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
 
+from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, decision, honours)
+
+MESSAGES.update(_I15)
+
 
 def t(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)

@@ -177,6 +177,7 @@ def test_the_workbook_downloads_and_the_export_is_audited(web, people):
     page = c.get("/xuat").text
     r = c.post("/xuat", data={"csrf": csrf_of(page), "what": "xlsx"})
     assert r.status_code == 200 and "tong-hop-tran-ninh-2024" in r.headers["content-disposition"]
+    assert not list(web.console.export_dir.glob("*"))  # made for this download, then removed
     wb = load_workbook(io.BytesIO(r.content))
     values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert "DC-0001" in values

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from documents import STATUSES, WHAT, ExportError, produce
@@ -48,7 +49,9 @@ def export_file(req: Req) -> Response:
         return _form(req, str(exc), 409)
     req.audit("export", entity="export", entity_id=what,
               after={"what": what, "rows": made.rows, "statuses": statuses, "ref": ref, "award": award})
-    return FileResponse(made.path, filename=made.filename, media_type=XLSX if what == "xlsx" else DOCX)
+    # the file is made for this download only: removed once sent
+    return FileResponse(made.path, filename=made.filename, media_type=XLSX if what == "xlsx" else DOCX,
+                        background=BackgroundTask(made.path.unlink, missing_ok=True))
 
 
 ROUTES = [exports, export_file]

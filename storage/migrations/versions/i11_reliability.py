@@ -1,7 +1,7 @@
 """reliability: columns as wide as the platforms send; outbox claims; state versions
 
 Revision ID: i11_reliability
-Revises: i12_web
+Revises: i15_council
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import storage.models
 
 
 revision = "i11_reliability"
-down_revision = "i12_web"
+down_revision = "i15_council"
 branch_labels = None
 depends_on = None
 
