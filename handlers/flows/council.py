@@ -20,7 +20,7 @@ from handlers.outcomes import Outcome, denied, finished, refused
 from messages.catalog import t
 from messages.model import Option, Text
 from storage import council as rows
-from storage import submissions
+from storage import pages, submissions
 from storage.models import Submission
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -230,8 +230,9 @@ class Round(Flow):
         return finished(Text(results_text(ctx, events)))
 
 
-def _council_items(ctx: "Ctx") -> list[Submission]:
-    return list(submissions.shortlisted(ctx.session, campaign_code=ctx.campaign.code))
+def _council_items(ctx: "Ctx"):
+    """What is on the council's lists (a select, read a page at a time)."""
+    return pages.listing(campaign_code=ctx.campaign.code, statuses=("shortlisted", "awarded"))
 
 
 def install(core: "Core") -> None:
