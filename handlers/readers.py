@@ -56,7 +56,8 @@ def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
         try:
             return read_money(raw)
         except MoneyError as exc:
-            raise Invalid(t("err.money_unclear" if str(exc) == "unclear" else "err.money")) from None
+            raise Invalid(t({"unclear": "err.money_unclear", "too_big": "err.money_too_big"}
+                            .get(str(exc), "err.money"))) from None
     if step.kind == "number":
         value = read_count(raw)
         if value is None:

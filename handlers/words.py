@@ -16,7 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
-from handlers.textutil import MoneyError, fold, match_option, nfc, parse_money
+from handlers.textutil import MONEY_MAX, MoneyError, fold, match_option, nfc, parse_money
 from messages.model import Option
 
 # -- yes and no -----------------------------------------------------------------------------
@@ -156,16 +156,21 @@ def words_number(text: str) -> Decimal | None:
 
 
 def read_money(text: str) -> int:
-    """VND from digits ("60tr", "1,2 tỷ") or words ("sáu mươi triệu", "1 tỉ rưỡi")."""
+    """VND from digits ("60tr", "1,2 tỷ") or words ("sáu mươi triệu", "1 tỉ rưỡi"), under the
+    same ceiling as digits."""
     try:
         return parse_money(text)
     except MoneyError as first:
+        if str(first) == "too_big":
+            raise
         value = words_number(text)
         has_scale = any(t in _SCALES for t in _tokens(text))
         if value is None or not has_scale:
             raise first from None
-        if value <= 0 or value > Decimal(10) ** 15:
+        if value <= 0:
             raise MoneyError("range") from None
+        if value > MONEY_MAX:
+            raise MoneyError("too_big") from None
         return int(value)
 
 

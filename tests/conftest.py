@@ -176,6 +176,8 @@ def nominate_household(p: Player, *, income: str = "60 triệu", photos: int = 0
     contents are suggested from the achievements, the award level is the council's."""
     p.press("nominate")
     p.say(nominee)
+    if "thuộc đối tượng nào" in p.text:  # a name that does not say its category
+        p.say("ho gia dinh")
     p.say(ACHIEVEMENTS)
     assert "[x] Phát triển kinh tế" in p.text, p.text
     p.say("ok")  # the suggested contents (c2, c3)

@@ -70,7 +70,8 @@ def own_unit(ctx: "Ctx") -> str | None:
 
 def nominee_name(ctx: "Ctx") -> str:
     a = ctx.answers
-    return title_name(a["nominee"]) if a.get("category") in PEOPLE else a["nominee"]
+    plain = valid_name(a["nominee"])  # letters and spaces: a name, not a formula or a code
+    return title_name(a["nominee"]) if plain and a.get("category") in PEOPLE else a["nominee"]
 
 
 def _name_ok(ctx: "Ctx", value: str) -> None:
