@@ -77,6 +77,9 @@ TEXTS: dict[str, str] = {
     "award.notify_nominator": "Tin vui: hồ sơ {ref} ({nominee}) được tặng {award} theo Quyết định số {number} ngày {date}. Cảm ơn bạn đã giới thiệu gương điển hình.",
     "award.notify_awardee": "Chúc mừng {nominee}! Bạn được tặng {award} theo Quyết định số {number} ngày {date}.",
     "award.notify_withdrawn": "Quyết định số {number} đã được thu hồi. Hồ sơ {ref} ({nominee}) trở lại danh sách Hội đồng. Lý do: {reason}",
+    # -- the nomination's photos: shown on the public page after an award? (one tap at sending)
+    "nom.send_publish": "{send}, đồng ý công bố ảnh",
+    "nom.send_private": "{send}, không công bố ảnh",
     # -- the files in «Xuất tài liệu» ------------------------------------------------------------
     "export.opt.minutes": "Biên bản xét khen thưởng (DOCX)",
     "export.opt.decision": "Quyết định khen thưởng (DOCX)",

@@ -186,3 +186,29 @@ def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(db, ca
         assert write_certificates(s, campaign, tmp_path / "gk.docx") == 2  # the commune's 125 only
         with pytest.raises(ExportError):
             write_certificates(s, campaign, tmp_path / "gk.docx", number="88")
+
+
+def test_sending_a_nomination_with_photos_says_whether_they_may_be_published(core, db):
+    """One tap at sending, no extra message: with photos the send button carries the consent;
+    without photos nothing is asked."""
+    from .conftest import nominate_household, register_resident
+
+    p = Player(core, "consent")
+    register_resident(p)
+    agreed = nominate_household(p, photos=1)  # «1»: send, agreeing to publish
+    p.press("nominate")
+    for answer in ("ho gia dinh", "Hộ bà Lường Thị Hoa", "1", "2", "Nuôi 200 con gà, thu nhập cao, giúp 5 hộ nghèo.",
+                   "70 triệu", "khong"):
+        p.say(answer)
+    p.photo("private-1")
+    p.say("xong")
+    p.say("1")  # commune award
+    assert [o.label for o in p.question.options] == ["Gửi đề cử, đồng ý công bố ảnh",
+                                                     "Gửi đề cử, không công bố ảnh"]
+    p.press("Gửi đề cử, không công bố ảnh")
+    assert "DC-0002" in p.text
+    nominate_household(p, nominee="Hộ ông Vi Văn Bảy")  # no photos: the one button as before
+    with Session(db) as s:
+        consent = {sub.ref: [e.publish_consent for e in s.exec(select(Evidence).where(Evidence.submission_id == sub.id))]
+                   for sub in s.exec(select(Submission))}
+    assert consent == {agreed: [True], "DC-0002": [False], "DC-0003": []}
