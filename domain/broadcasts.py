@@ -1,0 +1,205 @@
+"""Announcements to audiences (plan IV.1–IV.3): who an audience is, what is queued, the figures.
+
+An announcement is queued through the outbox, one row per reachable channel account of each
+member (and one per linked village group), keyed "ann:<id>:m<member>" / "ann:<id>:g<group>",
+so a second run, a restart or two processes queue nothing twice. Members who chose «Dừng nhận
+tin» and accounts that blocked the bot are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from domain.campaign import Campaign
+from messages.model import Photo, Text, reply_to_dict
+from storage import announcements as store
+from storage.audit import audit
+from storage.models import Announcement
+from storage.outbox import enqueue_many
+
+DRAFT_FLOWS = ("nomination", "proposal", "report")
+KINDS = ("all", "heads", "unit", "residents", "drafts", "no-submission")
+PHOTO_CAPTION_MAX = 1024  # Telegram's caption limit; a longer text goes as its own message
+
+
+class AudienceError(ValueError):
+    """An audience that cannot be used; the message says what is accepted."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    kind: str  # one of KINDS
+    units: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def parse(cls, spec: str, campaign: Campaign) -> "Audience":
+        """"all", "heads", "drafts", "no-submission", "unit:T01,T02", "residents:T01"."""
+        kind, _, rest = spec.strip().lower().partition(":")
+        if kind not in KINDS:
+            raise AudienceError(f"unknown audience {spec!r}: use all, heads, unit:T01, "
+                                "residents:T01, drafts or no-submission")
+        units = tuple(u.strip().upper() for u in rest.split(",") if u.strip())
+        if kind in ("unit", "residents"):
+            if not units:
+                raise AudienceError(f"{kind} needs unit codes, e.g. {kind}:T01")
+            unknown = [u for u in units if not campaign.has_unit(u)]
+            if unknown:
+                raise AudienceError(f"unknown unit {', '.join(unknown)}")
+        elif units:
+            raise AudienceError(f"{kind} takes no units")
+        return cls(kind, units)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "units": list(self.units)}
+
+    def members(self, s: Session, campaign: Campaign):
+        units = self.units or None
+        if self.kind == "heads":
+            return store.audience_members(s, campaign_code=campaign.code, roles=["head"])
+        if self.kind == "unit":
+            return store.audience_members(s, campaign_code=campaign.code, units=units)
+        if self.kind == "residents":
+            return store.audience_members(s, campaign_code=campaign.code, roles=["resident"], units=units)
+        if self.kind == "drafts":
+            return store.audience_members(s, campaign_code=campaign.code, in_flows=DRAFT_FLOWS)
+        if self.kind == "no-submission":
+            return store.audience_members(s, campaign_code=campaign.code, roles=["resident", "head"],
+                                          without_submission=True)
+        return store.audience_members(s, campaign_code=campaign.code)
+
+    def group_units(self) -> tuple[str, ...] | None:
+        """Linked village groups that hear this audience: a unit's groups for a unit audience,
+        every group for everyone; none for personal audiences (heads, drafts...)."""
+        if self.kind == "unit":
+            return self.units
+        if self.kind == "all":
+            return None
+        return ()
+
+
+@dataclass(frozen=True)
+class Preview:
+    members: int
+    groups: int
+
+
+@dataclass(frozen=True)
+class Announced:
+    """What happened: an announcement queued for `members` people and `groups` groups."""
+
+    announcement_id: int
+    members: int
+    groups: int
+    rows: int
+
+
+def preview(s: Session, campaign: Campaign, audience: Audience) -> Preview:
+    members = store.count_reachable_members(s, audience.members(s, campaign))
+    units = audience.group_units()
+    groups = 0 if units == () else len(store.groups_of(s, units))
+    return Preview(members, groups)
+
+
+def _payloads(text: str, photo: str | None) -> list[tuple[str, dict]]:
+    """(key suffix, payload) of the messages one recipient gets, in order."""
+    if photo is None:
+        return [("", reply_to_dict(Text(text)))]
+    if len(text) <= PHOTO_CAPTION_MAX:
+        return [("", reply_to_dict(Photo(ref=photo, caption=text)))]
+    return [(":photo", reply_to_dict(Photo(ref=photo))), ("", reply_to_dict(Text(text)))]
+
+
+def announce(s: Session, campaign: Campaign, audience: Audience, text: str, *, now: datetime,
+             actor_id: int | None, channel: str, photo: str | None = None,
+             kind: str = "announce", key: str | None = None) -> Announced:
+    """Queue an announcement for its audience, audited; returns the figures."""
+    text = text.strip()
+    if not text:
+        raise AudienceError("empty text")
+    ann = store.add(s, Announcement(campaign_code=campaign.code, kind=kind, audience=audience.as_dict(),
+                                    text=text, photo=photo, created_by=actor_id, channel=channel,
+                                    key=key, created_at=now))
+    prefix = store.delivery_prefix(ann.id)
+    payloads = _payloads(text, photo)
+    items: list[dict] = []
+    members: set[int] = set()
+    for member_id, ch, chat in store.reachable_identities(s, audience.members(s, campaign)):
+        members.add(member_id)
+        items += [dict(member_id=member_id, channel=ch, chat_id=chat, payload=payload,
+                       dedupe_key=f"{prefix}m{member_id}{suffix}") for suffix, payload in payloads]
+    units = audience.group_units()
+    groups = [] if units == () else store.groups_of(s, units)
+    for g in groups:
+        items += [dict(member_id=None, channel=g.channel, chat_id=g.chat_id, payload=payload,
+                       dedupe_key=f"{prefix}g{g.id}{suffix}") for suffix, payload in payloads]
+    rows = enqueue_many(s, items, now)
+    ann.recipients, ann.groups = len(members), len(groups)
+    s.add(ann)
+    audit(s, actor_id=actor_id, action=f"{kind}.send", entity="announcement", entity_id=ann.id,
+          after={"audience": audience.as_dict(), "text": text, "photo": photo, "members": len(members),
+                 "groups": len(groups), "rows": rows, "channel": channel}, now=now)
+    return Announced(ann.id, len(members), len(groups), rows)
+
+
+@dataclass(frozen=True)
+class Figures:
+    announcement_id: int
+    members: int
+    groups: int
+    queued: int
+    sent: int
+    failed: int
+    unreachable: int
+
+
+def figures(s: Session, ann_id: int) -> Figures | None:
+    ann = store.get(s, ann_id)
+    if ann is None:
+        return None
+    c = store.delivery_counts(s, ann_id)
+    return Figures(ann_id, ann.recipients, ann.groups, queued=c.get("pending", 0),
+                   sent=c.get("sent", 0), failed=c.get("failed", 0),
+                   unreachable=c.get("unreachable", 0))
+
+
+def retry(s: Session, ann_id: int, *, now: datetime, actor_id: int | None) -> int:
+    n = store.retry_failed(s, ann_id, now)
+    audit(s, actor_id=actor_id, action="announce.retry", entity="announcement", entity_id=ann_id,
+          after={"rows": n}, now=now)
+    return n
+
+
+def launch_text(campaign: Campaign) -> str:
+    """The campaign file's launch text with the campaign's facts filled in."""
+    deadline = campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
+    categories = "\n".join(f"• {c.label}" for c in campaign.categories)
+    return campaign.launch.text.format(title=campaign.campaign.short_title, theme=campaign.campaign.theme,
+                                       categories=categories, deadline=deadline,
+                                       organiser=campaign.organiser.short_name)
+
+
+def launch(s: Session, campaign: Campaign, *, now: datetime) -> Announced | None:
+    """The launch announcement to every member, once per campaign (None when already sent)."""
+    if store.launched(s, campaign.code) is not None:
+        return None
+    return announce(s, campaign, Audience("all"), launch_text(campaign), now=now, actor_id=None,
+                    channel="scheduler", kind="launch", key=f"launch:{campaign.code}")
+
+
+def set_opt_out(s: Session, member, opted_out: bool, *, now: datetime) -> None:
+    store.set_opt_out(s, member, opted_out, now)
+    audit(s, actor_id=member.id, action="member.opt_out" if opted_out else "member.opt_in",
+          entity="member", entity_id=member.id, now=now)
+
+
+def link_group(s: Session, *, channel: str, chat_id: str, unit_code: str, title: str | None,
+               member_id: int | None, now: datetime):
+    link = store.link_group(s, channel=channel, chat_id=chat_id, unit_code=unit_code, title=title,
+                            member_id=member_id, now=now)
+    audit(s, actor_id=member_id, action="group.link", entity="group", entity_id=link.id,
+          after={"channel": channel, "unit": unit_code}, now=now)
+    return link
+

@@ -1,0 +1,165 @@
+"""Announcements: audiences resolve to the right people, each delivery is queued once, opted-out
+and unreachable members are skipped, linked village groups hear their unit, the launch once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from domain import broadcasts as bc
+from domain.broadcasts import Audience, AudienceError
+from storage import announcements, members
+from storage.models import AuditLog, ConversationState, Outbox, Submission
+
+from .conftest import IN_CAMPAIGN
+
+
+def member(s, i, *, role="resident", unit="T01", channels=("telegram",)):
+    m = members.create_member(s, full_name=f"Người {i}", role=role, unit_code=unit, phone=None,
+                              channel=channels[0], external_id=f"{channels[0]}-{i}",
+                              chat_id=f"{channels[0]}-{i}", display_name=None, now=IN_CAMPAIGN)
+    for ch in channels[1:]:
+        members.attach_identity(s, m, channel=ch, external_id=f"{ch}-{i}", chat_id=f"{ch}-{i}",
+                                display_name=None, now=IN_CAMPAIGN)
+    return m
+
+
+@pytest.fixture
+def seeded(db, campaign):
+    """Two villages: residents, a head each, staff; one draft, one submitter, one opted out,
+    one unreachable, one on two channels."""
+    with Session(db) as s:
+        people = {
+            "r1": member(s, 1), "r2": member(s, 2, channels=("telegram", "zalo")),
+            "r3": member(s, 3, unit="T02"), "h1": member(s, 4, role="head"),
+            "h2": member(s, 5, role="head", unit="T02"), "staff": member(s, 6, role="staff", unit="VPTK"),
+            "out": member(s, 7), "gone": member(s, 8, unit="T02"),
+        }
+        bc.set_opt_out(s, people["out"], True, now=IN_CAMPAIGN)
+        announcements.mark_unreachable(s, "telegram", "telegram-8", IN_CAMPAIGN)
+        s.add(ConversationState(channel="telegram", user_id="telegram-3", member_id=people["r3"].id,
+                                flow="nomination", step="nominee", data={}, updated_at=IN_CAMPAIGN))
+        s.add(Submission(kind="nomination", campaign_code=campaign.code, submitter_id=people["r1"].id,
+                         status="submitted", ref="DC-0001", created_at=IN_CAMPAIGN, updated_at=IN_CAMPAIGN))
+        s.commit()
+        return {k: v.id for k, v in people.items()}
+
+
+def resolved(db, campaign, spec):
+    with Session(db) as s:
+        q = Audience.parse(spec, campaign).members(s, campaign)
+        ids = set(s.exec(q).all())
+        return ids
+
+
+def test_audiences_resolve_to_the_right_people(db, campaign, seeded):
+    p = seeded
+    everyone = {p[k] for k in ("r1", "r2", "r3", "h1", "h2", "staff", "gone")}
+    assert resolved(db, campaign, "all") == everyone  # the opted-out member is not there
+    assert resolved(db, campaign, "heads") == {p["h1"], p["h2"]}
+    assert resolved(db, campaign, "unit:T01") == {p["r1"], p["r2"], p["h1"]}
+    assert resolved(db, campaign, "unit:t01,T02") == {p["r1"], p["r2"], p["h1"], p["r3"], p["h2"], p["gone"]}
+    assert resolved(db, campaign, "residents:T02") == {p["r3"], p["gone"]}
+    assert resolved(db, campaign, "drafts") == {p["r3"]}
+    assert resolved(db, campaign, "no-submission") == {p["r2"], p["r3"], p["h1"], p["h2"], p["gone"]}
+    with Session(db) as s:  # the unreachable member is counted out of the preview
+        assert bc.preview(s, campaign, Audience.parse("all", campaign)) == bc.Preview(6, 0)
+
+
+@pytest.mark.parametrize("spec", ["everyone", "unit:", "unit:X99", "heads:T01", "residents"])
+def test_a_bad_audience_is_refused_with_what_is_accepted(campaign, spec):
+    with pytest.raises(AudienceError):
+        Audience.parse(spec, campaign)
+
+
+def test_an_announcement_is_queued_once_per_channel_account_and_audited(db, campaign, seeded):
+    with Session(db) as s:
+        done = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn 19h tối nay.",
+                           now=IN_CAMPAIGN, actor_id=seeded["staff"], channel="telegram")
+        s.commit()
+    assert (done.members, done.groups, done.rows) == (3, 0, 4)  # r2 has Telegram and Zalo
+    with Session(db) as s:
+        rows = s.exec(select(Outbox).where(Outbox.dedupe_key.startswith(f"ann:{done.announcement_id}:"))).all()
+        assert sorted(r.chat_id for r in rows) == ["telegram-1", "telegram-2", "telegram-4", "zalo-2"]
+        assert all(r.payload == {"kind": "text", "text": "Họp thôn 19h tối nay.", "toast": False} for r in rows)
+        log = s.exec(select(AuditLog).where(AuditLog.action == "announce.send")).one()
+        assert log.actor_id == seeded["staff"] and log.after["members"] == 3
+        assert bc.figures(s, done.announcement_id) == bc.Figures(done.announcement_id, 3, 0, queued=4,
+                                                                 sent=0, failed=0, unreachable=0)
+
+
+def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
+    with Session(db) as s:
+        for i in range(2000):
+            member(s, 1000 + i, unit="T0" + str(1 + i % 5))
+        s.commit()
+    with Session(db) as s:
+        done = bc.announce(s, campaign, Audience("all"), "Phát động phong trào.", now=IN_CAMPAIGN,
+                           actor_id=None, channel="cli")
+        s.commit()
+    with Session(db) as s:
+        keys = s.exec(select(Outbox.dedupe_key).where(Outbox.dedupe_key.startswith("ann:"))).all()
+    assert done.rows == len(keys) == 2000 and len(set(keys)) == 2000
+
+
+def test_the_launch_goes_out_once(db, campaign, seeded):
+    with Session(db) as s:
+        first = bc.launch(s, campaign, now=IN_CAMPAIGN)
+        s.commit()
+    with Session(db) as s:  # a restart or a second process: nothing more
+        assert bc.launch(s, campaign, now=IN_CAMPAIGN + timedelta(minutes=5)) is None
+        s.commit()
+        texts = Counter(r.payload["text"] for r in s.exec(select(Outbox)).all())
+    assert first is not None and first.members == 6
+    [(text, n)] = texts.items()
+    assert n == 7  # six members, one of them on two channels
+    assert "Thi đua chào mừng 60 năm huyện Văn Quan" in text and "23:59 ngày 30/11/2024" in text
+    assert "Hộ gia đình" in text
+
+
+def test_a_linked_village_group_hears_its_unit_and_everyone_but_not_personal_audiences(db, campaign, seeded):
+    with Session(db) as s:
+        bc.link_group(s, channel="telegram", chat_id="-100777", unit_code="T01", title="Thôn 1",
+                      member_id=seeded["h1"], now=IN_CAMPAIGN)
+        unit = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "A", now=IN_CAMPAIGN,
+                           actor_id=None, channel="cli")
+        other = bc.announce(s, campaign, Audience.parse("unit:T02", campaign), "B", now=IN_CAMPAIGN,
+                            actor_id=None, channel="cli")
+        heads = bc.announce(s, campaign, Audience.parse("heads", campaign), "C", now=IN_CAMPAIGN,
+                            actor_id=None, channel="cli")
+        s.commit()
+        group_rows = s.exec(select(Outbox).where(Outbox.chat_id == "-100777")).all()
+    assert (unit.groups, other.groups, heads.groups) == (1, 0, 0)
+    assert [r.payload["text"] for r in group_rows] == ["A"]
+
+
+def test_a_photo_with_a_long_text_goes_as_photo_then_text(db, campaign, seeded, tmp_path):
+    long_text = "Thông báo. " * 150
+    with Session(db) as s:
+        done = bc.announce(s, campaign, Audience.parse("residents:T02", campaign), long_text,
+                           now=IN_CAMPAIGN, actor_id=None, channel="cli", photo=str(tmp_path / "a.jpg"))
+        s.commit()
+        rows = s.exec(select(Outbox).where(Outbox.member_id == seeded["r3"]).order_by(Outbox.id)).all()
+    assert done.members == 1  # "gone" blocked the bot
+    assert [r.payload["kind"] for r in rows] == ["photo", "text"]
+
+
+def test_failed_deliveries_can_be_retried_and_blocked_chats_are_counted(db, campaign, seeded):
+    with Session(db) as s:
+        done = bc.announce(s, campaign, Audience.parse("unit:T02", campaign), "Nhắc", now=IN_CAMPAIGN,
+                           actor_id=None, channel="cli")
+        rows = s.exec(select(Outbox).where(Outbox.dedupe_key.startswith("ann:"))).all()
+        rows[0].status = "failed"
+        s.add(rows[0])
+        announcements.mark_unreachable(s, rows[1].channel, rows[1].chat_id, IN_CAMPAIGN)
+        s.commit()
+    with Session(db) as s:
+        f = bc.figures(s, done.announcement_id)
+        assert (f.failed, f.unreachable) == (1, 1)
+        assert bc.retry(s, done.announcement_id, now=IN_CAMPAIGN, actor_id=None) == 1
+        s.commit()
+        assert bc.figures(s, done.announcement_id).queued == done.rows - 1
+        assert announcements.count_unreachable_members(s) == 2
