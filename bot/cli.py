@@ -139,3 +139,6 @@ def default_console_user() -> str:
 
 
 from . import export_cli  # noqa: E402,F401  (issue 7: python -m bot export)
+from .broadcast_cli import register as _broadcast_commands  # noqa: E402
+
+EXTRA_COMMANDS.append(_broadcast_commands)

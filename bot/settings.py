@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"
+    telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
+    zalo_bot_name: str | None = Field(default=None, max_length=60)
 
     @field_validator("campaign_deadline", mode="before")
     @classmethod
@@ -54,6 +56,7 @@ class Settings(BaseSettings):
         return v
 
     @field_validator("telegram_bot_token", "zalo_bot_token", "webhook_secret", "webhook_base_url",
+                     "telegram_bot_username", "zalo_bot_name",
                      mode="before")
     @classmethod
     def _empty_none(cls, v: object) -> object:

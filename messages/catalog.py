@@ -410,6 +410,11 @@ MESSAGES: dict[str, str] = {
 }
 
 
+from messages.texts_broadcasts import TEXTS as _BROADCASTS  # noqa: E402
+
+MESSAGES.update(_BROADCASTS)
+
+
 def t(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)
 

@@ -54,9 +54,12 @@ def test_no_token_shaped_secret_is_committed():
 
 
 def test_no_catalog_key_is_written_twice():
-    tree = ast.parse((ROOT / "messages" / "catalog.py").read_text(encoding="utf-8"))
-    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
-            for k in node.keys if isinstance(k, ast.Constant)]
+    """The catalog and its section modules (messages/texts_*.py) together: no key twice."""
+    keys = []
+    for path in [ROOT / "messages" / "catalog.py", *sorted((ROOT / "messages").glob("texts_*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        keys += [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+                 for k in node.keys if isinstance(k, ast.Constant)]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     assert not dupes, dupes
 

@@ -163,3 +163,79 @@ def test_failed_deliveries_can_be_retried_and_blocked_chats_are_counted(db, camp
         s.commit()
         assert bc.figures(s, done.announcement_id).queued == done.rows - 1
         assert announcements.count_unreachable_members(s) == 2
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def cli(tmp_path, *args, env=None):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    environ = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+               "MEDIA_DIR": str(tmp_path / "media"), "TELEGRAM_BOT_TOKEN": "", "ZALO_BOT_TOKEN": "",
+               **(env or {})}
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=environ,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_announce_dry_run_counts_and_sends_nothing_then_sends(tmp_path):
+    from storage.db import make_engine
+
+    dry = cli(tmp_path, "announce", "--audience", "heads", "--text", "Họp trưởng thôn", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.strip() == "Sẽ gửi tới 0 người và 0 nhóm thôn."
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with Session(engine) as s:
+        member(s, 1, role="head")
+        s.commit()
+    dry = cli(tmp_path, "announce", "--audience", "heads", "--text", "Họp trưởng thôn", "--dry-run")
+    assert dry.stdout.strip() == "Sẽ gửi tới 1 người và 0 nhóm thôn."
+    with Session(engine) as s:
+        assert s.exec(select(Outbox)).all() == []
+    photo = tmp_path / "hop.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    sent = cli(tmp_path, "announce", "--audience", "heads", "--text", "Họp trưởng thôn", "--photo", str(photo))
+    assert sent.returncode == 0, sent.stderr
+    assert "1 người" in sent.stdout
+    with Session(engine) as s:
+        [row] = s.exec(select(Outbox)).all()
+    assert row.payload["kind"] == "photo" and row.payload["caption"] == "Họp trưởng thôn"
+    assert row.payload["ref"].startswith(str(tmp_path / "media" / "announcements"))
+    engine.dispose()
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--audience", "moi nguoi", "--text", "x"], "--audience: unknown audience"),
+    (["--audience", "unit:X9", "--text", "x"], "--audience: unknown unit X9"),
+    (["--audience", "all", "--text", "x", "--photo", "/nonexistent.jpg"], "--photo:"),
+])
+def test_cli_announce_refuses_bad_values_in_one_line(tmp_path, args, says):
+    done = cli(tmp_path, "announce", *args)
+    assert done.returncode == 2
+    assert says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_invitation_writes_a_pdf_and_a_png_with_the_qr_code(tmp_path):
+    env = {"TELEGRAM_BOT_USERNAME": "tranninh_thidua_bot", "ZALO_BOT_NAME": "Thi đua Trần Ninh"}
+    pdf = cli(tmp_path, "invitation", "--out", str(tmp_path / "moi.pdf"), env=env)
+    png = cli(tmp_path, "invitation", "--out", str(tmp_path / "moi.png"), env=env)
+    assert pdf.returncode == 0 and png.returncode == 0, pdf.stderr + png.stderr
+    assert (tmp_path / "moi.pdf").read_bytes().startswith(b"%PDF")
+    import matplotlib.image as mpimg
+
+    pixels = mpimg.imread(tmp_path / "moi.png")
+    assert pixels.shape[0] > pixels.shape[1] > 1000  # an A5 page at 200 dpi
+    none = cli(tmp_path, "invitation", "--out", str(tmp_path / "x.pdf"))
+    assert none.returncode == 2 and "TELEGRAM_BOT_USERNAME" in none.stderr
+
+
+def test_the_qr_code_encodes_the_telegram_link():
+    from documents.invitation import qr_matrix, telegram_link
+
+    link = telegram_link("@tranninh_thidua_bot")
+    assert link == "https://t.me/tranninh_thidua_bot"
+    matrix = qr_matrix(link)
+    assert len(matrix) == len(matrix[0]) >= 21 and any(any(row) for row in matrix)
