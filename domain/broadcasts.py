@@ -112,10 +112,20 @@ def _payloads(text: str, photo: str | None) -> list[tuple[str, dict]]:
     return [(":photo", reply_to_dict(Photo(ref=photo))), ("", reply_to_dict(Text(text)))]
 
 
-def announce(s: Session, campaign: Campaign, audience: Audience, text: str, *, now: datetime,
-             actor_id: int | None, channel: str, photo: str | None = None,
-             kind: str = "announce", key: str | None = None) -> Announced:
-    """Queue an announcement for its audience, audited; returns the figures."""
+@dataclass
+class Prepared:
+    """An announcement row and its outbox items, not queued yet."""
+
+    announcement: Announcement
+    items: list[dict]
+    members: int
+    groups: int
+
+
+def prepare(s: Session, campaign: Campaign, audience: Audience, text: str, *, now: datetime,
+            actor_id: int | None, channel: str, photo: str | None = None, kind: str = "announce",
+            key: str | None = None) -> Prepared:
+    """The announcement row (audited) and one outbox item per reachable account and group."""
     text = text.strip()
     if not text:
         raise AudienceError("empty text")
@@ -135,13 +145,20 @@ def announce(s: Session, campaign: Campaign, audience: Audience, text: str, *, n
     for g in groups:
         items += [dict(member_id=None, channel=g.channel, chat_id=g.chat_id, payload=payload,
                        dedupe_key=f"{prefix}g{g.id}{suffix}") for suffix, payload in payloads]
-    rows = enqueue_many(s, items, now)
     ann.recipients, ann.groups = len(members), len(groups)
     s.add(ann)
     audit(s, actor_id=actor_id, action=f"{kind}.send", entity="announcement", entity_id=ann.id,
           after={"audience": audience.as_dict(), "text": text, "photo": photo, "members": len(members),
-                 "groups": len(groups), "rows": rows, "channel": channel}, now=now)
-    return Announced(ann.id, len(members), len(groups), rows)
+                 "groups": len(groups), "rows": len(items), "channel": channel}, now=now)
+    return Prepared(ann, items, len(members), len(groups))
+
+
+def announce(s: Session, campaign: Campaign, audience: Audience, text: str, *, now: datetime,
+             actor_id: int | None, channel: str, photo: str | None = None) -> Announced:
+    """Queue an announcement for its audience, audited; returns the figures."""
+    p = prepare(s, campaign, audience, text, now=now, actor_id=actor_id, channel=channel, photo=photo)
+    rows = enqueue_many(s, p.items, now)
+    return Announced(p.announcement.id, p.members, p.groups, rows)
 
 
 @dataclass(frozen=True)
@@ -181,12 +198,13 @@ def launch_text(campaign: Campaign) -> str:
                                        organiser=campaign.organiser.short_name)
 
 
-def launch(s: Session, campaign: Campaign, *, now: datetime) -> Announced | None:
-    """The launch announcement to every member, once per campaign (None when already sent)."""
+def launch_items(s: Session, campaign: Campaign, *, now: datetime) -> Prepared | None:
+    """The launch announcement to every member, once per campaign (None when already made);
+    the scheduler queues its items with the slot's record, in one transaction."""
     if store.launched(s, campaign.code) is not None:
         return None
-    return announce(s, campaign, Audience("all"), launch_text(campaign), now=now, actor_id=None,
-                    channel="scheduler", kind="launch", key=f"launch:{campaign.code}")
+    return prepare(s, campaign, Audience("all"), launch_text(campaign), now=now, actor_id=None,
+                   channel="scheduler", kind="launch", key=f"launch:{campaign.code}")
 
 
 def set_opt_out(s: Session, member, opted_out: bool, *, now: datetime) -> None:

@@ -105,17 +105,27 @@ def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
     assert done.rows == len(keys) == 2000 and len(set(keys)) == 2000
 
 
-def test_the_launch_goes_out_once(db, campaign, seeded):
-    with Session(db) as s:
-        first = bc.launch(s, campaign, now=IN_CAMPAIGN)
-        s.commit()
-    with Session(db) as s:  # a restart or a second process: nothing more
-        assert bc.launch(s, campaign, now=IN_CAMPAIGN + timedelta(minutes=5)) is None
-        s.commit()
+def test_the_launch_goes_out_once_at_the_opening(db, core, campaign, clock, seeded):
+    from scheduler.jobs import SlotRunner
+    from scheduler.plan import launch_slot, past_slots
+    from scheduler.service import build_scheduler
+
+    slot = launch_slot(campaign)
+    assert slot.id == "launch:2024-02-28T08:00"
+    clock.set(slot.at - timedelta(days=1))
+    runner = SlotRunner(core)
+    job = build_scheduler(runner, now=clock.now()).get_job(slot.id)
+    assert job.trigger.run_date == slot.at  # scheduled like the reminders
+    assert slot not in past_slots(campaign, clock.now())
+    clock.set(slot.at + timedelta(seconds=3))
+    first = runner.run_sync(slot)
+    assert (first.status, first.people, first.queued) == ("ran", 6, 7)  # one member on two channels
+    assert runner.run_sync(slot).status == "already"  # a restart: nothing more
+    with Session(db) as s:  # even a second path to the launch queues nothing
+        assert bc.launch_items(s, campaign, now=clock.now()) is None
         texts = Counter(r.payload["text"] for r in s.exec(select(Outbox)).all())
-    assert first is not None and first.members == 6
     [(text, n)] = texts.items()
-    assert n == 7  # six members, one of them on two channels
+    assert n == 7
     assert "Thi đua chào mừng 60 năm huyện Văn Quan" in text and "23:59 ngày 30/11/2024" in text
     assert "Hộ gia đình" in text
 
