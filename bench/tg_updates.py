@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import build  # noqa: E402
+from bot.bootstrap import build  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramChannel  # noqa: E402
 from telegram.ext import AIORateLimiter  # noqa: E402

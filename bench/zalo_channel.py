@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import App  # noqa: E402
+from bot.bootstrap import App  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.zalo import ZaloChannel  # noqa: E402
 from domain.campaign import load_campaign  # noqa: E402

@@ -26,7 +26,7 @@ from storage import outbox
 from storage.models import Outbox
 
 from .channel import Channel, SendError
-from .tasks import cancel
+from .cancel_task import cancel
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,27 @@ class Pacer:
         self._times.append(time.monotonic())
 
 
+class OutboxBell:
+    """Wakes the outbox dispatcher of a channel when something was queued for it (by a
+    turn whose reply could not go out, or by a scheduler slot): one event per channel name."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, asyncio.Event] = {}
+
+    def event(self, channel: str) -> asyncio.Event:
+        return self._events.setdefault(channel, asyncio.Event())
+
+    def ring(self, channel: str | None = None) -> None:
+        """Wake one channel's dispatcher, or every dispatcher (None)."""
+        for name, event in self._events.items():
+            if channel is None or name == channel:
+                event.set()
+
+
 class OutboxDispatcher:
-    def __init__(self, db: Engine, channel: Channel, clock: Clock, *, interval: float = 2.0,
-                 batch: int = 200, max_attempts: int = 8, rate: float | None = None,
-                 per: float = 1.0) -> None:
+    def __init__(self, db: Engine, channel: Channel, clock: Clock, *, bell: OutboxBell | None = None,
+                 interval: float = 2.0, batch: int = 200, max_attempts: int = 8,
+                 rate: float | None = None, per: float = 1.0) -> None:
         self.db = db
         self.channel = channel
         self.clock = clock
@@ -64,7 +81,7 @@ class OutboxDispatcher:
         self.stats = {"sent": 0, "failed": 0, "deferred": 0}
         self._paused_until = 0.0  # time.monotonic() before which nothing is sent
         self._more = False  # the last batch was full: more may be due right away
-        self._wake = asyncio.Event()
+        self._wake = bell.event(channel.name) if bell is not None else asyncio.Event()
         self._task: asyncio.Task | None = None
 
     def poke(self) -> None:

@@ -2,7 +2,7 @@
 (list, Tờ trình, achievement reports) in the Decree 30/2020 layout. Channel-neutral: each
 renderer takes a session and the campaign and writes a file."""
 
-from documents.rows import LIST_STATUSES, REPORT_STATUSES, STATUSES, ExportError
+from documents.items import LIST_STATUSES, REPORT_STATUSES, STATUSES, ExportError
 from documents.word import DocResult, quota_award, write_list, write_proposal, write_reports
 from documents.files import WHAT, Produced, produce, produce_in
 from documents.workbook import WorkbookResult, write_workbook

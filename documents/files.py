@@ -11,7 +11,7 @@ from typing import Iterable
 from sqlmodel import Session
 
 from domain.campaign import Campaign
-from messages.catalog import t
+from documents.texts import t
 from documents.word import quota_award, write_list, write_proposal, write_reports
 from documents.workbook import write_workbook
 

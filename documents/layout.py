@@ -19,8 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from domain.campaign import Campaign
-from messages.catalog import t
-from documents.rows import place_date, xml_safe
+from documents.texts import t
+from documents.items import place_date, xml_safe
 
 FONT = "Times New Roman"
 BODY_PT = 14

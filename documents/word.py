@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from storage import submissions
 from domain.campaign import Award, Campaign
-from messages.catalog import t
-from documents import rows as c
+from documents.texts import t
+from documents import items as c
 from documents import layout as L
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")

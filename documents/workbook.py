@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from storage import members, views
 from domain.campaign import Campaign
-from messages.catalog import has, t
-from documents import rows as c
+from documents.texts import has, t
+from documents import items as c
 
 SUBMISSION_COLUMNS = (
     ("stt", 6), ("ref", 10), ("kind", 16), ("category", 26), ("nominee", 30), ("unit", 22),

@@ -19,7 +19,7 @@ from storage.models import ConversationState, Member
 
 from handlers import engine as eng
 from domain.campaign import Campaign
-from messages.catalog import t
+from messages.catalog import has, t
 from domain.clock import Clock, SystemClock
 from messages.model import InboundEvent, Option, Question, Reply, Text
 
@@ -252,3 +252,18 @@ class Core:
         ctx.member = members.member_by_identity(ctx.session, ctx.event.channel, ctx.event.user_id)
         if ctx.member is not None:
             ctx.state.member_id = ctx.member.id
+
+    def command_menu(self, role: str) -> list[tuple[str, str]]:
+        """The commands a role sees in its chat's command menu, (name without the slash,
+        description): everyone's, then the role's own; only those the core answers and the
+        catalog describes."""
+        everyone = ["start", "decu", "hoso", "huy", "trogiup"]
+        own = {"head": ["baocao", "denghi"],
+               "staff": ["thamdinh", "danhsach", "thongke", "tonghop", "xuat"],
+               "admin": ["thamdinh", "danhsach", "thongke", "tonghop", "xuat"]}.get(role, [])
+        built_in = {"huy", "trogiup", "cancel", "help"}
+        names: list[str] = []
+        for name in everyone + own:
+            if name not in names and has(f"tg.cmd.{name}") and (name in self.commands or name in built_in):
+                names.append(name)
+        return [(name, t(f"tg.cmd.{name}")) for name in names]

@@ -1,90 +1,30 @@
-"""The staff digest: totals and what is new, by unit, category and status; units with nothing
-submitted; items waiting for appraisal; a bar chart of submissions per unit.
-
-Channel-neutral: `messages(...)` gives a chart Photo plus a short text for channels that show
-pictures, and the same figures as a compact text table for the others.
+"""The staff digest in chat: the figures (domain/digest.py) as a chart Photo
+(documents/chart.py) plus a short text for channels that show pictures, and as a compact
+text table for the others; staff ask for it from the menu or with /tonghop.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from storage import slots, views
 from domain.campaign import Campaign
+from domain.digest import STAFF, Digest, compute
+from documents.chart import chart, chart_file
 from messages.catalog import t
+from messages.format import moment_text
 from messages.model import Photo, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
-WAITING = ("submitted", "under_review")
-STAFF = frozenset({"staff", "admin"})
 # Channels whose sender shows a picture (Photo reply); the others get the text table.
 PHOTO_CHANNELS = frozenset({"telegram"})
-DIGEST_SLOTS = ("digest:", "close:")  # slot ids of earlier digests ("new since the last one")
-
-
-@dataclass
-class UnitRow:
-    code: str
-    name: str
-    total: int
-    new: int
-
-
-@dataclass
-class Digest:
-    at: datetime
-    since: datetime
-    final: bool
-    total: int
-    new: int
-    waiting: int
-    by_status: dict[str, int] = field(default_factory=dict)
-    by_category: dict[str, int] = field(default_factory=dict)
-    by_unit: list[UnitRow] = field(default_factory=list)
-    empty_units: list[str] = field(default_factory=list)
-
-
-def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
-    last = slots.last_slot_run(s, DIGEST_SLOTS, before=at)
-    return last.at if last is not None else campaign.opens_at
-
-
-def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None,
-            final: bool = False) -> Digest:
-    since = since or since_last(s, campaign, at)
-    rows = views.digest_rows(s, campaign.code)
-    live = [r for r in rows if r[3] != "withdrawn"]
-    is_new = [r for r in live if r[4] is not None and since <= r[4] <= at]
-    per_unit = Counter(r[1] for r in live)
-    new_unit = Counter(r[1] for r in is_new)
-    statuses = Counter(r[3] for r in rows)
-    categories = Counter(r[2] for r in live if r[2])
-    return Digest(
-        at=at, since=since, final=final, total=len(live), new=len(is_new),
-        waiting=sum(1 for r in rows if r[3] in WAITING),
-        by_status=dict(statuses.most_common()),
-        by_category={c.key: categories[c.key] for c in campaign.categories if categories[c.key]},
-        by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],
-        empty_units=[u.name for u in campaign.units if not per_unit[u.code]],
-    )
-
-
-def _stamp(campaign: Campaign, moment: datetime) -> str:
-    return campaign.local(moment).strftime("%H:%M %d/%m/%Y")
 
 
 def _head(campaign: Campaign, d: Digest) -> list[str]:
-    title = t("digest.final_title" if d.final else "digest.title", at=_stamp(campaign, d.at))
-    lines = [title, t("digest.totals", total=d.total, since=_stamp(campaign, d.since), new=d.new),
+    title = t("digest.final_title" if d.final else "digest.title", at=moment_text(campaign, d.at))
+    lines = [title, t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
              t("digest.waiting", n=d.waiting), t("digest.by_status")]
     from handlers.status import status_label
 
@@ -118,51 +58,10 @@ def short_text(campaign: Campaign, d: Digest) -> str:
     return "\n".join([*_head(campaign, d), _empty(d)])
 
 
-@dataclass
-class Chart:
-    path: Path
-    labels: list[str]
-    values: list[int]
-    bars: int  # bars drawn on the axes (one per unit)
-
-
-def chart(campaign: Campaign, d: Digest, path: Path) -> Chart:
-    """A PNG bar chart of submissions per unit (matplotlib, Agg backend, no display)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from matplotlib.figure import Figure
-
-    labels = [u.code for u in d.by_unit]
-    values = [u.total for u in d.by_unit]
-    fig = Figure(figsize=(8, 4.5), dpi=100)
-    ax = fig.add_subplot()
-    bars = ax.bar(labels, values, color="#c0392b")
-    ax.bar_label(bars)
-    ax.set_title(t("digest.chart_title") + " — " + _stamp(campaign, d.at))
-    ax.set_ylabel(t("digest.chart_ylabel"))
-    ax.set_ylim(0, max([*values, 1]) * 1.15)
-    ax.tick_params(axis="x", labelrotation=45)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
-    return Chart(path=path, labels=labels, values=values, bars=len(ax.patches))
-
-
-def default_chart_dir() -> Path:
-    return Path(tempfile.gettempdir()) / "thidua-digests"
-
-
-def chart_file(chart_dir: Path | None, campaign: Campaign, name: str) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
-    return (chart_dir or default_chart_dir()) / f"{campaign.code}-{safe}.png"
-
-
 def messages(campaign: Campaign, d: Digest, channel: str, chart_path: Path | None) -> list[Reply]:
     """What one staff channel gets: chart + short text where pictures show, else the table."""
     if channel in PHOTO_CHANNELS and chart_path is not None:
-        return [Photo(ref=str(chart_path), caption=t("digest.chart_caption", at=_stamp(campaign, d.at))),
+        return [Photo(ref=str(chart_path), caption=t("digest.chart_caption", at=moment_text(campaign, d.at))),
                 Text(short_text(campaign, d))]
     return [Text(text_table(campaign, d))]
 

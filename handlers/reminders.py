@@ -1,6 +1,8 @@
-"""Who is reminded before the deadline, and what they read (channel-neutral).
+"""What a reminder says (channel-neutral): the reasons, the days left and the person's current
+question; and what the drafts left at the deadline are told.
 
-scheduler/ decides *when* a slot runs; this module decides *who* and *what*; bot/ sends.
+scheduler/ decides *when* a slot runs; domain/reminders.py decides *who* and *why*; this module
+decides *what*; bot/ sends.
 
 A reminder never changes anyone's conversation: it carries the question the person is on
 (the menu, or the step of an unfinished draft) with that question's seq, so a button press
@@ -11,33 +13,25 @@ the person moved on is just a stale button ("Câu hỏi này đã qua."), never 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Iterable
 
 from sqlmodel import Session
 
-from storage import conversations, members, views
+from storage import conversations, members
 from storage.models import ConversationState, Identity, Member
 
 from handlers import engine as eng
 from domain.campaign import Campaign
+from domain.reminders import DRAFT, STALE_REPORT, Reason, Target, days_left, draft_states
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text, reply_to_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core
 
-# Flows whose unfinished state is a draft of something to send.
-DRAFT_FLOWS = ("nomination", "proposal", "report")
 # The menu key of the unit report flow (built in the review area); used when installed.
 REPORT_MENU_KEY = "report"
-
-
-@dataclass
-class Target:
-    member: Member
-    reasons: list[tuple[str, dict]] = field(default_factory=list)  # (reason, values)
 
 
 def flow_label(flow: str | None) -> str:
@@ -49,55 +43,20 @@ def deadline_text(campaign: Campaign) -> str:
     return campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
 
 
-def days_left(campaign: Campaign, at: datetime) -> int:
-    return (campaign.deadline_local.date() - campaign.local(at).date()).days
+def reason_text(campaign: Campaign, r: Reason, *, short: bool = False) -> str:
+    """A reason in words: the line of the reminder, or (`short`) the dry run's few words."""
+    if r.kind == DRAFT:
+        return t("remind.why.draft" if short else "remind.draft", flow=flow_label(r.flow), step=r.step)
+    if r.kind == STALE_REPORT:
+        updated = campaign.local(r.updated).strftime("%d/%m/%Y") if r.updated else ""
+        return t("remind.why.stale_report" if short else "remind.stale_report", unit=r.unit,
+                 updated=updated)
+    return t("remind.why.no_report" if short else "remind.no_report", unit=r.unit)
 
 
-def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> list[Target]:
-    """People to remind at `at`: heads of units without a report (and, when `stale`, heads
-    whose report was not updated in the last `stale_days` days), and people with a draft."""
-    if not campaign.is_open(at):
-        return []
-    out: dict[int, Target] = {}
-
-    def add(member: Member, reason: str, **values) -> None:
-        out.setdefault(member.id, Target(member)).reasons.append((reason, values))
-
-    reports = views.report_updates(s, campaign.code)
-    limit = at - timedelta(days=campaign.reminders.stale_days)
-    for m in members.members(s, role="head"):
-        if not m.unit_code or not campaign.has_unit(m.unit_code):
-            continue
-        unit = campaign.unit(m.unit_code).name
-        updated = reports.get(m.unit_code)
-        if updated is None:
-            add(m, "no_report", unit=unit)
-        elif stale and updated < limit:
-            add(m, "stale_report", unit=unit,
-                updated=campaign.local(updated).strftime("%d/%m/%Y"))
-    for st in draft_states(s):
-        member = s.get(Member, st.member_id)
-        if member is not None and not any(r == "draft" for r, _ in out.get(member.id, Target(member)).reasons):
-            add(member, "draft", flow=flow_label(st.flow), step=st.step)
-    return sorted(out.values(), key=lambda x: x.member.id)
-
-
-def draft_states(s: Session) -> list[ConversationState]:
-    return [st for st in conversations.states_in_flow(s, DRAFT_FLOWS)
-            if st.step is not None and st.member_id is not None]
-
-
-def why(target: Target) -> str:
+def why(campaign: Campaign, target: Target) -> str:
     """One line for the dry run: the reasons, in Vietnamese."""
-    parts = []
-    for reason, vals in target.reasons:
-        if reason == "no_report":
-            parts.append(t("remind.why.no_report"))
-        elif reason == "stale_report":
-            parts.append(t("remind.why.stale_report", updated=vals["updated"]))
-        else:
-            parts.append(t("remind.why.draft", flow=vals["flow"], step=vals["step"]))
-    return "; ".join(parts)
+    return "; ".join(reason_text(campaign, r, short=True) for r in target.reasons)
 
 
 def reminder_lines(campaign: Campaign, target: Target, at: datetime) -> list[str]:
@@ -105,12 +64,7 @@ def reminder_lines(campaign: Campaign, target: Target, at: datetime) -> list[str
     deadline = deadline_text(campaign)
     lines = [t("remind.days_left", days=left, deadline=deadline) if left > 0
              else t("remind.last_day", deadline=deadline)]
-    for reason, vals in target.reasons:
-        if reason == "draft":
-            lines.append(t("remind.draft", flow=vals["flow"]))
-        else:
-            lines.append(t(f"remind.{reason}", **vals))
-    return lines
+    return lines + [reason_text(campaign, r) for r in target.reasons]
 
 
 def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
@@ -144,7 +98,7 @@ def reminder_reply(core: "Core", s: Session, target: Target, ident: Identity, at
                         hint=q.hint)
     # At the menu: the menu itself (same numbers as the core reads), pointing at the item.
     items = core.menu_items(ctx)
-    wanted = REPORT_MENU_KEY if any(r != "draft" for r, _ in target.reasons) else "nominate"
+    wanted = REPORT_MENU_KEY if target.owes_report else "nominate"
     if not any(m.key == wanted for m in items):
         return Text("\n".join([*lines, t("remind.how_menu_plain")]))
     options = [Option(m.key, t(f"menu.{m.key}")) for m in items]

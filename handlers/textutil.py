@@ -157,33 +157,6 @@ def parse_money(answer: str) -> int:
     return int(value)
 
 
-def format_money(vnd: int) -> str:
-    """60000000 -> "60 triệu đồng"; 1200000000 -> "1,2 tỷ đồng"; 750000 -> "750.000 đồng"."""
-    for scale, word in ((1_000_000_000, "tỷ"), (1_000_000, "triệu")):
-        if vnd >= scale:
-            q = Decimal(vnd) / scale
-            s = f"{q:.3f}".rstrip("0").rstrip(".").replace(".", ",")
-            return f"{s} {word} đồng"
-    return f"{vnd:,}".replace(",", ".") + " đồng"
-
-
-def shorten(text: str | None, limit: int = 160, *, one_line: bool = False) -> str:
-    """At most `limit` characters, cut with an ellipsis; one_line folds all white space."""
-    text = " ".join((text or "").split()) if one_line else (text or "")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def format_figure(kind: str, unit: str, value: object) -> str:
-    """A unit-report figure for people: money the Vietnamese way, numbers with "." groups."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if kind == "money" and isinstance(value, int):
-        return format_money(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".") + (f" {unit}" if unit else "")
-    return str(value)
-
-
 # -- phone --------------------------------------------------------------------------------
 
 def parse_phone(answer: str) -> str | None:

@@ -21,6 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from documents import chart as charts
+from domain import digest, reminders
 from handlers import digest as dg
 from handlers import reminders as rm
 from domain import broadcasts
@@ -89,7 +91,7 @@ class SlotRunner:
             prepared = broadcasts.launch_items(s, self.campaign, now=now)
             return (prepared.items, prepared.members) if prepared is not None else ([], 0)
         if slot.kind == REMIND:
-            found = rm.targets(s, self.campaign, slot.at, stale=slot.stale)
+            found = reminders.targets(s, self.campaign, slot.at, stale=slot.stale)
             return rm.reminder_items(self.core, s, found, slot.id, slot.at), len(found)
         if slot.kind == DIGEST:
             return self.digest_items(s, slot, now, final=False)
@@ -101,14 +103,14 @@ class SlotRunner:
         raise ValueError(f"unknown slot kind {slot.kind!r}")
 
     def digest_items(self, s: Session, slot: Slot, now: datetime, *, final: bool) -> tuple[list[dict], int]:
-        staff = [m for role in sorted(dg.STAFF) for m in members.members(s, role=role)]
+        staff = [m for role in sorted(digest.STAFF) for m in members.members(s, role=role)]
         if not staff:
             return [], 0
-        d = dg.compute(s, self.campaign, now, final=final)
+        d = digest.compute(s, self.campaign, now, final=final)
         idents = [(m, i) for m in staff for i in members.identities_of(s, m.id)]
         path = None
         if any(i.channel in dg.PHOTO_CHANNELS for _, i in idents):
-            path = dg.chart(self.campaign, d, dg.chart_file(self.chart_dir, self.campaign, slot.id)).path
+            path = charts.chart(self.campaign, d, charts.chart_file(self.chart_dir, self.campaign, slot.id)).path
         items = []
         for m, ident in idents:
             for n, reply in enumerate(dg.messages(self.campaign, d, ident.channel, path)):

@@ -108,7 +108,7 @@ def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
 def test_the_launch_goes_out_once_at_the_opening(db, core, campaign, clock, seeded):
     from scheduler.jobs import SlotRunner
     from scheduler.plan import launch_slot, past_slots
-    from scheduler.service import build_scheduler
+    from scheduler.apscheduler_jobs import build_scheduler
 
     slot = launch_slot(campaign)
     assert slot.id == "launch:2024-02-28T08:00"

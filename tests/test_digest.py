@@ -9,6 +9,8 @@ from matplotlib import image as mpimg
 from sqlmodel import Session
 
 from messages.catalog import t
+from documents import chart as charts
+from domain import digest
 from handlers import digest as dg
 from messages.model import Photo, Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
@@ -44,7 +46,7 @@ def seed(core, db, clock):
 def test_digest_numbers_match_the_database(core, db, campaign, clock):
     seed(core, db, clock)
     with Session(db) as s:
-        d = dg.compute(s, campaign, clock.now())
+        d = digest.compute(s, campaign, clock.now())
     subs = rows(db, Submission)
     live = [x for x in subs if x.status != "withdrawn"]
     assert d.total == len(live) == 3
@@ -73,7 +75,7 @@ def test_new_counts_since_the_last_digest(core, db, campaign, clock):
     p.say("/menu")
     nominate_household(p, nominee="Hộ ông Lộc Văn Chín")
     with Session(db) as s:
-        d = dg.compute(s, campaign, clock.now())
+        d = digest.compute(s, campaign, clock.now())
     assert (d.total, d.new) == (4, 1)
     assert d.since == local(campaign, 2024, 11, 5, 17)
 
@@ -81,14 +83,26 @@ def test_new_counts_since_the_last_digest(core, db, campaign, clock):
 def test_chart_is_a_png_with_one_bar_per_unit(db, campaign, clock, tmp_path, core):
     seed(core, db, clock)
     with Session(db) as s:
-        d = dg.compute(s, campaign, clock.now())
-    c = dg.chart(campaign, d, tmp_path / "chart.png")
+        d = digest.compute(s, campaign, clock.now())
+    c = charts.chart(campaign, d, tmp_path / "chart.png")
     data = c.path.read_bytes()
     assert data[:8] == PNG
     img = mpimg.imread(c.path)
     assert img.shape[0] == 450 and img.shape[1] == 800
     assert c.bars == len(campaign.units) == len(c.labels)
     assert dict(zip(c.labels, c.values))["T01"] == 2
+
+
+def test_matplotlib_is_loaded_only_when_a_chart_is_drawn():
+    """The serving process imports the digest, the chart and the jobs; matplotlib (slow to
+    import, heavy in memory) waits for the first chart."""
+    import subprocess
+    import sys
+
+    code = ("import sys, documents.chart, handlers.digest, scheduler.jobs, scheduler.startup, "
+            "bot.cli.reminders_and_digest; print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_digest_slot_sends_photo_and_text_on_telegram_a_table_elsewhere(core, db, campaign, clock, tmp_path):

@@ -17,7 +17,7 @@ async def test_a_chat_gets_its_burst_then_waits_while_other_chats_go_on():
 
 
 async def test_the_telegram_channel_paces_each_chat(tmp_path, fake, clock):  # noqa: F811
-    from bot.app import build
+    from bot.bootstrap import build
 
     from .test_telegram import TelegramChannel, tg_settings
 
@@ -29,7 +29,7 @@ async def test_the_telegram_channel_paces_each_chat(tmp_path, fake, clock):  # n
 
         await ch.send("77", Text("một"))
         await ch.send("77", Text("hai"))
-        assert not ch._chat_pacer("77").has_capacity()
+        assert not ch.sender.pacer("77").has_capacity()
         assert [c.params["text"] for c in fake.of("sendMessage", chat_id=77)] == ["một", "hai"]
     finally:
         await ch.stop()

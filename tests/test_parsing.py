@@ -6,11 +6,11 @@ import pytest
 
 from messages.model import Option
 from messages.render import split_text
+from messages.format import format_money
 from handlers.textutil import (
     MoneyError,
     clean,
     fold,
-    format_money,
     match_option,
     parse_money,
     parse_numbers,

@@ -40,8 +40,8 @@ async def test_one_process_schedules_the_other_takes_over_when_it_stops(pg_db, c
     import asyncio
     from datetime import datetime, timezone
 
-    from bot.app import App
-    from bot.schedule import start_scheduler
+    from bot.bootstrap import App
+    from scheduler.startup import SchedulerInProcess
     from bot.settings import Settings
     from domain.clock import ManualClock
     from storage.db import LeaderLock
@@ -53,9 +53,13 @@ async def test_one_process_schedules_the_other_takes_over_when_it_stops(pg_db, c
         return App(settings=settings, db=pg_db, campaign=campaign, core=Core(pg_db, campaign, clock),
                    clock=clock)
 
-    first, second = app(), app()
-    stop_first = await start_scheduler(first, [])
-    stop_second = await start_scheduler(second, [], retry_every=0.01)
+    def in_process(app: App, **kw) -> SchedulerInProcess:
+        return SchedulerInProcess(app.core, clock=clock, chart_dir=tmp_path / "charts", **kw)
+
+    first, second = in_process(app()), in_process(app(), retry_every=0.01)
+    await first.start()
+    await second.start()
+    stop_first, stop_second = first.stop, second.stop
     try:
         assert first.scheduler is not None and first.scheduler.get_jobs()
         assert second.scheduler is None  # a follower: it schedules nothing

@@ -16,7 +16,7 @@ from handlers.core import Core
 from messages.model import Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
-from scheduler.service import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
+from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
 from storage import conversations, members, submissions
 from storage import outbox as outbox_store
 from storage.db import make_engine
@@ -366,16 +366,13 @@ async def test_failures_are_bounded_and_kept(core, db, campaign, clock):
 
 # -- in the serving process -------------------------------------------------------------------
 
-async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, monkeypatch):
-    """bot.serve's STARTUP_HOOKS entry: CAMPAIGN_DEADLINE moves the jobs, missed slots are
+async def test_the_serving_process_runs_the_scheduler_with_campaign_deadline(tmp_path, monkeypatch):
+    """The scheduler as bot/bootstrap.py wires it: CAMPAIGN_DEADLINE moves the jobs, missed slots are
     caught up (here: too late, recorded as skipped), and the stopper shuts it down."""
-    from bot.app import build
-    from bot.schedule import start_scheduler
-    from bot.serve import STARTUP_HOOKS
+    from bot.bootstrap import build, build_scheduler
     from bot.settings import Settings
     from domain.clock import ManualClock
 
-    assert start_scheduler in STARTUP_HOOKS
     now = datetime.now(UTC)
     clock = ManualClock(now)
     deadline = (now + timedelta(days=5)).date()
@@ -383,16 +380,11 @@ async def test_startup_hook_runs_the_scheduler_with_campaign_deadline(tmp_path, 
                         campaign_file=str(CAMPAIGN_FILE), campaign_deadline=deadline.isoformat(),
                         media_dir=str(tmp_path / "media"))
     app = build(settings, clock=clock)
-    poked = []
-
-    class Dispatcher:
-        def poke(self):
-            poked.append(1)
-
-    app.dispatchers = [Dispatcher()]
-    stop = await start_scheduler(app, [])
+    running = build_scheduler(app)
+    await running.start()
+    stop = running.stop
     try:
-        sched = app.scheduler
+        sched = running.scheduler
         slots = reminder_slots(app.campaign)
         assert slots[-1].id == f"remind:{deadline.isoformat()}T07:30"
         future = [s for s in slots if s.at > now]

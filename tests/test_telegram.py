@@ -15,9 +15,9 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.ext import AIORateLimiter
 
-from bot.app import build
+from bot.bootstrap import build
 from bot.channel import SendError, StartupError
-from bot.cli import invite_links
+from bot.cli.invites import invite_links
 from bot.outbox import OutboxDispatcher
 from bot.serve import serve_async
 from bot.settings import Settings, SettingsError
@@ -264,7 +264,7 @@ async def test_500_then_success_retried_inside(tg, fake, db):
 
 
 async def test_reply_that_keeps_failing_is_queued_and_delivered_later(tg, fake, db, clock):
-    fake.fail_next("sendMessage", tg.send_retries + 1, status=500)
+    fake.fail_next("sendMessage", tg.sender.send_retries + 1, status=500)
     u = TgUser(fake, tg)
     await u.say("/start")
     assert not fake.of("sendMessage")
@@ -427,7 +427,7 @@ async def test_serve_runs_telegram_polling_and_stops_cleanly(db_path, fake, cloc
     settings = tg_settings(db_path, fake)
     app = build(settings, clock=clock)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_async(settings, stop=stop, app=app))
+    task = asyncio.create_task(serve_async(app, stop=stop))
     await fake.wait_for(lambda: fake.of("getUpdates"))
     fake.push(fake.message_update(USER, text="/start"))
     await fake.wait_for(lambda: fake.of("sendMessage", chat_id=USER))
@@ -459,7 +459,7 @@ async def test_serve_in_webhook_mode_serves_telegram_and_healthz_on_port(db_path
     settings = tg_settings(db_path, fake, webhook=True, port=port)
     app = build(settings, clock=clock)
     stop = asyncio.Event()
-    task = asyncio.create_task(serve_async(settings, stop=stop, app=app))
+    task = asyncio.create_task(serve_async(app, stop=stop))
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             async def up():

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import uvicorn
 
-from bot.app import App
+from bot.bootstrap import App
 from bot.channel import SendError
 from bot.outbox import OutboxDispatcher
 from bot.settings import Settings, SettingsError
@@ -397,6 +397,7 @@ async def test_link_code_joins_a_telegram_identity_and_a_zalo_identity(polling, 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, campaign, clock, tmp_path):
+    from bot.bootstrap import build_services
     from bot.serve import serve_async
 
     extra = {}
@@ -407,10 +408,10 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
     app = app_for(db, campaign, clock, settings_for(fake, tmp_path, **extra))
     stop = asyncio.Event()
     before = asyncio.all_tasks()
-    served = asyncio.create_task(serve_async(app.settings, stop=stop, app=app))
-    await until(lambda: app.dispatchers and ("getUpdates" in fake.methods() or fake.webhook_url),
-                "the channel to start")
-    [dispatcher] = app.dispatchers
+    services = build_services(app)
+    served = asyncio.create_task(serve_async(app, stop=stop, services=services))
+    await until(lambda: "getUpdates" in fake.methods() or fake.webhook_url, "the channel to start")
+    [dispatcher] = services.dispatchers
     channel = dispatcher.channel
     assert isinstance(channel, ZaloChannel)
     chat = Chat(fake, channel, webhook=mode == "webhook")

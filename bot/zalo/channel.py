@@ -5,7 +5,8 @@ WEBHOOK_BASE_URL is set (the X-Bot-Api-Secret-Token header must match WEBHOOK_SE
 Each update becomes an InboundEvent for the core (keyed on event_name + message_id, so a
 redelivery is processed once); updates from one user are handled one at a time.
 Sending: Zalo has no buttons, files or editing, so choices are numbered text, long texts are
-split at 2000 characters, and a reply that still fails after a few tries goes to the Outbox.
+split at 2000 characters; a reply that still fails after a few tries goes to the outbox
+(through the one delivery path, bot/delivery.py).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from messages.catalog import t
-from messages.model import (Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text,
-                             reply_to_dict)
+from messages.model import Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text
 from messages.render import render_text, split_text
-from storage import conversations, members, outbox
+from storage import conversations
 from ..channel import SendError, StartupError
+from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
 from ..pacing import ChatPacers, limiter
-from ..tasks import cancel
+from ..cancel_task import cancel
 from ..web import secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
@@ -49,7 +50,7 @@ _MEDIA_NOTICE = {"failed": "zalo.photo_failed", "too_big": "zalo.photo_too_big",
 class ZaloChannel:
     name = CHANNEL
 
-    def __init__(self, app: Any, *, client: ZaloClient | None = None,
+    def __init__(self, app: Any, *, client: ZaloClient | None = None, delivery: Delivery | None = None,
                  retry_delays: Sequence[float] = (0.5, 1.0, 2.0), max_inline_wait: float = 5.0,
                  poll_backoff: tuple[float, float] = (1.0, 60.0), max_concurrent: int = 32,
                  media_max_bytes: int | None = None,
@@ -57,6 +58,7 @@ class ZaloChannel:
         s = app.settings
         self.app = app
         self.core = app.core
+        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell)
         self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
         self.webhook = bool(s.webhook_base_url)
         self.start_delays = tuple(start_delays)
@@ -221,7 +223,7 @@ class ZaloChannel:
         else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
             event = InboundEvent(kind="unsupported", **base)
         replies = await asyncio.to_thread(self.core.handle, event)
-        await self.reply(chat_id, replies, key=key, user_id=user_id)
+        await self.delivery.send_turn(self, Turn(CHANNEL, chat_id, user_id, key), replies)
 
     def _seen(self, key: str) -> bool:
         with Session(self.app.db) as s:
@@ -245,21 +247,17 @@ class ZaloChannel:
                         caption=caption)
         return InboundEvent(kind="photo", photo=photo, **base)
 
-    # -- sending ----------------------------------------------------------------------------
-    def calls(self, chat_id: str, reply: Reply) -> list[tuple[str, dict]]:
-        """The API calls that deliver one reply (each text at most 2000 characters)."""
-        def texts(text: str) -> list[tuple[str, dict]]:
-            return [("sendMessage", {"chat_id": chat_id, "text": part})
-                    for part in split_text(text, TEXT_LIMIT) if part.strip()]
+    # -- sending (the delivery path calls these) ---------------------------------------------
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """The messages one reply becomes: texts of at most 2000 characters, a photo by URL."""
+        def texts(text: str) -> list[Reply]:
+            return [Text(part) for part in split_text(text, TEXT_LIMIT) if part.strip()]
 
         if isinstance(reply, Photo):
             if reply.ref.lower().startswith(("http://", "https://")):
                 if len(reply.caption) <= TEXT_LIMIT:
-                    payload = {"chat_id": chat_id, "photo": reply.ref}
-                    if reply.caption:
-                        payload["caption"] = reply.caption
-                    return [("sendPhoto", payload)]
-                return [("sendPhoto", {"chat_id": chat_id, "photo": reply.ref}), *texts(reply.caption)]
+                    return [Photo(ref=reply.ref, caption=reply.caption)]
+                return [Photo(ref=reply.ref, caption=""), *texts(reply.caption)]
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
         if isinstance(reply, Document):
@@ -267,38 +265,19 @@ class ZaloChannel:
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)
         return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
 
+    async def send_piece(self, chat_id: str, piece: Reply, *, last: bool = False,
+                         context: Any = None) -> None:
+        if isinstance(piece, Photo):
+            payload = {"chat_id": chat_id, "photo": piece.ref}
+            if piece.caption:
+                payload["caption"] = piece.caption
+            await self._call("sendPhoto", payload)
+        else:
+            await self._call("sendMessage", {"chat_id": chat_id, "text": piece.text})
+
     async def send(self, chat_id: str, reply: Reply) -> None:
-        for method, payload in self.calls(chat_id, reply):
-            await self._call(method, payload)
-
-    async def reply(self, chat_id: str, replies: list[Reply], *, key: str, user_id: str) -> None:
-        """Send a turn's replies in order; from the first that still fails, the rest go to the
-        Outbox (one message per row, in order), so nothing is lost."""
-        calls = [c for r in replies for c in self.calls(chat_id, r)]
-        for i, (method, payload) in enumerate(calls):
-            try:
-                await self._call(method, payload)
-            except SendError as exc:
-                log.warning("zalo reply to a chat failed, queued %d message(s): %s",
-                            len(calls) - i, exc)
-                await asyncio.to_thread(self._enqueue, chat_id, user_id, key, calls[i:], i)
-                for d in getattr(self.app, "dispatchers", []) or []:
-                    if getattr(d, "channel", None) is self:
-                        d.poke()
-                return
-
-    def _enqueue(self, chat_id: str, user_id: str, key: str, calls: list[tuple[str, dict]],
-                 first: int) -> None:
-        now = self.app.clock.now()
-        with Session(self.app.db) as s:
-            member = members.member_by_identity(s, CHANNEL, user_id)
-            for n, (method, payload) in enumerate(calls, start=first):
-                reply = (Photo(ref=payload["photo"], caption=payload.get("caption", ""))
-                         if method == "sendPhoto" else Text(payload["text"]))
-                outbox.enqueue(s, member_id=member.id if member else None, channel=CHANNEL,
-                             chat_id=chat_id, payload=reply_to_dict(reply), now=now,
-                             dedupe_key=f"reply:{key}:{n}"[:190])
-            s.commit()
+        """One reply to one chat (the outbox dispatcher's entry); raises SendError."""
+        await send_reply(self, chat_id, reply)
 
     async def _call(self, method: str, payload: dict) -> Any:
         """One send, paced, retried on network errors, 5xx and 429; then SendError."""

@@ -11,7 +11,7 @@ from handlers.access import can_see, denied, role
 from messages.catalog import t
 from handlers.engine import Flow, Step
 from messages.model import Option, Reply, Text
-from handlers.present import full_detail
+from handlers.describe import full_detail
 from handlers.flows.mine import label
 
 if TYPE_CHECKING:  # pragma: no cover

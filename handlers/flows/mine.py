@@ -11,7 +11,7 @@ from handlers.access import can_see, is_head, is_own
 from messages.catalog import t
 from handlers.engine import Flow, Step
 from messages.model import Option, Reply, Text
-from handlers.present import extra_lines, full_detail
+from handlers.describe import extra_lines, full_detail
 from handlers.status import move, status_label
 from handlers.flows.nomination import add_photos
 

@@ -10,8 +10,8 @@ from domain.campaign import Category, Check
 from messages.catalog import t
 from handlers.engine import BACK, Flow, Step, yes_no
 from messages.model import Option, Reply, Text
-from handlers.present import answered_checks, short
-from handlers.textutil import format_money
+from handlers.describe import answered_checks, short
+from messages.format import format_money
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx

@@ -13,7 +13,7 @@ from handlers.access import HEAD, guard, is_head
 from messages.catalog import t
 from handlers.engine import Step
 from messages.model import Reply, Text
-from handlers.present import short, unit_name
+from handlers.describe import short, unit_name
 from handlers.flows.browse import Browse
 from handlers.flows.nomination import Nomination, head_refusal
 

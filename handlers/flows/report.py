@@ -18,7 +18,7 @@ from domain.campaign import Content, Figure
 from messages.catalog import t
 from handlers.engine import Flow, Step
 from messages.model import Option, Reply, Text
-from handlers.present import figure_value, figures_text, short, unit_name
+from handlers.describe import figure_value, figures_text, short, unit_name
 from handlers.flows.nomination import add_photos, deadline_refusal, head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover

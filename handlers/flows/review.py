@@ -17,7 +17,7 @@ from handlers.access import STAFF, denied, guard, is_staff
 from messages.catalog import t
 from handlers.engine import Flow, Step
 from messages.model import Option, Photo, Reply, Text
-from handlers.present import full_detail
+from handlers.describe import full_detail
 from handlers.status import move, status_label
 from handlers.flows.browse import Browse
 

@@ -15,7 +15,7 @@ from domain.campaign import Award
 from messages.catalog import t
 from handlers.engine import Flow, Invalid, Step
 from messages.model import Option, Reply, Text
-from handlers.present import unit_name
+from handlers.describe import unit_name
 from handlers.status import move
 from handlers.textutil import fold
 

@@ -10,7 +10,7 @@ from storage.models import Submission
 from handlers.access import STAFF, guard
 from messages.catalog import t
 from messages.model import Text
-from handlers.present import unit_name
+from handlers.describe import unit_name
 from handlers.status import status_label
 
 if TYPE_CHECKING:  # pragma: no cover

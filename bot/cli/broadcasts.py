@@ -19,13 +19,13 @@ from domain import broadcasts
 from domain.broadcasts import Audience, AudienceError
 from messages.catalog import t
 
-from .app import build
+from ..bootstrap import build
 
 PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
-def register(subparsers) -> None:
+def add_parsers(subparsers) -> None:
     p = subparsers.add_parser("announce", help="send an announcement to an audience (through the outbox)")
     p.add_argument("--audience", required=True,
                    help="all, heads, unit:T01[,T02], residents:T01, drafts or no-submission")

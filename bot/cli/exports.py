@@ -12,12 +12,11 @@ from sqlmodel import Session
 
 from documents import STATUSES, ExportError, produce
 
-from .app import build
-from .cli import EXTRA_COMMANDS
+from ..bootstrap import build
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("export", help="write the XLSX workbook or a Word document (Decree 30/2020)")
+def add_parsers(sub) -> None:
+    p = sub.add_parser("export", help="write the XLSX workbook or a Word document (Decree 30/2020)")
     p.add_argument("--format", required=True, choices=["xlsx", "docx"])
     p.add_argument("--kind", choices=["list", "proposal", "report"],
                    help="docx: list (for the council), proposal (Tờ trình to the district), "
@@ -28,10 +27,10 @@ def register(subparsers) -> None:
     p.add_argument("--ref", help="docx report: only this submission (e.g. DC-0001)")
     p.add_argument("--award", help="docx proposal: the award key (default: the first with a quota)")
     p.add_argument("--demo", action="store_true", help="from the demo database")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=export)
 
 
-def run(args, settings) -> int:
+def export(args, settings) -> int:
     if args.format == "docx" and not args.kind:
         print("--kind: required with --format docx (list, proposal or report)", file=sys.stderr)
         return 2
@@ -47,6 +46,3 @@ def run(args, settings) -> int:
         return 1
     print(f"{made.path} — {made.caption(app.campaign, now)}")
     return 0
-
-
-EXTRA_COMMANDS.append(register)

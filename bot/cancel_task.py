@@ -1,4 +1,4 @@
-"""Background tasks of the serving process."""
+"""Stopping a background task of the serving process (outbox loops, Zalo polling)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How a stored submission reads on a phone: for its submitter, its unit head and staff."""
+"""How a stored submission reads in chat: for its submitter, its unit head and staff."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from storage.models import Member, Submission
 from domain.campaign import Campaign, Figure
 from messages.catalog import t
 from handlers.status import status_label
-from handlers.textutil import format_figure, format_money, shorten
+from messages.format import answered_checks, format_figure, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
@@ -33,23 +33,6 @@ def figures_text(c: Campaign, figures: dict) -> str:
         if parts:
             lines.append(t("rep.line", content=content.label, figures="; ".join(parts)))
     return "".join(lines) or t("rep.no_figures")
-
-
-def answered_checks(c: Campaign, category: str | None, answers: dict) -> list[tuple[str, str]]:
-    """The category's criteria checks as answered, as (label, value for people) pairs.
-    `answers` is keyed by check key (a stored submission's answers)."""
-    cat = c.category(category) if category and any(k.key == category for k in c.categories) else None
-    pairs = []
-    for chk in cat.checks if cat else ():
-        value = answers.get(chk.key)
-        if value is None:
-            continue
-        if chk.kind == "money" and isinstance(value, (int, float)):
-            shown = format_money(int(value))
-        else:
-            shown = t("yes") if value == "yes" else t("no") if value == "no" else str(value)
-        pairs.append((chk.label or chk.prompt.rstrip("?"), shown))
-    return pairs
 
 
 def checks_text(c: Campaign, sub: Submission) -> str:

@@ -1,4 +1,5 @@
-"""What the workbook and the documents share: the rows they show, read in bulk, and formats."""
+"""The submissions a document lists (read in bulk, with submitter, last move and photos) and
+their values as the workbook and the Word documents show them."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from storage import members, submissions, views
 from storage.models import Submission
 
 from domain.campaign import Campaign, Category, Content, Figure
-from messages.catalog import has, t
-from handlers.present import answered_checks
-from handlers.textutil import format_figure, shorten
+from documents.texts import has, t
+from messages.format import answered_checks, format_figure, shorten
 
 # The appraised items the council looks at, and the ones that get an achievement report.
 LIST_STATUSES = ("approved", "shortlisted", "awarded")

@@ -1,0 +1,93 @@
+"""The one wiring module: settings -> database (migrated) -> campaign -> conversation core ->
+channels -> outbox dispatchers -> scheduler. `run`, `chat`, the console demo and every command
+of the command line build what they need here; nothing registers itself on import and nothing
+is attached to an object after it was built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from domain.campaign import Campaign, CampaignError, load_campaign
+from domain.clock import Clock, SystemClock
+from handlers.core import Core
+from scheduler.startup import SchedulerInProcess
+from storage.db import make_engine, migrate
+
+from .channel import Channel
+from .delivery import Delivery
+from .outbox import OutboxBell, OutboxDispatcher
+from .settings import Settings, SettingsError
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Engine
+    campaign: Campaign
+    core: Core
+    clock: Clock
+    demo: bool = False
+    # wakes a channel's outbox dispatcher when a turn or a scheduler slot queued something
+    outbox_bell: OutboxBell = field(default_factory=OutboxBell)
+
+
+def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock()
+    try:
+        campaign = load_campaign(settings.campaign_file, settings.campaign_deadline)
+    except CampaignError as exc:
+        raise SettingsError(f"CAMPAIGN_FILE: {exc}") from None
+    url = settings.database_url
+    if demo:
+        # The bundled campaign with its deadline 14 days ahead, on a database of its own.
+        today = campaign.local(clock.now()).date()
+        campaign = campaign.with_deadline(today + timedelta(days=14))
+        url = settings.demo_database_url
+    db = make_engine(url)
+    migrate(db)
+    core = Core(db, campaign, clock, demo=demo)
+    return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
+
+
+@dataclass
+class Services:
+    """What the serving process runs beside the web server."""
+
+    channels: list[Channel]
+    dispatchers: list[OutboxDispatcher]
+    scheduler: SchedulerInProcess
+
+
+def build_channels(app: App) -> list[Channel]:
+    s = app.settings
+    delivery = Delivery(app.db, app.clock, app.outbox_bell)  # one path for every channel's replies
+    channels: list[Channel] = []
+    if s.telegram_bot_token is not None:
+        from .telegram import TelegramChannel
+
+        channels.append(TelegramChannel(app, delivery=delivery))
+    if s.zalo_bot_token is not None:
+        from .zalo import ZaloChannel
+
+        channels.append(ZaloChannel(app, delivery=delivery))
+    return channels
+
+
+def chart_dir(app: App) -> Path:
+    return Path(app.settings.media_dir) / "digests"
+
+
+def build_scheduler(app: App, *, retry_every: float = 30.0) -> SchedulerInProcess:
+    """Reminders, digests and the deadline: scheduler/ decides when, the bell wakes the senders."""
+    return SchedulerInProcess(app.core, clock=app.clock, chart_dir=chart_dir(app),
+                              on_queued=app.outbox_bell.ring, retry_every=retry_every)
+
+
+def build_services(app: App) -> Services:
+    channels = build_channels(app)
+    dispatchers = [OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell) for ch in channels]
+    return Services(channels=channels, dispatchers=dispatchers, scheduler=build_scheduler(app))

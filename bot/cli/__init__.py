@@ -1,0 +1,42 @@
+"""Command line: python -m bot (also the `thidua-bot` command).
+
+One module per command family, each adding its argparse subparsers with
+set_defaults(handler=callable(args, settings) -> exit code):
+serving (run, chat, migrate), invites (invite), exports (export), reminders_and_digest
+(remind --dry-run, digest), broadcasts (announce, invitation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..channel import StartupError
+from ..logging_setup import setup_logging
+from ..settings import SettingsError, load_settings
+from . import broadcasts, exports, invites, reminders_and_digest, serving
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bot", description="Thi đua bot")
+    sub = p.add_subparsers(dest="command")
+    serving.add_parsers(sub)
+    invites.add_parsers(sub)
+    reminders_and_digest.add_parsers(sub)
+    exports.add_parsers(sub)
+    broadcasts.add_parsers(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler = getattr(args, "handler", serving.run)  # no command: `run`
+    try:
+        settings = load_settings()
+        setup_logging(settings)
+        return handler(args, settings)
+    except (SettingsError, StartupError) as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,209 @@
+"""The Telegram channel: python-telegram-bot 22's Application between the Bot API and the core.
+
+Update -> InboundEvent (inbound.py) -> core.handle (sync, in a worker thread) -> the delivery
+path (bot/delivery.py) -> Bot API calls (outbound.py); then the chat's command menu
+(commands.py). No flow logic lives here.
+
+Long polling by default; a webhook route (POST /telegram, secret header checked in constant
+time) when WEBHOOK_BASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections import deque
+from datetime import timedelta
+from typing import Any, Sequence
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from messages.catalog import t
+from messages.model import InboundEvent, Reply, Text
+
+from ..channel import StartupError
+from ..delivery import Delivery, Turn, send_reply
+from ..settings import SettingsError
+from ..web import secret_ok, unauthorized
+from .buttons import Keyboards
+from .commands import CommandMenus
+from .inbound import CHANNEL, to_event
+from .outbound import Masker, TelegramSender, TurnContext
+
+log = logging.getLogger("bot.telegram")
+
+PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+class TelegramChannel:
+    name = CHANNEL
+
+    START_DELAYS = (1, 2, 4, 8, 15, 30, 60)  # seconds (times `backoff`): about two minutes
+
+    def __init__(self, app: Any, *, delivery: Delivery | None = None, send_retries: int = 3,
+                 backoff: float = 1.0, rate_limiter: AIORateLimiter | None = None,
+                 poll_timeout: float = 10.0, chat_rate: float = 1.0, chat_burst: float = 5.0) -> None:
+        s = app.settings
+        if s.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        self.app = app
+        self.core = app.core
+        self.settings = s
+        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell)
+        self.webhook = bool(s.webhook_base_url)
+        self.backoff = backoff
+        self.poll_timeout = poll_timeout
+        limiter = rate_limiter or AIORateLimiter(overall_max_rate=30, overall_time_period=1,
+                                                 group_max_rate=20, group_time_period=60,
+                                                 max_retries=3)
+        token = s.telegram_bot_token.get_secret_value()
+        builder = (ApplicationBuilder().token(token).base_url(s.telegram_base_url)
+                   .base_file_url(s.telegram_base_file_url).rate_limiter(limiter)
+                   .job_queue(None))  # timing belongs to scheduler/, not to PTB
+        if self.webhook:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.mask = Masker(token)
+        self.keyboards = Keyboards()
+        self.sender = TelegramSender(self.bot, self.keyboards, self.mask, send_retries=send_retries,
+                                     backoff=backoff, chat_rate=chat_rate, chat_burst=chat_burst)
+        self.menus = CommandMenus(self.core, self.bot, self.mask)
+        self.username: str | None = None
+        # the last update ids this process finished (bounded; tests wait on it)
+        self.processed: deque[int] = deque(maxlen=10_000)
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def bot(self):
+        return self.application.bot
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        # the machine may come up before its network: retry, then stop with one clear line
+        for attempt, delay in enumerate((*self.START_DELAYS, None), start=1):
+            try:
+                await self.application.initialize()  # getMe
+                break
+            except InvalidToken:
+                raise SettingsError("TELEGRAM_BOT_TOKEN: refused by the Bot API (getMe)") from None
+            except NetworkError as exc:  # TimedOut is one too
+                if delay is None:
+                    raise StartupError(f"TELEGRAM_BASE_URL: the Bot API did not answer after {attempt} "
+                                       f"tries ({self.mask(str(exc))})") from None
+                log.warning("telegram: Bot API not reachable (%s), trying again in %ss",
+                            self.mask(str(exc)), delay * self.backoff)
+                await asyncio.sleep(delay * self.backoff)
+        self.username = self.bot.username
+        await self.menus.set_everyones()
+        if self.webhook:
+            url = self.settings.webhook_base_url.rstrip("/") + PATH
+            secret = self.settings.webhook_secret
+            await self.bot.set_webhook(url, secret_token=secret.get_secret_value() if secret else None,
+                                       allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        await self.application.start()
+        if not self.webhook:
+            # start_polling deletes any webhook first (without dropping pending updates)
+            await self.application.updater.start_polling(
+                drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES,
+                timeout=timedelta(seconds=self.poll_timeout))
+        log.info("telegram: @%s ready (%s)", self.username, "webhook" if self.webhook else "polling")
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    def routes(self) -> Sequence[BaseRoute]:
+        if not self.webhook:
+            return []
+        return [Route(PATH, self._webhook, methods=["POST"])]
+
+    async def _webhook(self, request: Request) -> Response:
+        secret = self.settings.webhook_secret
+        if secret is None or not secret_ok(request.headers.get(SECRET_HEADER),
+                                           secret.get_secret_value()):
+            return unauthorized()
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return PlainTextResponse("bad request", status_code=400)
+        await self.application.process_update(update)
+        return Response(status_code=200)
+
+    # -- one update --------------------------------------------------------------------------
+    def to_event(self, update: Update) -> InboundEvent | None:
+        return to_event(update, self.username, self.keyboards)
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        cq = update.callback_query
+        answered = False
+        try:
+            event = self.to_event(update)
+            if event is None:
+                return
+            async with self._lock(event.user_id):
+                replies = await asyncio.to_thread(self.core.handle, event)
+                if cq is not None:  # stop the button's spinner first; a toast rides on it
+                    toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
+                    replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
+                    answered = True
+                    await self._answer(cq, toasts[0] if toasts else None)
+                await self.delivery.send_turn(self.sender, self._turn(event, cq), replies)
+                if event.chat_type == "private":
+                    await self.menus.after_turn(event)
+        finally:
+            if cq is not None and not answered:
+                await self._answer(cq, None)
+            self.processed.append(update.update_id)
+
+    def _turn(self, event: InboundEvent, cq: CallbackQuery | None) -> Turn:
+        pressed = cq.message.message_id if cq is not None and isinstance(cq.message, Message) else None
+        markup = None
+        if event.chat_type != "private" and event.command == "start" and self.username:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+                t("tg.open_private"), url=f"https://t.me/{self.username}?start=")]])
+        return Turn(CHANNEL, event.chat_id, event.user_id, event.key,
+                    TurnContext(pressed_message_id=pressed, last_markup=markup))
+
+    async def _answer(self, cq: CallbackQuery, text: str | None) -> None:
+        """Always answer a pressed button (errors here only cost the spinner)."""
+        try:
+            await cq.answer(text=text)
+        except TelegramError as exc:
+            log.info("telegram: answerCallbackQuery failed: %s", self.mask(str(exc)))
+
+    def _lock(self, user_id: str) -> asyncio.Lock:
+        if len(self._locks) > 10_000:
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(user_id, asyncio.Lock())
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        err = context.error
+        uid = update.update_id if isinstance(update, Update) else None
+        trace = "".join(traceback.format_exception(err)) if err is not None else ""
+        log.error("telegram: update %s failed: %s", uid, self.mask(trace or repr(err)))
+        if isinstance(update, Update) and update.effective_chat is not None \
+                and update.effective_chat.type == "private":
+            try:
+                await self.sender.send_piece(str(update.effective_chat.id), Text(t("error_apology")))
+            except Exception as exc:  # noqa: BLE001 - the log already has the error
+                log.warning("telegram: apology not sent: %s", self.mask(str(exc)))
+
+    # -- the outbox dispatcher's entry -------------------------------------------------------
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """One reply to one chat; raises SendError."""
+        await send_reply(self.sender, chat_id, reply)

@@ -1,0 +1,21 @@
+"""Invite deep links: https://t.me/<bot username>?start=<code>."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+
+def invite_link(settings: Any, code: str) -> str | None:
+    """The deep link for an invite code, asking getMe for the username (None without a token)."""
+    if settings.telegram_bot_token is None:
+        return None
+    from telegram import Bot
+
+    async def username() -> str:
+        async with Bot(settings.telegram_bot_token.get_secret_value(),
+                       base_url=settings.telegram_base_url,
+                       base_file_url=settings.telegram_base_file_url) as bot:
+            return bot.username
+
+    return f"https://t.me/{asyncio.run(username())}?start={code}"

@@ -1,0 +1,164 @@
+"""Replies -> Bot API calls: texts split at 4096 characters, questions with inline keyboards
+(redrawn in place for a multi-select toggle), photos and documents with their captions.
+
+Every call goes through the Application's bot (its AIORateLimiter paces all chats) and a
+per-chat pacer; network errors are retried here with back-off. What still fails becomes a
+SendError (retry later, or permanent for a refusal), for the delivery path to handle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from messages.model import Document, Photo, Question, Reply, Text
+from messages.render import split_text
+
+from ..channel import SendError
+from ..pacing import ChatPacers
+from .buttons import Keyboards
+from .inbound import CHANNEL
+
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a Telegram turn adds to its replies: the message whose button was pressed (a
+    multi-select question is redrawn there) and a keyboard for the last reply (in a group,
+    the button that opens the private chat)."""
+
+    pressed_message_id: int | None = None
+    last_markup: InlineKeyboardMarkup | None = None
+
+
+class Masker:
+    """Removes the bot token from error texts (it sits inside API URLs)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, text: str) -> str:
+        return text.replace(self.token, "***") if self.token else text
+
+
+class TelegramSender:
+    name = CHANNEL
+
+    def __init__(self, bot: Bot, keyboards: Keyboards, mask: Masker, *, send_retries: int = 3,
+                 backoff: float = 1.0, chat_rate: float = 1.0, chat_burst: float = 5.0) -> None:
+        self.bot = bot
+        self.keyboards = keyboards
+        self.mask = mask
+        self.send_retries = send_retries
+        self.backoff = backoff
+        # AIORateLimiter paces all chats (30/s) and groups (20/min); private chats get ~1/s
+        # after a short burst here, so a turn's few replies go at once and a flood is spread
+        self.pacer = ChatPacers(chat_rate, chat_burst)
+
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """A long text becomes several messages; buttons go with the last one."""
+        if isinstance(reply, Text):
+            return [Text(p) for p in split_text(reply.text, TEXT_LIMIT)]
+        if isinstance(reply, Question):
+            text = reply.text
+            if not (reply.options or reply.nav) and reply.hint:
+                text = f"{text}\n{reply.hint}"
+            parts = split_text(text, TEXT_LIMIT)
+            q = Question(text=parts[-1], options=reply.options, nav=reply.nav, multi=reply.multi,
+                         seq=reply.seq, edit=reply.edit, hint=reply.hint)
+            return [*(Text(p) for p in parts[:-1]), q]
+        return [reply]
+
+    async def send_piece(self, chat_id: str, piece: Reply, *, last: bool = False,
+                         context: TurnContext | None = None) -> None:
+        context = context or TurnContext()
+        if isinstance(piece, Question) and piece.edit and context.pressed_message_id is not None:
+            await self._edit_keyboard(chat_id, context.pressed_message_id, piece)
+            return
+        async with self.pacer(chat_id):
+            await self._send_one(chat_id, piece, context.last_markup if last else None)
+
+    async def _send_one(self, chat_id: str, piece: Reply, extra: InlineKeyboardMarkup | None) -> None:
+        bot = self.bot
+        if isinstance(piece, Question):
+            markup = self.keyboards.keyboard(chat_id, piece) or extra
+            await self._call(lambda: bot.send_message(chat_id, piece.text, reply_markup=markup))
+        elif isinstance(piece, Text):
+            await self._call(lambda: bot.send_message(chat_id, piece.text, reply_markup=extra))
+        elif isinstance(piece, Photo):
+            caption, rest = _caption(piece.caption)
+            await self._call(lambda: _with_file(piece.ref, lambda f: bot.send_photo(
+                chat_id, f, caption=caption)))
+            for part in rest:
+                await self.send_piece(chat_id, Text(part))
+        elif isinstance(piece, Document):
+            caption, rest = _caption(piece.caption)
+            await self._call(lambda: _with_file(piece.path, lambda f: bot.send_document(
+                chat_id, f, filename=piece.filename, caption=caption)))
+            for part in rest:
+                await self.send_piece(chat_id, Text(part))
+
+    async def _edit_keyboard(self, chat_id: str, message_id: int, q: Question) -> None:
+        try:
+            await self._call(lambda: self.bot.edit_message_reply_markup(
+                chat_id, message_id, reply_markup=self.keyboards.keyboard(chat_id, q)))
+        except SendError as exc:
+            if "not modified" in str(exc).lower():
+                return
+            if exc.permanent:  # the message is gone or too old to edit: send it anew
+                await self.send_piece(chat_id, q)
+                return
+            raise
+
+    async def _call(self, make: Callable[[], Awaitable[Any]]) -> Any:
+        """One API call: flood control (after the rate limiter's own retries) and refusals
+        become SendError; network errors are retried here with back-off, then SendError."""
+        delay = self.backoff
+        for attempt in range(self.send_retries + 1):
+            try:
+                return await make()
+            except RetryAfter as exc:
+                raise SendError(self.mask(str(exc)), retry_after=_seconds(exc)) from None
+            except Forbidden as exc:
+                raise SendError(self.mask(f"forbidden: {exc}"), permanent=True) from None
+            except BadRequest as exc:
+                raise SendError(self.mask(f"bad request: {exc}"), permanent=True) from None
+            except NetworkError as exc:  # includes TimedOut and HTTP 5xx
+                if attempt >= self.send_retries:
+                    raise SendError(self.mask(f"network: {exc}")) from None
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+            except TelegramError as exc:
+                raise SendError(self.mask(str(exc))) from None
+        raise SendError("unreachable")  # pragma: no cover
+
+
+async def _with_file(ref: str, call: Callable[[Any], Awaitable[Any]]) -> Any:
+    """A local path is opened (for each attempt); an http(s) URL or a file_id goes as is."""
+    path = Path(ref)
+    if not ref.startswith(("http://", "https://")) and path.is_file():
+        with path.open("rb") as f:
+            return await call(f)
+    return await call(ref)
+
+
+def _caption(caption: str) -> tuple[str | None, list[str]]:
+    if not caption:
+        return None, []
+    if len(caption) <= CAPTION_LIMIT:
+        return caption, []
+    return None, split_text(caption, TEXT_LIMIT)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value = exc._retry_after  # noqa: SLF001 - the timedelta, without the deprecation warning
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,76 @@
+"""Who is reminded before the deadline, and why: heads of units without a unit report (or,
+on the slots that say so, with one not updated for `stale_days`), and people with an
+unfinished draft. What the reminder says is for handlers/reminders.py; when a slot runs is for
+scheduler/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from storage import conversations, members, views
+from storage.models import ConversationState, Member
+from domain.campaign import Campaign
+
+# Flows whose unfinished state is a draft of something to send.
+DRAFT_FLOWS = ("nomination", "proposal", "report")
+NO_REPORT, STALE_REPORT, DRAFT = "no_report", "stale_report", "draft"
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # NO_REPORT | STALE_REPORT | DRAFT
+    unit: str = ""  # the unit's name (report reasons)
+    updated: datetime | None = None  # when the report was last updated (STALE_REPORT)
+    flow: str | None = None  # the draft's flow and step (DRAFT)
+    step: str | None = None
+
+
+@dataclass
+class Target:
+    member: Member
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def owes_report(self) -> bool:
+        return any(r.kind != DRAFT for r in self.reasons)
+
+
+def days_left(campaign: Campaign, at: datetime) -> int:
+    """Whole local days from `at` to the deadline (0 on the last day)."""
+    return (campaign.deadline_local.date() - campaign.local(at).date()).days
+
+
+def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> list[Target]:
+    """People to remind at `at`, by member id: nobody once the campaign is closed."""
+    if not campaign.is_open(at):
+        return []
+    out: dict[int, Target] = {}
+
+    def add(member: Member, reason: Reason) -> None:
+        out.setdefault(member.id, Target(member)).reasons.append(reason)
+
+    reports = views.report_updates(s, campaign.code)
+    limit = at - timedelta(days=campaign.reminders.stale_days)
+    for m in members.members(s, role="head"):
+        if not m.unit_code or not campaign.has_unit(m.unit_code):
+            continue
+        unit = campaign.unit(m.unit_code).name
+        updated = reports.get(m.unit_code)
+        if updated is None:
+            add(m, Reason(NO_REPORT, unit=unit))
+        elif stale and updated < limit:
+            add(m, Reason(STALE_REPORT, unit=unit, updated=updated))
+    for st in draft_states(s):
+        member = s.get(Member, st.member_id)
+        if member is not None and not any(r.kind == DRAFT for r in out.get(member.id, Target(member)).reasons):
+            add(member, Reason(DRAFT, flow=st.flow, step=st.step))
+    return sorted(out.values(), key=lambda x: x.member.id)
+
+
+def draft_states(s: Session) -> list[ConversationState]:
+    """Conversations in the middle of a draft of something to send (told at the deadline)."""
+    return [st for st in conversations.states_in_flow(s, DRAFT_FLOWS)
+            if st.step is not None and st.member_id is not None]

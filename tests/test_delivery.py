@@ -1,0 +1,178 @@
+"""One delivery path for a turn's replies (bot/delivery.py), on Telegram and on Zalo: the
+real channels over real HTTP against the fake platforms, one Delivery shared by both, as
+bot/bootstrap.py wires it. And the Telegram command menus, taken from the core's registry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from bot.bootstrap import build, build_services
+from bot.delivery import Delivery
+from bot.outbox import OutboxDispatcher
+from bot.settings import Settings
+from bot.telegram import TelegramChannel
+from bot.zalo import ZaloChannel
+from storage import members
+from storage.models import Outbox
+
+from .conftest import rows
+from .fakes.telegram_api import FakeTelegram
+from .fakes.zalo_api import TOKEN, FakeZalo
+from .test_telegram import TgUser, tg_settings
+
+
+class RecordingDelivery(Delivery):
+    """The real delivery path, remembering which channels handed it unsent replies."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.stored: list[tuple[str, int]] = []
+
+    def _store_unsent(self, turn, pieces, first) -> None:
+        self.stored.append((turn.channel, len(pieces) - first))
+        super()._store_unsent(turn, pieces, first)
+
+
+@pytest.fixture
+async def platforms():
+    tg, zalo = FakeTelegram(), FakeZalo()
+    await tg.start()
+    await zalo.start()
+    yield tg, zalo
+    await zalo.stop()
+    await tg.stop()
+
+
+def both_settings(db_path, tg: FakeTelegram, zalo: FakeZalo, tmp_path) -> Settings:
+    return Settings(_env_file=None, database_url=f"sqlite:///{db_path}",
+                    telegram_bot_token=tg.token, telegram_base_url=tg.base_url,
+                    telegram_base_file_url=tg.file_url, zalo_bot_token=TOKEN,
+                    zalo_base_url=zalo.base_url, media_dir=tmp_path / "media", zalo_rate=1000,
+                    zalo_chat_rate=1000, zalo_chat_burst=100)
+
+
+async def test_the_wiring_gives_both_channels_the_one_delivery_path(db_path, platforms, clock, tmp_path):
+    app = build(both_settings(db_path, *platforms, tmp_path), clock=clock)
+    services = build_services(app)
+    tg, zalo = services.channels
+    assert isinstance(tg, TelegramChannel) and isinstance(zalo, ZaloChannel)
+    assert tg.delivery is zalo.delivery and tg.delivery.bell is app.outbox_bell
+    assert [d.channel for d in services.dispatchers] == [tg, zalo]
+
+
+async def test_a_failed_send_lands_in_the_outbox_the_same_way_on_telegram_and_zalo(
+        db_path, platforms, db, clock, tmp_path):
+    fake_tg, fake_zalo = platforms
+    app = build(both_settings(db_path, fake_tg, fake_zalo, tmp_path), clock=clock)
+    delivery = RecordingDelivery(app.db, app.clock, app.outbox_bell)
+    tg = TelegramChannel(app, delivery=delivery, backoff=0.001, chat_rate=1000, chat_burst=100)
+    zalo = ZaloChannel(app, delivery=delivery, retry_delays=(0.001,))
+    dispatchers = [OutboxDispatcher(app.db, ch, clock, bell=app.outbox_bell) for ch in (tg, zalo)]
+    await tg.start()
+    try:
+        # Telegram: every try of the reply fails (HTTP 500), so it goes to the outbox
+        fake_tg.fail_next("sendMessage", tg.sender.send_retries + 1, status=500)
+        update = fake_tg.message_update(7001, text="/start")
+        await TgUser(fake_tg, tg, user_id=7001).send(update)
+        # Zalo: both tries fail (HTTP 500)
+        fake_zalo.fail_next_sends(2, 500)
+        zalo_update = fake_zalo.update("zu-7", "Xin chào")
+        await zalo.handle_update(zalo_update)
+
+        assert delivery.stored == [("telegram", 1), ("zalo", 1)]
+        by_channel = {r.channel: r for r in rows(db, Outbox)}
+        assert set(by_channel) == {"telegram", "zalo"}
+        assert by_channel["telegram"].chat_id == "7001" and by_channel["zalo"].chat_id == "zu-7"
+        assert by_channel["telegram"].dedupe_key.startswith(f"reply:telegram:{update['update_id']}:0")
+        key = f"message.text.received:{zalo_update['message']['message_id']}"
+        assert by_channel["zalo"].dedupe_key.startswith(f"reply:zalo:{key}:0")
+        assert all(r.status == "pending" for r in by_channel.values())
+        assert by_channel["telegram"].payload["kind"] == "question"  # the menu, with its buttons
+        assert "Bạn chưa đăng ký" in by_channel["zalo"].payload["text"]  # numbered, as text
+        # each channel's dispatcher was woken, and delivers what was queued
+        assert app.outbox_bell.event("telegram").is_set() and app.outbox_bell.event("zalo").is_set()
+        for d in dispatchers:
+            assert await d.run_once() == (1, 0)
+        assert all(r.status == "sent" for r in rows(db, Outbox))
+        [msg] = fake_tg.of("sendMessage", chat_id=7001)
+        assert msg.params["reply_markup"]["inline_keyboard"]
+        assert any("Bạn chưa đăng ký" in text for text in fake_zalo.texts("zu-7"))
+    finally:
+        await tg.stop()
+        await zalo.stop()
+
+
+async def test_a_refused_reply_is_logged_not_queued(db_path, platforms, db, clock, tmp_path):
+    fake_tg, fake_zalo = platforms
+    app = build(both_settings(db_path, fake_tg, fake_zalo, tmp_path), clock=clock)
+    zalo = ZaloChannel(app, retry_delays=(0.001,))
+    try:
+        fake_zalo.fail_next_sends(1, 403)
+        await zalo.handle_update(fake_zalo.update("zu-8", "Xin chào"))
+        assert rows(db, Outbox) == []
+    finally:
+        await zalo.stop()
+
+
+# -- command menus ----------------------------------------------------------------------------
+
+def _as_params(menu: list[tuple[str, str]]) -> list[dict]:
+    return [{"command": name, "description": text} for name, text in menu]
+
+
+async def test_command_menus_come_from_the_core_registry_and_the_role_is_cached(db_path, db, clock):
+    fake = await FakeTelegram().start()
+    app = build(tg_settings(db_path, fake), clock=clock)
+    ch = TelegramChannel(app, backoff=0.001, chat_rate=1000, chat_burst=100)
+    reads = []
+    role_of = ch.menus._role_of
+    ch.menus._role_of = lambda user_id: reads.append(user_id) or role_of(user_id)  # counts reads
+    await ch.start()
+    try:
+        [everyone] = fake.of("setMyCommands")
+        assert everyone.params["commands"] == _as_params(app.core.command_menu("guest"))
+        with Session(db, expire_on_commit=False) as s:
+            code = members.create_invite(s, role="head", unit_code="T01", now=clock.now(),
+                                         ttl=timedelta(days=7)).code
+            s.commit()
+        u = TgUser(fake, ch, user_id=9100)
+        await u.say(f"/start {code}")
+        await u.say("Lê Văn Tám")
+        [scoped] = [c for c in fake.of("setMyCommands") if "scope" in c.params]
+        assert scoped.params["scope"] == {"type": "chat", "chat_id": 9100}
+        assert scoped.params["commands"] == _as_params(app.core.command_menu("head"))
+        assert len(app.core.command_menu("head")) > len(app.core.command_menu("guest"))
+        read_while_registering = len(reads)
+        await u.say("/hoso")
+        await u.say("/huy")
+        assert len(reads) == read_while_registering  # a member's ordinary turns read no role
+        await ch.menus.role_changed("9100", "staff")  # e.g. told by a role-change event
+        assert [c for c in fake.of("setMyCommands") if "scope" in c.params][-1].params["commands"] \
+            == _as_params(app.core.command_menu("staff"))
+    finally:
+        await ch.stop()
+        await fake.stop()
+
+
+async def test_a_role_s_commands_are_whatever_the_core_registry_says(db_path, clock, monkeypatch):
+    fake = await FakeTelegram().start()
+    app = build(tg_settings(db_path, fake), clock=clock)
+    monkeypatch.setattr(app.core, "command_menu",
+                        lambda role: [("start", "Bắt đầu")] + ([("thongke", "Thống kê")] if role == "staff" else []))
+    ch = TelegramChannel(app, backoff=0.001, chat_rate=1000, chat_burst=100)
+    await ch.start()
+    try:
+        [everyone] = fake.of("setMyCommands")
+        assert everyone.params["commands"] == [{"command": "start", "description": "Bắt đầu"}]
+        await ch.menus.role_changed("42", "staff")
+        await ch.menus.role_changed("42", "staff")  # unchanged: nothing sent again
+        [scoped] = [c for c in fake.of("setMyCommands") if "scope" in c.params]
+        assert [c["command"] for c in scoped.params["commands"]] == ["start", "thongke"]
+        await ch.menus.role_changed("42", "resident")  # back to everyone's list
+        assert fake.of("deleteMyCommands")
+    finally:
+        await ch.stop()
+        await fake.stop()
