@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, exists, func, update
+from sqlalchemy import and_, delete, exists, func, update
 from sqlmodel import Session, select
 
 from .models import Announcement, ConversationState, GroupLink, Identity, Member, Outbox, Submission
@@ -110,7 +110,9 @@ def link_group(s: Session, *, channel: str, chat_id: str, unit_code: str, title:
 
 
 def mark_unreachable(s: Session, channel: str, chat_id: str, now: datetime) -> int:
-    """The chat blocked the bot: mark its identity and drop its pending deliveries."""
+    """The chat blocked the bot (or removed it from a group): mark its identity, unlink the
+    group, and stop its pending deliveries."""
+    s.exec(delete(GroupLink).where(GroupLink.channel == channel, GroupLink.chat_id == chat_id))
     n = s.exec(update(Identity).where(Identity.channel == channel, Identity.chat_id == chat_id,
                                       Identity.unreachable_at.is_(None))
                .values(unreachable_at=now)).rowcount or 0

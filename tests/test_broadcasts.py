@@ -15,6 +15,7 @@ from storage import announcements, members
 from storage.models import AuditLog, ConversationState, Outbox, Submission
 
 from .conftest import IN_CAMPAIGN
+from .test_telegram import fake, tg  # noqa: F401  (fixtures)
 
 
 def member(s, i, *, role="resident", unit="T01", channels=("telegram",)):
@@ -249,3 +250,37 @@ def test_the_qr_code_encodes_the_telegram_link():
     assert link == "https://t.me/tranninh_thidua_bot"
     matrix = qr_matrix(link)
     assert len(matrix) == len(matrix[0]) >= 21 and any(any(row) for row in matrix)
+
+
+# -- a chat that blocked the bot, on the real Telegram channel -------------------------------
+
+async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retried(tg, fake, db, campaign, clock):  # noqa: F811
+    from bot.outbox import OutboxDispatcher
+    from storage.models import Identity
+
+    with Session(db) as s:
+        blocked = members.create_member(s, full_name="Lộc Văn Tư", role="resident", unit_code="T01",
+                                        phone=None, channel="telegram", external_id="501", chat_id="501",
+                                        display_name=None, now=clock.now())
+        members.create_member(s, full_name="Hoàng Thị Mai", role="resident", unit_code="T01",
+                              phone=None, channel="telegram", external_id="502", chat_id="502",
+                              display_name=None, now=clock.now())
+        done = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn tối nay.",
+                           now=clock.now(), actor_id=None, channel="cli")
+        s.commit()
+        blocked_id = blocked.id
+    fake.fail_next("sendMessage", 1, status=403)  # the first person blocked the bot
+    dispatcher = OutboxDispatcher(db, tg, clock)
+    assert await dispatcher.run_once() == (1, 1)
+    assert await dispatcher.run_once() == (0, 0)  # nothing is retried for the blocked chat
+    assert [c.params["chat_id"] for c in fake.of("sendMessage")] == [502]
+    with Session(db) as s:
+        ident = s.exec(select(Identity).where(Identity.member_id == blocked_id)).one()
+        assert ident.unreachable_at is not None
+        f = bc.figures(s, done.announcement_id)
+        assert (f.sent, f.unreachable, f.failed, f.queued) == (1, 1, 0, 0)
+        assert announcements.count_unreachable_members(s) == 1
+        # the next announcement leaves them out
+        again = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "Nhắc lại.",
+                            now=clock.now(), actor_id=None, channel="cli")
+    assert again.members == 1
