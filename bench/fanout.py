@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlmodel import Session  # noqa: E402
 
 from bot.channel import SendError  # noqa: E402
-from bot.outbox import OutboxDispatcher  # noqa: E402
+from bot.outbox_dispatcher import OutboxDispatcher  # noqa: E402
 from domain.campaign import load_campaign  # noqa: E402
 from domain.clock import SystemClock  # noqa: E402
 from handlers.core import Core  # noqa: E402

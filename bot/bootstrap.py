@@ -19,7 +19,7 @@ from storage.db import make_engine, migrate
 
 from .channel import Channel
 from .delivery import Delivery
-from .outbox import OutboxBell, OutboxDispatcher
+from .outbox_dispatcher import OutboxBell, OutboxDispatcher
 from .settings import Settings, SettingsError
 
 

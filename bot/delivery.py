@@ -29,7 +29,7 @@ from messages.model import Question, Reply, reply_to_dict
 from storage import members, outbox
 
 from .channel import SendError
-from .outbox import OutboxBell
+from .outbox_dispatcher import OutboxBell
 
 log = logging.getLogger(__name__)
 

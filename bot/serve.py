@@ -28,7 +28,7 @@ async def serve_async(app: App, *, stop: asyncio.Event | None = None,
     if settings.webhook_base_url:
         import uvicorn
 
-        from .web import make_app
+        from .webhook_server import make_app
 
         routes = [r for ch in services.channels for r in ch.routes()]
         config = uvicorn.Config(make_app(routes), host="0.0.0.0", port=settings.port,

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.bootstrap import build, build_services
 from bot.delivery import Delivery
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.settings import Settings
 from bot.telegram import TelegramChannel
 from bot.zalo import ZaloChannel

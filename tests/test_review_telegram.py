@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from messages.catalog import t
 from storage import members
 from storage.models import AuditLog, Outbox, StatusChange, Submission

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import Session
 
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.channel import SendError
 from handlers.core import Core
 from messages.model import Question, Text, reply_from_dict

@@ -18,11 +18,11 @@ from telegram.ext import AIORateLimiter
 from bot.bootstrap import build
 from bot.channel import SendError, StartupError
 from bot.cli.invites import invite_links
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.serve import serve_async
 from bot.settings import Settings, SettingsError
 from bot.telegram import SECRET_HEADER, TelegramChannel, parse_command, parse_data
-from bot.web import make_app
+from bot.webhook_server import make_app
 from messages.catalog import t
 from messages.model import Document, Option, Photo, Question, Text
 from storage import members, outbox

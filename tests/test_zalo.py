@@ -15,9 +15,9 @@ import uvicorn
 
 from bot.bootstrap import App
 from bot.channel import SendError
-from bot.outbox import OutboxDispatcher
+from bot.outbox_dispatcher import OutboxDispatcher
 from bot.settings import Settings, SettingsError
-from bot.web import make_app
+from bot.webhook_server import make_app
 from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
 from handlers.core import Core
 from messages.catalog import t

@@ -30,7 +30,7 @@ from messages.model import InboundEvent, Reply, Text
 from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
-from ..web import secret_ok, unauthorized
+from ..webhook_server import secret_ok, unauthorized
 from .buttons import Keyboards
 from .commands import CommandMenus
 from .inbound import CHANNEL, to_event

@@ -32,7 +32,7 @@ from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
 from ..pacing import ChatPacers, limiter
 from ..cancel_task import cancel
-from ..web import secret_ok, unauthorized
+from ..webhook_server import secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
 
