@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from domain.campaign import Campaign
+from domain.reminders import DRAFT_FLOWS
 from messages.model import Photo, Text, reply_to_dict
 from storage import announcements as store
 from storage.audit import audit
 from storage.models import Announcement
 from storage.outbox import enqueue_many
 
-DRAFT_FLOWS = ("nomination", "proposal", "report")
 KINDS = ("all", "heads", "unit", "residents", "drafts", "no-submission")
 PHOTO_CAPTION_MAX = 1024  # Telegram's caption limit; a longer text goes as its own message
 

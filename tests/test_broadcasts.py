@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from domain import broadcasts as bc
 from domain.broadcasts import Audience, AudienceError
 from storage import announcements, members
-from storage.models import AuditLog, ConversationState, Outbox, Submission
+from storage.models import AuditLog, ConversationState, Member, Outbox, Submission
 
 from .conftest import IN_CAMPAIGN
 from .test_telegram import fake, tg  # noqa: F401  (fixtures)
@@ -176,6 +176,23 @@ def test_failed_deliveries_can_be_retried_and_blocked_chats_are_counted(db, camp
         assert announcements.count_unreachable_members(s) == 2
 
 
+def test_opted_out_members_get_no_reminders_and_blocked_chats_are_not_reminded(db, core, campaign, seeded):
+    from domain import reminders
+    from handlers.reminders import reminder_items
+
+    with Session(db) as s:
+        h2 = s.get(Member, seeded["h2"])
+        bc.set_opt_out(s, h2, True, now=IN_CAMPAIGN)  # a head without a report who said «Dừng nhận tin»
+        s.commit()
+        found = reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)
+        assert [x.member.id for x in found] == [seeded["r3"], seeded["h1"]]  # a draft, a missing report
+        announcements.mark_unreachable(s, "telegram", "telegram-4", IN_CAMPAIGN)  # h1 blocks the bot
+        assert reminder_items(core, s, found[1:], "remind:x", IN_CAMPAIGN) == []
+        bc.set_opt_out(s, h2, False, now=IN_CAMPAIGN)  # «Nhận lại tin»
+        assert [x.member.id for x in reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)] == \
+            [seeded["r3"], seeded["h1"], seeded["h2"]]
+
+
 # -- the command line -------------------------------------------------------------------------
 
 def cli(tmp_path, *args, env=None):
@@ -255,7 +272,7 @@ def test_the_qr_code_encodes_the_telegram_link():
 # -- a chat that blocked the bot, on the real Telegram channel -------------------------------
 
 async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retried(tg, fake, db, campaign, clock):  # noqa: F811
-    from bot.outbox import OutboxDispatcher
+    from bot.outbox_dispatcher import OutboxDispatcher
     from storage.models import Identity
 
     with Session(db) as s:
