@@ -43,10 +43,20 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
+def production_limiter(overall: float = 30) -> AIORateLimiter:
+    """Telegram's limits for every call of the bot: `overall` messages a second across chats,
+    20 a minute in any one group or channel; a "retry after" is waited out up to 3 times."""
+    return AIORateLimiter(overall_max_rate=overall, overall_time_period=1,
+                          group_max_rate=20, group_time_period=60, max_retries=3)
+
+
 class TelegramChannel:
     name = CHANNEL
 
     START_DELAYS = (1, 2, 4, 8, 15, 30, 60)  # seconds (times `backoff`): about two minutes
+    # messages a second across chats: the limiter's overall rate and the outbox dispatcher's
+    # pace (a sliding window, so a fan-out never bursts past the limit and bounces off 429s)
+    send_rate = 30.0
 
     def __init__(self, app: Any, *, delivery: Delivery | None = None, send_retries: int = 3,
                  backoff: float = 1.0, rate_limiter: AIORateLimiter | None = None,
@@ -61,9 +71,7 @@ class TelegramChannel:
         self.webhook = bool(s.webhook_base_url)
         self.backoff = backoff
         self.poll_timeout = poll_timeout
-        limiter = rate_limiter or AIORateLimiter(overall_max_rate=30, overall_time_period=1,
-                                                 group_max_rate=20, group_time_period=60,
-                                                 max_retries=3)
+        limiter = rate_limiter or production_limiter(self.send_rate)
         token = s.telegram_bot_token.get_secret_value()
         builder = (ApplicationBuilder().token(token).base_url(s.telegram_base_url)
                    .base_file_url(s.telegram_base_file_url).rate_limiter(limiter)

@@ -66,6 +66,7 @@ class ZaloChannel:
         self.retry_delays = tuple(retry_delays)
         self.max_inline_wait = max_inline_wait
         self.poll_backoff = poll_backoff
+        self.send_rate = s.zalo_rate  # also the outbox dispatcher's pace (bot.bootstrap)
         self._rate = limiter(s.zalo_rate, max(1.0, s.zalo_rate))
         self._chat_limiter = ChatPacers(s.zalo_chat_rate, s.zalo_chat_burst)
         self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
