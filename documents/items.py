@@ -13,15 +13,16 @@ from sqlmodel import Session
 from storage import members, submissions, views
 from storage.models import Submission
 
+from domain import lifecycle
 from domain.campaign import Campaign, Category, Content, Figure
-from documents.texts import has, t
+from documents.texts import t
 from messages.format import answered_checks, format_figure, shorten
 
 # The appraised items the council looks at, and the ones that get an achievement report.
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
 REPORT_STATUSES = ("approved", "shortlisted", "awarded")
-ENTRY_KINDS = ("nomination", "proposal")
-STATUSES = tuple(k for k in submissions.TRANSITIONS if k) + ("draft",)
+ENTRY_KINDS = lifecycle.ENTRY_KINDS
+STATUSES = lifecycle.STATUSES + ("draft",)
 
 
 class ExportError(Exception):
@@ -91,8 +92,8 @@ def dmy(day) -> str:
 
 
 def status_text(status: str | None) -> str:
-    key = f"status.{status}"
-    return t(key) if status and has(key) else (status or "")
+    """A status in words; none (a first move's "from") as nothing."""
+    return lifecycle.status_label(status) if status else ""
 
 
 def category_of(campaign: Campaign, key: str | None) -> Category | None:

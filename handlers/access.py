@@ -1,61 +1,45 @@
-"""The role matrix, in one place, checked on every turn on the server side.
-
-resident — own submissions only; head — also their unit's reports, proposals and the
-nominations about their unit; staff/admin — everything.
-"""
+"""The role checks a conversation makes on every turn, on the server side: domain/roles.py
+says who may do what; these read the person from the turn."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from domain import roles
+from domain.roles import HEAD, STAFF  # noqa: F401 - the role sets the flows register with
+from handlers.outcomes import Outcome, denied
+from messages.model import Reply
 from storage.models import Submission
-
-from messages.catalog import t
-from messages.model import Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
-STAFF = frozenset({"staff", "admin"})
-HEAD = frozenset({"head"})
-
 
 def role(ctx: "Ctx") -> str:
-    return ctx.member.role if ctx.member else "guest"
+    return roles.role_of(ctx.member)
 
 
 def is_staff(ctx: "Ctx") -> bool:
-    return role(ctx) in STAFF
+    return roles.is_staff(ctx.member)
 
 
 def is_head(ctx: "Ctx") -> bool:
-    return role(ctx) == "head" and bool(ctx.member.unit_code)
+    return roles.is_head(ctx.member)
 
 
 def can_see(ctx: "Ctx", sub: Submission | None) -> bool:
-    if sub is None or ctx.member is None:
-        return False
-    if is_staff(ctx) or sub.submitter_id == ctx.member.id:
-        return True
-    return is_head(ctx) and sub.unit_code == ctx.member.unit_code
+    return roles.can_see(ctx.member, sub)
 
 
 def is_own(ctx: "Ctx", sub: Submission | None) -> bool:
-    """Changes (withdraw, amend) are for the submitter only."""
-    return sub is not None and ctx.member is not None and sub.submitter_id == ctx.member.id
+    return roles.is_own(ctx.member, sub)
 
 
-def denied(ctx: "Ctx") -> list[Reply]:
-    return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
-
-
-def guard(roles: Iterable[str], action: Callable[["Ctx"], list[Reply]]) -> Callable[["Ctx"], list[Reply]]:
+def guard(allowed: Iterable[str], action: Callable[["Ctx"], "Outcome | list[Reply]"]):
     """A command or menu action that only these roles may use; others get a short refusal."""
-    allowed = frozenset(roles)
+    allowed = frozenset(allowed)
 
-    def guarded(ctx: "Ctx") -> list[Reply]:
-        if role(ctx) not in allowed or (allowed == HEAD and not is_head(ctx)):
-            return denied(ctx)
-        return action(ctx)
+    def guarded(ctx: "Ctx") -> "Outcome | list[Reply]":
+        return action(ctx) if roles.may(ctx.member, allowed) else denied()
 
     return guarded

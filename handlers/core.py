@@ -18,9 +18,13 @@ from storage import conversations, members
 from storage.models import ConversationState, Member
 
 from handlers import engine as eng
+from handlers.outcomes import Outcome, cancelled, finished, refused
+from domain import roles
 from domain.campaign import Campaign
-from messages.catalog import has, t
 from domain.clock import Clock, SystemClock
+from domain.refusals import Refused
+from domain.uow import UnitOfWork
+from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text
 
 log = logging.getLogger(__name__)
@@ -31,12 +35,16 @@ class Ctx:
     """Everything a step needs during one turn."""
 
     core: "Core"
-    session: Session
+    uow: UnitOfWork
     event: InboundEvent
     state: ConversationState
     member: Member | None
     now: datetime
     stay: list[Reply] = field(default_factory=list)
+
+    @property
+    def session(self) -> Session:
+        return self.uow.session
 
     @property
     def campaign(self) -> Campaign:
@@ -54,11 +62,13 @@ class Ctx:
 class MenuItem:
     key: str  # catalog key "menu.<key>" and the value of its button
     roles: frozenset[str]  # "guest" for people not registered yet
-    action: Callable[["Ctx"], list[Reply]]
+    action: "Action"
 
 
-GUEST = "guest"
-EVERYONE = frozenset({"resident", "head", "staff", "admin"})
+# A menu item or a command: what it came to (a plain list of replies is taken as «asked»).
+Action = Callable[[Ctx], "Outcome | list[Reply]"]
+GUEST = roles.GUEST
+EVERYONE = roles.EVERYONE
 
 
 class Core:
@@ -72,7 +82,7 @@ class Core:
         self.menu: list[MenuItem] = []
         # the menu's order by key (the person's own work first, help last); set by the flows
         self.menu_order: list[str] = []
-        self.commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
+        self.commands: dict[str, Action] = {}
         from handlers.flows import install  # flows register their menu items and commands
 
         install(self)
@@ -81,15 +91,20 @@ class Core:
     def add_flow(self, flow: eng.Flow) -> None:
         self.flows[flow.name] = flow
 
-    def add_menu(self, key: str, roles: set[str] | frozenset[str], action: Callable[[Ctx], list[Reply]]) -> None:
+    def add_menu(self, key: str, roles: set[str] | frozenset[str], action: Action) -> None:
         self.menu.append(MenuItem(key, frozenset(roles), action))
 
-    def add_command(self, name: str, action: Callable[[Ctx], list[Reply]]) -> None:
+    def add_command(self, name: str, action: Action) -> None:
         self.commands[name] = action
 
     def start_flow(self, name: str, args: dict[str, Any] | None = None,
-                   first: str | None = None) -> Callable[[Ctx], list[Reply]]:
+                   first: str | None = None) -> Action:
         return lambda ctx: eng.start(ctx, self.flows[name], args, first)
+
+    def command_menu(self, role: str) -> list[tuple[str, str]]:
+        """The commands a role sees in a channel's command list: (name without slash, text)."""
+        return [(name, t(f"tg.cmd.{name}")) for name in roles.commands_for(role)
+                if (name in self.commands or name in roles.BUILT_IN) and has(f"tg.cmd.{name}")]
 
     # -- a turn -----------------------------------------------------------------------------
     def handle(self, event: InboundEvent) -> list[Reply]:
@@ -97,11 +112,12 @@ class Core:
         now = self.clock.now()
         key = event.dedupe_key
         with Session(self.db, expire_on_commit=False) as s:
+            uow = UnitOfWork(s, now)
             if conversations.seen_event(s, key):
                 log.info("duplicate event %s ignored", key)
                 return []
             try:
-                replies = self._turn(s, event, now)
+                replies = self._turn(uow, event)
                 conversations.mark_event(s, key, now)
                 s.commit()
                 return replies
@@ -122,7 +138,8 @@ class Core:
                 s.rollback()
             return [Text(t("error_apology"))]
 
-    def _turn(self, s: Session, event: InboundEvent, now: datetime) -> list[Reply]:
+    def _turn(self, uow: UnitOfWork, event: InboundEvent) -> list[Reply]:
+        s, now = uow.session, uow.now
         state = conversations.get_state(s, event.channel, event.user_id)
         if state is None:
             state = ConversationState(channel=event.channel, user_id=event.user_id, data={},
@@ -130,7 +147,7 @@ class Core:
         member = members.member_by_identity(s, event.channel, event.user_id)
         if member is not None and state.member_id != member.id:
             state.member_id = member.id
-        ctx = Ctx(core=self, session=s, event=event, state=state, member=member, now=now)
+        ctx = Ctx(core=self, uow=uow, event=event, state=state, member=member, now=now)
         if event.chat_type != "private":
             replies = self._group(ctx)
         else:
@@ -153,13 +170,13 @@ class Core:
         if ev.kind == "unsupported":  # the channel may say why (e.g. an image it could not keep)
             return [Text(ev.text or t("unsupported")), *self.current_question(ctx)]
         if flow is not None:
-            return eng.answer(ctx, flow)
+            return self.run(ctx, lambda c: eng.answer(c, flow))
         return self._menu_answer(ctx)
 
     def _command(self, ctx: Ctx, flow: eng.Flow | None) -> list[Reply]:
         name = ctx.event.command or ""
         if name in ("huy", "cancel"):
-            return self.cancel(ctx) if flow is not None else self.show_menu(ctx)
+            return self.settle(ctx, cancelled() if flow is not None else finished())
         if name in ("trogiup", "help"):
             return [Text(self.help_text(ctx)), *self.current_question(ctx)]
         if flow is not None:
@@ -167,11 +184,11 @@ class Core:
         action = self.commands.get(name)
         if action is None:
             return [Text(t("unknown_command", command=name[:32])), *self.show_menu(ctx, greet=False)]
-        return action(ctx)
+        return self.run(ctx, action)
 
     # -- menu -------------------------------------------------------------------------------
     def role(self, ctx: Ctx) -> str:
-        return ctx.member.role if ctx.member else GUEST
+        return roles.role_of(ctx.member)
 
     def menu_items(self, ctx: Ctx) -> list[MenuItem]:
         role = self.role(ctx)
@@ -223,7 +240,7 @@ class Core:
             first_contact = ctx.state.id is None
             return self.show_menu(ctx, greet=first_contact,
                                   text=None if first_contact else t("menu_unclear"))
-        return chosen.action(ctx)
+        return self.run(ctx, chosen.action)
 
     def current_question(self, ctx: Ctx) -> list[Reply]:
         """The question the person is on, asked again (the menu when no flow runs)."""
@@ -232,38 +249,33 @@ class Core:
             return self.show_menu(ctx)
         step = eng.step_by_key(ctx, flow, ctx.state.step)
         if step is None:
-            return eng.start(ctx, flow)
+            return self.settle(ctx, eng.start(ctx, flow))
         return [eng.question(ctx, step)]
 
-    # -- ends of a flow ---------------------------------------------------------------------
-    def cancel(self, ctx: Ctx) -> list[Reply]:
-        return [Text(t("cancelled")), *self.show_menu(ctx)]
+    # -- what comes next ----------------------------------------------------------------------
+    def run(self, ctx: Ctx, action: Action) -> list[Reply]:
+        """A menu item or a command; a domain refusal it raises is told, then the menu."""
+        try:
+            result = action(ctx)
+        except Refused as refusal:
+            result = refused(refusal)
+        return self.settle(ctx, result)
 
-    def finish(self, ctx: Ctx, flow: eng.Flow) -> list[Reply]:
-        asked = ctx.state.seq
-        replies = flow.finish(ctx)
-        # finish may have asked a new question itself (another flow, the same flow on the next
-        # item, or the menu): then the conversation goes on from there
-        if ctx.state.seq == asked:
-            replies = [*replies, *self.show_menu(ctx)]
-        return replies
+    def settle(self, ctx: Ctx, result: "Outcome | list[Reply]") -> list[Reply]:
+        """The core decides what follows an outcome: nothing after a question, the menu after
+        the rest. A plain list of replies is sent as it is."""
+        if isinstance(result, list):
+            return result
+        if result.kind == "asked":
+            return list(result.replies)
+        if result.kind == "cancelled":
+            return [*result.replies, Text(t("cancelled")), *self.show_menu(ctx)]
+        return [*result.replies, *self.show_menu(ctx, greet=result.greet)]
+
+    def help(self, ctx: Ctx) -> Outcome:
+        return finished(Text(self.help_text(ctx)))
 
     def refresh_member(self, ctx: Ctx) -> None:
         ctx.member = members.member_by_identity(ctx.session, ctx.event.channel, ctx.event.user_id)
         if ctx.member is not None:
             ctx.state.member_id = ctx.member.id
-
-    def command_menu(self, role: str) -> list[tuple[str, str]]:
-        """The commands a role sees in its chat's command menu, (name without the slash,
-        description): everyone's, then the role's own; only those the core answers and the
-        catalog describes."""
-        everyone = ["start", "decu", "hoso", "huy", "trogiup"]
-        own = {"head": ["baocao", "denghi"],
-               "staff": ["thamdinh", "danhsach", "thongke", "tonghop", "xuat"],
-               "admin": ["thamdinh", "danhsach", "thongke", "tonghop", "xuat"]}.get(role, [])
-        built_in = {"huy", "trogiup", "cancel", "help"}
-        names: list[str] = []
-        for name in everyone + own:
-            if name not in names and has(f"tg.cmd.{name}") and (name in self.commands or name in built_in):
-                names.append(name)
-        return [(name, t(f"tg.cmd.{name}")) for name in names]

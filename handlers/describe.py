@@ -8,8 +8,8 @@ from storage import submissions
 from storage.models import Member, Submission
 
 from domain.campaign import Campaign, Figure
+from domain.lifecycle import status_label
 from messages.catalog import t
-from handlers.status import status_label
 from messages.format import answered_checks, format_figure, shorten
 
 if TYPE_CHECKING:  # pragma: no cover

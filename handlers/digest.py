@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from domain.campaign import Campaign
 from domain.digest import STAFF, Digest, compute
+from domain.lifecycle import status_label
 from documents.chart import chart, chart_file
 from messages.catalog import t
 from messages.format import moment_text
@@ -26,8 +27,6 @@ def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=moment_text(campaign, d.at))
     lines = [title, t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
              t("digest.waiting", n=d.waiting), t("digest.by_status")]
-    from handlers.status import status_label
-
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [
         t("digest.none")]
     lines.append(t("digest.by_category"))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
+from domain.refusals import Refused
+from handlers.outcomes import Outcome, asked, cancelled, finished, refused
 from messages.catalog import t
 from messages.model import InboundEvent, Option, Question, Reply, Text
 from handlers.textutil import (
@@ -70,14 +72,16 @@ class Flow:
     def steps(self, ctx: "Ctx") -> list[Step]:
         raise NotImplementedError
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        """Replies that stop the flow from starting (deadline passed, not registered...)."""
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
+        """Why the flow cannot start (deadline passed, not registered...), or None."""
         return None
 
     def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
         return dict(args)
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
+    def finish(self, ctx: "Ctx") -> Outcome | list[Reply]:
+        """After the last step. A list of replies: finished (or asked, when it asked a new
+        question itself). A domain refusal raised here is told as refused."""
         raise NotImplementedError
 
     def title(self) -> str:
@@ -98,7 +102,7 @@ def step_by_key(ctx: "Ctx", flow: Flow, key: str | None) -> Step | None:
 
 
 def start(ctx: "Ctx", flow: Flow, args: dict[str, Any] | None = None,
-          first: str | None = None) -> list[Reply]:
+          first: str | None = None) -> Outcome:
     refusal = flow.refuse(ctx)
     if refusal is not None:
         return refusal
@@ -108,7 +112,7 @@ def start(ctx: "Ctx", flow: Flow, args: dict[str, Any] | None = None,
     steps = active_steps(ctx, flow)
     if first is not None:
         steps = [s for s in steps if s.key == first] or steps
-    return go_to(ctx, flow, steps[0])
+    return asked(go_to(ctx, flow, steps[0]))
 
 
 def go_to(ctx: "Ctx", flow: Flow, step: Step, before: list[Reply] | None = None) -> list[Reply]:
@@ -180,7 +184,7 @@ def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
     return None
 
 
-def answer(ctx: "Ctx", flow: Flow) -> list[Reply]:
+def answer(ctx: "Ctx", flow: Flow) -> Outcome:
     """Take the person's answer to the current step of `flow`."""
     step = step_by_key(ctx, flow, ctx.state.step)
     if step is None:  # the flow changed under a saved state: start again cleanly
@@ -189,7 +193,7 @@ def answer(ctx: "Ctx", flow: Flow) -> list[Reply]:
     q = question(ctx, step)
     nav = _nav_of(ev, step, q)
     if nav == CANCEL:
-        return ctx.core.cancel(ctx)
+        return cancelled()
     if nav == BACK:
         return back(ctx, flow)
     if nav == SKIP and step.skippable:
@@ -203,7 +207,7 @@ def answer(ctx: "Ctx", flow: Flow) -> list[Reply]:
     except Invalid as exc:
         return again(ctx, step, str(exc))
     if value is _STAY:
-        return [question(ctx, step, edit=ev.kind == "choice")] if step.kind == "multi" else ctx.stay
+        return asked([question(ctx, step, edit=ev.kind == "choice")] if step.kind == "multi" else ctx.stay)
     if step.validate is not None:
         try:
             step.validate(ctx, value)
@@ -214,7 +218,7 @@ def answer(ctx: "Ctx", flow: Flow) -> list[Reply]:
     return advance(ctx, flow, step, value)
 
 
-def advance(ctx: "Ctx", flow: Flow, step: Step, value: Any) -> list[Reply]:
+def advance(ctx: "Ctx", flow: Flow, step: Step, value: Any) -> Outcome:
     history: list[str] = ctx.state.data.setdefault("history", [])
     target = step.after(ctx, value) if step.after else None
     if target == BACK:
@@ -225,11 +229,25 @@ def advance(ctx: "Ctx", flow: Flow, step: Step, value: Any) -> list[Reply]:
     else:
         nxt = next_step(ctx, flow, step)
     if nxt is None:
-        return ctx.core.finish(ctx, flow)
-    return go_to(ctx, flow, nxt)
+        return end(ctx, flow)
+    return asked(go_to(ctx, flow, nxt))
 
 
-def back(ctx: "Ctx", flow: Flow) -> list[Reply]:
+def end(ctx: "Ctx", flow: Flow) -> Outcome:
+    """The flow's last step was answered: its finish says what it came to."""
+    seq = ctx.state.seq
+    try:
+        result = flow.finish(ctx)
+    except Refused as refusal:
+        return refused(refusal)
+    if isinstance(result, Outcome):
+        return result
+    # finish may have asked a new question itself (another flow, or the same flow on the
+    # next item): then the conversation goes on from there
+    return asked(result) if ctx.state.seq != seq else finished(*result)
+
+
+def back(ctx: "Ctx", flow: Flow) -> Outcome:
     history: list[str] = ctx.state.data.setdefault("history", [])
     ctx.state.data.pop("sel", None)
     while history:
@@ -238,13 +256,13 @@ def back(ctx: "Ctx", flow: Flow) -> list[Reply]:
         if step is not None and (step.when is None or step.when(ctx)):
             if step.kind == "multi":
                 ctx.state.data["sel"] = list(ctx.answers.get(step.key) or [])
-            return go_to(ctx, flow, step)
-    return ctx.core.cancel(ctx)  # back from the first question leaves the flow
+            return asked(go_to(ctx, flow, step))
+    return cancelled()  # back from the first question leaves the flow
 
 
-def again(ctx: "Ctx", step: Step, error: str) -> list[Reply]:
+def again(ctx: "Ctx", step: Step, error: str) -> Outcome:
     """The same question again, after a short explanation. Nothing is stored."""
-    return [Text(error), question(ctx, step)]
+    return asked([Text(error), question(ctx, step)])
 
 
 _STAY = object()
@@ -379,6 +397,3 @@ def _read_date(raw: str) -> date:
 def yes_no(ctx: "Ctx") -> list[Option]:
     return [Option("yes", t("yes")), Option("no", t("no"))]
 
-
-def local_date(moment: datetime, ctx: "Ctx") -> str:
-    return ctx.campaign.local(moment).strftime("%d/%m/%Y")

@@ -71,6 +71,7 @@ def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
                state: ConversationState | None, at: datetime):
     """A read-only context for building the person's current question: a detached copy of the
     state, so nothing of the real conversation is changed or saved."""
+    from domain.uow import UnitOfWork
     from handlers.core import Ctx
 
     probe = ConversationState(channel=ident.channel, user_id=ident.external_id,
@@ -79,7 +80,7 @@ def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
                               data=copy.deepcopy(state.data) if state else {})
     event = InboundEvent(channel=ident.channel, user_id=ident.external_id, chat_id=ident.chat_id,
                          key="reminder-probe", kind="text", text="")
-    return Ctx(core=core, session=s, event=event, state=probe, member=member, now=at)
+    return Ctx(core=core, uow=UnitOfWork(s, at), event=event, state=probe, member=member, now=at)
 
 
 def reminder_reply(core: "Core", s: Session, target: Target, ident: Identity, at: datetime) -> Reply:

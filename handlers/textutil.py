@@ -7,14 +7,11 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
+from messages.folding import fold, nfc, strip_marks  # noqa: F401 - read here by the flows
 from messages.model import Option
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def has_control(text: str) -> bool:
@@ -29,18 +26,6 @@ def clean(text: str, *, multiline: bool = False) -> str:
         out = "\n".join(lines)
         return re.sub(r"\n{3,}", "\n\n", out).strip()
     return " ".join(line for line in lines if line)
-
-
-def strip_marks(text: str) -> str:
-    """Lower case, no diacritics, đ -> d; punctuation kept."""
-    text = nfc(text).lower().replace("đ", "d")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ -> d, punctuation to spaces: "Hộ gia đình," -> "ho gia dinh"."""
-    text = re.sub(r"[^\w\s]", " ", strip_marks(text))
-    return " ".join(text.split())
 
 
 def letters(text: str) -> int:

@@ -7,6 +7,8 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
+from messages import texts_domain
+
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
     "demo_badge": "[DEMO] ",
@@ -280,6 +282,8 @@ MESSAGES: dict[str, str] = {
     "export.opt.report": "Báo cáo thành tích (DOCX)",
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
 }
+
+MESSAGES.update(texts_domain.TEXTS)
 
 
 from messages.texts_broadcasts import TEXTS as _BROADCASTS  # noqa: E402

@@ -1,13 +1,17 @@
 """Values as people read them, the same in chat and in the documents: money the Vietnamese
-way, unit-report figures, text cut to a length, and a category's criteria checks as answered."""
+way, unit-report figures, moments in local time, text cut to a length, and a
+category's criteria checks as answered."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from domain.campaign import Campaign
 from messages.catalog import t
+
+if TYPE_CHECKING:  # pragma: no cover - messages sit below the domain: annotations only
+    from domain.campaign import Campaign
 
 
 def format_money(vnd: int) -> str:

@@ -14,10 +14,6 @@ from .models import (
     Member,
 )
 
-from .audit import audit
-
-ROLES = ("resident", "head", "staff", "admin")
-
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -50,16 +46,12 @@ def create_member(
     display_name: str | None,
     now: datetime,
 ) -> Member:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
     member = Member(full_name=full_name, role=role, unit_code=unit_code, phone=phone,
                     created_at=now, updated_at=now)
     s.add(member)
     s.flush()
     attach_identity(s, member, channel=channel, external_id=external_id, chat_id=chat_id,
                     display_name=display_name, now=now)
-    audit(s, actor_id=member.id, action="member.register", entity="member", entity_id=member.id,
-          after={"role": role, "unit": unit_code, "channel": channel}, now=now)
     return member
 
 
@@ -77,15 +69,11 @@ def attach_identity(s: Session, member: Member, *, channel: str, external_id: st
     return ident
 
 
-def set_role(s: Session, member: Member, *, role: str, unit_code: str | None, actor_id: int | None,
-             now: datetime, reason: str | None = None) -> None:
-    before = {"role": member.role, "unit": member.unit_code}
+def set_role(s: Session, member: Member, *, role: str, unit_code: str | None, now: datetime) -> None:
     member.role = role
     member.unit_code = unit_code
     member.updated_at = now
     s.add(member)
-    audit(s, actor_id=actor_id, action="member.role", entity="member", entity_id=member.id,
-          before=before, after={"role": role, "unit": unit_code}, reason=reason, now=now)
 
 
 def members(s: Session, *, role: str | None = None, unit_code: str | None = None) -> Sequence[Member]:
@@ -101,11 +89,9 @@ def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def create_invite(s: Session, *, role: str | None, unit_code: str | None, now: datetime,
-                  ttl: timedelta, purpose: str = "role", member_id: int | None = None,
-                  actor_id: int | None = None) -> Invite:
-    if purpose == "role" and role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
+def insert_invite(s: Session, *, role: str | None, unit_code: str | None, now: datetime,
+                  ttl: timedelta, purpose: str, member_id: int | None = None) -> Invite:
+    """A new invite row with a fresh code nobody holds."""
     for _ in range(10):
         code = new_code()
         if s.exec(select(Invite).where(Invite.code == code)).first() is None:
@@ -114,8 +100,6 @@ def create_invite(s: Session, *, role: str | None, unit_code: str | None, now: d
                  created_at=now, expires_at=now + ttl)
     s.add(inv)
     s.flush()
-    audit(s, actor_id=actor_id, action=f"invite.create.{purpose}", entity="invite", entity_id=inv.id,
-          after={"role": role, "unit": unit_code, "expires_at": inv.expires_at.isoformat()}, now=now)
     return inv
 
 
@@ -123,12 +107,10 @@ def find_invite(s: Session, code: str) -> Invite | None:
     return s.exec(select(Invite).where(Invite.code == code.strip().upper())).first()
 
 
-def use_invite(s: Session, inv: Invite, member: Member, now: datetime) -> None:
+def mark_invite_used(s: Session, inv: Invite, member: Member, now: datetime) -> None:
     inv.used_at = now
     inv.used_by = member.id
     s.add(inv)
-    audit(s, actor_id=member.id, action=f"invite.use.{inv.purpose}", entity="invite",
-          entity_id=inv.id, now=now)
 
 
 def member_names(s: Session) -> dict[int, str]:

@@ -250,3 +250,11 @@ class GroupLink(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=255)
     linked_by: int | None = Field(default=None, foreign_key="member.id")
     linked_at: datetime = _ts()
+
+
+class RefCounter(SQLModel, table=True):
+    """The last reference number given per prefix (BC, DC, DN): one counter per kind."""
+
+    __tablename__ = "ref_counter"
+    prefix: str = Field(primary_key=True, max_length=8)
+    value: int = Field(default=0)

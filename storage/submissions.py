@@ -14,46 +14,15 @@ from .models import (
     SubmissionVersion,
 )
 
-from .audit import audit
-from .outbox import enqueue
-
-KINDS = {"nomination": "DC", "proposal": "DN", "report": "BC"}
-
-# The life of a submission (docs/domain.md). A move not listed here is refused.
 
 
-TRANSITIONS: dict[str | None, frozenset[str]] = {
-    None: frozenset({"submitted"}),
-    "submitted": frozenset({"under_review", "withdrawn", "approved", "needs_info", "rejected"}),
-    "under_review": frozenset({"approved", "needs_info", "rejected"}),
-    "needs_info": frozenset({"under_review", "withdrawn", "rejected"}),
-    "approved": frozenset({"shortlisted", "rejected"}),
-    "shortlisted": frozenset({"approved", "awarded"}),
-    "awarded": frozenset(),
-    "rejected": frozenset(),
-    "withdrawn": frozenset(),
-}
-
-
-class TransitionError(ValueError):
-    pass
-
-
-def create_submission(s: Session, *, kind: str, campaign_code: str, submitter_id: int,
+def insert_submission(s: Session, *, kind: str, ref: str, campaign_code: str, submitter_id: int,
                       now: datetime, **fields: Any) -> Submission:
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    sub = Submission(kind=kind, campaign_code=campaign_code, submitter_id=submitter_id,
+    """A new submission row with its reference; its status is set by the first status change."""
+    sub = Submission(kind=kind, ref=ref, campaign_code=campaign_code, submitter_id=submitter_id,
                      status="draft", created_at=now, updated_at=now, **fields)
     s.add(sub)
     s.flush()
-    sub.ref = f"{KINDS[kind]}-{sub.id:04d}"
-    s.add(sub)
-    audit(s, actor_id=submitter_id, action=f"{kind}.create", entity="submission", entity_id=sub.ref,
-          after=snapshot(sub), now=now)
-    change_status(s, sub, "submitted", actor_id=submitter_id, reason=None, now=now, notify=None,
-                  _from=None)
-    sub.submitted_at = now
     return sub
 
 
@@ -67,18 +36,15 @@ def snapshot(sub: Submission) -> dict[str, Any]:
     }
 
 
-def new_version(s: Session, sub: Submission, *, actor_id: int, now: datetime, **fields: Any) -> None:
-    """Keep the current content as a version row, then replace it (unit reports, amendments)."""
+def save_version(s: Session, sub: Submission, *, now: datetime, **fields: Any) -> None:
+    """Keep the current content as a version row, then replace it."""
     s.add(SubmissionVersion(submission_id=sub.id, version=sub.version, snapshot=snapshot(sub),
                             created_at=now))
-    before = snapshot(sub)
     for k, v in fields.items():
         setattr(sub, k, v)
     sub.version += 1
     sub.updated_at = now
     s.add(sub)
-    audit(s, actor_id=actor_id, action=f"{sub.kind}.update", entity="submission", entity_id=sub.ref,
-          before=before, after=snapshot(sub), now=now)
 
 
 def versions_of(s: Session, submission_id: int) -> Sequence[SubmissionVersion]:
@@ -86,32 +52,17 @@ def versions_of(s: Session, submission_id: int) -> Sequence[SubmissionVersion]:
                   .order_by(SubmissionVersion.version)).all()
 
 
-_UNSET: Any = object()
-
-
-def change_status(s: Session, sub: Submission, to_status: str, *, actor_id: int | None,
-                  reason: str | None, now: datetime, notify: dict | None,
-                  _from: Any = _UNSET, fields: dict[str, Any] | None = None) -> StatusChange:
-    """The one way a status changes: status row, history row, audit row and notification.
-    `fields` (e.g. shortlist_award) change with the status and are audited with it."""
-    from_status = sub.status if _from is _UNSET else _from
-    if to_status not in TRANSITIONS.get(from_status, frozenset()):
-        raise TransitionError(f"{sub.ref}: {from_status} -> {to_status} is not allowed")
-    change = StatusChange(submission_id=sub.id, from_status=from_status, to_status=to_status,
-                          actor_id=actor_id, reason=reason, at=now)
+def record_status(s: Session, sub: Submission, to_status: str, *, actor_id: int | None,
+                  reason: str | None, now: datetime, fields: dict[str, Any] | None = None) -> StatusChange:
+    """Write a status change (the submission row and its history row); `fields` change with it."""
+    change = StatusChange(submission_id=sub.id, from_status=None if sub.status == "draft" else sub.status,
+                          to_status=to_status, actor_id=actor_id, reason=reason, at=now)
     s.add(change)
-    before: dict[str, Any] = {"status": from_status}
-    after: dict[str, Any] = {"status": to_status}
     for k, v in (fields or {}).items():
-        before[k], after[k] = getattr(sub, k), v
         setattr(sub, k, v)
     sub.status = to_status
     sub.updated_at = now
     s.add(sub)
-    audit(s, actor_id=actor_id, action="status", entity="submission", entity_id=sub.ref,
-          before=before, after=after, reason=reason, now=now)
-    if notify is not None and sub.submitter_id != actor_id:
-        enqueue(s, member_id=sub.submitter_id, payload=notify, now=now)
     return change
 
 

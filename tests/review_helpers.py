@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from storage import members, submissions
 from storage.models import AuditLog, Outbox, StatusChange, Submission
 
+from . import seed as seeding
 from .conftest import Player
 
 
@@ -16,7 +17,7 @@ def join(core, db, clock, user_id: str, role: str, unit: str | None = None,
          name: str = "Trần Văn Hải") -> Player:
     """A person joins with a one-time invite code for `role` (and `unit`)."""
     with Session(db) as s:
-        code = members.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)).code
+        code = seeding.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)).code
         s.commit()
     p = Player(core, user_id)
     p.say(f"/start {code}")
@@ -58,10 +59,10 @@ def approved(db, clock, *, submitter_id: int, nominee: str, category: str, unit:
              kind: str = "nomination") -> str:
     """An item staff already approved (set up in storage; the shortlist is then driven by chat)."""
     with Session(db) as s:
-        row = submissions.create_submission(s, kind=kind, campaign_code="tran-ninh-2024", submitter_id=submitter_id,
+        row = seeding.create_submission(s, kind=kind, campaign_code="tran-ninh-2024", submitter_id=submitter_id,
                                      now=clock.now(), unit_code=unit, category=category, nominee=nominee,
                                      contents=["c2"], achievements="Thành tích nổi bật trong đợt thi đua năm nay.",
                                      answers={}, flags=[], proposed_award="district")
-        submissions.change_status(s, row, "approved", actor_id=None, reason=None, now=clock.now(), notify=None)
+        seeding.change_status(s, row, "approved", actor_id=None, reason=None, now=clock.now(), notify=None)
         s.commit()
         return row.ref

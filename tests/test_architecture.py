@@ -32,6 +32,79 @@ def test_handlers_and_storage_import_no_channel_library():
             assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
+PACKAGES = ("bot", "domain", "documents", "handlers", "messages", "scheduler", "storage", "web")
+
+
+def runtime_imports(path):
+    """The packages a module imports when it runs (not those named for annotations only,
+    under `if TYPE_CHECKING:`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module.split(".")[0]
+
+
+def package_imports() -> dict[str, dict[str, str]]:
+    """package -> {package it imports: one file that does}, over every module of the project."""
+    graph: dict[str, dict[str, str]] = {p: {} for p in PACKAGES}
+    for pkg in PACKAGES:
+        for path in (ROOT / pkg).rglob("*.py") if (ROOT / pkg).is_dir() else ():
+            for name in runtime_imports(path):
+                if name in graph and name != pkg:
+                    graph[pkg].setdefault(name, str(path.relative_to(ROOT)))
+    return graph
+
+
+def test_the_domain_imports_no_channel_web_flow_or_scheduler_code():
+    banned = CHANNEL_LIBS | {"handlers", "scheduler", "documents", "web", "fastapi"}
+    for path in (ROOT / "domain").rglob("*.py"):
+        bad = set(imports(path)) & banned
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_storage_knows_no_rule_and_no_caller():
+    for path in (ROOT / "storage").rglob("*.py"):
+        bad = set(imports(path)) & {"domain", "handlers", "messages", "documents", "bot", "scheduler", "web"}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "storage").glob("*.py"))
+    for rule in ("TRANSITIONS", "KINDS", "ROLES", "notify"):
+        assert rule not in source, f"storage still holds the rule {rule}"
+
+
+def test_flows_never_show_the_menu_or_end_a_turn_themselves():
+    for path in [*(ROOT / "handlers" / "flows").glob("*.py"), ROOT / "handlers" / "access.py",
+                 ROOT / "handlers" / "engine.py"]:
+        source = path.read_text(encoding="utf-8")
+        for call in ("show_menu(", "core.finish(", "core.cancel(", "change_status(", "audit.audit("):
+            assert call not in source, f"{path.relative_to(ROOT)} calls {call}"
+
+
+def _cycles(graph: dict[str, dict[str, str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def walk(node: str, path: list[str]) -> None:
+        for nxt in graph.get(node, {}):
+            if nxt == path[0]:
+                found.append([*path, nxt])
+            elif nxt not in path and nxt > path[0]:
+                walk(nxt, [*path, nxt])
+
+    for start in graph:
+        walk(start, [start])
+    return found
+
+
+def test_the_packages_import_each_other_without_a_cycle():
+    graph = package_imports()
+    cycles = _cycles(graph)
+    assert not cycles, [" -> ".join(c) + f" (first: {graph[c[0]][c[1]]})" for c in cycles]
+
+
 CATALOGS = {"messages/catalog.py": MESSAGES, "documents/texts.py": TEXTS}
 
 
@@ -72,9 +145,8 @@ def test_no_token_shaped_secret_is_committed():
 def test_no_catalog_key_is_written_twice():
     """Within a catalog, and across the two: a key means one text."""
     everywhere: list[str] = []
-    sections = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "messages").glob("texts_*.py"))]
-    for name in [*CATALOGS, *sections]:  # the chat catalog's sections (messages/texts_*.py) too
-        tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+    for path in [*(ROOT / name for name in CATALOGS), *(ROOT / "messages").glob("texts_*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         everywhere += [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
                        for k in node.keys if isinstance(k, ast.Constant)]
     dupes = sorted({k for k in everywhere if everywhere.count(k) > 1})

@@ -18,6 +18,7 @@ from bot.zalo import ZaloChannel
 from storage import members
 from storage.models import Outbox
 
+from . import seed as seeding
 from .conftest import rows
 from .fakes.telegram_api import FakeTelegram
 from .fakes.zalo_api import TOKEN, FakeZalo
@@ -135,7 +136,7 @@ async def test_command_menus_come_from_the_core_registry_and_the_role_is_cached(
         [everyone] = fake.of("setMyCommands")
         assert everyone.params["commands"] == _as_params(app.core.command_menu("guest"))
         with Session(db, expire_on_commit=False) as s:
-            code = members.create_invite(s, role="head", unit_code="T01", now=clock.now(),
+            code = seeding.create_invite(s, role="head", unit_code="T01", now=clock.now(),
                                          ttl=timedelta(days=7)).code
             s.commit()
         u = TgUser(fake, ch, user_id=9100)

@@ -18,6 +18,7 @@ from scheduler.plan import digest_slot_at
 from storage import submissions
 from storage.models import Outbox, Submission
 
+from . import seed as seeding
 from .conftest import Player, nominate_household, register_resident, rows
 from .test_scheduler import add_member, add_report, local
 
@@ -36,9 +37,9 @@ def seed(core, db, clock):
     head3 = add_member(db, clock.now(), name="Trưởng thôn Ba", role="head", unit="T03")
     gone = add_report(db, clock.now(), head3, "T03")
     with Session(db) as s:
-        submissions.change_status(s, submissions.submission_by_ref(s, ref1), "under_review", actor_id=None,
+        seeding.change_status(s, submissions.submission_by_ref(s, ref1), "under_review", actor_id=None,
                            reason=None, now=clock.now(), notify=None)
-        submissions.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
+        seeding.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
                            reason=None, now=clock.now(), notify=None)
         s.commit()
 

@@ -9,12 +9,13 @@ from sqlmodel import Session
 from storage import members
 from storage.models import AuditLog, Invite, Member
 
+from . import seed as seeding
 from .conftest import Player, register_resident, rows
 
 
 def make_invite(db, clock, role="head", unit="T02", days=7) -> str:
     with Session(db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=days))
+        inv = seeding.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=days))
         s.commit()
         return inv.code
 

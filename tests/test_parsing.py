@@ -102,3 +102,4 @@ def test_split_text_keeps_lines_and_limits():
     assert "\n".join(parts) == text
     long_line = "từ " * 1500
     assert all(len(p) <= 2000 for p in split_text(long_line, 2000))
+

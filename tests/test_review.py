@@ -6,6 +6,7 @@ from __future__ import annotations
 from messages.model import Photo
 from storage.models import AuditLog, Evidence, Submission, SubmissionVersion
 
+from . import seed as seeding
 from .conftest import Player, nominate_household, register_resident, rows
 from .review_helpers import approved, audits, join, member_id, notes, statuses, sub
 
@@ -318,7 +319,7 @@ def test_an_amendment_asked_for_by_staff_is_accepted_after_the_deadline(core, db
     ref = nominate_household(resident)
     with Session(db, expire_on_commit=False) as s:
         item = submissions.submission_by_ref(s, ref)
-        submissions.change_status(s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(),
+        seeding.change_status(s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(),
                            notify=None)
         s.commit()
     clock.set(datetime(2024, 12, 2, 3, 0, tzinfo=timezone.utc))  # two days after the deadline

@@ -12,6 +12,7 @@ from messages.catalog import t
 from storage import members
 from storage.models import AuditLog, Outbox, StatusChange, Submission
 
+from . import seed as seeding
 from .conftest import Player, nominate_household, register_resident, rows
 from .test_telegram import USER, TgUser, fake, tg  # noqa: F401  (fixtures)
 
@@ -24,7 +25,7 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     register_resident(resident)
     ref = nominate_household(resident)
     with Session(db, expire_on_commit=False) as s:
-        code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
                                   ttl=timedelta(days=1)).code
         s.commit()
 

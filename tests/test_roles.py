@@ -12,6 +12,7 @@ from sqlmodel import Session
 from storage import members, submissions
 from storage.models import AuditLog, Evidence, Outbox, StatusChange, Submission, SubmissionVersion
 
+from . import seed as seeding
 from .conftest import Player, nominate_household, register_resident, rows
 from .review_helpers import join, member_id
 from .test_review import FIGURES_1, send_report
@@ -34,7 +35,7 @@ REF = re.compile(r"\b(?:DC|DN|BC)-\d{4}\b")
 @pytest.fixture
 def world(core, db, clock):
     """r1 (Thôn 1) nominates DC-0001 about Thôn 1; r2 nominates DC-0002 about Thôn 1; the head of
-    Thôn 1 reports BC-0003 and proposes DN-0004; the head of Thôn 2 reports BC-0005."""
+    Thôn 1 reports BC-0001 and proposes DN-0001; the head of Thôn 2 reports BC-0002."""
     people = {"guest": Player(core, "g1"), "resident": Player(core, "r1")}
     people["guest"].say("/start")
     register_resident(people["resident"])
@@ -46,14 +47,14 @@ def world(core, db, clock):
     people["head2"] = join(core, db, clock, "h2", "head", "T02", name="Trưởng Thôn Hai")
     send_report(people["head1"], FIGURES_1, "Thôn vận động 120 lượt người làm 350 m đường bê tông.")
     with Session(db) as s:
-        submissions.create_submission(s, kind="proposal", campaign_code="tran-ninh-2024",
+        seeding.create_submission(s, kind="proposal", campaign_code="tran-ninh-2024",
                                submitter_id=member_id(core, people["head1"]), now=clock.now(), unit_code="T01",
                                category="collective", nominee="Chi hội Phụ nữ thôn 1", contents=["c1"],
                                achievements="Vận động hội viên làm đường, trồng cây.", answers={"vote_note": "Họp"},
                                flags=[], proposed_award="commune")
         s.commit()
     send_report(people["head2"], FIGURES_1, "Thôn 2 tổ chức ngày hội đại đoàn kết, làm 200 m đường.", unit="Thôn 2")
-    assert "BC-0005" in people["head2"].text
+    assert "BC-0002" in people["head2"].text
     people["staff"] = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     for p in people.values():
         p.say("/menu")
@@ -63,11 +64,11 @@ def world(core, db, clock):
 VISIBLE = {  # what each role may ever read
     "guest": set(),
     "resident": {"DC-0001"},
-    "head1": {"DC-0001", "DC-0002", "BC-0003", "DN-0004"},  # own unit's reports, proposals, nominations
-    "head2": {"BC-0005"},
-    "staff": {"DC-0001", "DC-0002", "BC-0003", "DN-0004", "BC-0005"},
+    "head1": {"DC-0001", "DC-0002", "BC-0001", "DN-0001"},  # own unit's reports, proposals, nominations
+    "head2": {"BC-0002"},
+    "staff": {"DC-0001", "DC-0002", "BC-0001", "DN-0001", "BC-0002"},
 }
-IN_MINE = {"resident": ["DC-0001"], "head1": ["BC-0003", "DN-0004"], "head2": ["BC-0005"], "staff": []}
+IN_MINE = {"resident": ["DC-0001"], "head1": ["BC-0001", "DN-0001"], "head2": ["BC-0002"], "staff": []}
 
 
 def snapshot(db):
@@ -156,7 +157,7 @@ def test_forged_values_in_staff_flows_change_nothing(world, db):
     staff.press("shortlist")
     staff.press("Giấy khen của Chủ tịch UBND huyện")
     before = snapshot(db)
-    for value in ("add:DC-0001", "add:BC-0003", "del:DC-0002", "add:XX-9999"):  # none is approved
+    for value in ("add:DC-0001", "add:BC-0001", "del:DC-0002", "add:XX-9999"):  # none is approved
         forge(staff, value)
         assert "Lựa chọn chưa đúng" in staff.text, (value, staff.text)
     assert snapshot(db) == before
@@ -176,7 +177,7 @@ def test_role_change_is_checked_on_the_next_turn(world, db, core, clock):
     ref = REF.search(staff.question.text).group(0)
     with Session(db) as s:
         member = members.member_by_identity(s, "console", "s1")
-        members.set_role(s, member, role="resident", unit_code="T01", actor_id=None, now=clock.now())
+        seeding.set_role(s, member, role="resident", unit_code="T01", actor_id=None, now=clock.now())
         s.commit()
     staff.send(staff._event(kind="choice", choice="approve", seq=staff.question.seq))
     assert "Lựa chọn chưa đúng" in staff.text or "không dành cho bạn" in staff.text

@@ -22,6 +22,7 @@ from storage import outbox as outbox_store
 from storage.db import make_engine
 from storage.models import AuditLog, ConversationState, Outbox
 
+from . import seed as seeding
 from .conftest import CAMPAIGN_FILE, Player, register_resident, rows
 
 UTC = timezone.utc
@@ -33,7 +34,7 @@ def local(campaign, y, m, d, hh, mm=0):
 
 def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
     with Session(db, expire_on_commit=False) as s:
-        m = members.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
+        m = seeding.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
                                channel=channel, external_id=uid or name, chat_id=uid or name,
                                display_name=None, now=now)
         s.commit()
@@ -42,7 +43,7 @@ def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
 
 def add_report(db, now, member, unit):
     with Session(db, expire_on_commit=False) as s:
-        sub = submissions.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
+        sub = seeding.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
                                      submitter_id=member.id, now=now, unit_code=unit,
                                      achievements="Báo cáo thành tích của đơn vị trong đợt thi đua.")
         s.commit()

@@ -28,6 +28,7 @@ from messages.model import Document, Option, Photo, Question, Text
 from storage import members, outbox
 from storage.models import ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent, Submission
 
+from . import seed as seeding
 from .conftest import rows
 from .fakes.telegram_api import Call, FakeTelegram
 
@@ -356,7 +357,7 @@ async def test_error_in_the_adapter_is_logged_and_the_user_gets_an_apology(tg, f
 async def test_invite_link_registers_a_unit_head(tg, fake, db, clock):
     link_of = lambda code: invite_links(tg.settings, code)  # noqa: E731
     with Session(db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role="head", unit_code="T03", now=clock.now(), ttl=timedelta(days=7))
+        inv = seeding.create_invite(s, role="head", unit_code="T03", now=clock.now(), ttl=timedelta(days=7))
         s.commit()
     links = await asyncio.to_thread(link_of, inv.code)
     assert links == [f"https://t.me/{fake.username}?start={inv.code}"]
@@ -372,7 +373,7 @@ async def test_invite_link_registers_a_unit_head(tg, fake, db, clock):
 
 async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     with Session(db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role="staff", unit_code=None, now=clock.now(), ttl=timedelta(days=7))
+        inv = seeding.create_invite(s, role="staff", unit_code=None, now=clock.now(), ttl=timedelta(days=7))
         s.commit()
     u = TgUser(fake, tg, user_id=9001)
     await u.say(f"/start {inv.code}")

@@ -25,6 +25,7 @@ from messages.model import Document, Photo, Question, Option, Text
 from storage.models import (ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent,
                             Submission)
 
+from . import seed as seeding
 from .conftest import Player, register_resident, rows
 from .fakes.zalo_api import TOKEN, FakeZalo, bind_free_port, wait_started
 
@@ -454,7 +455,7 @@ async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_com
     app, _, chat = polling
     app.core.export_dir = str(tmp_path / "exports")
     with Session(db, expire_on_commit=False) as s:
-        code = members.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
+        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
                                   ttl=timedelta(days=1)).code
         s.commit()
     await chat.say(f"/start {code}")

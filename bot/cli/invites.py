@@ -6,10 +6,9 @@ import logging
 import sys
 from datetime import timedelta
 
-from sqlmodel import Session
-
+from domain.members import issue_invite
+from domain.uow import UnitOfWork
 from messages.catalog import t
-from storage import members
 
 from ..bootstrap import build
 
@@ -32,10 +31,9 @@ def invite(args, settings) -> int:
         print(f"--unit: unknown unit {args.unit!r}; one of: {codes}", file=sys.stderr)
         return 2
     now = app.clock.now()
-    with Session(app.db, expire_on_commit=False) as s:
-        inv = members.create_invite(s, role=args.role, unit_code=args.unit, now=now,
-                                    ttl=timedelta(days=args.days))
-        s.commit()
+    with UnitOfWork.begin(app.db, now) as uow:
+        [inv] = issue_invite(uow, None, role=args.role, unit_code=args.unit, ttl=timedelta(days=args.days))
+        uow.commit()
     expires = app.campaign.local(inv.expires_at).strftime("%H:%M %d/%m/%Y")
     print(t("cli.invite", code=inv.code, role=t(f"role.{args.role}"),
             unit=app.campaign.unit(args.unit).name, expires=expires))

@@ -9,7 +9,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def install(core: "Core") -> None:
-    from handlers.core import EVERYONE, GUEST
+    from domain.roles import EVERYONE, GUEST
+    from handlers.outcomes import finished
     from handlers.flows import mine, nomination, registration
 
     core.add_flow(registration.Registration())
@@ -22,30 +23,25 @@ def install(core: "Core") -> None:
     core.add_menu("invite", {GUEST}, core.start_flow("invite"))
     core.add_menu("nominate", EVERYONE, core.start_flow("nomination"))
     core.add_menu("mine", EVERYONE, core.start_flow("mine"))
-    core.add_menu("help", {GUEST, *EVERYONE}, lambda ctx: [*_help(ctx)])
+    core.add_menu("help", {GUEST, *EVERYONE}, core.help)
 
     core.add_command("start", registration.start_command)
-    core.add_command("menu", lambda ctx: core.show_menu(ctx))
+    core.add_command("menu", lambda ctx: finished())
     core.add_command("decu", core.start_flow("nomination"))
     core.add_command("hoso", core.start_flow("mine"))
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
-    from handlers.flows import proposal, report, review, shortlist, stats  # issue 5: units and review
+    from handlers import digest
+    from handlers.flows import export, link, proposal, report, review, shortlist, stats
 
     report.install(core)  # unit reports (heads)
     proposal.install(core)  # unit proposals, nominations about a unit (heads)
     review.install(core)  # appraisal queue, unit reports (staff)
     shortlist.install(core)  # council shortlist with the quota, final lists (staff)
     stats.install(core)  # statistics (staff)
-    from handlers.flows import link  # issue 4: account linking
-
-    link.install(core)
-    from handlers import digest  # issue 6: staff digest
-
-    digest.install(core)
-    from handlers.flows import export  # issue 7: Xuất tài liệu, /xuat
-
-    export.install(core)
+    link.install(core)  # one member on Telegram and Zalo
+    digest.install(core)  # the staff digest
+    export.install(core)  # Xuất tài liệu, /xuat
 
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
@@ -55,9 +51,3 @@ MENU_ORDER = [
     "report", "propose", "unit_noms",  # unit heads
     "nominate", "mine", "link", "help",  # everyone
 ]
-
-
-def _help(ctx):
-    from messages.model import Text
-
-    return [Text(ctx.core.help_text(ctx)), *ctx.core.show_menu(ctx)]

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from storage.models import Submission
 
-from handlers.access import can_see, denied, role
+from handlers.access import can_see, role
 from messages.catalog import t
 from handlers.engine import Flow, Step
-from messages.model import Option, Reply, Text
+from handlers.outcomes import Outcome, denied, refused
+from messages.model import Option, Reply
 from handlers.describe import full_detail
 from handlers.flows.mine import label
 
@@ -34,11 +35,11 @@ class Browse(Flow):
         ref = ctx.answers.get("pick")
         return next((s for s in self.items(ctx) if s.ref == ref), None)
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if not self.allowed(ctx):
-            return denied(ctx)
+            return denied()
         if not self.items(ctx):
-            return [Text(t(f"browse.{self.name}.empty")), *ctx.core.show_menu(ctx)]
+            return refused(t(f"browse.{self.name}.empty"))
         return None
 
     def _detail(self, ctx: "Ctx") -> str:

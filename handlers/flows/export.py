@@ -6,15 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.roles import STAFF, may
 from messages.catalog import t
 from handlers.engine import Flow, Step
+from handlers.outcomes import Outcome, denied
 from messages.model import Document, Option, Reply, Text
 from documents import WHAT, ExportError, produce_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
-STAFF = frozenset({"staff", "admin"})
 DEFAULT_DIR = Path("data") / "exports"
 
 
@@ -26,10 +27,8 @@ def export_dir(core: "Core") -> Path:
 class Export(Flow):
     name = "export"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        if ctx.member is None or ctx.member.role not in STAFF:
-            return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
-        return None
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
+        return None if may(ctx.member, STAFF) else denied()
 
     def steps(self, ctx: "Ctx") -> list[Step]:
         return [Step("file", "choice", lambda c: t("export.pick"),

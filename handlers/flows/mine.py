@@ -7,18 +7,17 @@ from typing import TYPE_CHECKING
 from storage import submissions
 from storage.models import Submission
 
+from domain import submissions as operations
+from domain.lifecycle import WITHDRAWABLE, status_label
 from handlers.access import can_see, is_head, is_own
 from messages.catalog import t
 from handlers.engine import Flow, Step
-from messages.model import Option, Reply, Text
+from handlers.outcomes import Outcome, finished, refused
+from messages.model import Option, Text
 from handlers.describe import extra_lines, full_detail
-from handlers.status import move, status_label
-from handlers.flows.nomination import add_photos
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
-
-WITHDRAWABLE = ("submitted", "needs_info")
 
 
 def own(ctx: "Ctx") -> list[Submission]:
@@ -74,11 +73,11 @@ def detail(ctx: "Ctx") -> str:
 class Mine(Flow):
     name = "mine"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if ctx.member is None:
-            return [Text(t("need_register")), *ctx.core.show_menu(ctx)]
+            return refused(t("need_register"))
         if not own(ctx):
-            return [Text(t("mine.empty")), *ctx.core.show_menu(ctx)]
+            return refused(t("mine.empty"))
         return None
 
     def steps(self, ctx: "Ctx") -> list[Step]:
@@ -98,28 +97,15 @@ class Mine(Flow):
                  options=lambda c: [Option("send", t("mine.amend_send"))], when=_doing("amend")),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
+    def finish(self, ctx: "Ctx") -> Outcome:
+        """Withdraw or amend: the operation checks again that staff have not moved it meanwhile."""
         sub = picked(ctx)
         if not is_own(ctx, sub):
-            return []
-        if ctx.answers.get("action") == "amend":
-            return amend(ctx, sub)
-        if sub.status not in WITHDRAWABLE:  # checked again: staff may have moved it meanwhile
-            return [Text(t("mine.cannot_withdraw", ref=sub.ref))]
-        move(ctx, sub, "withdrawn", reason=None)
-        return [Text(t("mine.withdrawn", ref=sub.ref))]
-
-
-def amend(ctx: "Ctx", sub: Submission) -> list[Reply]:
-    """The submitter adds what staff asked for: a new version, and back to the queue."""
-    if sub.status != "needs_info":  # checked again: staff may have decided meanwhile
-        return [Text(t("mine.cannot_amend", ref=sub.ref))]
-    a = ctx.answers
-    photos = a.get("amend_photos") or []
-    if "amend_text" not in a and not photos:
-        return [Text(t("mine.amend_nothing", ref=sub.ref))]
-    submissions.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now,
-                     achievements=a.get("amend_text", sub.achievements))
-    add_photos(ctx, sub, photos)
-    move(ctx, sub, "under_review", reason=t("mine.amend_reason"))
-    return [Text(t("mine.amended", ref=sub.ref))]
+            return finished()
+        a = ctx.answers
+        if a.get("action") == "amend":
+            operations.amend(ctx.uow, ctx.member, sub.ref, channel=ctx.event.channel,
+                             achievements=a.get("amend_text"), photos=a.get("amend_photos") or [])
+            return finished(Text(t("mine.amended", ref=sub.ref)))
+        operations.withdraw(ctx.uow, ctx.member, sub.ref)
+        return finished(Text(t("mine.withdrawn", ref=sub.ref)))

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from storage import submissions
+from domain import submissions
 from domain.campaign import Category, Check
+from domain.refusals import Refused
+from domain.roles import HEAD, require
 from messages.catalog import t
 from handlers.engine import BACK, Flow, Step, yes_no
-from messages.model import Option, Reply, Text
+from handlers.outcomes import Outcome, finished, refused
+from messages.model import Option, Text
 from handlers.describe import answered_checks, short
 from messages.format import format_money
 
@@ -17,21 +20,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
 
-def deadline_refusal(ctx: "Ctx") -> list[Reply] | None:
-    c = ctx.campaign
-    if not c.is_open(ctx.now):
-        return [Text(t("nom.closed", deadline=ctx.deadline_text())), *ctx.core.show_menu(ctx)]
-    if ctx.now < c.opens_at:
-        return [Text(t("nom.not_open", opens=c.campaign.opens_on.strftime("%d/%m/%Y"))),
-                *ctx.core.show_menu(ctx)]
+def deadline_refusal(ctx: "Ctx") -> Outcome | None:
+    try:
+        submissions.require_open(ctx.uow, ctx.campaign)
+    except Refused as refusal:
+        return refused(refusal)
     return None
 
 
-def head_refusal(ctx: "Ctx") -> list[Reply] | None:
+def head_refusal(ctx: "Ctx") -> Outcome | None:
     """Unit flows (report, proposal): for heads of a unit, while the campaign is open."""
-    from handlers.access import denied, is_head
-
-    return denied(ctx) if not is_head(ctx) else deadline_refusal(ctx)
+    try:
+        require(ctx.member, HEAD)
+    except Refused as refusal:
+        return refused(refusal)
+    return deadline_refusal(ctx)
 
 
 def category_of(ctx: "Ctx") -> Category | None:
@@ -99,21 +102,13 @@ def summary_checks(ctx: "Ctx") -> str:
                                                        check_answers(ctx)))
 
 
-def add_photos(ctx: "Ctx", sub, photos: list[dict] | None) -> None:
-    """Keep the photos a person sent as the submission's evidence (each picture once)."""
-    for p in photos or []:
-        submissions.add_evidence(ctx.session, sub, channel=ctx.event.channel, unique_id=p["unique_id"],
-                          file_id=p.get("file_id"), url=p.get("url"), local_path=p.get("local_path"),
-                          caption=p.get("caption"), now=ctx.now)
-
-
 class Nomination(Flow):
     name = "nomination"
     kind = "nomination"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if ctx.member is None:
-            return [Text(t("need_register")), *ctx.core.show_menu(ctx)]
+            return refused(t("need_register"))
         return deadline_refusal(ctx)
 
     def intro_steps(self, ctx: "Ctx") -> list[Step]:
@@ -164,18 +159,14 @@ class Nomination(Flow):
     def extra_answers(self, ctx: "Ctx") -> dict[str, Any]:
         return {}
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        refusal = deadline_refusal(ctx)  # the deadline may have passed while typing
-        if refusal is not None:
-            return refusal
+    def finish(self, ctx: "Ctx") -> Outcome:
+        """Submitted (the deadline and the role are checked again by the operation: they may
+        have changed while the person was typing)."""
         a = ctx.answers
-        flags = flags_of(ctx)
-        sub = submissions.create_submission(
-            ctx.session, kind=self.kind, campaign_code=ctx.campaign.code, submitter_id=ctx.member.id,
-            now=ctx.now, unit_code=a["unit"], category=a["category"], nominee=a["nominee"],
+        [submitted] = submissions.submit(
+            ctx.uow, ctx.member, ctx.campaign, kind=self.kind, channel=ctx.event.channel,
+            photos=a.get("photos"), unit_code=a.get("unit"), category=a["category"], nominee=a["nominee"],
             contents=list(a["contents"]), achievements=a["achievements"],
-            answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags,
+            answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags_of(ctx),
             proposed_award=a["award"])
-        add_photos(ctx, sub, a.get("photos"))
-        replies: list[Reply] = [Text(t(self.done_key, ref=sub.ref))]
-        return replies
+        return finished(Text(t(self.done_key, ref=submitted.ref)))

@@ -9,10 +9,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from storage import submissions
-from handlers.access import HEAD, guard, is_head
+from handlers.access import HEAD, guard
 from messages.catalog import t
 from handlers.engine import Step
-from messages.model import Reply, Text
+from handlers.outcomes import Outcome
 from handlers.describe import short, unit_name
 from handlers.flows.browse import Browse
 from handlers.flows.nomination import Nomination, head_refusal
@@ -27,7 +27,7 @@ class Proposal(Nomination):
     send_key = "prop.send"
     done_key = "prop.done"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         return head_refusal(ctx)
 
     def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
@@ -48,11 +48,6 @@ class Proposal(Nomination):
     def summary(self, ctx: "Ctx") -> str:
         return super().summary(ctx) + t("prop.summary_vote", vote=short(ctx.answers.get("vote")))
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        if not is_head(ctx):  # checked again: the role may have changed meanwhile
-            return [Text(t("role.denied"))]
-        ctx.answers["unit"] = ctx.member.unit_code
-        return super().finish(ctx)
 
 
 def unit_nominations(ctx: "Ctx"):

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from storage import members
-from storage.models import Member
+from storage import members as people
 
+from domain import members
+from domain.members import Account
+from domain.events import IdentityLinked, MemberRegistered
+from domain.refusals import Refused
 from messages.catalog import t
 from handlers.engine import Flow, Invalid, Step
-from messages.model import Option, Reply, Text
+from handlers.outcomes import Outcome, finished, refused
+from messages.model import Option, Text
 from handlers.textutil import valid_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,9 +35,9 @@ def name_step() -> Step:
 class Registration(Flow):
     name = "registration"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         if ctx.member is not None:
-            return [Text(t("reg.already")), *ctx.core.show_menu(ctx)]
+            return refused(t("reg.already"))
         return None
 
     def steps(self, ctx: "Ctx") -> list[Step]:
@@ -45,48 +49,29 @@ class Registration(Flow):
             Step("phone", "phone", lambda c: t("reg.phone"), skippable=True),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        a, ev = ctx.answers, ctx.event
-        if members.member_by_identity(ctx.session, ev.channel, ev.user_id) is not None:
-            return [Text(t("reg.already"))]
-        member = members.create_member(
-            ctx.session, full_name=a["name"], role="resident", unit_code=a["unit"],
-            phone=a.get("phone"), channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
-            display_name=ev.display_name, now=ctx.now)
+    def finish(self, ctx: "Ctx") -> Outcome:
+        a = ctx.answers
+        members.register(ctx.uow, account(ctx), full_name=a["name"], unit_code=a["unit"], phone=a.get("phone"))
         ctx.core.refresh_member(ctx)
-        return [Text(t("reg.done", name=member.full_name, unit=ctx.campaign.unit(a["unit"]).name))]
+        return finished(Text(t("reg.done", name=ctx.member.full_name, unit=ctx.campaign.unit(a["unit"]).name)))
+
+
+def account(ctx: "Ctx") -> Account:
+    ev = ctx.event
+    return Account(channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id, display_name=ev.display_name)
 
 
 def check_code(ctx: "Ctx", code: str) -> None:
     """A role invite, or a link code (joins this channel's account to an existing member)."""
-    inv = members.find_invite(ctx.session, code)
-    if inv is None or inv.purpose not in ("role", "link") or (inv.purpose == "link" and inv.member_id is None):
-        raise Invalid(t("inv.bad"))
-    if inv.used_at is not None:
-        raise Invalid(t("inv.used"))
-    if inv.expires_at <= ctx.now:
-        raise Invalid(t("inv.expired"))
-    if inv.purpose == "link":
-        if any(i.channel == ctx.event.channel for i in members.identities_of(ctx.session, inv.member_id)):
-            raise Invalid(t("link.same_channel"))
-        if ctx.member is not None:
-            raise Invalid(t("link.member"))
+    try:
+        members.usable_invite(ctx.uow, code, account(ctx), ctx.member)
+    except Refused as refusal:
+        raise Invalid(t(refusal.key, **refusal.values)) from None
 
 
 def is_link(ctx: "Ctx") -> bool:
-    inv = members.find_invite(ctx.session, str(ctx.answers.get("code") or "").replace(" ", ""))
+    inv = people.find_invite(ctx.session, str(ctx.answers.get("code") or "").replace(" ", ""))
     return inv is not None and inv.purpose == "link"
-
-
-def link_identity(ctx: "Ctx", inv) -> list[Reply]:
-    """This channel account becomes one more identity of the member who made the link code."""
-    ev = ctx.event
-    member = ctx.session.get(Member, inv.member_id)
-    members.attach_identity(ctx.session, member, channel=ev.channel, external_id=ev.user_id,
-                         chat_id=ev.chat_id, display_name=ev.display_name, now=ctx.now)
-    members.use_invite(ctx.session, inv, member, ctx.now)
-    ctx.core.refresh_member(ctx)
-    return [Text(t("link.done", name=member.full_name))]
 
 
 def _code_ok(ctx: "Ctx", value: str) -> None:
@@ -105,56 +90,48 @@ class InviteFlow(Flow):
                  when=lambda c: c.member is None and not is_link(c)),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        a, ev, s = ctx.answers, ctx.event, ctx.session
+    def finish(self, ctx: "Ctx") -> Outcome:
+        """The code is checked again by the operation: it may have been used meanwhile."""
+        a = ctx.answers
         code = a["code"].replace(" ", "")
-        try:  # checked again: the code may have been used since the question was asked
-            check_code(ctx, code)
-        except Invalid as exc:
-            return [Text(str(exc))]
-        inv = members.find_invite(s, code)
-        if inv.purpose == "link":
-            return link_identity(ctx, inv)
-        unit = ctx.campaign.unit(inv.unit_code).name if inv.unit_code and ctx.campaign.has_unit(inv.unit_code) else "—"
+        inv = people.find_invite(ctx.session, code)
+        was_member = ctx.member is not None
+        events = members.redeem_invite(ctx.uow, ctx.member, account(ctx), code, full_name=a.get("name"))
+        ctx.core.refresh_member(ctx)
+        if any(isinstance(e, IdentityLinked) for e in events):
+            return finished(Text(t("link.done", name=ctx.member.full_name)))
+        c = ctx.campaign
+        unit = c.unit(inv.unit_code).name if inv.unit_code and c.has_unit(inv.unit_code) else "—"
         role = t(f"role.{inv.role}")
-        if ctx.member is None:
-            member = members.create_member(
-                s, full_name=a["name"], role=inv.role, unit_code=inv.unit_code, phone=None,
-                channel=ev.channel, external_id=ev.user_id, chat_id=ev.chat_id,
-                display_name=ev.display_name, now=ctx.now)
-            members.use_invite(s, inv, member, ctx.now)
-            ctx.core.refresh_member(ctx)
-            return [Text(t("inv.done", name=member.full_name, role=role, unit=unit))]
-        members.set_role(s, ctx.member, role=inv.role, unit_code=inv.unit_code, actor_id=ctx.member.id,
-                      now=ctx.now, reason=f"invite {inv.id}")
-        members.use_invite(s, inv, ctx.member, ctx.now)
-        return [Text(t("inv.updated", role=role, unit=unit))]
+        if not was_member and any(isinstance(e, MemberRegistered) for e in events):
+            return finished(Text(t("inv.done", name=ctx.member.full_name, role=role, unit=unit)))
+        return finished(Text(t("inv.updated", role=role, unit=unit)))
 
 
-def start_command(ctx: "Ctx") -> list[Reply]:
+def start_command(ctx: "Ctx") -> Outcome:
     """/start, or /start CODE from an invite link: the code is checked and the flow goes on."""
     payload = (ctx.event.args or "").strip()
     if payload and INVITE_CODE.match(payload):
         return _with_code(ctx, payload)
-    return ctx.core.show_menu(ctx, greet=True)
+    return finished(greet=True)
 
 
-def code_command(ctx: "Ctx") -> list[Reply]:
+def code_command(ctx: "Ctx") -> Outcome:
     payload = (ctx.event.args or "").strip()
     if payload:
         return _with_code(ctx, payload)
     return ctx.core.start_flow("invite")(ctx)
 
 
-def _with_code(ctx: "Ctx", code: str) -> list[Reply]:
+def _with_code(ctx: "Ctx", code: str) -> Outcome:
     from handlers import engine as eng
 
     flow = ctx.core.flows["invite"]
-    replies = eng.start(ctx, flow)
+    started = eng.start(ctx, flow)
     try:
         _code_ok(ctx, code)
     except Invalid as exc:
-        return [Text(str(exc)), *replies]
+        return started.after([Text(str(exc))])
     ctx.answers["code"] = code.upper()
     step = eng.step_by_key(ctx, flow, "code")
     return eng.advance(ctx, flow, step, code.upper())

@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING, Any
 from storage import submissions
 from storage.models import Submission
 
-from handlers.access import guard, is_head
+from domain import submissions as operations
+from domain.events import Amended
+from handlers.access import guard
 from domain.campaign import Content, Figure
 from messages.catalog import t
 from handlers.engine import Flow, Step
-from messages.model import Option, Reply, Text
+from handlers.outcomes import Outcome, finished
+from messages.model import Option, Text
 from handlers.describe import figure_value, figures_text, short, unit_name
-from handlers.flows.nomination import add_photos, deadline_refusal, head_refusal
+from handlers.flows.nomination import head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -40,7 +43,7 @@ def figure_key(content: Content, fig: Figure) -> str:
 class Report(Flow):
     name = "report"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
         return head_refusal(ctx)
 
     def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
@@ -100,26 +103,16 @@ class Report(Flow):
                  figures=figures_text(c, self.figures(ctx)), narrative=short(self.narrative(ctx)),
                  photos=len(ctx.answers.get("photos") or []))
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        if not is_head(ctx):  # checked again: the role may have changed meanwhile
-            return [Text(t("role.denied"))]
-        refusal = deadline_refusal(ctx)
-        if refusal is not None:
-            return refusal
+    def finish(self, ctx: "Ctx") -> Outcome:
+        """Sent: the role and the deadline are checked again by the operation."""
         figures = self.figures(ctx)
-        fields = dict(contents=[k.key for k in ctx.campaign.contents if k.key in figures],
-                      achievements=self.narrative(ctx), answers={"figures": figures})
-        sub = current(ctx)
-        if sub is None:
-            sub = submissions.create_submission(ctx.session, kind="report", campaign_code=ctx.campaign.code,
-                                         submitter_id=ctx.member.id, now=ctx.now,
-                                         unit_code=ctx.member.unit_code, **fields)
-            done = t("rep.done", ref=sub.ref)
-        else:
-            submissions.new_version(ctx.session, sub, actor_id=ctx.member.id, now=ctx.now, **fields)
-            done = t("rep.updated", ref=sub.ref, version=sub.version)
-        add_photos(ctx, sub, ctx.answers.get("photos"))
-        return [Text(done)]
+        [event] = operations.report(
+            ctx.uow, ctx.member, ctx.campaign, channel=ctx.event.channel, photos=ctx.answers.get("photos"),
+            contents=[k.key for k in ctx.campaign.contents if k.key in figures],
+            achievements=self.narrative(ctx), answers={"figures": figures})
+        if isinstance(event, Amended):
+            return finished(Text(t("rep.updated", ref=event.ref, version=event.version)))
+        return finished(Text(t("rep.done", ref=event.ref)))
 
 
 def install(core: "Core") -> None:

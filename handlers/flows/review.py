@@ -1,6 +1,6 @@
 """Thẩm định (staff): the queue of nominations and proposals, oldest first, one at a time with
 its fields, flags and evidence; approve, ask for more information, reject (with a reason) or
-skip. Every move goes through handlers.status.move, so it is recorded and the submitter told.
+skip. Every move is a domain operation (domain/review.py): recorded, and the submitter told.
 
 Unit reports are not in the queue: they are updated until the deadline and back a unit's
 proposal; staff read them under «Báo cáo các đơn vị»."""
@@ -9,23 +9,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import audit, submissions
+from storage import submissions
 from storage.models import Submission
 
+from domain import review
+from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, status_label
+from domain.refusals import StaleDecision
 from handlers import engine as eng
-from handlers.access import STAFF, denied, guard, is_staff
+from handlers.access import STAFF, guard, is_staff
 from messages.catalog import t
 from handlers.engine import Flow, Step
+from handlers.outcomes import Outcome, denied, refused
 from messages.model import Option, Photo, Reply, Text
 from handlers.describe import full_detail
-from handlers.status import move, status_label
 from handlers.flows.browse import Browse
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
-QUEUE_KINDS = ("nomination", "proposal")
-QUEUE_STATUSES = ("submitted", "under_review")
+QUEUE_KINDS = ENTRY_KINDS
+QUEUE_STATUSES = tuple(sorted(AWAITING_REVIEW))
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
 
 
@@ -45,21 +48,20 @@ def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
     return out
 
 
-def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] | None = None) -> list[Reply]:
+def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] | None = None) -> Outcome:
     """Show the oldest waiting item (it becomes «under review»), or say the queue is empty."""
     before = before or []
     if not is_staff(ctx):
-        return [*before, *denied(ctx)]
+        return denied().after(before)
     skipped = list(skipped or [])
     items = queue(ctx, skipped)
     if not items:
         text = t("rev.empty_skipped", n=len(skipped)) if skipped else t("rev.empty")
-        return [*before, Text(text), *ctx.core.show_menu(ctx)]
+        return refused(text).after(before)
     sub = items[0]
-    if sub.status == "submitted":
-        move(ctx, sub, "under_review")
-    replies = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": len(items)})
-    return [*before, *photos(ctx, sub), *replies]
+    review.take_for_review(ctx.uow, ctx.member, sub.ref)
+    started = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": len(items)})
+    return started.after([*before, *photos(ctx, sub)])
 
 
 class Review(Flow):
@@ -68,8 +70,8 @@ class Review(Flow):
     def title(self) -> str:
         return t("flow.review")
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        return None if is_staff(ctx) else denied(ctx)
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
+        return None if is_staff(ctx) else denied()
 
     def item(self, ctx: "Ctx") -> Submission | None:
         ref = ctx.answers.get("ref")
@@ -88,22 +90,23 @@ class Review(Flow):
                  multiline=True, when=lambda c: c.answers.get("decide") in ("needs_info", "reject")),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
+    def finish(self, ctx: "Ctx") -> Outcome:
+        """The decision, made on the item as shown («under review»): when another staff member
+        decided meanwhile, the operation refuses and the next item comes."""
         if not is_staff(ctx):  # checked again on the last turn: the role may have changed
-            return [Text(t("role.denied"))]
+            return denied()
         a = ctx.answers
-        sub = self.item(ctx)
+        ref = a["ref"]
         skipped = list(a.get("skipped") or [])
         if a["decide"] == "skip":
-            audit.audit(ctx.session, actor_id=ctx.member.id, action="review.skip", entity="submission",
-                       entity_id=sub.ref, before={"status": sub.status}, after={"status": sub.status},
-                       now=ctx.now)
-            return take_next(ctx, [*skipped, sub.ref], [Text(t("rev.skipped", ref=sub.ref))])
-        if sub.status != "under_review":  # another staff member decided meanwhile
-            return take_next(ctx, skipped, [Text(t("rev.moved", ref=sub.ref, status=status_label(sub.status)))])
+            review.skip(ctx.uow, ctx.member, ref)
+            return take_next(ctx, [*skipped, ref], [Text(t("rev.skipped", ref=ref))])
         to = DECISIONS[a["decide"]]
-        move(ctx, sub, to, reason=a.get("reason"))
-        return take_next(ctx, skipped, [Text(t("rev.decided", ref=sub.ref, status=status_label(to)))])
+        try:
+            review.decide(ctx.uow, ctx.member, ref, to, a.get("reason"), seen_status="under_review")
+        except StaleDecision as stale:
+            return take_next(ctx, skipped, [Text(t(stale.key, **stale.values))])
+        return take_next(ctx, skipped, [Text(t("rev.decided", ref=ref, status=status_label(to)))])
 
 
 def unit_reports(ctx: "Ctx"):

@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING
 from storage import submissions
 from storage.models import Submission
 
-from handlers.access import STAFF, guard, is_staff
+from domain import shortlist as council
 from domain.campaign import Award
+from domain.refusals import Refused
+from handlers.access import STAFF, guard, is_staff
 from messages.catalog import t
 from handlers.engine import Flow, Invalid, Step
-from messages.model import Option, Reply, Text
+from handlers.outcomes import Outcome, denied, finished
+from messages.model import Option, Text
 from handlers.describe import unit_name
-from handlers.status import move
-from handlers.textutil import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -26,11 +27,11 @@ DONE = "done"
 
 
 def group_of(ctx: "Ctx", sub: Submission) -> str:
-    return ctx.campaign.category(sub.category).quota_group
+    return council.group_of(ctx.campaign, sub)
 
 
 def on_list(ctx: "Ctx", award: str) -> list[Submission]:
-    return list(submissions.shortlisted(ctx.session, campaign_code=ctx.campaign.code, award=award))
+    return council.on_list(ctx.uow, ctx.campaign, award)
 
 
 def candidates(ctx: "Ctx") -> list[Submission]:
@@ -57,31 +58,11 @@ def list_text(ctx: "Ctx", award: Award) -> str:
     return t("sl.list", award=award.label, counts="; ".join(counts), lines=lines or t("sl.list_empty"))
 
 
-def refusal(ctx: "Ctx", sub: Submission, award: Award) -> str | None:
-    """Why `sub` cannot go on `award`'s list, or None."""
-    if sub.status != "approved":
-        return t("sl.not_approved", ref=sub.ref)
-    name = fold(sub.nominee or "")
-    for other in submissions.shortlisted(ctx.session, campaign_code=ctx.campaign.code):
-        if other.id != sub.id and fold(other.nominee or "") == name:
-            if other.shortlist_award == award.key:
-                return t("sl.duplicate", nominee=sub.nominee, ref=other.ref)
-            return t("sl.twice", nominee=sub.nominee, ref=other.ref,
-                     award=ctx.campaign.award(other.shortlist_award).label)
-    group = group_of(ctx, sub)
-    rng = award.quota.get(group)
-    if rng is not None:
-        n = sum(1 for s in on_list(ctx, award.key) if group_of(ctx, s) == group)
-        if n >= rng.max:
-            return t("sl.quota", award=award.label, max=rng.max, group=t(f"group.{group}"))
-    return None
-
-
 class Shortlist(Flow):
     name = "shortlist"
 
-    def refuse(self, ctx: "Ctx") -> list[Reply] | None:
-        return None if is_staff(ctx) else [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+    def refuse(self, ctx: "Ctx") -> Outcome | None:
+        return None if is_staff(ctx) else denied()
 
     def award(self, ctx: "Ctx") -> Award:
         return ctx.campaign.award(ctx.answers["award"])
@@ -112,9 +93,10 @@ class Shortlist(Flow):
         if sub is None:
             raise Invalid(t("err.choice"))
         if op == "add":
-            why = refusal(ctx, sub, award)
-            if why:
-                raise Invalid(why)
+            try:
+                council.check(ctx.uow, ctx.campaign, sub, award)
+            except Refused as refusal:
+                raise Invalid(t(refusal.key, **refusal.values)) from None
         elif sub.status != "shortlisted" or sub.shortlist_award != award.key:
             raise Invalid(t("sl.not_on_list", ref=sub.ref))
 
@@ -125,11 +107,10 @@ class Shortlist(Flow):
         sub = submissions.submission_by_ref(ctx.session, ref)
         award = self.award(ctx)
         if op == "add":
-            move(ctx, sub, "shortlisted", reason=t("sl.added_reason", award=award.label), fields={"shortlist_award": award.key})
+            council.shortlist(ctx.uow, ctx.member, ctx.campaign, sub.ref, award.key)
             ctx.state.data["notice"] = t("sl.added", ref=sub.ref, award=award.label)
         else:
-            move(ctx, sub, "approved", reason=t("sl.removed_reason", award=award.label),
-                 fields={"shortlist_award": None})
+            council.unlist(ctx.uow, ctx.member, ctx.campaign, sub.ref, award.key)
             ctx.state.data["notice"] = t("sl.removed", ref=sub.ref, award=award.label)
         ctx.answers.pop("pick", None)
         return "pick"
@@ -143,13 +124,12 @@ class Shortlist(Flow):
                  after=self._apply),
         ]
 
-    def finish(self, ctx: "Ctx") -> list[Reply]:
-        return [Text(list_text(ctx, self.award(ctx)))]
+    def finish(self, ctx: "Ctx") -> Outcome:
+        return finished(Text(list_text(ctx, self.award(ctx))))
 
 
-def council_lists(ctx: "Ctx") -> list[Reply]:
-    text = "\n\n".join(list_text(ctx, a) for a in ctx.campaign.awards)
-    return [Text(text), *ctx.core.show_menu(ctx)]
+def council_lists(ctx: "Ctx") -> Outcome:
+    return finished(Text("\n\n".join(list_text(ctx, a) for a in ctx.campaign.awards)))
 
 
 def install(core: "Core") -> None:

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from storage import submissions, views
 from storage.models import Submission
 
+from domain.lifecycle import status_label
 from handlers.access import STAFF, guard
+from handlers.outcomes import finished
 from messages.catalog import t
 from messages.model import Text
 from handlers.describe import unit_name
-from handlers.status import status_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -41,6 +42,6 @@ def stats_text(ctx: "Ctx") -> str:
 
 
 def install(core: "Core") -> None:
-    action = guard(STAFF, lambda ctx: [Text(stats_text(ctx)), *ctx.core.show_menu(ctx)])
+    action = guard(STAFF, lambda ctx: finished(Text(stats_text(ctx))))
     core.add_menu("stats", STAFF, action)
     core.add_command("thongke", action)

@@ -1,7 +1,7 @@
 """broadcasts
 
 Revision ID: i16_broadcasts
-Revises: 0001
+Revises: domain_refs
 Create Date: 2026-11-25 23:47:17.633552
 """
 from alembic import op
@@ -11,7 +11,7 @@ import storage.models
 
 
 revision = 'i16_broadcasts'
-down_revision = '0001'
+down_revision = 'domain_refs'
 branch_labels = None
 depends_on = None
 

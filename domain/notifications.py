@@ -1,0 +1,33 @@
+"""Handlers of domain events that tell people: they write the outbox in the event's own
+transaction. Texts come from messages/catalog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from messages.catalog import t
+from messages.model import Text, reply_to_dict
+from storage import outbox
+
+from .events import Event, StatusMoved, Submitted
+from .lifecycle import status_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .uow import UnitOfWork
+
+
+def tell_submitter(uow: "UnitOfWork", event: StatusMoved) -> None:
+    """The submitter hears of a move someone else made (their own moves they just saw)."""
+    if isinstance(event, Submitted) or event.actor_id == event.submitter_id:
+        return
+    why = f" {t('mine.reason', reason=event.reason).strip()}" if event.reason else ""
+    if event.to_status == "needs_info":
+        why += "\n" + t("notify.amend_hint")
+    note = Text(t("notify.status", ref=event.ref, nominee=event.nominee or "",
+                  status=status_label(event.to_status), reason=why))
+    outbox.enqueue(uow.session, member_id=event.submitter_id, payload=reply_to_dict(note), now=event.at)
+
+
+def handle(uow: "UnitOfWork", event: Event) -> None:
+    if isinstance(event, StatusMoved):
+        tell_submitter(uow, event)
