@@ -42,6 +42,7 @@ from bot.delivery import send_reply  # noqa: E402
 from bot.telegram.outbound import Masker, TelegramSender  # noqa: E402
 from domain import broadcasts  # noqa: E402
 from domain.broadcasts import Audience  # noqa: E402
+from domain.uow import UnitOfWork  # noqa: E402
 from fanout import FakePlatform  # noqa: E402
 from storage import members  # noqa: E402
 from storage.models import Outbox  # noqa: E402
@@ -138,11 +139,9 @@ async def main_async(args) -> int:
     dispatcher.start()
 
     t0 = time.monotonic()
-    with Session(app.db, expire_on_commit=False) as s:
-        audience = Audience.parse("all", app.campaign)
-        done = broadcasts.announce(s, app.campaign, audience, TEXT, now=app.clock.now(), actor_id=None,
-                                   channel="bench")
-        s.commit()
+    with UnitOfWork.begin(app.db, app.clock.now()) as uow:
+        [done] = broadcasts.announce(uow, None, app.campaign, Audience("all"), TEXT, channel="bench")
+        uow.commit()
     queued_in = time.monotonic() - t0
     app.outbox_bell.ring(CHANNEL)
     prefix = f"ann:{done.announcement_id}:"

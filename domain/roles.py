@@ -90,7 +90,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("thongke", STAFF),
     Command("tonghop", STAFF),
     Command("xuat", STAFF),
+    Command("thongbao", STAFF),
+    Command("ketquatin", STAFF),
+    Command("lienketthon", HEAD),  # in the village group (staff too, naming the unit)
     Command("lienket", EVERYONE, advertised=False),
+    Command("dungnhantin", EVERYONE, advertised=False),
+    Command("nhanlaitin", EVERYONE, advertised=False),
     Command("menu", ANYONE, advertised=False),
     Command("dangky", ANYONE, advertised=False),
     Command("ma", ANYONE, advertised=False),

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from domain import broadcasts as bc
 from domain.broadcasts import Audience, AudienceError
+from domain.uow import UnitOfWork
 from storage import announcements, members
 from storage.models import AuditLog, ConversationState, Member, Outbox, Submission
 
@@ -39,7 +40,7 @@ def seeded(db, campaign):
             "h2": member(s, 5, role="head", unit="T02"), "staff": member(s, 6, role="staff", unit="VPTK"),
             "out": member(s, 7), "gone": member(s, 8, unit="T02"),
         }
-        bc.set_opt_out(s, people["out"], True, now=IN_CAMPAIGN)
+        bc.set_opt_out(UnitOfWork(s, IN_CAMPAIGN), people["out"], True)
         announcements.mark_unreachable(s, "telegram", "telegram-8", IN_CAMPAIGN)
         s.add(ConversationState(channel="telegram", user_id="telegram-3", member_id=people["r3"].id,
                                 flow="nomination", step="nominee", data={}, updated_at=IN_CAMPAIGN))
@@ -47,6 +48,12 @@ def seeded(db, campaign):
                          status="submitted", ref="DC-0001", created_at=IN_CAMPAIGN, updated_at=IN_CAMPAIGN))
         s.commit()
         return {k: v.id for k, v in people.items()}
+
+
+def announce(s, campaign, audience, text, *, now=IN_CAMPAIGN, actor_id=None, channel="cli", photo=None):
+    actor = s.get(Member, actor_id) if actor_id else None
+    [done] = bc.announce(UnitOfWork(s, now), actor, campaign, audience, text, channel=channel, photo=photo)
+    return done
 
 
 def resolved(db, campaign, spec):
@@ -78,7 +85,7 @@ def test_a_bad_audience_is_refused_with_what_is_accepted(campaign, spec):
 
 def test_an_announcement_is_queued_once_per_channel_account_and_audited(db, campaign, seeded):
     with Session(db) as s:
-        done = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn 19h tối nay.",
+        done = announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn 19h tối nay.",
                            now=IN_CAMPAIGN, actor_id=seeded["staff"], channel="telegram")
         s.commit()
     assert (done.members, done.groups, done.rows) == (3, 0, 4)  # r2 has Telegram and Zalo
@@ -88,8 +95,8 @@ def test_an_announcement_is_queued_once_per_channel_account_and_audited(db, camp
         assert all(r.payload == {"kind": "text", "text": "Họp thôn 19h tối nay.", "toast": False} for r in rows)
         log = s.exec(select(AuditLog).where(AuditLog.action == "announce.send")).one()
         assert log.actor_id == seeded["staff"] and log.after["members"] == 3
-        assert bc.figures(s, done.announcement_id) == bc.Figures(done.announcement_id, 3, 0, queued=4,
-                                                                 sent=0, failed=0, unreachable=0)
+        f = bc.figures(s, done.announcement_id)
+        assert (f.members, f.groups, f.queued, f.sent, f.failed, f.unreachable) == (3, 0, 4, 0, 0, 0)
 
 
 def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
@@ -98,7 +105,7 @@ def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
             member(s, 1000 + i, unit="T0" + str(1 + i % 5))
         s.commit()
     with Session(db) as s:
-        done = bc.announce(s, campaign, Audience("all"), "Phát động phong trào.", now=IN_CAMPAIGN,
+        done = announce(s, campaign, Audience("all"), "Phát động phong trào.", now=IN_CAMPAIGN,
                            actor_id=None, channel="cli")
         s.commit()
     with Session(db) as s:
@@ -133,13 +140,13 @@ def test_the_launch_goes_out_once_at_the_opening(db, core, campaign, clock, seed
 
 def test_a_linked_village_group_hears_its_unit_and_everyone_but_not_personal_audiences(db, campaign, seeded):
     with Session(db) as s:
-        bc.link_group(s, channel="telegram", chat_id="-100777", unit_code="T01", title="Thôn 1",
-                      member_id=seeded["h1"], now=IN_CAMPAIGN)
-        unit = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "A", now=IN_CAMPAIGN,
+        bc.link_group(UnitOfWork(s, IN_CAMPAIGN), s.get(Member, seeded["h1"]), campaign, channel="telegram",
+                      chat_id="-100777", title="Thôn 1")
+        unit = announce(s, campaign, Audience.parse("unit:T01", campaign), "A", now=IN_CAMPAIGN,
                            actor_id=None, channel="cli")
-        other = bc.announce(s, campaign, Audience.parse("unit:T02", campaign), "B", now=IN_CAMPAIGN,
+        other = announce(s, campaign, Audience.parse("unit:T02", campaign), "B", now=IN_CAMPAIGN,
                             actor_id=None, channel="cli")
-        heads = bc.announce(s, campaign, Audience.parse("heads", campaign), "C", now=IN_CAMPAIGN,
+        heads = announce(s, campaign, Audience.parse("heads", campaign), "C", now=IN_CAMPAIGN,
                             actor_id=None, channel="cli")
         s.commit()
         group_rows = s.exec(select(Outbox).where(Outbox.chat_id == "-100777")).all()
@@ -150,7 +157,7 @@ def test_a_linked_village_group_hears_its_unit_and_everyone_but_not_personal_aud
 def test_a_photo_with_a_long_text_goes_as_photo_then_text(db, campaign, seeded, tmp_path):
     long_text = "Thông báo. " * 150
     with Session(db) as s:
-        done = bc.announce(s, campaign, Audience.parse("residents:T02", campaign), long_text,
+        done = announce(s, campaign, Audience.parse("residents:T02", campaign), long_text,
                            now=IN_CAMPAIGN, actor_id=None, channel="cli", photo=str(tmp_path / "a.jpg"))
         s.commit()
         rows = s.exec(select(Outbox).where(Outbox.member_id == seeded["r3"]).order_by(Outbox.id)).all()
@@ -160,7 +167,7 @@ def test_a_photo_with_a_long_text_goes_as_photo_then_text(db, campaign, seeded, 
 
 def test_failed_deliveries_can_be_retried_and_blocked_chats_are_counted(db, campaign, seeded):
     with Session(db) as s:
-        done = bc.announce(s, campaign, Audience.parse("unit:T02", campaign), "Nhắc", now=IN_CAMPAIGN,
+        done = announce(s, campaign, Audience.parse("unit:T02", campaign), "Nhắc", now=IN_CAMPAIGN,
                            actor_id=None, channel="cli")
         rows = s.exec(select(Outbox).where(Outbox.dedupe_key.startswith("ann:"))).all()
         rows[0].status = "failed"
@@ -170,7 +177,8 @@ def test_failed_deliveries_can_be_retried_and_blocked_chats_are_counted(db, camp
     with Session(db) as s:
         f = bc.figures(s, done.announcement_id)
         assert (f.failed, f.unreachable) == (1, 1)
-        assert bc.retry(s, done.announcement_id, now=IN_CAMPAIGN, actor_id=None) == 1
+        [retried] = bc.retry(UnitOfWork(s, IN_CAMPAIGN), None, done.announcement_id)
+        assert retried.rows == 1
         s.commit()
         assert bc.figures(s, done.announcement_id).queued == done.rows - 1
         assert announcements.count_unreachable_members(s) == 2
@@ -182,13 +190,13 @@ def test_opted_out_members_get_no_reminders_and_blocked_chats_are_not_reminded(d
 
     with Session(db) as s:
         h2 = s.get(Member, seeded["h2"])
-        bc.set_opt_out(s, h2, True, now=IN_CAMPAIGN)  # a head without a report who said «Dừng nhận tin»
+        bc.set_opt_out(UnitOfWork(s, IN_CAMPAIGN), h2, True)  # a head without a report who said «Dừng nhận tin»
         s.commit()
         found = reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)
         assert [x.member.id for x in found] == [seeded["r3"], seeded["h1"]]  # a draft, a missing report
         announcements.mark_unreachable(s, "telegram", "telegram-4", IN_CAMPAIGN)  # h1 blocks the bot
         assert reminder_items(core, s, found[1:], "remind:x", IN_CAMPAIGN) == []
-        bc.set_opt_out(s, h2, False, now=IN_CAMPAIGN)  # «Nhận lại tin»
+        bc.set_opt_out(UnitOfWork(s, IN_CAMPAIGN), h2, False)  # «Nhận lại tin»
         assert [x.member.id for x in reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)] == \
             [seeded["r3"], seeded["h1"], seeded["h2"]]
 
@@ -282,7 +290,7 @@ async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retrie
         members.create_member(s, full_name="Hoàng Thị Mai", role="resident", unit_code="T01",
                               phone=None, channel="telegram", external_id="502", chat_id="502",
                               display_name=None, now=clock.now())
-        done = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn tối nay.",
+        done = announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn tối nay.",
                            now=clock.now(), actor_id=None, channel="cli")
         s.commit()
         blocked_id = blocked.id
@@ -298,6 +306,6 @@ async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retrie
         assert (f.sent, f.unreachable, f.failed, f.queued) == (1, 1, 0, 0)
         assert announcements.count_unreachable_members(s) == 1
         # the next announcement leaves them out
-        again = bc.announce(s, campaign, Audience.parse("unit:T01", campaign), "Nhắc lại.",
+        again = announce(s, campaign, Audience.parse("unit:T01", campaign), "Nhắc lại.",
                             now=clock.now(), actor_id=None, channel="cli")
     assert again.members == 1

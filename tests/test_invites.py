@@ -94,10 +94,10 @@ def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
     head.say(f"/start {make_invite(db, clock, role='head', unit='T01')}")
     head.say("Lộc Văn Hùng")
     assert [o.value for o in head.question.options] == [
-        "report", "propose", "unit_noms", "nominate", "mine", "link", "help"]
+        "report", "propose", "unit_noms", "nominate", "mine", "link", "optout", "help"]
     staff = Player(player.core, "staff")
     staff.say(f"/start {make_invite(db, clock, role='staff', unit='VPTK')}")
     staff.say("Hoàng Thị Lan")
     assert [o.value for o in staff.question.options] == [
-        "review", "shortlist", "council", "reports", "stats", "digest", "export",
-        "nominate", "mine", "link", "help"]
+        "review", "shortlist", "council", "reports", "stats", "digest", "export", "announce", "ann_figures",
+        "nominate", "mine", "link", "optout", "help"]

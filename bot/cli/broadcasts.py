@@ -17,6 +17,7 @@ from sqlmodel import Session
 from documents.invitation import InvitationError, write_invitation
 from domain import broadcasts
 from domain.broadcasts import Audience, AudienceError
+from domain.uow import UnitOfWork
 from messages.catalog import t
 
 from ..bootstrap import build
@@ -68,15 +69,14 @@ def announce(args, settings) -> int:
         msg = str(exc)
         print(msg if msg.startswith("--") else f"--audience: {msg}", file=sys.stderr)
         return 2
-    now = app.clock.now()
-    with Session(app.db, expire_on_commit=False) as s:
-        if args.dry_run:
+    if args.dry_run:
+        with Session(app.db) as s:
             p = broadcasts.preview(s, app.campaign, audience)
-            print(t("announce.preview", members=p.members, groups=p.groups))
-            return 0
-        done = broadcasts.announce(s, app.campaign, audience, text, now=now, actor_id=None,
-                                   channel="cli", photo=photo)
-        s.commit()
+        print(t("announce.preview", members=p.members, groups=p.groups))
+        return 0
+    with UnitOfWork.begin(app.db, app.clock.now()) as uow:
+        [done] = broadcasts.announce(uow, None, app.campaign, audience, text, channel="cli", photo=photo)
+        uow.commit()
     print(t("announce.queued", id=done.announcement_id, members=done.members, groups=done.groups))
     return 0
 
