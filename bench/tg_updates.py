@@ -1,12 +1,20 @@
-"""Telegram channel throughput: N first-time users send /start at once through the real
-python-telegram-bot Application (long polling, AIORateLimiter 30 msg/s) against the fake Bot API
-server on 127.0.0.1, on a temporary SQLite file. Prints updates/s and per-update latency, with the production limiter and without it.
+"""Telegram channel throughput through the real python-telegram-bot Application (long polling)
+against the fake Bot API server on 127.0.0.1 (tests/fakes/telegram_api.py), on a temporary
+SQLite file, beside a bare python-telegram-bot echo bot on the same fake.
 
-    python bench/tg_updates.py [N]
+1. Throughput: N first-time users send /start at once, the rate limiter raised in both (the
+   adapter and core against PTB alone): updates/s and the ratio. Target >= 0.5.
+2. One busy chat: it sends 15 messages, then 100 other chats send /start, both bots behind
+   the production limiter (30 messages/s): how fast the 100 others are served, and the
+   ratio. Target >= 0.9.
+A chat counts as served when the fake receives the bot's first message to it.
+
+    python bench/tg_updates.py [--n 90]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
 import sys
@@ -17,50 +25,132 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from telegram.ext import AIORateLimiter, Application, MessageHandler, filters  # noqa: E402
+
 from bot.bootstrap import build  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramChannel  # noqa: E402
-from telegram.ext import AIORateLimiter  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
+PRODUCTION = 30  # messages per second, the project's AIORateLimiter setting
+RAISED = 100_000
+FIRST_CHAT = 100_000
 
-async def run(n: int, limit: float) -> None:
-    fake = await FakeTelegram().start()
-    with tempfile.TemporaryDirectory() as tmp:
+
+class Bare:
+    """A bare python-telegram-bot echo bot: one MessageHandler, default (sequential) updates."""
+
+    def __init__(self, fake: FakeTelegram, limit: float) -> None:
+        limiter = AIORateLimiter(overall_max_rate=limit, overall_time_period=1)
+        self.app = (Application.builder().token(fake.token).base_url(fake.base_url)
+                    .base_file_url(fake.file_url).rate_limiter(limiter).build())
+
+        async def echo(update, context):
+            await update.message.reply_text(update.message.text or "…")
+
+        self.app.add_handler(MessageHandler(filters.ALL, echo))
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        await self.app.start()
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    async def stop(self) -> None:
+        await self.app.updater.stop()
+        await self.app.stop()
+        await self.app.shutdown()
+
+
+class Project:
+    """The project's Telegram channel on the app as `make run` builds it."""
+
+    def __init__(self, fake: FakeTelegram, limit: float, tmp: str) -> None:
         settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp}/bench.db",
                             campaign_file=ROOT / "campaigns" / "tran-ninh-2024.toml",
                             telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
                             telegram_base_file_url=fake.file_url, webhook_base_url=None)
-        app = build(settings)
-        ch = TelegramChannel(app, rate_limiter=AIORateLimiter(overall_max_rate=limit, overall_time_period=1))
-        await ch.start()
-        pushed: dict[int, float] = {}
+        self.app = build(settings)
+        limiter = None if limit == PRODUCTION else AIORateLimiter(overall_max_rate=limit,
+                                                                  overall_time_period=1)
+        self.channel = TelegramChannel(self.app, rate_limiter=limiter)
+
+    async def start(self) -> None:
+        await self.channel.start()
+
+    async def stop(self) -> None:
+        await self.channel.stop()
+        self.app.db.dispose()
+
+
+async def served(fake: FakeTelegram, chats: set[int], timeout: float = 120) -> dict[int, float]:
+    """When each chat got its first message (polled every 2 ms)."""
+    at: dict[int, float] = {}
+    seen = 0
+    end = time.perf_counter() + timeout
+    while len(at) < len(chats) and time.perf_counter() < end:
+        calls = fake.calls
+        now = time.perf_counter()
+        for c in calls[seen:]:
+            chat = c.params.get("chat_id")
+            if c.method == "sendMessage" and chat in chats and chat not in at:
+                at[chat] = now
+        seen = len(calls)
+        await asyncio.sleep(0.002)
+    return at
+
+
+async def scenario(kind: str, limit: float, n: int, busy: int) -> tuple[float, list[float]]:
+    """`busy` messages from one chat, then one /start from each of n other chats. Returns
+    the others' rate (updates/s until the last of them is served) and their latencies."""
+    fake = await FakeTelegram().start()
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bare(fake, limit) if kind == "bare" else Project(fake, limit, tmp)
+        await bot.start()
+        await fake.wait_for(lambda: fake.of("getUpdates"), timeout=30)
         t0 = time.perf_counter()
+        for i in range(busy):
+            fake.push(fake.message_update(FIRST_CHAT - 1, text=f"tin nhắn {i}"))
+        pushed = {}
         for i in range(n):
-            u = fake.push(fake.message_update(100_000 + i, text="/start"))
-            pushed[u["update_id"]] = time.perf_counter()
-        done: dict[int, float] = {}
-        while len(done) < n:
-            for uid in list(ch.processed):
-                if uid in pushed and uid not in done:
-                    done[uid] = time.perf_counter()
-            await asyncio.sleep(0.005)
-        elapsed = time.perf_counter() - t0
-        lat = sorted(done[k] - pushed[k] for k in pushed)
-        sends = len(fake.of("sendMessage"))
-        await ch.stop()
-        app.db.dispose()
+            fake.push(fake.message_update(FIRST_CHAT + i, text="/start"))
+            pushed[FIRST_CHAT + i] = time.perf_counter()
+        at = await served(fake, set(pushed))
+        await bot.stop()
     await fake.stop()
-    print(f"limiter {limit:g} messages/s: updates {n}, messages sent {sends}, wall {elapsed:.2f} s, "
-          f"throughput {n / elapsed:.1f} updates/s")
-    print(f"latency from arrival to handled: p50 {statistics.median(lat) * 1000:.0f} ms, "
-          f"p95 {lat[int(len(lat) * 0.95) - 1] * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
+    if len(at) < n:
+        raise SystemExit(f"{kind}: only {len(at)} of {n} chats served")
+    return n / (max(at.values()) - t0), sorted(at[c] - pushed[c] for c in pushed)
 
 
-async def main(n: int) -> None:
-    await run(n, 30)  # the production setting
-    await run(n, 100_000)  # the adapter and core alone
+def line(label: str, rate: float, lat: list[float]) -> str:
+    return (f"{label:44} {rate:7.1f} updates/s   latency p50 {statistics.median(lat) * 1000:6.0f} ms"
+            f"  p95 {lat[int(len(lat) * 0.95) - 1] * 1000:6.0f} ms")
+
+
+async def main_async(n: int) -> int:
+    print(f"1. {n} chats send /start at once; limiter raised to {RAISED:,}/s in both")
+    bare, bare_lat = await scenario("bare", RAISED, n, 0)
+    mine, mine_lat = await scenario("project", RAISED, n, 0)
+    print(line("   bare python-telegram-bot echo bot", bare, bare_lat))
+    print(line("   project", mine, mine_lat))
+    ok1 = mine / bare >= 0.5
+    print(f"   ratio {mine / bare:.2f} (target >= 0.5): {'MET' if ok1 else 'NOT MET'}")
+
+    print(f"2. one chat sends 15 messages, then 100 other chats /start; limiter {PRODUCTION}/s in both")
+    bare, bare_lat = await scenario("bare", PRODUCTION, 100, 15)
+    mine, mine_lat = await scenario("project", PRODUCTION, 100, 15)
+    print(line("   bare bot, the 100 others", bare, bare_lat))
+    print(line("   project, the 100 others", mine, mine_lat))
+    ok2 = mine / bare >= 0.9
+    print(f"   ratio {mine / bare:.2f} (target >= 0.9): {'MET' if ok2 else 'NOT MET'}")
+    return 0 if ok1 and ok2 else 1
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, default=90, help="chats in the throughput run")
+    return asyncio.run(main_async(p.parse_args().n))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 90))
+    sys.exit(main())

@@ -49,7 +49,7 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
-    core = Core(db, campaign, clock, demo=demo)
+    core = Core(db, campaign, clock, demo=demo, console_url=settings.console_url)
     return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
 
 
@@ -87,16 +87,7 @@ def build_scheduler(app: App, *, retry_every: float = 30.0) -> SchedulerInProces
                               on_queued=app.outbox_bell.ring, retry_every=retry_every)
 
 
-def build_dispatcher(app: App, channel: Channel) -> OutboxDispatcher:
-    """A channel's outbox sender as served, woken by the bell: paced at the channel's
-    `send_rate` in any second (a sliding window, the strictest reading of a platform's limit),
-    below the channel's own limiter (Telegram's AIORateLimiter, Zalo's pacing), so a fan-out of
-    thousands runs at the limit instead of bursting into 429s and waiting them out."""
-    return OutboxDispatcher(app.db, channel, app.clock, bell=app.outbox_bell,
-                            rate=getattr(channel, "send_rate", None))
-
-
 def build_services(app: App) -> Services:
     channels = build_channels(app)
-    dispatchers = [build_dispatcher(app, ch) for ch in channels]
+    dispatchers = [OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell) for ch in channels]
     return Services(channels=channels, dispatchers=dispatchers, scheduler=build_scheduler(app))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
@@ -26,28 +25,10 @@ from storage import announcements, outbox
 from storage.models import Outbox
 
 from .channel import Channel, SendError
+from .pacing import Pacer
 from .cancel_task import cancel
 
 log = logging.getLogger(__name__)
-
-
-class Pacer:
-    """At most `limit` sends in any `per` seconds (a sliding window, like the platform's)."""
-
-    def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01) -> None:
-        self.limit = max(1, int(limit))
-        self.per = per
-        self.margin = margin
-        self._times: deque[float] = deque(maxlen=self.limit)
-
-    async def wait(self) -> None:
-        while len(self._times) == self.limit:
-            ready = self._times[0] + self.per + self.margin
-            delay = ready - time.monotonic()
-            if delay <= 0:
-                break
-            await asyncio.sleep(delay)
-        self._times.append(time.monotonic())
 
 
 class OutboxBell:
@@ -114,7 +95,12 @@ class OutboxDispatcher:
         rows = await asyncio.to_thread(self._due, self.clock.now())
         self._more = len(rows) >= self.batch
         sent = failed = 0
+        ready = getattr(self.channel, "ready", None)
         for row in rows:
+            if ready is not None and not ready(row.chat_id):
+                # that chat's own pace (about 1/s): its row waits a moment, the others go on
+                await asyncio.to_thread(self._mark, row.id, "defer", "paced", retry_after=1.0)
+                continue
             if self.pacer is not None:
                 await self.pacer.wait()
             try:

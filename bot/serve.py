@@ -23,20 +23,12 @@ async def serve_async(app: App, *, stop: asyncio.Event | None = None,
     for d in services.dispatchers:
         d.start()
     await services.scheduler.start()
-    server = None
-    server_task = None
-    if settings.webhook_base_url:
-        import uvicorn
+    from .web_console import start_http  # webhooks, /healthz and the web console, polling mode too
 
-        from .webhook_server import make_app
-
-        routes = [r for ch in services.channels for r in ch.routes()]
-        config = uvicorn.Config(make_app(routes), host="0.0.0.0", port=settings.port,
-                                log_level=settings.log_level.lower(), access_log=False)
-        server = uvicorn.Server(config)
-        server_task = asyncio.create_task(server.serve())
+    server, server_task = await start_http(app, [r for ch in services.channels for r in ch.routes()],
+                                           required=bool(settings.webhook_base_url))
     log.info("serving %s (%s)", ", ".join(ch.name for ch in services.channels) or "nothing",
-             "webhook" if server else "polling")
+             "webhook" if settings.webhook_base_url else "polling")
     try:
         await stop.wait()
     finally:

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+    web_base_url: str | None = None  # the console's address in sign-in links (issue 12)
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"
@@ -56,8 +57,7 @@ class Settings(BaseSettings):
         return v
 
     @field_validator("telegram_bot_token", "zalo_bot_token", "webhook_secret", "webhook_base_url",
-                     "telegram_bot_username", "zalo_bot_name",
-                     mode="before")
+                     "telegram_bot_username", "zalo_bot_name", "web_base_url", mode="before")
     @classmethod
     def _empty_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         if v not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return v
+
+    @property
+    def console_url(self) -> str:
+        """The web console's address as people open it (sign-in links, the exports page)."""
+        base = self.web_base_url or self.webhook_base_url or f"http://127.0.0.1:{self.port}"
+        return base.rstrip("/")
 
     @property
     def has_channel(self) -> bool:

@@ -12,8 +12,6 @@ from sqlmodel import Session
 
 from domain.campaign import Campaign
 from documents.texts import t
-from documents.word import quota_award, write_list, write_proposal, write_reports
-from documents.workbook import write_workbook
 
 WHAT = ("xlsx", "list", "proposal", "report")
 KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later
@@ -38,6 +36,8 @@ def filename(campaign: Campaign, what: str, now: datetime, award_key: str | None
     if what == "list":
         return f"danh-sach-de-nghi-khen-thuong-{day}.docx"
     if what == "proposal":
+        from documents.word import quota_award  # python-docx: loaded when first needed
+
         return f"to-trinh-{quota_award(campaign, award_key).key}-{day}.docx"
     return f"bao-cao-thanh-tich-{day}.docx"
 
@@ -47,6 +47,10 @@ def produce(s: Session, campaign: Campaign, what: str, out: str | Path, *, now: 
             award_key: str | None = None) -> Produced:
     """Write the file `what` (xlsx | list | proposal | report) to `out`. Raises ExportError
     (a Vietnamese message) when it cannot be made: nothing to export, over the quota..."""
+    # the renderers load when a file is first asked for, not when the bot starts
+    from documents.word import write_list, write_proposal, write_reports
+    from documents.workbook import write_workbook
+
     if what == "xlsx":
         wb = write_workbook(s, campaign, out, statuses=statuses)
         path, rows = wb.path, wb.rows[t("xlsx.sheet.submissions")] + wb.rows[t("xlsx.sheet.reports")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlmodel import Session
 
@@ -52,7 +52,37 @@ def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
     if not subs:
         return []
     ids = None if len(subs) > 500 else [x.id for x in subs]  # whole tables beat a long IN (...)
-    names = members.member_names(s)
+    return _items(s, subs, ids, members.member_names(s))
+
+
+# What the council's list shows of a submission: rows this narrow keep a long list light.
+LIST_COLUMNS = ("id", "ref", "kind", "category", "nominee", "unit_code", "achievements", "status",
+                "proposed_award", "shortlist_award")
+
+
+def light(s: Session, campaign: Campaign, *, kinds: Iterable[str],
+          statuses: Iterable[str] | None = None) -> list[Item]:
+    """Submissions with LIST_COLUMNS only, nothing beside them (no names, moves, photos)."""
+    rows = views.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
+                                 statuses=None if statuses is None else list(statuses),
+                                 columns=[getattr(Submission, k) for k in LIST_COLUMNS])
+    return [Item(sub=row) for row in rows]
+
+
+def stream(s: Session, campaign: Campaign, *, kinds: Iterable[str],
+           statuses: Iterable[str] | None = None, chunk: int = 1000,
+           names: dict[int, str] | None = None) -> Iterator[Item]:
+    """load() as a stream: `chunk` submissions at a time with their last moves and photos, so
+    a hundred thousand of them are never all in memory."""
+    names = members.member_names(s) if names is None else names
+    for subs in views.submission_chunks(s, campaign_code=campaign.code, kinds=list(kinds),
+                                        statuses=None if statuses is None else list(statuses),
+                                        chunk=chunk):
+        yield from _items(s, subs, [x.id for x in subs], names)
+
+
+def _items(s: Session, subs: Sequence[Any], ids: list[int] | None,
+           names: dict[int, str]) -> list[Item]:
     last = views.last_changes(s, ids)
     photos = views.evidence_by_submission(s, ids)
     items = []

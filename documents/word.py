@@ -53,7 +53,7 @@ def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime
                statuses: Iterable[str] = c.LIST_STATUSES) -> DocResult:
     """"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG": appraised items grouped by award (the council's choice,
     else the one proposed) then by category, one table per group."""
-    items = c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=statuses)
+    items = c.light(s, campaign, kinds=c.ENTRY_KINDS, statuses=statuses)
     if not items:
         raise c.ExportError(t("export.nothing", what=t("export.opt.list")))
     org = campaign.organiser

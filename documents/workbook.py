@@ -1,19 +1,18 @@
 """The XLSX workbook for the commune office: nominations and proposals, unit reports (latest
-version, one column per figure the campaign file names) and the audit log. openpyxl in
-write-only mode, so ten thousand rows stream to disk in a second or two."""
+version, one column per figure the campaign file names) and the audit log. Rows are read a
+chunk at a time and written as they come by XlsxWriter in constant-memory mode, so a hundred
+thousand submissions take seconds and little memory."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 from sqlmodel import Session
 
 from storage import members, views
@@ -36,6 +35,9 @@ AUDIT_COLUMNS = (("at", 19), ("actor", 24), ("entity_id", 14), ("action", 60), (
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 # The log is read in its own order, never sorted: its times are text (cheaper than date cells).
 AUDIT_TIME = "%d/%m/%Y %H:%M:%S"
+# Text is text: no formulas, numbers or links guessed from what people typed.
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+           "strings_to_urls": False}
 
 
 @dataclass
@@ -49,108 +51,128 @@ class WorkbookResult:
 
 
 def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
-                   statuses: Iterable[str] | None = None) -> WorkbookResult:
+                   statuses: Iterable[str] | None = None, chunk: int = 1000) -> WorkbookResult:
     statuses = None if statuses is None else list(statuses)
-    wb = Workbook(write_only=True)
-    counts: dict[str, int] = {}
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(out), OPTIONS)
+    try:
+        counts = _write(wb, s, campaign, statuses, chunk)
+    finally:
+        wb.close()
+    return WorkbookResult(path=out, rows=counts)
 
-    loaded = c.load(s, campaign, kinds=(*c.ENTRY_KINDS, "report"), statuses=statuses)
-    entries = [i for i in loaded if i.sub.kind != "report"]
-    reports = [i for i in loaded if i.sub.kind == "report"]
-    sheet = _sheet(wb, t("xlsx.sheet.submissions"),
+
+def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
+           chunk: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    names = members.member_names(s)
+    # labels repeat on every row: each is worked out once per export
+    kind, status = _memo(lambda k: t(f"kind.{k}")), _memo(c.status_text)
+    category, unit = _memo(lambda k: c.category_label(campaign, k)), _memo(campaign.unit_name)
+    award = _memo(lambda k: c.award_label(campaign, k))
+    contents = _memo(lambda keys: c.contents_text(campaign, keys))
+    sheet = _Sheet(wb, t("xlsx.sheet.submissions"),
                    [(t(f"xlsx.col.{k}"), w) for k, w in SUBMISSION_COLUMNS])
-    dates = _Dates(sheet, campaign)
-    for n, item in enumerate(entries, 1):
+    date = sheet.date
+    for n, item in enumerate(c.stream(s, campaign, kinds=c.ENTRY_KINDS, statuses=statuses,
+                                      names=names, chunk=chunk), 1):
         sub = item.sub
         sheet.append([
-            n, sub.ref, t(f"kind.{sub.kind}"), c.category_label(campaign, sub.category),
-            _s(sub.nominee), c.unit_name(campaign, sub.unit_code),
-            c.contents_text(campaign, sub.contents), _s(sub.achievements),
+            n, sub.ref, kind(sub.kind), category(sub.category), _s(sub.nominee), unit(sub.unit_code),
+            contents(tuple(sub.contents or ())), _s(sub.achievements),
             c.checks_text(campaign, sub), _s("\n".join(sub.flags or [])),
-            c.award_label(campaign, sub.proposed_award), c.award_label(campaign, sub.shortlist_award),
-            c.status_text(sub.status), item.submitter,
-            dates("sent", sub.submitted_at or sub.created_at), item.reviewer,
-            dates("reviewed", item.reviewed_at), _s(item.reason),
+            award(sub.proposed_award), award(sub.shortlist_award), status(sub.status), item.submitter,
+            date(campaign, sub.submitted_at or sub.created_at), item.reviewer,
+            date(campaign, item.reviewed_at), _s(item.reason),
             _s(c.photo_refs(item.evidence)),
         ])
-    counts[sheet.title] = len(entries)
+    counts[sheet.title] = sheet.rows
 
     figures = c.figure_columns(campaign)
     head = [(t(f"xlsx.col.{k}"), w) for k, w in REPORT_HEAD]
     fig_cols = [(t("xlsx.col.figure", n=n, label=f.label, unit=f.unit), 18) for n, _, f in figures]
     tail = [(t(f"xlsx.col.{k}"), w) for k, w in REPORT_TAIL]
-    sheet = _sheet(wb, t("xlsx.sheet.reports"), head + fig_cols + tail)
-    dates = _Dates(sheet, campaign)
-    for n, item in enumerate(reports, 1):
+    sheet = _Sheet(wb, t("xlsx.sheet.reports"), head + fig_cols + tail)
+    date = sheet.date
+    for n, item in enumerate(c.stream(s, campaign, kinds=("report",), statuses=statuses,
+                                      names=names, chunk=chunk), 1):
         sub = item.sub
         sheet.append([
-            n, sub.ref, c.unit_name(campaign, sub.unit_code), sub.version, c.status_text(sub.status),
-            item.submitter, dates("sent", sub.submitted_at or sub.created_at),
-            dates("updated", sub.updated_at), item.reviewer, dates("reviewed", item.reviewed_at),
+            n, sub.ref, unit(sub.unit_code), sub.version, status(sub.status),
+            item.submitter, date(campaign, sub.submitted_at or sub.created_at),
+            date(campaign, sub.updated_at), item.reviewer, date(campaign, item.reviewed_at),
             *[_number(c.figure_value(sub, content, f)) for _, content, f in figures],
             _s(sub.achievements), _s(item.reason),
             _s(c.photo_refs(item.evidence)),
         ])
-    counts[sheet.title] = len(reports)
+    counts[sheet.title] = sheet.rows
 
-    refs = None if statuses is None else [i.sub.ref for i in loaded]
-    log = views.audit_entries(s, entity_ids=refs)
-    names = members.member_names(s)
-    sheet = _sheet(wb, t("xlsx.sheet.audit"), [(t(f"xlsx.col.{k}"), w) for k, w in AUDIT_COLUMNS])
+    refs = None if statuses is None else views.submission_refs(
+        campaign_code=campaign.code, kinds=(*c.ENTRY_KINDS, "report"), statuses=statuses)
+    sheet = _Sheet(wb, t("xlsx.sheet.audit"), [(t(f"xlsx.col.{k}"), w) for k, w in AUDIT_COLUMNS])
     system = t("xlsx.system")
-    written = 0
-    for row in log:
+    action_label = _memo(_action)
+    for row in views.audit_entries(s, entity_ids=refs):
         if row.action == "status" and not (row.before or {}).get("status"):
             continue  # the first status (sent) is the same moment as the row "Gửi đề cử"
         target = row.entity_id if row.entity == "submission" else _entity(row.entity, row.entity_id)
         # a new submission's content is on its own sheet: its log row just says it was sent
         change = None if row.action.endswith(".create") else _change(campaign, row.before, row.after)
-        action = f"{_action(row.action)}: {change}" if change else _action(row.action)
+        action = f"{action_label(row.action)}: {change}" if change else action_label(row.action)
         sheet.append([campaign.local(row.at).strftime(AUDIT_TIME), names.get(row.actor_id) or system,
                       target, action, _s(row.reason)])
-        written += 1
-    counts[sheet.title] = written
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return WorkbookResult(path=out, rows=counts)
+    counts[sheet.title] = sheet.rows
+    return counts
 
 
-def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int]]):
-    ws = wb.create_sheet(title=title[:31])
-    for i, (_, width) in enumerate(columns, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="center", horizontal="center")
-    header = []
-    for label, _ in columns:
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font, cell.alignment = bold, wrap
-        header.append(cell)
-    ws.append(header)
-    return ws
+def _memo(fn):
+    return functools.lru_cache(maxsize=None)(fn)
 
 
-class _Dates:
-    """Local date-time cells shown as dd/mm/yyyy hh:mm. One styled cell per date column,
-    given a new value on every row: append() writes a row at once, so the cell can be
-    reused, and ten thousand rows do not build ten thousand styled cells."""
+class _Date:
+    """A local date-time cell shown as dd/mm/yyyy hh:mm (spreadsheets have no time zones)."""
 
-    def __init__(self, ws, campaign: Campaign) -> None:
-        self.ws, self.campaign = ws, campaign
-        self.cells: dict[str, WriteOnlyCell] = {}
+    __slots__ = ("value",)
 
-    def __call__(self, column: str, moment: datetime | None) -> Any:
-        value = c.local_naive(self.campaign, moment)
-        if value is None:
-            return None
-        cell = self.cells.get(column)
-        if cell is None:
-            cell = self.cells[column] = WriteOnlyCell(self.ws)
-            cell.number_format = DATE_FORMAT
-        cell.value = value
-        return cell
+    def __init__(self, value: datetime) -> None:
+        self.value = value
+
+
+class _Sheet:
+    """One worksheet written row after row: a bold wrapped header, frozen under it, the
+    column widths set; values go to the typed writer calls (no type guessing)."""
+
+    def __init__(self, wb, title: str, columns: list[tuple[str, int]]) -> None:
+        self.title = title[:31]
+        self.ws = ws = wb.add_worksheet(self.title)
+        for i, (_, width) in enumerate(columns):
+            ws.set_column(i, i, width)
+        ws.freeze_panes(1, 0)
+        header = wb.add_format({"bold": True, "text_wrap": True, "valign": "vcenter",
+                                "align": "center"})
+        for i, (label, _) in enumerate(columns):
+            ws.write_string(0, i, label, header)
+        self.dates = wb.add_format({"num_format": DATE_FORMAT})
+        self.rows = 0
+
+    @staticmethod
+    def date(campaign: Campaign, moment: datetime | None) -> _Date | None:
+        value = c.local_naive(campaign, moment)
+        return None if value is None else _Date(value)
+
+    def append(self, values: list[Any]) -> None:
+        self.rows += 1
+        r, ws = self.rows, self.ws
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                ws.write_string(r, col, value)
+            elif isinstance(value, _Date):
+                ws.write_datetime(r, col, value.value, self.dates)
+            else:
+                ws.write_number(r, col, value)
 
 
 def _s(text: str | None) -> str | None:

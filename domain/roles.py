@@ -90,6 +90,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("thongke", STAFF),
     Command("tonghop", STAFF),
     Command("xuat", STAFF),
+    Command("web", STAFF),
     Command("thongbao", STAFF),
     Command("ketquatin", STAFF),
     Command("lienketthon", HEAD),  # in the village group (staff too, naming the unit)

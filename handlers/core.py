@@ -23,6 +23,7 @@ from domain import broadcasts, roles
 from domain.campaign import Campaign
 from domain.clock import Clock, SystemClock
 from domain.refusals import Refused
+from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text
@@ -55,7 +56,7 @@ class Ctx:
         return self.state.data.setdefault("answers", {})
 
     def deadline_text(self) -> str:
-        return self.campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
+        return deadline_text(self.campaign)
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ EVERYONE = roles.EVERYONE
 
 class Core:
     def __init__(self, db: Engine, campaign: Campaign, clock: Clock | None = None, *,
-                 demo: bool = False) -> None:
+                 demo: bool = False, console_url: str = "http://127.0.0.1:8080") -> None:
         self.db = db
+        self.console_url = console_url  # the web console's address, for its sign-in links
         self.campaign = campaign
         self.clock = clock or SystemClock()
         self.demo = demo

@@ -7,7 +7,7 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
-from messages import texts_domain
+from messages import texts_domain, texts_i12
 
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
@@ -23,7 +23,7 @@ MESSAGES: dict[str, str] = {
     "menu.help": "Trợ giúp",
     "help": "Bot giúp gửi đề cử gương điển hình, báo cáo thành tích cho phong trào thi đua.\n• Chọn mục bằng nút hoặc gõ số.\n• Gõ «quay lai» để quay lại, «huy» để dừng.\n• Có thể gõ không dấu.\nLệnh: /start, /decu, /hoso, /huy, /trogiup, /lienket, /dungnhantin (dừng nhận tin)",
     "help.head": "Trưởng đơn vị: /baocao báo cáo thành tích, /denghi đề nghị khen thưởng; gõ /lienketthon trong nhóm Telegram của thôn để nhóm nhận thông báo.",
-    "help.staff": "Văn phòng: /thamdinh thẩm định, /danhsach danh sách Hội đồng, /thongke thống kê, /tonghop tổng hợp, /xuat xuất tài liệu, /thongbao gửi thông báo, /ketquatin kết quả gửi.",
+    "help.staff": "Văn phòng: /thamdinh thẩm định, /danhsach danh sách Hội đồng, /thongke thống kê, /tonghop tổng hợp, /xuat xuất tài liệu, /web trang quản lý, /thongbao gửi thông báo, /ketquatin kết quả gửi.",
     # -- navigation -----------------------------------------------------------------------
     "nav.back": "Quay lại",
     "nav.cancel": "Hủy",
@@ -221,7 +221,6 @@ MESSAGES: dict[str, str] = {
     "zalo.photo_too_big": "Ảnh quá lớn (tối đa {max} MB). Xin gửi ảnh nhỏ hơn.",
     "zalo.photo_not_image": "Tệp vừa gửi không phải ảnh. Xin gửi ảnh (JPG hoặc PNG).",
     "zalo.photo_local": "Ảnh này chưa xem được trên Zalo. Xin xem trên Telegram.",
-    "zalo.document": "Zalo chưa gửi được tệp «{filename}». Xin nhận tệp qua Telegram (lệnh /xuat), hoặc nhờ quản trị chạy lệnh «python -m bot export» trên máy chủ.",
     "menu.link": "Liên kết Telegram/Zalo",
     "link.code": "Mã liên kết của bạn: {code}\nTrên kênh kia (Telegram hoặc Zalo), chọn «Tôi có mã mời» rồi nhập mã này.\nMã dùng một lần, hết hạn lúc {expires}.",
     "link.done": "Đã liên kết: tài khoản này dùng chung hồ sơ của {name}. Thông báo sẽ gửi tới cả Telegram và Zalo.",
@@ -284,6 +283,7 @@ MESSAGES: dict[str, str] = {
 }
 
 MESSAGES.update(texts_domain.TEXTS)
+MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
 
 
 from messages.texts_broadcasts import TEXTS as _BROADCASTS  # noqa: E402

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+import re
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -49,15 +49,48 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    from alembic.config import Config  # Alembic loads only when there is something to do
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     return cfg
 
 
+_REVISION = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+def heads() -> set[str]:
+    """The newest revisions of storage/migrations/versions, read from the files' own
+    `revision = ...` / `down_revision = ...` lines (no Alembic import)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
+        revisions.add(ast.literal_eval(found["revision"]))
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        parents.update(down if isinstance(down, (tuple, list)) else [down] if down else [])
+    return revisions - parents
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database is already at the newest schema (a restart: nothing to do)."""
+    try:
+        want = heads()
+        with engine.connect() as conn:
+            have = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except Exception:  # noqa: BLE001 - no table yet, an unreadable file: let Alembic decide
+        return False
+    return bool(want) and have == want
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema (alembic upgrade head)."""
+    """Bring the database to the newest schema (alembic upgrade head). A database already
+    there is left alone without loading Alembic (most starts are restarts)."""
+    if at_head(engine):
+        return
+    from alembic import command
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -97,7 +97,16 @@ class Submission(SQLModel, table=True):
     """A nomination (DC), a unit proposal (DN) or a unit report (BC)."""
 
     __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_campaign_status", "campaign_code", "status"),)
+    __table_args__ = (
+        Index("ix_submission_campaign_status", "campaign_code", "status"),
+        # the next dossier to appraise: one index range, oldest first, LIMIT 1
+        Index("ix_submission_queue", "campaign_code", "status", "kind", "submitted_at", "id"),
+        # statistics and the digest: GROUP BY read from the index alone (covering)
+        Index("ix_submission_summary", "campaign_code", "unit_code", "category", "status", "kind",
+              "submitted_at", "id"),
+        # the digest's «new since the last one»: only that time range is read
+        Index("ix_submission_new", "campaign_code", "submitted_at", "unit_code", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, max_length=16, unique=True)
     campaign_code: str = Field(max_length=40)
@@ -258,3 +267,35 @@ class RefCounter(SQLModel, table=True):
     __tablename__ = "ref_counter"
     prefix: str = Field(primary_key=True, max_length=8)
     value: int = Field(default=0)
+
+
+class WebLink(SQLModel, table=True):
+    """A one-time sign-in link to the web console (only its SHA-256 is kept). With a member it
+    signs that member in; without one (an office starting from the web) it carries the role and
+    unit and asks the person's name on first use."""
+
+    __tablename__ = "web_link"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    role: str | None = Field(default=None, max_length=16)
+    unit_code: str | None = Field(default=None, max_length=16)
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(nullable=True)
+    used_by: int | None = Field(default=None, foreign_key="member.id")
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds the token, the row its SHA-256, the CSRF secret
+    and when it ends (12 hours, or «Đăng xuất»)."""
+
+    __tablename__ = "web_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    csrf: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(nullable=True)

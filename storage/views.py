@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import JSON, case, func, null, type_coerce
+import functools
+import json
+
+from sqlalchemy import JSON, Text, case, func, null, type_coerce
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
 from .models import (
@@ -16,10 +20,44 @@ from .models import (
 )
 
 
-def count_by(s: Session, column, *, campaign_code: str) -> dict[Any, int]:
-    rows = s.exec(select(column, func.count()).where(Submission.campaign_code == campaign_code)
-                  .group_by(column)).all()
-    return {k: n for k, n in rows}
+class _SharedJSON(TypeDecorator):
+    """JSON read for display only: equal texts ('{"status": "approved"}', '[]', ...) are
+    decoded once and the value shared, so a hundred thousand rows cost a few decodings.
+    The values must not be changed by whoever reads them."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return _decode(value) if isinstance(value, str) else value
+
+
+_decode = functools.lru_cache(maxsize=4096)(json.loads)
+
+
+def _shared_json(column):
+    return type_coerce(column, _SharedJSON()).label(column.key)
+
+
+def summary(s: Session, campaign_code: str) -> Sequence[Any]:
+    """The campaign's submissions counted in SQL (GROUP BY, read from ix_submission_summary):
+    one light row per (unit_code, category, status, kind) with n and first (the smallest id:
+    the order in which the groups first appear)."""
+    q = (select(Submission.unit_code, Submission.category, Submission.status, Submission.kind,
+                func.count().label("n"), func.min(Submission.id).label("first"))
+         .where(Submission.campaign_code == campaign_code)
+         .group_by(Submission.unit_code, Submission.category, Submission.status, Submission.kind))
+    return s.exec(q).all()
+
+
+def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
+    """Unit code -> submissions sent between since and at (both included), withdrawn ones
+    left out; reads only that time range of ix_submission_new."""
+    q = (select(Submission.unit_code, func.count())
+         .where(Submission.campaign_code == campaign_code, Submission.submitted_at >= since,
+                Submission.submitted_at <= at, Submission.status != "withdrawn")
+         .group_by(Submission.unit_code))
+    return {unit: n for unit, n in s.exec(q).all()}
 
 
 def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
@@ -40,34 +78,52 @@ def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
     return out
 
 
-def digest_rows(s: Session, campaign_code: str) -> Sequence[tuple]:
-    """(kind, unit_code, category, status, submitted_at) of every submission of a campaign."""
-    return s.exec(select(Submission.kind, Submission.unit_code, Submission.category,
-                         Submission.status, Submission.submitted_at)
-                  .where(Submission.campaign_code == campaign_code).order_by(Submission.id)).all()
-
-
-def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
-                    statuses: Iterable[str] | None = None) -> Sequence[Any]:
-    """Like submissions(), as light read-only rows with the same attribute names (exports
-    read thousands; rows come back several times faster than ORM objects)."""
-    q = select(*Submission.__table__.columns).where(Submission.campaign_code == campaign_code)
+def _submissions(*, campaign_code: str, kinds: Iterable[str] | None = None,
+                 statuses: Iterable[str] | None = None, columns=None):
+    q = select(*(columns or Submission.__table__.columns)).where(
+        Submission.campaign_code == campaign_code)
     if kinds is not None:
         q = q.where(Submission.kind.in_(list(kinds)))
     if statuses is not None:
         q = q.where(Submission.status.in_(list(statuses)))
+    return q
+
+
+def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
+                    statuses: Iterable[str] | None = None, columns=None) -> Sequence[Any]:
+    """Like submissions(), as light read-only rows with the same attribute names (exports
+    read thousands; rows come back several times faster than ORM objects); `columns` picks
+    fewer columns than the whole row."""
+    q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
     return s.exec(q.order_by(Submission.id)).all()
+
+
+def submission_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
+                      statuses: Iterable[str] | None = None,
+                      chunk: int = 1000) -> Iterator[Sequence[Any]]:
+    """submission_rows() read `chunk` rows at a time (a streamed cursor): exports of a hundred
+    thousand submissions never hold them all. Read-only: JSON values are shared."""
+    columns = [_shared_json(c) if isinstance(c.type, JSON) else c for c in Submission.__table__.columns]
+    q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
+    yield from s.exec(q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
+
+
+def submission_refs(*, campaign_code: str, kinds: Iterable[str] | None = None,
+                    statuses: Iterable[str] | None = None):
+    """The references of those submissions, as a subquery (for an IN (...) of any size)."""
+    return _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses,
+                        columns=[Submission.ref])
 
 
 def last_changes(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, Any]:
     """The latest status change of each submission as a light row (submission_id,
     from_status, to_status, actor_id, reason, at): who moved it last, when, why."""
     latest = select(func.max(StatusChange.id)).group_by(StatusChange.submission_id)
+    if submission_ids is not None:
+        latest = latest.where(StatusChange.submission_id.in_(list(submission_ids)))
     q = select(StatusChange.submission_id, StatusChange.from_status, StatusChange.to_status,
                StatusChange.actor_id, StatusChange.reason, StatusChange.at).where(
         StatusChange.id.in_(latest))
-    if submission_ids is not None:
-        q = q.where(StatusChange.submission_id.in_(list(submission_ids)))
     return {c.submission_id: c for c in s.exec(q).all()}
 
 
@@ -83,13 +139,19 @@ def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = No
     return out
 
 
-def audit_entries(s: Session, *, entity_ids: Iterable[str] | None = None) -> Sequence[Any]:
+def audit_entries(s: Session, *, entity_ids: Iterable[str] | Any | None = None,
+                  chunk: int = 2000) -> Iterator[Any]:
     """The audit log, oldest first, as light rows (at, actor_id, action, entity, entity_id,
-    before, after, reason); with entity_ids only the rows about those submissions. The
-    snapshot a creation row keeps is left out (after = None): the submission itself has it."""
-    after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after), JSON)
+    before, after, reason), streamed `chunk` rows at a time; with entity_ids (references or
+    a subquery of them, see submission_refs) only the rows about those submissions. The
+    snapshot a creation row keeps is left out (after = None): the submission itself has it.
+    Read-only: equal JSON values are shared."""
+    after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after),
+                        _SharedJSON())
     q = select(AuditLog.at, AuditLog.actor_id, AuditLog.action, AuditLog.entity,
-               AuditLog.entity_id, AuditLog.before, after.label("after"), AuditLog.reason)
+               AuditLog.entity_id, _shared_json(AuditLog.before), after.label("after"),
+               AuditLog.reason)
     if entity_ids is not None:
-        q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(list(entity_ids)))
-    return s.exec(q.order_by(AuditLog.id)).all()
+        ids = entity_ids if hasattr(entity_ids, "subquery") else list(entity_ids)
+        q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(ids))
+    yield from s.exec(q.order_by(AuditLog.id).execution_options(yield_per=chunk))

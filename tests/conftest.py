@@ -21,6 +21,8 @@ from messages.model import InboundEvent, PhotoIn, Question, Reply, Text
 from messages.render import render_text
 from storage.db import make_engine, migrate
 
+from .seeding import engine_in_schema
+
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN_FILE = ROOT / "campaigns" / "tran-ninh-2024.toml"
 VN = datetime.now().astimezone().tzinfo  # unused; campaign.tz is the one that matters
@@ -72,16 +74,7 @@ def pg_db():
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but unreachable at {url}: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {url} (set TEST_POSTGRES_URL): {exc}")
-    engine = make_engine(url)
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def _search_path(dbapi_conn, _record):
-        cur = dbapi_conn.cursor()
-        cur.execute(f'SET search_path TO "{schema}"')
-        cur.close()
-        dbapi_conn.commit()
-
+    engine = engine_in_schema(url, schema)
     migrate(engine)
     yield engine
     engine.dispose()

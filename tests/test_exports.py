@@ -455,7 +455,7 @@ def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
 
 def test_log_tells_a_shortlisting_in_words(db, campaign, seed, clock, tmp_path):
     ref = seed.sub("Hộ ông Một", status="approved")
-    with session(db) as s:  # the council's choice is audited with the status (issue 5)
+    with session(db) as s:  # the council's choice is audited with the status
         audit.audit(s, actor_id=seed.staff.id, action="status", entity="submission", entity_id=ref,
                    before={"status": "approved", "shortlist_award": None},
                    after={"status": "shortlisted", "shortlist_award": "district"},

@@ -382,7 +382,7 @@ async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     [scoped] = [c for c in fake.of("setMyCommands") if "scope" in c.params]
     assert scoped.params["scope"] == {"type": "chat", "chat_id": 9001}
     assert [c["command"] for c in scoped.params["commands"]] == [
-        "start", "decu", "hoso", "huy", "trogiup", "thamdinh", "danhsach", "thongke", "tonghop", "xuat",
+        "start", "decu", "hoso", "huy", "trogiup", "thamdinh", "danhsach", "thongke", "tonghop", "xuat", "web",
         "thongbao", "ketquatin"]
     await u.say("/thongke")  # the real statistics: nothing submitted yet
     assert "Chưa có hồ sơ nào." in u.texts

@@ -297,7 +297,7 @@ async def test_questions_photos_and_documents_as_zalo_can_show_them(polling, fak
                                                             "caption": "Biểu đồ"})
     assert (sent[2].method, sent[2].body["text"]) == ("sendMessage", "Tiến độ các thôn")
     assert sent[3].method == "sendMessage" and "bao-cao.xlsx" in sent[3].body["text"]
-    assert "Telegram" in sent[3].body["text"] and "python -m bot export" in sent[3].body["text"]
+    assert "trang quản lý: http://127.0.0.1:8080/xuat" in sent[3].body["text"]  # the web console has it
     assert len(sent) == 4
 
 
@@ -462,8 +462,8 @@ async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_com
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
     assert "Xuất tài liệu nào?" in await chat.say("/xuat")
     reply = await chat.say("1")  # the XLSX workbook
-    assert t("zalo.document", filename="").split("«")[0] in reply
-    assert "Telegram" in reply and "python -m bot export" in reply and ".xlsx" in reply
+    assert t("zalo.document", filename="", url="").split("«")[0] in reply
+    assert f"{app.settings.console_url}/xuat" in reply and "Mở trang quản lý" in reply and ".xlsx" in reply
     assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
 
 

@@ -11,6 +11,7 @@ from domain.uow import UnitOfWork
 from messages.catalog import t
 
 from ..bootstrap import build
+from ..telegram.links import invite_links
 
 log = logging.getLogger("thidua")
 
@@ -21,6 +22,8 @@ def add_parsers(sub) -> None:
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin"])
     inv.add_argument("--days", type=int, default=7, help="days until the code expires (default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
+    inv.add_argument("--web", action="store_true",
+                     help="staff/admin: also a one-time link to the web console (asks the name on first use)")
     inv.set_defaults(handler=invite)
 
 
@@ -39,18 +42,21 @@ def invite(args, settings) -> int:
             unit=app.campaign.unit(args.unit).name, expires=expires))
     for link in invite_links(settings, inv.code):
         print(link)
+    if args.web:
+        return web_link(app, args)
     return 0
 
 
-def invite_links(settings, code: str) -> list[str]:
-    """Links that open the bot with the code (Telegram deep links; Zalo has none)."""
-    if settings.telegram_bot_token is None:
-        return []
-    from ..telegram import invite_link
+def web_link(app, args) -> int:
+    """A sign-in link to the web console that makes its first user a member with this role."""
+    from domain import console as console_ops
 
-    try:
-        link = invite_link(settings, code)
-    except Exception as exc:  # noqa: BLE001 - a link is a convenience; the code still works
-        log.warning("could not make an invite link: %s", exc)
-        return []
-    return [link] if link else []
+    if args.role not in ("staff", "admin"):
+        print("--web: only for --role staff or admin (the web console is for the office)", file=sys.stderr)
+        return 2
+    with UnitOfWork.begin(app.db, app.clock.now()) as uow:
+        token = console_ops.issue_link(uow, None, role=args.role, unit_code=args.unit,
+                                       ttl=timedelta(days=args.days)).token
+        uow.commit()
+    print(t("cli.web_link", link=f"{app.settings.console_url}/vao/{token}", days=args.days))
+    return 0

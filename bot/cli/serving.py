@@ -28,8 +28,15 @@ def run(args, settings) -> int:
         app = build(settings, demo=True)
         user = default_console_user()
         print("Chế độ DEMO: chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN (xem .env.example).")
+        from ..web_console import serve_console_in_background
+
+        web = serve_console_in_background(app)  # the staff web console, with a sign-in link
         print("Gõ câu trả lời rồi Enter. /anh <đường dẫn ảnh> để gửi ảnh. Ctrl-D để thoát.\n")
-        run_console(app.core, f"demo-{user}", user)
+        try:
+            run_console(app.core, f"demo-{user}", user)
+        finally:
+            if web is not None:
+                web.should_exit = True
         return 0
     from ..serve import serve
 

@@ -34,33 +34,25 @@ from ..webhook_server import secret_ok, unauthorized
 from .buttons import Keyboards
 from .commands import CommandMenus
 from .inbound import CHANNEL, to_event
-from .outbound import Masker, TelegramSender, TurnContext
+from .outbound import OVERALL_RATE, Masker, TelegramSender, TurnContext
 
 log = logging.getLogger("bot.telegram")
 
 PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
-
-
-def production_limiter(overall: float = 30) -> AIORateLimiter:
-    """Telegram's limits for every call of the bot: `overall` messages a second across chats,
-    20 a minute in any one group or channel; a "retry after" is waited out up to 3 times."""
-    return AIORateLimiter(overall_max_rate=overall, overall_time_period=1,
-                          group_max_rate=20, group_time_period=60, max_retries=3)
+CONCURRENT_UPDATES = 256  # updates handled at once (different people; one person's in turn)
 
 
 class TelegramChannel:
     name = CHANNEL
 
     START_DELAYS = (1, 2, 4, 8, 15, 30, 60)  # seconds (times `backoff`): about two minutes
-    # messages a second across chats: the limiter's overall rate and the outbox dispatcher's
-    # pace (a sliding window, so a fan-out never bursts past the limit and bounces off 429s)
-    send_rate = 30.0
 
     def __init__(self, app: Any, *, delivery: Delivery | None = None, send_retries: int = 3,
                  backoff: float = 1.0, rate_limiter: AIORateLimiter | None = None,
-                 poll_timeout: float = 10.0, chat_rate: float = 1.0, chat_burst: float = 5.0) -> None:
+                 poll_timeout: float = 10.0, chat_rate: float = 1.0, chat_burst: float = 5.0,
+                 overall_rate: float = OVERALL_RATE) -> None:
         s = app.settings
         if s.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -71,11 +63,15 @@ class TelegramChannel:
         self.webhook = bool(s.webhook_base_url)
         self.backoff = backoff
         self.poll_timeout = poll_timeout
-        limiter = rate_limiter or production_limiter(self.send_rate)
+        limiter = rate_limiter or AIORateLimiter(overall_max_rate=30, overall_time_period=1,
+                                                 group_max_rate=20, group_time_period=60,
+                                                 max_retries=3)
         token = s.telegram_bot_token.get_secret_value()
         builder = (ApplicationBuilder().token(token).base_url(s.telegram_base_url)
                    .base_file_url(s.telegram_base_file_url).rate_limiter(limiter)
-                   .job_queue(None))  # timing belongs to scheduler/, not to PTB
+                   .job_queue(None)  # timing belongs to scheduler/, not to PTB
+                   # chats are served side by side; one person's turns in order (_lock)
+                   .concurrent_updates(CONCURRENT_UPDATES))
         if self.webhook:
             builder = builder.updater(None)
         self.application: Application = builder.build()
@@ -84,7 +80,8 @@ class TelegramChannel:
         self.mask = Masker(token)
         self.keyboards = Keyboards()
         self.sender = TelegramSender(self.bot, self.keyboards, self.mask, send_retries=send_retries,
-                                     backoff=backoff, chat_rate=chat_rate, chat_burst=chat_burst)
+                                     backoff=backoff, chat_rate=chat_rate, chat_burst=chat_burst,
+                                     overall_rate=overall_rate)
         self.menus = CommandMenus(self.core, self.bot, self.mask)
         self.username: str | None = None
         # the last update ids this process finished (bounded; tests wait on it)
@@ -212,6 +209,10 @@ class TelegramChannel:
                 log.warning("telegram: apology not sent: %s", self.mask(str(exc)))
 
     # -- the outbox dispatcher's entry -------------------------------------------------------
+    def ready(self, chat_id: str) -> bool:
+        """Whether a message to the chat would go now (its own pace allows it)."""
+        return self.sender.ready(chat_id)
+
     async def send(self, chat_id: str, reply: Reply) -> None:
         """One reply to one chat; raises SendError."""
         await send_reply(self.sender, chat_id, reply)

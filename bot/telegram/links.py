@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
+
+log = logging.getLogger("thidua")
 
 
 def invite_link(settings: Any, code: str) -> str | None:
@@ -19,3 +22,15 @@ def invite_link(settings: Any, code: str) -> str | None:
             return bot.username
 
     return f"https://t.me/{asyncio.run(username())}?start={code}"
+
+
+def invite_links(settings, code: str) -> list[str]:
+    """Links that open the bot with the code (Telegram deep links; Zalo has none)."""
+    if settings.telegram_bot_token is None:
+        return []
+    try:
+        link = invite_link(settings, code)
+    except Exception as exc:  # noqa: BLE001 - a link is a convenience; the code still works
+        log.warning("could not make an invite link: %s", exc)
+        return []
+    return [link] if link else []

@@ -22,10 +22,14 @@ from messages.model import Document, Photo, Question, Reply, Text
 from messages.render import split_text
 
 from ..channel import SendError
-from ..pacing import ChatPacers
+from ..pacing import ChatPacers, Pacer
 from .buttons import Keyboards
 from .inbound import CHANNEL
 
+# Telegram's limits: about 30 messages a second in all, about 1 a second to one chat, 20 a
+# minute to one group (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)
+OVERALL_RATE = 30
+GROUP_PER_MINUTE = 20
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
 
@@ -54,15 +58,26 @@ class TelegramSender:
     name = CHANNEL
 
     def __init__(self, bot: Bot, keyboards: Keyboards, mask: Masker, *, send_retries: int = 3,
-                 backoff: float = 1.0, chat_rate: float = 1.0, chat_burst: float = 5.0) -> None:
+                 backoff: float = 1.0, chat_rate: float = 1.0, chat_burst: float = 5.0,
+                 overall_rate: float = OVERALL_RATE) -> None:
         self.bot = bot
         self.keyboards = keyboards
         self.mask = mask
         self.send_retries = send_retries
         self.backoff = backoff
-        # AIORateLimiter paces all chats (30/s) and groups (20/min); private chats get ~1/s
-        # after a short burst here, so a turn's few replies go at once and a flood is spread
+        # every call, replies and queued messages alike, within 30 in any second (a sliding
+        # window: AIORateLimiter's bucket behind it then never holds one back); private chats
+        # get ~1/s after a short burst, groups 20/min, each chat on its own
+        self.rate = Pacer(overall_rate)
         self.pacer = ChatPacers(chat_rate, chat_burst)
+        self.group_pacer = ChatPacers(GROUP_PER_MINUTE / 60, GROUP_PER_MINUTE)
+
+    def chat_pacer(self, chat_id: str):
+        return (self.group_pacer if str(chat_id).startswith("-") else self.pacer)
+
+    def ready(self, chat_id: str) -> bool:
+        """Whether a message to the chat would go now, without waiting for the chat's pace."""
+        return self.chat_pacer(chat_id).ready(str(chat_id))
 
     def pieces(self, reply: Reply) -> list[Reply]:
         """A long text becomes several messages; buttons go with the last one."""
@@ -84,7 +99,7 @@ class TelegramSender:
         if isinstance(piece, Question) and piece.edit and context.pressed_message_id is not None:
             await self._edit_keyboard(chat_id, context.pressed_message_id, piece)
             return
-        async with self.pacer(chat_id):
+        async with self.chat_pacer(chat_id)(str(chat_id)):
             await self._send_one(chat_id, piece, context.last_markup if last else None)
 
     async def _send_one(self, chat_id: str, piece: Reply, extra: InlineKeyboardMarkup | None) -> None:
@@ -125,7 +140,8 @@ class TelegramSender:
         delay = self.backoff
         for attempt in range(self.send_retries + 1):
             try:
-                return await make()
+                async with self.rate.slot():
+                    return await make()
             except RetryAfter as exc:
                 raise SendError(self.mask(str(exc)), retry_after=_seconds(exc)) from None
             except Forbidden as exc:

@@ -30,7 +30,7 @@ from storage import conversations
 from ..channel import SendError, StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
-from ..pacing import ChatPacers, limiter
+from ..pacing import ChatPacers, Pacer
 from ..cancel_task import cancel
 from ..webhook_server import secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
@@ -66,8 +66,7 @@ class ZaloChannel:
         self.retry_delays = tuple(retry_delays)
         self.max_inline_wait = max_inline_wait
         self.poll_backoff = poll_backoff
-        self.send_rate = s.zalo_rate  # also the outbox dispatcher's pace (bot.bootstrap)
-        self._rate = limiter(s.zalo_rate, max(1.0, s.zalo_rate))
+        self._rate = Pacer(s.zalo_rate)  # all chats: a sliding second, no burst over it
         self._chat_limiter = ChatPacers(s.zalo_chat_rate, s.zalo_chat_burst)
         self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
         self._slots = asyncio.Semaphore(max_concurrent)
@@ -262,7 +261,7 @@ class ZaloChannel:
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
         if isinstance(reply, Document):
-            note = t("zalo.document", filename=reply.filename)
+            note = t("zalo.document", filename=reply.filename, url=self.app.settings.console_url)
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)
         return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
 
@@ -276,6 +275,10 @@ class ZaloChannel:
         else:
             await self._call("sendMessage", {"chat_id": chat_id, "text": piece.text})
 
+    def ready(self, chat_id: str) -> bool:
+        """Whether a message to the chat would go now (its own pace allows it)."""
+        return self._chat_limiter.ready(chat_id)
+
     async def send(self, chat_id: str, reply: Reply) -> None:
         """One reply to one chat (the outbox dispatcher's entry); raises SendError."""
         await send_reply(self, chat_id, reply)
@@ -285,11 +288,11 @@ class ZaloChannel:
         last: ZaloError | None = None
         for attempt in range(len(self.retry_delays) + 1):
             async with self._chat_limiter(payload["chat_id"]):
-                async with self._rate:
-                    try:
+                try:
+                    async with self._rate.slot():
                         return await self.client.call(method, payload)
-                    except ZaloError as exc:
-                        last = exc
+                except ZaloError as exc:
+                    last = exc
             if not last.retryable:  # 403: the person blocked the bot (as on Telegram)
                 raise SendError(str(last), permanent=True, blocked=last.error_code == 403)
             if attempt == len(self.retry_delays):

@@ -32,7 +32,7 @@ def install(core: "Core") -> None:
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
     from handlers import digest
-    from handlers.flows import announce, export, link, proposal, report, review, shortlist, stats
+    from handlers.flows import announce, console_link, export, link, proposal, report, review, shortlist, stats
 
     report.install(core)  # unit reports (heads)
     proposal.install(core)  # unit proposals, nominations about a unit (heads)
@@ -42,13 +42,14 @@ def install(core: "Core") -> None:
     link.install(core)  # one member on Telegram and Zalo
     digest.install(core)  # the staff digest
     export.install(core)  # Xuất tài liệu, /xuat
+    console_link.install(core)  # «Mở trang quản lý», /web: a sign-in link to the web console
     announce.install(core)  # announcements, their figures, opt-out, village groups
 
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
 MENU_ORDER = [
     "register", "invite",  # not registered yet
-    "review", "shortlist", "council", "reports", "stats", "digest", "export",  # office staff
+    "review", "shortlist", "council", "reports", "stats", "digest", "export", "web",  # office staff
     "announce", "ann_figures",
     "report", "propose", "unit_noms",  # unit heads
     "nominate", "mine", "link", "optout", "optin", "help",  # everyone

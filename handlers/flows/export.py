@@ -1,5 +1,5 @@
 """Xuất tài liệu (staff): the workbook or a Word document, sent back as a file in the chat.
-Channels that cannot send files say so (Zalo: catalog "zalo.document")."""
+Channels that cannot send files say so (Zalo: catalog "zalo.document", pointing to the web console)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import itertools
 import json
 import socket
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qsl
@@ -19,13 +20,17 @@ from urllib.parse import parse_qsl
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 # Params PTB sends JSON-encoded (strings go as they are).
 JSON_PARAMS = {"reply_markup", "commands", "scope", "allowed_updates", "chat_id", "message_id",
                "offset", "limit", "timeout", "show_alert", "drop_pending_updates",
                "max_connections", "cache_time", "user_id"}
+
+
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                   "editMessageReplyMarkup"})
 
 
 @dataclass
@@ -39,13 +44,14 @@ class Call:
 
 class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-fake-token", username: str = "thidua_test_bot",
-                 long_poll_cap: float = 0.2) -> None:
+                 long_poll_cap: float = 0.2, flood_limit: int | None = None) -> None:
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":")[0])
         self.long_poll_cap = long_poll_cap
         self.calls: list[Call] = []
         self.pending: list[dict] = []
+        self.files: dict[str, bytes] = {}  # file_path -> bytes served under /file/bot<token>/
         self.failures: dict[str, list[tuple[int, int | None]]] = {}
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -53,6 +59,11 @@ class FakeTelegram:
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task | None = None
         self.port = 0
+        # like Telegram's flood control: at most flood_limit sends in any second, else 429
+        self.flood_limit = flood_limit
+        self._window: deque[float] = deque()
+        self.flooded = 0  # answers of 429 given for going over flood_limit
+        self.accepted_at: list[float] = []  # time.monotonic() of each send let through
 
     # -- control from the test ---------------------------------------------------------------
     @property
@@ -124,7 +135,8 @@ class FakeTelegram:
 
     # -- the server --------------------------------------------------------------------------
     async def start(self) -> "FakeTelegram":
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                                Route("/file/bot{token}/{path:path}", self._file)])
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -141,6 +153,14 @@ class FakeTelegram:
             self._server.should_exit = True
             self._new.set()
             await self._task
+
+    async def _file(self, request: Request) -> Response:
+        """A file download (after getFile): the bytes put in `self.files` under its path."""
+        if request.path_params["token"] != self.token:
+            return Response(status_code=401)
+        self.calls.append(Call("file", {"path": request.path_params["path"]}))
+        data = self.files.get(request.path_params["path"])
+        return Response(data, media_type="image/jpeg") if data is not None else Response(status_code=404)
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         if request.path_params["token"] != self.token:
@@ -162,12 +182,29 @@ class FakeTelegram:
             else:
                 body["description"] = "Internal Server Error"
             return JSONResponse(body, status)
+        if method in SENDS and self._over_limit():
+            call.status = 429
+            self.flooded += 1
+            return JSONResponse({"ok": False, "error_code": 429,
+                                 "description": "Too Many Requests: retry after 1",
+                                 "parameters": {"retry_after": 1}}, 429)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             call.status = 404
             return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404)
         call.result = await handler(params)
         return JSONResponse({"ok": True, "result": call.result})
+
+    def _over_limit(self) -> bool:
+        now = time.monotonic()
+        if self.flood_limit is not None:
+            while self._window and self._window[0] <= now - 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.flood_limit:
+                return True
+            self._window.append(now)
+        self.accepted_at.append(now)
+        return False
 
     async def _m_getMe(self, p: dict) -> dict:
         return {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua", "username": self.username,

@@ -1,0 +1,118 @@
+"""Start-up: from starting the process to its first answer, and its idle memory, for the bot
+as `make run` starts it (`python -m bot run`, Telegram long polling, on a fresh SQLite file)
+beside a bare python-telegram-bot echo bot, both against the same fake Bot API on 127.0.0.1
+(tests/fakes/telegram_api.py). A /start message waits in the fake before each process starts;
+the time is until the fake receives the answer. The bot's database exists (a restart; the
+very first start, which creates it, is shown apart). Idle memory is the process's resident memory
+(VmRSS) two seconds after that answer. Targets: both <= 1.5x the bare bot.
+
+    python bench/startup.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage.db import make_engine, migrate  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+
+ECHO_BOT = """
+import sys
+from telegram.ext import Application, MessageHandler, filters
+
+async def echo(update, context):
+    await update.message.reply_text(update.message.text)
+
+app = (Application.builder().token(sys.argv[1]).base_url(sys.argv[2])
+       .base_file_url(sys.argv[3]).build())
+app.add_handler(MessageHandler(filters.ALL, echo))
+app.run_polling(poll_interval=0.0, timeout=1)
+"""
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def one(kind: str, tmp: Path) -> tuple[float, float]:
+    fake = await FakeTelegram().start()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
+    db = tmp / f"{kind}-{time.monotonic_ns()}.db"
+    if kind == "project" and (tmp / "template.db").exists():
+        shutil.copy(tmp / "template.db", db)  # a restart: the database exists, migrated
+    env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
+                "TELEGRAM_BASE_FILE_URL": fake.file_url, "DATABASE_URL": f"sqlite:///{db}",
+                "CAMPAIGN_FILE": str(ROOT / "campaigns" / "tran-ninh-2024.toml"),
+                "MEDIA_DIR": str(tmp / "media"), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"})
+    fake.push(fake.message_update(7001, text="/start"))
+    if kind == "project":
+        argv = [sys.executable, "-m", "bot", "run"]
+    else:
+        argv = [sys.executable, "-c", ECHO_BOT, fake.token, fake.base_url, fake.file_url]
+    t0 = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(*argv, cwd=tmp, env=env,
+                                                stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await fake.wait_for(lambda: fake.of("sendMessage", chat_id=7001), timeout=60)
+        took = time.perf_counter() - t0
+        await asyncio.sleep(2.0)
+        rss = rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), timeout=20)
+        except asyncio.TimeoutError:
+            proc.kill()
+            await proc.wait()
+        await fake.stop()
+    return took, rss
+
+
+async def main_async(runs: int) -> int:
+    results: dict[str, list[tuple[float, float]]] = {"bare": [], "project": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        first = (await one("project", Path(tmp)))[0]  # the first start creates the database
+        engine = make_engine(f"sqlite:///{tmp}/template.db")
+        migrate(engine)
+        engine.dispose()
+        for _ in range(runs):
+            for kind in results:  # alternate, so load on the machine hits both alike
+                results[kind].append(await one(kind, Path(tmp)))
+    med = {k: (statistics.median(t for t, _ in v), statistics.median(r for _, r in v))
+           for k, v in results.items()}
+    for kind, label in (("bare", "bare python-telegram-bot echo bot"), ("project", "python -m bot run")):
+        times = ", ".join(f"{t:.2f}" for t, _ in results[kind])
+        print(f"{label:34} first answer {med[kind][0]:5.2f} s (runs: {times})  "
+              f"idle memory {med[kind][1]:5.0f} MiB")
+    print(f"(the very first start, which creates and migrates the database: {first:.2f} s)")
+    t_ratio, m_ratio = med["project"][0] / med["bare"][0], med["project"][1] / med["bare"][1]
+    ok = t_ratio <= 1.5 and m_ratio <= 1.5
+    print(f"ratio: start to first answer {t_ratio:.2f}x, idle memory {m_ratio:.2f}x "
+          f"(targets <= 1.5x): {'MET' if ok else 'NOT MET'}")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=3)
+    return asyncio.run(main_async(p.parse_args().runs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The read side of the web console's dossier table: one filtered page (LIMIT/OFFSET) and its
+count, as light rows. Both queries use the same WHERE, so the count matches the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from sqlalchemy import String, cast, func, or_
+from sqlmodel import Session, select
+
+from .models import Member, Submission
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str | None = None
+    status: str | None = None
+    unit: str | None = None
+    category: str | None = None
+    award: str | None = None  # proposed or on the list for this award
+    flag: str | None = None  # "any", or a text a flag contains (a check's label)
+    q: str | None = None  # name of the nominee or reference
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _where(campaign_code: str, f: Filters) -> list[Any]:
+    w: list[Any] = [Submission.campaign_code == campaign_code, Submission.status != "draft"]
+    if f.kind:
+        w.append(Submission.kind == f.kind)
+    if f.status:
+        w.append(Submission.status == f.status)
+    if f.unit:
+        w.append(Submission.unit_code == f.unit)
+    if f.category:
+        w.append(Submission.category == f.category)
+    if f.award:
+        w.append(or_(Submission.proposed_award == f.award, Submission.shortlist_award == f.award))
+    flags = cast(Submission.flags, String)
+    if f.flag == "any":
+        w.append(flags.not_in(["[]", ""]))
+    elif f.flag:
+        # JSON text escapes non-ASCII differently per database: match on the ASCII-safe form too
+        import json
+
+        w.append(or_(flags.like(_like(f.flag), escape="\\"),
+                     flags.like(_like(json.dumps(f.flag)[1:-1]), escape="\\")))
+    if f.q:
+        q = f.q.strip()
+        w.append(or_(Submission.ref.ilike(_like(q), escape="\\"),
+                     Submission.nominee.ilike(_like(q), escape="\\")))
+    return w
+
+
+def dossier_page(s: Session, campaign_code: str, f: Filters, *, page: int = 1,
+                 size: int = PAGE_SIZE) -> tuple[Sequence[Any], int]:
+    """(rows of this page, newest first; the number of rows matching the filters)."""
+    where = _where(campaign_code, f)
+    total = s.exec(select(func.count()).select_from(Submission).where(*where)).one()
+    page = max(1, page)
+    q = (select(Submission.id, Submission.ref, Submission.kind, Submission.status,
+                Submission.unit_code, Submission.category, Submission.nominee,
+                Submission.proposed_award, Submission.shortlist_award, Submission.flags,
+                Submission.submitted_at, Member.full_name.label("submitter"))
+         .join(Member, Member.id == Submission.submitter_id)
+         .where(*where).order_by(Submission.id.desc()).limit(size).offset((page - 1) * size))
+    return s.exec(q).all(), int(total)

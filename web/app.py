@@ -1,0 +1,62 @@
+"""The console as one Starlette app, mounted by bot/ under "/" beside /telegram, /zalo and
+/healthz (webhook and polling mode alike) and served in the console demo too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from . import photos
+from .console import Console
+from .pages import campaign, council, dossier, dossiers, exports, overview, people, signin
+from .security import SecurityHeaders
+
+STATIC = Path(__file__).with_name("static")
+# The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
+PAGES = [overview, dossiers, dossier, council, exports, people, campaign, signin, photos]
+
+
+def _not_found(request: Request, exc: Exception) -> HTMLResponse:
+    console: Console = request.app.state.console
+    status = getattr(exc, "status_code", 404)
+    html = console.env.get_template("problem.html").render(
+        viewer=None, csrf="", nav=[], path=request.url.path, campaign=console.campaign,
+        demo=console.demo, title="Không có trang này" if status == 404 else "Không thực hiện được",
+        text="Địa chỉ này không có trong trang quản lý." if status == 404 else
+        "Yêu cầu này không được hỗ trợ.")
+    return HTMLResponse(html, status_code=status)
+
+
+def make_console(console: Console) -> Starlette:
+    routes = [r for module in PAGES for r in module.ROUTES]
+    console.nav = [entry for module in PAGES for entry in module.NAV]
+    app = Starlette(routes=[*routes, Mount("/tinh", StaticFiles(directory=STATIC), name="static")],
+                    middleware=[Middleware(SecurityHeaders)],
+                    exception_handlers={404: _not_found, 405: _not_found})
+    app.state.console = console
+    return app
+
+
+def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = None) -> Console:
+    """The console's configuration from bot/'s wiring (duck-typed: web/ imports no bot code)."""
+    s = app.settings
+    telegram = None
+    if s.telegram_bot_token is not None:
+        telegram = photos.TelegramFiles(s.telegram_bot_token.get_secret_value(), s.telegram_base_url,
+                                        s.telegram_base_file_url)
+    return Console(db=app.db, campaign=app.campaign, clock=app.clock, base_url=s.console_url,
+                   media_dir=Path(s.media_dir), export_dir=Path(s.media_dir).parent / "exports",
+                   demo=getattr(app, "demo", False), telegram_files=telegram,
+                   invite_links=invite_links or (lambda code: []))
+
+
+def console_mount(app: Any, *, invite_links: Callable[[str], list[str]] | None = None) -> Mount:
+    """The one route bot/ adds: the whole console under "/"."""
+    return Mount("/", app=make_console(console_from(app, invite_links=invite_links)))

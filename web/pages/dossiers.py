@@ -1,0 +1,66 @@
+"""Hồ sơ: every submission in a table, filtered (kind, status, unit, category, award, flags)
+and searched by name or reference, 50 to a page (one bounded query and one count)."""
+
+from __future__ import annotations
+
+from math import ceil
+
+from starlette.responses import Response
+
+from domain.lifecycle import KINDS, STATUSES as ALL_STATUSES
+from storage.listing import PAGE_SIZE, Filters, dossier_page
+
+from ..console import STAFF, Req, page
+from ..render import label
+
+STATUSES = list(ALL_STATUSES)
+
+
+def flag_options(campaign) -> list[tuple[str, str]]:
+    """(value, label): «any flag», then each criteria check as the flag names it."""
+    out, seen = [("any", "Có điểm chưa đạt tiêu chí")], set()
+    for cat in campaign.categories:
+        for chk in cat.checks:
+            text = (chk.label or chk.key) if chk.kind == "money" else (chk.flag or chk.prompt)
+            if text not in seen:
+                seen.add(text)
+                out.append((text, text))
+    return out
+
+
+def filters_of(req: Req) -> Filters:
+    c = req.campaign
+    pick = {
+        "kind": set(KINDS), "status": set(STATUSES), "unit": {u.code for u in c.units},
+        "category": {k.key for k in c.categories}, "award": {a.key for a in c.awards},
+        "flag": {v for v, _ in flag_options(c)},
+    }
+    values = {k: (req.arg(k) if req.arg(k) in allowed else None) for k, allowed in pick.items()}
+    return Filters(**values, q=req.arg("q")[:100] or None)
+
+
+@page("/ho-so")
+def dossiers(req: Req) -> Response:
+    f = filters_of(req)
+    try:
+        number = max(1, int(req.arg("trang", "1")))
+    except ValueError:
+        number = 1
+    rows, total = dossier_page(req.s, req.campaign.code, f, page=number)
+    pages = max(1, ceil(total / PAGE_SIZE))
+    query = {k: v for k, v in vars(f).items() if v}
+    c = req.campaign
+    options = {
+        "kind": [(k, label(f"kind.{k}")) for k in KINDS],
+        "status": [(k, label(f"status.{k}")) for k in STATUSES],
+        "unit": [(u.code, u.name) for u in c.units],
+        "category": [(k.key, k.label) for k in c.categories],
+        "award": [(a.key, a.label) for a in c.awards],
+        "flag": flag_options(c),
+    }
+    return req.render("dossiers.html", rows=rows, total=total, number=number, pages=pages, f=f,
+                      query=query, options=options)
+
+
+ROUTES = [dossiers]
+NAV = [("/ho-so", "Hồ sơ", STAFF)]

@@ -1,0 +1,42 @@
+"""Tổng quan: the digest figures, a bar per unit (server-drawn SVG), the countdown to the
+deadline and what waits for the office, oldest first."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from domain.digest import compute
+from storage import submissions
+
+from ..console import STAFF, Req, page
+
+WAITING = ("submitted", "under_review", "needs_info")
+
+
+def countdown(req: Req) -> dict:
+    left = req.campaign.closes_at - req.now
+    seconds = int(left.total_seconds())
+    if seconds <= 0:
+        return {"over": True, "days": 0, "hours": 0, "minutes": 0, "seconds": 0}
+    return {"over": False, "days": seconds // 86400, "hours": seconds % 86400 // 3600,
+            "minutes": seconds % 3600 // 60, "seconds": seconds}
+
+
+def bars(rows) -> list[dict]:
+    """One bar per unit; widths in per cent of the largest (an empty unit draws no bar)."""
+    top = max([r.total for r in rows] + [1])
+    return [{"code": r.code, "name": r.name, "total": r.total, "new": r.new,
+             "width": round(100 * r.total / top, 1)} for r in rows]
+
+
+@page("/")
+def overview(req: Req) -> Response:
+    d = compute(req.s, req.campaign, req.now)
+    waiting = submissions.review_queue(req.s, campaign_code=req.campaign.code,
+                                       kinds=("nomination", "proposal", "report"), statuses=WAITING)
+    return req.render("overview.html", d=d, bars=bars(d.by_unit), left=countdown(req),
+                      waiting=waiting[:15], waiting_total=len(waiting))
+
+
+ROUTES = [overview]
+NAV = [("/", "Tổng quan", STAFF)]

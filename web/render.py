@@ -1,0 +1,62 @@
+"""Templates (Jinja2, autoescaped) and the Vietnamese formats every page uses: dates dd/mm/yyyy
+in the campaign's time zone, money «60.000.000 đ», numbers with «.» groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from messages.catalog import has, t
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def number(n: object) -> str:
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    if isinstance(n, int):
+        return f"{n:,}".replace(",", ".")
+    return "" if n is None else str(n)
+
+
+def money(vnd: object) -> str:
+    return f"{number(vnd)} đ" if isinstance(vnd, (int, float)) else number(vnd)
+
+
+def label(key: str, fallback: str | None = None) -> str:
+    """A catalog label (status.approved, kind.report, role.staff ...), or the fallback."""
+    return t(key) if has(key) else (fallback if fallback is not None else key.rsplit(".", 1)[-1])
+
+
+ACTIONS = {
+    "status": "Đổi trạng thái", "create": "Tạo hồ sơ", "update": "Cập nhật hồ sơ",
+    "review.skip": "Để sau", "web.decide": "Quyết định trên trang quản lý",
+    "web.export": "Xuất tài liệu", "web.invite": "Tạo mã mời", "web.role": "Đổi vai trò",
+    "web.signin": "Đăng nhập trang quản lý", "web.signout": "Đăng xuất", "web.link": "Tạo liên kết đăng nhập",
+    "member.register": "Đăng ký", "member.role": "Đổi vai trò",
+}
+
+
+def action_label(action: str) -> str:
+    """An audit action for people: «status» -> «Đổi trạng thái», «nomination.create» -> «Tạo hồ sơ»."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    tail = action.rsplit(".", 1)[-1]
+    return ACTIONS.get(tail, "Thao tác khác")
+
+
+def make_env(tz) -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+    def day(moment: datetime | None) -> str:
+        return moment.astimezone(tz).strftime("%d/%m/%Y") if moment else "—"
+
+    def stamp(moment: datetime | None) -> str:
+        return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y") if moment else "—"
+
+    env.filters.update(day=day, stamp=stamp, money=money, number=number)
+    env.globals.update(label=label, action_label=action_label)
+    return env
