@@ -28,7 +28,8 @@ from .refusals import Refused
 from .roles import STAFF, is_head, is_staff, require, require_member
 from .uow import UnitOfWork
 
-KINDS = ("all", "heads", "unit", "residents", "drafts", "no-submission")
+KINDS = ("all", "unit", "heads", "residents", "drafts", "no-submission")  # in the order staff choose
+WITH_UNITS = ("unit", "residents")  # audiences that name units
 PHOTO_CAPTION_MAX = 1024  # Telegram's caption limit; a longer text goes as its own message
 
 
@@ -49,7 +50,7 @@ class Audience:
             raise AudienceError(f"unknown audience {spec!r}: use all, heads, unit:T01, "
                                 "residents:T01, drafts or no-submission")
         units = tuple(u.strip().upper() for u in rest.split(",") if u.strip())
-        if kind in ("unit", "residents"):
+        if kind in WITH_UNITS:
             if not units:
                 raise AudienceError(f"{kind} needs unit codes, e.g. {kind}:T01")
             unknown = [u for u in units if not campaign.has_unit(u)]

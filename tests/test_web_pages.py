@@ -19,10 +19,11 @@ from . import seed
 from .conftest import rows
 from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
 
-PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich"]
+PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich", "/thong-bao"]
 POSTS = [("/ho-so/DC-0001/quyet-dinh", {"decision": "approve"}), ("/xuat", {"what": "xlsx"}),
          ("/nguoi/moi", {"role": "staff", "unit": "VPTK"}),
-         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"})]
+         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"}),
+         ("/thong-bao", {"text": "Họp thôn tối nay.", "audience": "all"}), ("/thong-bao/gui-lai", {"id": "1"})]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

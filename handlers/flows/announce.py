@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from domain import broadcasts
-from domain.broadcasts import Audience
+from domain.broadcasts import KINDS as AUDIENCES
+from domain.broadcasts import WITH_UNITS, Audience
 from domain.refusals import Refused
 from domain.roles import EVERYONE, STAFF, may
 from handlers.describe import unit_name
@@ -20,8 +21,6 @@ from messages.model import Option, Reply, Text
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
-AUDIENCES = ("all", "unit", "heads", "residents", "drafts", "no-submission")
-WITH_UNITS = ("unit", "residents")
 TEXT_MAX = 3000
 
 
