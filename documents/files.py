@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from domain.campaign import Campaign
 from documents.texts import t
+from documents.award_files import AWARD_DOCS, award_filename, write_award_doc
 
-WHAT = ("xlsx", "list", "proposal", "report")
+WHAT = ("xlsx", "list", "proposal", "report", *AWARD_DOCS)
 KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later
 
 
@@ -39,6 +40,8 @@ def filename(campaign: Campaign, what: str, now: datetime, award_key: str | None
         from documents.word import quota_award  # python-docx: loaded when first needed
 
         return f"to-trinh-{quota_award(campaign, award_key).key}-{day}.docx"
+    if what in AWARD_DOCS:
+        return award_filename(what, day)
     return f"bao-cao-thanh-tich-{day}.docx"
 
 
@@ -64,6 +67,8 @@ def produce(s: Session, campaign: Campaign, what: str, out: str | Path, *, now: 
     elif what == "report":
         res = write_reports(s, campaign, out, now=now, ref=ref)
         path, rows = res.path, res.rows
+    elif what in AWARD_DOCS:
+        path, rows = Path(out), write_award_doc(s, campaign, what, out, now=now, ref=ref)
     else:
         raise ValueError(f"unknown export {what!r}")
     return Produced(path=Path(path), filename=filename(campaign, what, now, award_key), rows=rows,

@@ -145,6 +145,10 @@ TEXTS: dict[str, str] = {
     "chart.ylabel": "Số hồ sơ",
 }
 
+from documents.texts_council import TEXTS as _COUNCIL  # noqa: E402  (issue 15: award documents)
+
+TEXTS.update(_COUNCIL)
+
 
 def t(key: str, **values: object) -> str:
     text = TEXTS.get(key)

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from domain.award_config import Certificate, Council, Decision
+
 
 class CampaignError(ValueError):
     """The campaign file cannot be used; the message names the file and the key."""
@@ -210,6 +212,9 @@ class Campaign(_Model):
     forms: Forms = Forms()
     reminders: Reminders = Reminders()
     launch: Launch = Launch()
+    council: Council = Council()  # the award step (issue 15): quorum, threshold, texts
+    decision: Decision | None = None
+    certificate: Certificate | None = None
     # Set by the loader from CAMPAIGN_DEADLINE; None means the file's deadline_on.
     deadline_override: datetime | None = None
 

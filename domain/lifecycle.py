@@ -26,7 +26,7 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     "needs_info": frozenset({"under_review", "withdrawn", "rejected"}),
     "approved": frozenset({"shortlisted", "rejected"}),
     "shortlisted": frozenset({"approved", "awarded"}),
-    "awarded": frozenset(),
+    "awarded": frozenset({"shortlisted"}),  # a decision withdrawn by staff, with a reason
     "rejected": frozenset(),
     "withdrawn": frozenset(),
 }

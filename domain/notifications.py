@@ -29,5 +29,9 @@ def tell_submitter(uow: "UnitOfWork", event: StatusMoved) -> None:
 
 
 def handle(uow: "UnitOfWork", event: Event) -> None:
-    if isinstance(event, StatusMoved):
+    from . import award_notices  # issue 15: the council, awards and their withdrawal
+
+    if award_notices.handles(event):
+        award_notices.handle(uow, event)
+    elif isinstance(event, StatusMoved):
         tell_submitter(uow, event)

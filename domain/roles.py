@@ -2,7 +2,8 @@
 commands by role (the chat menus and Telegram's per-role command list both read it).
 
 resident — own submissions only; head — also their unit's reports, proposals and the
-nominations about their unit; staff/admin — everything.
+nominations about their unit; council — also, read-only, the items on the council's lists
+(and their own vote); staff/admin — everything.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from storage.models import Member, Submission
 from .refusals import Refused
 
 GUEST = "guest"  # not registered yet
-ROLES = ("resident", "head", "staff", "admin")
+ROLES = ("resident", "head", "staff", "admin", "council")
 EVERYONE = frozenset(ROLES)
 STAFF = frozenset({"staff", "admin"})
 HEAD = frozenset({"head"})
+COUNCIL = frozenset({"council"})  # members of the Emulation-Commendation Council (issue 15)
+COUNCIL_STATUSES = frozenset({"shortlisted", "awarded"})  # what the council reads
 ANYONE = frozenset({GUEST, *ROLES})
 
 
@@ -46,6 +49,8 @@ def can_see(member: Member | None, sub: Submission | None) -> bool:
         return False
     if is_staff(member) or sub.submitter_id == member.id:
         return True
+    if role_of(member) in COUNCIL:
+        return sub.kind in ("nomination", "proposal") and sub.status in COUNCIL_STATUSES
     return is_head(member) and sub.unit_code == member.unit_code
 
 
@@ -90,6 +95,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("thongke", STAFF),
     Command("tonghop", STAFF),
     Command("xuat", STAFF),
+    Command("hoidong", STAFF),
+    Command("quyetdinh", STAFF),
+    Command("guongdienhinh", STAFF),
+    Command("bophieu", COUNCIL),
     Command("web", STAFF),
     Command("thongbao", STAFF),
     Command("ketquatin", STAFF),

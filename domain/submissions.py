@@ -40,7 +40,8 @@ def attach_evidence(uow: UnitOfWork, sub: Submission, channel: str, photos: list
     for p in photos or []:
         submissions.add_evidence(uow.session, sub, channel=channel, unique_id=p["unique_id"],
                                  file_id=p.get("file_id"), url=p.get("url"),
-                                 local_path=p.get("local_path"), caption=p.get("caption"), now=uow.now)
+                                 local_path=p.get("local_path"), caption=p.get("caption"), now=uow.now,
+                                 publish_consent=bool(p.get("publish")))
 
 
 def submit(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, kind: str, channel: str,

@@ -41,6 +41,9 @@ _WORDS = {
 }
 
 
+SEARCH = "?"  # the value of a typed search at a step with search=True
+
+
 class Invalid(Exception):
     """An answer that cannot be used; the message is shown and the question asked again."""
 
@@ -62,6 +65,8 @@ class Step:
     # after an answer: None to go on, BACK to go one step back, or a step key to jump to
     after: Callable[["Ctx", Any], str | None] | None = None
     nav_labels: dict[str, str] = field(default_factory=dict)
+    # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
+    search: bool = False
 
 
 class Flow:
@@ -330,6 +335,8 @@ def _read_choice(ctx: "Ctx", step: Step, q: Question) -> str:
             return ev.choice  # a button: the value is checked against today's options
         raise Invalid(t("err.choice"))
     opt = match_option(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)
+    if opt is None and step.search and (ev.text or "").strip():
+        return SEARCH + ev.text.strip()[:60]
     if opt is None:
         raise Invalid(t("err.choice") if (ev.text or "").strip() else t("err.empty"))
     return opt.value

@@ -7,7 +7,7 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
-from messages import texts_domain, texts_i12
+from messages import texts_domain, texts_i12, texts_i14
 
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
@@ -284,6 +284,11 @@ MESSAGES: dict[str, str] = {
 
 MESSAGES.update(texts_domain.TEXTS)
 MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
+MESSAGES.update(texts_i14.TEXTS_I14)  # issue 14: paged lists
+
+from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, decision, honours)
+
+MESSAGES.update(_I15)
 
 
 from messages.texts_broadcasts import TEXTS as _BROADCASTS  # noqa: E402

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Sequence
 
 from sqlmodel import Session, select
 
+from .pages import listing
 from .models import (
     Evidence,
     StatusChange,
@@ -73,29 +74,8 @@ def submission_by_ref(s: Session, ref: str) -> Submission | None:
 def submissions(s: Session, *, campaign_code: str | None = None, submitter_id: int | None = None,
                 unit_code: str | None = None, kinds: Iterable[str] | None = None,
                 statuses: Iterable[str] | None = None) -> Sequence[Submission]:
-    q = select(Submission)
-    if campaign_code:
-        q = q.where(Submission.campaign_code == campaign_code)
-    if submitter_id is not None:
-        q = q.where(Submission.submitter_id == submitter_id)
-    if unit_code is not None:
-        q = q.where(Submission.unit_code == unit_code)
-    if kinds is not None:
-        q = q.where(Submission.kind.in_(list(kinds)))
-    if statuses is not None:
-        q = q.where(Submission.status.in_(list(statuses)))
-    return s.exec(q.order_by(Submission.id)).all()
-
-
-def review_queue(s: Session, *, campaign_code: str, kinds: Iterable[str],
-                 statuses: Iterable[str], exclude: Iterable[str] = ()) -> Sequence[Submission]:
-    """Submissions waiting for staff, oldest submitted first."""
-    q = select(Submission).where(Submission.campaign_code == campaign_code,
-                                 Submission.kind.in_(list(kinds)), Submission.status.in_(list(statuses)))
-    skip = list(exclude)
-    if skip:
-        q = q.where(Submission.ref.not_in(skip))
-    return s.exec(q.order_by(Submission.submitted_at, Submission.id)).all()
+    return s.exec(listing(campaign_code=campaign_code or None, submitter_id=submitter_id,
+                          unit_code=unit_code, kinds=kinds, statuses=statuses)).all()
 
 
 def unit_report(s: Session, *, campaign_code: str, unit_code: str) -> Submission | None:
@@ -121,14 +101,16 @@ def history(s: Session, submission_id: int) -> Sequence[StatusChange]:
 
 def add_evidence(s: Session, sub: Submission, *, channel: str, unique_id: str, file_id: str | None,
                  url: str | None = None, local_path: str | None = None, caption: str | None = None,
-                 now: datetime) -> bool:
-    """Store a photo once per submission (same unique_id twice is kept once)."""
+                 now: datetime, publish_consent: bool = False) -> bool:
+    """Store a photo once per submission (same unique_id twice is kept once); with
+    publish_consent the submitter agreed it may be shown on the public page after an award."""
     exists = s.exec(select(Evidence).where(Evidence.submission_id == sub.id,
                                            Evidence.unique_id == unique_id)).first()
     if exists:
         return False
     s.add(Evidence(submission_id=sub.id, channel=channel, unique_id=unique_id, file_id=file_id,
-                   url=url, local_path=local_path, caption=caption, created_at=now))
+                   url=url, local_path=local_path, caption=caption, created_at=now,
+                   publish_consent=publish_consent))
     return True
 
 

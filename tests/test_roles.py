@@ -1,5 +1,5 @@
 """The role matrix, server side: every menu key, command and forged button value against every
-role (guest, resident, head of T01, head of T02, staff). Nobody sees or changes what is not
+role (guest, resident, head of T01, head of T02, staff, a council member). Nobody sees or changes what is not
 theirs: asserted on the replies and on the stored rows."""
 
 from __future__ import annotations
@@ -17,18 +17,23 @@ from .conftest import Player, nominate_household, register_resident, rows
 from .review_helpers import join, member_id
 from .test_review import FIGURES_1, send_report
 
-ROLES = ("guest", "resident", "head1", "head2", "staff")
+ROLES = ("guest", "resident", "head1", "head2", "staff", "council")
 HEADS = {"head1", "head2"}
-MEMBERS = {"resident", "head1", "head2", "staff"}
+MEMBERS = {"resident", "head1", "head2", "staff", "council"}
 STAFF = {"staff"}
+COUNCIL = {"council"}  # read-only: the lists and their dossiers, and their own vote
 # who may use each menu item (the label is the button; the key is its value)
 MENU = {
     "register": {"guest"}, "invite": {"guest"}, "help": {"guest", *MEMBERS},
     "nominate": MEMBERS, "mine": MEMBERS,
     "report": HEADS, "propose": HEADS, "unit_noms": HEADS,
-    "review": STAFF, "reports": STAFF, "shortlist": STAFF, "council": STAFF, "stats": STAFF,
+    "review": STAFF, "reports": STAFF, "shortlist": STAFF, "council": STAFF | COUNCIL, "stats": STAFF,
+    "round": STAFF, "decision": STAFF, "honours": STAFF, "export": STAFF,
+    "vote": COUNCIL, "dossiers": COUNCIL,
 }
-COMMANDS = {"baocao": HEADS, "denghi": HEADS, "thamdinh": STAFF, "danhsach": STAFF, "thongke": STAFF}
+COMMANDS = {"baocao": HEADS, "denghi": HEADS, "thamdinh": STAFF, "danhsach": STAFF, "thongke": STAFF,
+            "xuat": STAFF, "hoidong": STAFF, "quyetdinh": STAFF, "guongdienhinh": STAFF,
+            "bophieu": COUNCIL}
 REF = re.compile(r"\b(?:DC|DN|BC)-\d{4}\b")
 
 
@@ -56,6 +61,7 @@ def world(core, db, clock):
     send_report(people["head2"], FIGURES_1, "Thôn 2 tổ chức ngày hội đại đoàn kết, làm 200 m đường.", unit="Thôn 2")
     assert "BC-0002" in people["head2"].text
     people["staff"] = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
+    people["council"] = join(core, db, clock, "c1", "council", None, name="Thành Viên Hội Đồng")
     for p in people.values():
         p.say("/menu")
     return people
@@ -67,8 +73,10 @@ VISIBLE = {  # what each role may ever read
     "head1": {"DC-0001", "DC-0002", "BC-0001", "DN-0001"},  # own unit's reports, proposals, nominations
     "head2": {"BC-0002"},
     "staff": {"DC-0001", "DC-0002", "BC-0001", "DN-0001", "BC-0002"},
+    "council": set(),  # nothing is on the council's lists yet
 }
-IN_MINE = {"resident": ["DC-0001"], "head1": ["BC-0001", "DN-0001"], "head2": ["BC-0002"], "staff": []}
+IN_MINE = {"resident": ["DC-0001"], "head1": ["BC-0001", "DN-0001"], "head2": ["BC-0002"], "staff": [],
+           "council": []}
 
 
 def snapshot(db):
@@ -114,7 +122,7 @@ def test_commands_by_role(world, db, role):
                 "Xin lỗi, mục này không dành cho bạn.")
 
 
-@pytest.mark.parametrize("role", ["resident", "head1", "head2", "staff"])
+@pytest.mark.parametrize("role", ["resident", "head1", "head2", "staff", "council"])
 def test_mine_lists_only_what_the_role_allows_and_refuses_forged_refs(world, db, role):
     p = world[role]
     p.press("mine")
@@ -186,3 +194,27 @@ def test_role_change_is_checked_on_the_next_turn(world, db, core, clock):
 
 def test_every_flow_has_a_title(core):
     assert all(flow.title() for flow in core.flows.values())
+
+
+def test_council_reads_the_lists_and_dossiers_only(world, db, clock):
+    """On the council's list, an item is readable by the council, read-only; the rest is not."""
+    with Session(db) as s:
+        row = submissions.submission_by_ref(s, "DC-0001")
+        for to, fields in (("approved", None), ("shortlisted", {"shortlist_award": "commune"})):
+            seeding.change_status(s, row, to, actor_id=None, reason=None, now=clock.now(),
+                                      notify=None, fields=fields)
+        s.commit()
+    member = world["council"]
+    member.say("/menu")
+    member.press("dossiers")
+    assert [o.value for o in member.question.options] == ["DC-0001"]
+    member.say("1")
+    assert "Hộ ông Hoàng Văn Tư" in member.text
+    before = snapshot(db)
+    for value in ("approve", "reject", "needs_info", "add:DC-0002", "del:DC-0001", "withdraw", "DC-0002"):
+        forge(member, value)
+        assert "Lựa chọn chưa đúng" in member.text and "DC-0002" not in member.text, (value, member.text)
+    member.say("/huy")
+    member.press("mine")
+    assert "Bạn chưa có hồ sơ nào" in member.text
+    assert snapshot(db) == before

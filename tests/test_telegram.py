@@ -208,14 +208,14 @@ async def test_registration_and_nomination_with_buttons_toggles_and_photos(tg, f
     await u.press(t("nav.done"))
     await u.press(u.button("commune")[1]["text"])
     assert "Kiểm tra lại đề cử" in u.texts
-    await u.press(t("nom.send"))
+    await u.press(t("nom.send_private", send=t("nom.send")))  # with photos: consent on the button
     assert "Đã gửi đề cử, mã hồ sơ DC-0001" in u.texts
 
     [sub] = rows(db, Submission)
     assert (sub.status, sub.category, sub.contents, sub.unit_code) == ("submitted", "household", ["c2", "c3"], "T01")
     ev = sorted(rows(db, Evidence), key=lambda e: e.unique_id)
-    assert [(e.unique_id, e.file_id, e.channel) for e in ev] == [
-        ("ph-A", "big-ph-A", "telegram"), ("ph-B", "big-ph-B", "telegram")]
+    assert [(e.unique_id, e.file_id, e.channel, e.publish_consent) for e in ev] == [
+        ("ph-A", "big-ph-A", "telegram", False), ("ph-B", "big-ph-B", "telegram", False)]
     # every pressed button was answered
     presses = [c for c in fake.calls if c.method == "answerCallbackQuery"]
     assert len(presses) == 14
@@ -382,8 +382,8 @@ async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     [scoped] = [c for c in fake.of("setMyCommands") if "scope" in c.params]
     assert scoped.params["scope"] == {"type": "chat", "chat_id": 9001}
     assert [c["command"] for c in scoped.params["commands"]] == [
-        "start", "decu", "hoso", "huy", "trogiup", "thamdinh", "danhsach", "thongke", "tonghop", "xuat", "web",
-        "thongbao", "ketquatin"]
+        "start", "decu", "hoso", "huy", "trogiup", "thamdinh", "danhsach", "thongke", "tonghop", "xuat",
+        "hoidong", "quyetdinh", "guongdienhinh", "web", "thongbao", "ketquatin"]
     await u.say("/thongke")  # the real statistics: nothing submitted yet
     assert "Chưa có hồ sơ nào." in u.texts
     assert len([c for c in fake.of("setMyCommands") if "scope" in c.params]) == 1  # cached

@@ -15,12 +15,13 @@ from starlette.staticfiles import StaticFiles
 
 from . import photos
 from .console import Console
-from .pages import announcements, campaign, council, dossier, dossiers, exports, overview, people, signin
+from .pages import (announcements, campaign, council, dossier, dossiers, exports, honours, overview,
+                    people, signin)
 from .security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 # The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
-PAGES = [overview, dossiers, dossier, council, exports, announcements, people, campaign, signin, photos]
+PAGES = [overview, dossiers, dossier, council, exports, announcements, people, campaign, signin, photos, honours]
 
 
 def _not_found(request: Request, exc: Exception) -> HTMLResponse:

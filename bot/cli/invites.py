@@ -17,9 +17,11 @@ log = logging.getLogger("thidua")
 
 
 def add_parsers(sub) -> None:
-    inv = sub.add_parser("invite", help="print a one-time invite code for a unit head or staff")
-    inv.add_argument("--unit", required=True, help="unit code from the campaign file (e.g. T01)")
-    inv.add_argument("--role", required=True, choices=["head", "staff", "admin"])
+    inv = sub.add_parser("invite", help="print a one-time invite code for a unit head, staff or a "
+                                        "council member")
+    inv.add_argument("--unit", help="unit code from the campaign file (e.g. T01); not needed "
+                                    "for --role council")
+    inv.add_argument("--role", required=True, choices=["head", "staff", "admin", "council"])
     inv.add_argument("--days", type=int, default=7, help="days until the code expires (default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
     inv.add_argument("--web", action="store_true",
@@ -28,8 +30,11 @@ def add_parsers(sub) -> None:
 
 
 def invite(args, settings) -> int:
+    if args.unit is None and args.role != "council":
+        print("--unit: required for --role head, staff or admin", file=sys.stderr)
+        return 2
     app = build(settings, demo=args.demo)
-    if not app.campaign.has_unit(args.unit):
+    if args.unit is not None and not app.campaign.has_unit(args.unit):
         codes = ", ".join(u.code for u in app.campaign.units)
         print(f"--unit: unknown unit {args.unit!r}; one of: {codes}", file=sys.stderr)
         return 2
@@ -39,7 +44,7 @@ def invite(args, settings) -> int:
         uow.commit()
     expires = app.campaign.local(inv.expires_at).strftime("%H:%M %d/%m/%Y")
     print(t("cli.invite", code=inv.code, role=t(f"role.{args.role}"),
-            unit=app.campaign.unit(args.unit).name, expires=expires))
+            unit=app.campaign.unit_name(args.unit, "—"), expires=expires))
     for link in invite_links(settings, inv.code):
         print(link)
     if args.web:

@@ -44,13 +44,18 @@ def install(core: "Core") -> None:
     export.install(core)  # Xuất tài liệu, /xuat
     console_link.install(core)  # «Mở trang quản lý», /web: a sign-in link to the web console
     announce.install(core)  # announcements, their figures, opt-out, village groups
+    from handlers.flows import award, council  # issue 15: the council's vote, decision, honours
+
+    council.install(core)
+    award.install(core)
 
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
 MENU_ORDER = [
     "register", "invite",  # not registered yet
-    "review", "shortlist", "council", "reports", "stats", "digest", "export", "web",  # office staff
-    "announce", "ann_figures",
+    "review", "shortlist", "round", "decision", "honours",  # office staff
+    "vote", "council", "dossiers",  # council members (staff see "council" too)
+    "reports", "stats", "digest", "export", "web", "announce", "ann_figures",  # office staff
     "report", "propose", "unit_noms",  # unit heads
     "nominate", "mine", "link", "optout", "optin", "help",  # everyone
 ]

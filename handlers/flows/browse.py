@@ -3,13 +3,18 @@ staff: the unit reports). The list and every pick are checked against the role e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from sqlalchemy import false
+from sqlmodel import select
+
+from storage import submissions
 from storage.models import Submission
 
 from handlers.access import can_see, role
 from messages.catalog import t
 from handlers.engine import Flow, Step
+from handlers.paging import Pager
 from handlers.outcomes import Outcome, denied, refused
 from messages.model import Option, Reply
 from handlers.describe import full_detail
@@ -20,25 +25,34 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Browse(Flow):
-    def __init__(self, name: str, roles: Iterable[str], query: Callable[["Ctx"], Sequence[Submission]]) -> None:
+    def __init__(self, name: str, roles: Iterable[str], query: Callable[["Ctx"], Any]) -> None:
+        """query(ctx): a select of the submissions listed (storage.pages.listing)."""
         self.name = name
         self.roles = frozenset(roles)
         self.query = query
+        self.pager = Pager("pick", self._query, self._option, lambda c, n: t(f"browse.{name}", n=n))
 
     def allowed(self, ctx: "Ctx") -> bool:
         return role(ctx) in self.roles
 
-    def items(self, ctx: "Ctx") -> list[Submission]:
-        return [s for s in self.query(ctx) if can_see(ctx, s)] if self.allowed(ctx) else []
+    def _query(self, ctx: "Ctx"):
+        return self.query(ctx) if self.allowed(ctx) else select(Submission).where(false())
+
+    def _option(self, ctx: "Ctx", sub: Submission) -> Option:
+        return Option(sub.ref, label(ctx, sub))
 
     def picked(self, ctx: "Ctx") -> Submission | None:
         ref = ctx.answers.get("pick")
-        return next((s for s in self.items(ctx) if s.ref == ref), None)
+        sub = submissions.submission_by_ref(ctx.session, ref) if ref and self.allowed(ctx) else None
+        # checked on every turn: the query's own filter and the role matrix
+        if sub is None or not can_see(ctx, sub):
+            return None
+        return sub if ctx.session.exec(self.query(ctx).where(Submission.id == sub.id)).first() else None
 
     def refuse(self, ctx: "Ctx") -> Outcome | None:
         if not self.allowed(ctx):
             return denied()
-        if not self.items(ctx):
+        if not self.pager.total(ctx):
             return refused(t(f"browse.{self.name}.empty"))
         return None
 
@@ -48,8 +62,7 @@ class Browse(Flow):
 
     def steps(self, ctx: "Ctx") -> list[Step]:
         return [
-            Step("pick", "choice", lambda c: t(f"browse.{self.name}", n=len(self.items(c))),
-                 options=lambda c: [Option(s.ref, label(c, s)) for s in self.items(c)]),
+            self.pager.step(),
             Step("view", "choice", self._detail, options=lambda c: []),
         ]
 

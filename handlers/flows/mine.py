@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import submissions
+from storage import pages, submissions
 from storage.models import Submission
 
 from domain import submissions as operations
@@ -12,6 +12,7 @@ from domain.lifecycle import WITHDRAWABLE, status_label
 from handlers.access import can_see, is_head, is_own
 from messages.catalog import t
 from handlers.engine import Flow, Step
+from handlers.paging import Pager
 from handlers.outcomes import Outcome, finished, refused
 from messages.model import Option, Text
 from handlers.describe import extra_lines, full_detail
@@ -20,13 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
 
-def own(ctx: "Ctx") -> list[Submission]:
-    """Own submissions; a unit head also sees the unit's reports and proposals."""
-    subs = {s.id: s for s in submissions.submissions(ctx.session, submitter_id=ctx.member.id)}
+def own(ctx: "Ctx"):
+    """Own submissions; a unit head also sees the unit's reports and proposals (a query,
+    read a page at a time)."""
     if is_head(ctx):
-        for s in submissions.submissions(ctx.session, unit_code=ctx.member.unit_code, kinds=("report", "proposal")):
-            subs.setdefault(s.id, s)
-    return [subs[k] for k in sorted(subs)]
+        return pages.own(submitter_id=ctx.member.id, unit_code=ctx.member.unit_code,
+                         unit_kinds=("report", "proposal"))
+    return pages.own(submitter_id=ctx.member.id)
+
+
+OWN = Pager("pick", own, lambda c, s: Option(s.ref, label(c, s)), lambda c, n: t("mine.list", n=n))
 
 
 def picked(ctx: "Ctx") -> Submission | None:
@@ -76,14 +80,13 @@ class Mine(Flow):
     def refuse(self, ctx: "Ctx") -> Outcome | None:
         if ctx.member is None:
             return refused(t("need_register"))
-        if not own(ctx):
+        if not OWN.total(ctx):
             return refused(t("mine.empty"))
         return None
 
     def steps(self, ctx: "Ctx") -> list[Step]:
         return [
-            Step("pick", "choice", lambda c: t("mine.list", n=len(own(c))),
-                 options=lambda c: [Option(s.ref, label(c, s)) for s in own(c)]),
+            OWN.step(),
             Step("action", "choice", detail, options=actions),
             Step("confirm", "confirm", lambda c: t("mine.withdraw_confirm", ref=picked(c).ref),
                  options=lambda c: [Option("yes", t("mine.withdraw_yes"))], when=_doing("withdraw")),

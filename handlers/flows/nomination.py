@@ -139,8 +139,17 @@ class Nomination(Flow):
                  skippable=True, max_items=forms.max_photos, when=lambda x: forms.max_photos > 0),
             Step("award", "choice", lambda x: t("nom.award"),
                  options=lambda x: [Option(a.key, a.label) for a in c.awards]),
-            Step("confirm", "confirm", self.summary, options=lambda x: [Option("send", t(self.send_key))]),
+            Step("confirm", "confirm", self.summary, options=self.confirm_options),
         ]
+
+    def confirm_options(self, ctx: "Ctx") -> list[Option]:
+        """With photos, sending also answers whether they may be shown on the public page
+        after an award (issue 15): one tap either way, nothing more to type."""
+        if not ctx.answers.get("photos"):
+            return [Option("send", t(self.send_key))]
+        send = t(self.send_key)
+        return [Option("send", t("nom.send_publish", send=send)),
+                Option("send_private", t("nom.send_private", send=send))]
 
     send_key = "nom.send"
     done_key = "nom.done"
@@ -163,9 +172,10 @@ class Nomination(Flow):
         """Submitted (the deadline and the role are checked again by the operation: they may
         have changed while the person was typing)."""
         a = ctx.answers
+        publish = a.get("confirm") == "send"  # the photos may be shown after an award
         [submitted] = submissions.submit(
             ctx.uow, ctx.member, ctx.campaign, kind=self.kind, channel=ctx.event.channel,
-            photos=a.get("photos"), unit_code=a.get("unit"), category=a["category"], nominee=a["nominee"],
+            photos=[{**p, "publish": publish} for p in a.get("photos") or []], unit_code=a.get("unit"), category=a["category"], nominee=a["nominee"],
             contents=list(a["contents"]), achievements=a["achievements"],
             answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags_of(ctx),
             proposed_award=a["award"])

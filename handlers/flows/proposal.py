@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from storage import submissions
+from storage import pages, submissions
 from handlers.access import HEAD, guard
 from messages.catalog import t
 from handlers.engine import Step
@@ -51,8 +51,8 @@ class Proposal(Nomination):
 
 
 def unit_nominations(ctx: "Ctx"):
-    return submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code,
-                            kinds=("nomination",))
+    return pages.listing(campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code,
+                         kinds=("nomination",))
 
 
 def install(core: "Core") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import submissions
+from storage import pages, submissions
 from storage.models import Submission
 
 from domain import review
@@ -32,9 +32,10 @@ QUEUE_STATUSES = tuple(sorted(AWAITING_REVIEW))
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
 
 
-def queue(ctx: "Ctx", skipped: list[str]) -> list[Submission]:
-    return list(submissions.review_queue(ctx.session, campaign_code=ctx.campaign.code, kinds=QUEUE_KINDS,
-                                  statuses=QUEUE_STATUSES, exclude=skipped))
+def next_in_queue(ctx: "Ctx", skipped: list[str]) -> tuple[Submission | None, int]:
+    """The oldest waiting item and how many wait: a few index seeks, whatever the queue's size."""
+    return pages.next_waiting(ctx.session, campaign_code=ctx.campaign.code, kinds=QUEUE_KINDS,
+                              statuses=QUEUE_STATUSES, exclude=skipped)
 
 
 def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
@@ -54,13 +55,12 @@ def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] 
     if not is_staff(ctx):
         return denied().after(before)
     skipped = list(skipped or [])
-    items = queue(ctx, skipped)
-    if not items:
+    sub, waiting = next_in_queue(ctx, skipped)
+    if sub is None:
         text = t("rev.empty_skipped", n=len(skipped)) if skipped else t("rev.empty")
         return refused(text).after(before)
-    sub = items[0]
     review.take_for_review(ctx.uow, ctx.member, sub.ref)
-    started = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": len(items)})
+    started = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting})
     return started.after([*before, *photos(ctx, sub)])
 
 
@@ -110,7 +110,7 @@ class Review(Flow):
 
 
 def unit_reports(ctx: "Ctx"):
-    return submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("report",))
+    return pages.listing(campaign_code=ctx.campaign.code, kinds=("report",))
 
 
 def install(core: "Core") -> None:

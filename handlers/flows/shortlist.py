@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import submissions
+from sqlalchemy import false
+from sqlmodel import select
+
+from storage import pages, submissions
 from storage.models import Submission
 
 from domain import shortlist as council
@@ -15,7 +18,9 @@ from domain.campaign import Award
 from domain.refusals import Refused
 from handlers.access import STAFF, guard, is_staff
 from messages.catalog import t
+from domain.lifecycle import ENTRY_KINDS
 from handlers.engine import Flow, Invalid, Step
+from handlers.paging import PAGE_SIZE, Pager, is_paging
 from handlers.outcomes import Outcome, denied, finished
 from messages.model import Option, Text
 from handlers.describe import unit_name
@@ -30,31 +35,31 @@ def group_of(ctx: "Ctx", sub: Submission) -> str:
     return council.group_of(ctx.campaign, sub)
 
 
-def on_list(ctx: "Ctx", award: str) -> list[Submission]:
-    return council.on_list(ctx.uow, ctx.campaign, award)
-
-
-def candidates(ctx: "Ctx") -> list[Submission]:
-    return list(submissions.submissions(ctx.session, campaign_code=ctx.campaign.code, kinds=("nomination", "proposal"),
-                                 statuses=("approved",)))
-
-
 def item_label(ctx: "Ctx", sub: Submission) -> str:
     return t("sl.item", ref=sub.ref, nominee=(sub.nominee or "")[:40],
              group=t(f"group.{group_of(ctx, sub)}"), unit=unit_name(ctx.campaign, sub.unit_code))
 
 
 def list_text(ctx: "Ctx", award: Award) -> str:
-    """One award's list with its counts against the quota."""
-    subs = on_list(ctx, award.key)
+    """One award's list with its counts against the quota (counted in SQL) and its first
+    PAGE_SIZE entries: one phone screen, however long the list."""
+    on_award = pages.council_list(campaign_code=ctx.campaign.code, award=award.key)
+    by_category = pages.count_by(ctx.session, on_award, Submission.category)
+    by_group: dict[str, int] = {}
+    for category, n in by_category.items():
+        group = ctx.campaign.category(category).quota_group
+        by_group[group] = by_group.get(group, 0) + n
     counts = []
     for group in ("collective", "individual"):
-        n = sum(1 for s in subs if group_of(ctx, s) == group)
+        n = by_group.get(group, 0)
         rng = award.quota.get(group)
         name = t(f"group.{group}").capitalize()
         counts.append(t("sl.count_quota", group=name, n=n, min=rng.min, max=rng.max) if rng
                       else t("sl.count", group=name, n=n))
+    subs, total = pages.page(ctx.session, on_award, offset=0, limit=PAGE_SIZE)
     lines = "".join(t("sl.line", i=i, item=item_label(ctx, s)) for i, s in enumerate(subs, 1))
+    if total > len(subs):
+        lines += t("page.more_on_list", n=total - len(subs)) + "\n"
     return t("sl.list", award=award.label, counts="; ".join(counts), lines=lines or t("sl.list_empty"))
 
 
@@ -67,23 +72,31 @@ class Shortlist(Flow):
     def award(self, ctx: "Ctx") -> Award:
         return ctx.campaign.award(ctx.answers["award"])
 
-    def _pick_prompt(self, ctx: "Ctx") -> str:
+    def __init__(self) -> None:
+        self.pager = Pager("pick", self._choices, self._choice, self._title)
+
+    def _choices(self, ctx: "Ctx"):
+        if not is_staff(ctx):
+            return select(Submission).where(false())
+        return pages.council_choices(campaign_code=ctx.campaign.code, award=self.award(ctx).key,
+                                     kinds=ENTRY_KINDS)
+
+    def _choice(self, ctx: "Ctx", sub: Submission) -> Option:
+        if sub.status == "approved":
+            return Option(f"add:{sub.ref}", t("sl.add", item=item_label(ctx, sub)))
+        return Option(f"del:{sub.ref}", t("sl.remove", item=item_label(ctx, sub)))
+
+    def _title(self, ctx: "Ctx", n: int) -> str:
         notice = ctx.state.data.pop("notice", None)
         text = list_text(ctx, self.award(ctx)) + t("sl.pick")
         return f"{notice}\n\n{text}" if notice else text
 
     def _pick_options(self, ctx: "Ctx") -> list[Option]:
-        if not is_staff(ctx):
-            return []
-        award = self.award(ctx)
-        return [  # the items first, «Xong» after them
-            *[Option(f"del:{s.ref}", t("sl.remove", item=item_label(ctx, s))) for s in on_list(ctx, award.key)],
-            *[Option(f"add:{s.ref}", t("sl.add", item=item_label(ctx, s))) for s in candidates(ctx)],
-            Option(DONE, t("sl.done")),
-        ]
+        # a page of items (those on the list first), the pages, «Xong» last
+        return [*self.pager.options(ctx), Option(DONE, t("sl.done"))] if is_staff(ctx) else []
 
     def _check(self, ctx: "Ctx", value: str) -> None:
-        if value == DONE:
+        if value == DONE or is_paging(value):
             return
         if not is_staff(ctx):
             raise Invalid(t("role.denied"))
@@ -103,6 +116,8 @@ class Shortlist(Flow):
     def _apply(self, ctx: "Ctx", value: str) -> str | None:
         if value == DONE:
             return None
+        if is_paging(value):
+            return self.pager.after(ctx, value)
         op, _, ref = value.partition(":")
         sub = submissions.submission_by_ref(ctx.session, ref)
         award = self.award(ctx)
@@ -120,8 +135,8 @@ class Shortlist(Flow):
         return [
             Step("award", "choice", lambda x: t("sl.award"),
                  options=lambda x: [Option(a.key, a.label) for a in c.awards]),
-            Step("pick", "choice", self._pick_prompt, options=self._pick_options, validate=self._check,
-                 after=self._apply),
+            Step("pick", "choice", self.pager.prompt, options=self._pick_options,
+                 validate=self._check, after=self._apply, search=True),
         ]
 
     def finish(self, ctx: "Ctx") -> Outcome:

@@ -69,7 +69,7 @@ def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | N
         photos=submissions.evidence_of(req.s, sub.id), snaps=snaps,
         figure_rows=figure_rows(c, snaps) if snaps else [],
         history=submissions.history(req.s, sub.id),
-        trail=views.audit_entries(req.s, entity_ids=[sub.ref]),
+        trail=list(views.audit_entries(req.s, entity_ids=[sub.ref])),
         decisions=actions.allowed(sub), seen=actions.seen_mark(sub),
         notice=notice, error=error)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from domain.digest import compute
-from storage import submissions
+from storage import pages
 
 from ..console import STAFF, Req, page
 
@@ -32,10 +32,12 @@ def bars(rows) -> list[dict]:
 @page("/")
 def overview(req: Req) -> Response:
     d = compute(req.s, req.campaign, req.now)
-    waiting = submissions.review_queue(req.s, campaign_code=req.campaign.code,
-                                       kinds=("nomination", "proposal", "report"), statuses=WAITING)
+    # the oldest 15 waiting and how many wait: one page, whatever the queue's size
+    waiting, total = pages.page(req.s, pages.waiting(campaign_code=req.campaign.code,
+                                                     kinds=("nomination", "proposal", "report"),
+                                                     statuses=WAITING), offset=0, limit=15)
     return req.render("overview.html", d=d, bars=bars(d.by_unit), left=countdown(req),
-                      waiting=waiting[:15], waiting_total=len(waiting))
+                      waiting=waiting, waiting_total=total)
 
 
 ROUTES = [overview]

@@ -1,0 +1,77 @@
+"""What the award step's operations return (issue 15): plain frozen data for the notification
+handlers (domain/award_notices.py) and the callers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .events import Event, StatusMoved
+
+
+@dataclass(frozen=True)
+class RoundOpened(Event):
+    round_id: int
+    number: int
+    refs: tuple[str, ...]
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class VoteCast(Event):
+    round_id: int
+    ref: str
+    choice: str
+    previous: str | None  # the member's earlier vote on the item, if they changed it
+
+
+@dataclass(frozen=True)
+class RoundClosed(Event):
+    round_id: int
+    number: int
+    quorum_met: bool
+    present: int
+    members: int
+    passed: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DecisionRecorded(Event):
+    decision_id: int
+    number: str
+    signed_on: date
+    award: str
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Awarded(StatusMoved):
+    """An item of a decision becomes `awarded`: its submitter and, when found among the
+    members, the awardee are told."""
+
+    awardee_id: int | None = None
+    award: str = ""
+    number: str = ""
+    signed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DecisionWithdrawn(Event):
+    decision_id: int
+    number: str
+    reason: str
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AwardWithdrawn(StatusMoved):
+    """An item back on the council's list because its decision was withdrawn."""
+
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class HonoursAnnounced(Event):
+    awardees: int
+    recipients: int
