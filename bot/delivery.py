@@ -8,7 +8,8 @@ when), or it raises SendError(permanent=True) (refused for good: a blocked bot, 
 `Delivery.send_turn` sends a turn's pieces in order. From the first piece that cannot go now,
 the rest are handed to the outbox (one row per piece, in order, keyed on the turn's event so a
 redelivery adds nothing) and the channel's outbox dispatcher is woken to deliver them later; a
-permanent refusal is logged. Nothing is dropped, and this is the only code that writes a turn's
+permanent refusal of one piece (a photo whose link expired) is logged and the rest still go,
+so the buttons after a photo arrive. Nothing is dropped, and this is the only code that writes a turn's
 replies to the outbox: recording them inside the turn's transaction and marking them sent after
 sending is a change to this module alone.
 """
@@ -80,9 +81,10 @@ class Delivery:
                 await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1,
                                         context=turn.context)
             except SendError as exc:
-                if exc.permanent:
-                    log.warning("%s: reply to chat %s refused (%s)", turn.channel, turn.chat_id, exc)
-                    return 0
+                if exc.permanent:  # this piece only (an expired photo link): the rest still go
+                    log.warning("%s: a reply part to chat %s refused (%s); going on with the rest",
+                                turn.channel, turn.chat_id, exc)
+                    continue
                 await asyncio.to_thread(self._store_unsent, turn, pieces, i)
                 log.warning("%s: %d reply part(s) to chat %s queued for retry: %s", turn.channel,
                             len(pieces) - i, turn.chat_id, exc)

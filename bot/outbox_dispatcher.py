@@ -7,13 +7,24 @@ is not the message's fault: the row waits that long without using an attempt, an
 channel pauses (the limit is per bot, not per message). An optional `rate` paces sends to
 at most `rate` messages in any `per` seconds, so a fan-out of thousands stays under the
 platform's limit instead of bouncing off it. Database work runs in a worker thread.
+
+Several processes may drain one database: each dispatcher claims the rows it sends
+(storage.outbox.claim_due: FOR UPDATE SKIP LOCKED on PostgreSQL, one atomic UPDATE on SQLite)
+for a lease; rows of a dispatcher that died are free again when the lease ends. A send that
+hangs is given up after `send_timeout` (and tried again later), so one chat cannot hold the
+drain. When the "sent" mark cannot be written (database read-only, full, or away), the
+dispatcher remembers in memory what it sent, does not send it again, and keeps trying to
+write the mark with back-off before it claims anything new.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
+import uuid
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
@@ -29,6 +40,10 @@ from .pacing import Pacer
 from .cancel_task import cancel
 
 log = logging.getLogger(__name__)
+
+
+class DatabaseAway(Exception):
+    """The outbox could not record a delivery: wait before claiming more."""
 
 
 class OutboxBell:
@@ -51,7 +66,8 @@ class OutboxBell:
 class OutboxDispatcher:
     def __init__(self, db: Engine, channel: Channel, clock: Clock, *, bell: OutboxBell | None = None,
                  interval: float = 2.0, batch: int = 200, max_attempts: int = 8,
-                 rate: float | None = None, per: float = 1.0) -> None:
+                 rate: float | None = None, per: float = 1.0, lease: float = 300.0,
+                 send_timeout: float = 20.0, max_backoff: float = 60.0) -> None:
         self.db = db
         self.channel = channel
         self.clock = clock
@@ -64,14 +80,48 @@ class OutboxDispatcher:
         self._more = False  # the last batch was full: more may be due right away
         self._wake = bell.event(channel.name) if bell is not None else asyncio.Event()
         self._task: asyncio.Task | None = None
+        self.claimer = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = timedelta(seconds=lease)
+        self.send_timeout = send_timeout
+        self.max_backoff = max_backoff
+        self._backoff = 0.0  # seconds to wait after a database failure (doubles, up to max_backoff)
+        # row id -> the mark that could not be written (sent, failed ...): never sent again here
+        self._unmarked: dict[int, tuple] = {}
+        self._sleep = asyncio.sleep  # the back-off's wait (tests count it instead)
 
     def poke(self) -> None:
         """Something was queued: deliver now rather than at the next interval."""
         self._wake.set()
 
-    def _due(self, now):
+    def _claim(self, now):
         with Session(self.db, expire_on_commit=False) as s:
-            return list(outbox.due_outbox(s, now, self.channel.name, limit=self.batch))
+            rows = list(outbox.claim_due(s, now, self.channel.name, self.claimer, lease=self.lease,
+                                         limit=self.batch))
+            s.commit()
+        return [r for r in rows if r.id not in self._unmarked]
+
+    async def _record(self, row_id: int, outcome: str, error: str = "", **kw) -> bool:
+        """Write what happened to a row; if the database refuses, keep it in memory (the row
+        is not sent again by this process) and say False."""
+        try:
+            await asyncio.to_thread(self._mark, row_id, outcome, error, **kw)
+        except Exception as exc:  # noqa: BLE001 - read-only, full or unreachable database
+            self._unmarked[row_id] = (outcome, error, kw)
+            log.warning("outbox %s via %s: %s, but the mark could not be written (%s); kept in "
+                        "memory, not sent again", row_id, self.channel.name, outcome,
+                        type(exc).__name__)
+            return False
+        return True
+
+    async def _write_unmarked(self) -> bool:
+        """Write the marks remembered in memory; True when none is left."""
+        for row_id, (outcome, error, kw) in list(self._unmarked.items()):
+            try:
+                await asyncio.to_thread(self._mark, row_id, outcome, error, **kw)
+            except Exception:  # noqa: BLE001
+                return False
+            del self._unmarked[row_id]
+        return True
 
     def _mark(self, row_id: int, outcome: str, error: str = "", *, permanent: bool = False,
               retry_after: float | None = None) -> None:
@@ -92,46 +142,53 @@ class OutboxDispatcher:
 
     async def run_once(self) -> tuple[int, int]:
         """Deliver what is due now. Returns (sent, not sent)."""
-        rows = await asyncio.to_thread(self._due, self.clock.now())
+        if not await self._write_unmarked():
+            raise DatabaseAway("marks not written yet")
+        rows = await asyncio.to_thread(self._claim, self.clock.now())
         self._more = len(rows) >= self.batch
         sent = failed = 0
         ready = getattr(self.channel, "ready", None)
         for row in rows:
             if ready is not None and not ready(row.chat_id):
                 # that chat's own pace (about 1/s): its row waits a moment, the others go on
-                await asyncio.to_thread(self._mark, row.id, "defer", "paced", retry_after=1.0)
+                await self._record(row.id, "defer", "paced", retry_after=1.0)
                 continue
             if self.pacer is not None:
                 await self.pacer.wait()
             try:
-                await self.channel.send(row.chat_id, reply_from_dict(row.payload))
+                try:
+                    await asyncio.wait_for(self.channel.send(row.chat_id, reply_from_dict(row.payload)),
+                                           timeout=self.send_timeout)
+                except asyncio.TimeoutError:
+                    raise SendError(f"no answer in {self.send_timeout:g} s") from None
             except SendError as exc:
                 failed += 1
                 if exc.retry_after is not None and not exc.permanent:
                     # the platform's flood limit: wait as told, keep the attempt, pause the channel
                     self.stats["deferred"] += 1
                     self._paused_until = time.monotonic() + exc.retry_after
-                    await asyncio.to_thread(self._mark, row.id, "defer", str(exc),
-                                            retry_after=exc.retry_after)
+                    await self._record(row.id, "defer", str(exc), retry_after=exc.retry_after)
                     log.info("outbox %s via %s: slow down, retry in %ss", row.id,
                              self.channel.name, exc.retry_after)
                     self._more = True
                     break
                 self.stats["failed"] += 1
-                await asyncio.to_thread(self._mark, row.id, "blocked" if exc.blocked else "failed",
-                                        str(exc), permanent=exc.permanent)
+                await self._record(row.id, "blocked" if exc.blocked else "failed", str(exc),
+                                   permanent=exc.permanent)
                 log.warning("outbox %s via %s failed (attempt %s): %s", row.id, self.channel.name,
                             row.attempts + 1, exc)
                 continue
             except Exception as exc:  # noqa: BLE001 - keep the row, log, go on
                 failed += 1
                 self.stats["failed"] += 1
-                await asyncio.to_thread(self._mark, row.id, "failed", repr(exc))
+                await self._record(row.id, "failed", repr(exc))
                 log.exception("outbox %s via %s failed", row.id, self.channel.name)
                 continue
             sent += 1
             self.stats["sent"] += 1
-            await asyncio.to_thread(self._mark, row.id, "sent")
+            if not await self._record(row.id, "sent"):
+                self._more = False
+                raise DatabaseAway("sent mark not written")  # stop claiming; back off
         return sent, failed
 
     async def _loop(self) -> None:
@@ -141,9 +198,18 @@ class OutboxDispatcher:
                 await asyncio.sleep(pause)
             try:
                 await self.run_once()
-            except Exception:  # noqa: BLE001
-                log.exception("outbox loop error on %s", self.channel.name)
+                self._backoff = 0.0
+            except Exception as exc:  # noqa: BLE001 - the database is away: wait longer each time
+                self._backoff = min(self.max_backoff, max(self.interval, self._backoff * 2))
+                if isinstance(exc, DatabaseAway):
+                    log.warning("outbox on %s: %s; next try in %.0f s", self.channel.name, exc,
+                                self._backoff)
+                else:
+                    log.exception("outbox loop error on %s; next try in %.0f s", self.channel.name,
+                                  self._backoff)
                 self._more = False
+                await self._sleep(self._backoff)
+                continue
             if self._more:
                 await asyncio.sleep(0)
                 continue

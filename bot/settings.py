@@ -17,6 +17,25 @@ class SettingsError(SystemExit):
         self.message = message
 
 
+# Dates a campaign can sensibly use: outside them Python's date arithmetic overflows
+# (9999-12-31 plus a day) long before anyone would notice a typo.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def in_range(name: str, value, low, high, unit: str = ""):
+    """The value if low <= value <= high, else SettingsError naming it (one line, exit 2)."""
+    if not low <= value <= high:
+        raise SettingsError(f"{name}: between {low} and {high}{unit}, not {value}")
+    return value
+
+
+def sane_moment(name: str, moment: datetime | date):
+    """A date or moment between FIRST_YEAR and LAST_YEAR, else SettingsError naming it."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise SettingsError(f"{name}: a date between {FIRST_YEAR} and {LAST_YEAR}, not {moment.isoformat()}")
+    return moment
+
+
 TOKEN_FORMS = {"telegram_bot_token": "123456:ABC... from @BotFather",
                "zalo_bot_token": "{bot_id}:{secret}"}
 
@@ -34,9 +53,9 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_poll_timeout: int = Field(default=30, ge=1, le=60)  # getUpdates long poll, seconds
-    zalo_rate: float = Field(default=20.0, gt=0)  # messages per second, all chats together
-    zalo_chat_rate: float = Field(default=1.0, gt=0)  # messages per second to one chat...
-    zalo_chat_burst: int = Field(default=5, ge=1)  # ...after a burst of this many
+    zalo_rate: float = Field(default=20.0, gt=0, le=1000)  # messages per second, all chats together
+    zalo_chat_rate: float = Field(default=1.0, gt=0, le=1000)  # messages per second to one chat...
+    zalo_chat_burst: int = Field(default=5, ge=1, le=1000)  # ...after a burst of this many
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
@@ -54,6 +73,20 @@ class Settings(BaseSettings):
             return None
         if isinstance(v, str) and len(v.strip()) == 10:
             return date.fromisoformat(v.strip())
+        return v
+
+    @field_validator("campaign_deadline")
+    @classmethod
+    def _sane_deadline(cls, v: datetime | date | None) -> datetime | date | None:
+        if v is not None and not FIRST_YEAR <= v.year <= LAST_YEAR:
+            raise ValueError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+        return v
+
+    @field_validator("telegram_base_url", "telegram_base_file_url", "zalo_base_url", "webhook_base_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("https://", "http://")):
+            raise ValueError("an http(s):// URL")
         return v
 
     @field_validator("telegram_bot_token", "zalo_bot_token", "webhook_secret", "webhook_base_url",
@@ -108,6 +141,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "settings"
-        raise SettingsError(f"{name}: {err['msg']}") from None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {msg}") from None
     settings.check_webhook()
     return settings

@@ -139,6 +139,9 @@ class _Date:
         self.value = value
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 class _Sheet:
     """One worksheet written row after row: a bold wrapped header, frozen under it, the
     column widths set; values go to the typed writer calls (no type guessing)."""
@@ -154,6 +157,7 @@ class _Sheet:
         for i, (label, _) in enumerate(columns):
             ws.write_string(0, i, label, header)
         self.dates = wb.add_format({"num_format": DATE_FORMAT})
+        self.text = wb.add_format({"quote_prefix": True})  # Excel keeps "=..." text when edited
         self.rows = 0
 
     @staticmethod
@@ -167,8 +171,8 @@ class _Sheet:
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
-            if isinstance(value, str):
-                ws.write_string(r, col, value)
+            if isinstance(value, str):  # never a formula; one that looks like it is marked text
+                ws.write_string(r, col, value, self.text if value.startswith(FORMULA_START) else None)
             elif isinstance(value, _Date):
                 ws.write_datetime(r, col, value.value, self.dates)
             else:

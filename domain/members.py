@@ -8,6 +8,7 @@ from datetime import timedelta
 from storage import audit, members
 from storage.models import Invite, Member
 
+from . import invite_guesses
 from .events import Event, IdentityLinked, InviteIssued, InviteRedeemed, MemberRegistered, RoleChanged
 from .refusals import Refused
 from .roles import ROLES, require_member
@@ -76,9 +77,15 @@ def _issue(uow: UnitOfWork, actor_id: int | None, *, role: str | None, unit_code
 
 
 def usable_invite(uow: UnitOfWork, code: str, account: Account, actor: Member | None) -> Invite:
-    """The invite behind `code` if this account may use it now; else refused with why."""
+    """The invite behind `code` if this account may use it now; else refused with why. A wrong
+    code is audited; after GUESS_LIMIT of them in GUESS_WINDOW this account waits (no guessing)."""
+    wait = invite_guesses.locked_minutes(uow.session, account.channel, account.external_id, uow.now)
+    if wait:
+        raise Refused("inv.too_many", minutes=wait)
     inv = members.find_invite(uow.session, code)
     if inv is None or inv.purpose not in ("role", "link") or (inv.purpose == "link" and inv.member_id is None):
+        invite_guesses.record_wrong_guess(uow.session, account.channel, account.external_id, code,
+                                          uow.now, actor_id=actor.id if actor else None)
         raise Refused("inv.bad")
     if inv.used_at is not None:
         raise Refused("inv.used")
@@ -98,6 +105,8 @@ def redeem_invite(uow: UnitOfWork, actor: Member | None, account: Account, code:
     member with the role (needs `full_name`) or gives a member the role."""
     inv = usable_invite(uow, code, account, actor)
     s = uow.session
+    if not members.claim_invite(s, inv, uow.now):  # used a moment ago by someone else
+        raise Refused("inv.used")
     events: list[Event] = []
     if inv.purpose == "link":
         member = s.get(Member, inv.member_id)

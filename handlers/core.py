@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from storage import conversations, members
@@ -126,7 +127,7 @@ class Core:
                 log.info("duplicate event %s ignored", key)
                 return []
             try:
-                replies = self._turn(uow, event)
+                replies = self._turn_on_fresh_state(uow, event)
                 conversations.mark_event(s, key, now)
                 s.commit()
                 return replies
@@ -146,6 +147,22 @@ class Core:
             except Exception:  # noqa: BLE001
                 s.rollback()
             return [Text(t("error_apology"))]
+
+    def _turn_on_fresh_state(self, uow: UnitOfWork, event: InboundEvent) -> list[Reply]:
+        """The turn. If another process moved this person's conversation on while it ran (a
+        double tap reaching two processes), saving the state raises StaleDataError (the state's
+        version column): everything is rolled back and the turn is played once more on the
+        fresh state, where the repeated tap is stale."""
+        try:
+            replies = self._turn(uow, event)
+            uow.session.flush()
+            return replies
+        except StaleDataError:
+            uow.session.rollback()
+            uow.events.clear()
+            log.info("conversation %s:%s moved on meanwhile; turn played again",
+                     event.channel, event.user_id)
+            return self._turn(uow, event)
 
     def _turn(self, uow: UnitOfWork, event: InboundEvent) -> list[Reply]:
         s, now = uow.session, uow.now

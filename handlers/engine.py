@@ -301,7 +301,8 @@ def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
         try:
             return parse_money(raw)
         except MoneyError as exc:
-            raise Invalid(t("err.money_unclear" if str(exc) == "unclear" else "err.money")) from None
+            raise Invalid(t({"unclear": "err.money_unclear", "too_big": "err.money_too_big"}
+                            .get(str(exc), "err.money"))) from None
     if step.kind == "number":
         digits = re.sub(r"[\s.,]", "", raw)
         if not digits.isdigit() or len(digits) > 12:

@@ -87,6 +87,9 @@ class MoneyError(ValueError):
     pass
 
 
+MONEY_MAX = 100_000_000_000  # 100 tỷ đồng a year: more is a typing slip, not a household
+
+
 def _number(text: str, has_unit: bool) -> Decimal:
     text = text.replace(" ", "")
     seps = re.findall(r"[.,]", text)
@@ -137,8 +140,10 @@ def parse_money(answer: str) -> int:
         raise MoneyError("number") from None
     if scale == 1 and value < 100_000:
         raise MoneyError("unclear")
-    if value <= 0 or value > Decimal(10) ** 15:
+    if value <= 0:
         raise MoneyError("range")
+    if value > MONEY_MAX:
+        raise MoneyError("too_big")
     return int(value)
 
 
@@ -161,10 +166,15 @@ def parse_phone(answer: str) -> str | None:
 _NAME_OK = re.compile(r"^[\w .'\-()]+$")
 
 
+# Letters to Unicode that show as nothing (Hangul fillers): a name of them looks blank.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
 def valid_name(text: str) -> bool:
-    """Letters (any script), spaces and a little punctuation; no digits-only, no SQL, no emoji."""
+    """Letters (any script), spaces and a little punctuation; no digits-only, no SQL, no emoji;
+    at least two letters that can be seen."""
     if not _NAME_OK.match(text) or "_" in text:
         return False
     if "--" in text or "''" in text:
         return False
-    return letters(text) >= 2
+    return sum(1 for c in text if c.isalpha() and c not in _BLANK_LETTERS) >= 2

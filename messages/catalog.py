@@ -7,7 +7,7 @@ Campaign facts (names, dates, criteria) are never written here: they come in as 
 
 from __future__ import annotations
 
-from messages import texts_domain, texts_i12, texts_i14
+from messages import texts_domain, texts_i11, texts_i12, texts_i14
 
 MESSAGES: dict[str, str] = {
     # -- greeting and menu ----------------------------------------------------------------
@@ -283,6 +283,7 @@ MESSAGES: dict[str, str] = {
 }
 
 MESSAGES.update(texts_domain.TEXTS)
+MESSAGES.update(texts_i11.TEXTS)  # issue 11: reliability and hostile input
 MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
 MESSAGES.update(texts_i14.TEXTS_I14)  # issue 14: paged lists
 

@@ -75,6 +75,7 @@ class Photo:
     ref: str  # a file id, an http(s) URL or a local path
     caption: str = ""
     kind: Literal["photo"] = "photo"
+    alt: str = ""  # the same picture another way (the platform's link beside a downloaded copy)
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Several processes may serve one PostgreSQL database; one schedules. At start-up the leader
 builds the AsyncIOScheduler (scheduler/apscheduler_jobs.py), catches up on missed slots, and runs the
 jobs; a follower tries the lock again every `retry_every` seconds and takes over when the
-leader is gone. What a slot queues is announced through `on_queued` (the wiring wakes the
+leader is gone. The leader checks its lock every `check_every` seconds: when the lock's
+connection is lost (server restart, network, pg_terminate_backend) it stops scheduling and
+becomes a follower, since another process may lead by then. What a slot queues is announced through `on_queued` (the wiring wakes the
 channels' outbox dispatchers with it).
 """
 
@@ -28,19 +30,22 @@ log = logging.getLogger("thidua")
 
 class SchedulerInProcess:
     def __init__(self, core: Core, *, clock: Clock, chart_dir: Path,
-                 on_queued: Callable[[], None] | None = None, retry_every: float = 30.0) -> None:
+                 on_queued: Callable[[], None] | None = None, retry_every: float = 30.0,
+                 check_every: float = 15.0) -> None:
         self.runner = SlotRunner(core, clock=clock, chart_dir=chart_dir, on_queued=on_queued)
         self.lock = LeaderLock(core.db, f"thidua-scheduler:{core.campaign.code}")
         self.retry_every = retry_every
+        self.check_every = check_every
         self.scheduler: AsyncIOScheduler | None = None  # None while another process leads
-        self._tasks: list[asyncio.Task] = []
+        self._catch_up: asyncio.Task | None = None
+        self._duty: asyncio.Task | None = None
 
     async def start(self) -> None:
         if await asyncio.to_thread(self.lock.try_acquire):
             self._lead()
         else:
             log.info("scheduler: another process runs it; this one waits to take over")
-            self._tasks.append(asyncio.create_task(self._follow(), name="scheduler-follow"))
+        self._duty = asyncio.create_task(self._keep_duty(), name="scheduler-leader")
 
     def _lead(self) -> None:
         sched = build_scheduler(self.runner)
@@ -48,22 +53,47 @@ class SchedulerInProcess:
         self.scheduler = sched
         jobs = sched.get_jobs()
         log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
-        self._tasks.append(asyncio.create_task(self.runner.catch_up(), name="scheduler-catch-up"))
+        self._catch_up = asyncio.create_task(self.runner.catch_up(), name="scheduler-catch-up")
 
-    async def _follow(self) -> None:
-        while not await asyncio.to_thread(self.lock.try_acquire):
+    async def _step_down(self) -> None:
+        await self._end(self._catch_up)
+        sched, self.scheduler, self._catch_up = self.scheduler, None, None
+        if sched is not None:
+            sched.shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
+            await asyncio.sleep(0)
+
+    async def _keep_duty(self) -> None:
+        """Lead while the lock holds; wait for it while another process has it."""
+        while True:
+            if self.lock.held:
+                await asyncio.sleep(self.check_every)
+                if not await asyncio.to_thread(self.lock.check):
+                    log.warning("scheduler: the leader lock was lost; this process stops scheduling")
+                    await self._step_down()
+                continue
+            try:
+                got = await asyncio.to_thread(self.lock.try_acquire)
+            except Exception as exc:  # noqa: BLE001 - database away: try again later
+                log.warning("scheduler: cannot reach the database for the leader lock: %s",
+                            type(exc).__name__)
+                got = False
+            if got:
+                log.info("scheduler: this process takes over")
+                self._lead()
+                continue
             await asyncio.sleep(self.retry_every)
-        log.info("scheduler: this process takes over")
-        self._lead()
+
+    @staticmethod
+    async def _end(task: asyncio.Task | None) -> None:
+        if task is None:
+            return
+        task.cancel()
+        [result] = await asyncio.gather(task, return_exceptions=True)
+        if isinstance(result, Exception) and not isinstance(result, asyncio.CancelledError):
+            log.error("scheduler: a start-up task ended with an error: %r", result)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        results = await asyncio.gather(*self._tasks, return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception) and not isinstance(result, asyncio.CancelledError):
-                log.error("scheduler: a start-up task ended with an error: %r", result)
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)  # AsyncIOScheduler runs this in the loop: let it
-            await asyncio.sleep(0)
+        await self._end(self._duty)
+        self._duty = None
+        await self._step_down()
         await asyncio.to_thread(self.lock.release)

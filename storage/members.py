@@ -9,6 +9,7 @@ from typing import Sequence
 from sqlmodel import Session, select
 
 from .models import (
+    DISPLAY_NAME_MAX,
     Identity,
     Invite,
     Member,
@@ -57,6 +58,7 @@ def create_member(
 
 def attach_identity(s: Session, member: Member, *, channel: str, external_id: str, chat_id: str,
                     display_name: str | None, now: datetime) -> Identity:
+    display_name = (display_name or "")[:DISPLAY_NAME_MAX] or None  # platforms send longer ones
     ident = identity(s, channel, external_id)
     if ident is None:
         ident = Identity(member_id=member.id, channel=channel, external_id=external_id,
@@ -105,6 +107,20 @@ def insert_invite(s: Session, *, role: str | None, unit_code: str | None, now: d
 
 def find_invite(s: Session, code: str) -> Invite | None:
     return s.exec(select(Invite).where(Invite.code == code.strip().upper())).first()
+
+
+def claim_invite(s: Session, inv: Invite, now: datetime) -> bool:
+    """Take a one-time code for this transaction: a conditional UPDATE (... WHERE used_at IS
+    NULL). Of several people sending the same code at once exactly one gets True; the others
+    wait for its row lock (PostgreSQL) or the write lock (SQLite), then find it used."""
+    from sqlalchemy import update
+
+    result = s.execute(update(Invite).where(Invite.id == inv.id, Invite.used_at.is_(None))
+                       .values(used_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    inv.used_at = now
+    return True
 
 
 def mark_invite_used(s: Session, inv: Invite, member: Member, now: datetime) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -50,6 +50,9 @@ def _json(default_factory=dict) -> Any:
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 
+DISPLAY_NAME_MAX = 256
+
+
 class Member(SQLModel, table=True):
     __tablename__ = "member"
     id: int | None = Field(default=None, primary_key=True)
@@ -71,9 +74,10 @@ class Identity(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     channel: str = Field(max_length=16)
-    external_id: str = Field(max_length=64)
-    chat_id: str = Field(max_length=64)
-    display_name: str | None = Field(default=None, max_length=120)
+    external_id: str = Field(max_length=128)
+    chat_id: str = Field(max_length=128)
+    # Telegram: first (64) + " " + last name (64); Zalo sends longer ones: kept to DISPLAY_NAME_MAX
+    display_name: str | None = Field(default=None, max_length=DISPLAY_NAME_MAX)
     # the chat blocked the bot (Telegram 403, Zalo's equivalent): nothing more is sent there
     unreachable_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
@@ -160,9 +164,9 @@ class Evidence(SQLModel, table=True):
     channel: str = Field(max_length=16)
     file_id: str | None = Field(default=None, max_length=256)
     unique_id: str = Field(max_length=256)
-    url: str | None = Field(default=None, max_length=1000)
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # Zalo: 1,500+
     local_path: str | None = Field(default=None, max_length=500)
-    caption: str | None = Field(default=None, max_length=1000)
+    caption: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # the submitter agreed that the photo may be shown on the public page after an award
     publish_consent: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = _ts()
@@ -244,6 +248,9 @@ class AwardDecisionItem(SQLModel, table=True):
     position: int  # the line in the attached list, the certificate's register number
 
 
+_VERSION = Column("version", Integer, nullable=False, server_default="0")
+
+
 class ConversationState(SQLModel, table=True):
     """Where a person is in a conversation: a row, so a restart continues it."""
 
@@ -251,13 +258,18 @@ class ConversationState(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_state_channel_user"),)
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
-    user_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=128)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     flow: str | None = Field(default=None, max_length=32, index=True)
     step: str | None = Field(default=None, max_length=48)
     seq: int = Field(default=0)  # bumps with every question: a button from an older one is stale
     data: dict = _json(dict)
+    # bumps with every save; a save from a stale read (another process moved this person on
+    # meanwhile) raises StaleDataError instead of overwriting: SQLAlchemy's optimistic lock
+    version: int = Field(default=0, sa_column=_VERSION)
     updated_at: datetime = _ts()
+
+    __mapper_args__ = {"version_id_col": _VERSION}
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -294,7 +306,7 @@ class Outbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     channel: str | None = Field(default=None, max_length=16)  # None: every identity of the member
-    chat_id: str | None = Field(default=None, max_length=64)
+    chat_id: str | None = Field(default=None, max_length=128)
     payload: dict = _json(dict)  # a serialised reply
     dedupe_key: str | None = Field(default=None, max_length=200)
     status: str = Field(default="pending", max_length=16)  # pending|sent|failed
@@ -303,6 +315,9 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = _ts()
     next_attempt_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
+    # a sender claims a row before sending it; the claim lapses at claimed_until if it dies
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = _ts(nullable=True)
 
 
 class Announcement(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from .models import (
@@ -39,16 +40,46 @@ def enqueue(s: Session, *, member_id: int | None, payload: dict, now: datetime,
     return rows
 
 
+def _due(now: datetime, channel: str):
+    return (Outbox.status == "pending", Outbox.next_attempt_at <= now, Outbox.channel == channel,
+            or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now))
+
+
 def due_outbox(s: Session, now: datetime, channel: str, limit: int = 100) -> Sequence[Outbox]:
-    q = select(Outbox).where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
-                             Outbox.channel == channel)
+    """Due rows nobody holds (read only: the dispatcher claims them with claim_due)."""
+    q = select(Outbox).where(*_due(now, channel))
     return s.exec(q.order_by(Outbox.id).limit(limit)).all()
+
+
+def claim_due(s: Session, now: datetime, channel: str, claimer: str, *, lease: timedelta,
+              limit: int = 100) -> Sequence[Outbox]:
+    """Take up to `limit` due rows for `claimer` until now + lease, and return them.
+
+    One statement, UPDATE ... WHERE id IN (due rows): on PostgreSQL the inner SELECT locks its
+    rows FOR UPDATE SKIP LOCKED, so two processes claiming at once take different rows; on
+    SQLite the UPDATE runs under the database's single write lock. A claimer that dies leaves
+    its rows claimed until the lease ends; then anyone may take them. The caller commits."""
+    ids = select(Outbox.id).where(*_due(now, channel)).order_by(Outbox.id).limit(limit)
+    if s.get_bind().dialect.name == "postgresql":
+        ids = ids.with_for_update(skip_locked=True)
+    s.exec(update(Outbox).where(Outbox.id.in_(ids.scalar_subquery()))
+           .values(claimed_by=claimer, claimed_until=now + lease)
+           .execution_options(synchronize_session=False))
+    q = select(Outbox).where(Outbox.claimed_by == claimer, Outbox.status == "pending",
+                             Outbox.claimed_until > now, Outbox.channel == channel)
+    return s.exec(q.order_by(Outbox.id)).all()
+
+
+def _unclaim(row: Outbox) -> None:
+    row.claimed_by = None
+    row.claimed_until = None
 
 
 def outbox_sent(s: Session, row: Outbox, now: datetime) -> None:
     row.status = "sent"
     row.sent_at = now
     row.attempts += 1
+    _unclaim(row)
     s.add(row)
 
 
@@ -58,6 +89,7 @@ def outbox_failed(s: Session, row: Outbox, now: datetime, error: str, *, max_att
     failed (still kept, visible to staff) rather than dropped silently."""
     row.attempts += 1
     row.last_error = error[:500]
+    _unclaim(row)
     if row.attempts >= max_attempts:
         row.status = "failed"
     else:
@@ -94,6 +126,7 @@ def outbox_defer(s: Session, row: Outbox, until: datetime, error: str) -> None:
     attempt (the message itself is fine)."""
     row.next_attempt_at = until
     row.last_error = error[:500]
+    _unclaim(row)
     s.add(row)
 
 

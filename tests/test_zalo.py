@@ -69,6 +69,7 @@ def app_for(db, campaign, clock, settings: Settings) -> App:
 def channel_for(app: App, **kw) -> ZaloChannel:
     kw.setdefault("retry_delays", (0.01, 0.02))
     kw.setdefault("poll_backoff", (0.01, 0.05))
+    kw.setdefault("media_allow", ("127.0.0.1/32",))  # the fake image server; public-only otherwise
     return ZaloChannel(app, **kw)
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..backup import BackupError, add_parsers as backup_parsers
 from ..channel import StartupError
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
@@ -25,7 +28,15 @@ def parser() -> argparse.ArgumentParser:
     reminders_and_digest.add_parsers(sub)
     exports.add_parsers(sub)
     broadcasts.add_parsers(sub)
+    backup_parsers(sub)
     return p
+
+
+def database_problem(exc: Exception) -> str:
+    """One line naming DATABASE_URL and the driver's first line (never the URL's password)."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    return f"DATABASE_URL: the database cannot be used ({first[:200]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,5 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, StartupError) as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:  # an unreachable or wrong database: one line, no traceback
+        print(database_problem(exc), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

@@ -11,6 +11,7 @@ from domain.uow import UnitOfWork
 from messages.catalog import t
 
 from ..bootstrap import build
+from ..settings import in_range
 from ..telegram.links import invite_links
 
 log = logging.getLogger("thidua")
@@ -22,7 +23,7 @@ def add_parsers(sub) -> None:
     inv.add_argument("--unit", help="unit code from the campaign file (e.g. T01); not needed "
                                     "for --role council")
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin", "council"])
-    inv.add_argument("--days", type=int, default=7, help="days until the code expires (default 7)")
+    inv.add_argument("--days", type=int, default=7, help="days until the code expires (1-365, default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
     inv.add_argument("--web", action="store_true",
                      help="staff/admin: also a one-time link to the web console (asks the name on first use)")
@@ -30,6 +31,7 @@ def add_parsers(sub) -> None:
 
 
 def invite(args, settings) -> int:
+    in_range("--days", args.days, 1, 365, " days")
     if args.unit is None and args.role != "council":
         print("--unit: required for --role head, staff or admin", file=sys.stderr)
         return 2

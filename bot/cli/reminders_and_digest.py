@@ -17,6 +17,7 @@ from messages.catalog import t
 from scheduler.plan import reminder_slot_at
 
 from ..bootstrap import App, build
+from ..settings import sane_moment
 
 
 def _moment(app: App, raw: str | None) -> datetime:
@@ -26,6 +27,7 @@ def _moment(app: App, raw: str | None) -> datetime:
         at = datetime.fromisoformat(raw)
     except ValueError:
         raise SystemExit(f"--at: not an ISO-8601 moment: {raw!r} (e.g. 2024-11-27T08:00)") from None
+    sane_moment("--at", at)
     return (at if at.tzinfo else at.replace(tzinfo=app.campaign.tz)).astimezone(app.campaign.tz)
 
 

@@ -30,7 +30,7 @@ from messages.model import InboundEvent, Reply, Text
 from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
-from ..webhook_server import secret_ok, unauthorized
+from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .buttons import Keyboards
 from .commands import CommandMenus
 from .inbound import CHANNEL, to_event
@@ -142,8 +142,9 @@ class TelegramChannel:
                                            secret.get_secret_value()):
             return unauthorized()
         try:
-            data = await request.json()
-            update = Update.de_json(data, self.bot)
+            update = Update.de_json(await read_json(request), self.bot)  # size and depth limited
+        except BodyError as exc:
+            return exc.response()
         except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad request", status_code=400)
         await self.application.process_update(update)

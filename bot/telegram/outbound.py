@@ -112,7 +112,7 @@ class TelegramSender:
         elif isinstance(piece, Photo):
             caption, rest = _caption(piece.caption)
             await self._call(lambda: _with_file(piece.ref, lambda f: bot.send_photo(
-                chat_id, f, caption=caption)))
+                chat_id, f, caption=caption), alt=piece.alt))
             for part in rest:
                 await self.send_piece(chat_id, Text(part))
         elif isinstance(piece, Document):
@@ -158,12 +158,15 @@ class TelegramSender:
         raise SendError("unreachable")  # pragma: no cover
 
 
-async def _with_file(ref: str, call: Callable[[Any], Awaitable[Any]]) -> Any:
-    """A local path is opened (for each attempt); an http(s) URL or a file_id goes as is."""
+async def _with_file(ref: str, call: Callable[[Any], Awaitable[Any]], alt: str = "") -> Any:
+    """A local path is opened (for each attempt); an http(s) URL or a file_id goes as is; a
+    local copy that is gone gives way to `alt` (the platform's link) when there is one."""
     path = Path(ref)
     if not ref.startswith(("http://", "https://")) and path.is_file():
         with path.open("rb") as f:
             return await call(f)
+    if alt and path.is_absolute():
+        return await call(alt)
     return await call(ref)
 
 

@@ -12,7 +12,6 @@ split at 2000 characters; a reply that still fails after a few tries goes to the
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Sequence
@@ -32,7 +31,7 @@ from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
 from ..pacing import ChatPacers, Pacer
 from ..cancel_task import cancel
-from ..webhook_server import secret_ok, unauthorized
+from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
 
@@ -42,7 +41,6 @@ CHANNEL = "zalo"
 TEXT_LIMIT = 2000
 PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-MAX_BODY = 256 * 1024  # a webhook update is small; anything bigger is not one
 _MEDIA_NOTICE = {"failed": "zalo.photo_failed", "too_big": "zalo.photo_too_big",
                  "not_image": "zalo.photo_not_image"}
 
@@ -53,7 +51,7 @@ class ZaloChannel:
     def __init__(self, app: Any, *, client: ZaloClient | None = None, delivery: Delivery | None = None,
                  retry_delays: Sequence[float] = (0.5, 1.0, 2.0), max_inline_wait: float = 5.0,
                  poll_backoff: tuple[float, float] = (1.0, 60.0), max_concurrent: int = 32,
-                 media_max_bytes: int | None = None,
+                 media_max_bytes: int | None = None, media_allow: Sequence[str] = (),
                  start_delays: Sequence[float] = (1, 2, 4, 8, 15, 30, 60)) -> None:
         s = app.settings
         self.app = app
@@ -75,7 +73,7 @@ class ZaloChannel:
         self._download = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True,
                                            transport=transport())
         store_kw = {"max_bytes": media_max_bytes} if media_max_bytes else {}
-        self.media = MediaStore(s.media_dir, self._download, **store_kw)
+        self.media = MediaStore(s.media_dir, self._download, allow=media_allow, **store_kw)
         self.handled = 0  # updates fully handled (replies sent or queued): for health and tests
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -165,15 +163,10 @@ class ZaloChannel:
                          self.app.settings.webhook_secret.get_secret_value()):
             log.warning("zalo webhook call with a wrong secret refused")
             return unauthorized()
-        raw = bytearray()
-        async for chunk in request.stream():  # an update is small: refuse a big body early
-            raw += chunk
-            if len(raw) > MAX_BODY:
-                return PlainTextResponse("too large", status_code=413)
         try:
-            body = json.loads(raw)
-        except ValueError:
-            return PlainTextResponse("bad request", status_code=400)
+            body = await read_json(request)  # size and depth limited
+        except BodyError as exc:
+            return exc.response()
         if not isinstance(body, dict):
             return PlainTextResponse("bad request", status_code=400)
         if body.get("ok") is True and isinstance(body.get("result"), dict):
@@ -212,7 +205,7 @@ class ZaloChannel:
 
     async def _turn(self, event_name: str, msg: dict, user_id: str, chat_id: str, key: str) -> None:
         base = dict(channel=CHANNEL, user_id=user_id, chat_id=chat_id, key=key,
-                    display_name=_str((msg.get("from") or {}).get("display_name"))[:120] or None,
+                    display_name=_str((msg.get("from") or {}).get("display_name")) or None,
                     chat_type=_chat_type(msg))
         if event_name == "message.text.received":
             event = _text_event(_str(msg.get("text")), base)
@@ -254,10 +247,12 @@ class ZaloChannel:
             return [Text(part) for part in split_text(text, TEXT_LIMIT) if part.strip()]
 
         if isinstance(reply, Photo):
-            if reply.ref.lower().startswith(("http://", "https://")):
+            link = next((r for r in (reply.ref, reply.alt) if r.lower().startswith(("http://", "https://"))),
+                        None)  # a downloaded copy carries its link as alt: Zalo sends links only
+            if link:
                 if len(reply.caption) <= TEXT_LIMIT:
-                    return [Photo(ref=reply.ref, caption=reply.caption)]
-                return [Photo(ref=reply.ref, caption=""), *texts(reply.caption)]
+                    return [Photo(ref=link, caption=reply.caption)]
+                return [Photo(ref=link, caption=""), *texts(reply.caption)]
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
         if isinstance(reply, Document):

@@ -43,9 +43,16 @@ def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
     evidence = submissions.evidence_of(ctx.session, sub.id)
     out: list[Reply] = []
     for i, e in enumerate(evidence, 1):
-        ref = e.file_id if e.channel == ctx.event.channel and e.file_id else (e.url or e.local_path)
+        # this channel's own file id; else the downloaded copy (a Zalo link expires), with
+        # the link beside it for a channel that cannot upload a file
+        if e.channel == ctx.event.channel and e.file_id:
+            ref, alt = e.file_id, ""
+        elif e.local_path:
+            ref, alt = e.local_path, e.url or ""
+        else:
+            ref, alt = e.url or "", ""
         if ref:
-            out.append(Photo(ref=ref, caption=t("rev.photo", ref=sub.ref, i=i, n=len(evidence))))
+            out.append(Photo(ref=ref, alt=alt, caption=t("rev.photo", ref=sub.ref, i=i, n=len(evidence))))
     return out
 
 

@@ -39,6 +39,7 @@ class FakeZalo:
     webhook_url: str = ""
     webhook_secret: str = ""
     images: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    file_requests: list[str] = field(default_factory=list)  # image names asked for
     failures: list[tuple[int, float | None]] = field(default_factory=list)  # for the next sends
     port: int = 0
 
@@ -153,6 +154,7 @@ class FakeZalo:
         return JSONResponse({"ok": False, "error_code": 404, "description": "no such method"}, 404)
 
     async def _file(self, request: Request) -> Response:
+        self.file_requests.append(request.path_params["name"])
         found = self.images.get(request.path_params["name"])
         if found is None:
             return Response(b"not found", 404)

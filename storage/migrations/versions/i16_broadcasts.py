@@ -1,7 +1,7 @@
 """broadcasts
 
 Revision ID: i16_broadcasts
-Revises: i15_council
+Revises: i11_reliability
 Create Date: 2026-11-25 23:47:17.633552
 """
 from alembic import op
@@ -11,7 +11,7 @@ import storage.models
 
 
 revision = 'i16_broadcasts'
-down_revision = 'i15_council'
+down_revision = 'i11_reliability'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,57 @@
+"""Issue 11 #5: a double tap on «Gửi đề cử» reaching two processes creates one submission
+(the conversation state's version column; SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from handlers.core import Core
+from storage import conversations
+from storage.models import Submission
+
+from .conftest import Player, register_resident, rows
+
+
+@pytest.mark.parametrize("engine", ["db", "pg_db"])
+def test_two_processes_handle_the_same_tap_and_one_submission_is_made(
+        engine, request, campaign, clock, monkeypatch):
+    db = request.getfixturevalue(engine)
+    first, second = Core(db, campaign, clock), Core(db, campaign, clock)  # two processes
+    p = Player(first)
+    register_resident(p)
+    p.press("nominate")
+    for line in ("ho gia dinh", "Hộ ông Hoàng Văn Tư", "1", "2 3",
+                 "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
+                 "60 triệu", "khong", "bo qua", "1"):
+        p.say(line)
+    question = p.question
+    send = next(o for o in question.options if "Gửi" in o.label)
+
+    # both processes read the conversation before either writes: the race, made certain
+    both_read = threading.Barrier(2, timeout=10)
+    real_get_state = conversations.get_state
+    raced = threading.local()
+
+    def get_state(s, channel, user_id):
+        state = real_get_state(s, channel, user_id)
+        if not getattr(raced, "done", False):
+            raced.done = True
+            both_read.wait()
+        return state
+
+    monkeypatch.setattr(conversations, "get_state", get_state)
+    taps = [Player(core, p.user_id) for core in (first, second)]
+    for t in taps:
+        t.last = p.last
+    threads = [threading.Thread(target=t.press, args=(send.value,)) for t in taps]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    subs = rows(db, Submission)
+    assert len(subs) == 1, [s.ref for s in subs]
+    told = [t.text for t in taps]
+    assert sum("Đã gửi đề cử" in x for x in told) == 1, told
+    assert not any("Xin lỗi" in x for x in told), told  # the other tap is simply stale
