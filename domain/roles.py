@@ -21,6 +21,7 @@ STAFF = frozenset({"staff", "admin"})
 HEAD = frozenset({"head"})
 COUNCIL = frozenset({"council"})  # members of the Emulation-Commendation Council (issue 15)
 COUNCIL_STATUSES = frozenset({"shortlisted", "awarded"})  # what the council reads
+CONSOLE = STAFF | COUNCIL  # who may sign in to the web console (council: read-only and votes)
 ANYONE = frozenset({GUEST, *ROLES})
 
 
@@ -99,7 +100,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("quyetdinh", STAFF),
     Command("guongdienhinh", STAFF),
     Command("bophieu", COUNCIL),
-    Command("web", STAFF),
+    Command("web", CONSOLE),
     Command("thongbao", STAFF),
     Command("ketquatin", STAFF),
     Command("lienketthon", HEAD),  # in the village group (staff too, naming the unit)

@@ -105,4 +105,4 @@ def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
     member.say(f"/start {make_invite(db, clock, role='council', unit=None)}")
     member.say("Nông Văn Hải")
     assert [o.value for o in member.question.options] == [
-        "vote", "council", "dossiers", "nominate", "mine", "link", "optout", "help"]
+        "vote", "council", "dossiers", "web", "nominate", "mine", "link", "optout", "help"]

@@ -16,19 +16,20 @@ from starlette.staticfiles import StaticFiles
 from . import photos
 from .console import Console
 from .pages import (announcements, campaign, council, dossier, dossiers, exports, honours, overview,
-                    people, signin)
+                    people, signin, vote)
 from .security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 # The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
-PAGES = [overview, dossiers, dossier, council, exports, announcements, people, campaign, signin, photos, honours]
+PAGES = [overview, vote, dossiers, dossier, council, exports, announcements, people, campaign, signin, photos,
+         honours]
 
 
 def _not_found(request: Request, exc: Exception) -> HTMLResponse:
     console: Console = request.app.state.console
     status = getattr(exc, "status_code", 404)
     html = console.env.get_template("problem.html").render(
-        viewer=None, csrf="", nav=[], path=request.url.path, campaign=console.campaign,
+        viewer=None, csrf="", nav=[], path=request.url.path, campaign=console.campaign, home="/",
         demo=console.demo, title="Không có trang này" if status == 404 else "Không thực hiện được",
         text="Địa chỉ này không có trong trang quản lý." if status == 404 else
         "Yêu cầu này không được hỗ trợ.")

@@ -35,6 +35,13 @@ log = logging.getLogger("thidua.web")
 COOKIE = "thidua_phien"
 STAFF = frozenset({"staff", "admin"})
 ADMIN = frozenset({"admin"})
+COUNCIL = frozenset({"council"})  # council members: the lists and dossiers read-only, the vote
+READERS = STAFF | COUNCIL
+
+
+def home_of(role: str | None) -> str:
+    """Where a signed-in person starts: staff the overview, council members their ballot."""
+    return "/bo-phieu" if role in COUNCIL else "/"
 PUBLIC = None  # no sign-in needed (sign-in pages, the public page of a later issue)
 
 
@@ -117,7 +124,8 @@ class Req:
         nav = [(path, text) for path, text, roles in c.nav if role in roles]
         html = c.env.get_template(template).render(
             viewer=self.viewer, csrf=self.viewer.csrf if self.viewer else "", nav=nav,
-            path=self.request.url.path, campaign=c.campaign, demo=c.demo, now=self.now, **values)
+            path=self.request.url.path, campaign=c.campaign, demo=c.demo, now=self.now, home=home_of(role),
+            **values)
         return HTMLResponse(html, status_code=status)
 
     def problem(self, status: int, title: str, text: str) -> HTMLResponse:
@@ -161,7 +169,7 @@ def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed) -
                 return req.redirect("/dang-nhap")
             if viewer.role not in allowed:
                 return req.problem(403, "Không có quyền",
-                                   "Trang này chỉ dành cho cán bộ Văn phòng xã. "
+                                   "Bạn không được mở trang này. "
                                    "Bạn vẫn dùng bot trong Telegram hoặc Zalo như thường.")
             if request.method == "POST" and not same((form.get("csrf") or [""])[0], viewer.csrf):
                 return req.problem(403, "Phiên làm việc không hợp lệ",
