@@ -101,7 +101,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("guongdienhinh", STAFF),
     Command("bophieu", COUNCIL),
     Command("web", CONSOLE),
+    Command("thongbao", STAFF),
+    Command("ketquatin", STAFF),
+    Command("lienketthon", HEAD),  # in the village group (staff too, naming the unit)
     Command("lienket", EVERYONE, advertised=False),
+    Command("dungnhantin", EVERYONE, advertised=False),
+    Command("nhanlaitin", EVERYONE, advertised=False),
     Command("menu", ANYONE, advertised=False),
     Command("dangky", ANYONE, advertised=False),
     Command("ma", ANYONE, advertised=False),

@@ -20,12 +20,13 @@ from .conftest import rows
 from .review_helpers import join, member_id
 from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
 
-PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich", "/phien-xet"]
+PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich", "/phien-xet", "/thong-bao"]
 # what a council member may open (the lists and the dossiers on them, read-only; their ballot)
 COUNCIL_PAGES = {"/ho-so": 200, "/hoi-dong": 200, "/ho-so/DC-0001": 404}
 POSTS = [("/ho-so/DC-0001/quyet-dinh", {"decision": "approve"}), ("/xuat", {"what": "xlsx"}),
          ("/nguoi/moi", {"role": "staff", "unit": "VPTK"}),
-         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"})]
+         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"}),
+         ("/thong-bao", {"text": "Họp thôn tối nay.", "audience": "all"}), ("/thong-bao/gui-lai", {"id": "1"})]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

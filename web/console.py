@@ -58,6 +58,8 @@ class Console:
     demo: bool = False
     telegram_files: Any = None  # web.photos.TelegramFiles when Telegram is configured
     invite_links: Callable[[str], list[str]] = lambda code: []
+    telegram_username: str | None = None  # the printable invitation's QR code (t.me link)
+    zalo_name: str | None = None  # and the Zalo bot's name beside it
     signin_limit: RateLimit = field(default_factory=RateLimit)
     nav: list[tuple[str, str, frozenset]] = field(default_factory=list)
 
