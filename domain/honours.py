@@ -10,7 +10,7 @@ from datetime import date
 from sqlmodel import Session
 
 from storage import council as rows
-from storage import members
+from storage import announcements, members
 from storage.audit import audit
 from storage.models import Evidence, Member, Submission
 from storage.outbox import enqueue_many
@@ -84,9 +84,11 @@ def announce(uow: UnitOfWork, actor: Member | None, campaign: Campaign, payload:
         raise Refused("honours.nothing")
     decisions = sorted({h.number for h in items})
     key = "honours|" + ",".join(decisions)
-    batch = [dict(member_id=m.id, channel=i.channel, chat_id=i.chat_id, payload=payload,
-                  dedupe_key=f"{key}|{m.id}")
-             for m in members.members(s) for i in members.identities_of(s, m.id)]
+    # every member, less those who chose «Dừng nhận tin» and the chats that blocked the bot
+    everyone = announcements.audience_members(s, campaign_code=campaign.code)
+    batch = [dict(member_id=member_id, channel=channel, chat_id=chat_id, payload=payload,
+                  dedupe_key=f"{key}|{member_id}")
+             for member_id, channel, chat_id in announcements.reachable_identities(s, everyone)]
     added = enqueue_many(s, batch, now)
     audit(s, actor_id=actor_id, action="honours.announce", entity="award_decision",
           entity_id=",".join(decisions), after={"awardees": len(items), "messages": added}, now=now)

@@ -16,8 +16,8 @@ from domain import council as ops
 from domain import honours
 from domain.refusals import Refused
 from domain.uow import UnitOfWork
-from storage import submissions
-from storage.models import CouncilItem, Evidence, Outbox, Submission
+from storage import members, submissions
+from storage.models import CouncilItem, Evidence, Member, Outbox, Submission
 
 from . import seed as seeding
 from .conftest import Player, rows
@@ -123,15 +123,24 @@ def test_a_withdrawn_decision_leaves_the_page(db, campaign, clock, decided, tmp_
 
 
 def test_the_announcement_reaches_every_member_once(core, db, campaign, clock, decided):
+    from storage import announcements
+
+    with Session(db) as s:  # one member chose «Dừng nhận tin», one chat blocked the bot
+        people = s.exec(select(Member).where(Member.role != "staff").order_by(Member.id)).all()
+        assert len(people) >= 2
+        announcements.set_opt_out(s, people[0], True, clock.now())
+        blocked = members.identities_of(s, people[1].id)[0]
+        announcements.mark_unreachable(s, blocked.channel, blocked.chat_id, clock.now())
+        s.commit()
     staff = Player(core, "s1")
     staff.say("/guongdienhinh")
     assert "GƯƠNG ĐIỂN HÌNH" in staff.text
     assert "1. Hộ ông Hoàng Văn Tư (Thôn 1): Trồng 3 ha hồi" in staff.text
     assert "QĐ số 125/QĐ-UBND" in staff.text
     staff.press("Gửi cho mọi thành viên")
-    assert "Đã xếp 5 tin vào hàng gửi" in staff.text  # 5 members, one identity each
+    assert "Đã xếp 3 tin vào hàng gửi" in staff.text  # 5 members, one identity each, 2 left out
     sent = [o for o in rows(db, Outbox) if (o.dedupe_key or "").startswith("honours|")]
-    assert len(sent) == 5 and all("Hộ bà Lường Thị Hoa" in o.payload["text"] for o in sent)
+    assert len(sent) == 3 and all("Hộ bà Lường Thị Hoa" in o.payload["text"] for o in sent)
     with Session(db) as s:  # a second announcement of the same decisions adds nothing
         events = honours.announce(UnitOfWork(s, clock.now()), s.merge(decided), campaign, {"text": "x"})
         assert events[0].recipients == 0
