@@ -215,11 +215,17 @@ class TelegramChannel:
             event = self.to_event(update)
             if event is None:
                 return
+            # one person's turns commit in order, and their replies go out in that order; a
+            # turn may commit while the one before it is still being sent (so polling can
+            # confirm it: its replies are in the outbox)
+            sending = self._lock("send:" + event.user_id)
             async with self._lock(event.user_id):
                 turn = self._turn(event, cq)
                 kept = self.delivery.keeper(self.sender, turn)  # the replies are stored with the turn
                 replies = await asyncio.to_thread(self.core.handle, event, kept)
                 self._handled(update.update_id)  # committed: polling may confirm it now
+                await sending.acquire()
+            try:
                 if cq is not None:  # stop the button's spinner first; a toast rides on it
                     toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
                     replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
@@ -228,6 +234,8 @@ class TelegramChannel:
                 await self.delivery.send_turn(self.sender, turn, replies, kept)
                 if event.chat_type == "private":
                     await self.menus.after_turn(event)
+            finally:
+                sending.release()
         finally:
             if cq is not None and not answered:
                 await self._answer(cq, None)
