@@ -70,9 +70,11 @@ class Project:
                             telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
                             telegram_base_file_url=fake.file_url, webhook_base_url=None)
         self.app = build(settings)
-        limiter = None if limit == PRODUCTION else AIORateLimiter(overall_max_rate=limit,
-                                                                  overall_time_period=1)
-        self.channel = TelegramChannel(self.app, rate_limiter=limiter)
+        if limit == PRODUCTION:  # as `make run` builds it
+            self.channel = TelegramChannel(self.app)
+        else:  # PTB's limiter and the project's own pacing both raised
+            self.channel = TelegramChannel(self.app, overall_rate=limit, rate_limiter=AIORateLimiter(
+                overall_max_rate=limit, overall_time_period=1))
 
     async def start(self) -> None:
         await self.channel.start()

@@ -20,14 +20,17 @@ class Pacer:
     unlike a token bucket it lets no burst over the limit through, so a fan-out of thousands
     runs at the limit without one answer of 429. Waiters go in turn.
 
-    `async with pacer.slot():` around a request counts it from when its answer came back:
-    the platform saw it before that, so however late a request travels, no second on the
-    platform's clock holds more than `limit` of them. `await pacer.wait()` counts from now."""
+    `async with pacer.slot():` around a request counts it from when its answer came back
+    (the platform saw it before that: a request that travels late cannot crowd the
+    platform's second), but no later than `travel` after it left, so slow answers under load
+    do not slow the whole bot down. `await pacer.wait()` counts from now."""
 
-    def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01) -> None:
+    def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01,
+                 travel: float = 1.0) -> None:
         self.limit = max(1, int(limit))
         self.per = per
         self.margin = margin
+        self.travel = travel
         self._times: deque[list] = deque(maxlen=self.limit)  # [moment], [None] in flight
         self._turn = asyncio.Lock()
 
@@ -50,10 +53,11 @@ class Pacer:
     @contextlib.asynccontextmanager
     async def slot(self):
         entry = await self._take()
+        left = time.monotonic()
         try:
             yield
         finally:
-            entry[0] = time.monotonic()
+            entry[0] = min(time.monotonic(), left + self.travel)
 
 
 def limiter(rate: float, burst: float) -> AsyncLimiter:
