@@ -91,7 +91,7 @@ class TelegramChannel:
         self._committing: dict[int, asyncio.Future] = {}  # update id -> its turn committed
         self._poll_task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()  # updates in hand (polling)
-        self._unconfirmed: int | None = None  # the offset that confirms the last batch handled
+        self._unconfirmed: int | None = None  # the offset past the last batch committed
 
     @property
     def bot(self):
@@ -173,7 +173,6 @@ class TelegramChannel:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES,
                     read_timeout=self.poll_timeout + 10)
-                self._unconfirmed = None
                 failures = 0
             except asyncio.CancelledError:
                 raise
