@@ -62,6 +62,7 @@ def main() -> None:
                 ManualClock(datetime(2024, 11, 5, 3, 0, tzinfo=timezone.utc)))
     delivery = Delivery(engine, core.clock, OutboxBell())
     sender = _Quiet()
+    loop = asyncio.new_event_loop()  # one loop, as in the serving process
     latencies: list[float] = []
     start = time.perf_counter()
     n = 0
@@ -78,7 +79,7 @@ def main() -> None:
             if args.kept:
                 kept = delivery.keeper(sender, Turn("bench", ev.chat_id, ev.user_id, ev.key))
                 replies = core.handle(ev, kept)
-                asyncio.run(delivery.send_turn(sender, kept.turn, replies, kept))
+                loop.run_until_complete(delivery.send_turn(sender, kept.turn, replies, kept))
             else:
                 replies = core.handle(ev)
             latencies.append(time.perf_counter() - t0)
