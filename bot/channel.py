@@ -10,12 +10,15 @@ from messages.model import Reply
 
 
 class SendError(Exception):
-    """A send that failed; `retry_after` (seconds) when the platform said when to try again."""
+    """A send that failed; `retry_after` (seconds) when the platform said when to try again;
+    `blocked` when the person blocked the bot (nothing more is sent to that chat)."""
 
-    def __init__(self, message: str, retry_after: float | None = None, permanent: bool = False) -> None:
+    def __init__(self, message: str, retry_after: float | None = None, permanent: bool = False,
+                 blocked: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-        self.permanent = permanent
+        self.permanent = permanent or blocked
+        self.blocked = blocked
 
 
 class StartupError(SystemExit):

@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from domain.clock import Clock
 from messages.model import reply_from_dict
-from storage import outbox
+from storage import announcements, outbox
 from storage.models import Outbox
 
 from .channel import Channel, SendError
@@ -130,6 +130,8 @@ class OutboxDispatcher:
             now = self.clock.now()
             if outcome == "sent":
                 outbox.outbox_sent(s, row, now)
+            elif outcome == "blocked":  # the chat blocked the bot: no more sends or retries there
+                announcements.mark_unreachable(s, row.channel, row.chat_id, now)
             elif outcome == "defer":
                 outbox.outbox_defer(s, row, now + timedelta(seconds=retry_after or 1.0), error)
             else:
@@ -171,7 +173,8 @@ class OutboxDispatcher:
                     self._more = True
                     break
                 self.stats["failed"] += 1
-                await self._record(row.id, "failed", str(exc), permanent=exc.permanent)
+                await self._record(row.id, "blocked" if exc.blocked else "failed", str(exc),
+                                   permanent=exc.permanent)
                 log.warning("outbox %s via %s failed (attempt %s): %s", row.id, self.channel.name,
                             row.attempts + 1, exc)
                 continue

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"
+    telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
+    zalo_bot_name: str | None = Field(default=None, max_length=60)
 
     @field_validator("campaign_deadline", mode="before")
     @classmethod
@@ -91,7 +93,7 @@ class Settings(BaseSettings):
         return v
 
     @field_validator("telegram_bot_token", "zalo_bot_token", "webhook_secret", "webhook_base_url",
-                     "web_base_url", mode="before")
+                     "telegram_bot_username", "zalo_bot_name", "web_base_url", mode="before")
     @classmethod
     def _empty_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

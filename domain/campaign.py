@@ -150,6 +150,29 @@ class Reminders(_Model):
         return v
 
 
+class Launch(_Model):
+    """IV.1: the launch announcement, sent once to every member at the campaign's opening."""
+
+    time: dt.time = dt.time(8, 0)  # on campaign.opens_on, local time
+    text: str = "{organiser} phát động «{title}». Hạn gửi hồ sơ: {deadline}."
+    invitation_text: str = ""
+
+    @field_validator("time", mode="before")
+    @classmethod
+    def _hhmm(cls, v: object) -> object:
+        return Reminders._hhmm(v)
+
+    @field_validator("text")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        try:
+            v.format(title="", theme="", categories="", deadline="", organiser="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"unknown placeholder {exc} (use {{title}}, {{theme}}, "
+                             "{{categories}}, {{deadline}}, {{organiser}})") from None
+        return v
+
+
 class CampaignInfo(_Model):
     code: str = Field(pattern=r"^[a-z0-9-]{2,40}$")
     title: str
@@ -188,6 +211,7 @@ class Campaign(_Model):
     awards: tuple[Award, ...] = Field(min_length=1)
     forms: Forms = Forms()
     reminders: Reminders = Reminders()
+    launch: Launch = Launch()
     council: Council = Council()  # the award step (issue 15): quorum, threshold, texts
     decision: Decision | None = None
     certificate: Certificate | None = None
@@ -237,6 +261,12 @@ class Campaign(_Model):
     def deadline_local(self) -> datetime:
         """The last moment that still counts, in local time, for messages ("23:59 ngày 30/11/2024")."""
         return (self.closes_at - timedelta(minutes=1)).astimezone(self.tz)
+
+    @property
+    def launch_at(self) -> datetime:
+        """When the launch announcement goes out (aware, UTC)."""
+        local = datetime.combine(self.campaign.opens_on, self.launch.time, self.tz)
+        return local.astimezone(timezone.utc)
 
     def is_open(self, now: datetime) -> bool:
         return now < self.closes_at

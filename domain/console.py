@@ -2,8 +2,8 @@
 of each console action (channel «web»). Decisions and lists go through review/shortlist like
 the chat's; these cover what only the console does.
 
-Residents and unit heads have no console: a link is issued to staff and admins only, and a
-session of anyone else signs nobody in."""
+Residents and unit heads have no console: a link is issued to staff, admins and council
+members only (the council reads the lists and votes), and a link of anyone else signs nobody in."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from storage.models import Member, WebLink
 
 from .events import Event
 from .refusals import Refused
-from .roles import STAFF, require
+from .roles import CONSOLE, STAFF, require
 from .uow import UnitOfWork
 
 LINK_TTL = weblogin.LINK_TTL
@@ -52,11 +52,11 @@ def noted(uow: UnitOfWork, actor: Member | None, action: str, *, entity: str, en
 def issue_link(uow: UnitOfWork, actor: Member | None, *, member: Member | None = None,
                role: str | None = None, unit_code: str | None = None,
                ttl: timedelta = LINK_TTL) -> SignInLinkIssued:
-    """A one-time sign-in link: for `member` (staff or admin asking in chat: at most
+    """A one-time sign-in link: for `member` (staff, admin or council asking in chat: at most
     LINKS_PER_HOUR an hour), or carrying a role for an office starting from the web (the
     command line, or staff inviting on the people page)."""
     if member is not None:
-        require(member, STAFF)
+        require(member, CONSOLE)
         if weblogin.links_issued(uow.session, member.id, uow.now - timedelta(hours=1)) >= LINKS_PER_HOUR:
             raise Refused("web.too_many_links")
     elif role not in STAFF:
@@ -79,7 +79,7 @@ def check_link(uow: UnitOfWork, token: str) -> tuple[WebLink, Member | None]:
     if found.problem:
         raise Refused(f"web.link_{found.problem}")
     member = uow.session.get(Member, found.link.member_id) if found.link.member_id else None
-    if (member.role if member else found.link.role) not in STAFF:
+    if (member.role if member else found.link.role) not in CONSOLE:
         raise Refused("web.no_console")
     return found.link, member
 

@@ -113,3 +113,43 @@ class InviteRedeemed(Event):
 class IdentityLinked(Event):
     member_id: int
     channel: str
+
+
+@dataclass(frozen=True)
+class Announced(Event):
+    """An announcement queued through the outbox (launch or staff's)."""
+
+    announcement_id: int
+    kind: str  # announce | launch
+    members: int
+    groups: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class DeliveriesRetried(Event):
+    announcement_id: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class OptOutChanged(Event):
+    """«Dừng nhận tin» (opted_out) or «Nhận lại tin»."""
+
+    member_id: int
+    opted_out: bool
+
+
+@dataclass(frozen=True)
+class GroupLinked(Event):
+    group_id: int
+    channel: str
+    unit_code: str
+
+
+@dataclass(frozen=True)
+class ReachableAgain(Event):
+    """A chat that had blocked the bot wrote to it again."""
+
+    member_id: int
+    channel: str

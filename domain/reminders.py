@@ -44,12 +44,15 @@ def days_left(campaign: Campaign, at: datetime) -> int:
 
 
 def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> list[Target]:
-    """People to remind at `at`, by member id: nobody once the campaign is closed."""
+    """People to remind at `at`, by member id: nobody once the campaign is closed, nor anyone
+    who chose «Dừng nhận tin»."""
     if not campaign.is_open(at):
         return []
     out: dict[int, Target] = {}
 
     def add(member: Member, reason: Reason) -> None:
+        if member.opted_out_at is not None:  # «Dừng nhận tin»: no reminders
+            return
         out.setdefault(member.id, Target(member)).reasons.append(reason)
 
     reports = views.report_updates(s, campaign.code)

@@ -21,6 +21,7 @@ STAFF = frozenset({"staff", "admin"})
 HEAD = frozenset({"head"})
 COUNCIL = frozenset({"council"})  # members of the Emulation-Commendation Council (issue 15)
 COUNCIL_STATUSES = frozenset({"shortlisted", "awarded"})  # what the council reads
+CONSOLE = STAFF | COUNCIL  # who may sign in to the web console (council: read-only and votes)
 ANYONE = frozenset({GUEST, *ROLES})
 
 
@@ -99,8 +100,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("quyetdinh", STAFF),
     Command("guongdienhinh", STAFF),
     Command("bophieu", COUNCIL),
-    Command("web", STAFF),
+    Command("web", CONSOLE),
+    Command("thongbao", STAFF),
+    Command("ketquatin", STAFF),
+    Command("lienketthon", HEAD),  # in the village group (staff too, naming the unit)
     Command("lienket", EVERYONE, advertised=False),
+    Command("dungnhantin", EVERYONE, advertised=False),
+    Command("nhanlaitin", EVERYONE, advertised=False),
     Command("menu", ANYONE, advertised=False),
     Command("dangky", ANYONE, advertised=False),
     Command("ma", ANYONE, advertised=False),

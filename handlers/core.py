@@ -20,7 +20,7 @@ from storage.models import ConversationState, Member
 
 from handlers import engine as eng
 from handlers.outcomes import Outcome, cancelled, finished, refused
-from domain import roles
+from domain import broadcasts, roles
 from domain.campaign import Campaign
 from domain.clock import Clock, SystemClock
 from domain.refusals import Refused
@@ -65,6 +65,7 @@ class MenuItem:
     key: str  # catalog key "menu.<key>" and the value of its button
     roles: frozenset[str]  # "guest" for people not registered yet
     action: "Action"
+    when: Callable[["Ctx"], bool] | None = None  # shown only when this holds (e.g. opted out)
 
 
 # A menu item or a command: what it came to (a plain list of replies is taken as «asked»).
@@ -86,6 +87,7 @@ class Core:
         # the menu's order by key (the person's own work first, help last); set by the flows
         self.menu_order: list[str] = []
         self.commands: dict[str, Action] = {}
+        self.group_commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
         from handlers.flows import install  # flows register their menu items and commands
 
         install(self)
@@ -94,8 +96,13 @@ class Core:
     def add_flow(self, flow: eng.Flow) -> None:
         self.flows[flow.name] = flow
 
-    def add_menu(self, key: str, roles: set[str] | frozenset[str], action: Action) -> None:
-        self.menu.append(MenuItem(key, frozenset(roles), action))
+    def add_menu(self, key: str, roles: set[str] | frozenset[str], action: Action,
+                 when: Callable[[Ctx], bool] | None = None) -> None:
+        self.menu.append(MenuItem(key, frozenset(roles), action, when))
+
+    def add_group_command(self, name: str, action: Callable[[Ctx], list[Reply]]) -> None:
+        """A command answered in a group chat (no personal questions there)."""
+        self.group_commands[name] = action
 
     def add_command(self, name: str, action: Action) -> None:
         self.commands[name] = action
@@ -179,14 +186,18 @@ class Core:
         if event.chat_type != "private":
             replies = self._group(ctx)
         else:
+            broadcasts.reachable_again(uow, event.channel, event.user_id)  # it had blocked the bot
             replies = self._dispatch(ctx)
         conversations.save_state(s, state, now)
         return replies
 
     def _group(self, ctx: Ctx) -> list[Reply]:
-        if ctx.event.kind == "command" and ctx.event.command == "start":
+        if ctx.event.kind != "command":
+            return []
+        if ctx.event.command == "start":
             return [Text(t("private_only"))]
-        return []
+        action = self.group_commands.get(ctx.event.command or "")
+        return action(ctx) if action is not None else []
 
     def _dispatch(self, ctx: Ctx) -> list[Reply]:
         ev, st = ctx.event, ctx.state
@@ -226,7 +237,7 @@ class Core:
         def rank(item: MenuItem) -> int:
             return order.index(item.key) if item.key in order else unlisted
 
-        return sorted((m for m in self.menu if role in m.roles), key=rank)
+        return sorted((m for m in self.menu if role in m.roles and (m.when is None or m.when(ctx))), key=rank)
 
     def help_text(self, ctx: Ctx) -> str:
         role = self.role(ctx)

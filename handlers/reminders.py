@@ -115,6 +115,8 @@ def reminder_items(core: "Core", s: Session, found: Iterable[Target], slot_id: s
     items = []
     for target in found:
         for ident in members.identities_of(s, target.member.id):
+            if ident.unreachable_at is not None:  # the chat blocked the bot
+                continue
             items.append(dict(member_id=target.member.id, channel=ident.channel,
                               chat_id=ident.chat_id,
                               payload=reply_to_dict(reminder_reply(core, s, target, ident, at)),
@@ -129,7 +131,7 @@ def closed_items(core: "Core", s: Session, key: str) -> list[dict]:
     deadline = deadline_text(core.campaign)
     for st in draft_states(s):
         ident = members.identity(s, st.channel, st.user_id)
-        if ident is None:
+        if ident is None or ident.unreachable_at is not None:
             continue
         text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
         items.append(dict(member_id=st.member_id, channel=ident.channel, chat_id=ident.chat_id,

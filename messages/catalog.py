@@ -21,9 +21,9 @@ MESSAGES: dict[str, str] = {
     "menu.nominate": "Đề cử gương điển hình",
     "menu.mine": "Hồ sơ của tôi",
     "menu.help": "Trợ giúp",
-    "help": "Bot giúp gửi đề cử gương điển hình, báo cáo thành tích cho phong trào thi đua.\n• Chọn mục bằng nút hoặc gõ số.\n• Gõ «quay lai» để quay lại, «huy» để dừng.\n• Có thể gõ không dấu.\nLệnh: /start, /decu, /hoso, /huy, /trogiup, /lienket",
-    "help.head": "Trưởng đơn vị: /baocao báo cáo thành tích, /denghi đề nghị khen thưởng.",
-    "help.staff": "Văn phòng: /thamdinh thẩm định, /danhsach danh sách Hội đồng, /thongke thống kê, /tonghop tổng hợp, /xuat xuất tài liệu, /web trang quản lý.",
+    "help": "Bot giúp gửi đề cử gương điển hình, báo cáo thành tích cho phong trào thi đua.\n• Chọn mục bằng nút hoặc gõ số.\n• Gõ «quay lai» để quay lại, «huy» để dừng.\n• Có thể gõ không dấu.\nLệnh: /start, /decu, /hoso, /huy, /trogiup, /lienket, /dungnhantin (dừng nhận tin)",
+    "help.head": "Trưởng đơn vị: /baocao báo cáo thành tích, /denghi đề nghị khen thưởng; gõ /lienketthon trong nhóm Telegram của thôn để nhóm nhận thông báo.",
+    "help.staff": "Văn phòng: /thamdinh thẩm định, /danhsach danh sách Hội đồng, /thongke thống kê, /tonghop tổng hợp, /xuat xuất tài liệu, /web trang quản lý, /thongbao gửi thông báo, /ketquatin kết quả gửi.",
     # -- navigation -----------------------------------------------------------------------
     "nav.back": "Quay lại",
     "nav.cancel": "Hủy",
@@ -290,6 +290,11 @@ MESSAGES.update(texts_i14.TEXTS_I14)  # issue 14: paged lists
 from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, decision, honours)
 
 MESSAGES.update(_I15)
+
+
+from messages.texts_broadcasts import TEXTS as _BROADCASTS  # noqa: E402
+
+MESSAGES.update(_BROADCASTS)
 
 
 def t(key: str, **values: object) -> str:

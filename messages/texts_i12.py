@@ -6,7 +6,7 @@ TEXTS: dict[str, str] = {
     "menu.web": "Mở trang quản lý",
     "tg.cmd.web": "Mở trang quản lý trên máy tính",
     "web.link": "Trang quản lý (trên máy tính hoặc điện thoại), mở trong 10 phút, dùng một lần:\n{link}",
-    "web.no_console": "Trang quản lý chỉ dành cho cán bộ Văn phòng xã. Bạn vẫn làm mọi việc ngay trong bot này.",
+    "web.no_console": "Trang quản lý chỉ dành cho cán bộ Văn phòng xã và thành viên Hội đồng. Bạn vẫn làm mọi việc ngay trong bot này.",
     "web.too_many_links": "Bạn đã nhận nhiều liên kết trong một giờ qua. Xin dùng liên kết gần nhất, hoặc đợi một lúc.",
     # sign-in pages
     "web.link_unknown": "Liên kết này không đúng. Xin nhắn bot «Mở trang quản lý» (hoặc /web) để nhận liên kết mới.",

@@ -10,7 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from .jobs import SlotRunner
-from .plan import close_slot, reminder_slots
+from .plan import close_slot, launch_slot, reminder_slots
 
 DIGEST_JOB = "digest:daily"
 HOUSEKEEPING_JOB = "housekeeping:daily"
@@ -24,7 +24,7 @@ def build_scheduler(runner: SlotRunner, now: datetime | None = None,
     sched = scheduler or AsyncIOScheduler(timezone=campaign.tz)
     grace = max(1, int(campaign.reminders.grace_hours * 3600))
     common = dict(replace_existing=True, misfire_grace_time=grace, coalesce=True, max_instances=1)
-    for slot in [*reminder_slots(campaign), close_slot(campaign)]:
+    for slot in [launch_slot(campaign), *reminder_slots(campaign), close_slot(campaign)]:
         if slot.at > now:
             sched.add_job(runner.run, DateTrigger(run_date=slot.at, timezone=campaign.tz),
                           args=[slot], id=slot.id, name=slot.id, **common)

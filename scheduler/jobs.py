@@ -25,11 +25,12 @@ from documents import chart as charts
 from domain import digest, reminders
 from handlers import digest as dg
 from handlers import reminders as rm
+from domain import broadcasts
 from domain.clock import Clock
 from handlers.core import Core
 from messages.model import reply_to_dict
 from storage import conversations, members, outbox, slots
-from .plan import CLOSE, DIGEST, REMIND, Slot, digest_slot_at, past_slots
+from .plan import CLOSE, DIGEST, LAUNCH, REMIND, Slot, digest_slot_at, past_slots
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,9 @@ class SlotRunner:
         return Outcome(slot.id, "ran", queued, people)
 
     def items(self, s: Session, slot: Slot, now: datetime) -> tuple[list[dict], int]:
+        if slot.kind == LAUNCH:
+            prepared = broadcasts.launch_items(s, self.campaign, now=now)
+            return (prepared.items, prepared.members) if prepared is not None else ([], 0)
         if slot.kind == REMIND:
             found = reminders.targets(s, self.campaign, slot.at, stale=slot.stale)
             return rm.reminder_items(self.core, s, found, slot.id, slot.at), len(found)

@@ -1,5 +1,5 @@
-"""The campaign's schedule as slots: reminders before the deadline, daily staff digests and the
-deadline itself. A slot id is stable ("remind:2024-11-23T08:00", local time), so the same
+"""The campaign's schedule as slots: the launch announcement at the opening, reminders before
+the deadline, daily staff digests and the deadline itself. A slot id is stable ("remind:2024-11-23T08:00", local time), so the same
 moment always has the same id: job ids, dedupe keys and the record of what ran all use it."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from domain.campaign import Campaign
 
-REMIND, DIGEST, CLOSE = "remind", "digest", "close"
+LAUNCH, REMIND, DIGEST, CLOSE = "launch", "remind", "digest", "close"
 
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str  # remind | digest | close
+    kind: str  # launch | remind | digest | close
     at: datetime  # aware UTC
     id: str
     stale: bool = False  # a reminder among the last `stale_last_slots`: stale reports too
@@ -41,6 +41,11 @@ def reminder_slots(campaign: Campaign) -> list[Slot]:
     return [_slot(campaign, REMIND, m, stale=i >= first_stale) for i, m in enumerate(moments)]
 
 
+def launch_slot(campaign: Campaign) -> Slot:
+    """The campaign's launch announcement to every member (IV.1), at the opening."""
+    return _slot(campaign, LAUNCH, campaign.launch_at)
+
+
 def close_slot(campaign: Campaign) -> Slot:
     return _slot(campaign, CLOSE, campaign.closes_at)
 
@@ -64,8 +69,9 @@ def reminder_slot_at(campaign: Campaign, moment: datetime) -> Slot | None:
 
 
 def past_slots(campaign: Campaign, now: datetime) -> list[Slot]:
-    """Slots whose time has come by `now`: every reminder, the latest digest and the close."""
-    slots = [s for s in reminder_slots(campaign) if s.at <= now]
+    """Slots whose time has come by `now`: the launch, every reminder, the latest digest and
+    the close."""
+    slots = [s for s in [launch_slot(campaign), *reminder_slots(campaign)] if s.at <= now]
     digest = digest_slot_at(campaign, now)
     if digest is not None:
         slots.append(digest)

@@ -23,6 +23,8 @@ class Filters:
     award: str | None = None  # proposed or on the list for this award
     flag: str | None = None  # "any", or a text a flag contains (a check's label)
     q: str | None = None  # name of the nominee or reference
+    within: tuple[str, ...] | None = None  # only these statuses (what a council member reads)
+    kinds: tuple[str, ...] | None = None  # only these kinds
 
 
 def _like(text: str) -> str:
@@ -35,6 +37,10 @@ def _where(campaign_code: str, f: Filters) -> list[Any]:
         w.append(Submission.kind == f.kind)
     if f.status:
         w.append(Submission.status == f.status)
+    if f.within is not None:
+        w.append(Submission.status.in_(f.within))
+    if f.kinds is not None:
+        w.append(Submission.kind.in_(f.kinds))
     if f.unit:
         w.append(Submission.unit_code == f.unit)
     if f.category:

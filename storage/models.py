@@ -60,6 +60,8 @@ class Member(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20)
     role: str = Field(default="resident", max_length=16, index=True)  # resident|head|staff|admin
     unit_code: str | None = Field(default=None, max_length=16, index=True)
+    # «Dừng nhận tin»: no announcements or reminders (decisions about their own dossier still go)
+    opted_out_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -76,6 +78,8 @@ class Identity(SQLModel, table=True):
     chat_id: str = Field(max_length=128)
     # Telegram: first (64) + " " + last name (64); Zalo sends longer ones: kept to DISPLAY_NAME_MAX
     display_name: str | None = Field(default=None, max_length=DISPLAY_NAME_MAX)
+    # the chat blocked the bot (Telegram 403, Zalo's equivalent): nothing more is sent there
+    unreachable_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
 
 
@@ -314,6 +318,40 @@ class Outbox(SQLModel, table=True):
     # a sender claims a row before sending it; the claim lapses at claimed_until if it dies
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = _ts(nullable=True)
+
+
+class Announcement(SQLModel, table=True):
+    """A message from staff to an audience (IV.1: bring the campaign to everyone). Its
+    deliveries are outbox rows keyed "ann:<id>:<member or group>"; the counts come from there."""
+
+    __tablename__ = "announcement"
+    id: int | None = Field(default=None, primary_key=True)
+    # set for announcements that must exist once ("launch:<campaign>"); UNIQUE guards a race
+    key: str | None = Field(default=None, max_length=80, unique=True)
+    campaign_code: str = Field(max_length=40)
+    kind: str = Field(default="announce", max_length=16)  # announce | launch
+    audience: dict = _json(dict)  # {"kind": "unit", "units": ["T01"]} ...
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    photo: str | None = Field(default=None, max_length=1000)  # a local file path
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+    channel: str = Field(default="cli", max_length=16)  # where it was sent from
+    recipients: int = Field(default=0)  # members reached when queued
+    groups: int = Field(default=0)  # village groups reached when queued
+    created_at: datetime = _ts()
+
+
+class GroupLink(SQLModel, table=True):
+    """A village's chat group linked to its unit: announcements to the unit go there too."""
+
+    __tablename__ = "group_link"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", name="uq_group_link_chat"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    unit_code: str = Field(max_length=16, index=True)
+    title: str | None = Field(default=None, max_length=255)
+    linked_by: int | None = Field(default=None, foreign_key="member.id")
+    linked_at: datetime = _ts()
 
 
 class RefCounter(SQLModel, table=True):

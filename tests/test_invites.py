@@ -94,15 +94,15 @@ def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
     head.say(f"/start {make_invite(db, clock, role='head', unit='T01')}")
     head.say("Lộc Văn Hùng")
     assert [o.value for o in head.question.options] == [
-        "report", "propose", "unit_noms", "nominate", "mine", "link", "help"]
+        "report", "propose", "unit_noms", "nominate", "mine", "link", "optout", "help"]
     staff = Player(player.core, "staff")
     staff.say(f"/start {make_invite(db, clock, role='staff', unit='VPTK')}")
     staff.say("Hoàng Thị Lan")
     assert [o.value for o in staff.question.options] == [
         "review", "shortlist", "round", "decision", "honours", "council", "reports", "stats",
-        "digest", "export", "web", "nominate", "mine", "link", "help"]
+        "digest", "export", "web", "announce", "ann_figures", "nominate", "mine", "link", "optout", "help"]
     member = Player(player.core, "council")
     member.say(f"/start {make_invite(db, clock, role='council', unit=None)}")
     member.say("Nông Văn Hải")
     assert [o.value for o in member.question.options] == [
-        "vote", "council", "dossiers", "nominate", "mine", "link", "help"]
+        "vote", "council", "dossiers", "web", "nominate", "mine", "link", "optout", "help"]

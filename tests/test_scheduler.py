@@ -146,7 +146,8 @@ async def test_restart_between_two_runs_sends_nothing_twice(db_path, campaign, c
     runner2 = SlotRunner(Core(engine2, campaign, clock))
     build_scheduler(runner2, now=clock.now())
     outcomes = await runner2.catch_up()
-    assert [(o.slot, o.status) for o in outcomes] == [("remind:2024-11-23T08:00", "skipped"),
+    assert [(o.slot, o.status) for o in outcomes] == [("launch:2024-02-28T08:00", "skipped"),
+                                                      ("remind:2024-11-23T08:00", "skipped"),
                                                       ("digest:2024-11-26T17:00", "skipped"),
                                                       ("remind:2024-11-27T08:00", "already")]
     assert (await runner2.run(slot)).status == "already"
@@ -190,9 +191,9 @@ async def test_missed_slot_within_grace_sends_once_after_it_none(core, db, campa
     assert outbox(db, second.id) == []
 
 
-def test_past_slots_are_reminders_latest_digest_and_close(campaign):
+def test_past_slots_are_launch_reminders_latest_digest_and_close(campaign):
     after = local(campaign, 2024, 12, 1, 3)
-    assert [s.id for s in past_slots(campaign, after)] == [
+    assert [s.id for s in past_slots(campaign, after)] == ["launch:2024-02-28T08:00",
         "remind:2024-11-23T08:00", "remind:2024-11-27T08:00", "remind:2024-11-29T08:00",
         "remind:2024-11-30T07:30", "digest:2024-11-30T17:00", "close:2024-12-01T00:00"]
 

@@ -294,7 +294,8 @@ async def test_outbox_send_errors_keep_the_row(db_path, fake, db, clock):
         dispatcher = OutboxDispatcher(ch.app.db, ch, clock)
         assert await dispatcher.run_once() == (0, 2)
         by_chat = {r.chat_id: r for r in rows(db, Outbox)}
-        assert by_chat["43"].status == "failed" and "forbidden" in by_chat["43"].last_error
+        # a chat that blocked the bot is not tried again (issue 16: marked unreachable)
+        assert by_chat["43"].status == "unreachable" and by_chat["43"].last_error == "blocked by the user"
         # a flood limit is not the message's fault: it waits as told, without using an attempt
         assert by_chat["42"].status == "pending" and by_chat["42"].attempts == 0
         assert by_chat["42"].next_attempt_at >= clock.now() + timedelta(seconds=7)
@@ -382,7 +383,7 @@ async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     assert scoped.params["scope"] == {"type": "chat", "chat_id": 9001}
     assert [c["command"] for c in scoped.params["commands"]] == [
         "start", "decu", "hoso", "huy", "trogiup", "thamdinh", "danhsach", "thongke", "tonghop", "xuat",
-        "hoidong", "quyetdinh", "guongdienhinh", "web"]
+        "hoidong", "quyetdinh", "guongdienhinh", "web", "thongbao", "ketquatin"]
     await u.say("/thongke")  # the real statistics: nothing submitted yet
     assert "Chưa có hồ sơ nào." in u.texts
     assert len([c for c in fake.of("setMyCommands") if "scope" in c.params]) == 1  # cached

@@ -187,3 +187,53 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             assert not [e for e in errors if "Content Security Policy" in e], errors
         finally:
             browser.close()
+
+
+def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round(served, db, core, clock, tmp_path):
+    """Staff open a round on the commune list from the round page; a council member signed in
+    with a link votes on a phone-sized page, changes the vote; staff see it and close the round."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from sqlmodel import select
+
+    from storage.models import CouncilVote, Submission
+
+    with Session(db) as s:
+        row = s.exec(select(Submission).where(Submission.nominee == "Hộ bà Nông Thị Hoa")).one()
+        seed.change_status(s, row, "shortlisted", actor_id=None, reason=None, now=clock.now(), notify=None,
+                           fields={"shortlist_award": "commune"})
+        s.commit()
+    member = member_id(core, join(core, db, clock, "m1", "council", None, name="Vi Văn Sơn"))
+    with Session(db) as s:
+        token = weblogin.insert_link(s, now=clock.now(), member_id=member)
+        s.commit()
+    base = served["base"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            staff = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
+            staff.goto(served["link"])
+            staff.get_by_role("button", name="Vào trang quản lý").click()
+            staff.get_by_role("link", name="Phiên xét", exact=True).click()
+            staff.get_by_role("button", name="Mở phiên xét").click()
+            expect(staff.get_by_role("status")).to_contain_text("Đã mở phiên xét")
+            voter = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
+            voter.goto(f"{base}/vao/{token}")
+            voter.get_by_role("button", name="Vào trang quản lý").click()
+            expect(voter.get_by_role("heading", name="Bỏ phiếu bình xét")).to_be_visible()
+            voter.get_by_role("button", name="Đồng ý", exact=True).click()
+            expect(voter.get_by_text("Phiếu của bạn: Đồng ý")).to_be_visible()
+            voter.get_by_role("button", name="Không đồng ý", exact=True).click()
+            expect(voter.get_by_text("Phiếu của bạn: Không đồng ý")).to_be_visible()
+            assert voter.evaluate("document.documentElement.scrollWidth") <= 360
+            voter.screenshot(path=str(tmp_path / "web-vote-phone.png"), full_page=True)
+            with Session(db) as s:
+                assert [v.choice for v in s.exec(select(CouncilVote)).all()] == ["disagree"]
+            staff.reload()
+            expect(staff.get_by_text("1/1 thành viên đã bỏ phiếu")).to_be_visible()
+            staff.get_by_role("button", name="Kết thúc phiên xét").click()
+            expect(staff.get_by_role("status")).to_contain_text("Đã kết thúc phiên xét")
+            voter.reload()
+            expect(voter.get_by_text("Hiện không có phiên xét nào đang mở.")).to_be_visible()
+        finally:
+            browser.close()

@@ -17,12 +17,16 @@ from web.photos import TelegramFiles
 
 from . import seed
 from .conftest import rows
+from .review_helpers import join, member_id
 from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
 
-PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich"]
+PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich", "/phien-xet", "/thong-bao"]
+# what a council member may open (the lists and the dossiers on them, read-only; their ballot)
+COUNCIL_PAGES = {"/ho-so": 200, "/hoi-dong": 200, "/ho-so/DC-0001": 404}
 POSTS = [("/ho-so/DC-0001/quyet-dinh", {"decision": "approve"}), ("/xuat", {"what": "xlsx"}),
          ("/nguoi/moi", {"role": "staff", "unit": "VPTK"}),
-         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"})]
+         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"}),
+         ("/thong-bao", {"text": "Họp thôn tối nay.", "audience": "all"}), ("/thong-bao/gui-lai", {"id": "1"})]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -40,6 +44,18 @@ def test_role_by_page_matrix_shows_data_to_the_office_only(web, people, path):
         assert r.status_code == 200, r.text
         if path in ("/", "/ho-so", "/ho-so/DC-0001"):
             assert nominee in r.text and "DC-0001" in r.text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_council_member_opens_the_lists_only(web, people, core, db, clock, path):
+    """DC-0001 is not on a council list yet: the council member does not read it."""
+    c = web.signed_in(member_id(core, join(core, db, clock, "m1", "council", None, name="Vi Văn Sơn")))
+    r = c.get(path)
+    assert r.status_code == COUNCIL_PAGES.get(path, 403), r.text
+    assert "Hoàng Văn Tư" not in r.text and "DC-0001" not in r.text and "Lê Thị Văn Phòng" not in r.text
+    for post, data in POSTS:
+        assert c.post(post, data={"csrf": csrf_of(c.get("/bo-phieu").text), **data}).status_code == 403
+    assert submissions.submission_by_ref(Session(web.db), "DC-0001").status == "submitted"
 
 
 @pytest.mark.parametrize("path,data", POSTS)

@@ -15,19 +15,21 @@ from starlette.staticfiles import StaticFiles
 
 from . import photos
 from .console import Console
-from .pages import campaign, council, dossier, dossiers, exports, honours, overview, people, signin
+from .pages import (announcements, campaign, council, dossier, dossiers, exports, honours, overview,
+                    people, signin, vote)
 from .security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 # The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
-PAGES = [overview, dossiers, dossier, council, exports, people, campaign, signin, photos, honours]
+PAGES = [overview, vote, dossiers, dossier, council, exports, announcements, people, campaign, signin, photos,
+         honours]
 
 
 def _not_found(request: Request, exc: Exception) -> HTMLResponse:
     console: Console = request.app.state.console
     status = getattr(exc, "status_code", 404)
     html = console.env.get_template("problem.html").render(
-        viewer=None, csrf="", nav=[], path=request.url.path, campaign=console.campaign,
+        viewer=None, csrf="", nav=[], path=request.url.path, campaign=console.campaign, home="/",
         demo=console.demo, title="Không có trang này" if status == 404 else "Không thực hiện được",
         text="Địa chỉ này không có trong trang quản lý." if status == 404 else
         "Yêu cầu này không được hỗ trợ.")
@@ -54,7 +56,8 @@ def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = 
     return Console(db=app.db, campaign=app.campaign, clock=app.clock, base_url=s.console_url,
                    media_dir=Path(s.media_dir), export_dir=Path(s.media_dir).parent / "exports",
                    demo=getattr(app, "demo", False), telegram_files=telegram,
-                   invite_links=invite_links or (lambda code: []))
+                   invite_links=invite_links or (lambda code: []),
+                   telegram_username=s.telegram_bot_username, zalo_name=s.zalo_bot_name)
 
 
 def console_mount(app: Any, *, invite_links: Callable[[str], list[str]] | None = None) -> Mount:

@@ -35,6 +35,13 @@ log = logging.getLogger("thidua.web")
 COOKIE = "thidua_phien"
 STAFF = frozenset({"staff", "admin"})
 ADMIN = frozenset({"admin"})
+COUNCIL = frozenset({"council"})  # council members: the lists and dossiers read-only, the vote
+READERS = STAFF | COUNCIL
+
+
+def home_of(role: str | None) -> str:
+    """Where a signed-in person starts: staff the overview, council members their ballot."""
+    return "/bo-phieu" if role in COUNCIL else "/"
 PUBLIC = None  # no sign-in needed (sign-in pages, the public page of a later issue)
 
 
@@ -51,6 +58,8 @@ class Console:
     demo: bool = False
     telegram_files: Any = None  # web.photos.TelegramFiles when Telegram is configured
     invite_links: Callable[[str], list[str]] = lambda code: []
+    telegram_username: str | None = None  # the printable invitation's QR code (t.me link)
+    zalo_name: str | None = None  # and the Zalo bot's name beside it
     signin_limit: RateLimit = field(default_factory=RateLimit)
     nav: list[tuple[str, str, frozenset]] = field(default_factory=list)
 
@@ -115,7 +124,8 @@ class Req:
         nav = [(path, text) for path, text, roles in c.nav if role in roles]
         html = c.env.get_template(template).render(
             viewer=self.viewer, csrf=self.viewer.csrf if self.viewer else "", nav=nav,
-            path=self.request.url.path, campaign=c.campaign, demo=c.demo, now=self.now, **values)
+            path=self.request.url.path, campaign=c.campaign, demo=c.demo, now=self.now, home=home_of(role),
+            **values)
         return HTMLResponse(html, status_code=status)
 
     def problem(self, status: int, title: str, text: str) -> HTMLResponse:
@@ -159,7 +169,7 @@ def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed) -
                 return req.redirect("/dang-nhap")
             if viewer.role not in allowed:
                 return req.problem(403, "Không có quyền",
-                                   "Trang này chỉ dành cho cán bộ Văn phòng xã. "
+                                   "Bạn không được mở trang này. "
                                    "Bạn vẫn dùng bot trong Telegram hoặc Zalo như thường.")
             if request.method == "POST" and not same((form.get("csrf") or [""])[0], viewer.csrf):
                 return req.problem(403, "Phiên làm việc không hợp lệ",

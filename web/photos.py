@@ -11,9 +11,10 @@ from pathlib import Path
 import httpx
 from starlette.responses import Response
 
-from storage.models import Evidence
+from domain.roles import can_see
+from storage.models import Evidence, Submission
 
-from .console import Req, page
+from .console import READERS, Req, page
 
 log = logging.getLogger("thidua.web")
 
@@ -82,9 +83,11 @@ def photo_bytes(req: Req, e: Evidence) -> bytes | None:
     return None
 
 
-@page("/anh/{evidence_id:int}")
+@page("/anh/{evidence_id:int}", roles=READERS)
 def photo(req: Req) -> Response:
     e = req.s.get(Evidence, req.request.path_params["evidence_id"])
+    if e is not None and not can_see(req.viewer.member, req.s.get(Submission, e.submission_id)):
+        e = None  # a council member sees the photos of the council's items only
     data = photo_bytes(req, e) if e is not None else None
     ctype = image_type(data) if data else None
     if ctype is None:

@@ -36,6 +36,8 @@ ACTIONS = {
     "web.export": "Xuất tài liệu", "web.invite": "Tạo mã mời", "web.role": "Đổi vai trò",
     "web.signin": "Đăng nhập trang quản lý", "web.signout": "Đăng xuất", "web.link": "Tạo liên kết đăng nhập",
     "member.register": "Đăng ký", "member.role": "Đổi vai trò",
+    "council.vote": "Bỏ phiếu bình xét", "web.vote": "Bỏ phiếu trên trang quản lý",
+    "web.council_open": "Mở phiên xét trên trang quản lý", "web.council_close": "Kết thúc phiên xét trên trang quản lý",
 }
 
 

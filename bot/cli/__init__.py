@@ -3,7 +3,7 @@
 One module per command family, each adding its argparse subparsers with
 set_defaults(handler=callable(args, settings) -> exit code):
 serving (run, chat, migrate), invites (invite), exports (export), reminders_and_digest
-(remind --dry-run, digest).
+(remind --dry-run, digest), broadcasts (announce, invitation).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..backup import BackupError, add_parsers as backup_parsers
 from ..channel import StartupError
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
-from . import exports, invites, reminders_and_digest, serving
+from . import broadcasts, exports, invites, reminders_and_digest, serving
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     invites.add_parsers(sub)
     reminders_and_digest.add_parsers(sub)
     exports.add_parsers(sub)
+    broadcasts.add_parsers(sub)
     backup_parsers(sub)
     return p
 

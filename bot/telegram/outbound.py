@@ -145,7 +145,7 @@ class TelegramSender:
             except RetryAfter as exc:
                 raise SendError(self.mask(str(exc)), retry_after=_seconds(exc)) from None
             except Forbidden as exc:
-                raise SendError(self.mask(f"forbidden: {exc}"), permanent=True) from None
+                raise SendError(self.mask(f"forbidden: {exc}"), blocked=True) from None
             except BadRequest as exc:
                 raise SendError(self.mask(f"bad request: {exc}"), permanent=True) from None
             except NetworkError as exc:  # includes TimedOut and HTTP 5xx

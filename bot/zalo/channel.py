@@ -290,8 +290,8 @@ class ZaloChannel:
                         return await self.client.call(method, payload)
                 except ZaloError as exc:
                     last = exc
-            if not last.retryable:
-                raise SendError(str(last), permanent=True)
+            if not last.retryable:  # 403: the person blocked the bot (as on Telegram)
+                raise SendError(str(last), permanent=True, blocked=last.error_code == 403)
             if attempt == len(self.retry_delays):
                 break
             delay = self.retry_delays[attempt]

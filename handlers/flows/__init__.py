@@ -32,7 +32,7 @@ def install(core: "Core") -> None:
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
     from handlers import digest
-    from handlers.flows import console_link, export, link, proposal, report, review, shortlist, stats
+    from handlers.flows import announce, console_link, export, link, proposal, report, review, shortlist, stats
 
     report.install(core)  # unit reports (heads)
     proposal.install(core)  # unit proposals, nominations about a unit (heads)
@@ -43,6 +43,7 @@ def install(core: "Core") -> None:
     digest.install(core)  # the staff digest
     export.install(core)  # Xuất tài liệu, /xuat
     console_link.install(core)  # «Mở trang quản lý», /web: a sign-in link to the web console
+    announce.install(core)  # announcements, their figures, opt-out, village groups
     from handlers.flows import award, council  # issue 15: the council's vote, decision, honours
 
     council.install(core)
@@ -54,7 +55,7 @@ MENU_ORDER = [
     "register", "invite",  # not registered yet
     "review", "shortlist", "round", "decision", "honours",  # office staff
     "vote", "council", "dossiers",  # council members (staff see "council" too)
-    "reports", "stats", "digest", "export", "web",  # office staff
+    "reports", "stats", "digest", "export", "web", "announce", "ann_figures",  # office staff
     "report", "propose", "unit_noms",  # unit heads
-    "nominate", "mine", "link", "help",  # everyone
+    "nominate", "mine", "link", "optout", "optin", "help",  # everyone
 ]

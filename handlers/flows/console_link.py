@@ -1,5 +1,5 @@
-"""«Mở trang quản lý» (/web): staff and admins get a one-time sign-in link to the web console
-(10 minutes, a few an hour); residents and unit heads are told the console is not for them."""
+"""«Mở trang quản lý» (/web): staff, admins and council members get a one-time sign-in link to
+the web console (10 minutes, a few an hour); residents and unit heads are told it is not for them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from domain import console
 from domain.refusals import Refused
-from domain.roles import STAFF, is_staff
+from domain.roles import CONSOLE, may
 from handlers.outcomes import Outcome, finished, refused
 from messages.catalog import t
 from messages.model import Text
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def console_link(ctx: "Ctx") -> Outcome:
-    if not is_staff(ctx.member):
+    if not may(ctx.member, CONSOLE):
         return refused(t("web.no_console"))
     try:
         issued = console.issue_link(ctx.uow, ctx.member, member=ctx.member)
@@ -27,5 +27,5 @@ def console_link(ctx: "Ctx") -> Outcome:
 
 
 def install(core: "Core") -> None:
-    core.add_menu("web", STAFF, console_link)
+    core.add_menu("web", CONSOLE, console_link)
     core.add_command("web", console_link)

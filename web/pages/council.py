@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from storage import submissions
 
-from ..console import STAFF, Req, page
+from ..console import COUNCIL, READERS, Req, page
 
 GROUPS = ("collective", "individual")
 
@@ -35,13 +35,14 @@ def lists(req: Req) -> list[dict]:
     return out
 
 
-@page("/hoi-dong")
+@page("/hoi-dong", roles=READERS)
 def council(req: Req) -> Response:
-    waiting = submissions.submissions(req.s, campaign_code=req.campaign.code,
-                                      kinds=("nomination", "proposal"), statuses=("approved",))
+    """Staff also see the approved dossiers not on a list yet; council members the lists only."""
+    waiting = None if req.viewer.role in COUNCIL else submissions.submissions(
+        req.s, campaign_code=req.campaign.code, kinds=("nomination", "proposal"), statuses=("approved",))
     return req.render("council.html", lists=lists(req), waiting=waiting,
                       group_of=lambda sub: group_of(req.campaign, sub))
 
 
 ROUTES = [council]
-NAV = [("/hoi-dong", "Hội đồng", STAFF)]
+NAV = [("/hoi-dong", "Hội đồng", READERS)]

@@ -11,7 +11,9 @@ from storage import members, submissions, views
 from storage.models import Member, Submission
 
 from .. import actions
-from ..console import Req, page
+from domain.roles import can_see, is_staff
+
+from ..console import READERS, Req, page
 from ..render import number
 
 
@@ -59,6 +61,7 @@ def load(req: Req) -> Submission | None:
 def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | None = None,
          status: int = 200) -> Response:
     c = req.campaign
+    staff = is_staff(req.viewer.member)  # a council member reads: no forms, no phone, no trail
     names = members.member_names(req.s)
     submitter = req.s.get(Member, sub.submitter_id)
     snaps = versions(req, sub) if sub.version > 1 or sub.kind == "report" else []
@@ -69,15 +72,15 @@ def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | N
         photos=submissions.evidence_of(req.s, sub.id), snaps=snaps,
         figure_rows=figure_rows(c, snaps) if snaps else [],
         history=submissions.history(req.s, sub.id),
-        trail=list(views.audit_entries(req.s, entity_ids=[sub.ref])),
-        decisions=actions.allowed(sub), seen=actions.seen_mark(sub),
+        trail=list(views.audit_entries(req.s, entity_ids=[sub.ref])) if staff else [],
+        decisions=actions.allowed(sub) if staff else [], seen=actions.seen_mark(sub), staff=staff,
         notice=notice, error=error)
 
 
-@page("/ho-so/{ref}")
+@page("/ho-so/{ref}", roles=READERS)
 def dossier(req: Req) -> Response:
     sub = load(req)
-    if sub is None or sub.campaign_code != req.campaign.code:
+    if sub is None or sub.campaign_code != req.campaign.code or not can_see(req.viewer.member, sub):
         return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
     return show(req, sub, notice=req.arg("xong") and "Đã lưu quyết định." or None)
 

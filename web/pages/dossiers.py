@@ -10,10 +10,18 @@ from starlette.responses import Response
 from domain.lifecycle import KINDS, STATUSES as ALL_STATUSES
 from storage.listing import PAGE_SIZE, Filters, dossier_page
 
-from ..console import STAFF, Req, page
+from domain.roles import COUNCIL, COUNCIL_STATUSES
+
+from ..console import READERS, Req, page
 from ..render import label
 
 STATUSES = list(ALL_STATUSES)
+COUNCIL_KINDS = ("nomination", "proposal")
+
+
+def council_reader(req: Req) -> bool:
+    """A council member reads the items on the council's lists only (as in chat)."""
+    return req.viewer.role in COUNCIL
 
 
 def flag_options(campaign) -> list[tuple[str, str]]:
@@ -36,10 +44,13 @@ def filters_of(req: Req) -> Filters:
         "flag": {v for v, _ in flag_options(c)},
     }
     values = {k: (req.arg(k) if req.arg(k) in allowed else None) for k, allowed in pick.items()}
+    if council_reader(req):
+        return Filters(**values, q=req.arg("q")[:100] or None, within=tuple(sorted(COUNCIL_STATUSES)),
+                       kinds=COUNCIL_KINDS)
     return Filters(**values, q=req.arg("q")[:100] or None)
 
 
-@page("/ho-so")
+@page("/ho-so", roles=READERS)
 def dossiers(req: Req) -> Response:
     f = filters_of(req)
     try:
@@ -48,11 +59,12 @@ def dossiers(req: Req) -> Response:
         number = 1
     rows, total = dossier_page(req.s, req.campaign.code, f, page=number)
     pages = max(1, ceil(total / PAGE_SIZE))
-    query = {k: v for k, v in vars(f).items() if v}
+    query = {k: v for k, v in vars(f).items() if v and k not in ("within", "kinds")}
     c = req.campaign
+    council = council_reader(req)
     options = {
-        "kind": [(k, label(f"kind.{k}")) for k in KINDS],
-        "status": [(k, label(f"status.{k}")) for k in STATUSES],
+        "kind": [(k, label(f"kind.{k}")) for k in (COUNCIL_KINDS if council else KINDS)],
+        "status": [(k, label(f"status.{k}")) for k in STATUSES if not council or k in COUNCIL_STATUSES],
         "unit": [(u.code, u.name) for u in c.units],
         "category": [(k.key, k.label) for k in c.categories],
         "award": [(a.key, a.label) for a in c.awards],
@@ -63,4 +75,4 @@ def dossiers(req: Req) -> Response:
 
 
 ROUTES = [dossiers]
-NAV = [("/ho-so", "Hồ sơ", STAFF)]
+NAV = [("/ho-so", "Hồ sơ", READERS)]

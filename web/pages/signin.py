@@ -12,10 +12,11 @@ from domain.refusals import Refused
 from domain.uow import UnitOfWork
 from messages.catalog import t
 from storage import weblogin
+from storage.models import Member
 
-from ..console import COOKIE, PUBLIC, STAFF, Req, client_key, page
+from ..console import COOKIE, PUBLIC, READERS, Req, client_key, home_of, page
 
-ROLES_ALL = ("resident", "head", "staff", "admin")
+ROLES_ALL = ("resident", "head", "staff", "admin", "council")
 TITLES = {"web.link_unknown": (404, "Liên kết không hợp lệ"), "web.link_used": (410, "Liên kết đã được dùng"),
           "web.link_expired": (410, "Liên kết đã hết hạn"), "web.no_console": (403, "Không có trang quản lý")}
 
@@ -33,8 +34,8 @@ def _refused(req: Req, exc: Refused) -> Response:
 
 @page("/dang-nhap", roles=PUBLIC)
 def how_to_sign_in(req: Req) -> Response:
-    if req.viewer is not None and req.viewer.role in STAFF:
-        return req.redirect("/")
+    if req.viewer is not None and req.viewer.role in READERS:
+        return req.redirect(home_of(req.viewer.role))
     return req.render("signin_help.html")
 
 
@@ -65,7 +66,8 @@ def use_link(req: Req) -> Response:
         if exc.key == "web.name_needed":
             return req.render("signin.html", status=400, member=None, name=req.arg("name"), error=t(exc.key))
         return _refused(req, exc)
-    response = req.redirect("/")
+    member = req.s.get(Member, signed.member_id)
+    response = req.redirect(home_of(member.role if member else None))
     secure = req.console.secure_cookies or req.request.url.scheme == "https"
     response.set_cookie(COOKIE, signed.session.token, max_age=int(weblogin.SESSION_TTL.total_seconds()),
                         httponly=True, samesite="lax", secure=secure, path="/")

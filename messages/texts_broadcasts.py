@@ -1,0 +1,47 @@
+"""User texts of announcements, opt-out and village groups (merged into the one catalog)."""
+
+TEXTS: dict[str, str] = {
+    # the command line
+    "announce.preview": "Sẽ gửi tới {members} người và {groups} nhóm thôn.",
+    "announce.queued": "Thông báo số {id} đã vào hàng gửi: {members} người, {groups} nhóm thôn.",
+    # staff in chat
+    "menu.announce": "Gửi thông báo",
+    "menu.ann_figures": "Kết quả gửi thông báo",
+    "tg.cmd.thongbao": "Gửi thông báo tới người dân, đơn vị",
+    "tg.cmd.ketquatin": "Kết quả gửi thông báo",
+    "flow.announce": "gửi thông báo",
+    "flow.ann_figures": "kết quả gửi thông báo",
+    "ann.ask_text": "Nội dung thông báo? (tối đa 3000 ký tự)",
+    "ann.ask_photo": "Gửi một ảnh kèm thông báo (không bắt buộc).",
+    "ann.ask_audience": "Gửi tới ai?",
+    "ann.aud.all": "Mọi người",
+    "ann.aud.unit": "Một hoặc vài đơn vị",
+    "ann.aud.heads": "Chỉ trưởng thôn, trưởng đơn vị",
+    "ann.aud.residents": "Người dân của thôn",
+    "ann.aud.drafts": "Người đang khai dở hồ sơ",
+    "ann.aud.no-submission": "Người chưa gửi hồ sơ nào",
+    "ann.ask_units.unit": "Chọn đơn vị (nhóm thôn đã liên kết cũng nhận):",
+    "ann.ask_units.residents": "Người dân của thôn nào?",
+    "ann.preview": "Xem lại thông báo:\n• Gửi tới: {who}\n• Số người nhận: {members}\n• Nhóm thôn: {groups}{photo}\n\n{text}",
+    "ann.with_photo": "\n• Kèm 1 ảnh",
+    "ann.send": "Gửi thông báo",
+    "ann.queued": "Thông báo số {id} đã vào hàng gửi: {members} người, {groups} nhóm thôn. Xem kết quả: /ketquatin",
+    "ann.fig.head": "Kết quả gửi thông báo:\n{body}\nSố người đã chặn bot (không nhận được tin): {unreachable}",
+    "ann.fig.line": "• Số {id} ({at}) «{text}»: {members} người, {groups} nhóm — đã gửi {sent}, chờ gửi {queued}, lỗi {failed}, bị chặn {unreachable}",
+    "ann.fig.none": "Chưa có thông báo nào.",
+    "ann.retry": "Gửi lại tin lỗi (số {id})",
+    "ann.retried": "Đã đưa {rows} tin lỗi của thông báo số {id} vào hàng gửi lại.",
+    "ann.empty": "Thông báo chưa có nội dung.",
+    "ann.unknown": "Không có thông báo số {id}.",
+    # everyone
+    "menu.optout": "Dừng nhận tin",
+    "menu.optin": "Nhận lại tin",
+    "optout.done": "Đã dừng gửi thông báo và lời nhắc cho bạn. Kết quả hồ sơ của bạn vẫn được báo. Muốn nhận lại: /nhanlaitin",
+    "optin.done": "Bạn sẽ nhận lại thông báo và lời nhắc của phong trào.",
+    # village groups
+    "tg.cmd.lienketthon": "Liên kết nhóm Telegram của thôn (gõ trong nhóm)",
+    "group.linked": "Đã liên kết nhóm này với {unit}. Thông báo gửi cho {unit} sẽ được gửi vào nhóm.",
+    "group.which_unit": "Xin ghi mã đơn vị sau lệnh, ví dụ: /lienketthon T01",
+    "group.bad_unit": "Không có đơn vị {unit}. Xin ghi đúng mã đơn vị, ví dụ: /lienketthon T01",
+    "group.denied": "Chỉ trưởng thôn (hoặc cán bộ văn phòng) mới liên kết được nhóm với thôn. Xin nhắn riêng cho bot để đăng ký.",
+}
