@@ -14,7 +14,7 @@ from typing import Callable, TextIO
 from sqlmodel import Session
 
 from handlers.core import Core
-from messages.model import Document, InboundEvent, Photo, PhotoIn, Reply, reply_from_dict
+from messages.model import Document, InboundEvent, Photo, PhotoIn, Reply, Voice, reply_from_dict
 from messages.render import render_text
 from storage import outbox
 CHANNEL = "console"
@@ -55,7 +55,7 @@ def run_console(core: Core, user_id: str, name: str | None, stdin: TextIO = sys.
                 stdout: TextIO = sys.stdout) -> None:
     def show(reply: Reply) -> None:
         text = render_text(reply)
-        if isinstance(reply, (Document, Photo)):  # a terminal shows where the file is
+        if isinstance(reply, (Document, Photo, Voice)):  # a terminal shows where the file is
             text = f"{text}\n[{getattr(reply, 'path', None) or reply.ref}]".lstrip()
         stdout.write(text + "\n\n")
         stdout.flush()

@@ -38,12 +38,15 @@ class Content(_Model):
     label: str = Field(max_length=60)
     text: str
     figures: tuple[Figure, ...] = ()
+    # words in an achievement that suggest this content (with or without diacritics)
+    keywords: tuple[str, ...] = ()
 
 
 class Unit(_Model):
     code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
     name: str
     kind: Literal["village", "agency", "union"]
+    reports: bool = True  # false for the office and others that send no unit report
 
 
 class Check(_Model):

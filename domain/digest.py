@@ -12,9 +12,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from storage import slots, views
-from domain.campaign import Campaign
+from domain.campaign import Campaign, Unit
+from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS
 
-WAITING = ("submitted", "under_review")
+# what «Thẩm định hồ sơ» opens: entries (nominations, proposals) awaiting review; unit reports
+# are not appraised one by one, they are counted apart
+WAITING = AWAITING_REVIEW
 # Who receives the digest and may ask for it.
 STAFF = frozenset({"staff", "admin"})
 DIGEST_SLOTS = ("digest:", "close:")  # slot ids of earlier digests ("new since the last one")
@@ -36,6 +39,7 @@ class Digest:
     total: int
     new: int
     waiting: int
+    reports: int = 0  # unit reports received (what «Báo cáo các đơn vị» lists)
     by_status: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
     by_unit: list[UnitRow] = field(default_factory=list)
@@ -64,9 +68,15 @@ def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | N
         statuses[g.status] += g.n
     return Digest(
         at=at, since=since, final=final, total=sum(g.n for g in live), new=sum(new_unit.values()),
-        waiting=sum(g.n for g in groups if g.status in WAITING),
+        waiting=sum(g.n for g in groups if g.kind in ENTRY_KINDS and g.status in WAITING),
+        reports=sum(g.n for g in live if g.kind == "report"),
         by_status=dict(statuses.most_common()),
         by_category={c.key: categories[c.key] for c in campaign.categories if categories[c.key]},
         by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],
-        empty_units=[u.name for u in campaign.units if not per_unit[u.code]],
+        # the office and other units that send no report are never "late"
+        empty_units=[u.name for u in campaign.units if not per_unit[u.code] and reporting(campaign, u)],
     )
+
+
+def reporting(campaign: Campaign, unit: Unit) -> bool:
+    return unit.reports and unit.name != campaign.organiser.office

@@ -36,12 +36,13 @@ def find(uow: UnitOfWork, ref: str) -> Submission:
 
 
 def attach_evidence(uow: UnitOfWork, sub: Submission, channel: str, photos: list[dict] | None) -> None:
-    """Keep the photos a person sent as the submission's evidence (each picture once)."""
+    """Keep the photos (and voice notes, kind "voice") a person sent as the submission's
+    evidence, each once."""
     for p in photos or []:
         submissions.add_evidence(uow.session, sub, channel=channel, unique_id=p["unique_id"],
                                  file_id=p.get("file_id"), url=p.get("url"),
                                  local_path=p.get("local_path"), caption=p.get("caption"), now=uow.now,
-                                 publish_consent=bool(p.get("publish")))
+                                 kind=p.get("kind", "photo"), publish_consent=bool(p.get("publish")))
 
 
 def submit(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, kind: str, channel: str,

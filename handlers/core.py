@@ -271,7 +271,7 @@ class Core:
         if ev.kind == "choice":
             chosen = next((m for m in items if m.key == ev.choice), None)
         elif ev.kind == "text" and ev.text:
-            from handlers.textutil import match_option
+            from handlers.words import match_choice as match_option
 
             opt = match_option(ev.text, [Option(m.key, t(f"menu.{m.key}")) for m in items])
             chosen = next((m for m in items if opt and m.key == opt.value), None)

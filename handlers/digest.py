@@ -12,6 +12,7 @@ from domain.campaign import Campaign
 from domain.digest import STAFF, Digest, compute
 from domain.lifecycle import status_label
 from documents.chart import chart, chart_file
+from handlers.outcomes import Outcome, denied, finished
 from messages.catalog import t
 from messages.format import moment_text
 from messages.model import Photo, Reply, Text
@@ -26,7 +27,7 @@ PHOTO_CHANNELS = frozenset({"telegram"})
 def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=moment_text(campaign, d.at))
     lines = [title, t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
-             t("digest.waiting", n=d.waiting), t("digest.by_status")]
+             t("digest.waiting", n=d.waiting), t("digest.reports", n=d.reports), t("digest.by_status")]
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [
         t("digest.none")]
     lines.append(t("digest.by_category"))
@@ -67,15 +68,15 @@ def messages(campaign: Campaign, d: Digest, channel: str, chart_path: Path | Non
 
 # -- in chat: staff ask for the digest (menu item "digest", /tonghop) ------------------------
 
-def ask(ctx: "Ctx") -> list[Reply]:
+def ask(ctx: "Ctx") -> Outcome:
     if ctx.member is None or ctx.member.role not in STAFF:
-        return [Text(t("role.denied")), *ctx.core.show_menu(ctx)]
+        return denied()
     d = compute(ctx.session, ctx.campaign, ctx.now)
     path = None
     if ctx.event.channel in PHOTO_CHANNELS:
         path = chart(ctx.campaign, d, chart_file(None, ctx.campaign,
                                                  f"chat-{ctx.now:%Y%m%dT%H%M%S}-{ctx.member.id}")).path
-    return [*messages(ctx.campaign, d, ctx.event.channel, path), *ctx.core.show_menu(ctx)]
+    return finished(*messages(ctx.campaign, d, ctx.event.channel, path))
 
 
 def install(core: "Core") -> None:

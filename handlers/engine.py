@@ -6,46 +6,28 @@ conversation_state row, so a restarted process continues the same conversation.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 from domain.refusals import Refused
 from handlers.outcomes import Outcome, asked, cancelled, finished, refused
 from messages.catalog import t
 from messages.model import InboundEvent, Option, Question, Reply, Text
-from handlers.textutil import (
-    MoneyError,
-    clean,
-    fold,
-    has_control,
-    letters,
-    match_option,
-    parse_money,
-    parse_numbers,
-    parse_phone,
-)
+from handlers.readers import BACK, CANCEL, DONE, SEARCH, SKIP, STAY, Invalid, add_photo, read  # noqa: F401
+from handlers.textutil import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
-StepKind = Literal["choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone"]
+StepKind = Literal["choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone",
+                   "figures"]
 
-BACK, CANCEL, SKIP, DONE = "__back", "__cancel", "__skip", "__done"
 _WORDS = {
     BACK: {"quay lai", "quay lui", "tro lai", "back", "ql"},
     CANCEL: {"huy", "huy bo", "cancel", "thoat", "dung", "dung lai"},
     SKIP: {"bo qua", "skip", "khong co", "ko co", "bq"},
     DONE: {"xong", "done", "het", "du roi", "ok xong"},
 }
-
-
-SEARCH = "?"  # the value of a typed search at a step with search=True
-
-
-class Invalid(Exception):
-    """An answer that cannot be used; the message is shown and the question asked again."""
 
 
 @dataclass
@@ -65,6 +47,10 @@ class Step:
     # after an answer: None to go on, BACK to go one step back, or a step key to jump to
     after: Callable[["Ctx", Any], str | None] | None = None
     nav_labels: dict[str, str] = field(default_factory=dict)
+    # a multi step: the options chosen in advance (a suggestion the person confirms in one tap)
+    preset: Callable[["Ctx"], list[str]] | None = None
+    # a figures step: reads several figures from one message (handlers/figures.py)
+    read: Callable[["Ctx", str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
 
@@ -123,6 +109,9 @@ def start(ctx: "Ctx", flow: Flow, args: dict[str, Any] | None = None,
 def go_to(ctx: "Ctx", flow: Flow, step: Step, before: list[Reply] | None = None) -> list[Reply]:
     ctx.state.step = step.key
     ctx.state.seq += 1
+    ctx.state.data.pop("missed", None)
+    if step.kind == "multi" and step.preset is not None and "sel" not in ctx.state.data:
+        ctx.state.data["sel"] = list(ctx.answers.get(step.key) or step.preset(ctx))
     return [*(before or []), question(ctx, step)]
 
 
@@ -149,22 +138,28 @@ def question(ctx: "Ctx", step: Step, *, edit: bool = False) -> Question:
     nav: list[Option] = []
     if step.kind == "multi":
         nav.append(Option(DONE, step.nav_labels.get(DONE, t("nav.done"))))
-    if step.kind == "photo":
+    if step.kind == "photo" and ctx.answers.get(step.key):
         nav.append(Option(DONE, t("nav.done")))
     if step.skippable:
         nav.append(Option(SKIP, step.nav_labels.get(SKIP, t("nav.skip"))))
-    nav.append(Option(BACK, step.nav_labels.get(BACK, t("nav.back"))))
-    nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
-    numbered = step.kind in ("choice", "multi", "confirm", "photo")
+    # back and cancel: shown on a flow's first question and after a misunderstood answer (they
+    # are understood as words, and as buttons pressed earlier, on every step)
+    full = not ctx.state.data.get("history") or bool(ctx.state.data.get("missed"))
+    if full or step.kind == "confirm":
+        nav.append(Option(BACK, step.nav_labels.get(BACK, t("nav.back"))))
+        nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
+    # skipping is a numbered option wherever a number is not itself the answer
+    numbered = step.kind in ("choice", "multi", "confirm", "photo") or (
+        step.skippable and step.kind in ("text", "phone"))
     if step.kind == "multi":
-        hint = t("hint.multi")
+        hint = t("hint.multi_preset") if step.preset is not None and options else t("hint.multi")
     elif step.kind == "photo":
-        hint = t("hint.photo")
+        hint = t("hint.photo_one")
     elif numbered:
         total = len(options) + len(nav)
         hint = t("hint.choice", first=1, last=total) if total > 1 else t("hint.choice_one")
     else:
-        hint = t("hint.text_skip") if step.skippable else t("hint.text")
+        hint = t("hint.text") if full else ""
     return Question(text=step.prompt(ctx), options=options, nav=nav, multi=step.kind == "multi",
                     seq=ctx.state.seq, edit=edit, hint=hint, nav_numbered=numbered)
 
@@ -176,7 +171,7 @@ def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
         return None
     word = fold(ev.text)
     for nav, words in _WORDS.items():
-        if word in words:
+        if word in words and not (nav == SKIP and not step.skippable):  # "ko co" is a "no" there
             return nav
     for o in q.nav:  # the nav labels as typed, with or without diacritics
         if word == fold(o.label):
@@ -196,6 +191,8 @@ def answer(ctx: "Ctx", flow: Flow) -> Outcome:
         return start(ctx, flow)
     ev = ctx.event
     q = question(ctx, step)
+    if ev.kind == "photo" and step.kind == "confirm":
+        return _photo_at_confirm(ctx, flow, step)
     nav = _nav_of(ev, step, q)
     if nav == CANCEL:
         return cancelled()
@@ -211,7 +208,7 @@ def answer(ctx: "Ctx", flow: Flow) -> Outcome:
         value = read(ctx, step, q, nav)
     except Invalid as exc:
         return again(ctx, step, str(exc))
-    if value is _STAY:
+    if value is STAY:
         return asked([question(ctx, step, edit=ev.kind == "choice")] if step.kind == "multi" else ctx.stay)
     if step.validate is not None:
         try:
@@ -266,142 +263,23 @@ def back(ctx: "Ctx", flow: Flow) -> Outcome:
 
 
 def again(ctx: "Ctx", step: Step, error: str) -> Outcome:
-    """The same question again, after a short explanation. Nothing is stored."""
+    """The same question again, after a short explanation of what is accepted, with back and
+    cancel shown. Nothing is stored."""
+    ctx.state.data["missed"] = True
     return asked([Text(error), question(ctx, step)])
 
 
-_STAY = object()
-
-
-# -- reading answers ----------------------------------------------------------------------
-
-def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
-    ev = ctx.event
-    if step.kind == "photo":
-        return _read_photo(ctx, step, nav)
-    if ev.kind == "photo":
-        raise Invalid(t("err.need_text"))
-    if step.kind == "phone" and ev.kind == "contact" and ev.phone:
-        phone = parse_phone(ev.phone)
-        if phone is None:
-            raise Invalid(t("err.phone"))
-        return phone
-    if step.kind in ("choice", "confirm"):
-        return _read_choice(ctx, step, q)
-    if step.kind == "multi":
-        return _read_multi(ctx, step, q, nav)
-    if ev.kind == "choice":  # a button where text is expected
-        raise Invalid(t("err.choice"))
-    raw = ev.text or ""
-    if not raw.strip():
-        raise Invalid(t("err.empty"))
-    if has_control(raw.replace("\n", "").replace("\t", "")):
-        raise Invalid(t("err.control"))
-    if step.kind == "money":
-        try:
-            return parse_money(raw)
-        except MoneyError as exc:
-            raise Invalid(t({"unclear": "err.money_unclear", "too_big": "err.money_too_big"}
-                            .get(str(exc), "err.money"))) from None
-    if step.kind == "number":
-        digits = re.sub(r"[\s.,]", "", raw)
-        if not digits.isdigit() or len(digits) > 12:
-            raise Invalid(t("err.number"))
-        return int(digits)
-    if step.kind == "date":
-        return _read_date(raw).isoformat()
-    if step.kind == "phone":
-        phone = parse_phone(raw)
-        if phone is None:
-            raise Invalid(t("err.phone"))
-        return phone
-    # text
-    limit = step.max_len or ctx.campaign.forms.text_max_chars
-    if len(raw) > limit * 2:  # well past the limit: refuse before any work on it
-        raise Invalid(t("err.too_long", max=limit))
-    text = clean(raw, multiline=step.multiline)
-    if len(text) > limit:
-        raise Invalid(t("err.too_long", max=limit))
-    if letters(text) == 0:
-        raise Invalid(t("err.no_letters"))
-    if len(text) < step.min_len:
-        raise Invalid(t("err.too_short", min=step.min_len))
-    return text
-
-
-def _read_choice(ctx: "Ctx", step: Step, q: Question) -> str:
-    ev = ctx.event
-    if ev.kind == "choice":
-        if any(o.value == ev.choice for o in q.options):
-            return ev.choice  # a button: the value is checked against today's options
-        raise Invalid(t("err.choice"))
-    opt = match_option(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)
-    if opt is None and step.search and (ev.text or "").strip():
-        return SEARCH + ev.text.strip()[:60]
-    if opt is None:
-        raise Invalid(t("err.choice") if (ev.text or "").strip() else t("err.empty"))
-    return opt.value
-
-
-def _read_multi(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
-    ev = ctx.event
-    values = [o.value for o in q.options]
-    sel: list[str] = list(ctx.state.data.get("sel", []))
-    if nav == DONE:
-        if not sel:
-            raise Invalid(t("err.multi_empty"))
-        return [v for v in values if v in sel]
-    if ev.kind == "choice":  # a toggle button: flip it and redraw the same question
-        if ev.choice not in values:
-            raise Invalid(t("err.choice"))
-        sel = [v for v in sel if v != ev.choice] if ev.choice in sel else [*sel, ev.choice]
-        ctx.state.data["sel"] = sel
-        return _STAY
-    numbers = parse_numbers(ev.text or "")
-    if numbers is not None:
-        if any(n < 1 or n > len(values) for n in numbers):
-            raise Invalid(t("err.choice"))
-        return [values[n - 1] for n in sorted(set(numbers))]
-    opt = match_option(ev.text or "", q.options)
-    if opt is None:
-        raise Invalid(t("err.choice") if (ev.text or "").strip() else t("err.empty"))
-    return [opt.value]
-
-
-def _read_photo(ctx: "Ctx", step: Step, nav: str | None) -> Any:
-    ev = ctx.event
-    photos: list[dict] = list(ctx.answers.get(step.key) or [])
-    if nav == DONE:
-        return photos
-    if ev.kind != "photo" or ev.photo is None:
-        raise Invalid(t("err.need_photo"))
-    if any(p["unique_id"] == ev.photo.unique_id for p in photos):
-        photos_now = photos  # the same picture twice is kept once
-    else:
-        if len(photos) >= step.max_items:
-            raise Invalid(t("err.photo_limit", max=step.max_items))
-        p = ev.photo
-        photos_now = [*photos, {"unique_id": p.unique_id, "file_id": p.file_id, "url": p.url,
-                                "local_path": p.local_path,
-                                "caption": clean(p.caption)[:500] if p.caption else None}]
-    ctx.answers[step.key] = photos_now
-    if len(photos_now) >= step.max_items:
-        return photos_now
-    ctx.stay = [Text(t("nom.photo_got", n=len(photos_now), max=step.max_items)), question(ctx, step)]
-    return _STAY
-
-
-def _read_date(raw: str) -> date:
-    m = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*", raw)
-    if not m:
-        raise Invalid(t("err.date"))
-    d, mth, y = (int(x) for x in m.groups())
+def _photo_at_confirm(ctx: "Ctx", flow: Flow, step: Step) -> Outcome:
+    """A photo sent at the summary (the rest of an album, or one more): kept with the others."""
+    photo_step = next((s for s in active_steps(ctx, flow) if s.kind == "photo"), None)
+    if photo_step is None:
+        return again(ctx, step, t("err.choice"))
     try:
-        return date(y, mth, d)
-    except ValueError:
-        raise Invalid(t("err.date")) from None
+        photos = add_photo(ctx, photo_step)
+    except Invalid as exc:
+        return again(ctx, step, str(exc))
+    return asked([Text(t("nom.photo_added", n=len(photos), max=photo_step.max_items)), question(ctx, step)])
 
 
 def yes_no(ctx: "Ctx") -> list[Option]:
     return [Option("yes", t("yes")), Option("no", t("no"))]
-

@@ -292,6 +292,9 @@ from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, 
 MESSAGES.update(_I15)
 
 
+from messages.texts_i13 import TEXTS as _I13  # noqa: E402
+
+MESSAGES.update(_I13)
 from messages.texts_broadcasts import TEXTS as _BROADCASTS  # noqa: E402
 
 MESSAGES.update(_BROADCASTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Union
 
-EventKind = Literal["text", "choice", "photo", "contact", "command", "unsupported"]
+EventKind = Literal["text", "choice", "photo", "voice", "contact", "command", "unsupported"]
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,17 @@ class PhotoIn:
     url: str | None = None
     local_path: str | None = None
     caption: str | None = None
+
+
+@dataclass(frozen=True)
+class VoiceIn:
+    """A voice note (Telegram voice or audio): kept as evidence, played back to staff."""
+
+    unique_id: str
+    duration: int = 0  # seconds
+    file_id: str | None = None
+    url: str | None = None
+    local_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class InboundEvent:
     choice: str | None = None  # the value of a pressed button
     seq: int | None = None  # which question that button belonged to
     photo: PhotoIn | None = None
+    voice: VoiceIn | None = None
     phone: str | None = None
     command: str | None = None  # without the slash, lower case
     args: str = ""
@@ -86,7 +98,16 @@ class Document:
     kind: Literal["document"] = "document"
 
 
-Reply = Union[Text, Question, Photo, Document]
+@dataclass
+class Voice:
+    """A voice note played back (a Telegram file id, a URL or a local path)."""
+
+    ref: str
+    caption: str = ""
+    kind: Literal["voice"] = "voice"
+
+
+Reply = Union[Text, Question, Photo, Document, Voice]
 
 
 def reply_to_dict(reply: Reply) -> dict:
@@ -104,4 +125,6 @@ def reply_from_dict(data: dict) -> Reply:
         return Photo(**data)
     if kind == "document":
         return Document(**data)
+    if kind == "voice":
+        return Voice(**data)
     return Text(**{k: v for k, v in data.items() if k in ("text", "toast", "kind")})

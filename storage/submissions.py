@@ -101,14 +101,15 @@ def history(s: Session, submission_id: int) -> Sequence[StatusChange]:
 
 def add_evidence(s: Session, sub: Submission, *, channel: str, unique_id: str, file_id: str | None,
                  url: str | None = None, local_path: str | None = None, caption: str | None = None,
-                 now: datetime, publish_consent: bool = False) -> bool:
-    """Store a photo once per submission (same unique_id twice is kept once); with
-    publish_consent the submitter agreed it may be shown on the public page after an award."""
+                 now: datetime, publish_consent: bool = False, kind: str = "photo") -> bool:
+    """Store a photo (or a voice note, kind "voice") once per submission (same unique_id twice
+    is kept once); with publish_consent the submitter agreed it may be shown on the public page
+    after an award."""
     exists = s.exec(select(Evidence).where(Evidence.submission_id == sub.id,
                                            Evidence.unique_id == unique_id)).first()
     if exists:
         return False
-    s.add(Evidence(submission_id=sub.id, channel=channel, unique_id=unique_id, file_id=file_id,
+    s.add(Evidence(submission_id=sub.id, kind=kind, channel=channel, unique_id=unique_id, file_id=file_id,
                    url=url, local_path=local_path, caption=caption, created_at=now,
                    publish_consent=publish_consent))
     return True

@@ -166,22 +166,32 @@ def register_resident(p: Player, name: str = "Nguyễn Văn Bình", village: str
     assert "Đăng ký xong" in p.text, p.text
 
 
+ACHIEVEMENTS = "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn."
+
+
 def nominate_household(p: Player, *, income: str = "60 triệu", photos: int = 0,
-                       nominee: str = "Hộ ông Hoàng Văn Tư") -> str:
-    """A full household nomination; returns the reference (DC-....)."""
+                       nominee: str = "Hộ ông Hoàng Văn Tư", unit: str | None = None) -> str:
+    """A registered resident's household nomination; returns the reference (DC-....).
+    The category comes from the name («Hộ ...»), the unit is the resident's village, the two
+    contents are suggested from the achievements, the award level is the council's."""
     p.press("nominate")
-    p.say("ho gia dinh")
     p.say(nominee)
-    p.say("1")  # Thôn 1
-    p.say("2 3")
-    p.say("Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.")
+    if "thuộc đối tượng nào" in p.text:  # a name that does not say its category
+        p.say("ho gia dinh")
+    p.say(ACHIEVEMENTS)
+    assert "[x] Phát triển kinh tế" in p.text, p.text
+    p.say("ok")  # the suggested contents (c2, c3)
     p.say(income)
     p.say("khong")
     for i in range(photos):
-        p.photo(f"photo-{i}")
-    if photos < 5:
-        p.say("xong" if photos else "bo qua")
-    p.say("1")  # commune award
+        p.photo(f"photo-{i}")  # the first moves on to the summary, the others join it there
+    if not photos:
+        p.say("bo qua")
+    assert "Kiểm tra lại đề cử" in p.text, p.text
+    if unit is not None:  # about another unit than the resident's village: one change
+        p.press("change_unit")
+        p.say(unit)
+        assert f"Đơn vị: {unit}" in p.text, p.text
     p.say("1")  # send
     import re
 

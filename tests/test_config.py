@@ -114,9 +114,10 @@ def test_cli_invite_prints_a_code_that_registers_a_head(tmp_path):
 
 
 def test_make_run_without_a_token_opens_the_console_demo(tmp_path):
-    script = "\n".join(["1", "Nguyễn Văn Bình", "1", "bo qua", "1", "ho gia dinh", "Hộ ông Hoàng Văn Tư",
-                        "1", "2 3", "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.",
-                        "60 triệu", "khong", "bo qua", "1", "1", "2", ""])
+    # the README's transcript: a newcomer nominates straight away (name and village on the way)
+    script = "\n".join(["1", "nguyen van binh", "1", "Hộ ông Hoàng Văn Tư",
+                        "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
+                        "ok", "60 triệu", "ko", "bo qua", "1", "2", ""])
     out = run_cli(["run"], tmp_path, stdin=script)
     assert out.returncode == 0, out.stderr
     assert "[DEMO] Xin chào!" in out.stdout

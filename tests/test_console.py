@@ -17,24 +17,25 @@ from .conftest import rows
 def test_a_console_user_nominates_with_a_photo_file(core, db, tmp_path):
     picture = tmp_path / "nha-van-hoa.jpg"
     picture.write_bytes(b"\xff\xd8\xff\xe0 fake jpeg bytes")
-    lines = ["1", "Nguyễn Văn Bình", "1", "0912 345 678", "1", "2", "Hộ ông Hoàng Văn Tư", "1", "1,3",
-             "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.", "60.000.000",
-             "2", f"/anh {picture}", f"/anh {picture}", "xong", "2", "1"]
+    lines = ["2", "Nguyễn Văn Bình", "1", "0912 345 678", "1", "Hộ ông Hoàng Văn Tư",
+             "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.", "1,3", "60.000.000",
+             "2", f"/anh {picture}", f"/anh {picture}", "1"]
     out = io.StringIO()
     run_console(core, "bình", "Bình", stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
     text = out.getvalue()
-    assert "1. Đăng ký (người dân)" in text
-    assert "Đã nhận 1/5 ảnh" in text and text.count("Đã nhận 1/5 ảnh") == 2
+    assert "2. Đăng ký (người dân)" in text
+    # the photo moves on to the summary; the same picture again is kept once
+    assert "Ảnh: 1" in text and text.count("Đã nhận 1/5 ảnh") == 1
     assert "Đã gửi đề cử, mã hồ sơ DC-0001" in text and text.rstrip().endswith("Tạm biệt!")
     [sub] = rows(db, Submission)
-    assert sub.contents == ["c1", "c3"] and sub.proposed_award == "district"
+    assert sub.contents == ["c1", "c3"] and sub.proposed_award == "commune"
     [ev] = rows(db, Evidence)
     assert ev.local_path == str(picture.resolve()) and ev.unique_id.startswith("sha256:")
 
 
 def test_queued_messages_reach_the_console_user(core, db, clock):
     out = io.StringIO()
-    run_console(core, "lan", "Lan", stdin=io.StringIO("1\nHoàng Thị Lan\n2\nbo qua\n"), stdout=out)
+    run_console(core, "lan", "Lan", stdin=io.StringIO("2\nHoàng Thị Lan\n2\nbo qua\n"), stdout=out)
     with Session(db) as s:
         member = members.member_by_identity(s, "console", "lan")
         outbox.enqueue(s, member_id=member.id, payload=reply_to_dict(Text("Hồ sơ DC-0009: Đạt.")),

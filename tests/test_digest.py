@@ -52,17 +52,49 @@ def test_digest_numbers_match_the_database(core, db, campaign, clock):
     live = [x for x in subs if x.status != "withdrawn"]
     assert d.total == len(live) == 3
     assert d.new == 3  # no digest yet: new since the window opened
-    assert d.waiting == len([x for x in subs if x.status in ("submitted", "under_review")]) == 3
+    # what «Thẩm định hồ sơ» opens: nominations and proposals; unit reports are counted apart
+    assert d.waiting == len([x for x in subs if x.status in ("submitted", "under_review")
+                             and x.kind != "report"]) == 2
+    assert d.reports == 1
     assert d.by_status == {"submitted": 2, "under_review": 1, "withdrawn": 1}
     assert d.by_category == {"household": 2}
     per_unit = {u.code: u.total for u in d.by_unit}
     assert per_unit["T01"] == 2 and per_unit["T02"] == 1 and per_unit["T03"] == 0
     assert sum(per_unit.values()) == 3 and len(d.by_unit) == len(campaign.units)
     assert "Thôn 1" not in d.empty_units and "Thôn 3" in d.empty_units
-    assert len(d.empty_units) == len(campaign.units) - 2
+    assert "Văn phòng - Thống kê" not in d.empty_units  # the office sends no unit report
+    assert len(d.empty_units) == len(campaign.units) - 3
     table = dg.text_table(campaign, d)
-    assert "Tổng: 3 hồ sơ" in table and "Chờ thẩm định: 3." in table
+    assert "Tổng: 3 hồ sơ" in table and "Chờ thẩm định: 2." in table
+    assert "Báo cáo đơn vị đã nhận: 1." in table
     assert "Thôn 1: 2/2" in table and "• Hộ gia đình, nông dân, người lao động: 2" in table
+
+
+def test_digest_counts_equal_what_staff_can_open_for_every_kind(core, db, campaign, clock):
+    seed(core, db, clock)
+    head1 = add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
+    with Session(db) as s:  # a proposal waits for appraisal too
+        seeding.create_submission(s, kind="proposal", campaign_code=campaign.code, submitter_id=head1.id,
+                                      now=clock.now(), unit_code="T01", category="collective",
+                                      nominee="Chi hội Phụ nữ thôn 1", contents=["c1"],
+                                      achievements="Vận động hội viên làm đường, trồng cây.",
+                                      answers={"vote_note": "Họp"}, flags=[], proposed_award="commune")
+        s.commit()
+    add_member(db, clock.now(), name="Cán bộ", role="staff", unit="VPTK", uid="staff1")
+    staff = Player(core, "staff1")
+    staff.say("/tonghop")
+    assert "Chờ thẩm định: 3." in staff.text and "Báo cáo đơn vị đã nhận: 1." in staff.text
+    assert "Văn phòng - Thống kê" not in staff.text.split("Chưa gửi gì")[1]
+    staff.press("reports")
+    assert "Báo cáo các đơn vị (1)" in staff.text  # the withdrawn one is not listed
+    staff.say("/huy")
+    staff.say("/thamdinh")
+    assert "(còn 3 hồ sơ chờ)" in staff.text  # nominations and the proposal, no unit report
+    kinds = []
+    while "Không còn hồ sơ" not in staff.text and "Hết hồ sơ" not in staff.text:
+        kinds.append(staff.text.split(" — ")[1].split("(")[0].split("\n")[0].strip())
+        staff.press("skip")
+    assert sorted(kinds) == ["Đề cử", "Đề cử", "Đề nghị khen thưởng"]
 
 
 def test_new_counts_since_the_last_digest(core, db, campaign, clock):
@@ -128,7 +160,7 @@ def test_digest_slot_sends_photo_and_text_on_telegram_a_table_elsewhere(core, db
     assert isinstance(text, Text) and "Thôn 1:" not in text.text and "TỔNG HỢP" in text.text
     [table] = by_member[zl.id]
     # no submission yet: no rows of zeros, every unit named once under «Chưa gửi gì»
-    assert isinstance(table, Text) and "0/0" not in table.text and "Chưa gửi gì (13): Thôn 1" in table.text
+    assert isinstance(table, Text) and "0/0" not in table.text and "Chưa gửi gì (12): Thôn 1" in table.text
     assert {r.channel for r in out if r.member_id == zl.id} == {"zalo"}
 
 

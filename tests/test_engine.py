@@ -15,10 +15,14 @@ from storage.models import ConversationState, Member, ProcessedEvent, Submission
 from .conftest import Player, nominate_household, register_resident, rows
 
 
+WHO = "Bạn muốn đề cử ai?"
+ACH = "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông."
+
+
 def start_nomination(p: Player) -> None:
     register_resident(p)
     p.press("nominate")
-    assert "Đối tượng được đề cử là?" in p.text
+    assert WHO in p.text
 
 
 def state_of(db, user="u1") -> ConversationState:
@@ -28,21 +32,22 @@ def state_of(db, user="u1") -> ConversationState:
 
 def test_back_returns_to_the_previous_question_keeping_answers(player, db):
     start_nomination(player)
-    player.say("ho gia dinh")
-    player.say("Hộ ông Hoàng Văn Tư")
-    assert "Thuộc thôn / đơn vị nào?" in player.text
+    player.say("Ông Lục Văn Sơn")  # not telling which category: asked
+    assert "«Ông Lục Văn Sơn» thuộc đối tượng nào?" in player.text
     player.say("quay lai")
-    assert "Tên hộ gia đình" in player.text
-    player.press("Quay lại")
-    assert "Đối tượng được đề cử là?" in player.text
+    assert WHO in player.text
+    player.say("Hộ ông Hoàng Văn Tư")  # a household: no category question
+    assert "Mô tả thành tích" in player.text and "V.2.c" in player.text
+    player.say("quay lai")
+    assert WHO in player.text
+    player.say("Chi hội Phụ nữ thôn 1")
     player.say("tap the")  # "Tập thể (cơ quan, đơn vị, thôn)" typed without diacritics
-    assert "Tên tập thể được đề cử?" in player.text
+    assert "Mô tả thành tích" in player.text and "V.2.a" in player.text
     assert state_of(db).data["answers"]["category"] == "collective"
 
 
 def test_cancel_anywhere_stores_nothing_and_shows_the_menu(player, db):
     start_nomination(player)
-    player.say("1")
     player.say("Thôn 1")
     player.say("Hủy")
     assert "Đã hủy" in player.text and "Bạn muốn làm gì?" in player.text
@@ -68,20 +73,17 @@ def test_a_restarted_process_continues_the_same_conversation(db_path, campaign, 
     e1 = make_engine(f"sqlite:///{db_path}")
     p1 = Player(Core(e1, campaign, clock))
     start_nomination(p1)
-    p1.say("ho gia dinh")
     p1.say("Hộ bà Lường Thị Mai")
     e1.dispose()
 
     e2 = make_engine(f"sqlite:///{db_path}")  # a new process: new engine, new core, same file
     p2 = Player(Core(e2, campaign, clock))
-    p2.say("1")
-    assert "Thành tích thuộc nội dung thi đua nào?" in p2.text
-    p2.say("1 2")
     p2.say("Tổ chức 5 buổi tuyên truyền, vận động 12 hộ thoát nghèo trong năm 2024.")
+    assert "Nội dung thi đua (gợi ý" in p2.text
+    p2.say("1 2")
     p2.say("80tr")
     p2.say("khong")
     p2.say("bo qua")
-    p2.say("1")
     p2.say("1")
     assert "DC-0001" in p2.text
     [sub] = rows(e2, Submission)
@@ -92,17 +94,18 @@ def test_a_restarted_process_continues_the_same_conversation(db_path, campaign, 
 def test_the_same_event_key_twice_is_processed_once(player, db):
     register_resident(player)
     player.press("nominate")
-    first = player.say("1", key="evt-42")
-    assert first and "Tập thể" not in first[-1].text
-    again = player.say("1", key="evt-42")
+    first = player.say("Ông Lục Văn Sơn", key="evt-42")
+    assert first and "thuộc đối tượng nào" in first[-1].text
+    again = player.say("Ông Lục Văn Sơn", key="evt-42")
     assert again == []
-    assert state_of(db).step == "nominee"
+    assert state_of(db).step == "category"
     assert len(rows(db, ProcessedEvent, ProcessedEvent.key == "console:evt-42")) == 1
 
 
 def test_a_stale_button_changes_nothing(player, db):
     register_resident(player)
     player.press("nominate")
+    player.say("Ông Lục Văn Sơn")
     old = player.question
     player.press("Tập thể (cơ quan, đơn vị, thôn)")
     step_before = state_of(db).step
@@ -118,12 +121,13 @@ def test_a_stale_button_changes_nothing(player, db):
 def test_a_forged_button_value_is_refused(player, db):
     register_resident(player)
     player.press("nominate")
+    player.say("Ông Lục Văn Sơn")
     from messages.model import InboundEvent
 
     q = player.question
     player.send(InboundEvent(channel="console", user_id="u1", chat_id="u1", key="forged",
                              kind="choice", choice="secret-category", seq=q.seq))
-    assert "Lựa chọn chưa đúng." in player.text and "Đối tượng được đề cử là?" in player.text
+    assert "Lựa chọn chưa đúng." in player.text and "thuộc đối tượng nào?" in player.text
     assert "category" not in state_of(db).data["answers"]
 
 
@@ -153,23 +157,24 @@ def test_bad_input_at_the_name_step_explains_and_asks_again(player, db, text, me
 
 def test_bad_input_inside_a_nomination(player, db):
     start_nomination(player)
+    player.say("Bà Hà Thị Lan")
     player.say("9")  # no such option (5 categories + back + cancel)
-    assert "Lựa chọn chưa đúng." in player.text and "Đối tượng" in player.text
-    player.photo("p-early")  # a photo where text is expected
-    assert "cần trả lời bằng chữ" in player.text and "Đối tượng" in player.text
+    assert "Lựa chọn chưa đúng." in player.text and "thuộc đối tượng nào" in player.text
+    # after a misunderstood answer, back and cancel are offered again
+    assert "6. Quay lại" in player.text and "7. Hủy" in player.text
+    player.photo("p-early")  # a photo where a choice is expected
+    assert "cần trả lời bằng chữ" in player.text and "thuộc đối tượng nào" in player.text
     player.say("/decu")  # a command in the middle of a flow
-    assert "Bạn đang điền dở «đề cử»" in player.text and "Đối tượng" in player.text
+    assert "Bạn đang điền dở «đề cử»" in player.text and "thuộc đối tượng nào" in player.text
     player.say("/khongco")  # an unknown command
     assert "Bạn đang điền dở" in player.text
     player.say("ho gia dinh")
-    player.say("Hộ ông Hoàng Văn Tư")
-    player.say("1")
-    player.say("12")  # contents out of range (5 contents + done, back, cancel)
-    assert "Lựa chọn chưa đúng." in player.text and "nội dung thi đua" in player.text
-    player.say("1")
     player.say("ngắn quá")
     assert "ít nhất 30 ký tự" in player.text
     player.say("Tham gia 20 ngày công làm đường bê tông, hiến đất mở rộng ngõ xóm.")
+    player.say("12")  # contents out of range (5 contents + done, back, cancel)
+    assert "Lựa chọn chưa đúng." in player.text and "Nội dung thi đua" in player.text
+    player.say("3")
     for wrong in ("nhiều lắm", "60", "60 con bò"):
         player.say(wrong)
         assert "số tiền" in player.text.lower() or "Số tiền" in player.text, wrong
@@ -187,8 +192,8 @@ def test_unknown_command_when_idle_shows_the_menu(player):
 
 def test_income_under_the_threshold_is_told_plainly_and_can_be_fixed(player, db):
     start_nomination(player)
-    for answer in ("ho gia dinh", "Hộ ông Vi Văn Sáu", "1", "2",
-                   "Chăn nuôi 30 con lợn, trồng 2 ha quế, giúp 3 hộ nghèo giống cây."):
+    for answer in ("Hộ ông Vi Văn Sáu", "Chăn nuôi 30 con lợn, trồng 2 ha quế, giúp 3 hộ nghèo giống cây.",
+                   "2"):
         player.say(answer)
     player.say("30 triệu")
     assert "Tiêu chí V.2.c: thu nhập từ 50 triệu đồng/năm trở lên" in player.text
@@ -200,7 +205,6 @@ def test_income_under_the_threshold_is_told_plainly_and_can_be_fixed(player, db)
     player.say("co")  # under discipline: flagged to staff
     player.say("bo qua")
     player.say("1")
-    player.say("1")
     [sub] = rows(db, Submission)
     assert sub.answers["annual_income"] == 45_000_000
     assert sub.flags == ["Thu nhập/năm: 45 triệu đồng < 50 triệu đồng (V.2.c)",
@@ -209,16 +213,17 @@ def test_income_under_the_threshold_is_told_plainly_and_can_be_fixed(player, db)
 
 def test_photos_are_capped_and_the_same_photo_is_kept_once(player, db):
     start_nomination(player)
-    for answer in ("ho gia dinh", "Hộ ông Hoàng Văn Tư", "1", "2",
-                   "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.", "60tr", "khong"):
+    for answer in ("Hộ ông Hoàng Văn Tư", ACH, "ok", "60tr", "khong"):
         player.say(answer)
-    player.photo("a")
-    player.photo("a")
+    player.photo("a")  # a photo answers the photo step: on to the summary
+    assert "Kiểm tra lại đề cử" in player.text and "Ảnh: 1" in player.text
+    player.photo("a")  # the same picture again (an album's repeat): kept once
     assert "Đã nhận 1/5 ảnh" in player.text
     for uid in "bcde":
-        player.photo(uid)
-    assert "Đề nghị hình thức khen thưởng?" in player.text  # five photos: the step is complete
-    player.say("1")
+        player.photo(uid)  # the rest of an album, at the summary
+    assert "Đã nhận 5/5 ảnh" in player.text and "Ảnh: 5" in player.text
+    player.photo("f")
+    assert "Đã đủ 5 ảnh" in player.text
     player.say("1")
     [sub] = rows(db, Submission)
     from storage.models import Evidence
@@ -230,7 +235,7 @@ def test_after_the_deadline_new_nominations_are_refused(player, db, clock):
     register_resident(player)
     clock.set(datetime(2024, 11, 30, 16, 59, tzinfo=timezone.utc))  # 23:59 on 30/11 in Hà Nội
     player.press("nominate")
-    assert "Đối tượng được đề cử là?" in player.text
+    assert WHO in player.text
     player.say("/huy")
     clock.set(datetime(2024, 11, 30, 17, 0, tzinfo=timezone.utc))  # 00:00 on 01/12
     player.press("nominate")
@@ -242,9 +247,7 @@ def test_the_deadline_passing_while_typing_refuses_at_the_end(player, db, clock)
     register_resident(player)
     clock.set(datetime(2024, 11, 30, 16, 0, tzinfo=timezone.utc))
     player.press("nominate")
-    for answer in ("ho gia dinh", "Hộ ông Hoàng Văn Tư", "1", "2",
-                   "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.", "60tr", "khong",
-                   "bo qua", "1"):
+    for answer in ("Hộ ông Hoàng Văn Tư", ACH, "ok", "60tr", "khong", "bo qua"):
         player.say(answer)
     clock.advance(hours=2)
     player.say("1")
@@ -273,14 +276,14 @@ def test_an_error_inside_a_turn_reaches_the_user_as_an_apology(player, db, monke
 
     monkeypatch.setattr(nomination.Nomination, "intro_steps", boom)
     with caplog.at_level(logging.ERROR):
-        replies = player.say("1")
+        replies = player.say("Chi hội Phụ nữ thôn 1")
     assert [r.text for r in replies] == [
         "Xin lỗi, bot gặp lỗi khi xử lý. Bạn thử lại sau ít phút nhé. Thông tin đã nhập vẫn được giữ."]
     assert "disk on fire" in caplog.text and "Traceback" in caplog.text
-    assert state_of(db).step == "category"  # unchanged
+    assert state_of(db).step == "nominee"  # unchanged
     monkeypatch.undo()
-    player.say("1")
-    assert "Tên tập thể" in player.text
+    player.say("Chi hội Phụ nữ thôn 1")
+    assert "thuộc đối tượng nào" in player.text
 
 
 def test_every_question_carries_its_sequence(player):

@@ -88,7 +88,7 @@ def test_help_lists_the_commands_of_the_persons_role(player, db, clock):
 
 def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
     player.say("/start")
-    assert [o.value for o in player.question.options] == ["register", "invite", "help"]
+    assert [o.value for o in player.question.options] == ["nominate_new", "register", "invite", "help"]
     register_resident(Player(player.core, "res"))
     head = Player(player.core, "head")
     head.say(f"/start {make_invite(db, clock, role='head', unit='T01')}")

@@ -23,8 +23,7 @@ def test_heads_without_a_fresh_report_and_people_with_a_draft(core, db, campaign
     add_report(db, local(campaign, 2024, 11, 26, 9), h3, "T03")
     p = Player(core, "draft-user")
     register_resident(p)
-    p.press("nominate")
-    p.say("ho gia dinh")  # a nomination left at the nominee's name
+    p.press("nominate")  # a nomination left at the nominee's name
     at = local(campaign, 2024, 11, 29, 8)
     with Session(db) as s:
         drafter = conversations.get_state(s, "console", "draft-user").member_id

@@ -16,13 +16,13 @@ FIGURES_1 = ["3", "120", "2", "1", "bo qua", "350", "400", "45 triệu", "bo qua
 def send_report(p: Player, figures: list[str], narrative: str | None, photos: int = 0,
                 unit: str = "Thôn 1") -> None:
     p.press("report")
-    for value in figures:
-        assert "?" in p.question.text, p.text
-        p.say(value)
+    assert "1) Số buổi tuyên truyền, vận động (buổi)" in p.question.text, p.text
+    p.say("\n".join("-" if v == "bo qua" else v for v in figures))  # all figures in one message
     p.say(narrative if narrative else "bo qua")
     for i in range(photos):
-        p.photo(f"rep-{i}")
-    p.say("xong" if photos else "bo qua")
+        p.photo(f"rep-{i}")  # the first photo moves on to the summary
+    if not photos:
+        p.say("bo qua")
     assert f"Kiểm tra báo cáo {unit}" in p.text, p.text
     p.press("Gửi báo cáo")
 
@@ -43,10 +43,8 @@ def test_unit_report_and_update_keep_two_versions_latest_shown(core, db, clock):
     clock.advance(days=3)
     # the update: the earlier figure is offered, skipping keeps it, a new value replaces it
     head.press("report")
-    assert "Lần trước: 3 buổi" in head.question.text
-    update = ["5"] + ["bo qua"] * 4 + ["500"] + ["bo qua"] * 5
-    for value in update:
-        head.say(value)
+    assert "1) Số buổi tuyên truyền, vận động (buổi) — trước: 3 buổi" in head.question.text
+    head.say("1) 5 6) 500m")  # only what changed, by number
     head.say("bo qua")  # keep the narrative
     head.say("bo qua")  # no new photo
     assert "cập nhật BC-0001" in head.text
@@ -92,16 +90,16 @@ def test_unit_proposal_with_vote_note(core, db, clock):
     head = join(core, db, clock, "h1", "head", "T01")
     head.press("propose")
     assert "Đề nghị khen thưởng của Thôn 1" in head.text
-    head.say("ho gia dinh")
-    head.say("Hộ bà Lý Thị Mai")
-    head.say("2")
+    head.say("Hộ bà Lý Thị Mai")  # a household, by its name
     head.say("Phát triển mô hình chăn nuôi lợn đen, tạo việc làm cho 5 lao động trong thôn.")
+    assert "2. [x] Phát triển kinh tế" in head.text  # suggested from the achievements
+    head.say("ok")
     assert "bình xét" in head.text
     head.say("Họp thôn ngày 10/11/2024, 28/30 hộ nhất trí.")
     head.say("80 triệu")
     head.say("khong")
     head.say("bo qua")
-    head.say("2")  # district award
+    head.say("2")  # a head proposes the district award
     assert "Bình xét: Họp thôn ngày 10/11/2024" in head.text
     head.press("Gửi đề nghị")
     assert "Đã gửi đề nghị khen thưởng, mã hồ sơ DN-0001" in head.text

@@ -59,7 +59,6 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     resident.press(t("mine.amend"))
     resident.say("Đã trồng thêm 1 ha hồi; thôn xác nhận bằng văn bản ngày 10/11/2024.")
     resident.photo("vuon-hoi")
-    resident.say("xong")
     resident.press(t("mine.amend_send"))
     assert t("mine.amended", ref=ref) in resident.text
     assert rows(db, Submission)[0].status == "under_review"

@@ -47,7 +47,7 @@ def world(core, db, clock):
     nominate_household(people["resident"])
     other = Player(core, "r2")
     register_resident(other, name="Lộc Văn Nam", village="2")
-    nominate_household(other, nominee="Hộ bà Nông Thị Hoa")
+    nominate_household(other, nominee="Hộ bà Nông Thị Hoa", unit="Thôn 1")
     people["head1"] = join(core, db, clock, "h1", "head", "T01", name="Trưởng Thôn Một")
     people["head2"] = join(core, db, clock, "h2", "head", "T02", name="Trưởng Thôn Hai")
     send_report(people["head1"], FIGURES_1, "Thôn vận động 120 lượt người làm 350 m đường bê tông.")

@@ -223,8 +223,7 @@ def test_units_with_a_report_are_not_reminded_stale_ones_on_last_slots(core, db,
 def test_people_with_a_draft_are_reminded_and_continue_where_they_were(core, db, campaign, clock):
     p = Player(core, "draft-user")
     register_resident(p)
-    p.press("nominate")
-    p.say("ho gia dinh")  # category chosen; now asked for the nominee's name
+    p.press("nominate")  # asked for the nominee's name
     nominee_q = p.question
     with Session(db) as s:
         before = conversations.get_state(s, "console", "draft-user")
@@ -242,7 +241,7 @@ def test_people_with_a_draft_are_reminded_and_continue_where_they_were(core, db,
         assert (after.seq, after.step, after.flow) == (seq_before, step_before, "nomination")
     # answering the reminder's question is answering the current step
     p.say("Hộ bà Lường Thị Mai")
-    assert "thôn" in p.question.text.lower()
+    assert "thành tích" in p.question.text.lower()
     with Session(db) as s:
         assert conversations.get_state(s, "console", "draft-user").data["answers"]["nominee"] == "Hộ bà Lường Thị Mai"
 
@@ -261,7 +260,7 @@ def test_reminder_button_from_the_menu_starts_the_flow_and_is_stale_later(core, 
     assert "report" in [o.value for o in q.options] and "Chọn «" in q.text
     p.last = [q]  # the person presses the reminder's button
     p.press("report")
-    assert "Báo cáo Thôn 5 — nội dung 1/5" in p.text  # the unit report flow started
+    assert "Báo cáo của Thôn 5: gõ 11 số liệu" in p.text  # the unit report flow started
     p.last = [q]  # pressing the old reminder again, after moving on: stale, nothing breaks
     p.press("report")
     assert p.last == [Text("Câu hỏi này đã qua.", toast=True)]
@@ -271,7 +270,6 @@ def test_deadline_close_tells_drafts_once_and_sends_the_final_digest(core, db, c
     p = Player(core, "late-user")
     register_resident(p)
     p.press("nominate")
-    p.say("ho gia dinh")
     add_member(db, clock.now(), name="Cán bộ Văn phòng", role="staff", unit="VPTK", uid="staff1")
     slot = close_slot(campaign)
     clock.set(slot.at + timedelta(minutes=1))
@@ -285,7 +283,7 @@ def test_deadline_close_tells_drafts_once_and_sends_the_final_digest(core, db, c
     assert len(final) == 1 and "TỔNG HỢP CUỐI" in reply_from_dict(final[0].payload).text
     # and the flow refuses to send now
     p.say("Hộ ông Vi Văn Sáu")
-    assert "thôn" in p.question.text.lower()
+    assert "thành tích" in p.question.text.lower()
     assert SlotRunner(core).run_sync(slot_named(campaign, "remind:2024-11-30T07:30")).status == "skipped"
 
 

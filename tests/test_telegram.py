@@ -178,36 +178,32 @@ async def test_registration_and_nomination_with_buttons_toggles_and_photos(tg, f
     assert (ident.channel, ident.external_id, ident.chat_id) == ("telegram", str(USER), str(USER))
 
     await u.press(t("menu.nominate"))
-    await u.press(campaign.category("household").label)
-    await u.say("Hộ ông Hoàng Văn Tư")
-    await u.press("Thôn 1")
-    assert t("nom.contents") in u.texts
+    await u.say("Hộ ông Hoàng Văn Tư")  # a household, by its name; the unit is the resident's village
+    await u.say("Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.")
+    assert t("nom.contents_suggest") in u.texts
     contents_msg = max(u.keyboards())
+    marked = [row[0]["text"] for row in u.keyboards()[contents_msg] if row[0]["text"].startswith("✅")]
+    assert marked == ["✅ " + campaign.content("c2").label, "✅ " + campaign.content("c3").label]
     # multi-select: each press edits the same message's keyboard, no new message
-    await u.press(campaign.content("c2").label)
+    await u.press(campaign.content("c1").label)
     [edit] = [c for c in u.new if c.method == "editMessageReplyMarkup"]
     assert edit.params["message_id"] == contents_msg
     labels = [row[0]["text"] for row in edit.params["reply_markup"]["inline_keyboard"][:5]]
-    assert labels[1] == "✅ " + campaign.content("c2").label and not labels[0].startswith("✅")
+    assert labels[0] == "✅ " + campaign.content("c1").label
     assert not [c for c in u.new if c.method == "sendMessage"]
-    await u.press(campaign.content("c3").label)
-    await u.press(campaign.content("c1").label)
     await u.press(campaign.content("c1").label)  # and off again
     marked = [row[0]["text"] for row in u.keyboards()[contents_msg] if row[0]["text"].startswith("✅")]
     assert marked == ["✅ " + campaign.content("c2").label, "✅ " + campaign.content("c3").label]
-    await u.press(t("nav.done"))
-    await u.say("Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.")
+    await u.press(t("nav.done"))  # the suggestion confirmed
     await u.say("60 triệu")
     await u.press(t("no"))
     assert "ảnh minh chứng" in u.texts
-    await u.photo("ph-A")
-    assert "Đã nhận 1/" in u.texts
+    await u.photo("ph-A")  # a photo moves on to the summary
+    assert "Kiểm tra lại đề cử" in u.texts and "Ảnh: 1" in u.texts
     await u.photo("ph-A")  # the same picture again
     assert "Đã nhận 1/" in u.texts
-    await u.photo("ph-B")
-    await u.press(t("nav.done"))
-    await u.press(u.button("commune")[1]["text"])
-    assert "Kiểm tra lại đề cử" in u.texts
+    await u.photo("ph-B")  # one more, at the summary
+    assert "Đã nhận 2/" in u.texts and "Ảnh: 2" in u.texts
     await u.press(t("nom.send_private", send=t("nom.send")))  # with photos: consent on the button
     assert "Đã gửi đề cử, mã hồ sơ DC-0001" in u.texts
 
@@ -218,13 +214,13 @@ async def test_registration_and_nomination_with_buttons_toggles_and_photos(tg, f
         ("ph-A", "big-ph-A", "telegram", False), ("ph-B", "big-ph-B", "telegram", False)]
     # every pressed button was answered
     presses = [c for c in fake.calls if c.method == "answerCallbackQuery"]
-    assert len(presses) == 14
+    assert len(presses) == 8
 
-    # a stale button: the category question passed long ago
+    # a stale button: the village question passed long ago
     state_before = rows(db, ConversationState)[0]
     old = min(mid for mid, kb in u.keyboards().items()
-              if any("household" in b.get("callback_data", "") for row in kb for b in row))
-    await u.press(campaign.category("household").label, message_id=old)
+              if any(b.get("callback_data", "").endswith("|T01") for row in kb for b in row))
+    await u.press("Thôn 1", message_id=old)
     assert [c.params.get("text") for c in u.answered()] == ["Câu hỏi này đã qua."]
     assert [c.method for c in u.new] == ["answerCallbackQuery"]
     state_after = rows(db, ConversationState)[0]
@@ -496,7 +492,10 @@ async def test_other_messages_become_events(tg, fake):
     assert ev.kind == "photo" and (ev.photo.unique_id, ev.photo.file_id, ev.photo.caption) == ("doc-u", "doc-big", "Ảnh đường")
     ev = event(contact={"phone_number": "+84912345678", "first_name": "Bình", "user_id": USER})
     assert (ev.kind, ev.phone) == ("contact", "+84912345678")
-    ev = event(voice={"file_id": "v", "file_unique_id": "vu", "duration": 2})
+    ev = event(voice={"file_id": "v", "file_unique_id": "vu", "duration": 42})
+    assert (ev.kind, ev.voice.unique_id, ev.voice.file_id, ev.voice.duration) == ("voice", "vu", "v", 42)
+    ev = event(sticker={"file_id": "s", "file_unique_id": "su", "width": 1, "height": 1,
+                        "is_animated": False, "is_video": False, "type": "regular"})
     assert ev.kind == "unsupported" and ev.chat_type == "private"
     assert event(text="/start@other_bot hi", chat_id=-5, chat_type="group") is None
     ev = event(text=f"/START@{fake.username} ABC")

@@ -129,32 +129,25 @@ async def test_first_time_user_registers_and_nominates_by_digits_plain_words_and
         polling, fake, db, tmp_path):
     app, channel, chat = polling
     menu = await chat.say("Xin chào")
-    assert "Bạn chưa đăng ký" in menu and "1. Đăng ký (người dân)" in menu
-    assert "Trả lời bằng số (1–3)." in menu
-    assert "Họ và tên" in await chat.say("1")
-    assert "1. Thôn 1" in await chat.say("Nguyen Van Binh")
-    assert "Số điện thoại" in await chat.say("thon 1")  # the option's words, no diacritics
-    assert "Đăng ký xong. Cảm ơn Nguyen Van Binh (Thôn 1)." in await chat.say("bo qua")
-
-    assert "Đối tượng được đề cử" in await chat.say("de cu guong dien hinh")
-    await chat.say("ho gia dinh")
-    assert "Thuộc thôn" in await chat.say("Ho ong Hoang Van Tu")
-    contents = await chat.say("1")
-    assert "Chọn một hoặc nhiều số" in contents
-    await chat.say("2,3")  # multi-select by digits with a comma
-    await chat.say("Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.")
+    assert "Bạn chưa đăng ký" in menu and "1. Đề cử gương điển hình" in menu
+    assert "2. Đăng ký (người dân)" in menu and "Trả lời bằng số (1–4)." in menu
+    assert "Họ và tên" in await chat.say("1")  # a newcomer nominates straight away
+    assert "1. Thôn 1" in await chat.say("nguyen van binh")
+    assert "Bạn muốn đề cử ai?" in await chat.say("thon mot")  # the option's words, no diacritics
+    assert "Mô tả thành tích" in await chat.say("ho ong hoang van tu")  # a household, by its name
+    contents = await chat.say("Trong 3 ha hoi, thu nhap cao, hien 200 m2 dat lam duong be tong cua thon.")
+    assert "2. [x] Phát triển kinh tế" in contents and "3. [x] Nông thôn mới" in contents
+    assert "Thu nhập" in await chat.say("dc")  # the suggestion, confirmed
     await chat.say("60 trieu")
-    photos = await chat.say("khong")
+    photos = await chat.say("ko")
     assert "Gửi ảnh minh chứng" in photos
 
     got = await chat.image("bill.jpg", caption="Hoa don")
-    assert "Đã nhận 1/" in got
+    assert "Kiểm tra lại đề cử" in got and "Ảnh: 1" in got  # a photo moves on
     again = await chat.image("bill.jpg")  # the same picture in another message: kept once
     assert "Đã nhận 1/" in again
-    assert "Đã nhận 2/" in await chat.image("field.png")
-    assert "Đề nghị hình thức khen thưởng" in await chat.say("xong")
-    summary = await chat.say("1")
-    assert "Kiểm tra lại đề cử" in summary and "Hộ ông" not in summary
+    summary = await chat.image("field.png")
+    assert "Đã nhận 2/" in summary and "Hộ ông Hoàng" not in summary and "Ho ong Hoang Van Tu" in summary
     done = await chat.say("1")
     assert "Đã gửi đề cử, mã hồ sơ DC-0001" in done
 
@@ -446,14 +439,11 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
                 "every task to end", limit=2.0)
 
 
-async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_command_line(
-        polling, fake, db, clock, tmp_path):
+async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
     from datetime import timedelta
 
     from sqlmodel import Session
 
-    from storage import members, outbox
-    app, _, chat = polling
     app.core.export_dir = str(tmp_path / "exports")
     with Session(db, expire_on_commit=False) as s:
         code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
@@ -462,9 +452,40 @@ async def test_staff_on_zalo_asking_for_a_file_is_pointed_to_telegram_or_the_com
     await chat.say(f"/start {code}")
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
     assert "Xuất tài liệu nào?" in await chat.say("/xuat")
-    reply = await chat.say("1")  # the XLSX workbook
+    return await chat.say("1")  # the XLSX workbook
+
+
+async def test_staff_on_zalo_get_a_one_time_download_link_from_the_web_app(webhook, fake, db, clock, tmp_path):
+    app, channel, chat = webhook
+    app.core.export_dir = str(tmp_path / "exports")
+    channel.downloads.directory = tmp_path / "exports"
+    reply = await staff_asks_for_the_workbook(app, chat, db, clock, tmp_path)
+    assert "python -m bot" not in reply and "dùng một lần" in reply
+    url = re.search(r"https?://\S+", reply).group(0)
+    assert url.startswith(app.settings.webhook_base_url + "/tai/")
+    async with httpx.AsyncClient() as http:
+        first = await http.get(url)
+        assert first.status_code == 200 and first.content[:2] == b"PK"  # the workbook itself
+        assert ".xlsx" in first.headers["content-disposition"]
+        assert (await http.get(url)).status_code == 410  # one time only
+        forged = url[:-4] + ("0000" if not url.endswith("0000") else "1111")
+        assert (await http.get(forged)).status_code == 404
+        clock.advance(hours=1)
+        await chat.say("/xuat")
+        again = await chat.say("1")
+        late = re.search(r"https?://\S+", again).group(0)
+        clock.advance(minutes=31)
+        assert (await http.get(late)).status_code == 404  # expired
+    assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
+
+
+async def test_staff_on_zalo_without_a_one_time_link_get_the_web_consoles_exports_page(
+        polling, fake, db, clock, tmp_path):
+    app, _, chat = polling
+    reply = await staff_asks_for_the_workbook(app, chat, db, clock, tmp_path)
     assert t("zalo.document", filename="", url="").split("«")[0] in reply
     assert f"{app.settings.console_url}/xuat" in reply and "Mở trang quản lý" in reply and ".xlsx" in reply
+    assert "python -m bot" not in reply
     assert all(c.method == "sendMessage" for c in fake.sent(chat.user_id))  # no file upload tried
 
 

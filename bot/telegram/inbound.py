@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Update
 
-from messages.model import InboundEvent, PhotoIn
+from messages.model import InboundEvent, PhotoIn, VoiceIn
 
 from .buttons import DATA_LIMIT, Keyboards, parse_data
 
@@ -52,6 +52,10 @@ def to_event(update: Update, username: str | None, keyboards: Keyboards) -> Inbo
                                                         caption=msg.caption), **base)
     if msg.contact is not None:
         return InboundEvent(kind="contact", phone=msg.contact.phone_number, **base)
+    sound = msg.voice or msg.audio  # a voice note answers a text step and is kept as evidence
+    if sound is not None:
+        return InboundEvent(kind="voice", voice=VoiceIn(unique_id=sound.file_unique_id, file_id=sound.file_id,
+                                                        duration=int(sound.duration or 0)), **base)
     return InboundEvent(kind="unsupported", **base)
 
 

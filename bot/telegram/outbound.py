@@ -18,7 +18,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from messages.model import Document, Photo, Question, Reply, Text
+from messages.model import Document, Photo, Question, Reply, Text, Voice
 from messages.render import split_text
 
 from ..channel import SendError
@@ -115,6 +115,9 @@ class TelegramSender:
                 chat_id, f, caption=caption), alt=piece.alt))
             for part in rest:
                 await self.send_piece(chat_id, Text(part))
+        elif isinstance(piece, Voice):  # a voice note played back to staff
+            await self._call(lambda: _with_file(piece.ref, lambda f: bot.send_voice(
+                chat_id, f, caption=piece.caption[:1024])))
         elif isinstance(piece, Document):
             caption, rest = _caption(piece.caption)
             await self._call(lambda: _with_file(piece.path, lambda f: bot.send_document(

@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from messages.catalog import t
-from messages.model import Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text
+from messages.model import Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text, Voice
 from messages.render import render_text, split_text
 from storage import conversations
 from ..channel import SendError, StartupError
@@ -59,6 +59,7 @@ class ZaloChannel:
         self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell)
         self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
         self.webhook = bool(s.webhook_base_url)
+        self.downloads = _downloads(app) if self.webhook else None  # files as one-time links
         self.start_delays = tuple(start_delays)
         self.poll_timeout = s.zalo_poll_timeout
         self.retry_delays = tuple(retry_delays)
@@ -120,7 +121,9 @@ class ZaloChannel:
         await self.client.aclose()
 
     def routes(self) -> list[BaseRoute]:
-        return [Route(PATH, self._webhook_endpoint, methods=["POST"])] if self.webhook else []
+        if not self.webhook:
+            return []
+        return [Route(PATH, self._webhook_endpoint, methods=["POST"]), self.downloads.route()]
 
     # -- receiving: long polling ------------------------------------------------------------
     def _delay(self, failures: int) -> float:
@@ -257,8 +260,14 @@ class ZaloChannel:
                 return [Photo(ref=link, caption=""), *texts(reply.caption)]
             # a local file or a Telegram file id: Zalo cannot upload, send the words
             return texts(reply.caption or t("zalo.photo_local"))
+        if isinstance(reply, Voice):  # Zalo cannot play a recording sent from elsewhere
+            return texts(t("zalo.voice", caption=reply.caption))
         if isinstance(reply, Document):
-            note = t("zalo.document", filename=reply.filename, url=self.app.settings.console_url)
+            link = self.downloads.link(reply.path) if self.downloads else None
+            if link is None:  # no one-time link here: the web console's exports page
+                note = t("zalo.document", filename=reply.filename, url=self.app.settings.console_url)
+            else:
+                note = t("export.link", name=reply.filename, url=link, minutes=self.downloads.minutes)
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)
         return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
 
@@ -341,3 +350,10 @@ def _text_event(text: str, base: dict) -> InboundEvent:
         return InboundEvent(kind="command", command=command.lower(), args=args.strip(), **base)
     return InboundEvent(kind="text", text=text, **base)
 
+
+def _downloads(app: Any):
+    from bot.downloads import Downloads
+    from handlers.flows.export import export_dir
+
+    s = app.settings
+    return Downloads(export_dir(app.core), s.webhook_secret.get_secret_value(), s.webhook_base_url, app.clock)

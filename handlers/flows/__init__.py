@@ -21,6 +21,7 @@ def install(core: "Core") -> None:
     core.menu_order = MENU_ORDER
     core.add_menu("register", {GUEST}, core.start_flow("registration"))
     core.add_menu("invite", {GUEST}, core.start_flow("invite"))
+    core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"))  # no sign-up first
     core.add_menu("nominate", EVERYONE, core.start_flow("nomination"))
     core.add_menu("mine", EVERYONE, core.start_flow("mine"))
     core.add_menu("help", {GUEST, *EVERYONE}, core.help)
@@ -52,7 +53,7 @@ def install(core: "Core") -> None:
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
 MENU_ORDER = [
-    "register", "invite",  # not registered yet
+    "nominate_new", "register", "invite",  # not registered yet
     "review", "shortlist", "round", "decision", "honours",  # office staff
     "vote", "council", "dossiers",  # council members (staff see "council" too)
     "reports", "stats", "digest", "export", "web", "announce", "ann_figures",  # office staff

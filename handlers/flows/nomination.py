@@ -3,17 +3,20 @@ a collective or an enterprise. The steps come from the campaign file's categorie
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from domain import submissions
+from domain import members, submissions
 from domain.campaign import Category, Check
 from domain.refusals import Refused
 from domain.roles import HEAD, require
 from messages.catalog import t
-from handlers.engine import BACK, Flow, Step, yes_no
+from handlers.engine import BACK, Flow, Invalid, Step, active_steps, yes_no
 from handlers.outcomes import Outcome, finished, refused
-from messages.model import Option, Text
+from messages.model import Option, Reply, Text
 from handlers.describe import answered_checks, short
+from handlers.textutil import fold, nfc, strip_marks, valid_name
+from handlers.words import title_name
 from messages.format import format_money
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +38,63 @@ def head_refusal(ctx: "Ctx") -> Outcome | None:
     except Refused as refusal:
         return refused(refusal)
     return deadline_refusal(ctx)
+
+
+PEOPLE = ("household", "official", "public_employee")  # names of people: title case
+COUNCIL = frozenset({"head", "staff", "admin"})  # who may propose an award level
+
+
+def guess_category(ctx: "Ctx", nominee: str) -> str | None:
+    """The category a nominee's name says ("Hộ ông ..." household, "Công ty ..." enterprise,
+    "Thôn 2" collective), when exactly one category's words begin it; else None (asked)."""
+    key = f"{fold(nominee)} "
+    hits = {cat.key for cat in ctx.campaign.categories
+            for word in (cat.label, *cat.aliases) if key.startswith(f"{fold(word)} ")}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def suggest_contents(ctx: "Ctx", text: str) -> list[str]:
+    """Contents whose keywords the achievements mention; typed with diacritics, they must match
+    with diacritics ("trồng" is not "trong")."""
+    low = " ".join(re.sub(r"[^\w\s]", " ", nfc(text).lower()).split())
+    plain = low == strip_marks(low)  # typed without diacritics
+    hay = f" {fold(text) if plain else low} "
+    return [content.key for content in ctx.campaign.contents
+            if any(f" {fold(w) if plain else nfc(w).lower()} " in hay for w in content.keywords)]
+
+
+def own_unit(ctx: "Ctx") -> str | None:
+    """The unit a nomination is preset to: the person's own (or the one just given)."""
+    return ctx.answers.get("reg_unit") or (ctx.member.unit_code if ctx.member else None)
+
+
+def nominee_name(ctx: "Ctx") -> str:
+    a = ctx.answers
+    plain = valid_name(a["nominee"])  # letters and spaces: a name, not a formula or a code
+    return title_name(a["nominee"]) if plain and a.get("category") in PEOPLE else a["nominee"]
+
+
+def _name_ok(ctx: "Ctx", value: str) -> None:
+    if not valid_name(value):
+        raise Invalid(t("err.name"))
+
+
+def _after_nominee(ctx: "Ctx", value: str) -> str | None:
+    guess = guess_category(ctx, value)
+    if guess is not None:
+        ctx.answers["category"], ctx.answers["category_auto"] = guess, True
+    elif ctx.answers.pop("category_auto", None):
+        ctx.answers.pop("category", None)
+    return None
+
+
+def first_open(ctx: "Ctx", flow: Flow) -> str:
+    """After a change from the summary: the first step still unanswered, else the summary."""
+    seen = set(ctx.state.data.get("history") or ())  # answered or skipped
+    for step in active_steps(ctx, flow):
+        if step.key not in ctx.answers and step.key not in seen and step.key != "confirm":
+            return step.key
+    return "confirm"
 
 
 def category_of(ctx: "Ctx") -> Category | None:
@@ -102,54 +162,99 @@ def summary_checks(ctx: "Ctx") -> str:
                                                        check_answers(ctx)))
 
 
+def evidence(ctx: "Ctx", photos: list[dict] | None, *, publish: bool = False) -> list[dict]:
+    """What the operation keeps as evidence: the photos (with the consent to publish them), and
+    the voice notes that are still the answer of the step they answered (not retyped since)."""
+    voices = [{**v, "kind": "voice"} for v in ctx.answers.get("voices") or []
+              if ctx.answers.get(v["step"]) == v["caption"]]
+    return [*({**p, "publish": publish} for p in photos or []), *voices]
+
+
 class Nomination(Flow):
     name = "nomination"
     kind = "nomination"
 
     def refuse(self, ctx: "Ctx") -> Outcome | None:
-        if ctx.member is None:
-            return refused(t("need_register"))
-        return deadline_refusal(ctx)
+        return deadline_refusal(ctx)  # a newcomer gives their name and village on the way
+
+    def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
+        return {"award": ctx.campaign.awards[0].key, **args}  # the council decides the level
+
+    def newcomer_steps(self, ctx: "Ctx") -> list[Step]:
+        new = lambda x: x.member is None  # noqa: E731
+        return [
+            Step("reg_name", "text", lambda x: t("nom.reg_name"), validate=_name_ok, min_len=2,
+                 max_len=80, when=new),
+            Step("reg_unit", "choice", lambda x: t("nom.reg_unit"), when=new,
+                 options=lambda x: [Option(u.code, u.name) for u in x.campaign.villages()]),
+        ]
 
     def intro_steps(self, ctx: "Ctx") -> list[Step]:
         c = ctx.campaign
+        changing = lambda key: lambda x: x.answers.get("change") == key  # noqa: E731
         return [
-            Step("category", "choice", lambda x: t("nom.category"),
+            Step("nominee", "text", lambda x: t("nom.who"), min_len=3, max_len=200, after=_after_nominee),
+            Step("category", "choice", lambda x: t("nom.kind_of", nominee=x.answers["nominee"]),
                  options=lambda x: [Option(k.key, k.label) for k in c.categories],
-                 aliases=lambda x: {k.key: k.aliases for k in c.categories}),
-            Step("nominee", "text", lambda x: category_of(x).nominee_prompt, min_len=3, max_len=200),
+                 aliases=lambda x: {k.key: k.aliases for k in c.categories},
+                 when=lambda x: not x.answers.get("category_auto") or changing("category")(x),
+                 after=lambda x, v: self._changed(x)),
             Step("unit", "choice", lambda x: t("nom.unit"),
-                 options=lambda x: [Option(u.code, u.name) for u in c.units]),
+                 options=lambda x: [Option(u.code, u.name) for u in c.units],
+                 when=lambda x: own_unit(x) is None or changing("unit")(x),
+                 after=lambda x, v: self._changed(x)),
         ]
+
+    def _changed(self, ctx: "Ctx") -> str | None:
+        if ctx.answers.pop("change", None) is None:
+            return None
+        ctx.answers.pop("confirm", None)
+        return first_open(ctx, self)
+
+    def confirm_options(self, ctx: "Ctx") -> list[Option]:
+        """Send; with photos, sending also answers whether they may be shown on the public page
+        after an award (issue 15): one tap either way. Then the one-tap changes."""
+        send = t(self.send_key)
+        opts = [Option("send", send)] if not ctx.answers.get("photos") else [
+            Option("send", t("nom.send_publish", send=send)),
+            Option("send_private", t("nom.send_private", send=send))]
+        if ctx.answers.get("category_auto"):
+            opts.append(Option("change_category", t("nom.change_category")))
+        if own_unit(ctx) is not None and self.name == "nomination":
+            opts.append(Option("change_unit", t("nom.change_unit")))
+        return opts
+
+    def _after_confirm(self, ctx: "Ctx", value: str) -> str | None:
+        if not value.startswith("change_"):
+            return None  # sent
+        ctx.answers["change"] = value.removeprefix("change_")
+        ctx.answers.pop("confirm", None)
+        return ctx.answers["change"]
 
     def steps(self, ctx: "Ctx") -> list[Step]:
         c = ctx.campaign
         forms = c.forms
+        suggested = lambda x: suggest_contents(x, x.answers.get("achievements") or "")  # noqa: E731
         return [
+            *self.newcomer_steps(ctx),
             *self.intro_steps(ctx),
-            Step("contents", "multi", lambda x: t("nom.contents"),
-                 options=lambda x: [Option(k.key, k.label) for k in c.contents]),
             Step("achievements", "text",
                  lambda x: t("nom.achievements", clause=category_of(x).clause,
                              criteria=category_of(x).criteria_short),
                  min_len=forms.achievements_min_chars, multiline=True),
+            Step("contents", "multi",
+                 lambda x: t("nom.contents_suggest" if suggested(x) else "nom.contents"),
+                 options=lambda x: [Option(k.key, k.label) for k in c.contents], preset=suggested),
             *self.extra_steps(ctx),
             *check_steps(ctx),
             Step("photos", "photo", lambda x: t("nom.photos", max=forms.max_photos),
                  skippable=True, max_items=forms.max_photos, when=lambda x: forms.max_photos > 0),
             Step("award", "choice", lambda x: t("nom.award"),
-                 options=lambda x: [Option(a.key, a.label) for a in c.awards]),
-            Step("confirm", "confirm", self.summary, options=self.confirm_options),
+                 options=lambda x: [Option(a.key, a.label) for a in c.awards],
+                 when=lambda x: x.member is not None and x.member.role in COUNCIL),
+            Step("confirm", "confirm", self.summary, options=self.confirm_options,
+                 after=self._after_confirm),
         ]
-
-    def confirm_options(self, ctx: "Ctx") -> list[Option]:
-        """With photos, sending also answers whether they may be shown on the public page
-        after an award (issue 15): one tap either way, nothing more to type."""
-        if not ctx.answers.get("photos"):
-            return [Option("send", t(self.send_key))]
-        send = t(self.send_key)
-        return [Option("send", t("nom.send_publish", send=send)),
-                Option("send_private", t("nom.send_private", send=send))]
 
     send_key = "nom.send"
     done_key = "nom.done"
@@ -159,8 +264,8 @@ class Nomination(Flow):
 
     def summary(self, ctx: "Ctx") -> str:
         c, a = ctx.campaign, ctx.answers
-        return t("nom.summary", category=category_of(ctx).label, nominee=a["nominee"],
-                 unit=c.unit(a["unit"]).name,
+        return t("nom.summary", category=category_of(ctx).label, nominee=nominee_name(ctx),
+                 unit=c.unit_name(a.get("unit") or own_unit(ctx), "—"),
                  contents="; ".join(c.content(k).label for k in a["contents"]),
                  achievements=short(a["achievements"]), checks=summary_checks(ctx),
                  photos=len(a.get("photos") or []), award=c.award(a["award"]).label)
@@ -170,13 +275,29 @@ class Nomination(Flow):
 
     def finish(self, ctx: "Ctx") -> Outcome:
         """Submitted (the deadline and the role are checked again by the operation: they may
-        have changed while the person was typing)."""
+        have changed while the person was typing). A newcomer is registered in the same turn."""
         a = ctx.answers
-        publish = a.get("confirm") == "send"  # the photos may be shown after an award
+        replies: list[Reply] = []
+        if ctx.member is None:
+            replies += register_newcomer(ctx)
         [submitted] = submissions.submit(
             ctx.uow, ctx.member, ctx.campaign, kind=self.kind, channel=ctx.event.channel,
-            photos=[{**p, "publish": publish} for p in a.get("photos") or []], unit_code=a.get("unit"), category=a["category"], nominee=a["nominee"],
+            photos=evidence(ctx, a.get("photos"), publish=a.get("confirm") == "send"),
+            unit_code=a.get("unit") or own_unit(ctx),
+            category=a["category"], nominee=nominee_name(ctx),
             contents=list(a["contents"]), achievements=a["achievements"],
             answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags_of(ctx),
             proposed_award=a["award"])
-        return finished(Text(t(self.done_key, ref=submitted.ref)))
+        return finished(*replies, Text(t(self.done_key, ref=submitted.ref)))
+
+
+def register_newcomer(ctx: "Ctx") -> list[Reply]:
+    """The name and village given on the way: a resident, registered by the domain operation."""
+    from handlers.flows.registration import account
+
+    a = ctx.answers
+    members.register(ctx.uow, account(ctx), full_name=title_name(a["reg_name"]), unit_code=a["reg_unit"],
+                     phone=None)
+    ctx.core.refresh_member(ctx)
+    return [Text(t("nom.registered", name=ctx.member.full_name,
+                   unit=ctx.campaign.unit_name(ctx.member.unit_code, "—")))]

@@ -36,7 +36,7 @@ class Proposal(Nomination):
     def intro_steps(self, ctx: "Ctx") -> list[Step]:
         steps = [s for s in super().intro_steps(ctx) if s.key != "unit"]  # the unit is the head's
         unit = unit_name(ctx.campaign, ctx.member.unit_code) if ctx.member else "—"
-        return [replace(s, prompt=lambda x: t("prop.category", unit=unit)) if s.key == "category" else s
+        return [replace(s, prompt=lambda x: t("prop.who", unit=unit)) if s.key == "nominee" else s
                 for s in steps]
 
     def extra_steps(self, ctx: "Ctx") -> list[Step]:

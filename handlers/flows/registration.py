@@ -16,6 +16,7 @@ from handlers.engine import Flow, Invalid, Step
 from handlers.outcomes import Outcome, finished, refused
 from messages.model import Option, Text
 from handlers.textutil import valid_name
+from handlers.words import title_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
@@ -51,7 +52,8 @@ class Registration(Flow):
 
     def finish(self, ctx: "Ctx") -> Outcome:
         a = ctx.answers
-        members.register(ctx.uow, account(ctx), full_name=a["name"], unit_code=a["unit"], phone=a.get("phone"))
+        members.register(ctx.uow, account(ctx), full_name=title_name(a["name"]), unit_code=a["unit"],
+                         phone=a.get("phone"))
         ctx.core.refresh_member(ctx)
         return finished(Text(t("reg.done", name=ctx.member.full_name, unit=ctx.campaign.unit(a["unit"]).name)))
 
@@ -96,7 +98,9 @@ class InviteFlow(Flow):
         code = a["code"].replace(" ", "")
         inv = people.find_invite(ctx.session, code)
         was_member = ctx.member is not None
-        events = members.redeem_invite(ctx.uow, ctx.member, account(ctx), code, full_name=a.get("name"))
+        name = a.get("name")
+        events = members.redeem_invite(ctx.uow, ctx.member, account(ctx), code,
+                                       full_name=title_name(name) if name else name)
         ctx.core.refresh_member(ctx)
         if any(isinstance(e, IdentityLinked) for e in events):
             return finished(Text(t("link.done", name=ctx.member.full_name)))

@@ -2,9 +2,9 @@
 campaign, a narrative and photos. A later report of the same unit updates the same submission
 (the earlier content is kept as a version; the latest counts) until the deadline.
 
-One question per figure: a phone shows one short question at a time, money is read the way
-people type it («60 triệu»), and every figure can be skipped (on an update, skipping keeps the
-figure reported before)."""
+All figures in one message, in the order shown ("1) 12 2) 5 3) 300m …" or one per line); money
+is read the way people type it («60 triệu»); «-» leaves a figure out (on an update it keeps the
+figure reported before). The summary shows them all before anything is sent."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from storage.models import Submission
 from domain import submissions as operations
 from domain.events import Amended
 from handlers.access import guard
-from domain.campaign import Content, Figure
 from messages.catalog import t
 from handlers.engine import Flow, Step
+from handlers.figures import read_figures
 from handlers.outcomes import Outcome, finished
 from messages.model import Option, Text
 from handlers.describe import figure_value, figures_text, short, unit_name
-from handlers.flows.nomination import head_refusal
+from handlers.flows.nomination import evidence, head_refusal
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -34,10 +34,6 @@ def current(ctx: "Ctx") -> Submission | None:
 
 def previous_figures(ctx: "Ctx") -> dict[str, dict[str, Any]]:
     return dict(ctx.state.data.get("answers", {}).get("prev_figures") or {})
-
-
-def figure_key(content: Content, fig: Figure) -> str:
-    return f"fig.{content.key}.{fig.key}"
 
 
 class Report(Flow):
@@ -57,10 +53,10 @@ class Report(Flow):
         c = ctx.campaign
         forms = c.forms
         updating = bool(ctx.answers.get("prev_ref"))
-        steps = [Step(figure_key(content, fig), fig.kind, self._figure_prompt(i, content, fig), skippable=True)
-                 for i, content in enumerate(c.contents, 1) for fig in content.figures]
+        figs = [(content, fig) for content in c.contents for fig in content.figures]
         return [
-            *steps,
+            Step("figures", "figures", self._figures_prompt, skippable=updating,
+                 read=lambda x, raw: read_figures(raw, figs), multiline=True),
             Step("narrative", "text", lambda x: t("rep.narrative_update" if updating else "rep.narrative"),
                  min_len=forms.achievements_min_chars, multiline=True, skippable=updating),
             Step("photos", "photo", lambda x: t("rep.photos", max=forms.max_photos),
@@ -68,24 +64,26 @@ class Report(Flow):
             Step("confirm", "confirm", self.summary, options=lambda x: [Option("send", t("rep.send"))]),
         ]
 
-    def _figure_prompt(self, i: int, content: Content, fig: Figure):
-        def prompt(ctx: "Ctx") -> str:
-            before = previous_figures(ctx).get(content.key, {}).get(fig.key)
-            head = t("rep.figure", unit=unit_name(ctx.campaign, ctx.member.unit_code), i=i,
-                     n=len(ctx.campaign.contents), content=content.label, figure=fig.label,
-                     measure=fig.unit or "—")
-            if before is not None:
-                head += t("rep.figure_before", value=figure_value(fig, before))
-            return head
-        return prompt
+    def _figures_prompt(self, ctx: "Ctx") -> str:
+        prev = previous_figures(ctx)
+        lines = []
+        for content in ctx.campaign.contents:
+            for fig in content.figures:
+                before = prev.get(content.key, {}).get(fig.key)
+                lines.append(t("rep.figures_line", i=len(lines) + 1, label=fig.label, measure=fig.unit or "—",
+                               before=t("rep.figures_before", value=figure_value(fig, before))
+                               if before is not None else ""))
+        return t("rep.figures_all", unit=unit_name(ctx.campaign, ctx.member.unit_code), n=len(lines),
+                 lines="\n".join(lines))
 
     def figures(self, ctx: "Ctx") -> dict[str, dict[str, int]]:
         """The figures entered now; a skipped one keeps the value reported before."""
         out: dict[str, dict[str, int]] = {}
         prev = previous_figures(ctx)
+        now = ctx.answers.get("figures") or {}
         for content in ctx.campaign.contents:
             for fig in content.figures:
-                value = ctx.answers.get(figure_key(content, fig), prev.get(content.key, {}).get(fig.key))
+                value = now.get(content.key, {}).get(fig.key, prev.get(content.key, {}).get(fig.key))
                 if value is not None:
                     out.setdefault(content.key, {})[fig.key] = value
         return out
@@ -107,7 +105,7 @@ class Report(Flow):
         """Sent: the role and the deadline are checked again by the operation."""
         figures = self.figures(ctx)
         [event] = operations.report(
-            ctx.uow, ctx.member, ctx.campaign, channel=ctx.event.channel, photos=ctx.answers.get("photos"),
+            ctx.uow, ctx.member, ctx.campaign, channel=ctx.event.channel, photos=evidence(ctx, ctx.answers.get("photos")),
             contents=[k.key for k in ctx.campaign.contents if k.key in figures],
             achievements=self.narrative(ctx), answers={"figures": figures})
         if isinstance(event, Amended):

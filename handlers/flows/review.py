@@ -13,14 +13,14 @@ from storage import pages, submissions
 from storage.models import Submission
 
 from domain import review
-from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, status_label
+from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, STATUSES, status_label
 from domain.refusals import StaleDecision
 from handlers import engine as eng
 from handlers.access import STAFF, guard, is_staff
 from messages.catalog import t
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, denied, refused
-from messages.model import Option, Photo, Reply, Text
+from messages.model import Option, Photo, Reply, Text, Voice
 from handlers.describe import full_detail
 from handlers.flows.browse import Browse
 
@@ -51,7 +51,9 @@ def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
             ref, alt = e.local_path, e.url or ""
         else:
             ref, alt = e.url or "", ""
-        if ref:
+        if e.kind == "voice":  # staff listen to the recording in chat
+            out.append(Voice(ref=ref or "", caption=f"{sub.ref} — {e.caption}"))
+        elif ref:
             out.append(Photo(ref=ref, alt=alt, caption=t("rev.photo", ref=sub.ref, i=i, n=len(evidence))))
     return out
 
@@ -117,7 +119,9 @@ class Review(Flow):
 
 
 def unit_reports(ctx: "Ctx"):
-    return pages.listing(campaign_code=ctx.campaign.code, kinds=("report",))
+    """The unit reports received (a withdrawn one is not): what the digest counts."""
+    return pages.listing(campaign_code=ctx.campaign.code, kinds=("report",),
+                         statuses=sorted(set(STATUSES) - {"withdrawn"}))
 
 
 def install(core: "Core") -> None:

@@ -140,6 +140,10 @@ class FakeTelegram:
                  {"file_id": f"big-{unique_id}", "file_unique_id": unique_id, "width": 1280, "height": 960}]
         return self.message_update(user_id, photo=sizes, **kw)
 
+    def voice_update(self, user_id: int, unique_id: str, duration: int, **kw: Any) -> dict:
+        return self.message_update(user_id, voice={"file_id": f"voice-{unique_id}", "file_unique_id": unique_id,
+                                                   "duration": duration, "mime_type": "audio/ogg"}, **kw)
+
     def callback_update(self, user_id: int, data: str, message_id: int,
                         chat_id: int | None = None) -> dict:
         chat = chat_id or user_id
@@ -265,6 +269,11 @@ class FakeTelegram:
         n = next(self._message_ids)
         return self._message(p, photo=[{"file_id": f"sent-photo-{n}", "file_unique_id": f"sp{n}",
                                         "width": 1, "height": 1}], caption=p.get("caption"))
+
+    async def _m_sendVoice(self, p: dict) -> dict:
+        n = next(self._message_ids)
+        return self._message(p, voice={"file_id": p.get("voice", f"sent-voice-{n}"), "file_unique_id": f"sv{n}",
+                                       "duration": 1}, caption=p.get("caption"))
 
     async def _m_sendDocument(self, p: dict) -> dict:
         n = next(self._message_ids)

@@ -1,0 +1,59 @@
+"""Several figures in one message: "1) 12 2) 5 3) 300m …", or one figure per line in the order
+shown. A «-» (or «bo qua») leaves a figure out; on an update it keeps the value reported before."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from domain.campaign import Content, Figure
+from handlers.engine import Invalid
+from handlers.textutil import MoneyError, fold
+from handlers.words import read_count, read_money
+from messages.catalog import t
+
+_MARK = re.compile(r"(?:^|(?<=\s))(\d{1,2})\s*[).:]\s+|(?:^|(?<=\s))(\d{1,2})\)")
+_SKIP = {"-", "--", "x", "bo qua", "bq", "khong co", "ko co", "k co", "chua co"}
+
+
+def _split(raw: str, n: int) -> list[str]:
+    """The answers in order, one per figure ("" where none was given)."""
+    text = raw.strip()
+    marks = list(_MARK.finditer(text))
+    if marks and marks[0].start() == 0:
+        out = [""] * n
+        for i, m in enumerate(marks):
+            index = int(m.group(1) or m.group(2))
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            if not 1 <= index <= n:
+                raise Invalid(t("rep.figures_count", got=index, n=n))
+            out[index - 1] = text[m.end():end].strip().rstrip(",;")
+        return out
+    lines = [line.strip() for line in re.split(r"[\n;]", text) if line.strip()]
+    if len(lines) == 1:  # "12 5 300 …": only plain numbers can be told apart by spaces
+        tokens = lines[0].replace(",", " ").split()
+        if all(tok.replace(".", "").isdigit() or tok in _SKIP for tok in tokens):
+            lines = tokens
+    if len(lines) != n:
+        raise Invalid(t("rep.figures_count", got=len(lines), n=n))
+    return lines
+
+
+def read_figures(raw: str, figures: Sequence[tuple[Content, Figure]]) -> dict[str, dict[str, Any]]:
+    """{content key: {figure key: value}} for the figures given (left-out ones absent)."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, (text, (content, fig)) in enumerate(zip(_split(raw, len(figures)), figures), 1):
+        if not text or fold(text) in _SKIP or text in _SKIP:
+            continue
+        value: int | None
+        if fig.kind == "money":
+            try:
+                value = read_money(text)
+            except MoneyError:
+                value = read_count(text) if fold(text).isdigit() else None
+        else:
+            value = read_count(text, fig.unit)
+        if value is None:
+            raise Invalid(t("rep.figures_bad", i=i, label=fig.label, value=text[:40]))
+        out.setdefault(content.key, {})[fig.key] = value
+    return out
