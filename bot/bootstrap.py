@@ -64,7 +64,8 @@ class Services:
 
 def build_channels(app: App) -> list[Channel]:
     s = app.settings
-    delivery = Delivery(app.db, app.clock, app.outbox_bell)  # one path for every channel's replies
+    # one path for every channel's replies
+    delivery = Delivery(app.db, app.clock, app.outbox_bell, lease=min(60, s.outbox_lease_seconds))
     channels: list[Channel] = []
     if s.telegram_bot_token is not None:
         from .telegram import TelegramChannel
@@ -89,5 +90,7 @@ def build_scheduler(app: App, *, retry_every: float = 30.0) -> SchedulerInProces
 
 def build_services(app: App) -> Services:
     channels = build_channels(app)
-    dispatchers = [OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell) for ch in channels]
+    dispatchers = [OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell,
+                                    lease=app.settings.outbox_lease_seconds)
+                   for ch in channels]
     return Services(channels=channels, dispatchers=dispatchers, scheduler=build_scheduler(app))

@@ -5,13 +5,19 @@ A channel adapter only translates: it says what one reply becomes on its platfor
 it returns (sent), it raises SendError (retry later; `retry_after` when the platform said
 when), or it raises SendError(permanent=True) (refused for good: a blocked bot, a bad chat).
 
-`Delivery.send_turn` sends a turn's pieces in order. From the first piece that cannot go now,
-the rest are handed to the outbox (one row per piece, in order, keyed on the turn's event so a
-redelivery adds nothing) and the channel's outbox dispatcher is woken to deliver them later; a
-permanent refusal of one piece (a photo whose link expired) is logged and the rest still go,
-so the buttons after a photo arrive. Nothing is dropped, and this is the only code that writes a turn's
-replies to the outbox: recording them inside the turn's transaction and marking them sent after
-sending is a change to this module alone.
+A turn's replies survive kill -9: `Delivery.keeper` gives the core a function that writes
+the turn's pieces to the outbox INSIDE the turn's transaction (with the conversation state and
+the processed event key), one row per piece keyed `reply:<channel>:<event key>:<n>`, claimed by
+this process for a short lease. After the commit `Delivery.send_turn` sends them in order and
+marks the sent ones in one UPDATE; from the first piece that cannot go now, the rest are
+released to the channel's outbox dispatcher (no second write) and the dispatcher is woken. A
+permanent refusal of one piece (a photo whose link expired) is recorded as failed and the rest
+still go, so the buttons after a photo arrive. If the process dies between the commit and the
+sends, the lease ends and a live (or the restarted) process's dispatcher sends the pieces.
+
+Not queued: toasts (they ride on the answer to a pressed button, which only means something
+now). An in-place edit of a multi-select question is queued as a fresh question (edit=False):
+later there is nothing to redraw, and the person still sees the current choice.
 """
 
 from __future__ import annotations
@@ -19,15 +25,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from dataclasses import dataclass
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from domain.clock import Clock
-from messages.model import Question, Reply, reply_to_dict
+from messages.model import Question, Reply, Text, reply_to_dict
 from storage import members, outbox
+from storage.models import Outbox
 
 from .channel import SendError
 from .outbox_dispatcher import OutboxBell
@@ -67,40 +79,124 @@ async def send_reply(sender: ReplySender, chat_id: str, reply: Reply) -> None:
         await sender.send_piece(chat_id, piece)
 
 
+@dataclass
+class Kept:
+    """A turn's pieces as written to the outbox in the turn's transaction (the keeper fills it)."""
+
+    sender: ReplySender
+    turn: Turn
+    claimer: str
+    lease: timedelta
+    pieces: list[Reply] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def __call__(self, s: Session, replies: list[Reply], now: datetime) -> None:
+        self.pieces = [p for r in replies if not _toast(r) for p in self.sender.pieces(r)]
+        if not self.pieces:
+            return
+        turn = self.turn
+        self.keys = [f"reply:{turn.channel}:{turn.key}"[:180] + f":{n}|{turn.channel}"
+                     for n in range(len(self.pieces))]
+        # addressed by channel and chat (no member look-up: it cost ~1 ms a turn, nothing reads it)
+        rows = [dict(member_id=None, channel=turn.channel,
+                     chat_id=turn.chat_id, payload=reply_to_dict(_storable(p)), dedupe_key=key,
+                     status="pending", attempts=0, created_at=now, next_attempt_at=now,
+                     claimed_by=self.claimer, claimed_until=now + self.lease)
+                for p, key in zip(self.pieces, self.keys)]
+        s.exec(insert(Outbox), params=rows)
+
+
+def _toast(reply: Reply) -> bool:
+    return isinstance(reply, Text) and reply.toast
+
+
+def _storable(piece: Reply) -> Reply:
+    if isinstance(piece, Question) and piece.edit:  # later there is nothing to redraw
+        return dataclasses.replace(piece, edit=False)
+    return piece
+
+
 class Delivery:
-    def __init__(self, db: Engine, clock: Clock, bell: OutboxBell) -> None:
+    def __init__(self, db: Engine, clock: Clock, bell: OutboxBell, *, lease: float = 60.0) -> None:
         self.db = db
         self.clock = clock
         self.bell = bell
+        self.lease = timedelta(seconds=lease)
+        self.claimer = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:turns"
 
-    async def send_turn(self, sender: ReplySender, turn: Turn, replies: list[Reply]) -> int:
-        """Send a turn's replies in order; returns how many pieces went to the outbox."""
-        pieces = [p for r in replies for p in sender.pieces(r)]
+    def keeper(self, sender: ReplySender, turn: Turn) -> Kept:
+        """What to hand to Core.handle(event, keep=...): it writes the turn's pieces to the
+        outbox in the turn's transaction; then pass it to send_turn."""
+        return Kept(sender, turn, self.claimer, self.lease)
+
+    async def send_turn(self, sender: ReplySender, turn: Turn, replies: list[Reply],
+                        kept: Kept | None = None) -> int:
+        """Send a turn's replies in order; returns how many pieces were left to the outbox.
+        With `kept` the pieces are already in the outbox (claimed by this process): they are
+        marked sent, refused or released to the dispatcher; without it (a caller that did not
+        keep them) the unsent rest is written to the outbox here."""
+        pieces = kept.pieces if kept is not None else [p for r in replies for p in sender.pieces(r)]
+        sent: list[int] = []
+        refused: list[int] = []
+        left, retry_after = len(pieces), None
         for i, piece in enumerate(pieces):
             try:
                 await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1,
                                         context=turn.context)
+                sent.append(i)
             except SendError as exc:
                 if exc.permanent:  # this piece only (an expired photo link): the rest still go
                     log.warning("%s: a reply part to chat %s refused (%s); going on with the rest",
                                 turn.channel, turn.chat_id, exc)
+                    refused.append(i)
                     continue
-                await asyncio.to_thread(self._store_unsent, turn, pieces, i)
-                log.warning("%s: %d reply part(s) to chat %s queued for retry: %s", turn.channel,
+                left, retry_after = i, exc.retry_after
+                log.warning("%s: %d reply part(s) to chat %s left for retry: %s", turn.channel,
                             len(pieces) - i, turn.chat_id, exc)
-                self.bell.ring(turn.channel)
-                return len(pieces) - i
-        return 0
+                break
+        if kept is not None and kept.keys:
+            try:
+                await asyncio.to_thread(self._settle, kept.keys, sent, refused, left, retry_after)
+            except Exception:  # noqa: BLE001 - the lease ends and the dispatcher sends the rest
+                log.exception("%s: reply marks for chat %s not written", turn.channel, turn.chat_id)
+        elif kept is None and left < len(pieces):
+            await asyncio.to_thread(self._store_unsent, turn, pieces, left)
+        if left < len(pieces):
+            self.bell.ring(turn.channel)
+        return len(pieces) - left
+
+    def _settle(self, keys: list[str], sent: list[int], refused: list[int], left: int,
+                retry_after: float | None) -> None:
+        """One UPDATE for the sent pieces (more only when something failed)."""
+        now = self.clock.now()
+        free = dict(claimed_by=None, claimed_until=None)
+        with self.db.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # a lost "sent" mark costs a repeated message, not data: no fsync for it
+                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                conn.commit()
+            if sent:
+                conn.execute(update(Outbox).where(Outbox.dedupe_key.in_([keys[i] for i in sent]))
+                             .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, **free))
+            if refused:
+                conn.execute(update(Outbox).where(Outbox.dedupe_key.in_([keys[i] for i in refused]))
+                             .values(status="failed", attempts=Outbox.attempts + 1,
+                                     last_error="refused by the platform", **free))
+            if left < len(keys):  # the dispatcher takes them now (or when the platform said)
+                when = now + timedelta(seconds=retry_after or 0)
+                conn.execute(update(Outbox).where(Outbox.dedupe_key.in_(keys[left:]))
+                             .values(next_attempt_at=when, **free))
+            conn.commit()
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                conn.commit()
 
     def _store_unsent(self, turn: Turn, pieces: list[Reply], first: int) -> None:
         now = self.clock.now()
         with Session(self.db) as s:
             member = members.member_by_identity(s, turn.channel, turn.user_id)
             for n in range(first, len(pieces)):
-                piece = pieces[n]
-                if isinstance(piece, Question) and piece.edit:  # later there is nothing to redraw
-                    piece = dataclasses.replace(piece, edit=False)
                 outbox.enqueue(s, member_id=member.id if member else None, channel=turn.channel,
-                               chat_id=turn.chat_id, payload=reply_to_dict(piece), now=now,
-                               dedupe_key=f"reply:{turn.channel}:{turn.key}:{n}"[:190])
+                               chat_id=turn.chat_id, payload=reply_to_dict(_storable(pieces[n])),
+                               now=now, dedupe_key=f"reply:{turn.channel}:{turn.key}:{n}"[:190])
             s.commit()

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_poll_timeout: int = Field(default=30, ge=1, le=60)  # getUpdates long poll, seconds
+    # how long a claim on outbox rows holds (a dead holder's rows are sent by another process
+    # after it); a turn's own replies are held at most 60 s
+    outbox_lease_seconds: int = Field(default=300, ge=1, le=3600)
     zalo_rate: float = Field(default=20.0, gt=0, le=1000)  # messages per second, all chats together
     zalo_chat_rate: float = Field(default=1.0, gt=0, le=1000)  # messages per second to one chat...
     zalo_chat_burst: int = Field(default=5, ge=1, le=1000)  # ...after a burst of this many

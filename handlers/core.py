@@ -117,8 +117,12 @@ class Core:
                 if (name in self.commands or name in roles.BUILT_IN) and has(f"tg.cmd.{name}")]
 
     # -- a turn -----------------------------------------------------------------------------
-    def handle(self, event: InboundEvent) -> list[Reply]:
-        """Process one event exactly once; a redelivered event key returns nothing."""
+    def handle(self, event: InboundEvent,
+               keep: Callable[[Session, list[Reply], datetime], None] | None = None) -> list[Reply]:
+        """Process one event exactly once; a redelivered event key returns nothing.
+
+        `keep` (the delivery path's) writes the turn's replies to the outbox in the turn's own
+        transaction, so a process killed after the commit loses none of them."""
         now = self.clock.now()
         key = event.dedupe_key
         with Session(self.db, expire_on_commit=False) as s:
@@ -129,6 +133,8 @@ class Core:
             try:
                 replies = self._turn_on_fresh_state(uow, event)
                 conversations.mark_event(s, key, now)
+                if keep is not None:
+                    keep(s, replies, now)
                 s.commit()
                 return replies
             except IntegrityError:
@@ -141,12 +147,15 @@ class Core:
                 log.exception("error on event %s (%s)", key, event.kind)
             # Remember the event so a redelivery does not fail again the same way; the
             # conversation state is untouched (the turn was rolled back).
+            apology: list[Reply] = [Text(t("error_apology"))]
             try:
                 conversations.mark_event(s, key, now)
+                if keep is not None:
+                    keep(s, apology, now)
                 s.commit()
             except Exception:  # noqa: BLE001
                 s.rollback()
-            return [Text(t("error_apology"))]
+            return apology
 
     def _turn_on_fresh_state(self, uow: UnitOfWork, event: InboundEvent) -> list[Reply]:
         """The turn. If another process moved this person's conversation on while it ran (a

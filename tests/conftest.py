@@ -200,6 +200,13 @@ def nominate_household(p: Player, *, income: str = "60 triệu", photos: int = 0
     return m.group(0)
 
 
+def unsent(db):
+    """Outbox rows not sent (a turn's replies are kept there and marked sent once they went)."""
+    from storage.models import Outbox
+
+    return rows(db, Outbox, Outbox.status != "sent")
+
+
 def rows(db, model, *where):
     with Session(db) as s:
         return list(s.exec(select(model).where(*where)).all() if where else s.exec(select(model)).all())

@@ -32,9 +32,11 @@ class RecordingDelivery(Delivery):
         super().__init__(*args)
         self.stored: list[tuple[str, int]] = []
 
-    def _store_unsent(self, turn, pieces, first) -> None:
-        self.stored.append((turn.channel, len(pieces) - first))
-        super()._store_unsent(turn, pieces, first)
+    async def send_turn(self, sender, turn, replies, kept=None) -> int:
+        left = await super().send_turn(sender, turn, replies, kept)
+        if left:
+            self.stored.append((turn.channel, left))
+        return left
 
 
 @pytest.fixture
@@ -106,14 +108,15 @@ async def test_a_failed_send_lands_in_the_outbox_the_same_way_on_telegram_and_za
         await zalo.stop()
 
 
-async def test_a_refused_reply_is_logged_not_queued(db_path, platforms, db, clock, tmp_path):
+async def test_a_refused_reply_is_logged_and_recorded_not_retried(db_path, platforms, db, clock, tmp_path):
     fake_tg, fake_zalo = platforms
     app = build(both_settings(db_path, fake_tg, fake_zalo, tmp_path), clock=clock)
     zalo = ZaloChannel(app, retry_delays=(0.001,))
     try:
         fake_zalo.fail_next_sends(1, 403)
         await zalo.handle_update(fake_zalo.update("zu-8", "Xin chào"))
-        assert rows(db, Outbox) == []
+        [row] = rows(db, Outbox)
+        assert (row.status, row.claimed_by) == ("failed", None)  # kept for staff, not sent again
     finally:
         await zalo.stop()
 

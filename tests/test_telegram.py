@@ -29,7 +29,7 @@ from storage import members, outbox
 from storage.models import ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent, Submission
 
 from . import seed as seeding
-from .conftest import rows
+from .conftest import rows, unsent
 from .fakes.telegram_api import Call, FakeTelegram
 
 SECRET = "test-webhook-secret_1"
@@ -248,7 +248,7 @@ async def test_429_retry_after_then_success(tg, fake, db):
     sends = [c for c in fake.calls if c.method == "sendMessage"]
     assert [c.status for c in sends] == [429, 200]
     assert "Bạn chưa đăng ký" in sends[1].params["text"]
-    assert rows(db, Outbox) == []
+    assert unsent(db) == []
 
 
 async def test_500_then_success_retried_inside(tg, fake, db):
@@ -257,7 +257,7 @@ async def test_500_then_success_retried_inside(tg, fake, db):
     await u.say("/start")
     assert [c.status for c in fake.calls if c.method == "sendMessage"] == [500, 500, 200]
     assert "Bạn chưa đăng ký" in u.texts
-    assert rows(db, Outbox) == []
+    assert unsent(db) == []
 
 
 async def test_reply_that_keeps_failing_is_queued_and_delivered_later(tg, fake, db, clock):
@@ -334,7 +334,7 @@ async def test_long_callback_values_use_an_index(tg, fake):
 
 
 async def test_error_in_the_adapter_is_logged_and_the_user_gets_an_apology(tg, fake, db, caplog, monkeypatch):
-    def boom(event):
+    def boom(event, keep=None):
         raise RuntimeError("adapter broke")
 
     monkeypatch.setattr(tg.core, "handle", boom)

@@ -14,7 +14,6 @@ import asyncio
 import logging
 import traceback
 from collections import deque
-from datetime import timedelta
 from typing import Any, Sequence
 
 from starlette.requests import Request
@@ -27,6 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from messages.catalog import t
 from messages.model import InboundEvent, Reply, Text
 
+from ..cancel_task import cancel
 from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
@@ -72,8 +72,9 @@ class TelegramChannel:
                    .job_queue(None)  # timing belongs to scheduler/, not to PTB
                    # chats are served side by side; one person's turns in order (_lock)
                    .concurrent_updates(CONCURRENT_UPDATES))
-        if self.webhook:
-            builder = builder.updater(None)
+        # no PTB Updater: it confirms updates when it fetches them; our poll loop confirms
+        # an update only once its turn has committed (_poll)
+        builder = builder.updater(None)
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
@@ -87,6 +88,10 @@ class TelegramChannel:
         # the last update ids this process finished (bounded; tests wait on it)
         self.processed: deque[int] = deque(maxlen=10_000)
         self._locks: dict[str, asyncio.Lock] = {}
+        self._committing: dict[int, asyncio.Future] = {}  # update id -> its turn committed
+        self._poll_task: asyncio.Task | None = None
+        self._tasks: set[asyncio.Task] = set()  # updates in hand (polling)
+        self._unconfirmed: int | None = None  # the offset past the last batch committed
 
     @property
     def bot(self):
@@ -117,16 +122,21 @@ class TelegramChannel:
                                        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
         await self.application.start()
         if not self.webhook:
-            # start_polling deletes any webhook first (without dropping pending updates)
-            await self.application.updater.start_polling(
-                drop_pending_updates=False, allowed_updates=ALLOWED_UPDATES,
-                timeout=timedelta(seconds=self.poll_timeout))
+            # getUpdates does not work while a webhook is set (pending updates are kept)
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            self._poll_task = asyncio.create_task(self._poll(), name="telegram-poll")
         log.info("telegram: @%s ready (%s)", self.username, "webhook" if self.webhook else "polling")
 
     async def stop(self) -> None:
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        await cancel(self._poll_task)
+        self._poll_task = None
+        if self._tasks:  # let updates in hand finish (their replies go out or stay queued)
+            await asyncio.wait(set(self._tasks), timeout=10.0)
+        if self._unconfirmed is not None and not self._committing:
+            try:  # confirm what was handled, so a restart does not fetch it again
+                await self.bot.get_updates(offset=self._unconfirmed, timeout=0, limit=1)
+            except TelegramError as exc:
+                log.info("telegram: last confirmation failed: %s", self.mask(str(exc)))
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -150,6 +160,49 @@ class TelegramChannel:
         await self.application.process_update(update)
         return Response(status_code=200)
 
+    # -- long polling: confirm an update only after its turn committed ----------------------
+    async def _poll(self) -> None:
+        """getUpdates, handle the batch (chats side by side), and ask for the next batch with
+        an offset past it only when every turn of the batch has committed (their replies are
+        in the outbox by then; sending goes on meanwhile). A process killed mid-batch gets the
+        batch again after restart; the turns already committed are skipped by their event key."""
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES,
+                    read_timeout=self.poll_timeout + 10)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep polling whatever happened
+                delay = min(60.0, self.backoff * 2 ** min(failures, 6))
+                failures += 1
+                log.warning("telegram: getUpdates failed (%s); next try in %.1f s",
+                            self.mask(str(exc)), delay)
+                await asyncio.sleep(delay)
+                continue
+            if not updates:
+                continue
+            loop = asyncio.get_running_loop()
+            waits = []
+            for update in updates:
+                done = self._committing[update.update_id] = loop.create_future()
+                waits.append(done)
+                task = asyncio.create_task(self.application.process_update(update))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+                task.add_done_callback(lambda _t, uid=update.update_id: self._handled(uid))
+            offset = max(u.update_id for u in updates) + 1
+            await asyncio.wait(waits)
+            self._unconfirmed = offset
+
+    def _handled(self, update_id: int) -> None:
+        done = self._committing.pop(update_id, None)
+        if done is not None and not done.done():
+            done.set_result(None)
+
     # -- one update --------------------------------------------------------------------------
     def to_event(self, update: Update) -> InboundEvent | None:
         return to_event(update, self.username, self.keyboards)
@@ -161,19 +214,31 @@ class TelegramChannel:
             event = self.to_event(update)
             if event is None:
                 return
+            # one person's turns commit in order, and their replies go out in that order; a
+            # turn may commit while the one before it is still being sent (so polling can
+            # confirm it: its replies are in the outbox)
+            sending = self._lock("send:" + event.user_id)
             async with self._lock(event.user_id):
-                replies = await asyncio.to_thread(self.core.handle, event)
+                turn = self._turn(event, cq)
+                kept = self.delivery.keeper(self.sender, turn)  # the replies are stored with the turn
+                replies = await asyncio.to_thread(self.core.handle, event, kept)
+                self._handled(update.update_id)  # committed: polling may confirm it now
+                await sending.acquire()
+            try:
                 if cq is not None:  # stop the button's spinner first; a toast rides on it
                     toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
                     replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
                     answered = True
                     await self._answer(cq, toasts[0] if toasts else None)
-                await self.delivery.send_turn(self.sender, self._turn(event, cq), replies)
+                await self.delivery.send_turn(self.sender, turn, replies, kept)
                 if event.chat_type == "private":
                     await self.menus.after_turn(event)
+            finally:
+                sending.release()
         finally:
             if cq is not None and not answered:
                 await self._answer(cq, None)
+            self._handled(update.update_id)
             self.processed.append(update.update_id)
 
     def _turn(self, event: InboundEvent, cq: CallbackQuery | None) -> Turn:

@@ -218,8 +218,10 @@ class ZaloChannel:
             event = await self._photo_event(msg, base)
         else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
             event = InboundEvent(kind="unsupported", **base)
-        replies = await asyncio.to_thread(self.core.handle, event)
-        await self.delivery.send_turn(self, Turn(CHANNEL, chat_id, user_id, key), replies)
+        turn = Turn(CHANNEL, chat_id, user_id, key)
+        kept = self.delivery.keeper(self, turn)  # the replies are stored with the turn
+        replies = await asyncio.to_thread(self.core.handle, event, kept)
+        await self.delivery.send_turn(self, turn, replies, kept)
 
     def _seen(self, key: str) -> bool:
         with Session(self.app.db) as s:

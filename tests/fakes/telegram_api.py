@@ -64,6 +64,11 @@ class FakeTelegram:
         self._window: deque[float] = deque()
         self.flooded = 0  # answers of 429 given for going over flood_limit
         self.accepted_at: list[float] = []  # time.monotonic() of each send let through
+        # hold(n): after n sends went through, the next sends hang (never delivered) until
+        # release() -- a process can be killed while it waits on one
+        self.hold_after: int | None = None
+        self.held: list[Call] = []
+        self._released = asyncio.Event()
 
     # -- control from the test ---------------------------------------------------------------
     @property
@@ -77,6 +82,18 @@ class FakeTelegram:
     def fail_next(self, method: str, n: int = 1, status: int = 500,
                   retry_after: int | None = None) -> None:
         self.failures.setdefault(method, []).extend([(status, retry_after)] * n)
+
+    def hold(self, after: int = 0) -> None:
+        self.hold_after = after
+        self._released.clear()
+
+    def release(self) -> None:
+        self.hold_after = None
+        self._released.set()
+
+    def delivered(self, *methods: str) -> list[Call]:
+        """Sends that went through (status 200)."""
+        return [c for c in self.calls if c.method in (methods or SENDS) and c.status == 200]
 
     def push(self, update: dict) -> dict:
         self.pending.append(update)
@@ -153,6 +170,7 @@ class FakeTelegram:
         return self
 
     async def stop(self) -> None:
+        self.release()
         if self._server is not None:
             self._server.should_exit = True
             self._new.set()
@@ -186,6 +204,12 @@ class FakeTelegram:
             else:
                 body["description"] = "Internal Server Error"
             return JSONResponse(body, status)
+        if method in SENDS and self.hold_after is not None \
+                and len(self.delivered()) >= self.hold_after:
+            call.status = 599  # never delivered
+            self.held.append(call)
+            await self._released.wait()
+            return JSONResponse({"ok": False, "error_code": 500, "description": "held"}, 500)
         if method in SENDS and self._over_limit():
             call.status = 429
             self.flooded += 1
