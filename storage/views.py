@@ -1,8 +1,10 @@
-"""The read side: bulk reads for the digest and the exports (light rows, one query per table)."""
+"""The read side: bulk reads for the digest and the exports (light rows, one query per table),
+and the trigger-kept counters (submission_tally, submission_day) the screens count from."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, time, timedelta, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
 import functools
@@ -17,6 +19,8 @@ from .models import (
     Evidence,
     StatusChange,
     Submission,
+    SubmissionDay,
+    SubmissionTally,
 )
 
 
@@ -39,25 +43,96 @@ def _shared_json(column):
     return type_coerce(column, _SharedJSON()).label(column.key)
 
 
-def summary(s: Session, campaign_code: str) -> Sequence[Any]:
-    """The campaign's submissions counted in SQL (GROUP BY, read from ix_submission_summary):
-    one light row per (unit_code, category, status, kind) with n and first (the smallest id:
-    the order in which the groups first appear)."""
-    q = (select(Submission.unit_code, Submission.category, Submission.status, Submission.kind,
-                func.count().label("n"), func.min(Submission.id).label("first"))
-         .where(Submission.campaign_code == campaign_code)
-         .group_by(Submission.unit_code, Submission.category, Submission.status, Submission.kind))
-    return s.exec(q).all()
+def _key(value: str | None) -> str | None:
+    """The counters' '' (no unit, category or award) read back as None."""
+    return value or None
+
+
+def _tally(*, campaign_code: str | None = None, kinds: Iterable[str] | None = None,
+           statuses: Iterable[str] | None = None, unit_code: str | None = None,
+           award: str | None = None, live: bool = False) -> list[Any]:
+    t = SubmissionTally
+    w: list[Any] = []
+    if campaign_code is not None:
+        w.append(t.campaign_code == campaign_code)
+    if kinds is not None:
+        w.append(t.kind.in_(list(kinds)))
+    if statuses is not None:
+        w.append(t.status.in_(list(statuses)))
+    if live:
+        w.append(t.status != "withdrawn")
+    if unit_code is not None:
+        w.append(t.unit_code == unit_code)
+    if award is not None:
+        w.append(t.shortlist_award == award)
+    return w
+
+
+def count(s: Session, **where: Any) -> int:
+    """How many submissions, from the trigger-kept counters (submission_tally: a few hundred
+    rows whatever the number of submissions). Filters: campaign_code, kinds, statuses,
+    unit_code, award (on the council list), live (withdrawn ones left out)."""
+    n = s.exec(select(func.sum(SubmissionTally.n)).where(*_tally(**where))).one()
+    return int(n or 0)
+
+
+def count_by(s: Session, columns: str | tuple[str, ...], **where: Any) -> dict[Any, int]:
+    """Like count(), by one or more of the counters' keys ("status", "kind", "unit_code",
+    "category", "shortlist_award"; a tuple gives tuple keys): one GROUP BY over the counters.
+    No unit / category / award reads None."""
+    names = (columns,) if isinstance(columns, str) else columns
+    cols = [getattr(SubmissionTally, c) for c in names]
+    rows = s.exec(select(*cols, func.sum(SubmissionTally.n)).where(*_tally(**where))
+                  .group_by(*cols).having(func.sum(SubmissionTally.n) > 0)).all()
+    if isinstance(columns, str):
+        return {_key(r[0]): int(r[1]) for r in rows}
+    return {tuple(_key(k) for k in r[:-1]): int(r[-1]) for r in rows}
+
+
+def first_ids(s: Session, campaign_code: str, statuses: Iterable[str]) -> dict[str, int]:
+    """Status -> the smallest id in that status (the order statuses first appeared): one
+    index seek each (ix_submission_status_id)."""
+    out = {}
+    for status in statuses:
+        first = s.exec(select(func.min(Submission.id)).where(
+            Submission.campaign_code == campaign_code, Submission.status == status)).one()
+        if first is not None:
+            out[status] = first
+    return out
+
+
+def _new_rows(s: Session, campaign_code: str, since: datetime, until: datetime, *,
+              until_included: bool) -> Counter:
+    """Counted in Python: an edge day's rows are few, and without GROUP BY the planner reads
+    them from ix_submission_new (SQLite would else walk ix_submission_summary for the order)."""
+    end = Submission.submitted_at <= until if until_included else Submission.submitted_at < until
+    q = select(Submission.unit_code).where(Submission.campaign_code == campaign_code,
+                                           Submission.submitted_at >= since, end,
+                                           Submission.status != "withdrawn")
+    return Counter(s.exec(q).all())
 
 
 def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
     """Unit code -> submissions sent between since and at (both included), withdrawn ones
-    left out; reads only that time range of ix_submission_new."""
-    q = (select(Submission.unit_code, func.count())
-         .where(Submission.campaign_code == campaign_code, Submission.submitted_at >= since,
-                Submission.submitted_at <= at, Submission.status != "withdrawn")
-         .group_by(Submission.unit_code))
-    return {unit: n for unit, n in s.exec(q).all()}
+    left out. Whole UTC days in between are added from the day counters (submission_day);
+    only the first and the last day are counted row by row (a range of ix_submission_new)."""
+    if at < since:
+        return {}
+    first = since.astimezone(timezone.utc).date() + timedelta(days=1)
+    last = at.astimezone(timezone.utc).date()
+    if last <= first:  # two days at most: counted row by row
+        out = _new_rows(s, campaign_code, since, at, until_included=True)
+    else:
+        start = datetime.combine(first, time(), timezone.utc)
+        end = datetime.combine(last, time(), timezone.utc)
+        out = _new_rows(s, campaign_code, since, start, until_included=False)
+        out += _new_rows(s, campaign_code, end, at, until_included=True)
+        d = SubmissionDay
+        for unit, n in s.exec(select(d.unit_code, func.sum(d.n))
+                              .where(d.campaign_code == campaign_code, d.day >= first, d.day < last)
+                              .group_by(d.unit_code)).all():
+            out[_key(unit)] += int(n)
+    return {unit: n for unit, n in out.items() if n}
 
 
 def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
@@ -71,8 +146,6 @@ def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
         if isinstance(at, str):  # SQLite max() on a UTCDateTime column comes back as text
             at = datetime.fromisoformat(at)
         if at is not None and at.tzinfo is None:
-            from datetime import timezone
-
             at = at.replace(tzinfo=timezone.utc)
         out[unit] = at
     return out

@@ -1,0 +1,196 @@
+"""submission counters kept by triggers, indexes for paged screens (issue 14)
+
+The counters (submission_tally, submission_day) are kept right by triggers on `submission`, so
+every write path counts: the domain's operations, bulk inserts (tests/seeding.py), raw SQL, a
+restore. SQLite: row triggers. PostgreSQL: statement triggers with transition tables (one
+grouped upsert per statement, counter rows taken in key order so two moves cannot deadlock on
+them). The counters are filled from the rows already there.
+
+NOTE for later migrations: on SQLite, a batch_alter_table on `submission` copies the table and
+drops its triggers; call create_triggers() again after such a change.
+
+Revision ID: i14_tally
+Revises: i16_broadcasts
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "i14_tally"
+down_revision = "i16_broadcasts"
+branch_labels = None
+depends_on = None
+
+TALLY_KEY = ("campaign_code", "kind", "status", "unit_code", "category", "shortlist_award")
+DAY_KEY = ("campaign_code", "day", "unit_code")
+
+
+def _tally_cols(row: str) -> str:
+    return (f"{row}.campaign_code, {row}.kind, {row}.status, coalesce({row}.unit_code, ''), "
+            f"coalesce({row}.category, ''), coalesce({row}.shortlist_award, '')")
+
+
+# -- SQLite: row triggers -----------------------------------------------------------------------
+
+def _sqlite_add(row: str, sign: str) -> str:
+    """Statements adding `sign`1 for the row OLD or NEW to both counters."""
+    tally = (f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
+             f"SELECT {_tally_cols(row)}, {sign}1 WHERE 1 "
+             f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = n {sign} 1;")
+    day = (f"INSERT INTO submission_day ({', '.join(DAY_KEY)}, n) "
+           f"SELECT {row}.campaign_code, date({row}.submitted_at), coalesce({row}.unit_code, ''), {sign}1 "
+           f"WHERE {row}.submitted_at IS NOT NULL AND {row}.status != 'withdrawn' "
+           f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET n = n {sign} 1;")
+    return f"{tally}\n  {day}"
+
+
+COUNTED = ("campaign_code", "kind", "status", "unit_code", "category", "shortlist_award", "submitted_at")
+
+SQLITE_TRIGGERS = [
+    f"""CREATE TRIGGER submission_counts_insert AFTER INSERT ON submission BEGIN
+  {_sqlite_add('NEW', '+')}
+END""",
+    f"""CREATE TRIGGER submission_counts_update AFTER UPDATE OF {', '.join(COUNTED)} ON submission
+WHEN {' OR '.join(f'OLD.{c} IS NOT NEW.{c}' for c in COUNTED)} BEGIN
+  {_sqlite_add('OLD', '-')}
+  {_sqlite_add('NEW', '+')}
+END""",
+    f"""CREATE TRIGGER submission_counts_delete AFTER DELETE ON submission BEGIN
+  {_sqlite_add('OLD', '-')}
+END""",
+]
+
+
+# -- PostgreSQL: statement triggers with transition tables --------------------------------------
+
+def _pg_function(name: str, sources: list[tuple[str, str]]) -> str:
+    """A trigger function adding +1 per row of new_rows and -1 per row of old_rows, grouped,
+    in key order; groups whose change nets to nothing are not touched."""
+    def union(cols: str, where: str = "") -> str:
+        return " UNION ALL ".join(f"SELECT {cols}, {'-1' if sign == '-' else '1'} AS d FROM {r} r {where}"
+                                  for r, sign in sources)
+    tally_cols = ("r.campaign_code, r.kind, r.status, coalesce(r.unit_code, ''), "
+                  "coalesce(r.category, ''), coalesce(r.shortlist_award, '')")
+    day_cols = "r.campaign_code, (r.submitted_at AT TIME ZONE 'UTC')::date, coalesce(r.unit_code, '')"
+    keys6 = "1, 2, 3, 4, 5, 6"
+    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO submission_tally AS t ({', '.join(TALLY_KEY)}, n)
+  SELECT {', '.join(f'k{i}' for i in range(6))}, sum(d) FROM (
+    {union(tally_cols)}
+  ) AS x(k0, k1, k2, k3, k4, k5, d)
+  GROUP BY {keys6} HAVING sum(d) <> 0 ORDER BY {keys6}
+  ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = t.n + excluded.n;
+  INSERT INTO submission_day AS t ({', '.join(DAY_KEY)}, n)
+  SELECT k0, k1, k2, sum(d) FROM (
+    {union(day_cols, "WHERE r.submitted_at IS NOT NULL AND r.status <> 'withdrawn'")}
+  ) AS x(k0, k1, k2, d)
+  GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+  ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET n = t.n + excluded.n;
+  RETURN NULL;
+END $$"""
+
+
+PG_FUNCTIONS = {
+    "insert": _pg_function("submission_counts_insert", [("new_rows", "+")]),
+    "update": _pg_function("submission_counts_update", [("old_rows", "-"), ("new_rows", "+")]),
+    "delete": _pg_function("submission_counts_delete", [("old_rows", "-")]),
+}
+PG_TRIGGERS = [
+    "CREATE TRIGGER submission_counts_insert AFTER INSERT ON submission "
+    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_insert()",
+    "CREATE TRIGGER submission_counts_update AFTER UPDATE ON submission "
+    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_update()",
+    "CREATE TRIGGER submission_counts_delete AFTER DELETE ON submission "
+    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_delete()",
+    # TRUNCATE fires no row or statement DELETE trigger: empty the counters with it
+    "CREATE FUNCTION submission_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN DELETE FROM submission_tally; DELETE FROM submission_day; RETURN NULL; END $$",
+    "CREATE TRIGGER submission_counts_truncate AFTER TRUNCATE ON submission "
+    "FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_truncate()",
+]
+
+
+def create_triggers(bind) -> None:
+    if bind.dialect.name == "postgresql":
+        for ddl in [*PG_FUNCTIONS.values(), *PG_TRIGGERS]:
+            op.execute(ddl)
+    else:
+        for ddl in SQLITE_TRIGGERS:
+            op.execute(ddl)
+
+
+def drop_triggers(bind) -> None:
+    for what in ("insert", "update", "delete", "truncate"):
+        if bind.dialect.name == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS submission_counts_{what} ON submission")
+            op.execute(f"DROP FUNCTION IF EXISTS submission_counts_{what}()")
+        else:
+            op.execute(f"DROP TRIGGER IF EXISTS submission_counts_{what}")
+
+
+def backfill(bind) -> None:
+    """The counters from the rows already there (run with writers kept out: see upgrade)."""
+    day = ("(submitted_at AT TIME ZONE 'UTC')::date" if bind.dialect.name == "postgresql"
+           else "date(submitted_at)")
+    op.execute("DELETE FROM submission_tally")
+    op.execute("DELETE FROM submission_day")
+    op.execute(
+        f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
+        "SELECT campaign_code, kind, status, coalesce(unit_code, ''), coalesce(category, ''), "
+        "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6")
+    op.execute(
+        f"INSERT INTO submission_day ({', '.join(DAY_KEY)}, n) "
+        f"SELECT campaign_code, {day}, coalesce(unit_code, ''), count(*) FROM submission "
+        "WHERE submitted_at IS NOT NULL AND status <> 'withdrawn' GROUP BY 1, 2, 3")
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        # no write may fall between the backfill and the triggers
+        op.execute("LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE")
+    op.create_table(
+        "submission_tally",
+        sa.Column("campaign_code", sa.String(40), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("unit_code", sa.String(16), nullable=False),
+        sa.Column("category", sa.String(32), nullable=False),
+        sa.Column("shortlist_award", sa.String(32), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*TALLY_KEY),
+    )
+    op.create_table(
+        "submission_day",
+        sa.Column("campaign_code", sa.String(40), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("unit_code", sa.String(16), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*DAY_KEY),
+    )
+    backfill(bind)
+    create_triggers(bind)
+    op.drop_index("ix_submission_campaign_status", table_name="submission")
+    op.create_index("ix_submission_status_id", "submission", ["campaign_code", "status", "id"])
+    op.create_index("ix_submission_award", "submission", ["campaign_code", "shortlist_award", "id"])
+    op.drop_index("ix_submission_unit_code", table_name="submission")
+    op.create_index("ix_submission_unit_kind", "submission", ["unit_code", "kind", "id"])
+    op.drop_index("ix_submission_submitter_id", table_name="submission")
+    op.create_index("ix_submission_submitter", "submission", ["submitter_id", "id"])
+    op.create_index("ix_audit_log_entity_action_at", "audit_log", ["entity", "action", "at", "id"])
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    op.drop_index("ix_audit_log_entity_action_at", table_name="audit_log")
+    op.drop_index("ix_submission_submitter", table_name="submission")
+    op.create_index("ix_submission_submitter_id", "submission", ["submitter_id"])
+    op.drop_index("ix_submission_unit_kind", table_name="submission")
+    op.create_index("ix_submission_unit_code", "submission", ["unit_code"])
+    op.drop_index("ix_submission_award", table_name="submission")
+    op.drop_index("ix_submission_status_id", table_name="submission")
+    op.create_index("ix_submission_campaign_status", "submission", ["campaign_code", "status"])
+    drop_triggers(bind)
+    op.drop_table("submission_day")
+    op.drop_table("submission_tally")
