@@ -84,7 +84,12 @@ class Review(Flow):
 
     def item(self, ctx: "Ctx") -> Submission | None:
         ref = ctx.answers.get("ref")
-        return submissions.submission_by_ref(ctx.session, ref) if ref and is_staff(ctx) else None
+        if not ref or not is_staff(ctx):
+            return None
+        cache = ctx.__dict__.setdefault("_items", {})  # read once per turn (the same ORM row)
+        if ref not in cache:
+            cache[ref] = submissions.submission_by_ref(ctx.session, ref)
+        return cache[ref]
 
     def _detail(self, ctx: "Ctx") -> str:
         sub = self.item(ctx)
