@@ -60,14 +60,16 @@ def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | N
     code = campaign.code
     statuses, per_unit, categories = Counter(), Counter(), Counter()
     total = waiting = reports = 0
-    for (status, kind), n in views.count_by(s, ("status", "kind"), campaign_code=code).items():
+    by_status_kind, by_unit_category = views.counts_by(
+        s, (("status", "kind"), {"campaign_code": code}),
+        (("unit_code", "category"), {"campaign_code": code, "live": True}))
+    for (status, kind), n in by_status_kind.items():
         statuses[status] += n
         waiting += n if kind in ENTRY_KINDS and status in WAITING else 0
         if status != "withdrawn":
             total += n
             reports += n if kind == "report" else 0
-    for (unit, category), n in views.count_by(s, ("unit_code", "category"), campaign_code=code,
-                                              live=True).items():
+    for (unit, category), n in by_unit_category.items():
         per_unit[unit] += n
         if category:
             categories[category] += n

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import functools
 import json
 
-from sqlalchemy import JSON, Text, case, func, null, type_coerce
+from sqlalchemy import JSON, String, Text, and_, case, cast, func, literal, null, or_, type_coerce, union_all
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -80,13 +80,26 @@ def count_by(s: Session, columns: str | tuple[str, ...], **where: Any) -> dict[A
     """Like count(), by one or more of the counters' keys ("status", "kind", "unit_code",
     "category", "shortlist_award"; a tuple gives tuple keys): one GROUP BY over the counters.
     No unit / category / award reads None."""
-    names = (columns,) if isinstance(columns, str) else columns
-    cols = [getattr(SubmissionTally, c) for c in names]
-    rows = s.exec(select(*cols, func.sum(SubmissionTally.n)).where(*_tally(**where))
-                  .group_by(*cols).having(func.sum(SubmissionTally.n) > 0)).all()
-    if isinstance(columns, str):
-        return {_key(r[0]): int(r[1]) for r in rows}
-    return {tuple(_key(k) for k in r[:-1]): int(r[-1]) for r in rows}
+    return counts_by(s, (columns, where))[0]
+
+
+def counts_by(s: Session, *queries: tuple[str | tuple[str, ...], dict[str, Any]]) -> list[dict[Any, int]]:
+    """Several count_by() (columns, filters) in one statement (UNION ALL): one round trip."""
+    t = SubmissionTally
+    names = [(c,) if isinstance(c, str) else tuple(c) for c, _ in queries]
+    width = max(len(n) for n in names)
+    branches = []
+    for i, (cols, (_, where)) in enumerate(zip(names, queries)):
+        keys = [getattr(t, c) for c in cols]
+        pad = [cast(null(), String) for _ in range(width - len(keys))]
+        branches.append(select(literal(i), *keys, *pad, func.sum(t.n)).where(*_tally(**where))
+                        .group_by(*keys).having(func.sum(t.n) > 0))
+    out: list[dict[Any, int]] = [{} for _ in queries]
+    for row in s.exec(union_all(*branches) if len(branches) > 1 else branches[0]).all():
+        i = row[0]
+        key = tuple(_key(k) for k in row[1:1 + len(names[i])])
+        out[i][key[0] if isinstance(queries[i][0], str) else key] = int(row[-1])
+    return out
 
 
 def first_ids(s: Session, campaign_code: str, statuses: Iterable[str]) -> dict[str, int]:
@@ -101,37 +114,32 @@ def first_ids(s: Session, campaign_code: str, statuses: Iterable[str]) -> dict[s
     return out
 
 
-def _new_rows(s: Session, campaign_code: str, since: datetime, until: datetime, *,
-              until_included: bool) -> Counter:
-    """Counted in Python: an edge day's rows are few, and without GROUP BY the planner reads
-    them from ix_submission_new (SQLite would else walk ix_submission_summary for the order)."""
-    end = Submission.submitted_at <= until if until_included else Submission.submitted_at < until
-    q = select(Submission.unit_code).where(Submission.campaign_code == campaign_code,
-                                           Submission.submitted_at >= since, end,
-                                           Submission.status != "withdrawn")
-    return Counter(s.exec(q).all())
-
-
 def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
     """Unit code -> submissions sent between since and at (both included), withdrawn ones
     left out. Whole UTC days in between are added from the day counters (submission_day);
-    only the first and the last day are counted row by row (a range of ix_submission_new)."""
+    only the first and the last day are counted row by row (a range of ix_submission_new;
+    without GROUP BY, else SQLite walks ix_submission_summary for the order). One statement."""
     if at < since:
         return {}
     first = since.astimezone(timezone.utc).date() + timedelta(days=1)
     last = at.astimezone(timezone.utc).date()
+    sub, d = Submission, SubmissionDay
+    edges = select(sub.unit_code, literal(1)).where(sub.campaign_code == campaign_code,
+                                                     sub.status != "withdrawn")
     if last <= first:  # two days at most: counted row by row
-        out = _new_rows(s, campaign_code, since, at, until_included=True)
+        q = edges.where(sub.submitted_at >= since, sub.submitted_at <= at)
     else:
         start = datetime.combine(first, time(), timezone.utc)
         end = datetime.combine(last, time(), timezone.utc)
-        out = _new_rows(s, campaign_code, since, start, until_included=False)
-        out += _new_rows(s, campaign_code, end, at, until_included=True)
-        d = SubmissionDay
-        for unit, n in s.exec(select(d.unit_code, func.sum(d.n))
-                              .where(d.campaign_code == campaign_code, d.day >= first, d.day < last)
-                              .group_by(d.unit_code)).all():
-            out[_key(unit)] += int(n)
+        edges = edges.where(or_(and_(sub.submitted_at >= since, sub.submitted_at < start),
+                                and_(sub.submitted_at >= end, sub.submitted_at <= at)))
+        days = (select(d.unit_code, func.sum(d.n))
+                .where(d.campaign_code == campaign_code, d.day >= first, d.day < last)
+                .group_by(d.unit_code))
+        q = union_all(edges, days)
+    out: Counter = Counter()
+    for unit, n in s.exec(q).all():
+        out[_key(unit)] += int(n)
     return {unit: n for unit, n in out.items() if n}
 
 

@@ -27,21 +27,22 @@ REPORTING = ("submitted", "under_review", "approved", "needs_info")
 
 def stats_text(ctx: "Ctx") -> str:
     c = ctx.campaign
-    # GROUP BYs over the trigger-kept counters: a few hundred rows, whatever the number of
-    # submissions
+    # GROUP BYs over the trigger-kept counters (a few hundred rows, whatever the number of
+    # submissions), in one statement
     by: dict[str, Counter] = {k: Counter() for k in ("status", "kind", "category", "unit_code")}
-    for (status, kind), n in views.count_by(ctx.session, ("status", "kind"), campaign_code=c.code).items():
+    status_kind, unit_category, reports = views.counts_by(
+        ctx.session, (("status", "kind"), {"campaign_code": c.code}),
+        (("unit_code", "category"), {"campaign_code": c.code}),
+        ("unit_code", {"campaign_code": c.code, "kinds": ["report"], "statuses": REPORTING}))
+    for (status, kind), n in status_kind.items():
         by["status"][status] += n
         by["kind"][kind] += n
-    for (unit, category), n in views.count_by(ctx.session, ("unit_code", "category"),
-                                              campaign_code=c.code).items():
+    for (unit, category), n in unit_category.items():
         by["unit_code"][unit] += n
         by["category"][category] += n
     total = sum(by["kind"].values())
     if total == 0:
         return t("stats.empty")
-    reports = views.count_by(ctx.session, "unit_code", campaign_code=c.code, kinds=["report"],
-                             statuses=REPORTING)
     return t("stats.text", total=total,
              status=_join(by["status"], status_label),
              kind=_join(by["kind"], lambda k: t(f"kind.{k}")),
