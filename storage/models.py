@@ -149,6 +149,7 @@ class SubmissionTally(SQLModel, table=True):
     raw SQL) keeps them right. '' stands for no unit / category / award."""
 
     __tablename__ = "submission_tally"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
     campaign_code: str = Field(primary_key=True, max_length=40)
     kind: str = Field(primary_key=True, max_length=16)
     status: str = Field(primary_key=True, max_length=16)
@@ -164,8 +165,21 @@ class SubmissionDay(SQLModel, table=True):
     edge days row by row. Kept by the same triggers as SubmissionTally; '' = no unit."""
 
     __tablename__ = "submission_day"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
     campaign_code: str = Field(primary_key=True, max_length=40)
     day: date = Field(primary_key=True)
+    unit_code: str = Field(primary_key=True, max_length=16)
+    n: int = Field(default=0)
+
+
+class SubmissionMonth(SQLModel, table=True):
+    """Like SubmissionDay per UTC month (month = its first day): a long «since» adds whole
+    months from here, the days of the partial months from SubmissionDay."""
+
+    __tablename__ = "submission_month"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
+    campaign_code: str = Field(primary_key=True, max_length=40)
+    month: date = Field(primary_key=True)
     unit_code: str = Field(primary_key=True, max_length=16)
     n: int = Field(default=0)
 

@@ -4,13 +4,13 @@ and the trigger-kept counters (submission_tally, submission_day) the screens cou
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
 import functools
 import json
 
-from sqlalchemy import JSON, String, Text, and_, case, cast, func, literal, null, or_, type_coerce, union_all
+from sqlalchemy import JSON, String, Text, case, cast, func, literal, null, type_coerce, union_all
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -20,6 +20,7 @@ from .models import (
     StatusChange,
     Submission,
     SubmissionDay,
+    SubmissionMonth,
     SubmissionTally,
 )
 
@@ -114,31 +115,43 @@ def first_ids(s: Session, campaign_code: str, statuses: Iterable[str]) -> dict[s
     return out
 
 
+def _month_after(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
 def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
     """Unit code -> submissions sent between since and at (both included), withdrawn ones
-    left out. Whole UTC days in between are added from the day counters (submission_day);
-    only the first and the last day are counted row by row (a range of ix_submission_new;
-    without GROUP BY, else SQLite walks ix_submission_summary for the order). One statement."""
+    left out. Whole UTC months in between come from submission_month, the other whole days
+    from submission_day (trigger-kept), and only the first and the last day are counted row
+    by row (ranges of ix_submission_new). One statement, each part a range of an index (an OR
+    of two ranges would read all of it; a GROUP BY on the rows would make SQLite walk
+    ix_submission_summary for its order)."""
     if at < since:
         return {}
     first = since.astimezone(timezone.utc).date() + timedelta(days=1)
     last = at.astimezone(timezone.utc).date()
-    sub, d = Submission, SubmissionDay
-    edges = select(sub.unit_code, literal(1)).where(sub.campaign_code == campaign_code,
-                                                     sub.status != "withdrawn")
+    sub, d, m = Submission, SubmissionDay, SubmissionMonth
+    rows = select(sub.unit_code, literal(1)).where(sub.campaign_code == campaign_code,
+                                                    sub.status != "withdrawn")
     if last <= first:  # two days at most: counted row by row
-        q = edges.where(sub.submitted_at >= since, sub.submitted_at <= at)
+        parts = [rows.where(sub.submitted_at >= since, sub.submitted_at <= at)]
     else:
-        start = datetime.combine(first, time(), timezone.utc)
-        end = datetime.combine(last, time(), timezone.utc)
-        edges = edges.where(or_(and_(sub.submitted_at >= since, sub.submitted_at < start),
-                                and_(sub.submitted_at >= end, sub.submitted_at <= at)))
-        days = (select(d.unit_code, func.sum(d.n))
-                .where(d.campaign_code == campaign_code, d.day >= first, d.day < last)
-                .group_by(d.unit_code))
-        q = union_all(edges, days)
+        parts = [rows.where(sub.submitted_at >= since,
+                            sub.submitted_at < datetime.combine(first, time(), timezone.utc)),
+                 rows.where(sub.submitted_at >= datetime.combine(last, time(), timezone.utc),
+                            sub.submitted_at <= at)]
+        m0 = first if first.day == 1 else _month_after(first)  # the whole months: [m0, m1)
+        m1 = last.replace(day=1)
+        days = [(first, m0), (m1, last)] if m0 < m1 else [(first, last)]
+        if m0 < m1:
+            parts.append(select(m.unit_code, func.sum(m.n))
+                         .where(m.campaign_code == campaign_code, m.month >= m0, m.month < m1)
+                         .group_by(m.unit_code))
+        parts += [select(d.unit_code, func.sum(d.n))
+                  .where(d.campaign_code == campaign_code, d.day >= lo, d.day < hi)
+                  .group_by(d.unit_code) for lo, hi in days if lo < hi]
     out: Counter = Counter()
-    for unit, n in s.exec(q).all():
+    for unit, n in s.exec(union_all(*parts) if len(parts) > 1 else parts[0]).all():
         out[_key(unit)] += int(n)
     return {unit: n for unit, n in out.items() if n}
 

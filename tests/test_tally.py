@@ -19,7 +19,7 @@ from domain.lifecycle import move
 from domain.uow import UnitOfWork
 from storage import pages
 from storage.db import alembic_config, make_engine
-from storage.models import Member, StatusChange, Submission, SubmissionDay, SubmissionTally
+from storage.models import Member, StatusChange, Submission, SubmissionDay, SubmissionMonth, SubmissionTally
 
 from .conftest import IN_CAMPAIGN, postgres_url
 from .seeding import START, engine_in_schema, head_ids, populate, staff_ids
@@ -32,20 +32,22 @@ def engine(request):
     return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
 
 
-def rows_counted(engine) -> tuple[Counter, Counter]:
+def rows_counted(engine) -> tuple[Counter, Counter, Counter]:
     """The counters as they should be: every submission read and counted in Python."""
-    tally, days = Counter(), Counter()
+    tally, days, months = Counter(), Counter(), Counter()
     with Session(engine) as s:
         for r in s.exec(select(Submission.campaign_code, Submission.kind, Submission.status,
                                Submission.unit_code, Submission.category,
                                Submission.shortlist_award, Submission.submitted_at)).all():
             tally[(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "")] += 1
             if r[6] is not None and r[2] != "withdrawn":
-                days[(r[0], r[6].astimezone(timezone.utc).date(), r[3] or "")] += 1
-    return tally, days
+                day = r[6].astimezone(timezone.utc).date()
+                days[(r[0], day, r[3] or "")] += 1
+                months[(r[0], day.replace(day=1), r[3] or "")] += 1
+    return tally, days, months
 
 
-def kept(engine) -> tuple[Counter, Counter]:
+def kept(engine) -> tuple[Counter, Counter, Counter]:
     """What the triggers keep (rows at 0 are left in place: they count nothing)."""
     with Session(engine) as s:
         t = SubmissionTally
@@ -53,20 +55,23 @@ def kept(engine) -> tuple[Counter, Counter]:
                           r.shortlist_award): r.n for r in s.exec(select(t)).all() if r.n})
         days = Counter({(r.campaign_code, r.day, r.unit_code): r.n
                         for r in s.exec(select(SubmissionDay)).all() if r.n})
-    return tally, days
+        months = Counter({(r.campaign_code, r.month, r.unit_code): r.n
+                          for r in s.exec(select(SubmissionMonth)).all() if r.n})
+    return tally, days, months
 
 
 def assert_kept(engine) -> None:
-    want_tally, want_days = rows_counted(engine)
-    have_tally, have_days = kept(engine)
+    want_tally, want_days, want_months = rows_counted(engine)
+    have_tally, have_days, have_months = kept(engine)
     assert have_tally == want_tally
     assert have_days == want_days
+    assert have_months == want_months
 
 
 def test_the_counters_equal_the_rows_after_a_seeded_campaign_and_raw_sql(engine, campaign):
     populate(engine, campaign, 700, seed=3, odd=True)  # odd: some rows without a unit
     assert_kept(engine)
-    tally, _ = kept(engine)
+    tally = kept(engine)[0]
     assert sum(tally.values()) == 700 and any(k[3] == "" for k in tally)
     with engine.begin() as conn:  # several rows a statement, every counted column
         conn.execute(text("UPDATE submission SET status = 'approved' WHERE status = 'under_review' AND id % 2 = 0"))
@@ -90,7 +95,7 @@ def test_the_counters_equal_the_rows_after_a_seeded_campaign_and_raw_sql(engine,
             "category, contents, answers, flags, version, created_at, submitted_at, updated_at "
             "FROM submission WHERE id % 4 = 2"))
     assert_kept(engine)
-    tally, _ = kept(engine)
+    tally = kept(engine)[0]
     assert ("other-2025" in {k[0] for k in tally}) and sum(tally.values()) > 500
 
 
@@ -98,7 +103,7 @@ def test_truncate_empties_the_counters_on_postgresql(pg_db, campaign):
     populate(pg_db, campaign, 50, seed=3)
     with pg_db.begin() as conn:
         conn.execute(text("TRUNCATE submission CASCADE"))
-    assert kept(pg_db) == (Counter(), Counter()) == rows_counted(pg_db)
+    assert kept(pg_db) == (Counter(), Counter(), Counter()) == rows_counted(pg_db)
 
 
 def at(hours: int) -> datetime:
@@ -170,7 +175,7 @@ def test_the_counters_follow_every_move_the_domain_makes(engine, campaign):
         uow.session.delete(sub)
     step(delete)
 
-    tally, days = kept(engine)
+    tally = kept(engine)[0]
     statuses = Counter()
     for k, n in tally.items():
         statuses[k[2]] += n
@@ -180,6 +185,8 @@ def test_the_counters_follow_every_move_the_domain_makes(engine, campaign):
 
 WINDOWS = [  # (since, at) in minutes after the first seeded submission (one every 37 minutes)
     (0, 37 * 2000),  # many whole days between two edge days
+    (60 * 7, 37 * 9000 + 7),  # whole months, the days around them, the edge days
+    (60 * 24 * 30 - 60 * 2, 60 * 24 * 92),  # from the last day of a month to a month's first
     (37 * 300 + 5, 37 * 1700 - 11),  # edges in the middle of a day
     (37 * 10, 37 * 12),  # within one day
     (60 * 23, 60 * 25),  # across one midnight
@@ -187,14 +194,14 @@ WINDOWS = [  # (since, at) in minutes after the first seeded submission (one eve
 ]
 
 
-@pytest.mark.parametrize("window", WINDOWS)
-def test_the_digest_from_the_counters_equals_the_rows_counted(engine, campaign, window):
-    populate(engine, campaign, 2500, seed=9, odd=True)
-    since, until = (START + timedelta(minutes=m) for m in window)
+def test_the_digest_from_the_counters_equals_the_rows_counted(engine, campaign):
+    populate(engine, campaign, 9500, seed=9, odd=True)  # a submission every 37 minutes: 244 days
     with engine.begin() as conn:  # withdrawn ones are not new; moves change the day counters
         conn.execute(text("UPDATE submission SET status = 'withdrawn' WHERE id % 13 = 0"))
-    new = same_digest(engine, campaign, until, since)
-    assert new.total and (new.new or window[0] > window[1])
+    for window in WINDOWS:
+        since, until = (START + timedelta(minutes=m) for m in window)
+        new = same_digest(engine, campaign, until, since)
+        assert new.total and (new.new or window[0] > window[1]), window
 
 
 def test_the_digest_keeps_the_order_of_tied_statuses(engine, campaign):

@@ -1,6 +1,6 @@
 """submission counters kept by triggers, indexes for paged screens (issue 14)
 
-The counters (submission_tally, submission_day) are kept right by triggers on `submission`, so
+The counters (submission_tally, submission_day, submission_month) are kept right by triggers on `submission`, so
 every write path counts: the domain's operations, bulk inserts (tests/seeding.py), raw SQL, a
 restore. SQLite: row triggers. PostgreSQL: statement triggers with transition tables (one
 grouped upsert per statement, counter rows taken in key order so two moves cannot deadlock on
@@ -21,7 +21,6 @@ branch_labels = None
 depends_on = None
 
 TALLY_KEY = ("campaign_code", "kind", "status", "unit_code", "category", "shortlist_award")
-DAY_KEY = ("campaign_code", "day", "unit_code")
 
 
 def _tally_cols(row: str) -> str:
@@ -31,16 +30,31 @@ def _tally_cols(row: str) -> str:
 
 # -- SQLite: row triggers -----------------------------------------------------------------------
 
+# (table, its date column, the UTC day or month of a timestamp on SQLite, on PostgreSQL)
+PERIODS = [
+    ("submission_day", "day", "date({x})", "({x} AT TIME ZONE 'UTC')::date"),
+    ("submission_month", "month", "date({x}, 'start of month')",
+     "date_trunc('month', {x} AT TIME ZONE 'UTC')::date"),
+]
+SENT = "{r}.submitted_at IS NOT NULL AND {r}.status <> 'withdrawn'"  # what the periods count
+
+
+def _period_key(column: str) -> tuple[str, str, str]:
+    return ("campaign_code", column, "unit_code")
+
+
 def _sqlite_add(row: str, sign: str) -> str:
-    """Statements adding `sign`1 for the row OLD or NEW to both counters."""
-    tally = (f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
-             f"SELECT {_tally_cols(row)}, {sign}1 WHERE 1 "
-             f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = n {sign} 1;")
-    day = (f"INSERT INTO submission_day ({', '.join(DAY_KEY)}, n) "
-           f"SELECT {row}.campaign_code, date({row}.submitted_at), coalesce({row}.unit_code, ''), {sign}1 "
-           f"WHERE {row}.submitted_at IS NOT NULL AND {row}.status != 'withdrawn' "
-           f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET n = n {sign} 1;")
-    return f"{tally}\n  {day}"
+    """Statements adding `sign`1 for the row OLD or NEW to every counter."""
+    out = [f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
+           f"SELECT {_tally_cols(row)}, {sign}1 WHERE 1 "
+           f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = n {sign} 1;"]
+    for table, column, lite, _ in PERIODS:
+        key = ", ".join(_period_key(column))
+        out.append(f"INSERT INTO {table} ({key}, n) "
+                   f"SELECT {row}.campaign_code, {lite.format(x=row + '.submitted_at')}, "
+                   f"coalesce({row}.unit_code, ''), {sign}1 WHERE {SENT.format(r=row)} "
+                   f"ON CONFLICT ({key}) DO UPDATE SET n = n {sign} 1;")
+    return "\n  ".join(out)
 
 
 COUNTED = ("campaign_code", "kind", "status", "unit_code", "category", "shortlist_award", "submitted_at")
@@ -70,22 +84,25 @@ def _pg_function(name: str, sources: list[tuple[str, str]]) -> str:
                                   for r, sign in sources)
     tally_cols = ("r.campaign_code, r.kind, r.status, coalesce(r.unit_code, ''), "
                   "coalesce(r.category, ''), coalesce(r.shortlist_award, '')")
-    day_cols = "r.campaign_code, (r.submitted_at AT TIME ZONE 'UTC')::date, coalesce(r.unit_code, '')"
     keys6 = "1, 2, 3, 4, 5, 6"
-    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO submission_tally AS t ({', '.join(TALLY_KEY)}, n)
+    body = [f"""  INSERT INTO submission_tally AS t ({', '.join(TALLY_KEY)}, n)
   SELECT {', '.join(f'k{i}' for i in range(6))}, sum(d) FROM (
     {union(tally_cols)}
   ) AS x(k0, k1, k2, k3, k4, k5, d)
   GROUP BY {keys6} HAVING sum(d) <> 0 ORDER BY {keys6}
-  ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = t.n + excluded.n;
-  INSERT INTO submission_day AS t ({', '.join(DAY_KEY)}, n)
+  ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = t.n + excluded.n;"""]
+    for table, column, _, pg in PERIODS:
+        cols = f"r.campaign_code, {pg.format(x='r.submitted_at')}, coalesce(r.unit_code, '')"
+        body.append(f"""  INSERT INTO {table} AS t ({', '.join(_period_key(column))}, n)
   SELECT k0, k1, k2, sum(d) FROM (
-    {union(day_cols, "WHERE r.submitted_at IS NOT NULL AND r.status <> 'withdrawn'")}
+    {union(cols, 'WHERE ' + SENT.format(r='r'))}
   ) AS x(k0, k1, k2, d)
   GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-  ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET n = t.n + excluded.n;
+  ON CONFLICT ({', '.join(_period_key(column))}) DO UPDATE SET n = t.n + excluded.n;""")
+    nl = "\n"
+    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+{nl.join(body)}
   RETURN NULL;
 END $$"""
 
@@ -105,7 +122,8 @@ PG_TRIGGERS = [
     "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_delete()",
     # TRUNCATE fires no row or statement DELETE trigger: empty the counters with it
     "CREATE FUNCTION submission_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN DELETE FROM submission_tally; DELETE FROM submission_day; RETURN NULL; END $$",
+    "BEGIN DELETE FROM submission_tally; DELETE FROM submission_day; DELETE FROM submission_month; "
+    "RETURN NULL; END $$",
     "CREATE TRIGGER submission_counts_truncate AFTER TRUNCATE ON submission "
     "FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_truncate()",
 ]
@@ -131,18 +149,19 @@ def drop_triggers(bind) -> None:
 
 def backfill(bind) -> None:
     """The counters from the rows already there (run with writers kept out: see upgrade)."""
-    day = ("(submitted_at AT TIME ZONE 'UTC')::date" if bind.dialect.name == "postgresql"
-           else "date(submitted_at)")
+    pg = bind.dialect.name == "postgresql"
     op.execute("DELETE FROM submission_tally")
-    op.execute("DELETE FROM submission_day")
     op.execute(
         f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
         "SELECT campaign_code, kind, status, coalesce(unit_code, ''), coalesce(category, ''), "
         "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6")
-    op.execute(
-        f"INSERT INTO submission_day ({', '.join(DAY_KEY)}, n) "
-        f"SELECT campaign_code, {day}, coalesce(unit_code, ''), count(*) FROM submission "
-        "WHERE submitted_at IS NOT NULL AND status <> 'withdrawn' GROUP BY 1, 2, 3")
+    for table, column, lite, pg_expr in PERIODS:
+        op.execute(f"DELETE FROM {table}")
+        op.execute(
+            f"INSERT INTO {table} ({', '.join(_period_key(column))}, n) "
+            f"SELECT campaign_code, {(pg_expr if pg else lite).format(x='submitted_at')}, "
+            f"coalesce(unit_code, ''), count(*) FROM submission "
+            f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3")
 
 
 def upgrade() -> None:
@@ -160,15 +179,18 @@ def upgrade() -> None:
         sa.Column("shortlist_award", sa.String(32), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(*TALLY_KEY),
+        sqlite_with_rowid=False,  # SQLite: the rows in key order, a GROUP BY reads no other table
     )
-    op.create_table(
-        "submission_day",
-        sa.Column("campaign_code", sa.String(40), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("unit_code", sa.String(16), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(*DAY_KEY),
-    )
+    for table, column, _, _ in PERIODS:
+        op.create_table(
+            table,
+            sa.Column("campaign_code", sa.String(40), nullable=False),
+            sa.Column(column, sa.Date(), nullable=False),
+            sa.Column("unit_code", sa.String(16), nullable=False),
+            sa.Column("n", sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint(*_period_key(column)),
+            sqlite_with_rowid=False,
+        )
     backfill(bind)
     create_triggers(bind)
     op.drop_index("ix_submission_campaign_status", table_name="submission")
@@ -192,5 +214,6 @@ def downgrade() -> None:
     op.drop_index("ix_submission_status_id", table_name="submission")
     op.create_index("ix_submission_campaign_status", "submission", ["campaign_code", "status"])
     drop_triggers(bind)
+    op.drop_table("submission_month")
     op.drop_table("submission_day")
     op.drop_table("submission_tally")
