@@ -159,27 +159,17 @@ class SubmissionTally(SQLModel, table=True):
     n: int = Field(default=0)
 
 
-class SubmissionDay(SQLModel, table=True):
-    """Submissions sent per (campaign, UTC day of submitted_at, unit), withdrawn ones left out:
-    the digest's «new since the last one» adds whole days from here and counts only the two
-    edge days row by row. Kept by the same triggers as SubmissionTally; '' = no unit."""
+class SubmissionSent(SQLModel, table=True):
+    """Submissions sent per (campaign, span, start, unit), withdrawn ones left out: span "day"
+    counts a UTC day (start: that day), span "month" a UTC month (start: its first day). The
+    digest's «new since the last one» adds whole months and days from here and counts only
+    the two edge days row by row. Kept by the same triggers as SubmissionTally; '' = no unit."""
 
-    __tablename__ = "submission_day"
+    __tablename__ = "submission_sent"
     __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
     campaign_code: str = Field(primary_key=True, max_length=40)
-    day: date = Field(primary_key=True)
-    unit_code: str = Field(primary_key=True, max_length=16)
-    n: int = Field(default=0)
-
-
-class SubmissionMonth(SQLModel, table=True):
-    """Like SubmissionDay per UTC month (month = its first day): a long «since» adds whole
-    months from here, the days of the partial months from SubmissionDay."""
-
-    __tablename__ = "submission_month"
-    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
-    campaign_code: str = Field(primary_key=True, max_length=40)
-    month: date = Field(primary_key=True)
+    span: str = Field(primary_key=True, max_length=8)  # day | month
+    start: date = Field(primary_key=True)
     unit_code: str = Field(primary_key=True, max_length=16)
     n: int = Field(default=0)
 

@@ -1,5 +1,5 @@
 """The read side: bulk reads for the digest and the exports (light rows, one query per table),
-and the trigger-kept counters (submission_tally, submission_day) the screens count from."""
+and the trigger-kept counters (submission_tally, submission_sent) the screens count from."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from .models import (
     Evidence,
     StatusChange,
     Submission,
-    SubmissionDay,
-    SubmissionMonth,
+    SubmissionSent,
     SubmissionTally,
 )
 
@@ -121,8 +120,8 @@ def _month_after(d: date) -> date:
 
 def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
     """Unit code -> submissions sent between since and at (both included), withdrawn ones
-    left out. Whole UTC months in between come from submission_month, the other whole days
-    from submission_day (trigger-kept), and only the first and the last day are counted row
+    left out. Whole UTC months in between are added from submission_sent (trigger-kept), the
+    other whole days from its day counts, and only the first and the last day are counted row
     by row (ranges of ix_submission_new). One statement, each part a range of an index (an OR
     of two ranges would read all of it; a GROUP BY on the rows would make SQLite walk
     ix_submission_summary for its order)."""
@@ -130,7 +129,7 @@ def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -
         return {}
     first = since.astimezone(timezone.utc).date() + timedelta(days=1)
     last = at.astimezone(timezone.utc).date()
-    sub, d, m = Submission, SubmissionDay, SubmissionMonth
+    sub, t = Submission, SubmissionSent
     rows = select(sub.unit_code, literal(1)).where(sub.campaign_code == campaign_code,
                                                     sub.status != "withdrawn")
     if last <= first:  # two days at most: counted row by row
@@ -142,14 +141,11 @@ def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -
                             sub.submitted_at <= at)]
         m0 = first if first.day == 1 else _month_after(first)  # the whole months: [m0, m1)
         m1 = last.replace(day=1)
-        days = [(first, m0), (m1, last)] if m0 < m1 else [(first, last)]
-        if m0 < m1:
-            parts.append(select(m.unit_code, func.sum(m.n))
-                         .where(m.campaign_code == campaign_code, m.month >= m0, m.month < m1)
-                         .group_by(m.unit_code))
-        parts += [select(d.unit_code, func.sum(d.n))
-                  .where(d.campaign_code == campaign_code, d.day >= lo, d.day < hi)
-                  .group_by(d.unit_code) for lo, hi in days if lo < hi]
+        spans = [("month", m0, m1), ("day", first, m0), ("day", m1, last)] if m0 < m1 \
+            else [("day", first, last)]
+        parts += [select(t.unit_code, func.sum(t.n))
+                  .where(t.campaign_code == campaign_code, t.span == span, t.start >= lo, t.start < hi)
+                  .group_by(t.unit_code) for span, lo, hi in spans if lo < hi]
     out: Counter = Counter()
     for unit, n in s.exec(union_all(*parts) if len(parts) > 1 else parts[0]).all():
         out[_key(unit)] += int(n)

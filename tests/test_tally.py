@@ -1,4 +1,4 @@
-"""The submission counters (submission_tally, submission_day) are kept by database triggers:
+"""The submission counters (submission_tally, submission_sent) are kept by database triggers:
 they equal the rows counted one by one after a bulk-seeded campaign, after every move the
 domain makes, after raw SQL (multi-row updates, deletes, inserts), and after the migration
 fills them on a database that already had submissions; on SQLite and PostgreSQL alike. The
@@ -19,7 +19,7 @@ from domain.lifecycle import move
 from domain.uow import UnitOfWork
 from storage import pages
 from storage.db import alembic_config, make_engine
-from storage.models import Member, StatusChange, Submission, SubmissionDay, SubmissionMonth, SubmissionTally
+from storage.models import Member, StatusChange, Submission, SubmissionSent, SubmissionTally
 
 from .conftest import IN_CAMPAIGN, postgres_url
 from .seeding import START, engine_in_schema, head_ids, populate, staff_ids
@@ -53,11 +53,10 @@ def kept(engine) -> tuple[Counter, Counter, Counter]:
         t = SubmissionTally
         tally = Counter({(r.campaign_code, r.kind, r.status, r.unit_code, r.category,
                           r.shortlist_award): r.n for r in s.exec(select(t)).all() if r.n})
-        days = Counter({(r.campaign_code, r.day, r.unit_code): r.n
-                        for r in s.exec(select(SubmissionDay)).all() if r.n})
-        months = Counter({(r.campaign_code, r.month, r.unit_code): r.n
-                          for r in s.exec(select(SubmissionMonth)).all() if r.n})
-    return tally, days, months
+        sent = s.exec(select(SubmissionSent)).all()
+        days, months = ({(r.campaign_code, r.start, r.unit_code): r.n
+                         for r in sent if r.n and r.span == span} for span in ("day", "month"))
+    return tally, Counter(days), Counter(months)
 
 
 def assert_kept(engine) -> None:

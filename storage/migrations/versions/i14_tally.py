@@ -1,6 +1,6 @@
 """submission counters kept by triggers, indexes for paged screens (issue 14)
 
-The counters (submission_tally, submission_day, submission_month) are kept right by triggers on `submission`, so
+The counters (submission_tally, submission_sent) are kept right by triggers on `submission`, so
 every write path counts: the domain's operations, bulk inserts (tests/seeding.py), raw SQL, a
 restore. SQLite: row triggers. PostgreSQL: statement triggers with transition tables (one
 grouped upsert per statement, counter rows taken in key order so two moves cannot deadlock on
@@ -30,17 +30,13 @@ def _tally_cols(row: str) -> str:
 
 # -- SQLite: row triggers -----------------------------------------------------------------------
 
-# (table, its date column, the UTC day or month of a timestamp on SQLite, on PostgreSQL)
-PERIODS = [
-    ("submission_day", "day", "date({x})", "({x} AT TIME ZONE 'UTC')::date"),
-    ("submission_month", "month", "date({x}, 'start of month')",
-     "date_trunc('month', {x} AT TIME ZONE 'UTC')::date"),
+# submission_sent's spans: (span, the start of a timestamp's UTC span on SQLite, on PostgreSQL)
+SPANS = [
+    ("day", "date({x})", "({x} AT TIME ZONE 'UTC')::date"),
+    ("month", "date({x}, 'start of month')", "date_trunc('month', {x} AT TIME ZONE 'UTC')::date"),
 ]
-SENT = "{r}.submitted_at IS NOT NULL AND {r}.status <> 'withdrawn'"  # what the periods count
-
-
-def _period_key(column: str) -> tuple[str, str, str]:
-    return ("campaign_code", column, "unit_code")
+SENT_KEY = ("campaign_code", "span", "start", "unit_code")
+SENT = "{r}.submitted_at IS NOT NULL AND {r}.status <> 'withdrawn'"  # what submission_sent counts
 
 
 def _sqlite_add(row: str, sign: str) -> str:
@@ -48,10 +44,10 @@ def _sqlite_add(row: str, sign: str) -> str:
     out = [f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
            f"SELECT {_tally_cols(row)}, {sign}1 WHERE 1 "
            f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = n {sign} 1;"]
-    for table, column, lite, _ in PERIODS:
-        key = ", ".join(_period_key(column))
-        out.append(f"INSERT INTO {table} ({key}, n) "
-                   f"SELECT {row}.campaign_code, {lite.format(x=row + '.submitted_at')}, "
+    key = ", ".join(SENT_KEY)
+    for span, lite, _ in SPANS:
+        out.append(f"INSERT INTO submission_sent ({key}, n) "
+                   f"SELECT {row}.campaign_code, '{span}', {lite.format(x=row + '.submitted_at')}, "
                    f"coalesce({row}.unit_code, ''), {sign}1 WHERE {SENT.format(r=row)} "
                    f"ON CONFLICT ({key}) DO UPDATE SET n = n {sign} 1;")
     return "\n  ".join(out)
@@ -91,14 +87,14 @@ def _pg_function(name: str, sources: list[tuple[str, str]]) -> str:
   ) AS x(k0, k1, k2, k3, k4, k5, d)
   GROUP BY {keys6} HAVING sum(d) <> 0 ORDER BY {keys6}
   ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = t.n + excluded.n;"""]
-    for table, column, _, pg in PERIODS:
-        cols = f"r.campaign_code, {pg.format(x='r.submitted_at')}, coalesce(r.unit_code, '')"
-        body.append(f"""  INSERT INTO {table} AS t ({', '.join(_period_key(column))}, n)
-  SELECT k0, k1, k2, sum(d) FROM (
-    {union(cols, 'WHERE ' + SENT.format(r='r'))}
-  ) AS x(k0, k1, k2, d)
-  GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-  ON CONFLICT ({', '.join(_period_key(column))}) DO UPDATE SET n = t.n + excluded.n;""")
+    cols = " UNION ALL ".join(
+        f"SELECT r.campaign_code, '{span}', {pg.format(x='r.submitted_at')}, coalesce(r.unit_code, ''), d "
+        f"FROM moved r" for span, _, pg in SPANS)
+    body.append(f"""  WITH moved AS ({union('r.*', 'WHERE ' + SENT.format(r='r'))})
+  INSERT INTO submission_sent AS t ({', '.join(SENT_KEY)}, n)
+  SELECT k0, k1, k2, k3, sum(d) FROM ({cols}) AS x(k0, k1, k2, k3, d)
+  GROUP BY 1, 2, 3, 4 HAVING sum(d) <> 0 ORDER BY 1, 2, 3, 4
+  ON CONFLICT ({', '.join(SENT_KEY)}) DO UPDATE SET n = t.n + excluded.n;""")
     nl = "\n"
     return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -122,8 +118,7 @@ PG_TRIGGERS = [
     "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_delete()",
     # TRUNCATE fires no row or statement DELETE trigger: empty the counters with it
     "CREATE FUNCTION submission_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN DELETE FROM submission_tally; DELETE FROM submission_day; DELETE FROM submission_month; "
-    "RETURN NULL; END $$",
+    "BEGIN DELETE FROM submission_tally; DELETE FROM submission_sent; RETURN NULL; END $$",
     "CREATE TRIGGER submission_counts_truncate AFTER TRUNCATE ON submission "
     "FOR EACH STATEMENT EXECUTE FUNCTION submission_counts_truncate()",
 ]
@@ -155,13 +150,13 @@ def backfill(bind) -> None:
         f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
         "SELECT campaign_code, kind, status, coalesce(unit_code, ''), coalesce(category, ''), "
         "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6")
-    for table, column, lite, pg_expr in PERIODS:
-        op.execute(f"DELETE FROM {table}")
+    op.execute("DELETE FROM submission_sent")
+    for span, lite, pg_expr in SPANS:
         op.execute(
-            f"INSERT INTO {table} ({', '.join(_period_key(column))}, n) "
-            f"SELECT campaign_code, {(pg_expr if pg else lite).format(x='submitted_at')}, "
+            f"INSERT INTO submission_sent ({', '.join(SENT_KEY)}, n) "
+            f"SELECT campaign_code, '{span}', {(pg_expr if pg else lite).format(x='submitted_at')}, "
             f"coalesce(unit_code, ''), count(*) FROM submission "
-            f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3")
+            f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3, 4")
 
 
 def upgrade() -> None:
@@ -181,16 +176,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(*TALLY_KEY),
         sqlite_with_rowid=False,  # SQLite: the rows in key order, a GROUP BY reads no other table
     )
-    for table, column, _, _ in PERIODS:
-        op.create_table(
-            table,
-            sa.Column("campaign_code", sa.String(40), nullable=False),
-            sa.Column(column, sa.Date(), nullable=False),
-            sa.Column("unit_code", sa.String(16), nullable=False),
-            sa.Column("n", sa.Integer(), nullable=False),
-            sa.PrimaryKeyConstraint(*_period_key(column)),
-            sqlite_with_rowid=False,
-        )
+    op.create_table(
+        "submission_sent",
+        sa.Column("campaign_code", sa.String(40), nullable=False),
+        sa.Column("span", sa.String(8), nullable=False),
+        sa.Column("start", sa.Date(), nullable=False),
+        sa.Column("unit_code", sa.String(16), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*SENT_KEY),
+        sqlite_with_rowid=False,
+    )
     backfill(bind)
     create_triggers(bind)
     op.drop_index("ix_submission_campaign_status", table_name="submission")
@@ -214,6 +209,5 @@ def downgrade() -> None:
     op.drop_index("ix_submission_status_id", table_name="submission")
     op.create_index("ix_submission_campaign_status", "submission", ["campaign_code", "status"])
     drop_triggers(bind)
-    op.drop_table("submission_month")
-    op.drop_table("submission_day")
+    op.drop_table("submission_sent")
     op.drop_table("submission_tally")
