@@ -69,6 +69,7 @@ def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] 
         text = t("rev.empty_skipped", n=len(skipped)) if skipped else t("rev.empty")
         return refused(text).after(before)
     review.take_for_review(ctx.uow, ctx.member, sub.ref)
+    ctx.__dict__.setdefault("_items", {})[sub.ref] = sub  # what Review.item reads this turn
     started = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting})
     return started.after([*before, *photos(ctx, sub)])
 
