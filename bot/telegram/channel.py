@@ -60,7 +60,7 @@ class TelegramChannel:
         self.app = app
         self.core = app.core
         self.settings = s
-        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell)
+        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
         self.webhook = bool(s.webhook_base_url)
         self.backoff = backoff
         self.poll_timeout = poll_timeout
@@ -224,7 +224,7 @@ class TelegramChannel:
                 async with ticket.committing():
                     turn = self._turn(event, cq)
                     kept = self.delivery.keeper(self.sender, turn)  # replies stored with the turn
-                    replies = await asyncio.to_thread(self.core.handle, event, kept)
+                    replies = await self.app.turns.handle(event, kept)  # committed
                 self._handled(update.update_id)  # committed: polling may confirm it now
                 async with ticket.sending():
                     if cq is not None:  # stop the button's spinner first; a toast rides on it
@@ -234,7 +234,7 @@ class TelegramChannel:
                         await self._answer(cq, toasts[0] if toasts else None)
                     await self.delivery.send_turn(self.sender, turn, replies, kept)
                     if event.chat_type == "private":
-                        await self.menus.after_turn(event)
+                        await self.menus.after_turn(event, kept.role)
             finally:
                 ticket.done()
         finally:
