@@ -199,8 +199,12 @@ class Delivery:
                 except Exception as exc:  # noqa: BLE001 - every waiter hears of it
                     error = exc
                 for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error) if error is not None else done.set_result(None)
+                    if done.done():
+                        continue
+                    if error is not None:
+                        done.set_exception(error)
+                    else:
+                        done.set_result(None)
         finally:
             self._marking = None
 
@@ -215,8 +219,8 @@ class Delivery:
             if sqlite:  # a lost "sent" mark costs a repeated message, not data: no fsync for it
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
                 conn.commit()
-            if sent:
-                conn.execute(update(Outbox).where(Outbox.dedupe_key.in_(sent))
+            for i in range(0, len(sent), 500):  # a busy moment's marks, in bounded statements
+                conn.execute(update(Outbox).where(Outbox.dedupe_key.in_(sent[i:i + 500]))
                              .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, **free))
             for keys, _, refused, left, retry_after in batch:
                 if refused:

@@ -23,6 +23,9 @@ from messages.model import InboundEvent, Reply
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 32  # turns to one commit: a group's last turn waits for the ones before it
+# the one thread that writes turns, for every writer of the process (an idle one costs nothing;
+# one per writer would leave a thread behind for each app a test builds)
+_THREAD = ThreadPoolExecutor(1, thread_name_prefix="turns")
 
 
 class TurnWriter:
@@ -31,7 +34,7 @@ class TurnWriter:
         self.max_group = max_group
         self._waiting: list[tuple[InboundEvent, Any, asyncio.Future]] = []
         self._task: asyncio.Task | None = None
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="turns")
+        self._thread = _THREAD
         self.groups = 0  # commits made (for tests and the bench)
 
     async def handle(self, event: InboundEvent, keep: Any = None) -> list[Reply]:
