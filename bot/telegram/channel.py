@@ -92,6 +92,9 @@ class TelegramChannel:
         self._poll_task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()  # updates in hand (polling)
         self._unconfirmed: int | None = None  # the offset past the last batch committed
+        # set once the first updates fetched are answered (or there were none): the serving
+        # process starts its scheduler and web console after that (bot/serve.py)
+        self.first_batch = asyncio.Event()
 
     @property
     def bot(self):
@@ -125,6 +128,8 @@ class TelegramChannel:
             # getUpdates does not work while a webhook is set (pending updates are kept)
             await self.bot.delete_webhook(drop_pending_updates=False)
             self._poll_task = asyncio.create_task(self._poll(), name="telegram-poll")
+        else:
+            self.first_batch.set()
         log.info("telegram: @%s ready (%s)", self.username, "webhook" if self.webhook else "polling")
 
     async def stop(self) -> None:
@@ -168,11 +173,12 @@ class TelegramChannel:
         batch again after restart; the turns already committed are skipped by their event key."""
         offset: int | None = None
         failures = 0
+        first = True  # the first call does not wait: what is pending, or nothing (first_batch)
         while True:
             try:
                 updates = await self.bot.get_updates(
-                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                    read_timeout=self.poll_timeout + 10)
+                    offset=offset, timeout=0 if first else self.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES, read_timeout=self.poll_timeout + 10)
                 failures = 0
             except asyncio.CancelledError:
                 raise
@@ -181,8 +187,13 @@ class TelegramChannel:
                 failures += 1
                 log.warning("telegram: getUpdates failed (%s); next try in %.1f s",
                             self.mask(str(exc)), delay)
+                self.first_batch.set()
                 await asyncio.sleep(delay)
                 continue
+            if first:
+                first = False
+                if not updates:
+                    self.first_batch.set()
             if not updates:
                 continue
             loop = asyncio.get_running_loop()
@@ -194,9 +205,23 @@ class TelegramChannel:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
                 task.add_done_callback(lambda _t, uid=update.update_id: self._handled(uid))
+            if not self.first_batch.is_set():
+                self._settle_after(list(self._tasks))
             offset = max(u.update_id for u in updates) + 1
             await asyncio.wait(waits)
             self._unconfirmed = offset
+
+    def _settle_after(self, tasks: list[asyncio.Task]) -> None:
+        """first_batch is set when these (the first batch's updates) are all answered."""
+        left = set(tasks)
+
+        def done(task: asyncio.Task) -> None:
+            left.discard(task)
+            if not left:
+                self.first_batch.set()
+
+        for task in tasks:
+            task.add_done_callback(done)
 
     def _handled(self, update_id: int) -> None:
         done = self._committing.pop(update_id, None)
