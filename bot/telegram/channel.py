@@ -14,11 +14,8 @@ import asyncio
 import logging
 import traceback
 from collections import deque
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -30,11 +27,15 @@ from ..cancel_task import cancel
 from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
-from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .buttons import Keyboards
 from .commands import CommandMenus
 from .inbound import CHANNEL, to_event
 from .outbound import OVERALL_RATE, Masker, TelegramSender, TurnContext
+
+if TYPE_CHECKING:  # Starlette loads with the HTTP server (webhook mode, or the web console)
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute
 
 log = logging.getLogger("bot.telegram")
 
@@ -149,9 +150,15 @@ class TelegramChannel:
     def routes(self) -> Sequence[BaseRoute]:
         if not self.webhook:
             return []
+        from starlette.routing import Route
+
         return [Route(PATH, self._webhook, methods=["POST"])]
 
     async def _webhook(self, request: Request) -> Response:
+        from starlette.responses import PlainTextResponse, Response
+
+        from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
+
         secret = self.settings.webhook_secret
         if secret is None or not secret_ok(request.headers.get(SECRET_HEADER),
                                            secret.get_secret_value()):
