@@ -91,6 +91,7 @@ class TelegramChannel:
         self._locks: dict[str, asyncio.Lock] = {}
         self._committing: dict[int, asyncio.Future] = {}  # update id -> its turn committed
         self._poll_task: asyncio.Task | None = None
+        self._menu_task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()  # updates in hand (polling)
         self._unconfirmed: int | None = None  # the offset past the last batch committed
         # set once the first updates fetched are answered (or there were none): the serving
@@ -118,7 +119,9 @@ class TelegramChannel:
                             self.mask(str(exc)), delay * self.backoff)
                 await asyncio.sleep(delay * self.backoff)
         self.username = self.bot.username
-        await self.menus.set_everyones()
+        # everyone's command menu once the first answers are out (one Bot API round trip less
+        # in front of them; a person's own menu is set after their turn anyway)
+        self._menu_task = asyncio.create_task(self._everyones_menu(), name="telegram-menu")
         if self.webhook:
             url = self.settings.webhook_base_url.rstrip("/") + PATH
             secret = self.settings.webhook_secret
@@ -133,7 +136,12 @@ class TelegramChannel:
             self.first_batch.set()
         log.info("telegram: @%s ready (%s)", self.username, "webhook" if self.webhook else "polling")
 
+    async def _everyones_menu(self) -> None:
+        await self.first_batch.wait()
+        await self.menus.set_everyones()
+
     async def stop(self) -> None:
+        await cancel(self._menu_task)
         await cancel(self._poll_task)
         self._poll_task = None
         if self._tasks:  # let updates in hand finish (their replies go out or stay queued)
