@@ -13,6 +13,7 @@ import logging
 import signal
 
 from .bootstrap import App, Services, build, build_services
+from .gc_pause import resume
 from .settings import Settings
 
 log = logging.getLogger("thidua")
@@ -54,6 +55,7 @@ async def serve_async(app: App, *, stop: asyncio.Event | None = None,
     async def after_first_answers() -> None:
         nonlocal scheduling
         await first_answers(services.channels, settle)
+        resume()  # garbage collection, paused while starting (bot/gc_pause.py)
         scheduling = True
         await services.scheduler.start()
         if not webhook:  # polling mode: the web console (and /healthz) on PORT too
