@@ -53,10 +53,10 @@ def test_heavy_libraries_load_when_first_needed_not_at_start(tmp_path):
 
 
 SERVE = """
-import asyncio, json, socket, sys
+import asyncio, gc, json, socket, sys
 import httpx
 from tests.fakes.telegram_api import FakeTelegram
-import bot.__main__
+import bot.__main__  # as `python -m bot`: garbage collection paused while starting
 from bot.settings import load_settings
 from bot.bootstrap import build, build_services
 from bot.serve import serve_async
@@ -94,13 +94,14 @@ async def main():
             except httpx.TransportError:
                 await asyncio.sleep(0.01)
         idle = loaded()
+        collecting = gc.isenabled()
         page = await client.get("/dang-nhap")
         opened = loaded()
     stop.set()
     await asyncio.wait_for(task, 30)
     await fake.stop()
     print(json.dumps({{"scheduler_start": at_scheduler_start, "idle": idle, "opened": opened,
-                      "page": page.status_code}}))
+                      "page": page.status_code, "collecting": collecting}}))
 
 asyncio.run(main())
 """
@@ -122,6 +123,7 @@ def test_serving_loads_no_heavy_library_and_the_console_on_its_first_request(tmp
     # the first answer went out before the scheduler started, and nothing heavy was loaded for it
     assert seen["scheduler_start"] == {"loaded": [], "answered": True}
     assert seen["idle"] == [scheduler]  # the scheduler runs; no console pages yet
+    assert seen["collecting"]  # garbage collection resumed after the first answers
     assert seen["page"] == 200 and seen["opened"] == sorted([scheduler, *console])
 
 
@@ -137,3 +139,21 @@ def test_the_heads_read_from_the_files_are_alembics_heads():
     from alembic.script import ScriptDirectory
 
     assert heads() == set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def test_python_m_bot_collects_garbage_again_once_started(tmp_path):
+    """`python -m bot` pauses garbage collection while it imports (bot/gc_pause.py); a command
+    resumes it before running, with start-up's objects frozen out of later collections."""
+    script = ("import gc, bot.__main__\n"
+              "paused = not gc.isenabled()\n"
+              "from bot.cli import main\n"
+              "main(['migrate'])\n"
+              "print(paused, gc.isenabled(), gc.get_freeze_count() > 0)\n")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
+    env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/gc.db", "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+                "PYTHONPATH": str(ROOT)})
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "True True True"
