@@ -64,8 +64,8 @@ def _baseline_xlsx(db: str, out: Path) -> str:
         for values in rows:
             sheet.rows += 1
             for col, v in enumerate(values):
-                if isinstance(v, W._Date):
-                    ws.write(sheet.rows, col, v.value, dates)
+                if isinstance(v, datetime):  # a local date-time, shown as dd/mm/yyyy hh:mm
+                    ws.write(sheet.rows, col, v, dates)
                 else:
                     ws.write(sheet.rows, col, v)
         spent[0] += time.process_time() - t0

@@ -69,18 +69,6 @@ def light(s: Session, campaign: Campaign, *, kinds: Iterable[str],
     return [Item(sub=row) for row in rows]
 
 
-def stream(s: Session, campaign: Campaign, *, kinds: Iterable[str],
-           statuses: Iterable[str] | None = None, chunk: int = 1000,
-           names: dict[int, str] | None = None) -> Iterator[Item]:
-    """load() as a stream: `chunk` submissions at a time with their last moves and photos, so
-    a hundred thousand of them are never all in memory."""
-    names = members.member_names(s) if names is None else names
-    for subs in views.submission_chunks(s, campaign_code=campaign.code, kinds=list(kinds),
-                                        statuses=None if statuses is None else list(statuses),
-                                        chunk=chunk):
-        yield from _items(s, subs, [x.id for x in subs], names)
-
-
 def _items(s: Session, subs: Sequence[Any], ids: list[int] | None,
            names: dict[int, str]) -> list[Item]:
     last = views.last_changes(s, ids)
@@ -173,8 +161,12 @@ def contents_text(campaign: Campaign, keys: Sequence[str] | None) -> str:
 
 def checks_text(campaign: Campaign, sub: Submission) -> str:
     """The category's criteria checks as answered: "Thu nhập/năm: 60 triệu đồng; ..."."""
+    return answered_checks_text(campaign, sub.category, sub.answers)
+
+
+def answered_checks_text(campaign: Campaign, category: str | None, answers: dict | None) -> str:
     return "; ".join(t("rep.checks", label=label, value=shown).rstrip(".")
-                     for label, shown in answered_checks(campaign, sub.category, sub.answers or {}))
+                     for label, shown in answered_checks(campaign, category, answers or {}))
 
 
 def photo_refs(evidence: Sequence[Any]) -> str:
@@ -199,7 +191,11 @@ def figure_columns(campaign: Campaign) -> list[tuple[int, Content, Figure]]:
 def figure_value(sub: Submission, content: Content, figure: Figure) -> Any:
     """A figure of a unit report. Reports keep them under answers["figures"], by content key
     then figure key; flat forms ("c2.ho_thoat_ngheo" or the figure key) are read as well."""
-    answers = sub.answers or {}
+    return figure_in(sub.answers or {}, content, figure)
+
+
+def figure_in(answers: dict, content: Content, figure: Figure) -> Any:
+    """figure_value() read from a report's answers."""
     figures = answers.get("figures")
     if isinstance(figures, dict):
         by_content = figures.get(content.key)

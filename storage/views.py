@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import functools
 import json
 
-from sqlalchemy import JSON, Text, case, func, null, type_coerce
+from sqlalchemy import JSON, Text, case, cast, func, null, type_coerce
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -108,6 +108,35 @@ def submission_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | 
     yield from s.exec(q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
 
 
+def json_text(column):
+    """A JSON column read as its text (no decoding): readers that work out each distinct
+    value once (a cache keyed by the text) skip the decoding of the repeats."""
+    return cast(column, Text).label(column.key)
+
+
+def export_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
+                  statuses: Iterable[str] | None = None, chunk: int = 1000) -> Iterator[Sequence[Any]]:
+    """The workbook's submissions, `chunk` rows at a time (a streamed cursor), oldest first:
+    the columns it shows, the JSON ones as text (see json_text), sent_at (when it was sent,
+    else created), and the latest status change beside each (last_from, last_actor,
+    last_reason, last_at) found by one indexed look-up per row, not a second query per chunk."""
+    S = Submission
+    columns = [S.id, S.ref, S.kind, S.category, S.nominee, S.unit_code, json_text(S.contents),
+               S.achievements, json_text(S.answers), json_text(S.flags), S.proposed_award,
+               S.shortlist_award, S.status, S.submitter_id, S.version,
+               func.coalesce(S.submitted_at, S.created_at).label("sent_at"), S.updated_at]
+    latest = (select(func.max(StatusChange.id)).where(StatusChange.submission_id == Submission.id)
+              .correlate(Submission).scalar_subquery())
+    q = (_submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[
+            *columns, StatusChange.from_status.label("last_from"),
+            StatusChange.actor_id.label("last_actor"), StatusChange.reason.label("last_reason"),
+            StatusChange.at.label("last_at")])
+         .outerjoin(StatusChange, StatusChange.id == latest))
+    # Core rows straight from the cursor: the ORM's row loading is not needed for plain columns
+    yield from s.connection().execute(
+        q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
+
+
 def submission_refs(*, campaign_code: str, kinds: Iterable[str] | None = None,
                     statuses: Iterable[str] | None = None):
     """The references of those submissions, as a subquery (for an IN (...) of any size)."""
@@ -140,18 +169,23 @@ def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = No
 
 
 def audit_entries(s: Session, *, entity_ids: Iterable[str] | Any | None = None,
-                  chunk: int = 2000) -> Iterator[Any]:
+                  chunk: int = 2000, json_as_text: bool = False) -> Iterator[Any]:
     """The audit log, oldest first, as light rows (at, actor_id, action, entity, entity_id,
     before, after, reason), streamed `chunk` rows at a time; with entity_ids (references or
     a subquery of them, see submission_refs) only the rows about those submissions. The
     snapshot a creation row keeps is left out (after = None): the submission itself has it.
-    Read-only: equal JSON values are shared."""
-    after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after),
-                        _SharedJSON())
+    Read-only: equal JSON values are shared; with json_as_text, before and after are their
+    JSON texts, not decoded (see json_text)."""
+    if json_as_text:
+        before = json_text(AuditLog.before)
+        after = case((AuditLog.action.like("%.create"), null()), else_=cast(AuditLog.after, Text))
+    else:
+        before = _shared_json(AuditLog.before)
+        after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after),
+                            _SharedJSON())
     q = select(AuditLog.at, AuditLog.actor_id, AuditLog.action, AuditLog.entity,
-               AuditLog.entity_id, _shared_json(AuditLog.before), after.label("after"),
-               AuditLog.reason)
+               AuditLog.entity_id, before, after.label("after"), AuditLog.reason)
     if entity_ids is not None:
         ids = entity_ids if hasattr(entity_ids, "subquery") else list(entity_ids)
         q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(ids))
-    yield from s.exec(q.order_by(AuditLog.id).execution_options(yield_per=chunk))
+    yield from s.connection().execute(q.order_by(AuditLog.id).execution_options(yield_per=chunk))
