@@ -82,17 +82,19 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
                    [(t(f"xlsx.col.{k}"), w) for k, w in SUBMISSION_COLUMNS])
     append, n = sheet.append, 0
     for rows, photos in _chunks(s, campaign, c.ENTRY_KINDS, statuses, chunk):
-        for sub in rows:
+        # rows unpacked (views.export_chunks' column order): a Row's attributes cost more
+        for (id_, ref, kind_, cat, nominee, unit_code, contents_, achievements, answers, flags_,
+             proposed, shortlist, status_, submitter_id, _, sent_at, _, last_from, last_actor,
+             last_reason, last_at) in rows:
             n += 1
-            moved = sub.last_from is not None
+            moved = last_from is not None
             append([
-                n, sub.ref, kind(sub.kind), category(sub.category), _s(sub.nominee),
-                unit(sub.unit_code), contents(sub.contents), _s(sub.achievements),
-                checks(sub.category, sub.answers), flags(sub.flags),
-                award(sub.proposed_award), award(sub.shortlist_award), status(sub.status),
-                names.get(sub.submitter_id, ""), local(sub.sent_at),
-                _reviewer(names, sub) if moved else "", local(sub.last_at) if moved else None,
-                _s(sub.last_reason) if moved else None, _s(photos.get(sub.id)),
+                n, ref, kind(kind_), category(cat), _s(nominee), unit(unit_code),
+                contents(contents_), _s(achievements), checks(cat, answers), flags(flags_),
+                award(proposed), award(shortlist), status(status_), names.get(submitter_id, ""),
+                local(sent_at), _reviewer(names, last_actor) if moved else "",
+                local(last_at) if moved else None, _s(last_reason) if moved else None,
+                _s(photos.get(id_)),
             ])
     counts[sheet.title] = sheet.rows
 
@@ -110,7 +112,7 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
             append([
                 n, sub.ref, unit(sub.unit_code), sub.version, status(sub.status),
                 names.get(sub.submitter_id, ""), local(sub.sent_at),
-                local(sub.updated_at), _reviewer(names, sub) if moved else "",
+                local(sub.updated_at), _reviewer(names, sub.last_actor) if moved else "",
                 local(sub.last_at) if moved else None,
                 *[_number(c.figure_in(answers, content, f)) for _, content, f in figures],
                 _s(sub.achievements), _s(sub.last_reason) if moved else None,
@@ -125,15 +127,16 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
     action_text = _memo(lambda action, before, after: _action_text(campaign, action, before, after),
                         4096)
     entity = _memo(_entity)
-    for row in views.audit_entries(s, entity_ids=refs, json_as_text=True):
-        action = action_text(row.action, row.before, row.after)
+    for at, actor_id, action, kind, entity_id, before, after, reason in views.audit_entries(
+            s, entity_ids=refs, json_as_text=True):
+        action = action_text(action, before, after)
         if action is None:
             continue
-        target = row.entity_id if row.entity == "submission" else entity(row.entity, row.entity_id)
-        at = row.at.astimezone(tz)
+        at = at.astimezone(tz)
         append([AUDIT_TIME % (at.day, at.month, at.year, at.hour, at.minute, at.second),
-                names.get(row.actor_id) or system,
-                target, action, _s(row.reason)])
+                names.get(actor_id) or system,
+                entity_id if kind == "submission" else entity(kind, entity_id), action,
+                _s(reason)])
     counts[sheet.title] = sheet.rows
     return counts
 
@@ -148,9 +151,9 @@ def _chunks(s: Session, campaign: Campaign, kinds, statuses, chunk: int):
         yield rows, photos
 
 
-def _reviewer(names: dict[int, str], sub) -> str:
+def _reviewer(names: dict[int, str], actor_id: int | None) -> str:
     """Who moved the submission last (a first move, the sending itself, has no reviewer)."""
-    return names.get(sub.last_actor, "") if sub.last_actor is not None else ""
+    return names.get(actor_id, "") if actor_id is not None else ""
 
 
 def _action_text(campaign: Campaign, action: str, before: str | None, after: str | None) -> str | None:

@@ -119,7 +119,10 @@ def export_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None
     """The workbook's submissions, `chunk` rows at a time (a streamed cursor), oldest first:
     the columns it shows, the JSON ones as text (see json_text), sent_at (when it was sent,
     else created), and the latest status change beside each (last_from, last_actor,
-    last_reason, last_at) found by one indexed look-up per row, not a second query per chunk."""
+    last_reason, last_at) found by one indexed look-up per row, not a second query per chunk.
+    Columns in this order: id, ref, kind, category, nominee, unit_code, contents, achievements,
+    answers, flags, proposed_award, shortlist_award, status, submitter_id, version, sent_at,
+    updated_at, last_from, last_actor, last_reason, last_at."""
     S = Submission
     columns = [S.id, S.ref, S.kind, S.category, S.nominee, S.unit_code, json_text(S.contents),
                S.achievements, json_text(S.answers), json_text(S.flags), S.proposed_award,
