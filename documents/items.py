@@ -55,20 +55,6 @@ def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
     return _items(s, subs, ids, members.member_names(s))
 
 
-# What the council's list shows of a submission: rows this narrow keep a long list light.
-LIST_COLUMNS = ("id", "ref", "kind", "category", "nominee", "unit_code", "achievements", "status",
-                "proposed_award", "shortlist_award")
-
-
-def light(s: Session, campaign: Campaign, *, kinds: Iterable[str],
-          statuses: Iterable[str] | None = None) -> list[Item]:
-    """Submissions with LIST_COLUMNS only, nothing beside them (no names, moves, photos)."""
-    rows = views.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
-                                 statuses=None if statuses is None else list(statuses),
-                                 columns=[getattr(Submission, k) for k in LIST_COLUMNS])
-    return [Item(sub=row) for row in rows]
-
-
 def _items(s: Session, subs: Sequence[Any], ids: list[int] | None,
            names: dict[int, str]) -> list[Item]:
     last = views.last_changes(s, ids)
@@ -127,7 +113,12 @@ def category_label(campaign: Campaign, key: str | None) -> str:
 
 
 def quota_group(campaign: Campaign, sub: Submission) -> str:
-    cat = category_of(campaign, sub.category)
+    return category_group(campaign, sub.category)
+
+
+def category_group(campaign: Campaign, key: str | None) -> str:
+    """The quota group (collective, individual) of a category; individual when unknown."""
+    cat = category_of(campaign, key)
     return cat.quota_group if cat else "individual"
 
 

@@ -4,10 +4,13 @@ block and "Nơi nhận:". Every document of the office is built from these piece
 
 from __future__ import annotations
 
+import io
 import math
+import zipfile
 from copy import deepcopy
 from datetime import datetime
 from typing import Iterable, Sequence
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -223,6 +226,20 @@ def grid(doc, headers: Sequence[str], widths_mm: Sequence[float], rows: Iterable
          *, centered: Sequence[int] = (0,)) -> int:
     """A bordered table with a header row repeated on every page. Rows are copies of one
     prepared row element (python-docx builds cells slowly; ten thousand rows need this)."""
+    tbl, template = _grid(doc, headers, widths_mm, centered)
+    tbl.remove(template)
+    count = 0
+    for values in rows:
+        tr = deepcopy(template)
+        for el, value in zip(list(tr.iter(qn("w:t"))), values):
+            el.text = xml_safe(str(value)) if value is not None else ""
+        tbl.append(tr)
+        count += 1
+    return count
+
+
+def _grid(doc, headers: Sequence[str], widths_mm: Sequence[float], centered: Sequence[int]):
+    """The table of grid(): its header row and, after it, the prepared row (returned)."""
     table = doc.add_table(rows=2, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -237,14 +254,83 @@ def grid(doc, headers: Sequence[str], widths_mm: Sequence[float], rows: Iterable
     proto._tr.get_or_add_trPr().append(cant_split)
     for i, cell in enumerate(proto.cells):
         para(cell, "x", size=SMALL_PT, align=CENTER if i in centered else LEFT, after=0, first=True)
-    template = proto._tr
-    tbl = table._tbl
-    tbl.remove(template)
-    count = 0
-    for values in rows:
-        tr = deepcopy(template)
-        for el, value in zip(list(tr.iter(qn("w:t"))), values):
-            el.text = xml_safe(str(value)) if value is not None else ""
-        tbl.append(tr)
-        count += 1
-    return count
+    return table._tbl, proto._tr
+
+
+# -- tables whose rows are streamed into the saved file ---------------------------------
+
+# Private-use characters: they cannot come from the campaign file's words in a heading.
+_MARK = "\ue000{slot}.{col}\ue001"
+
+
+class Rows:
+    """A grid() whose rows are written when the document is saved (save_streamed): the
+    document holds the header row and one prepared row with a mark in each cell; saving
+    writes the rows in its place, as they come, from `rows` (an iterable, read once)."""
+
+    def __init__(self, doc, headers: Sequence[str], widths_mm: Sequence[float],
+                 rows: Iterable[Sequence[str | None]], *, centered: Sequence[int] = (0,)) -> None:
+        self.slot = len(doc.part.element.body.findall(qn("w:tbl")))  # unique in the document
+        self.rows, self.cols, self.count = rows, len(headers), 0
+        _, template = _grid(doc, headers, widths_mm, centered)
+        for col, el in enumerate(template.iter(qn("w:t"))):
+            el.text = self.mark(col)
+
+    def mark(self, col: int) -> str:
+        return _MARK.format(slot=self.slot, col=col)
+
+
+def save_streamed(doc, out, tables: Sequence[Rows], *, batch: int = 500) -> None:
+    """Saves the document with python-docx, then writes the file again with the tables'
+    rows in it: every part is copied as it is but word/document.xml, which is written in
+    pieces (the text up to a table's prepared row, its rows a batch at a time, the text up
+    to the next one...), so neither the rows nor the whole XML are ever held at once."""
+    saved = io.BytesIO()
+    doc.save(saved)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            xml = src.read(info).decode("utf-8")
+            part = zipfile.ZipInfo(info.filename, info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(part, "w") as f:
+                at = 0
+                for table in tables:
+                    start, end, pieces = _template(xml, table)
+                    f.write(xml[at:start].encode("utf-8"))
+                    at = end
+                    lines = []
+                    for values in table.rows:
+                        lines.append(_row(pieces, values))
+                        table.count += 1
+                        if len(lines) >= batch:
+                            f.write("".join(lines).encode("utf-8"))
+                            lines.clear()
+                    f.write("".join(lines).encode("utf-8"))
+                f.write(xml[at:].encode("utf-8"))
+
+
+def _template(xml: str, table: Rows) -> tuple[int, int, list[str]]:
+    """Where the prepared row of `table` is in the saved XML, and its text cut at the marks."""
+    first = xml.index(table.mark(0))
+    start = max(xml.rfind("<w:tr>", 0, first), xml.rfind("<w:tr ", 0, first))
+    end = xml.index("</w:tr>", first) + len("</w:tr>")
+    pieces, rest = [], xml[start:end]
+    for col in range(table.cols):
+        head, rest = rest.split(table.mark(col), 1)
+        pieces.append(head)
+    return start, end, pieces + [rest]
+
+
+# Escaped as lxml escapes a text node (a carriage return kept as a character reference).
+_ESCAPE = {"\r": "&#13;"}
+
+
+def _row(pieces: list[str], values: Sequence[str | None]) -> str:
+    out = [pieces[0]]
+    for piece, value in zip(pieces[1:], values):
+        out.append("" if value is None else escape(xml_safe(str(value)), _ESCAPE))
+        out.append(piece)
+    return "".join(out)

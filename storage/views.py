@@ -8,7 +8,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import functools
 import json
 
-from sqlalchemy import JSON, Text, case, cast, func, null, type_coerce
+from sqlalchemy import JSON, Text, case, cast, func, null, or_, type_coerce
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -138,6 +138,36 @@ def export_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None
     # Core rows straight from the cursor: the ORM's row loading is not needed for plain columns
     yield from s.connection().execute(
         q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
+
+
+def award_of():
+    """The award a submission is listed under: the council's choice, else the one proposed."""
+    return func.coalesce(func.nullif(Submission.shortlist_award, ""), Submission.proposed_award)
+
+
+def list_groups(s: Session, *, campaign_code: str, kinds: Iterable[str],
+                statuses: Iterable[str]) -> Sequence[Any]:
+    """The council list's groups counted in SQL: one light row per (award, category) with n
+    and first (the smallest id: the order in which the groups first appear)."""
+    award = award_of().label("award")
+    q = (_submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[
+            award, Submission.category, func.count().label("n"), func.min(Submission.id).label("first")])
+         .group_by(award, Submission.category))
+    return s.connection().execute(q).all()
+
+
+def list_rows(s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str],
+              award: str | None, known_awards: Sequence[str], category: str | None,
+              chunk: int = 1000) -> Iterator[Any]:
+    """One group of the council list, oldest first, streamed `chunk` rows at a time: the
+    award `award` (None: no award, or one that is not in known_awards) and the category
+    `category` (None: none). Rows: nominee, unit_code, achievements, status."""
+    of = award_of()
+    q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[
+        Submission.nominee, Submission.unit_code, Submission.achievements, Submission.status])
+    q = q.where(of == award if award is not None else or_(of.is_(None), of.not_in(list(known_awards))))
+    q = q.where(Submission.category == category if category is not None else Submission.category.is_(None))
+    yield from s.connection().execute(q.order_by(Submission.id).execution_options(yield_per=chunk))
 
 
 def submission_refs(*, campaign_code: str, kinds: Iterable[str] | None = None,
