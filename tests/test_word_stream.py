@@ -2,7 +2,9 @@
 document as they come) says what the previous one (python-docx, every row in the tree) said,
 paragraph by paragraph and cell by cell: tests/fixtures/list_seeded.json was written by the
 previous code from the same seeded campaign (tests/seeding.py, seed 3, 120 submissions with
-odd rows, plus the stray rows below), for the default statuses and for a status filter."""
+odd rows, plus the stray rows below), for the default statuses and for a status filter. The
+achievement reports likewise (tests/fixtures/reports_seeded.json): all of them, and one by
+reference."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from documents import write_list
+from documents import write_list, write_reports
 from storage.models import Submission
 
 from .conftest import IN_CAMPAIGN
@@ -23,6 +25,7 @@ from .docx_content import content
 from .seeding import populate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "list_seeded.json"
+REPORTS = Path(__file__).parent / "fixtures" / "reports_seeded.json"
 FILTERS = {"default": None, "approved": ["approved"]}
 
 
@@ -94,3 +97,23 @@ def test_streamed_list_is_a_sound_file_across_chunk_borders(db, campaign, tmp_pa
         assert z.testzip() is None
         assert z.namelist()[0] == "[Content_Types].xml"
     assert content(res.path)["blocks"] == expected["default"]["content"]["blocks"]
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict:
+    return json.loads(REPORTS.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["all", "one", "stray"])
+def test_streamed_reports_say_what_the_previous_ones_said(db, campaign, tmp_path, reports, name):
+    seeded(db, campaign)
+    want = reports[name]
+    with Session(db) as s:
+        res = write_reports(s, campaign, tmp_path / "reports.docx", now=IN_CAMPAIGN, ref=want["ref"])
+    assert res.rows == want["rows"]
+    got = content(res.path)
+    assert got["page"] == want["content"]["page"] and got["title"] == want["content"]["title"]
+    blocks, old = got["blocks"], want["content"]["blocks"]
+    assert len(blocks) == len(old)
+    for n, (a, b) in enumerate(zip(blocks, old)):
+        assert a == b, f"block {n}"
