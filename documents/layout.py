@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from copy import deepcopy
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -20,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
+from lxml import etree
 
 from domain.campaign import Campaign
 from documents.texts import t
@@ -257,10 +259,16 @@ def _grid(doc, headers: Sequence[str], widths_mm: Sequence[float], centered: Seq
     return table._tbl, proto._tr
 
 
-# -- tables whose rows are streamed into the saved file ---------------------------------
+# -- content streamed into the saved file ------------------------------------------------
 
 # Private-use characters: they cannot come from the campaign file's words in a heading.
 _MARK = "\ue000{slot}.{col}\ue001"
+
+
+def _slot(doc) -> int:
+    """A number for a new mark, unique in the document."""
+    body = doc.part.element.body
+    return len(body.findall(qn("w:tbl"))) + len(body.findall(qn("w:p")))
 
 
 class Rows:
@@ -269,22 +277,95 @@ class Rows:
     writes the rows in its place, as they come, from `rows` (an iterable, read once)."""
 
     def __init__(self, doc, headers: Sequence[str], widths_mm: Sequence[float],
-                 rows: Iterable[Sequence[str | None]], *, centered: Sequence[int] = (0,)) -> None:
-        self.slot = len(doc.part.element.body.findall(qn("w:tbl")))  # unique in the document
-        self.rows, self.cols, self.count = rows, len(headers), 0
+                 rows: Iterable[Sequence[str | None]], *, centered: Sequence[int] = (0,),
+                 batch: int = 500) -> None:
+        self.slot = _slot(doc)
+        self.rows, self.cols, self.batch, self.count = rows, len(headers), batch, 0
         _, template = _grid(doc, headers, widths_mm, centered)
         for col, el in enumerate(template.iter(qn("w:t"))):
             el.text = self.mark(col)
+        self.pieces: list[str] = []
 
     def mark(self, col: int) -> str:
         return _MARK.format(slot=self.slot, col=col)
 
+    def span(self, xml: str) -> tuple[int, int]:
+        """Where the prepared row is in the saved XML; keeps its text cut at the marks."""
+        start, end = _around(xml, self.mark(0), "w:tr")
+        rest = xml[start:end]
+        for col in range(self.cols):
+            head, rest = rest.split(self.mark(col), 1)
+            self.pieces.append(head)
+        self.pieces.append(rest)
+        return start, end
 
-def save_streamed(doc, out, tables: Sequence[Rows], *, batch: int = 500) -> None:
-    """Saves the document with python-docx, then writes the file again with the tables'
-    rows in it: every part is copied as it is but word/document.xml, which is written in
-    pieces (the text up to a table's prepared row, its rows a batch at a time, the text up
-    to the next one...), so neither the rows nor the whole XML are ever held at once."""
+    def chunks(self) -> Iterator[str]:
+        lines = []
+        for values in self.rows:
+            lines.append(_row(self.pieces, values))
+            self.count += 1
+            if len(lines) >= self.batch:
+                yield "".join(lines)
+                lines.clear()
+        yield "".join(lines)
+
+
+class Blocks:
+    """Body content written when the document is saved (save_streamed), one item at a
+    time: a marked paragraph holds its place; saving builds an item's paragraphs and tables
+    with build(doc, item, n) at the end of the body, writes their XML in the mark's place
+    and takes them out again, so the body never grows (python-docx inserts each new block
+    before the section properties, a look-up that grows with the body)."""
+
+    def __init__(self, doc, items: Iterable, build) -> None:
+        self.slot = _slot(doc)
+        self.doc, self.items, self.build, self.count = doc, items, build, 0
+        para(doc, self.mark())
+        self.declared: dict[str, str] = {}
+
+    def mark(self) -> str:
+        return _MARK.format(slot=self.slot, col=0)
+
+    def span(self, xml: str) -> tuple[int, int]:
+        # the namespaces the document declares once at its root: a block need not repeat them
+        root = xml[xml.index("<w:document"):xml.index(">", xml.index("<w:document"))]
+        self.declared = dict(_XMLNS.findall(root))
+        return _around(xml, self.mark(), "w:p")
+
+    def chunks(self) -> Iterator[str]:
+        body = self.doc.part.element.body
+        for item in self.items:
+            kept = len(body)
+            self.build(self.doc, item, self.count)
+            self.count += 1
+            new = list(body)[kept - 1:len(body) - 1]  # inserted before the section properties
+            yield "".join(self._xml(el) for el in new)
+            for el in new:
+                body.remove(el)
+
+    def _xml(self, el) -> str:
+        text = etree.tostring(el, encoding="unicode")
+        end = text.index(">")
+        head = _XMLNS.sub(lambda m: "" if self.declared.get(m[1]) == m[2] else m[0], text[:end])
+        return head + text[end:]
+
+
+_XMLNS = re.compile(r' xmlns:(\w+)="([^"]*)"')
+
+
+def _around(xml: str, mark: str, tag: str) -> tuple[int, int]:
+    """The element `tag` (w:tr, w:p) around the mark in the saved XML: its start and end."""
+    at = xml.index(mark)
+    start = max(xml.rfind(f"<{tag}>", 0, at), xml.rfind(f"<{tag} ", 0, at))
+    end = xml.index(f"</{tag}>", at) + len(f"</{tag}>")
+    return start, end
+
+
+def save_streamed(doc, out, parts: Sequence[Rows | Blocks]) -> None:
+    """Saves the document with python-docx, then writes the file again with the streamed
+    parts in it: every part of the zip is copied as it is but word/document.xml, which is
+    written in pieces (the text up to a mark, that part's rows or blocks as they come, the
+    text up to the next mark...), so neither the rows nor the whole XML are held at once."""
     saved = io.BytesIO()
     doc.save(saved)
     with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -297,31 +378,13 @@ def save_streamed(doc, out, tables: Sequence[Rows], *, batch: int = 500) -> None
             part.compress_type = zipfile.ZIP_DEFLATED
             with dst.open(part, "w") as f:
                 at = 0
-                for table in tables:
-                    start, end, pieces = _template(xml, table)
+                for streamed in parts:
+                    start, end = streamed.span(xml)
                     f.write(xml[at:start].encode("utf-8"))
                     at = end
-                    lines = []
-                    for values in table.rows:
-                        lines.append(_row(pieces, values))
-                        table.count += 1
-                        if len(lines) >= batch:
-                            f.write("".join(lines).encode("utf-8"))
-                            lines.clear()
-                    f.write("".join(lines).encode("utf-8"))
+                    for chunk in streamed.chunks():
+                        f.write(chunk.encode("utf-8"))
                 f.write(xml[at:].encode("utf-8"))
-
-
-def _template(xml: str, table: Rows) -> tuple[int, int, list[str]]:
-    """Where the prepared row of `table` is in the saved XML, and its text cut at the marks."""
-    first = xml.index(table.mark(0))
-    start = max(xml.rfind("<w:tr>", 0, first), xml.rfind("<w:tr ", 0, first))
-    end = xml.index("</w:tr>", first) + len("</w:tr>")
-    pieces, rest = [], xml[start:end]
-    for col in range(table.cols):
-        head, rest = rest.split(table.mark(col), 1)
-        pieces.append(head)
-    return start, end, pieces + [rest]
 
 
 # Escaped as lxml escapes a text node (a carriage return kept as a character reference).

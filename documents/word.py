@@ -8,6 +8,7 @@ Names, dates, awards and quotas come from the campaign file; what the office fil
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Iterable, Sequence
 
 from sqlmodel import Session
 
-from storage import submissions, views
+from storage import views
 from domain.campaign import Award, Campaign
 from documents.texts import t
 from documents import items as c
@@ -188,33 +189,38 @@ def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: date
 # -- achievement reports (forms 02 and 03) ----------------------------------------------
 
 def write_reports(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-                  ref: str | None = None) -> DocResult:
+                  ref: str | None = None, chunk: int = 200) -> DocResult:
     """One report per nominee, each on its own pages: form 02 for a collective, 03 for an
-    individual (by the category's quota_group); achievements of the campaign period only."""
-    items = c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=c.REPORT_STATUSES, ref=ref)
-    if not items:
+    individual (by the category's quota_group); achievements of the campaign period only.
+    The nominees are read `chunk` at a time and each report is written into the file as it
+    is made (L.Blocks), so the document is never whole in memory."""
+    subs = (sub for rows in views.submission_chunks(
+                s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=c.REPORT_STATUSES,
+                ref=None if ref is None else ref.strip().upper(), chunk=chunk)
+            for sub in rows)
+    first = next(subs, None)
+    if first is None:
         if ref:
             raise c.ExportError(t("export.no_ref", ref=ref.strip().upper()))
         raise c.ExportError(t("export.nothing", what=t("export.opt.report")))
-    unit_reports = _latest_unit_reports(s, campaign)
+    unit_reports = {r.unit_code: r for r in views.latest_reports(
+        s, campaign_code=campaign.code, leaving_out=("withdrawn", "rejected", "draft"))}
     doc = L.new_document(campaign, t("rep.title"))
-    for n, item in enumerate(items):
+
+    def build(doc, sub, n: int) -> None:
         if n:
             L.page_break(doc)
-        _report(doc, campaign, item, unit_reports.get(item.sub.unit_code), now)
-    return DocResult(path=_save(doc, out), rows=len(items))
+        _report(doc, campaign, sub, unit_reports.get(sub.unit_code), now)
+
+    reports = L.Blocks(doc, itertools.chain([first], subs), build)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    L.save_streamed(doc, path, [reports])
+    return DocResult(path=path, rows=reports.count)
 
 
-def _latest_unit_reports(s: Session, campaign: Campaign) -> dict[str, object]:
-    latest = {}
-    for sub in submissions.submissions(s, campaign_code=campaign.code, kinds=["report"]):
-        if sub.status not in ("withdrawn", "rejected", "draft"):
-            latest[sub.unit_code] = sub  # ordered by id: the last one wins
-    return latest
-
-
-def _report(doc, campaign: Campaign, item: c.Item, unit_report, now: datetime) -> None:
-    sub, info = item.sub, campaign.campaign
+def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
+    info = campaign.campaign
     cat = c.category_of(campaign, sub.category)
     group = cat.quota_group if cat else "individual"
     start, end = _period(campaign)

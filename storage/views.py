@@ -99,12 +99,15 @@ def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | No
 
 
 def submission_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
-                      statuses: Iterable[str] | None = None,
+                      statuses: Iterable[str] | None = None, ref: str | None = None,
                       chunk: int = 1000) -> Iterator[Sequence[Any]]:
     """submission_rows() read `chunk` rows at a time (a streamed cursor): exports of a hundred
-    thousand submissions never hold them all. Read-only: JSON values are shared."""
+    thousand submissions never hold them all; `ref` keeps the one with that reference.
+    Read-only: JSON values are shared."""
     columns = [_shared_json(c) if isinstance(c.type, JSON) else c for c in Submission.__table__.columns]
     q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
+    if ref is not None:
+        q = q.where(Submission.ref == ref)
     yield from s.exec(q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
 
 
@@ -168,6 +171,17 @@ def list_rows(s: Session, *, campaign_code: str, kinds: Iterable[str], statuses:
     q = q.where(of == award if award is not None else or_(of.is_(None), of.not_in(list(known_awards))))
     q = q.where(Submission.category == category if category is not None else Submission.category.is_(None))
     yield from s.connection().execute(q.order_by(Submission.id).execution_options(yield_per=chunk))
+
+
+def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]) -> Sequence[Any]:
+    """The latest unit report (kind "report", the highest id) of each unit, those with a
+    status in `leaving_out` left out, as light rows with every column."""
+    latest = (select(func.max(Submission.id))
+              .where(Submission.campaign_code == campaign_code, Submission.kind == "report",
+                     Submission.status.not_in(list(leaving_out)))
+              .group_by(Submission.unit_code))
+    q = select(*Submission.__table__.columns).where(Submission.id.in_(latest))
+    return s.connection().execute(q.order_by(Submission.id)).all()
 
 
 def submission_refs(*, campaign_code: str, kinds: Iterable[str] | None = None,
