@@ -80,11 +80,6 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def local_naive(campaign: Campaign, moment: datetime | None) -> datetime | None:
-    """Local wall time without a zone (spreadsheets have no time zones)."""
-    return None if moment is None else campaign.local(moment).replace(tzinfo=None)
-
-
 def place_date(campaign: Campaign, now: datetime) -> str:
     d = campaign.local(now)
     return t("doc.place_date", place=campaign.organiser.place, day=f"{d.day:02d}",

@@ -127,7 +127,7 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
     action_text = _memo(lambda action, before, after: _action_text(campaign, action, before, after),
                         4096)
     entity = _memo(_entity)
-    for at, actor_id, action, kind, entity_id, before, after, reason in views.audit_entries(
+    for at, actor_id, action, entity_kind, entity_id, before, after, reason in views.audit_entries(
             s, entity_ids=refs, json_as_text=True):
         action = action_text(action, before, after)
         if action is None:
@@ -135,7 +135,7 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
         at = at.astimezone(tz)
         append([AUDIT_TIME % (at.day, at.month, at.year, at.hour, at.minute, at.second),
                 names.get(actor_id) or system,
-                entity_id if kind == "submission" else entity(kind, entity_id), action,
+                entity_id if entity_kind == "submission" else entity(entity_kind, entity_id), action,
                 _s(reason)])
     counts[sheet.title] = sheet.rows
     return counts
