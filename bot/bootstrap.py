@@ -21,6 +21,7 @@ from .channel import Channel
 from .delivery import Delivery
 from .outbox_dispatcher import OutboxBell, OutboxDispatcher
 from .settings import Settings, SettingsError
+from .turn_writer import TurnWriter
 
 
 @dataclass
@@ -33,6 +34,12 @@ class App:
     demo: bool = False
     # wakes a channel's outbox dispatcher when a turn or a scheduler slot queued something
     outbox_bell: OutboxBell = field(default_factory=OutboxBell)
+    # every channel's turns go to the database through it, several to a commit when busy
+    turns: TurnWriter | None = None
+
+    def __post_init__(self) -> None:
+        if self.turns is None:
+            self.turns = TurnWriter(self.core)
 
 
 def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None) -> App:
@@ -65,7 +72,8 @@ class Services:
 def build_channels(app: App) -> list[Channel]:
     s = app.settings
     # one path for every channel's replies
-    delivery = Delivery(app.db, app.clock, app.outbox_bell, lease=min(60, s.outbox_lease_seconds))
+    delivery = Delivery(app.db, app.clock, app.outbox_bell, lease=min(60, s.outbox_lease_seconds),
+                        writer=app.turns)
     channels: list[Channel] = []
     if s.telegram_bot_token is not None:
         from .telegram import TelegramChannel

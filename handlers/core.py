@@ -70,6 +70,9 @@ class MenuItem:
 
 # A menu item or a command: what it came to (a plain list of replies is taken as «asked»).
 Action = Callable[[Ctx], "Outcome | list[Reply]"]
+# the delivery path's: writes a turn's replies to the outbox in the turn's transaction; also
+# told the person's role after the turn (None when the turn failed), for the command menu
+Keep = Callable[[Session, list[Reply], datetime, "str | None"], None]
 GUEST = roles.GUEST
 EVERYONE = roles.EVERYONE
 
@@ -117,8 +120,7 @@ class Core:
                 if (name in self.commands or name in roles.BUILT_IN) and has(f"tg.cmd.{name}")]
 
     # -- a turn -----------------------------------------------------------------------------
-    def handle(self, event: InboundEvent,
-               keep: Callable[[Session, list[Reply], datetime], None] | None = None) -> list[Reply]:
+    def handle(self, event: InboundEvent, keep: Keep | None = None) -> list[Reply]:
         """Process one event exactly once; a redelivered event key returns nothing.
 
         `keep` (the delivery path's) writes the turn's replies to the outbox in the turn's own
@@ -131,10 +133,8 @@ class Core:
                 log.info("duplicate event %s ignored", key)
                 return []
             try:
-                replies = self._turn_on_fresh_state(uow, event)
-                conversations.mark_event(s, key, now)
-                if keep is not None:
-                    keep(s, replies, now)
+                replies, role = self._turn_on_fresh_state(uow, event)
+                self._record(s, key, now, keep, replies, role)
                 s.commit()
                 return replies
             except IntegrityError:
@@ -149,23 +149,85 @@ class Core:
             # conversation state is untouched (the turn was rolled back).
             apology: list[Reply] = [Text(t("error_apology"))]
             try:
-                conversations.mark_event(s, key, now)
-                if keep is not None:
-                    keep(s, apology, now)
+                self._record(s, key, now, keep, apology, None)
                 s.commit()
             except Exception:  # noqa: BLE001
                 s.rollback()
             return apology
 
-    def _turn_on_fresh_state(self, uow: UnitOfWork, event: InboundEvent) -> list[Reply]:
+    def handle_many(self, turns: list[tuple[InboundEvent, Keep | None]]) -> list[list[Reply]]:
+        """Several events (of different people), each processed exactly once and each its
+        own turn, committed together: one commit (one fsync) for the lot. Each turn runs in a
+        savepoint, so one that fails is rolled back alone and answered with the apology, as
+        `handle` does; the replies are the ones `handle` would give one by one, in order.
+        The caller tells nobody anything before this returns (the commit is the promise).
+        If the group cannot commit, each turn is played again on its own."""
+        if len(turns) <= 1:
+            return [self.handle(event, keep) for event, keep in turns]
+        now = self.clock.now()
+        with Session(self.db, expire_on_commit=False) as s:
+            try:
+                if self.db.dialect.name == "sqlite":
+                    # the transaction opens here with the write lock: the turns read what they
+                    # write on, and no savepoint below can become a transaction of its own
+                    s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                out = [self._grouped_turn(s, event, keep, now) for event, keep in turns]
+                s.commit()
+                return out
+            except Exception:  # noqa: BLE001 - each turn on its own below
+                s.rollback()
+                log.exception("a group of %d turns did not commit; each on its own", len(turns))
+        return [self.handle(event, keep) for event, keep in turns]
+
+    def _grouped_turn(self, s: Session, event: InboundEvent, keep: Keep | None,
+                      now: datetime) -> list[Reply]:
+        key = event.dedupe_key
+        if conversations.seen_event(s, key):
+            log.info("duplicate event %s ignored", key)
+            return []
+        uow = UnitOfWork(s, now)
+        try:
+            with s.begin_nested():  # the whole turn, or nothing of it
+                try:
+                    with s.begin_nested():
+                        replies, role = self._turn(uow, event)
+                        s.flush()
+                except StaleDataError:  # as in _turn_on_fresh_state
+                    uow.events.clear()
+                    log.info("conversation %s:%s moved on meanwhile; turn played again",
+                             event.channel, event.user_id)
+                    replies, role = self._turn(uow, event)
+                self._record(s, key, now, keep, replies, role)
+                s.flush()
+            return replies
+        except IntegrityError:
+            if conversations.seen_event(s, key):  # a concurrent delivery of the same event won
+                return []
+            log.exception("integrity error on event %s", key)
+        except Exception:  # noqa: BLE001 - no traceback ever reaches a user
+            log.exception("error on event %s (%s)", key, event.kind)
+        apology: list[Reply] = [Text(t("error_apology"))]
+        with s.begin_nested():  # remembered, so a redelivery does not fail again the same way
+            self._record(s, key, now, keep, apology, None)
+        return apology
+
+    @staticmethod
+    def _record(s: Session, key: str, now: datetime, keep: Keep | None, replies: list[Reply],
+                role: str | None) -> None:
+        """The event key (processed once) and the turn's replies, in the turn's transaction."""
+        conversations.mark_event(s, key, now)
+        if keep is not None:
+            keep(s, replies, now, role)
+
+    def _turn_on_fresh_state(self, uow: UnitOfWork, event: InboundEvent) -> tuple[list[Reply], str]:
         """The turn. If another process moved this person's conversation on while it ran (a
         double tap reaching two processes), saving the state raises StaleDataError (the state's
         version column): everything is rolled back and the turn is played once more on the
         fresh state, where the repeated tap is stale."""
         try:
-            replies = self._turn(uow, event)
+            turn = self._turn(uow, event)
             uow.session.flush()
-            return replies
+            return turn
         except StaleDataError:
             uow.session.rollback()
             uow.events.clear()
@@ -173,7 +235,8 @@ class Core:
                      event.channel, event.user_id)
             return self._turn(uow, event)
 
-    def _turn(self, uow: UnitOfWork, event: InboundEvent) -> list[Reply]:
+    def _turn(self, uow: UnitOfWork, event: InboundEvent) -> tuple[list[Reply], str]:
+        """The turn's replies, and the person's role after it (for a channel's command menu)."""
         s, now = uow.session, uow.now
         state = conversations.get_state(s, event.channel, event.user_id)
         if state is None:
@@ -189,7 +252,7 @@ class Core:
             broadcasts.reachable_again(uow, event.channel, event.user_id)  # it had blocked the bot
             replies = self._dispatch(ctx)
         conversations.save_state(s, state, now)
-        return replies
+        return replies, self.role(ctx)
 
     def _group(self, ctx: Ctx) -> list[Reply]:
         if ctx.event.kind != "command":

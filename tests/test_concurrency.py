@@ -8,7 +8,7 @@ import asyncio
 import time
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.bootstrap import build
 from bot.channel import SendError
@@ -17,7 +17,7 @@ from bot.pacing import Pacer
 from bot.telegram import TelegramChannel
 from messages.model import Text, reply_to_dict
 from storage import outbox
-from storage.models import Outbox
+from storage.models import Outbox, ProcessedEvent
 
 from .conftest import rows
 from .test_telegram import fake, tg_settings  # noqa: F401  (fixture)
@@ -100,3 +100,46 @@ async def test_the_pacer_lets_no_second_hold_more_than_the_limit():
     for i in range(len(stamps) - 5):
         assert stamps[i + 5] - stamps[i] >= 0.2 - 1e-3  # any 6 sends span a whole window
     assert stamps[-1] - stamps[0] < 0.2 * 3 + 0.15  # and no slower than the limit
+
+
+async def test_a_busy_chat_commits_at_once_and_delays_no_other_chat(db_path, fake, clock):  # noqa: F811
+    """The busy chat's 15 turns commit (and are confirmed to the Bot API) while its replies
+    still go out at its own pace; chats that write afterwards, in a later getUpdates batch,
+    get their answers before the busy chat's last reply, and the busy chat's replies keep
+    their order."""
+    app = build(tg_settings(db_path, fake), clock=clock)
+    # the busy chat's own pace: 15 replies take about 1.4 s; a turn takes milliseconds
+    ch = TelegramChannel(app, backoff=0.01, chat_rate=10.0, chat_burst=1, overall_rate=1000)
+    await ch.start()
+    try:
+        busy = [fake.push(fake.message_update(BUSY, text="/trogiup" if i % 2 else "/start"))
+                for i in range(15)]
+        await fake.wait_for(lambda: fake.of("sendMessage", chat_id=BUSY), timeout=30)
+        others = [7100 + i for i in range(10)]  # the next batch, once the busy chat is answered
+        for user in others:
+            fake.push(fake.message_update(user, text="/start"))
+        await fake.wait_for(lambda: len(ch.processed) == len(busy) + len(others), timeout=60)
+        with Session(app.db) as s:
+            events = {k for k in s.exec(select(ProcessedEvent.key)).all()}
+    finally:
+        await ch.stop()
+    assert {f"telegram:{u['update_id']}" for u in busy} <= events
+    calls = fake.calls
+    sends = [i for i, c in enumerate(calls) if c.method == "sendMessage" and c.params.get("chat_id") == BUSY]
+    # in order: /start answers with the menu (Q), /trogiup with help (H) and the menu again
+    shape = "".join("Q" if (calls[i].params.get("reply_markup") or {}).get("inline_keyboard") else "H"
+                    for i in sends)
+    assert shape == "".join("Q" if i % 2 == 0 else "HQ" for i in range(15))
+    # every busy update was confirmed (a getUpdates with an offset past it) before its 3rd
+    # reply went: the turns did not wait for the chat's pace to commit
+    last_busy_id = max(u["update_id"] for u in busy)
+    confirmed = next(i for i, c in enumerate(calls)
+                     if c.method == "getUpdates" and int(c.params.get("offset") or 0) > last_busy_id)
+    assert confirmed < sends[2]
+    # the others were answered before the busy chat's last reply
+    first_other = {}
+    for i, c in enumerate(calls):
+        chat = c.params.get("chat_id")
+        if c.method == "sendMessage" and chat in others:
+            first_other.setdefault(chat, i)
+    assert len(first_other) == len(others) and max(first_other.values()) < sends[-1]

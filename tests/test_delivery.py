@@ -15,6 +15,8 @@ from bot.outbox_dispatcher import OutboxDispatcher
 from bot.settings import Settings
 from bot.telegram import TelegramChannel
 from bot.zalo import ZaloChannel
+from domain.members import change_role
+from domain.uow import UnitOfWork
 from storage import members
 from storage.models import Outbox
 
@@ -127,7 +129,7 @@ def _as_params(menu: list[tuple[str, str]]) -> list[dict]:
     return [{"command": name, "description": text} for name, text in menu]
 
 
-async def test_command_menus_come_from_the_core_registry_and_the_role_is_cached(db_path, db, clock):
+async def test_command_menus_come_from_the_core_registry_and_follow_a_role_change(db_path, db, clock):
     fake = await FakeTelegram().start()
     app = build(tg_settings(db_path, fake), clock=clock)
     ch = TelegramChannel(app, backoff=0.001, chat_rate=1000, chat_burst=100)
@@ -149,13 +151,24 @@ async def test_command_menus_come_from_the_core_registry_and_the_role_is_cached(
         assert scoped.params["scope"] == {"type": "chat", "chat_id": 9100}
         assert scoped.params["commands"] == _as_params(app.core.command_menu("head"))
         assert len(app.core.command_menu("head")) > len(app.core.command_menu("guest"))
-        read_while_registering = len(reads)
         await u.say("/hoso")
         await u.say("/huy")
-        assert len(reads) == read_while_registering  # a member's ordinary turns read no role
-        await ch.menus.role_changed("9100", "staff")  # e.g. told by a role-change event
+        assert reads == []  # the role comes with each turn: no database read for the menu
+        scoped_calls = len([c for c in fake.of("setMyCommands") if "scope" in c.params])
+        # the role changes outside the chat (the web console's «Đổi vai trò»)
+        with Session(db, expire_on_commit=False) as s:
+            member = members.member_by_identity(s, "telegram", "9100")
+            change_role(UnitOfWork(s, clock.now()), None, member, role="staff", unit_code=None)
+            s.commit()
+        await u.say("/huy")  # the person's next turn shows the new role's commands
+        scoped = [c for c in fake.of("setMyCommands") if "scope" in c.params]
+        assert len(scoped) == scoped_calls + 1
+        assert scoped[-1].params["commands"] == _as_params(app.core.command_menu("staff"))
+        await u.say("/huy")
+        assert len([c for c in fake.of("setMyCommands") if "scope" in c.params]) == scoped_calls + 1
+        await ch.menus.role_changed("9100", "head")  # told directly
         assert [c for c in fake.of("setMyCommands") if "scope" in c.params][-1].params["commands"] \
-            == _as_params(app.core.command_menu("staff"))
+            == _as_params(app.core.command_menu("head"))
     finally:
         await ch.stop()
         await fake.stop()

@@ -502,3 +502,33 @@ async def test_webhook_start_retries_then_says_so_in_one_line(fake, db, campaign
     assert TOKEN not in caught.value.message and caught.value.code == 1
     await channel.stop()
     await fake.start_again()
+
+
+async def test_a_busy_zalo_chat_keeps_its_order_and_holds_back_no_other_chat(fake, db, campaign, clock, tmp_path):
+    """Polling with 4 updates in hand at most: the busy person's turns commit at once and
+    give their places back, their replies go at their own pace and in order, and people who
+    write afterwards are answered within the busy person's first replies (5 a second here)."""
+    app = app_for(db, campaign, clock, settings_for(fake, tmp_path, zalo_chat_rate=5, zalo_chat_burst=1))
+    channel = channel_for(app, max_concurrent=4)
+    await channel.start()
+    try:
+        for i in range(12):
+            fake.queue(fake.update("zb", "/trogiup" if i % 2 else "/start"))
+        await until(lambda: fake.sent("zb"), "the busy chat's first reply")
+        others = [f"zo-{i}" for i in range(6)]
+        for user in others:
+            fake.queue(fake.update(user, "/start"))
+        await until(lambda: channel.handled == 12 + len(others), "every update", limit=30)
+    finally:
+        await channel.stop()
+    calls = fake.calls
+    busy = [i for i, c in enumerate(calls) if c.method in ("sendMessage",) and c.body.get("chat_id") == "zb"]
+    help_text = t("help")[:40]
+    shape = "".join("H" if calls[i].body["text"].startswith(help_text) else "Q" for i in busy)
+    assert shape == "".join("Q" if i % 2 == 0 else "HQ" for i in range(12))
+    first_other = {}
+    for i, c in enumerate(calls):
+        if c.method == "sendMessage" and c.body.get("chat_id") in others:
+            first_other.setdefault(c.body["chat_id"], i)
+    # before the busy chat's 6th reply (a second in): not after its turns and replies ahead
+    assert len(first_other) == len(others) and max(first_other.values()) < busy[5]

@@ -30,6 +30,7 @@ from ..cancel_task import cancel
 from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
+from ..turn_order import TurnOrder
 from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .buttons import Keyboards
 from .commands import CommandMenus
@@ -41,7 +42,7 @@ log = logging.getLogger("bot.telegram")
 PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
-CONCURRENT_UPDATES = 256  # updates handled at once (different people; one person's in turn)
+CONCURRENT_UPDATES = 256  # PTB's own fetcher's bound (unused: _poll and the webhook hand updates in)
 
 
 class TelegramChannel:
@@ -59,7 +60,7 @@ class TelegramChannel:
         self.app = app
         self.core = app.core
         self.settings = s
-        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell)
+        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
         self.webhook = bool(s.webhook_base_url)
         self.backoff = backoff
         self.poll_timeout = poll_timeout
@@ -70,7 +71,7 @@ class TelegramChannel:
         builder = (ApplicationBuilder().token(token).base_url(s.telegram_base_url)
                    .base_file_url(s.telegram_base_file_url).rate_limiter(limiter)
                    .job_queue(None)  # timing belongs to scheduler/, not to PTB
-                   # chats are served side by side; one person's turns in order (_lock)
+                   # chats are served side by side; one person's turns in order (_order)
                    .concurrent_updates(CONCURRENT_UPDATES))
         # no PTB Updater: it confirms updates when it fetches them; our poll loop confirms
         # an update only once its turn has committed (_poll)
@@ -87,7 +88,7 @@ class TelegramChannel:
         self.username: str | None = None
         # the last update ids this process finished (bounded; tests wait on it)
         self.processed: deque[int] = deque(maxlen=10_000)
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._order = TurnOrder()  # one person's turns in order (commits, then sends)
         self._committing: dict[int, asyncio.Future] = {}  # update id -> its turn committed
         self._poll_task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()  # updates in hand (polling)
@@ -215,26 +216,27 @@ class TelegramChannel:
             if event is None:
                 return
             # one person's turns commit in order, and their replies go out in that order; a
-            # turn may commit while the one before it is still being sent (so polling can
-            # confirm it: its replies are in the outbox)
-            sending = self._lock("send:" + event.user_id)
-            async with self._lock(event.user_id):
-                turn = self._turn(event, cq)
-                kept = self.delivery.keeper(self.sender, turn)  # the replies are stored with the turn
-                replies = await asyncio.to_thread(self.core.handle, event, kept)
-                self._handled(update.update_id)  # committed: polling may confirm it now
-                await sending.acquire()
+            # turn commits while the ones before it are still being sent (so polling can
+            # confirm it: its replies are in the outbox), and waits to send without holding
+            # the person's commit lock (bot/turn_order.py)
+            ticket = self._order.ticket(event.user_id)
             try:
-                if cq is not None:  # stop the button's spinner first; a toast rides on it
-                    toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
-                    replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
-                    answered = True
-                    await self._answer(cq, toasts[0] if toasts else None)
-                await self.delivery.send_turn(self.sender, turn, replies, kept)
-                if event.chat_type == "private":
-                    await self.menus.after_turn(event)
+                async with ticket.committing():
+                    turn = self._turn(event, cq)
+                    kept = self.delivery.keeper(self.sender, turn)  # replies stored with the turn
+                    replies = await self.app.turns.handle(event, kept)  # committed
+                self._handled(update.update_id)  # committed: polling may confirm it now
+                async with ticket.sending():
+                    if cq is not None:  # stop the button's spinner first; a toast rides on it
+                        toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
+                        replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
+                        answered = True
+                        await self._answer(cq, toasts[0] if toasts else None)
+                    await self.delivery.send_turn(self.sender, turn, replies, kept)
+                    if event.chat_type == "private":
+                        await self.menus.after_turn(event, kept.role)
             finally:
-                sending.release()
+                ticket.done()
         finally:
             if cq is not None and not answered:
                 await self._answer(cq, None)
@@ -256,11 +258,6 @@ class TelegramChannel:
             await cq.answer(text=text)
         except TelegramError as exc:
             log.info("telegram: answerCallbackQuery failed: %s", self.mask(str(exc)))
-
-    def _lock(self, user_id: str) -> asyncio.Lock:
-        if len(self._locks) > 10_000:
-            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
-        return self._locks.setdefault(user_id, asyncio.Lock())
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         err = context.error

@@ -2,10 +2,12 @@
 chat the list of their role. Both lists come from the core's one registry,
 `core.command_menu(role)`.
 
-The role shown in each chat is cached: the database is read only on the turns that can
-change it (the first turn of a chat since start-up, /start with or without an invite code,
-and the turns of someone not registered yet, who is registering) or when told
-(`role_changed`).
+The role shown in each chat comes from the person's own turn: the core tells the role it saw
+at the end of every turn (it reads the member anyway), so a role given by an invite, on the
+web console or from the command line shows in the person's menu from their next turn on,
+with no database read here. Only when a turn did not say (it failed) is the role read, and
+only for a chat not seen yet, a guest (who may be registering) or /start. `role_changed`
+sets it directly.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class CommandMenus:
         self.mask = mask
         self._roles: dict[str, str] = {}  # chat id -> the member's role, as last read
         self._shown: dict[str, tuple] = {}  # chat id -> the chat's own list (not everyone's)
+        self._lists: dict[str, tuple] = {}  # role -> its own list
 
     def commands(self, role: str) -> list[BotCommand]:
         return [BotCommand(name, description) for name, description in self.core.command_menu(role)]
@@ -46,11 +49,13 @@ class CommandMenus:
         except TelegramError as exc:
             log.warning("telegram: setMyCommands failed: %s", self.mask(str(exc)))
 
-    async def after_turn(self, event: InboundEvent) -> None:
-        """Show the person's role's commands in their private chat (after their turn)."""
-        role = self._roles.get(event.chat_id)
-        if role is None or role == GUEST or event.command == "start":
-            role = await asyncio.to_thread(self._role_of, event.user_id)
+    async def after_turn(self, event: InboundEvent, role: str | None = None) -> None:
+        """Show the person's role's commands in their private chat (after their turn);
+        `role`: the one the core saw at the end of the turn."""
+        if role is None:
+            role = self._roles.get(event.chat_id)
+            if role is None or role == GUEST or event.command == "start":
+                role = await asyncio.to_thread(self._role_of, event.user_id)
         await self.role_changed(event.chat_id, role)
 
     async def role_changed(self, chat_id: str, role: str) -> None:
@@ -58,9 +63,7 @@ class CommandMenus:
             self._roles.clear()
             self._shown.clear()
         self._roles[chat_id] = role
-        own = tuple(self.core.command_menu(role))
-        if own == tuple(self.core.command_menu(GUEST)):
-            own = ()
+        own = self._own(role)
         if own == self._shown.get(chat_id, ()):
             return
         scope = BotCommandScopeChat(int(chat_id))
@@ -72,6 +75,17 @@ class CommandMenus:
             self._shown[chat_id] = own
         except TelegramError as exc:
             log.warning("telegram: chat commands not set: %s", self.mask(str(exc)))
+
+    def _own(self, role: str) -> tuple:
+        """A role's own list, () when it is everyone's (the registry does not change while
+        the bot runs: computed once a role)."""
+        own = self._lists.get(role)
+        if own is None:
+            own = tuple(self.core.command_menu(role))
+            if own == tuple(self.core.command_menu(GUEST)):
+                own = ()
+            self._lists[role] = own
+        return own
 
     def _role_of(self, user_id: str) -> str:
         with Session(self.core.db) as s:

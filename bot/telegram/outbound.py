@@ -32,6 +32,11 @@ OVERALL_RATE = 30
 GROUP_PER_MINUTE = 20
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
+# Bot API calls in flight at once: 30 a second at ~100 ms each needs 3; hundreds at once (a
+# burst of turns) would each open a connection and make httpcore's pool walk all of them for
+# every request (a quarter of an update's time in bench/tg_updates.py); a few kept-alive
+# connections serve the same rate for less
+IN_FLIGHT = 8
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class TelegramSender:
         self.rate = Pacer(overall_rate)
         self.pacer = ChatPacers(chat_rate, chat_burst)
         self.group_pacer = ChatPacers(GROUP_PER_MINUTE / 60, GROUP_PER_MINUTE)
+        self.in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     def chat_pacer(self, chat_id: str):
         return (self.group_pacer if str(chat_id).startswith("-") else self.pacer)
@@ -143,7 +149,7 @@ class TelegramSender:
         delay = self.backoff
         for attempt in range(self.send_retries + 1):
             try:
-                async with self.rate.slot():
+                async with self.in_flight, self.rate.slot():
                     return await make()
             except RetryAfter as exc:
                 raise SendError(self.mask(str(exc)), retry_after=_seconds(exc)) from None

@@ -3,7 +3,9 @@
 Receiving: long polling (getUpdates, one update per call) by default, or POST /zalo when
 WEBHOOK_BASE_URL is set (the X-Bot-Api-Secret-Token header must match WEBHOOK_SECRET).
 Each update becomes an InboundEvent for the core (keyed on event_name + message_id, so a
-redelivery is processed once); updates from one user are handled one at a time.
+redelivery is processed once); people are served side by side, one person's turns commit in
+order and their replies go out in that order (bot/turn_order.py: a person's wait for their
+own pace holds back nobody else, nor polling).
 Sending: Zalo has no buttons, files or editing, so choices are numbered text, long texts are
 split at 2000 characters; a reply that still fails after a few tries goes to the outbox
 (through the one delivery path, bot/delivery.py).
@@ -13,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Sequence
+from typing import Any, Callable, Sequence
 
 import httpx
 from sqlmodel import Session
@@ -29,6 +30,7 @@ from storage import conversations
 from ..channel import SendError, StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
+from ..turn_order import TurnOrder
 from ..pacing import ChatPacers, Pacer
 from ..cancel_task import cancel
 from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
@@ -56,7 +58,7 @@ class ZaloChannel:
         s = app.settings
         self.app = app
         self.core = app.core
-        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell)
+        self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
         self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
         self.webhook = bool(s.webhook_base_url)
         self.downloads = _downloads(app) if self.webhook else None  # files as one-time links
@@ -67,7 +69,7 @@ class ZaloChannel:
         self.poll_backoff = poll_backoff
         self._rate = Pacer(s.zalo_rate)  # all chats: a sliding second, no burst over it
         self._chat_limiter = ChatPacers(s.zalo_chat_rate, s.zalo_chat_burst)
-        self._user_locks: dict[str, list] = {}  # user id -> [lock, users waiting or inside]
+        self._order = TurnOrder()  # one person's turns in order (commits, then sends)
         self._slots = asyncio.Semaphore(max_concurrent)
         self._tasks: set[asyncio.Task] = set()
         self._poll_task: asyncio.Task | None = None
@@ -155,10 +157,18 @@ class ZaloChannel:
                 task.add_done_callback(self._tasks.discard)
 
     async def _handle_released(self, update: dict) -> None:
+        released = False
+
+        def release() -> None:  # once the turn is stored, or at the end
+            nonlocal released
+            if not released:
+                released = True
+                self._slots.release()
+
         try:
-            await self.handle_update(update)
+            await self.handle_update(update, committed=release)
         finally:
-            self._slots.release()
+            release()
 
     # -- receiving: webhook -----------------------------------------------------------------
     async def _webhook_endpoint(self, request: Request) -> Response:
@@ -178,35 +188,37 @@ class ZaloChannel:
         return JSONResponse({"ok": True})
 
     # -- one update -------------------------------------------------------------------------
-    @asynccontextmanager
-    async def _user_lock(self, user_id: str) -> AsyncIterator[None]:
-        entry = self._user_locks.setdefault(user_id, [asyncio.Lock(), 0])
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                yield
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                self._user_locks.pop(user_id, None)
-
-    async def handle_update(self, update: dict) -> None:
+    async def handle_update(self, update: dict, committed: Callable[[], None] | None = None) -> None:
         """Turn one update into an event, let the core answer it, send the replies.
-        Never raises: an error is logged, and the person gets the core's apology at most."""
+        Never raises: an error is logged, and the person gets the core's apology at most.
+        One person's turns commit in order and their replies go out in that order; a turn
+        waits for the person's previous replies without holding their commit lock
+        (bot/turn_order.py), and `committed` is called once the turn is stored (polling lets
+        the next update in then, not when the chat's pace lets the replies go)."""
         try:
             parsed = _parse(update)
             if parsed is None:
                 log.info("zalo update ignored: %s", str(update.get("event_name"))[:60])
                 return
             event_name, msg, user_id, chat_id, key = parsed
-            async with self._user_lock(user_id):
-                await self._turn(event_name, msg, user_id, chat_id, key)
+            ticket = self._order.ticket(user_id)
+            try:
+                async with ticket.committing():
+                    stored = await self._commit(event_name, msg, user_id, chat_id, key)
+                if committed is not None:
+                    committed()
+                if stored is not None:
+                    async with ticket.sending():
+                        await self.delivery.send_turn(self, *stored)
+            finally:
+                ticket.done()
         except Exception:  # noqa: BLE001 - the log has it, never the user
             log.exception("zalo update failed")
         finally:
             self.handled += 1
 
-    async def _turn(self, event_name: str, msg: dict, user_id: str, chat_id: str, key: str) -> None:
+    async def _commit(self, event_name: str, msg: dict, user_id: str, chat_id: str,
+                      key: str) -> tuple[Turn, list[Reply], Any] | None:
         base = dict(channel=CHANNEL, user_id=user_id, chat_id=chat_id, key=key,
                     display_name=_str((msg.get("from") or {}).get("display_name")) or None,
                     chat_type=_chat_type(msg))
@@ -214,14 +226,14 @@ class ZaloChannel:
             event = _text_event(_str(msg.get("text")), base)
         elif event_name == "message.image.received":
             if await asyncio.to_thread(self._seen, key):
-                return  # a redelivery: do not download again
+                return None  # a redelivery: do not download again
             event = await self._photo_event(msg, base)
         else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
             event = InboundEvent(kind="unsupported", **base)
         turn = Turn(CHANNEL, chat_id, user_id, key)
         kept = self.delivery.keeper(self, turn)  # the replies are stored with the turn
-        replies = await asyncio.to_thread(self.core.handle, event, kept)
-        await self.delivery.send_turn(self, turn, replies, kept)
+        replies = await self.app.turns.handle(event, kept)  # committed
+        return turn, replies, kept
 
     def _seen(self, key: str) -> bool:
         with Session(self.app.db) as s:
