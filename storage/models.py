@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 
@@ -50,10 +51,18 @@ def _json(default_factory=dict) -> Any:
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 
+class Table(SQLModel):
+    """Every table's base. Table models are never validated (SQLModel builds them without
+    pydantic validation), so pydantic's validator and serializer are built on first use, if
+    ever, not when this module is imported (about 15 ms of every start)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 DISPLAY_NAME_MAX = 256
 
 
-class Member(SQLModel, table=True):
+class Member(Table, table=True):
     __tablename__ = "member"
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=120)
@@ -66,7 +75,7 @@ class Member(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
-class Identity(SQLModel, table=True):
+class Identity(Table, table=True):
     """One channel account of a member: a person may use Telegram and Zalo."""
 
     __tablename__ = "identity"
@@ -83,7 +92,7 @@ class Identity(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class Invite(SQLModel, table=True):
+class Invite(Table, table=True):
     __tablename__ = "invite"
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
@@ -97,7 +106,7 @@ class Invite(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="member.id")
 
 
-class Submission(SQLModel, table=True):
+class Submission(Table, table=True):
     """A nomination (DC), a unit proposal (DN) or a unit report (BC)."""
 
     __tablename__ = "submission"
@@ -132,7 +141,7 @@ class Submission(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
-class SubmissionVersion(SQLModel, table=True):
+class SubmissionVersion(Table, table=True):
     """Earlier versions of a submission (unit reports keep every update)."""
 
     __tablename__ = "submission_version"
@@ -144,7 +153,7 @@ class SubmissionVersion(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class StatusChange(SQLModel, table=True):
+class StatusChange(Table, table=True):
     __tablename__ = "status_change"
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
@@ -155,7 +164,7 @@ class StatusChange(SQLModel, table=True):
     at: datetime = _ts()
 
 
-class Evidence(SQLModel, table=True):
+class Evidence(Table, table=True):
     __tablename__ = "evidence"
     __table_args__ = (UniqueConstraint("submission_id", "unique_id", name="uq_evidence_photo"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -172,7 +181,7 @@ class Evidence(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class CouncilRound(SQLModel, table=True):
+class CouncilRound(Table, table=True):
     """A sitting of the council (bình xét): its members at the opening, who opened and
     closed it. Items and votes hang off it; its minutes are rendered from them."""
 
@@ -189,7 +198,7 @@ class CouncilRound(SQLModel, table=True):
     quorum_met: bool | None = Field(default=None)
 
 
-class CouncilItem(SQLModel, table=True):
+class CouncilItem(Table, table=True):
     """A submission put to the council in a round, and the round's result for it."""
 
     __tablename__ = "council_item"
@@ -205,7 +214,7 @@ class CouncilItem(SQLModel, table=True):
     more_info: int = Field(default=0)
 
 
-class CouncilVote(SQLModel, table=True):
+class CouncilVote(Table, table=True):
     """A member's current vote on an item; a change overwrites it (the audit log keeps each)."""
 
     __tablename__ = "council_vote"
@@ -218,7 +227,7 @@ class CouncilVote(SQLModel, table=True):
     changed_at: datetime = _ts()
 
 
-class AwardDecision(SQLModel, table=True):
+class AwardDecision(Table, table=True):
     """The chairman's decision (Quyết định khen thưởng) as recorded by staff: the commune's
     own, or the district's when it comes back. Withdrawn, never deleted."""
 
@@ -239,7 +248,7 @@ class AwardDecision(SQLModel, table=True):
     withdrawn_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class AwardDecisionItem(SQLModel, table=True):
+class AwardDecisionItem(Table, table=True):
     __tablename__ = "award_decision_item"
     __table_args__ = (UniqueConstraint("decision_id", "submission_id", name="uq_decision_item"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -251,7 +260,7 @@ class AwardDecisionItem(SQLModel, table=True):
 _VERSION = Column("version", Integer, nullable=False, server_default="0")
 
 
-class ConversationState(SQLModel, table=True):
+class ConversationState(Table, table=True):
     """Where a person is in a conversation: a row, so a restart continues it."""
 
     __tablename__ = "conversation_state"
@@ -272,13 +281,13 @@ class ConversationState(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSION}
 
 
-class ProcessedEvent(SQLModel, table=True):
+class ProcessedEvent(Table, table=True):
     __tablename__ = "processed_event"
     key: str = Field(primary_key=True, max_length=200)
     at: datetime = _ts(index=True)
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(Table, table=True):
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
@@ -291,7 +300,7 @@ class AuditLog(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class Outbox(SQLModel, table=True):
+class Outbox(Table, table=True):
     """A message to a member that is not a direct reply (notifications, reminders, digests).
 
     Written in the same transaction as what caused it; a channel sender delivers it and marks
@@ -320,7 +329,7 @@ class Outbox(SQLModel, table=True):
     claimed_until: datetime | None = _ts(nullable=True)
 
 
-class Announcement(SQLModel, table=True):
+class Announcement(Table, table=True):
     """A message from staff to an audience (IV.1: bring the campaign to everyone). Its
     deliveries are outbox rows keyed "ann:<id>:<member or group>"; the counts come from there."""
 
@@ -340,7 +349,7 @@ class Announcement(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class GroupLink(SQLModel, table=True):
+class GroupLink(Table, table=True):
     """A village's chat group linked to its unit: announcements to the unit go there too."""
 
     __tablename__ = "group_link"
@@ -354,7 +363,7 @@ class GroupLink(SQLModel, table=True):
     linked_at: datetime = _ts()
 
 
-class RefCounter(SQLModel, table=True):
+class RefCounter(Table, table=True):
     """The last reference number given per prefix (BC, DC, DN): one counter per kind."""
 
     __tablename__ = "ref_counter"
@@ -362,7 +371,7 @@ class RefCounter(SQLModel, table=True):
     value: int = Field(default=0)
 
 
-class WebLink(SQLModel, table=True):
+class WebLink(Table, table=True):
     """A one-time sign-in link to the web console (only its SHA-256 is kept). With a member it
     signs that member in; without one (an office starting from the web) it carries the role and
     unit and asks the person's name on first use."""
@@ -380,7 +389,7 @@ class WebLink(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="member.id")
 
 
-class WebSession(SQLModel, table=True):
+class WebSession(Table, table=True):
     """A signed-in browser: the cookie holds the token, the row its SHA-256, the CSRF secret
     and when it ends (12 hours, or «Đăng xuất»)."""
 
