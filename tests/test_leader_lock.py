@@ -4,6 +4,7 @@ connection is killed, the old leader stops scheduling and another process can le
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import text
@@ -38,7 +39,10 @@ async def test_a_leader_whose_lock_connection_dies_stops_and_another_leads(pg_db
         with admin.begin() as conn:
             assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first.lock.pid}).scalar()
         admin.dispose()
-        for _ in range(500):  # bounded: both check every 20 ms
+        # both check every 20 ms; the bound is generous for a loaded machine (threads, a
+        # reconnect to PostgreSQL): the loop ends as soon as the hand-over is seen
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
             if second.scheduler is not None and first.scheduler is None:
                 break
             await asyncio.sleep(0.01)
