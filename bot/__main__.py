@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from .cli import main
+from .gc_pause import pause
+
+pause()  # until start-up is over (bot/gc_pause.py)
+
+from .cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
-
-from starlette.routing import BaseRoute
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from messages.model import Reply
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
 
 
 class SendError(Exception):

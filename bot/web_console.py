@@ -3,9 +3,10 @@ PORT, in webhook and polling mode alike, and in a thread for the console demo.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from starlette.routing import BaseRoute
 
@@ -32,24 +33,51 @@ def listen(port: int, *, host: str = "0.0.0.0", required: bool) -> socket.socket
     return sock
 
 
+class LazyApp:
+    """An ASGI app built on its first request: the web console (web/, Jinja2, its pages and
+    their queries) loads when someone first opens it, not at start and not for /healthz or the
+    webhooks. Built in a worker thread, once."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._app: Any = None
+        self._lock: asyncio.Lock | None = None
+
+    @property
+    def routes(self) -> list:
+        return getattr(self._app, "routes", [])
+
+    async def __call__(self, scope, receive, send) -> None:
+        if self._app is None:
+            self._lock = self._lock or asyncio.Lock()
+            async with self._lock:
+                if self._app is None:
+                    self._app = await asyncio.to_thread(self._build)
+        await self._app(scope, receive, send)
+
+
 async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
     """Serve the webhook routes, /healthz and the web console under / on PORT.
     Returns (server, task), or (None, None) when the port could not be had."""
-    import asyncio
     import contextlib
 
     import uvicorn
-
-    from web.app import console_mount
-
-    from .telegram.links import invite_links
+    from starlette.routing import Mount
 
     s = app.settings
     sock = listen(s.port, required=required)
     if sock is None:
         return None, None
-    console = console_mount(app, invite_links=lambda code: invite_links(s, code))
-    config = uvicorn.Config(make_app([*routes, console]), log_level=s.log_level.lower(),
+
+    def console():
+        from web.app import console_from, make_console
+
+        from .telegram.links import invite_links
+
+        return make_console(console_from(app, invite_links=lambda code: invite_links(s, code)))
+
+    config = uvicorn.Config(make_app([*routes, Mount("/", app=LazyApp(console))]),
+                            log_level=s.log_level.lower(),
                             access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # SIGINT/SIGTERM stop the whole process (serve.py)

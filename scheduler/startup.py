@@ -14,16 +14,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Callable
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from typing import TYPE_CHECKING, Callable
 
 from domain.clock import Clock
 from handlers.core import Core
 from storage.db import LeaderLock
 
 from .jobs import SlotRunner
-from .apscheduler_jobs import build_scheduler
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("thidua")
 
@@ -48,6 +48,8 @@ class SchedulerInProcess:
         self._duty = asyncio.create_task(self._keep_duty(), name="scheduler-leader")
 
     def _lead(self) -> None:
+        from .apscheduler_jobs import build_scheduler  # APScheduler loads where it runs: the leader
+
         sched = build_scheduler(self.runner)
         sched.start()
         self.scheduler = sched

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 
@@ -50,10 +51,18 @@ def _json(default_factory=dict) -> Any:
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 
+class Table(SQLModel):
+    """Every table's base. Table models are never validated (SQLModel builds them without
+    pydantic validation), so pydantic's validator and serializer are built on first use, if
+    ever, not when this module is imported (about 15 ms of every start)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 DISPLAY_NAME_MAX = 256
 
 
-class Member(SQLModel, table=True):
+class Member(Table, table=True):
     __tablename__ = "member"
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=120)
@@ -66,7 +75,7 @@ class Member(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
-class Identity(SQLModel, table=True):
+class Identity(Table, table=True):
     """One channel account of a member: a person may use Telegram and Zalo."""
 
     __tablename__ = "identity"
@@ -83,7 +92,7 @@ class Identity(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class Invite(SQLModel, table=True):
+class Invite(Table, table=True):
     __tablename__ = "invite"
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
@@ -97,12 +106,21 @@ class Invite(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="member.id")
 
 
-class Submission(SQLModel, table=True):
+class Submission(Table, table=True):
     """A nomination (DC), a unit proposal (DN) or a unit report (BC)."""
 
     __tablename__ = "submission"
     __table_args__ = (
-        Index("ix_submission_campaign_status", "campaign_code", "status"),
+        # a status's rows in the order they came (the approved candidates' pages, the digest's
+        # tie order): ORDER BY id read from the index on PostgreSQL too
+        Index("ix_submission_status_id", "campaign_code", "status", "id"),
+        # an award's council list a page at a time (ORDER BY id LIMIT)
+        Index("ix_submission_award", "campaign_code", "shortlist_award", "id"),
+        # a unit's reports or proposals a page at a time (a head's «Hồ sơ»)
+        Index("ix_submission_unit_kind", "unit_code", "kind", "id"),
+        # what a person sent, a page at a time (PostgreSQL would else walk the primary key
+        # for ORDER BY id LIMIT and filter, all of it for someone who sent nothing)
+        Index("ix_submission_submitter", "submitter_id", "id"),
         # the next dossier to appraise: one index range, oldest first, LIMIT 1
         Index("ix_submission_queue", "campaign_code", "status", "kind", "submitted_at", "id"),
         # statistics and the digest: GROUP BY read from the index alone (covering)
@@ -116,8 +134,8 @@ class Submission(SQLModel, table=True):
     campaign_code: str = Field(max_length=40)
     kind: str = Field(max_length=16)  # nomination | proposal | report
     status: str = Field(max_length=16)
-    submitter_id: int = Field(foreign_key="member.id", index=True)
-    unit_code: str | None = Field(default=None, max_length=16, index=True)
+    submitter_id: int = Field(foreign_key="member.id")  # ix_submission_submitter
+    unit_code: str | None = Field(default=None, max_length=16)  # ix_submission_unit_kind
     category: str | None = Field(default=None, max_length=32)
     nominee: str | None = Field(default=None, max_length=200)
     contents: list = _json(list)
@@ -132,7 +150,40 @@ class Submission(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
-class SubmissionVersion(SQLModel, table=True):
+class SubmissionTally(Table, table=True):
+    """How many submissions there are per (campaign, kind, status, unit, category, award of the
+    council list): the counters statistics, the digest and the screens' totals read, so a
+    count costs a few hundred rows whatever the number of submissions. Kept by database
+    triggers on `submission` (migration i14_tally), so every write (operations, bulk seeding,
+    raw SQL) keeps them right. '' stands for no unit / category / award."""
+
+    __tablename__ = "submission_tally"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
+    campaign_code: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(primary_key=True, max_length=16)
+    status: str = Field(primary_key=True, max_length=16)
+    unit_code: str = Field(primary_key=True, max_length=16)
+    category: str = Field(primary_key=True, max_length=32)
+    shortlist_award: str = Field(primary_key=True, max_length=32)
+    n: int = Field(default=0)
+
+
+class SubmissionSent(Table, table=True):
+    """Submissions sent per (campaign, span, start, unit), withdrawn ones left out: span "day"
+    counts a UTC day (start: that day), span "month" a UTC month (start: its first day). The
+    digest's «new since the last one» adds whole months and days from here and counts only
+    the two edge days row by row. Kept by the same triggers as SubmissionTally; '' = no unit."""
+
+    __tablename__ = "submission_sent"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
+    campaign_code: str = Field(primary_key=True, max_length=40)
+    span: str = Field(primary_key=True, max_length=8)  # day | month
+    start: date = Field(primary_key=True)
+    unit_code: str = Field(primary_key=True, max_length=16)
+    n: int = Field(default=0)
+
+
+class SubmissionVersion(Table, table=True):
     """Earlier versions of a submission (unit reports keep every update)."""
 
     __tablename__ = "submission_version"
@@ -144,7 +195,7 @@ class SubmissionVersion(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class StatusChange(SQLModel, table=True):
+class StatusChange(Table, table=True):
     __tablename__ = "status_change"
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
@@ -155,7 +206,7 @@ class StatusChange(SQLModel, table=True):
     at: datetime = _ts()
 
 
-class Evidence(SQLModel, table=True):
+class Evidence(Table, table=True):
     __tablename__ = "evidence"
     __table_args__ = (UniqueConstraint("submission_id", "unique_id", name="uq_evidence_photo"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -172,7 +223,7 @@ class Evidence(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class CouncilRound(SQLModel, table=True):
+class CouncilRound(Table, table=True):
     """A sitting of the council (bình xét): its members at the opening, who opened and
     closed it. Items and votes hang off it; its minutes are rendered from them."""
 
@@ -189,7 +240,7 @@ class CouncilRound(SQLModel, table=True):
     quorum_met: bool | None = Field(default=None)
 
 
-class CouncilItem(SQLModel, table=True):
+class CouncilItem(Table, table=True):
     """A submission put to the council in a round, and the round's result for it."""
 
     __tablename__ = "council_item"
@@ -205,7 +256,7 @@ class CouncilItem(SQLModel, table=True):
     more_info: int = Field(default=0)
 
 
-class CouncilVote(SQLModel, table=True):
+class CouncilVote(Table, table=True):
     """A member's current vote on an item; a change overwrites it (the audit log keeps each)."""
 
     __tablename__ = "council_vote"
@@ -218,7 +269,7 @@ class CouncilVote(SQLModel, table=True):
     changed_at: datetime = _ts()
 
 
-class AwardDecision(SQLModel, table=True):
+class AwardDecision(Table, table=True):
     """The chairman's decision (Quyết định khen thưởng) as recorded by staff: the commune's
     own, or the district's when it comes back. Withdrawn, never deleted."""
 
@@ -239,7 +290,7 @@ class AwardDecision(SQLModel, table=True):
     withdrawn_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class AwardDecisionItem(SQLModel, table=True):
+class AwardDecisionItem(Table, table=True):
     __tablename__ = "award_decision_item"
     __table_args__ = (UniqueConstraint("decision_id", "submission_id", name="uq_decision_item"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -251,7 +302,7 @@ class AwardDecisionItem(SQLModel, table=True):
 _VERSION = Column("version", Integer, nullable=False, server_default="0")
 
 
-class ConversationState(SQLModel, table=True):
+class ConversationState(Table, table=True):
     """Where a person is in a conversation: a row, so a restart continues it."""
 
     __tablename__ = "conversation_state"
@@ -272,14 +323,18 @@ class ConversationState(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSION}
 
 
-class ProcessedEvent(SQLModel, table=True):
+class ProcessedEvent(Table, table=True):
     __tablename__ = "processed_event"
     key: str = Field(primary_key=True, max_length=200)
     at: datetime = _ts(index=True)
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(Table, table=True):
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # the last digest slot before a time (storage/slots.last_slot_run): a seek, not a scan
+        Index("ix_audit_log_entity_action_at", "entity", "action", "at", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
     actor_id: int | None = Field(default=None, foreign_key="member.id")
@@ -291,7 +346,7 @@ class AuditLog(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class Outbox(SQLModel, table=True):
+class Outbox(Table, table=True):
     """A message to a member that is not a direct reply (notifications, reminders, digests).
 
     Written in the same transaction as what caused it; a channel sender delivers it and marks
@@ -320,7 +375,7 @@ class Outbox(SQLModel, table=True):
     claimed_until: datetime | None = _ts(nullable=True)
 
 
-class Announcement(SQLModel, table=True):
+class Announcement(Table, table=True):
     """A message from staff to an audience (IV.1: bring the campaign to everyone). Its
     deliveries are outbox rows keyed "ann:<id>:<member or group>"; the counts come from there."""
 
@@ -340,7 +395,7 @@ class Announcement(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class GroupLink(SQLModel, table=True):
+class GroupLink(Table, table=True):
     """A village's chat group linked to its unit: announcements to the unit go there too."""
 
     __tablename__ = "group_link"
@@ -354,7 +409,7 @@ class GroupLink(SQLModel, table=True):
     linked_at: datetime = _ts()
 
 
-class RefCounter(SQLModel, table=True):
+class RefCounter(Table, table=True):
     """The last reference number given per prefix (BC, DC, DN): one counter per kind."""
 
     __tablename__ = "ref_counter"
@@ -362,7 +417,7 @@ class RefCounter(SQLModel, table=True):
     value: int = Field(default=0)
 
 
-class WebLink(SQLModel, table=True):
+class WebLink(Table, table=True):
     """A one-time sign-in link to the web console (only its SHA-256 is kept). With a member it
     signs that member in; without one (an office starting from the web) it carries the role and
     unit and asks the person's name on first use."""
@@ -380,7 +435,7 @@ class WebLink(SQLModel, table=True):
     used_by: int | None = Field(default=None, foreign_key="member.id")
 
 
-class WebSession(SQLModel, table=True):
+class WebSession(Table, table=True):
     """A signed-in browser: the cookie holds the token, the row its SHA-256, the CSRF secret
     and when it ends (12 hours, or «Đăng xuất»)."""
 

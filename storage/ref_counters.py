@@ -5,7 +5,6 @@ for the write lock on SQLite, so no two submissions get the same number)."""
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from .models import RefCounter, Submission
@@ -25,7 +24,10 @@ def next_number(s: Session, prefix: str) -> int:
 def _seed(s: Session, prefix: str) -> None:
     refs = s.exec(select(Submission.ref).where(Submission.ref.startswith(f"{prefix}-"))).all()
     highest = max((int(r.partition("-")[2]) for r in refs if r.partition("-")[2].isdigit()), default=0)
-    dialect = sqlite if s.get_bind().dialect.name == "sqlite" else postgresql
+    if s.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite as dialect
+    else:  # loaded when first used: a SQLite deployment never needs it
+        from sqlalchemy.dialects import postgresql as dialect
     s.exec(dialect.insert(RefCounter).values(prefix=prefix, value=highest)
            .on_conflict_do_nothing(index_elements=["prefix"]))
 

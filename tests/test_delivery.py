@@ -138,7 +138,7 @@ async def test_command_menus_come_from_the_core_registry_and_follow_a_role_chang
     ch.menus._role_of = lambda user_id: reads.append(user_id) or role_of(user_id)  # counts reads
     await ch.start()
     try:
-        [everyone] = fake.of("setMyCommands")
+        [everyone] = await fake.wait_for(lambda: fake.of("setMyCommands"))  # after the first poll
         assert everyone.params["commands"] == _as_params(app.core.command_menu("guest"))
         with Session(db, expire_on_commit=False) as s:
             code = seeding.create_invite(s, role="head", unit_code="T01", now=clock.now(),
@@ -182,7 +182,7 @@ async def test_a_role_s_commands_are_whatever_the_core_registry_says(db_path, cl
     ch = TelegramChannel(app, backoff=0.001, chat_rate=1000, chat_burst=100)
     await ch.start()
     try:
-        [everyone] = fake.of("setMyCommands")
+        [everyone] = await fake.wait_for(lambda: fake.of("setMyCommands"))  # after the first poll
         assert everyone.params["commands"] == [{"command": "start", "description": "Bắt đầu"}]
         await ch.menus.role_changed("42", "staff")
         await ch.menus.role_changed("42", "staff")  # unchanged: nothing sent again

@@ -40,8 +40,15 @@ async def test_python_m_bot_run_serves_telegram_and_zalo_and_stops_cleanly(tmp_p
                 break
             await asyncio.sleep(0.01)
         assert "Bạn chưa đăng ký" in zalo.texts("zu-run")[0]
+        # the scheduler starts once the first answers are out (bot/serve.py)
+        head = b""
+        while b"scheduler:" not in head:
+            line = await asyncio.wait_for(proc.stdout.readline(), timeout=30)
+            assert line, head.decode()
+            head += line
         proc.send_signal(signal.SIGINT)
         out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
+        out = head + out
     finally:
         if proc.returncode is None:
             proc.kill()

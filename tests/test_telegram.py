@@ -58,6 +58,7 @@ async def _channel(db_path, fake, clock, *, webhook=False, **kw) -> TelegramChan
     kw.setdefault("chat_burst", 100.0)
     ch = TelegramChannel(app, backoff=0.01, **kw)
     await ch.start()
+    await asyncio.wait_for(ch._menu_task, 10)  # everyone's menu: set once the first poll is done
     return ch
 
 
@@ -151,7 +152,7 @@ def test_commands_and_callback_data_are_parsed():
 # -- polling mode -----------------------------------------------------------------------------
 
 async def test_start_sets_commands_and_deletes_webhook_in_polling_mode(tg, fake):
-    [cmds] = fake.of("setMyCommands")
+    [cmds] = await fake.wait_for(lambda: fake.of("setMyCommands"))  # once the first poll is done
     assert [c["command"] for c in cmds.params["commands"]] == ["start", "decu", "hoso", "huy", "trogiup"]
     assert cmds.params["commands"][1]["description"] == t("tg.cmd.decu")
     assert "scope" not in cmds.params

@@ -97,6 +97,10 @@ async def test_a_taken_port_in_polling_mode_is_one_warning_and_the_chat_still_ru
         try:
             fake.push(fake.message_update(5001, text="/start"))
             await fake.wait_for(lambda: fake.of("sendMessage", chat_id=5001), timeout=10)
+            for _ in range(500):  # the web console starts after the first answers
+                if any("the web console is not served" in r.getMessage() for r in caplog.records):
+                    break
+                await asyncio.sleep(0.01)
         finally:
             stop.set()
             await asyncio.wait_for(task, timeout=10)

@@ -1,7 +1,7 @@
 """The staff web console: server-rendered pages (Starlette + Jinja2), Vietnamese, no build step.
 
 Layout
-  app.py        make_console(Console) -> the Starlette app; console_mount(app) for bot/
+  app.py        make_console(Console) -> the Starlette app; console_from(app): its configuration from bot/
   console.py    Console (configuration), Req (one request), page() (route + role + CSRF check)
   security.py   Content-Security-Policy and other headers, CSRF comparison, rate limit
   render.py     Jinja2 environment, Vietnamese date/money filters, catalog labels

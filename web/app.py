@@ -58,8 +58,3 @@ def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = 
                    demo=getattr(app, "demo", False), telegram_files=telegram,
                    invite_links=invite_links or (lambda code: []),
                    telegram_username=s.telegram_bot_username, zalo_name=s.zalo_bot_name)
-
-
-def console_mount(app: Any, *, invite_links: Callable[[str], list[str]] | None = None) -> Mount:
-    """The one route bot/ adds: the whole console under "/"."""
-    return Mount("/", app=make_console(console_from(app, invite_links=invite_links)))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..backup import BackupError, add_parsers as backup_parsers
 from ..channel import StartupError
+from ..gc_pause import resume
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
 from . import broadcasts, exports, invites, reminders_and_digest, serving
@@ -42,6 +43,8 @@ def database_problem(exc: Exception) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handler = getattr(args, "handler", serving.run)  # no command: `run`
+    if handler is not serving.run:
+        resume()  # `run` resumes collection once serving has answered (bot/gc_pause.py)
     try:
         settings = load_settings()
         setup_logging(settings)

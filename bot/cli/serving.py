@@ -10,6 +10,7 @@ import getpass
 
 from ..bootstrap import build
 from ..console import run_console
+from ..gc_pause import resume
 
 
 def add_parsers(sub) -> None:
@@ -25,6 +26,7 @@ def add_parsers(sub) -> None:
 
 def run(args, settings) -> int:
     if not settings.has_channel:
+        resume()  # the console demo: start-up is over once built (bot/gc_pause.py)
         app = build(settings, demo=True)
         user = default_console_user()
         print("Chế độ DEMO: chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN (xem .env.example).")

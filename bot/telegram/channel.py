@@ -14,11 +14,8 @@ import asyncio
 import logging
 import traceback
 from collections import deque
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -31,11 +28,15 @@ from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..settings import SettingsError
 from ..turn_order import TurnOrder
-from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .buttons import Keyboards
 from .commands import CommandMenus
 from .inbound import CHANNEL, to_event
 from .outbound import OVERALL_RATE, Masker, TelegramSender, TurnContext
+
+if TYPE_CHECKING:  # Starlette loads with the HTTP server (webhook mode, or the web console)
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute
 
 log = logging.getLogger("bot.telegram")
 
@@ -92,8 +93,12 @@ class TelegramChannel:
         # update id -> its turn committed (a webhook may bring the same update twice at once)
         self._committing: dict[int, list[asyncio.Future]] = {}
         self._poll_task: asyncio.Task | None = None
+        self._menu_task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()  # updates in hand
         self._unconfirmed: int | None = None  # the offset past the last batch committed
+        # set once the first updates fetched are answered (or there were none): the serving
+        # process starts its scheduler and web console after that (bot/serve.py)
+        self.first_batch = asyncio.Event()
 
     @property
     def bot(self):
@@ -116,7 +121,9 @@ class TelegramChannel:
                             self.mask(str(exc)), delay * self.backoff)
                 await asyncio.sleep(delay * self.backoff)
         self.username = self.bot.username
-        await self.menus.set_everyones()
+        # everyone's command menu once the first answers are out (one Bot API round trip less
+        # in front of them; a person's own menu is set after their turn anyway)
+        self._menu_task = asyncio.create_task(self._everyones_menu(), name="telegram-menu")
         if self.webhook:
             url = self.settings.webhook_base_url.rstrip("/") + PATH
             secret = self.settings.webhook_secret
@@ -127,9 +134,16 @@ class TelegramChannel:
             # getUpdates does not work while a webhook is set (pending updates are kept)
             await self.bot.delete_webhook(drop_pending_updates=False)
             self._poll_task = asyncio.create_task(self._poll(), name="telegram-poll")
+        else:
+            self.first_batch.set()
         log.info("telegram: @%s ready (%s)", self.username, "webhook" if self.webhook else "polling")
 
+    async def _everyones_menu(self) -> None:
+        await self.first_batch.wait()
+        await self.menus.set_everyones()
+
     async def stop(self) -> None:
+        await cancel(self._menu_task)
         await cancel(self._poll_task)
         self._poll_task = None
         if self._tasks:  # let updates in hand finish (their replies go out or stay queued)
@@ -146,9 +160,15 @@ class TelegramChannel:
     def routes(self) -> Sequence[BaseRoute]:
         if not self.webhook:
             return []
+        from starlette.routing import Route
+
         return [Route(PATH, self._webhook, methods=["POST"])]
 
     async def _webhook(self, request: Request) -> Response:
+        from starlette.responses import PlainTextResponse, Response
+
+        from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
+
         secret = self.settings.webhook_secret
         if secret is None or not secret_ok(request.headers.get(SECRET_HEADER),
                                            secret.get_secret_value()):
@@ -170,11 +190,12 @@ class TelegramChannel:
         batch again after restart; the turns already committed are skipped by their event key."""
         offset: int | None = None
         failures = 0
+        first = True  # the first call does not wait: what is pending, or nothing (first_batch)
         while True:
             try:
                 updates = await self.bot.get_updates(
-                    offset=offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                    read_timeout=self.poll_timeout + 10)
+                    offset=offset, timeout=0 if first else self.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES, read_timeout=self.poll_timeout + 10)
                 failures = 0
             except asyncio.CancelledError:
                 raise
@@ -183,11 +204,18 @@ class TelegramChannel:
                 failures += 1
                 log.warning("telegram: getUpdates failed (%s); next try in %.1f s",
                             self.mask(str(exc)), delay)
+                self.first_batch.set()
                 await asyncio.sleep(delay)
                 continue
+            if first:
+                first = False
+                if not updates:
+                    self.first_batch.set()
             if not updates:
                 continue
             waits = [self._hand_in(update) for update in updates]
+            if not self.first_batch.is_set():
+                self._settle_after(list(self._tasks))
             offset = max(u.update_id for u in updates) + 1
             await asyncio.wait(waits)
             self._unconfirmed = offset
@@ -202,6 +230,18 @@ class TelegramChannel:
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(lambda _t, uid=update.update_id: self._handled(uid))
         return done
+
+    def _settle_after(self, tasks: list[asyncio.Task]) -> None:
+        """first_batch is set when these (the first batch's updates) are all answered."""
+        left = set(tasks)
+
+        def done(task: asyncio.Task) -> None:
+            left.discard(task)
+            if not left:
+                self.first_batch.set()
+
+        for task in tasks:
+            task.add_done_callback(done)
 
     def _handled(self, update_id: int) -> None:
         for done in self._committing.pop(update_id, ()):

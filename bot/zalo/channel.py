@@ -78,6 +78,9 @@ class ZaloChannel:
         store_kw = {"max_bytes": media_max_bytes} if media_max_bytes else {}
         self.media = MediaStore(s.media_dir, self._download, allow=media_allow, **store_kw)
         self.handled = 0  # updates fully handled (replies sent or queued): for health and tests
+        # set once the first update fetched is answered (or none came): the serving process
+        # starts its scheduler and web console after that (bot/serve.py)
+        self.first_batch = asyncio.Event()
 
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -107,6 +110,7 @@ class ZaloChannel:
                     log.warning("zalo setWebhook failed (%s), trying again in %ss", exc, delay)
                     await asyncio.sleep(delay)
             log.info("zalo webhook set to %s%s", s.webhook_base_url.rstrip("/"), PATH)
+            self.first_batch.set()
         else:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo-poll")
 
@@ -140,7 +144,9 @@ class ZaloChannel:
                 if not cleared:
                     await self.client.delete_webhook()
                     cleared = True
-                update = await self.client.get_updates(self.poll_timeout)
+                # the first call waits little: what is pending, or nothing (first_batch)
+                update = await self.client.get_updates(
+                    self.poll_timeout if self.first_batch.is_set() else 1)
                 failures = 0
             except asyncio.CancelledError:
                 raise
@@ -148,6 +154,7 @@ class ZaloChannel:
                 delay = self._delay(failures)
                 failures += 1
                 log.warning("zalo polling failed (%s); next try in %.1f s", exc, delay)
+                self.first_batch.set()
                 await asyncio.sleep(delay)
                 continue
             if isinstance(update, dict):
@@ -155,6 +162,10 @@ class ZaloChannel:
                 task = asyncio.create_task(self._handle_released(update))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+                if not self.first_batch.is_set():
+                    task.add_done_callback(lambda _t: self.first_batch.set())
+            else:
+                self.first_batch.set()
 
     async def _handle_released(self, update: dict) -> None:
         released = False
