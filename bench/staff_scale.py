@@ -6,7 +6,8 @@ Screens: the next dossier to appraise («Thẩm định»), statistics («Thốn
 («Tổng hợp»), a unit head's «Hồ sơ», and the council list of an award («Danh sách»). The
 baseline is the same screen on the empty campaign (0 submissions): growth = p95 at the size /
 p95 at 0. Targets: p95 under 50 ms at 100,000 and growth <= 2x. The reply's length (characters)
-is shown too: a screen should fit a phone.
+is shown too: a screen should fit a phone. The sizes' databases are open together and measured
+in turn, screen by screen (see run()), 40 timed screens each after 2 untimed ones.
 
     python bench/staff_scale.py                          # 0 10000 100000, sqlite and postgresql
     python bench/staff_scale.py --sizes 0 2000 --db sqlite
@@ -59,19 +60,15 @@ def turn(core: Core, user: str, **kw) -> tuple[float, int]:
     return took, sum(len(render_text(r)) for r in replies)
 
 
-def measure(core: Core, user: str, before: list[str], choice: str, leave: bool,
-            reps: int, budget: float) -> tuple[list[float], int]:
-    times, size = [], 0
-    stop = time.perf_counter() + budget
-    while len(times) < reps and (len(times) < 3 or time.perf_counter() < stop):
-        turn(core, user, kind="command", command="menu")
-        for c in before:
-            turn(core, user, kind="choice", choice=c)
-        took, size = turn(core, user, kind="choice", choice=choice)
-        times.append(took)
-        if leave:
-            turn(core, user, kind="text", text="huy")
-    return times, size
+def one(core: Core, user: str, before: list[str], choice: str, leave: bool) -> tuple[float, int]:
+    """One timed screen: the menu and the untimed choices first, then the timed one."""
+    turn(core, user, kind="command", command="menu")
+    for c in before:
+        turn(core, user, kind="choice", choice=c)
+    took, size = turn(core, user, kind="choice", choice=choice)
+    if leave:
+        turn(core, user, kind="text", text="huy")
+    return took, size
 
 
 def pct(values: list[float], q: float) -> float:
@@ -95,33 +92,56 @@ def pg_engine():
     return engine, drop
 
 
-def run(backend: str, n: int, campaign, reps: int, budget: float) -> dict[str, tuple]:
+def setup(backend: str, n: int, campaign):
+    """A database of n submissions and a core on it; returns (core, users, close)."""
     tmp = tempfile.TemporaryDirectory()
     if backend == "sqlite":
         engine, drop = make_engine(f"sqlite:///{tmp.name}/bench.db"), None
     else:
         engine, drop = pg_engine()
-    try:
-        migrate(engine)
-        t0 = time.perf_counter()
-        populate(engine, campaign, n)
-        if backend == "postgresql":
-            with engine.begin() as conn:
-                conn.execute(text("ANALYZE"))
-        seeded = time.perf_counter() - t0
-        core = Core(engine, campaign, ManualClock(NOW))
-        users = {"staff": f"m{staff_ids()[0]}", "head": f"m{head_ids(campaign)['T01']}"}
-        out = {}
-        for name, (who, before, choice, leave) in SCREENS.items():
-            times, size = measure(core, users[who], before, choice, leave, reps, budget)
-            out[name] = (statistics.median(times), pct(times, 0.95), size, len(times))
-        print(f"  {backend} {n:>7}: seeded in {seeded:.1f} s", flush=True)
-        return out
-    finally:
+    migrate(engine)
+    t0 = time.perf_counter()
+    populate(engine, campaign, n)
+    if backend == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    print(f"  {backend} {n:>7}: seeded in {time.perf_counter() - t0:.1f} s", flush=True)
+    core = Core(engine, campaign, ManualClock(NOW))
+    users = {"staff": f"m{staff_ids()[0]}", "head": f"m{head_ids(campaign)['T01']}"}
+
+    def close() -> None:
         engine.dispose()
         if drop:
             drop()
         tmp.cleanup()
+
+    return core, users, close
+
+
+def run(backend: str, sizes: list[int], campaign, reps: int, warmup: int) -> dict[int, dict[str, tuple]]:
+    """Every size's database open at once and the sizes measured in turn, one screen after
+    another (0, 10,000, 100,000, 0, ...): a load that comes and goes on a shared machine falls
+    on every size alike, so the growth compares like with like. `warmup` untimed screens per
+    size first (the first reads after seeding, the first take of a dossier)."""
+    dbs = {}
+    try:
+        for n in sizes:
+            dbs[n] = setup(backend, n, campaign)
+        out: dict[int, dict[str, tuple]] = {n: {} for n in sizes}
+        for name, (who, before, choice, leave) in SCREENS.items():
+            times: dict[int, list[float]] = {n: [] for n in sizes}
+            size: dict[int, int] = {}
+            for rep in range(warmup + reps):
+                for n, (core, users, _) in dbs.items():
+                    took, size[n] = one(core, users[who], before, choice, leave)
+                    if rep >= warmup:
+                        times[n].append(took)
+            for n in sizes:
+                out[n][name] = (statistics.median(times[n]), pct(times[n], 0.95), size[n], reps)
+        return out
+    finally:
+        for _, _, close in dbs.values():
+            close()
 
 
 def main() -> int:
@@ -129,14 +149,13 @@ def main() -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000, 100_000])
     p.add_argument("--db", nargs="+", default=["sqlite", "postgresql"],
                    choices=["sqlite", "postgresql"])
-    p.add_argument("--reps", type=int, default=20, help="turns per screen (at most)")
-    p.add_argument("--budget", type=float, default=4.0,
-                   help="seconds per screen after the first 3 turns")
+    p.add_argument("--reps", type=int, default=40, help="timed screens per screen and size")
+    p.add_argument("--warmup", type=int, default=2, help="untimed screens per screen and size first")
     args = p.parse_args()
     campaign = load_campaign(CAMPAIGN)
     ok = True
     for backend in args.db:
-        results = {n: run(backend, n, campaign, args.reps, args.budget) for n in args.sizes}
+        results = run(backend, args.sizes, campaign, args.reps, args.warmup)
         base, top = min(args.sizes), max(args.sizes)
         print(f"\n{backend}: p50 / p95 in ms, reply characters; growth = p95 at {top} / p95 at {base}")
         print(f"{'screen':28}" + "".join(f"{n:>24}" for n in args.sizes) + f"{'growth':>9}")

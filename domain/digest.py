@@ -55,22 +55,33 @@ def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
 def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None,
             final: bool = False) -> Digest:
     since = since or since_last(s, campaign, at)
-    # counted by the database: a few hundred groups, whatever the number of submissions
-    groups = sorted(views.summary(s, campaign.code), key=lambda g: g.first)
-    new_unit = Counter(views.new_by_unit(s, campaign.code, since, at))
-    live = [g for g in groups if g.status != "withdrawn"]
-    per_unit, statuses, categories = Counter(), Counter(), Counter()
-    for g in live:
-        per_unit[g.unit_code] += g.n
-        if g.category:
-            categories[g.category] += g.n
-    for g in groups:  # in the order each status first appeared: ties keep that order
-        statuses[g.status] += g.n
+    # counted from the trigger-kept counters (GROUP BY over a few hundred rows, whatever the
+    # number of submissions); what is new adds whole days of counters, edge days row by row
+    code = campaign.code
+    statuses, per_unit, categories = Counter(), Counter(), Counter()
+    total = waiting = reports = 0
+    by_status_kind, by_unit_category = views.counts_by(
+        s, (("status", "kind"), {"campaign_code": code}),
+        (("unit_code", "category"), {"campaign_code": code, "live": True}))
+    for (status, kind), n in by_status_kind.items():
+        statuses[status] += n
+        waiting += n if kind in ENTRY_KINDS and status in WAITING else 0
+        if status != "withdrawn":
+            total += n
+            reports += n if kind == "report" else 0
+    for (unit, category), n in by_unit_category.items():
+        per_unit[unit] += n
+        if category:
+            categories[category] += n
+    new_unit = Counter(views.new_by_unit(s, code, since, at))
+    # most first; a tie in the order the statuses first appeared (the smallest id in each)
+    ties = Counter(statuses.values())
+    first = views.first_ids(s, code, [k for k, n in statuses.items() if ties[n] > 1])
+    by_status = dict(sorted(statuses.items(), key=lambda kv: (-kv[1], first.get(kv[0], 0))))
     return Digest(
-        at=at, since=since, final=final, total=sum(g.n for g in live), new=sum(new_unit.values()),
-        waiting=sum(g.n for g in groups if g.kind in ENTRY_KINDS and g.status in WAITING),
-        reports=sum(g.n for g in live if g.kind == "report"),
-        by_status=dict(statuses.most_common()),
+        at=at, since=since, final=final, total=total, new=sum(new_unit.values()),
+        waiting=waiting, reports=reports,
+        by_status=by_status,
         by_category={c.key: categories[c.key] for c in campaign.categories if categories[c.key]},
         by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],
         # the office and other units that send no report are never "late"

@@ -25,9 +25,11 @@ NEXT, PREV, ALL = "page:next", "page:prev", "page:all"
 class Pager:
     def __init__(self, key: str, query: Callable[["Ctx"], Any],
                  option: Callable[["Ctx", Submission], Option],
-                 title: Callable[["Ctx", int], str]) -> None:
+                 title: Callable[["Ctx", int], str],
+                 count: Callable[["Ctx"], int | None] | None = None) -> None:
         self.key = key
-        self.query = query  # a select of submissions in the list's order
+        self.query = query  # a select of submissions (or pages.Parts) in the list's order
+        self.count = count  # the list's size without a search, from the counters (None: counted)
         self.option = option
         self.title = title
 
@@ -41,8 +43,9 @@ class Pager:
         cache = ctx.__dict__.setdefault("_pages", {})
         if (self.key, page, term) not in cache:
             q = pages.matching(self.query(ctx), term, units_named(ctx, term))
+            total = self.count(ctx) if self.count is not None and not term else None
             cache[(self.key, page, term)] = pages.page(ctx.session, q, offset=page * PAGE_SIZE,
-                                                      limit=PAGE_SIZE)
+                                                      limit=PAGE_SIZE, total=total)
         return cache[(self.key, page, term)]
 
     def total(self, ctx: "Ctx") -> int:

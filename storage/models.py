@@ -111,7 +111,16 @@ class Submission(Table, table=True):
 
     __tablename__ = "submission"
     __table_args__ = (
-        Index("ix_submission_campaign_status", "campaign_code", "status"),
+        # a status's rows in the order they came (the approved candidates' pages, the digest's
+        # tie order): ORDER BY id read from the index on PostgreSQL too
+        Index("ix_submission_status_id", "campaign_code", "status", "id"),
+        # an award's council list a page at a time (ORDER BY id LIMIT)
+        Index("ix_submission_award", "campaign_code", "shortlist_award", "id"),
+        # a unit's reports or proposals a page at a time (a head's «Hồ sơ»)
+        Index("ix_submission_unit_kind", "unit_code", "kind", "id"),
+        # what a person sent, a page at a time (PostgreSQL would else walk the primary key
+        # for ORDER BY id LIMIT and filter, all of it for someone who sent nothing)
+        Index("ix_submission_submitter", "submitter_id", "id"),
         # the next dossier to appraise: one index range, oldest first, LIMIT 1
         Index("ix_submission_queue", "campaign_code", "status", "kind", "submitted_at", "id"),
         # statistics and the digest: GROUP BY read from the index alone (covering)
@@ -125,8 +134,8 @@ class Submission(Table, table=True):
     campaign_code: str = Field(max_length=40)
     kind: str = Field(max_length=16)  # nomination | proposal | report
     status: str = Field(max_length=16)
-    submitter_id: int = Field(foreign_key="member.id", index=True)
-    unit_code: str | None = Field(default=None, max_length=16, index=True)
+    submitter_id: int = Field(foreign_key="member.id")  # ix_submission_submitter
+    unit_code: str | None = Field(default=None, max_length=16)  # ix_submission_unit_kind
     category: str | None = Field(default=None, max_length=32)
     nominee: str | None = Field(default=None, max_length=200)
     contents: list = _json(list)
@@ -139,6 +148,39 @@ class Submission(Table, table=True):
     created_at: datetime = _ts()
     submitted_at: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts()
+
+
+class SubmissionTally(Table, table=True):
+    """How many submissions there are per (campaign, kind, status, unit, category, award of the
+    council list): the counters statistics, the digest and the screens' totals read, so a
+    count costs a few hundred rows whatever the number of submissions. Kept by database
+    triggers on `submission` (migration i14_tally), so every write (operations, bulk seeding,
+    raw SQL) keeps them right. '' stands for no unit / category / award."""
+
+    __tablename__ = "submission_tally"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
+    campaign_code: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(primary_key=True, max_length=16)
+    status: str = Field(primary_key=True, max_length=16)
+    unit_code: str = Field(primary_key=True, max_length=16)
+    category: str = Field(primary_key=True, max_length=32)
+    shortlist_award: str = Field(primary_key=True, max_length=32)
+    n: int = Field(default=0)
+
+
+class SubmissionSent(Table, table=True):
+    """Submissions sent per (campaign, span, start, unit), withdrawn ones left out: span "day"
+    counts a UTC day (start: that day), span "month" a UTC month (start: its first day). The
+    digest's «new since the last one» adds whole months and days from here and counts only
+    the two edge days row by row. Kept by the same triggers as SubmissionTally; '' = no unit."""
+
+    __tablename__ = "submission_sent"
+    __table_args__ = {"sqlite_with_rowid": False}  # read in key order, no row look-ups
+    campaign_code: str = Field(primary_key=True, max_length=40)
+    span: str = Field(primary_key=True, max_length=8)  # day | month
+    start: date = Field(primary_key=True)
+    unit_code: str = Field(primary_key=True, max_length=16)
+    n: int = Field(default=0)
 
 
 class SubmissionVersion(Table, table=True):
@@ -289,6 +331,10 @@ class ProcessedEvent(Table, table=True):
 
 class AuditLog(Table, table=True):
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # the last digest slot before a time (storage/slots.last_slot_run): a seek, not a scan
+        Index("ix_audit_log_entity_action_at", "entity", "action", "at", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
     actor_id: int | None = Field(default=None, foreign_key="member.id")

@@ -3,33 +3,35 @@ count, lists come a page at a time with their total, optionally narrowed by a se
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, func, or_, union, union_all
 from sqlmodel import Session, select
 
+from . import views
 from .models import Submission
 
 
 def next_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str],
                  exclude: Iterable[str] = ()) -> tuple[Submission | None, int]:
     """The oldest submitted of the waiting submissions (ties by id) and how many wait.
-    One LIMIT 1 seek per (status, kind) on ix_submission_queue, the count from the same index."""
+    One LIMIT 1 seek per (status, kind) on ix_submission_queue (one statement), the count from the counters
+    (submission_tally) less the skipped ones."""
     skip = list(exclude)
     kinds, statuses = list(kinds), list(statuses)
-    heads = []
+    firsts = []
     for status in statuses:
         for kind in kinds:
-            q = select(Submission).where(Submission.campaign_code == campaign_code,
-                                         Submission.status == status, Submission.kind == kind)
+            q = select(Submission.id).where(Submission.campaign_code == campaign_code,
+                                            Submission.status == status, Submission.kind == kind)
             if skip:
                 q = q.where(Submission.ref.not_in(skip))
-            first = s.exec(q.order_by(Submission.submitted_at, Submission.id).limit(1)).first()
-            if first is not None:
-                heads.append(first)
-    waiting = s.exec(select(func.count()).select_from(Submission).where(
-        Submission.campaign_code == campaign_code, Submission.status.in_(statuses),
-        Submission.kind.in_(kinds))).one()
+            sub = q.order_by(Submission.submitted_at, Submission.id).limit(1).subquery()
+            firsts.append(select(sub.c.id))
+    # the heads of the (status, kind) ranges in one statement
+    heads = s.exec(select(Submission).where(Submission.id.in_(union_all(*firsts)))).all()
+    waiting = views.count(s, campaign_code=campaign_code, statuses=statuses, kinds=kinds)
     if skip:
         waiting -= s.exec(select(func.count()).select_from(Submission).where(
             Submission.campaign_code == campaign_code, Submission.status.in_(statuses),
@@ -59,13 +61,64 @@ def listing(*, campaign_code: str | None = None, submitter_id: int | None = None
     return q.order_by(Submission.id)
 
 
+@dataclass(frozen=True)
+class Parts:
+    """A list read from several selects of submissions, each in id order and each a range of
+    an index, so a page is a few LIMIT reads whatever the size of the list. `merged`: the
+    rows of all parts in one id order (a row in two parts once); otherwise part after part."""
+
+    parts: tuple
+    merged: bool = False
+
+    def where(self, *criteria: Any) -> "Parts":
+        return Parts(tuple(p.where(*criteria) for p in self.parts), self.merged)
+
+    def rows(self, s: Session, offset: int, limit: int) -> list[Any]:
+        if self.merged:
+            seen: dict[int, Any] = {}
+            for part in self.parts:
+                for row in s.exec(part.limit(offset + limit)).all():
+                    seen.setdefault(row.id, row)
+            return [seen[i] for i in sorted(seen)][offset:offset + limit]
+        out: list[Any] = []
+        skip = offset
+        for part in self.parts:
+            if len(out) >= limit:
+                break
+            got = list(s.exec(part.offset(skip).limit(limit - len(out))).all())
+            if skip and not got:  # the page starts after this part: skip its rows
+                skip -= s.exec(select(func.count()).select_from(part.order_by(None).subquery())).one()
+                skip = max(skip, 0)
+            else:
+                skip = 0
+            out += got
+        return out
+
+    def count(self, s: Session) -> int:
+        ids = union(*[p.with_only_columns(Submission.id).order_by(None) for p in self.parts])
+        return s.exec(select(func.count()).select_from(ids.subquery())).one()
+
+
 def own(*, submitter_id: int, unit_code: str | None = None, unit_kinds: Iterable[str] = ()):
     """What a person sent, and with unit_code the unit's submissions of unit_kinds too
-    (a unit head's «Hồ sơ»), in the order they came."""
-    mine = Submission.submitter_id == submitter_id
-    if unit_code is not None and unit_kinds:
-        mine = or_(mine, and_(Submission.unit_code == unit_code, Submission.kind.in_(list(unit_kinds))))
-    return select(Submission).where(mine).order_by(Submission.id)
+    (a unit head's «Hồ sơ»), in the order they came: with a unit, parts merged by id (the
+    person's own, the unit's of each kind: each a range of an index)."""
+    mine = select(Submission).where(Submission.submitter_id == submitter_id).order_by(Submission.id)
+    if unit_code is None or not unit_kinds:
+        return mine
+    return Parts((mine, *[select(Submission).where(Submission.unit_code == unit_code, Submission.kind == k)
+                          .order_by(Submission.id) for k in unit_kinds]), merged=True)
+
+
+def own_count(s: Session, *, submitter_id: int, unit_code: str, unit_kinds: Iterable[str]) -> int:
+    """How many own() lists for a head: the unit's from the counters, and the person's own
+    that are not among them (a few: an index range on submitter_id)."""
+    kinds = list(unit_kinds)
+    others = s.exec(select(func.count()).select_from(Submission).where(
+        Submission.submitter_id == submitter_id,
+        or_(Submission.unit_code.is_(None), Submission.unit_code != unit_code,
+            Submission.kind.not_in(kinds)))).one()
+    return others + views.count(s, unit_code=unit_code, kinds=kinds)
 
 
 def waiting(*, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str]):
@@ -86,32 +139,48 @@ def matching(q, term: str | None, unit_codes: Sequence[str] = ()):
                        Submission.unit_code.in_(list(unit_codes))))
 
 
-def page(s: Session, q, *, offset: int, limit: int) -> tuple[list[Any], int]:
-    """One page of a query's rows (in its order) and the count of them all."""
-    total = s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
-    rows = list(s.exec(q.offset(offset).limit(limit)).all()) if total else []
-    return rows, total
+def page(s: Session, q, *, offset: int, limit: int, total: int | None = None) -> tuple[list[Any], int]:
+    """One page of a query's rows (in its order; a select or Parts) and the count of them
+    all (`total` when the caller has it from the counters)."""
+    if total is None:
+        total = q.count(s) if isinstance(q, Parts) else \
+            s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
+    if not total:
+        return [], total
+    if isinstance(q, Parts):
+        return q.rows(s, offset, limit), total
+    return list(s.exec(q.offset(offset).limit(limit)).all()), total
 
 
-def count_by(s: Session, q, column) -> dict[Any, int]:
-    """A query's rows counted by one column, in SQL (GROUP BY)."""
-    sub = q.order_by(None).subquery()
-    rows = s.exec(select(sub.c[column.key], func.count()).group_by(sub.c[column.key])).all()
-    return {k: n for k, n in rows}
+ON_LIST = ("shortlisted", "awarded")
 
 
 def council_list(*, campaign_code: str, award: str):
-    """The submissions on an award's council list, in the order they came."""
+    """The submissions on an award's council list, in the order they came (a range of
+    ix_submission_award)."""
     return select(Submission).where(Submission.campaign_code == campaign_code,
-                                    Submission.status.in_(["shortlisted", "awarded"]),
-                                    Submission.shortlist_award == award).order_by(Submission.id)
+                                    Submission.shortlist_award == award,
+                                    Submission.status.in_(ON_LIST)).order_by(Submission.id)
 
 
-def council_choices(*, campaign_code: str, award: str, kinds: Iterable[str]):
+def council_choices(*, campaign_code: str, award: str, kinds: Iterable[str]) -> Parts:
     """What staff may take off an award's list (on it) or put on it (approved): those on the
-    list first, then the candidates, each in the order they came."""
-    on = and_(Submission.status.in_(["shortlisted", "awarded"]), Submission.shortlist_award == award)
-    return (select(Submission)
-            .where(Submission.campaign_code == campaign_code, Submission.kind.in_(list(kinds)),
-                   or_(on, Submission.status == "approved"))
-            .order_by(case((on, 0), else_=1), Submission.id))
+    list first, then the candidates, each in the order they came (ix_submission_award, then
+    ix_submission_status_id)."""
+    kinds = list(kinds)
+    on = (select(Submission)
+          .where(Submission.campaign_code == campaign_code, Submission.shortlist_award == award,
+                 Submission.status.in_(ON_LIST), Submission.kind.in_(kinds))
+          .order_by(Submission.id))
+    candidates = (select(Submission)
+                  .where(Submission.campaign_code == campaign_code, Submission.status == "approved",
+                         Submission.kind.in_(kinds))
+                  .order_by(Submission.id))
+    return Parts((on, candidates))
+
+
+def council_choices_count(s: Session, *, campaign_code: str, award: str, kinds: Iterable[str]) -> int:
+    """How many council_choices() lists: from the counters, one statement."""
+    by = views.count_by(s, ("status", "shortlist_award"), campaign_code=campaign_code,
+                        statuses=[*ON_LIST, "approved"], kinds=list(kinds))
+    return sum(n for (status, on), n in by.items() if status == "approved" or on == award)

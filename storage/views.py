@@ -1,14 +1,16 @@
-"""The read side: bulk reads for the digest and the exports (light rows, one query per table)."""
+"""The read side: bulk reads for the digest and the exports (light rows, one query per table),
+and the trigger-kept counters (submission_tally, submission_sent) the screens count from."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
 import functools
 import json
 
-from sqlalchemy import JSON, Text, case, func, null, type_coerce
+from sqlalchemy import JSON, String, Text, case, cast, func, literal, null, type_coerce, union_all
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -17,6 +19,8 @@ from .models import (
     Evidence,
     StatusChange,
     Submission,
+    SubmissionSent,
+    SubmissionTally,
 )
 
 
@@ -39,25 +43,113 @@ def _shared_json(column):
     return type_coerce(column, _SharedJSON()).label(column.key)
 
 
-def summary(s: Session, campaign_code: str) -> Sequence[Any]:
-    """The campaign's submissions counted in SQL (GROUP BY, read from ix_submission_summary):
-    one light row per (unit_code, category, status, kind) with n and first (the smallest id:
-    the order in which the groups first appear)."""
-    q = (select(Submission.unit_code, Submission.category, Submission.status, Submission.kind,
-                func.count().label("n"), func.min(Submission.id).label("first"))
-         .where(Submission.campaign_code == campaign_code)
-         .group_by(Submission.unit_code, Submission.category, Submission.status, Submission.kind))
-    return s.exec(q).all()
+def _key(value: str | None) -> str | None:
+    """The counters' '' (no unit, category or award) read back as None."""
+    return value or None
+
+
+def _tally(*, campaign_code: str | None = None, kinds: Iterable[str] | None = None,
+           statuses: Iterable[str] | None = None, unit_code: str | None = None,
+           award: str | None = None, live: bool = False) -> list[Any]:
+    t = SubmissionTally
+    w: list[Any] = []
+    if campaign_code is not None:
+        w.append(t.campaign_code == campaign_code)
+    if kinds is not None:
+        w.append(t.kind.in_(list(kinds)))
+    if statuses is not None:
+        w.append(t.status.in_(list(statuses)))
+    if live:
+        w.append(t.status != "withdrawn")
+    if unit_code is not None:
+        w.append(t.unit_code == unit_code)
+    if award is not None:
+        w.append(t.shortlist_award == award)
+    return w
+
+
+def count(s: Session, **where: Any) -> int:
+    """How many submissions, from the trigger-kept counters (submission_tally: a few hundred
+    rows whatever the number of submissions). Filters: campaign_code, kinds, statuses,
+    unit_code, award (on the council list), live (withdrawn ones left out)."""
+    n = s.exec(select(func.sum(SubmissionTally.n)).where(*_tally(**where))).one()
+    return int(n or 0)
+
+
+def count_by(s: Session, columns: str | tuple[str, ...], **where: Any) -> dict[Any, int]:
+    """Like count(), by one or more of the counters' keys ("status", "kind", "unit_code",
+    "category", "shortlist_award"; a tuple gives tuple keys): one GROUP BY over the counters.
+    No unit / category / award reads None."""
+    return counts_by(s, (columns, where))[0]
+
+
+def counts_by(s: Session, *queries: tuple[str | tuple[str, ...], dict[str, Any]]) -> list[dict[Any, int]]:
+    """Several count_by() (columns, filters) in one statement (UNION ALL): one round trip."""
+    t = SubmissionTally
+    names = [(c,) if isinstance(c, str) else tuple(c) for c, _ in queries]
+    width = max(len(n) for n in names)
+    branches = []
+    for i, (cols, (_, where)) in enumerate(zip(names, queries)):
+        keys = [getattr(t, c) for c in cols]
+        pad = [cast(null(), String) for _ in range(width - len(keys))]
+        branches.append(select(literal(i), *keys, *pad, func.sum(t.n)).where(*_tally(**where))
+                        .group_by(*keys).having(func.sum(t.n) > 0))
+    out: list[dict[Any, int]] = [{} for _ in queries]
+    for row in s.exec(union_all(*branches) if len(branches) > 1 else branches[0]).all():
+        i = row[0]
+        key = tuple(_key(k) for k in row[1:1 + len(names[i])])
+        out[i][key[0] if isinstance(queries[i][0], str) else key] = int(row[-1])
+    return out
+
+
+def first_ids(s: Session, campaign_code: str, statuses: Iterable[str]) -> dict[str, int]:
+    """Status -> the smallest id in that status (the order statuses first appeared): one
+    index seek each (ix_submission_status_id)."""
+    out = {}
+    for status in statuses:
+        first = s.exec(select(func.min(Submission.id)).where(
+            Submission.campaign_code == campaign_code, Submission.status == status)).one()
+        if first is not None:
+            out[status] = first
+    return out
+
+
+def _month_after(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
 
 
 def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -> dict[Any, int]:
     """Unit code -> submissions sent between since and at (both included), withdrawn ones
-    left out; reads only that time range of ix_submission_new."""
-    q = (select(Submission.unit_code, func.count())
-         .where(Submission.campaign_code == campaign_code, Submission.submitted_at >= since,
-                Submission.submitted_at <= at, Submission.status != "withdrawn")
-         .group_by(Submission.unit_code))
-    return {unit: n for unit, n in s.exec(q).all()}
+    left out. Whole UTC months in between are added from submission_sent (trigger-kept), the
+    other whole days from its day counts, and only the first and the last day are counted row
+    by row (ranges of ix_submission_new). One statement, each part a range of an index (an OR
+    of two ranges would read all of it; a GROUP BY on the rows would make SQLite walk
+    ix_submission_summary for its order)."""
+    if at < since:
+        return {}
+    first = since.astimezone(timezone.utc).date() + timedelta(days=1)
+    last = at.astimezone(timezone.utc).date()
+    sub, t = Submission, SubmissionSent
+    rows = select(sub.unit_code, literal(1)).where(sub.campaign_code == campaign_code,
+                                                    sub.status != "withdrawn")
+    if last <= first:  # two days at most: counted row by row
+        parts = [rows.where(sub.submitted_at >= since, sub.submitted_at <= at)]
+    else:
+        parts = [rows.where(sub.submitted_at >= since,
+                            sub.submitted_at < datetime.combine(first, time(), timezone.utc)),
+                 rows.where(sub.submitted_at >= datetime.combine(last, time(), timezone.utc),
+                            sub.submitted_at <= at)]
+        m0 = first if first.day == 1 else _month_after(first)  # the whole months: [m0, m1)
+        m1 = last.replace(day=1)
+        spans = [("month", m0, m1), ("day", first, m0), ("day", m1, last)] if m0 < m1 \
+            else [("day", first, last)]
+        parts += [select(t.unit_code, func.sum(t.n))
+                  .where(t.campaign_code == campaign_code, t.span == span, t.start >= lo, t.start < hi)
+                  .group_by(t.unit_code) for span, lo, hi in spans if lo < hi]
+    out: Counter = Counter()
+    for unit, n in s.exec(union_all(*parts) if len(parts) > 1 else parts[0]).all():
+        out[_key(unit)] += int(n)
+    return {unit: n for unit, n in out.items() if n}
 
 
 def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
@@ -71,8 +163,6 @@ def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
         if isinstance(at, str):  # SQLite max() on a UTCDateTime column comes back as text
             at = datetime.fromisoformat(at)
         if at is not None and at.tzinfo is None:
-            from datetime import timezone
-
             at = at.replace(tzinfo=timezone.utc)
         out[unit] = at
     return out

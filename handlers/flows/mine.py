@@ -21,16 +21,28 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
 
+HEAD_KINDS = ("report", "proposal")  # a unit head also sees the unit's of these kinds
+
+
 def own(ctx: "Ctx"):
     """Own submissions; a unit head also sees the unit's reports and proposals (a query,
     read a page at a time)."""
     if is_head(ctx):
         return pages.own(submitter_id=ctx.member.id, unit_code=ctx.member.unit_code,
-                         unit_kinds=("report", "proposal"))
+                         unit_kinds=HEAD_KINDS)
     return pages.own(submitter_id=ctx.member.id)
 
 
-OWN = Pager("pick", own, lambda c, s: Option(s.ref, label(c, s)), lambda c, n: t("mine.list", n=n))
+def own_count(ctx: "Ctx") -> int | None:
+    """A head's list size from the counters (the unit's may be thousands); else counted."""
+    if is_head(ctx):
+        return pages.own_count(ctx.session, submitter_id=ctx.member.id, unit_code=ctx.member.unit_code,
+                               unit_kinds=HEAD_KINDS)
+    return None
+
+
+OWN = Pager("pick", own, lambda c, s: Option(s.ref, label(c, s)), lambda c, n: t("mine.list", n=n),
+            count=own_count)
 
 
 def picked(ctx: "Ctx") -> Submission | None:

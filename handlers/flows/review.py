@@ -69,6 +69,7 @@ def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] 
         text = t("rev.empty_skipped", n=len(skipped)) if skipped else t("rev.empty")
         return refused(text).after(before)
     review.take_for_review(ctx.uow, ctx.member, sub.ref)
+    ctx.__dict__.setdefault("_items", {})[sub.ref] = sub  # what Review.item reads this turn
     started = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting})
     return started.after([*before, *photos(ctx, sub)])
 
@@ -84,7 +85,12 @@ class Review(Flow):
 
     def item(self, ctx: "Ctx") -> Submission | None:
         ref = ctx.answers.get("ref")
-        return submissions.submission_by_ref(ctx.session, ref) if ref and is_staff(ctx) else None
+        if not ref or not is_staff(ctx):
+            return None
+        cache = ctx.__dict__.setdefault("_items", {})  # read once per turn (the same ORM row)
+        if ref not in cache:
+            cache[ref] = submissions.submission_by_ref(ctx.session, ref)
+        return cache[ref]
 
     def _detail(self, ctx: "Ctx") -> str:
         sub = self.item(ctx)

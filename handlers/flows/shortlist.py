@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import false
 from sqlmodel import select
 
-from storage import pages, submissions
+from storage import pages, submissions, views
 from storage.models import Submission
 
 from domain import shortlist as council
@@ -44,7 +44,8 @@ def list_text(ctx: "Ctx", award: Award) -> str:
     """One award's list with its counts against the quota (counted in SQL) and its first
     PAGE_SIZE entries: one phone screen, however long the list."""
     on_award = pages.council_list(campaign_code=ctx.campaign.code, award=award.key)
-    by_category = pages.count_by(ctx.session, on_award, Submission.category)
+    by_category = views.count_by(ctx.session, "category", campaign_code=ctx.campaign.code,
+                                 statuses=pages.ON_LIST, award=award.key)
     by_group: dict[str, int] = {}
     for category, n in by_category.items():
         group = ctx.campaign.category(category).quota_group
@@ -56,7 +57,8 @@ def list_text(ctx: "Ctx", award: Award) -> str:
         name = t(f"group.{group}").capitalize()
         counts.append(t("sl.count_quota", group=name, n=n, min=rng.min, max=rng.max) if rng
                       else t("sl.count", group=name, n=n))
-    subs, total = pages.page(ctx.session, on_award, offset=0, limit=PAGE_SIZE)
+    subs, total = pages.page(ctx.session, on_award, offset=0, limit=PAGE_SIZE,
+                             total=sum(by_category.values()))
     lines = "".join(t("sl.line", i=i, item=item_label(ctx, s)) for i, s in enumerate(subs, 1))
     if total > len(subs):
         lines += t("page.more_on_list", n=total - len(subs)) + "\n"
@@ -73,13 +75,19 @@ class Shortlist(Flow):
         return ctx.campaign.award(ctx.answers["award"])
 
     def __init__(self) -> None:
-        self.pager = Pager("pick", self._choices, self._choice, self._title)
+        self.pager = Pager("pick", self._choices, self._choice, self._title, count=self._count)
 
     def _choices(self, ctx: "Ctx"):
         if not is_staff(ctx):
             return select(Submission).where(false())
         return pages.council_choices(campaign_code=ctx.campaign.code, award=self.award(ctx).key,
                                      kinds=ENTRY_KINDS)
+
+    def _count(self, ctx: "Ctx") -> int:
+        if not is_staff(ctx):
+            return 0
+        return pages.council_choices_count(ctx.session, campaign_code=ctx.campaign.code,
+                                           award=self.award(ctx).key, kinds=ENTRY_KINDS)
 
     def _choice(self, ctx: "Ctx", sub: Submission) -> Option:
         if sub.status == "approved":
