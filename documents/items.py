@@ -55,32 +55,6 @@ def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
     return _items(s, subs, ids, members.member_names(s))
 
 
-# What the council's list shows of a submission: rows this narrow keep a long list light.
-LIST_COLUMNS = ("id", "ref", "kind", "category", "nominee", "unit_code", "achievements", "status",
-                "proposed_award", "shortlist_award")
-
-
-def light(s: Session, campaign: Campaign, *, kinds: Iterable[str],
-          statuses: Iterable[str] | None = None) -> list[Item]:
-    """Submissions with LIST_COLUMNS only, nothing beside them (no names, moves, photos)."""
-    rows = views.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
-                                 statuses=None if statuses is None else list(statuses),
-                                 columns=[getattr(Submission, k) for k in LIST_COLUMNS])
-    return [Item(sub=row) for row in rows]
-
-
-def stream(s: Session, campaign: Campaign, *, kinds: Iterable[str],
-           statuses: Iterable[str] | None = None, chunk: int = 1000,
-           names: dict[int, str] | None = None) -> Iterator[Item]:
-    """load() as a stream: `chunk` submissions at a time with their last moves and photos, so
-    a hundred thousand of them are never all in memory."""
-    names = members.member_names(s) if names is None else names
-    for subs in views.submission_chunks(s, campaign_code=campaign.code, kinds=list(kinds),
-                                        statuses=None if statuses is None else list(statuses),
-                                        chunk=chunk):
-        yield from _items(s, subs, [x.id for x in subs], names)
-
-
 def _items(s: Session, subs: Sequence[Any], ids: list[int] | None,
            names: dict[int, str]) -> list[Item]:
     last = views.last_changes(s, ids)
@@ -104,11 +78,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_safe(text: str) -> str:
     """Word and Excel files are XML: characters XML cannot hold are dropped."""
     return _NOT_XML.sub("", text)
-
-
-def local_naive(campaign: Campaign, moment: datetime | None) -> datetime | None:
-    """Local wall time without a zone (spreadsheets have no time zones)."""
-    return None if moment is None else campaign.local(moment).replace(tzinfo=None)
 
 
 def place_date(campaign: Campaign, now: datetime) -> str:
@@ -139,7 +108,12 @@ def category_label(campaign: Campaign, key: str | None) -> str:
 
 
 def quota_group(campaign: Campaign, sub: Submission) -> str:
-    cat = category_of(campaign, sub.category)
+    return category_group(campaign, sub.category)
+
+
+def category_group(campaign: Campaign, key: str | None) -> str:
+    """The quota group (collective, individual) of a category; individual when unknown."""
+    cat = category_of(campaign, key)
     return cat.quota_group if cat else "individual"
 
 
@@ -173,8 +147,12 @@ def contents_text(campaign: Campaign, keys: Sequence[str] | None) -> str:
 
 def checks_text(campaign: Campaign, sub: Submission) -> str:
     """The category's criteria checks as answered: "Thu nhập/năm: 60 triệu đồng; ..."."""
+    return answered_checks_text(campaign, sub.category, sub.answers)
+
+
+def answered_checks_text(campaign: Campaign, category: str | None, answers: dict | None) -> str:
     return "; ".join(t("rep.checks", label=label, value=shown).rstrip(".")
-                     for label, shown in answered_checks(campaign, sub.category, sub.answers or {}))
+                     for label, shown in answered_checks(campaign, category, answers or {}))
 
 
 def photo_refs(evidence: Sequence[Any]) -> str:
@@ -199,7 +177,11 @@ def figure_columns(campaign: Campaign) -> list[tuple[int, Content, Figure]]:
 def figure_value(sub: Submission, content: Content, figure: Figure) -> Any:
     """A figure of a unit report. Reports keep them under answers["figures"], by content key
     then figure key; flat forms ("c2.ho_thoat_ngheo" or the figure key) are read as well."""
-    answers = sub.answers or {}
+    return figure_in(sub.answers or {}, content, figure)
+
+
+def figure_in(answers: dict, content: Content, figure: Figure) -> Any:
+    """figure_value() read from a report's answers."""
     figures = answers.get("figures")
     if isinstance(figures, dict):
         by_content = figures.get(content.key)

@@ -7,6 +7,8 @@ Names, dates, awards and quotas come from the campaign file; what the office fil
 
 from __future__ import annotations
 
+import functools
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Iterable, Sequence
 
 from sqlmodel import Session
 
-from storage import submissions
+from storage import views
 from domain.campaign import Award, Campaign
 from documents.texts import t
 from documents import items as c
@@ -50,11 +52,13 @@ def _numeral(i: int) -> str:
 # -- the list for the council -------------------------------------------------------------
 
 def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-               statuses: Iterable[str] = c.LIST_STATUSES) -> DocResult:
+               statuses: Iterable[str] = c.LIST_STATUSES, chunk: int = 1000) -> DocResult:
     """"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG": appraised items grouped by award (the council's choice,
-    else the one proposed) then by category, one table per group."""
-    items = c.light(s, campaign, kinds=c.ENTRY_KINDS, statuses=statuses)
-    if not items:
+    else the one proposed) then by category, one table per group. The groups are counted in
+    SQL; each table's rows are read `chunk` at a time while the file is written."""
+    statuses = list(statuses)
+    groups = _list_groups(s, campaign, statuses)
+    if not groups:
         raise c.ExportError(t("export.nothing", what=t("export.opt.list")))
     org = campaign.organiser
     doc = L.new_document(campaign, t("list.title"))
@@ -63,38 +67,54 @@ def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime
     L.para(doc, t("list.for_council", council=org.council), italic=True, align=L.CENTER, after=6)
 
     award_keys = [a.key for a in campaign.awards]
-    by_award: dict[str | None, list[c.Item]] = {}
-    for item in items:
-        key = c.award_of(item.sub)
-        by_award.setdefault(key if key in award_keys else None, []).append(item)
-    order = [k for k in award_keys if k in by_award] + ([None] if None in by_award else [])
     headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "summary", "status")]
-    rows = tables = 0
-    for i, key in enumerate(order):
+    unit, status = functools.cache(campaign.unit_name), functools.cache(c.status_text)
+    tables = []
+    for i, (key, cats) in enumerate(groups):
         label = c.award_label(campaign, key) or t("list.no_award")
         L.para(doc, t("list.award", numeral=_numeral(i), award=label.upper()), bold=True, before=6)
-        for j, (cat_label, group) in enumerate(_by_category(campaign, by_award[key]), 1):
-            L.para(doc, t("list.category", n=j, category=cat_label, count=len(group)), bold=True,
-                   italic=True, before=3)
-            rows += L.grid(doc, headers, LIST_WIDTHS, (
-                (str(n), item.sub.nominee or "", c.unit_name(campaign, item.sub.unit_code),
-                 c.short(item.sub.achievements), c.status_text(item.sub.status))
-                for n, item in enumerate(group, 1)))
-            tables += 1
-    groups = [c.quota_group(campaign, item.sub) for item in items]
-    L.para(doc, t("list.total", n=len(items), collective=groups.count("collective"),
-                  individual=groups.count("individual")), italic=True, before=6, after=6)
+        for j, (cat, count) in enumerate(cats, 1):
+            L.para(doc, t("list.category", n=j, category=c.category_label(campaign, cat),
+                          count=count), bold=True, italic=True, before=3)
+            rows = views.list_rows(s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS,
+                                   statuses=statuses, award=key, known_awards=award_keys,
+                                   category=cat, chunk=chunk)
+            tables.append(L.Rows(doc, headers, LIST_WIDTHS, (
+                (str(n), nominee or "", unit(unit_code), c.short(achievements), status(st))
+                for n, (nominee, unit_code, achievements, st) in enumerate(rows, 1))))
+    counts = {"collective": 0, "individual": 0}
+    for _, cats in groups:
+        for cat, count in cats:
+            counts[c.category_group(campaign, cat)] += count
+    L.para(doc, t("list.total", n=sum(counts.values()), **counts), italic=True, before=6, after=6)
     L.signature(doc, campaign, [t("doc.recipient", name=org.council)])
-    return DocResult(path=_save(doc, out), rows=rows, tables=tables)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    L.save_streamed(doc, path, tables)
+    return DocResult(path=path, rows=sum(x.count for x in tables), tables=len(tables))
 
 
-def _by_category(campaign: Campaign, items: Sequence[c.Item]) -> list[tuple[str, list[c.Item]]]:
-    groups: dict[str | None, list[c.Item]] = {}
-    for item in items:
-        groups.setdefault(item.sub.category, []).append(item)
-    keys = [k.key for k in campaign.categories if k.key in groups]
-    keys += [k for k in groups if k not in keys]
-    return [(c.category_label(campaign, k), groups[k]) for k in keys]
+def _list_groups(s: Session, campaign: Campaign,
+                 statuses: list[str]) -> list[tuple[str | None, list[tuple[str | None, int]]]]:
+    """The list's groups in order with their sizes: awards in the campaign file's order, then
+    the items without one (or with one the file no longer names); in each, the categories
+    in the file's order, then the others in the order they first appear."""
+    award_keys = [a.key for a in campaign.awards]
+    sizes: dict[str | None, dict[str | None, list[int]]] = {}
+    for award, cat, n, first in views.list_groups(s, campaign_code=campaign.code,
+                                                  kinds=c.ENTRY_KINDS, statuses=statuses):
+        size = sizes.setdefault(award if award in award_keys else None, {}).setdefault(cat, [0, first])
+        size[0] += n
+        size[1] = min(size[1], first)
+    order = [k for k in award_keys if k in sizes] + ([None] if None in sizes else [])
+    known = [k.key for k in campaign.categories]
+    groups = []
+    for key in order:
+        cats = sizes[key]
+        keys = [k for k in known if k in cats]
+        keys += sorted((k for k in cats if k not in known), key=lambda k: cats[k][1])
+        groups.append((key, [(k, cats[k][0]) for k in keys]))
+    return groups
 
 
 # -- the Tờ trình to the district -------------------------------------------------------
@@ -169,33 +189,38 @@ def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: date
 # -- achievement reports (forms 02 and 03) ----------------------------------------------
 
 def write_reports(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-                  ref: str | None = None) -> DocResult:
+                  ref: str | None = None, chunk: int = 200) -> DocResult:
     """One report per nominee, each on its own pages: form 02 for a collective, 03 for an
-    individual (by the category's quota_group); achievements of the campaign period only."""
-    items = c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=c.REPORT_STATUSES, ref=ref)
-    if not items:
+    individual (by the category's quota_group); achievements of the campaign period only.
+    The nominees are read `chunk` at a time and each report is written into the file as it
+    is made (L.Blocks), so the document is never whole in memory."""
+    subs = (sub for rows in views.submission_chunks(
+                s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=c.REPORT_STATUSES,
+                ref=None if ref is None else ref.strip().upper(), chunk=chunk)
+            for sub in rows)
+    first = next(subs, None)
+    if first is None:
         if ref:
             raise c.ExportError(t("export.no_ref", ref=ref.strip().upper()))
         raise c.ExportError(t("export.nothing", what=t("export.opt.report")))
-    unit_reports = _latest_unit_reports(s, campaign)
+    unit_reports = {r.unit_code: r for r in views.latest_reports(
+        s, campaign_code=campaign.code, leaving_out=("withdrawn", "rejected", "draft"))}
     doc = L.new_document(campaign, t("rep.title"))
-    for n, item in enumerate(items):
+
+    def build(doc, sub, n: int) -> None:
         if n:
             L.page_break(doc)
-        _report(doc, campaign, item, unit_reports.get(item.sub.unit_code), now)
-    return DocResult(path=_save(doc, out), rows=len(items))
+        _report(doc, campaign, sub, unit_reports.get(sub.unit_code), now)
+
+    reports = L.Blocks(doc, itertools.chain([first], subs), build)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    L.save_streamed(doc, path, [reports])
+    return DocResult(path=path, rows=reports.count)
 
 
-def _latest_unit_reports(s: Session, campaign: Campaign) -> dict[str, object]:
-    latest = {}
-    for sub in submissions.submissions(s, campaign_code=campaign.code, kinds=["report"]):
-        if sub.status not in ("withdrawn", "rejected", "draft"):
-            latest[sub.unit_code] = sub  # ordered by id: the last one wins
-    return latest
-
-
-def _report(doc, campaign: Campaign, item: c.Item, unit_report, now: datetime) -> None:
-    sub, info = item.sub, campaign.campaign
+def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
+    info = campaign.campaign
     cat = c.category_of(campaign, sub.category)
     group = cat.quota_group if cat else "individual"
     start, end = _period(campaign)

@@ -34,7 +34,7 @@ AUDIT_COLUMNS = (("at", 19), ("actor", 24), ("entity_id", 14), ("action", 60), (
 
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 # The log is read in its own order, never sorted: its times are text (cheaper than date cells).
-AUDIT_TIME = "%d/%m/%Y %H:%M:%S"
+AUDIT_TIME = "%02d/%02d/%04d %02d:%02d:%02d"  # day, month, year, hour, minute, second
 # Text is text: no formulas, numbers or links guessed from what people typed.
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
            "strings_to_urls": False}
@@ -67,26 +67,35 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
            chunk: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     names = members.member_names(s)
-    # labels repeat on every row: each is worked out once per export
+    # labels repeat on every row: each is worked out once per export; JSON is read as text
+    # and each distinct text worked out once (bounded caches: a hundred thousand distinct
+    # unit reports do not pile up)
     kind, status = _memo(lambda k: t(f"kind.{k}")), _memo(c.status_text)
     category, unit = _memo(lambda k: c.category_label(campaign, k)), _memo(campaign.unit_name)
     award = _memo(lambda k: c.award_label(campaign, k))
-    contents = _memo(lambda keys: c.contents_text(campaign, keys))
+    contents = _memo(lambda text: c.contents_text(campaign, _json(text)), 4096)
+    checks = _memo(lambda cat, text: c.answered_checks_text(campaign, cat, _json(text)), 4096)
+    flags = _memo(lambda text: _s("\n".join(_json(text) or ())), 4096)
+    local = _local_naive(campaign)
+
     sheet = _Sheet(wb, t("xlsx.sheet.submissions"),
                    [(t(f"xlsx.col.{k}"), w) for k, w in SUBMISSION_COLUMNS])
-    date = sheet.date
-    for n, item in enumerate(c.stream(s, campaign, kinds=c.ENTRY_KINDS, statuses=statuses,
-                                      names=names, chunk=chunk), 1):
-        sub = item.sub
-        sheet.append([
-            n, sub.ref, kind(sub.kind), category(sub.category), _s(sub.nominee), unit(sub.unit_code),
-            contents(tuple(sub.contents or ())), _s(sub.achievements),
-            c.checks_text(campaign, sub), _s("\n".join(sub.flags or [])),
-            award(sub.proposed_award), award(sub.shortlist_award), status(sub.status), item.submitter,
-            date(campaign, sub.submitted_at or sub.created_at), item.reviewer,
-            date(campaign, item.reviewed_at), _s(item.reason),
-            _s(c.photo_refs(item.evidence)),
-        ])
+    append, n = sheet.append, 0
+    for rows, photos in _chunks(s, campaign, c.ENTRY_KINDS, statuses, chunk):
+        # rows unpacked (views.export_chunks' column order): a Row's attributes cost more
+        for (id_, ref, kind_, cat, nominee, unit_code, contents_, achievements, answers, flags_,
+             proposed, shortlist, status_, submitter_id, _, sent_at, _, last_from, last_actor,
+             last_reason, last_at) in rows:
+            n += 1
+            moved = last_from is not None
+            append([
+                n, ref, kind(kind_), category(cat), _s(nominee), unit(unit_code),
+                contents(contents_), _s(achievements), checks(cat, answers), flags(flags_),
+                award(proposed), award(shortlist), status(status_), names.get(submitter_id, ""),
+                local(sent_at), _reviewer(names, last_actor) if moved else "",
+                local(last_at) if moved else None, _s(last_reason) if moved else None,
+                _s(photos.get(id_)),
+            ])
     counts[sheet.title] = sheet.rows
 
     figures = c.figure_columns(campaign)
@@ -94,49 +103,86 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
     fig_cols = [(t("xlsx.col.figure", n=n, label=f.label, unit=f.unit), 18) for n, _, f in figures]
     tail = [(t(f"xlsx.col.{k}"), w) for k, w in REPORT_TAIL]
     sheet = _Sheet(wb, t("xlsx.sheet.reports"), head + fig_cols + tail)
-    date = sheet.date
-    for n, item in enumerate(c.stream(s, campaign, kinds=("report",), statuses=statuses,
-                                      names=names, chunk=chunk), 1):
-        sub = item.sub
-        sheet.append([
-            n, sub.ref, unit(sub.unit_code), sub.version, status(sub.status),
-            item.submitter, date(campaign, sub.submitted_at or sub.created_at),
-            date(campaign, sub.updated_at), item.reviewer, date(campaign, item.reviewed_at),
-            *[_number(c.figure_value(sub, content, f)) for _, content, f in figures],
-            _s(sub.achievements), _s(item.reason),
-            _s(c.photo_refs(item.evidence)),
-        ])
+    append, n = sheet.append, 0
+    for rows, photos in _chunks(s, campaign, ("report",), statuses, chunk):
+        for sub in rows:
+            n += 1
+            moved = sub.last_from is not None
+            answers = _json(sub.answers) or {}
+            append([
+                n, sub.ref, unit(sub.unit_code), sub.version, status(sub.status),
+                names.get(sub.submitter_id, ""), local(sub.sent_at),
+                local(sub.updated_at), _reviewer(names, sub.last_actor) if moved else "",
+                local(sub.last_at) if moved else None,
+                *[_number(c.figure_in(answers, content, f)) for _, content, f in figures],
+                _s(sub.achievements), _s(sub.last_reason) if moved else None,
+                _s(photos.get(sub.id)),
+            ])
     counts[sheet.title] = sheet.rows
 
     refs = None if statuses is None else views.submission_refs(
         campaign_code=campaign.code, kinds=(*c.ENTRY_KINDS, "report"), statuses=statuses)
     sheet = _Sheet(wb, t("xlsx.sheet.audit"), [(t(f"xlsx.col.{k}"), w) for k, w in AUDIT_COLUMNS])
-    system = t("xlsx.system")
-    action_label = _memo(_action)
-    for row in views.audit_entries(s, entity_ids=refs):
-        if row.action == "status" and not (row.before or {}).get("status"):
-            continue  # the first status (sent) is the same moment as the row "Gửi đề cử"
-        target = row.entity_id if row.entity == "submission" else _entity(row.entity, row.entity_id)
-        # a new submission's content is on its own sheet: its log row just says it was sent
-        change = None if row.action.endswith(".create") else _change(campaign, row.before, row.after)
-        action = f"{action_label(row.action)}: {change}" if change else action_label(row.action)
-        sheet.append([campaign.local(row.at).strftime(AUDIT_TIME), names.get(row.actor_id) or system,
-                      target, action, _s(row.reason)])
+    append, system, tz = sheet.append, t("xlsx.system"), campaign.tz
+    action_text = _memo(lambda action, before, after: _action_text(campaign, action, before, after),
+                        4096)
+    entity = _memo(_entity)
+    for at, actor_id, action, entity_kind, entity_id, before, after, reason in views.audit_entries(
+            s, entity_ids=refs, json_as_text=True):
+        action = action_text(action, before, after)
+        if action is None:
+            continue
+        at = at.astimezone(tz)
+        append([AUDIT_TIME % (at.day, at.month, at.year, at.hour, at.minute, at.second),
+                names.get(actor_id) or system,
+                entity_id if entity_kind == "submission" else entity(entity_kind, entity_id), action,
+                _s(reason)])
     counts[sheet.title] = sheet.rows
     return counts
 
 
-def _memo(fn):
-    return functools.lru_cache(maxsize=None)(fn)
+def _chunks(s: Session, campaign: Campaign, kinds, statuses, chunk: int):
+    """(rows, photos) a chunk at a time: the rows of views.export_chunks and, for them, the
+    photo references of each submission (id -> one per line)."""
+    for rows in views.export_chunks(s, campaign_code=campaign.code, kinds=list(kinds),
+                                    statuses=statuses, chunk=chunk):
+        photos = {k: c.photo_refs(v) for k, v in
+                  views.evidence_by_submission(s, [r.id for r in rows]).items()}
+        yield rows, photos
 
 
-class _Date:
-    """A local date-time cell shown as dd/mm/yyyy hh:mm (spreadsheets have no time zones)."""
+def _reviewer(names: dict[int, str], actor_id: int | None) -> str:
+    """Who moved the submission last (a first move, the sending itself, has no reviewer)."""
+    return names.get(actor_id, "") if actor_id is not None else ""
 
-    __slots__ = ("value",)
 
-    def __init__(self, value: datetime) -> None:
-        self.value = value
+def _action_text(campaign: Campaign, action: str, before: str | None, after: str | None) -> str | None:
+    """An audit row's action in words with what it changed; None for a row the sheet leaves
+    out (the first status, sent: the same moment as the row «Gửi đề cử»)."""
+    before, after = _json(before), _json(after)
+    if action == "status" and not (before or {}).get("status"):
+        return None
+    label = _action(action)
+    # a new submission's content is on its own sheet: its log row just says it was sent
+    change = None if action.endswith(".create") else _change(campaign, before, after)
+    return f"{label}: {change}" if change else label
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _memo(fn, size: int | None = None):
+    return functools.lru_cache(maxsize=size)(fn)
+
+
+def _local_naive(campaign: Campaign):
+    tz = campaign.tz
+
+    def local(moment: datetime | None) -> datetime | None:
+        """Local wall time without a zone (spreadsheets have no time zones)."""
+        return None if moment is None else moment.astimezone(tz).replace(tzinfo=None)
+    return local
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -144,7 +190,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class _Sheet:
     """One worksheet written row after row: a bold wrapped header, frozen under it, the
-    column widths set; values go to the typed writer calls (no type guessing)."""
+    column widths set; values go to the typed writer calls (no type guessing): text, local
+    date-times (shown as dd/mm/yyyy hh:mm), numbers."""
 
     def __init__(self, wb, title: str, columns: list[tuple[str, int]]) -> None:
         self.title = title[:31]
@@ -160,11 +207,6 @@ class _Sheet:
         self.text = wb.add_format({"quote_prefix": True})  # Excel keeps "=..." text when edited
         self.rows = 0
 
-    @staticmethod
-    def date(campaign: Campaign, moment: datetime | None) -> _Date | None:
-        value = c.local_naive(campaign, moment)
-        return None if value is None else _Date(value)
-
     def append(self, values: list[Any]) -> None:
         self.rows += 1
         r, ws = self.rows, self.ws
@@ -173,8 +215,8 @@ class _Sheet:
                 continue
             if isinstance(value, str):  # never a formula; one that looks like it is marked text
                 ws.write_string(r, col, value, self.text if value.startswith(FORMULA_START) else None)
-            elif isinstance(value, _Date):
-                ws.write_datetime(r, col, value.value, self.dates)
+            elif isinstance(value, datetime):
+                ws.write_datetime(r, col, value, self.dates)
             else:
                 ws.write_number(r, col, value)
 

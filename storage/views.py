@@ -10,7 +10,8 @@ from typing import Any, Iterable, Iterator, Sequence
 import functools
 import json
 
-from sqlalchemy import JSON, String, Text, case, cast, func, literal, null, type_coerce, union_all
+from sqlalchemy import (JSON, String, Text, case, cast, func, literal, null, or_, type_coerce,
+                        union_all)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -189,13 +190,89 @@ def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | No
 
 
 def submission_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
-                      statuses: Iterable[str] | None = None,
+                      statuses: Iterable[str] | None = None, ref: str | None = None,
                       chunk: int = 1000) -> Iterator[Sequence[Any]]:
     """submission_rows() read `chunk` rows at a time (a streamed cursor): exports of a hundred
-    thousand submissions never hold them all. Read-only: JSON values are shared."""
+    thousand submissions never hold them all; `ref` keeps the one with that reference.
+    Read-only: JSON values are shared."""
     columns = [_shared_json(c) if isinstance(c.type, JSON) else c for c in Submission.__table__.columns]
     q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
+    if ref is not None:
+        q = q.where(Submission.ref == ref)
     yield from s.exec(q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
+
+
+def json_text(column):
+    """A JSON column read as its text (no decoding): readers that work out each distinct
+    value once (a cache keyed by the text) skip the decoding of the repeats."""
+    return cast(column, Text).label(column.key)
+
+
+def export_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
+                  statuses: Iterable[str] | None = None, chunk: int = 1000) -> Iterator[Sequence[Any]]:
+    """The workbook's submissions, `chunk` rows at a time (a streamed cursor), oldest first:
+    the columns it shows, the JSON ones as text (see json_text), sent_at (when it was sent,
+    else created), and the latest status change beside each (last_from, last_actor,
+    last_reason, last_at) found by one indexed look-up per row, not a second query per chunk.
+    Columns in this order: id, ref, kind, category, nominee, unit_code, contents, achievements,
+    answers, flags, proposed_award, shortlist_award, status, submitter_id, version, sent_at,
+    updated_at, last_from, last_actor, last_reason, last_at."""
+    S = Submission
+    columns = [S.id, S.ref, S.kind, S.category, S.nominee, S.unit_code, json_text(S.contents),
+               S.achievements, json_text(S.answers), json_text(S.flags), S.proposed_award,
+               S.shortlist_award, S.status, S.submitter_id, S.version,
+               func.coalesce(S.submitted_at, S.created_at).label("sent_at"), S.updated_at]
+    latest = (select(func.max(StatusChange.id)).where(StatusChange.submission_id == Submission.id)
+              .correlate(Submission).scalar_subquery())
+    q = (_submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[
+            *columns, StatusChange.from_status.label("last_from"),
+            StatusChange.actor_id.label("last_actor"), StatusChange.reason.label("last_reason"),
+            StatusChange.at.label("last_at")])
+         .outerjoin(StatusChange, StatusChange.id == latest))
+    # Core rows straight from the cursor: the ORM's row loading is not needed for plain columns
+    yield from s.connection().execute(
+        q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
+
+
+def award_of():
+    """The award a submission is listed under: the council's choice, else the one proposed."""
+    return func.coalesce(func.nullif(Submission.shortlist_award, ""), Submission.proposed_award)
+
+
+def list_groups(s: Session, *, campaign_code: str, kinds: Iterable[str],
+                statuses: Iterable[str]) -> Sequence[Any]:
+    """The council list's groups counted in SQL: one light row per (award, category) with n
+    and first (the smallest id: the order in which the groups first appear)."""
+    award = award_of().label("award")
+    q = (_submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[
+            award, Submission.category, func.count().label("n"), func.min(Submission.id).label("first")])
+         .group_by(award, Submission.category))
+    return s.connection().execute(q).all()
+
+
+def list_rows(s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str],
+              award: str | None, known_awards: Sequence[str], category: str | None,
+              chunk: int = 1000) -> Iterator[Any]:
+    """One group of the council list, oldest first, streamed `chunk` rows at a time: the
+    award `award` (None: no award, or one that is not in known_awards) and the category
+    `category` (None: none). Rows: nominee, unit_code, achievements, status."""
+    of = award_of()
+    q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[
+        Submission.nominee, Submission.unit_code, Submission.achievements, Submission.status])
+    q = q.where(of == award if award is not None else or_(of.is_(None), of.not_in(list(known_awards))))
+    q = q.where(Submission.category == category if category is not None else Submission.category.is_(None))
+    yield from s.connection().execute(q.order_by(Submission.id).execution_options(yield_per=chunk))
+
+
+def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]) -> Sequence[Any]:
+    """The latest unit report (kind "report", the highest id) of each unit, those with a
+    status in `leaving_out` left out, as light rows with every column."""
+    latest = (select(func.max(Submission.id))
+              .where(Submission.campaign_code == campaign_code, Submission.kind == "report",
+                     Submission.status.not_in(list(leaving_out)))
+              .group_by(Submission.unit_code))
+    q = select(*Submission.__table__.columns).where(Submission.id.in_(latest))
+    return s.connection().execute(q.order_by(Submission.id)).all()
 
 
 def submission_refs(*, campaign_code: str, kinds: Iterable[str] | None = None,
@@ -230,18 +307,23 @@ def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = No
 
 
 def audit_entries(s: Session, *, entity_ids: Iterable[str] | Any | None = None,
-                  chunk: int = 2000) -> Iterator[Any]:
+                  chunk: int = 2000, json_as_text: bool = False) -> Iterator[Any]:
     """The audit log, oldest first, as light rows (at, actor_id, action, entity, entity_id,
     before, after, reason), streamed `chunk` rows at a time; with entity_ids (references or
     a subquery of them, see submission_refs) only the rows about those submissions. The
     snapshot a creation row keeps is left out (after = None): the submission itself has it.
-    Read-only: equal JSON values are shared."""
-    after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after),
-                        _SharedJSON())
+    Read-only: equal JSON values are shared; with json_as_text, before and after are their
+    JSON texts, not decoded (see json_text)."""
+    if json_as_text:
+        before = json_text(AuditLog.before)
+        after = case((AuditLog.action.like("%.create"), null()), else_=cast(AuditLog.after, Text))
+    else:
+        before = _shared_json(AuditLog.before)
+        after = type_coerce(case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after),
+                            _SharedJSON())
     q = select(AuditLog.at, AuditLog.actor_id, AuditLog.action, AuditLog.entity,
-               AuditLog.entity_id, _shared_json(AuditLog.before), after.label("after"),
-               AuditLog.reason)
+               AuditLog.entity_id, before, after.label("after"), AuditLog.reason)
     if entity_ids is not None:
         ids = entity_ids if hasattr(entity_ids, "subquery") else list(entity_ids)
         q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(ids))
-    yield from s.exec(q.order_by(AuditLog.id).execution_options(yield_per=chunk))
+    yield from s.connection().execute(q.order_by(AuditLog.id).execution_options(yield_per=chunk))
