@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import event as sa_event
 
 from bot.turn_writer import TurnWriter
+from handlers.core import Core
 from messages.catalog import t
 from messages.model import InboundEvent, Question, Text
 from storage.models import ConversationState, ProcessedEvent
@@ -21,7 +23,11 @@ def _start(user: str, key: str) -> InboundEvent:
                         command="start")
 
 
-def test_a_group_commits_once_and_a_failing_turn_is_rolled_back_alone(core, db, monkeypatch):
+@pytest.mark.parametrize("engine", ["db", "pg_db"])
+def test_a_group_commits_once_and_a_failing_turn_is_rolled_back_alone(
+        engine, request, campaign, clock, monkeypatch):
+    db = request.getfixturevalue(engine)
+    core = Core(db, campaign, clock)
     commits = []
     sa_event.listen(db, "commit", lambda conn: commits.append(1))
     real_turn = core._turn
