@@ -22,7 +22,10 @@ from messages.model import InboundEvent, Reply
 
 log = logging.getLogger(__name__)
 
-MAX_GROUP = 32  # turns to one commit: a group's last turn waits for the ones before it
+# turns to one commit: a group's first replies wait for its last turn, so small groups; 8 still
+# shares one fsync among 8 turns (bench/tg_updates.py: the first replies of a burst of 100
+# went out at ~80 ms with 8, ~150 ms with 32, the same throughput)
+MAX_GROUP = 8
 # the one thread that writes turns, for every writer of the process (an idle one costs nothing;
 # one per writer would leave a thread behind for each app a test builds)
 _THREAD = ThreadPoolExecutor(1, thread_name_prefix="turns")
