@@ -42,9 +42,13 @@ class TurnWriter:
 
     async def handle(self, event: InboundEvent, keep: Any = None) -> list[Reply]:
         """The turn's replies, once it has committed (with whichever turns came meanwhile)."""
-        done = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        if self._task is not None and self._task.get_loop() is not loop:  # an old loop's, gone
+            self._task = None
+            self._waiting = [w for w in self._waiting if w[2].get_loop() is loop]
         self._waiting.append((event, keep, done))
-        if self._task is None:
+        if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._write(), name="turn-writer")
         await asyncio.wait({done})  # a cancelled caller does not cancel the group's commit
         return done.result()

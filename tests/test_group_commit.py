@@ -59,3 +59,13 @@ async def test_turns_that_come_while_one_commits_wait_and_commit_together(core, 
     assert writer.groups < 20  # the first alone, the rest in groups
     assert len(rows(db, ProcessedEvent)) == 20
     assert await writer.handle(_start("u0", "k0")) == []  # processed once
+
+
+def test_a_writer_serves_a_new_event_loop_after_the_old_one_closed(core, db):
+    writer = TurnWriter(core)
+
+    async def one(user: str):
+        return await writer.handle(_start(user, user))
+
+    assert isinstance(asyncio.run(one("a"))[0], Question)
+    assert isinstance(asyncio.run(one("b"))[0], Question)  # another loop, same writer
