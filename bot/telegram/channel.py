@@ -1,8 +1,11 @@
 """The Telegram channel: python-telegram-bot 22's Application between the Bot API and the core.
 
-Update -> InboundEvent (inbound.py) -> core.handle (sync, in a worker thread) -> the delivery
-path (bot/delivery.py) -> Bot API calls (outbound.py); then the chat's command menu
-(commands.py). No flow logic lives here.
+Update -> InboundEvent (inbound.py) -> the core's turn, committed by the turn writer's thread
+(bot/turn_writer.py, with other people's turns when busy) -> the delivery path
+(bot/delivery.py) -> Bot API calls (outbound.py); then the chat's command menu (commands.py).
+No flow logic lives here. Chats are served side by side, one person's turns in order
+(bot/turn_order.py); an update is confirmed (polling) or answered (webhook) once its turn has
+committed, while its replies go out at the chat's own pace.
 
 Long polling by default; a webhook route (POST /telegram, secret header checked in constant
 time) when WEBHOOK_BASE_URL is set.
