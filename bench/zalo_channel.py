@@ -53,7 +53,7 @@ async def pace(fake: FakeZalo, tmp: Path) -> None:
 
 
 async def turns(fake: FakeZalo, tmp: Path, users: int = 20, each: int = 10) -> None:
-    ch = make(fake, tmp, zalo_rate=100_000, zalo_chat_rate=100_000, zalo_chat_burst=1000)
+    ch = make(fake, tmp, zalo_rate=1000, zalo_chat_rate=1000, zalo_chat_burst=1000)
     await ch.start()
     t0 = time.perf_counter()
     for n in range(each):

@@ -178,9 +178,13 @@ class Delivery:
         """Write one turn's marks, together with whatever other turns' marks are waiting:
         while one write is under way the next ones gather, then go in one transaction. A
         quiet bot writes each turn's marks at once, as before."""
-        done = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        if self._marking is not None and self._marking.get_loop() is not loop:  # an old loop's
+            self._marking = None
+            self._marks = [m for m in self._marks if m[1].get_loop() is loop]
         self._marks.append((marks, done))
-        if self._marking is None:
+        if self._marking is None or self._marking.done():
             self._marking = asyncio.create_task(self._write_marks(), name="reply-marks")
         await asyncio.wait({done})
         done.result()

@@ -22,7 +22,10 @@ from messages.model import InboundEvent, Reply
 
 log = logging.getLogger(__name__)
 
-MAX_GROUP = 32  # turns to one commit: a group's last turn waits for the ones before it
+# turns to one commit: a group's first replies wait for its last turn, so small groups; 8 still
+# shares one fsync among 8 turns (bench/tg_updates.py: the first replies of a burst of 100
+# went out at ~80 ms with 8, ~150 ms with 32, the same throughput)
+MAX_GROUP = 8
 # the one thread that writes turns, for every writer of the process (an idle one costs nothing;
 # one per writer would leave a thread behind for each app a test builds)
 _THREAD = ThreadPoolExecutor(1, thread_name_prefix="turns")
@@ -39,9 +42,13 @@ class TurnWriter:
 
     async def handle(self, event: InboundEvent, keep: Any = None) -> list[Reply]:
         """The turn's replies, once it has committed (with whichever turns came meanwhile)."""
-        done = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        if self._task is not None and self._task.get_loop() is not loop:  # an old loop's, gone
+            self._task = None
+            self._waiting = [w for w in self._waiting if w[2].get_loop() is loop]
         self._waiting.append((event, keep, done))
-        if self._task is None:
+        if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._write(), name="turn-writer")
         await asyncio.wait({done})  # a cancelled caller does not cancel the group's commit
         return done.result()

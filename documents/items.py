@@ -1,16 +1,12 @@
-"""The submissions a document lists (read in bulk, with submitter, last move and photos) and
-their values as the workbook and the Word documents show them."""
+"""What the exports share: the statuses they list, their error, and the values of a
+submission as the workbook and the Word documents show them."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Sequence
 
-from sqlmodel import Session
-
-from storage import members, submissions, views
 from storage.models import Submission
 
 from domain import lifecycle
@@ -27,47 +23,6 @@ STATUSES = lifecycle.STATUSES + ("draft",)
 
 class ExportError(Exception):
     """An export that cannot be made; the message is Vietnamese and shown as it is."""
-
-
-@dataclass
-class Item:
-    """A submission with what the exports show beside it: who sent it, who moved it last
-    (the reviewer, unless the last move is the sending itself), when and why, its photos."""
-
-    sub: Submission
-    submitter: str = ""
-    reviewer: str = ""
-    reviewed_at: datetime | None = None
-    reason: str | None = None
-    evidence: list[Any] = field(default_factory=list)
-
-
-def load(s: Session, campaign: Campaign, *, kinds: Iterable[str],
-         statuses: Iterable[str] | None = None, ref: str | None = None) -> list[Item]:
-    """Submissions of the campaign (by kind, status, one ref) with submitter, last move, photos."""
-    subs = views.submission_rows(s, campaign_code=campaign.code, kinds=list(kinds),
-                                statuses=None if statuses is None else list(statuses))
-    if ref is not None:
-        subs = [x for x in subs if x.ref == ref.strip().upper()]
-    if not subs:
-        return []
-    ids = None if len(subs) > 500 else [x.id for x in subs]  # whole tables beat a long IN (...)
-    return _items(s, subs, ids, members.member_names(s))
-
-
-def _items(s: Session, subs: Sequence[Any], ids: list[int] | None,
-           names: dict[int, str]) -> list[Item]:
-    last = views.last_changes(s, ids)
-    photos = views.evidence_by_submission(s, ids)
-    items = []
-    for sub in subs:
-        item = Item(sub=sub, submitter=names.get(sub.submitter_id, ""), evidence=photos.get(sub.id, []))
-        change = last.get(sub.id)
-        if change is not None and change.from_status is not None:
-            item.reviewer = names.get(change.actor_id, "") if change.actor_id is not None else ""
-            item.reviewed_at, item.reason = change.at, change.reason
-        items.append(item)
-    return items
 
 
 # -- values as people read them -----------------------------------------------------------

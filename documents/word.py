@@ -133,20 +133,23 @@ def quota_award(campaign: Campaign, key: str | None = None) -> Award:
     raise c.ExportError(t("export.no_quota_award"))
 
 
-def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, list[c.Item]]:
-    """Shortlisted items for the award by quota group; refused when over the quota."""
-    items = [i for i in c.load(s, campaign, kinds=c.ENTRY_KINDS, statuses=("shortlisted",))
-             if i.sub.shortlist_award == award.key]
-    if not items:
+def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, list]:
+    """Shortlisted items for the award by quota group (light rows: nominee, unit_code,
+    achievements); refused when over the quota, counted in SQL before any row is read."""
+    sizes = {"collective": 0, "individual": 0}
+    for category, n in views.shortlisted_by_category(s, campaign_code=campaign.code,
+                                                     kinds=c.ENTRY_KINDS, award=award.key):
+        sizes[c.category_group(campaign, category)] += n
+    if not sum(sizes.values()):
         raise c.ExportError(t("export.proposal_empty", award=award.label))
-    groups: dict[str, list[c.Item]] = {"collective": [], "individual": []}
-    for item in items:
-        groups[c.quota_group(campaign, item.sub)].append(item)
-    for group, members in groups.items():
+    for group, n in sizes.items():
         limit = award.quota.get(group)
-        if limit is not None and len(members) > limit.max:
+        if limit is not None and n > limit.max:
             raise c.ExportError(t("export.over_quota", award=award.label,
-                                  group=t(f"group.{group}"), n=len(members), max=limit.max))
+                                  group=t(f"group.{group}"), n=n, max=limit.max))
+    groups: dict[str, list] = {"collective": [], "individual": []}
+    for row in views.shortlisted(s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key):
+        groups[c.category_group(campaign, row.category)].append(row)
     return groups
 
 
@@ -175,9 +178,9 @@ def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: date
         L.para(doc, t("prop.group", n=n, group_label=t(f"prop.group.{group}"),
                       count=len(groups[group])), bold=True, before=6)
         rows += L.grid(doc, headers, PROPOSAL_WIDTHS, (
-            (str(i), item.sub.nominee or "", c.unit_name(campaign, item.sub.unit_code),
-             c.short(item.sub.achievements, 400))
-            for i, item in enumerate(groups[group], 1)))
+            (str(i), sub.nominee or "", c.unit_name(campaign, sub.unit_code),
+             c.short(sub.achievements, 400))
+            for i, sub in enumerate(groups[group], 1)))
         tables += 1
     L.para(doc, "", after=3)
     L.body(doc, t("prop.attached", council=org.council), italic=True)

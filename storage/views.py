@@ -180,19 +180,11 @@ def _submissions(*, campaign_code: str, kinds: Iterable[str] | None = None,
     return q
 
 
-def submission_rows(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
-                    statuses: Iterable[str] | None = None, columns=None) -> Sequence[Any]:
-    """Like submissions(), as light read-only rows with the same attribute names (exports
-    read thousands; rows come back several times faster than ORM objects); `columns` picks
-    fewer columns than the whole row."""
-    q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
-    return s.exec(q.order_by(Submission.id)).all()
-
-
 def submission_chunks(s: Session, *, campaign_code: str, kinds: Iterable[str] | None = None,
                       statuses: Iterable[str] | None = None, ref: str | None = None,
                       chunk: int = 1000) -> Iterator[Sequence[Any]]:
-    """submission_rows() read `chunk` rows at a time (a streamed cursor): exports of a hundred
+    """The campaign's submissions (by kind, status) as light read-only rows with the same
+    attribute names, read `chunk` rows at a time (a streamed cursor): exports of a hundred
     thousand submissions never hold them all; `ref` keeps the one with that reference.
     Read-only: JSON values are shared."""
     columns = [_shared_json(c) if isinstance(c.type, JSON) else c for c in Submission.__table__.columns]
@@ -275,23 +267,29 @@ def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]
     return s.connection().execute(q.order_by(Submission.id)).all()
 
 
+def shortlisted_by_category(s: Session, *, campaign_code: str, kinds: Iterable[str],
+                            award: str) -> Sequence[Any]:
+    """(category, n): the items shortlisted for `award`, counted by category in SQL."""
+    q = (_submissions(campaign_code=campaign_code, kinds=kinds, statuses=["shortlisted"],
+                      columns=[Submission.category, func.count()])
+         .where(Submission.shortlist_award == award).group_by(Submission.category))
+    return s.connection().execute(q).all()
+
+
+def shortlisted(s: Session, *, campaign_code: str, kinds: Iterable[str], award: str) -> Sequence[Any]:
+    """The items shortlisted for `award`, oldest first: category, nominee, unit_code,
+    achievements (light rows)."""
+    q = (_submissions(campaign_code=campaign_code, kinds=kinds, statuses=["shortlisted"], columns=[
+            Submission.category, Submission.nominee, Submission.unit_code, Submission.achievements])
+         .where(Submission.shortlist_award == award))
+    return s.connection().execute(q.order_by(Submission.id)).all()
+
+
 def submission_refs(*, campaign_code: str, kinds: Iterable[str] | None = None,
                     statuses: Iterable[str] | None = None):
     """The references of those submissions, as a subquery (for an IN (...) of any size)."""
     return _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses,
                         columns=[Submission.ref])
-
-
-def last_changes(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, Any]:
-    """The latest status change of each submission as a light row (submission_id,
-    from_status, to_status, actor_id, reason, at): who moved it last, when, why."""
-    latest = select(func.max(StatusChange.id)).group_by(StatusChange.submission_id)
-    if submission_ids is not None:
-        latest = latest.where(StatusChange.submission_id.in_(list(submission_ids)))
-    q = select(StatusChange.submission_id, StatusChange.from_status, StatusChange.to_status,
-               StatusChange.actor_id, StatusChange.reason, StatusChange.at).where(
-        StatusChange.id.in_(latest))
-    return {c.submission_id: c for c in s.exec(q).all()}
 
 
 def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, list[Any]]:

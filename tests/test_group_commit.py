@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import event as sa_event
 
 from bot.turn_writer import TurnWriter
+from handlers.core import Core
 from messages.catalog import t
 from messages.model import InboundEvent, Question, Text
 from storage.models import ConversationState, ProcessedEvent
@@ -21,7 +23,11 @@ def _start(user: str, key: str) -> InboundEvent:
                         command="start")
 
 
-def test_a_group_commits_once_and_a_failing_turn_is_rolled_back_alone(core, db, monkeypatch):
+@pytest.mark.parametrize("engine", ["db", "pg_db"])
+def test_a_group_commits_once_and_a_failing_turn_is_rolled_back_alone(
+        engine, request, campaign, clock, monkeypatch):
+    db = request.getfixturevalue(engine)
+    core = Core(db, campaign, clock)
     commits = []
     sa_event.listen(db, "commit", lambda conn: commits.append(1))
     real_turn = core._turn
@@ -53,3 +59,13 @@ async def test_turns_that_come_while_one_commits_wait_and_commit_together(core, 
     assert writer.groups < 20  # the first alone, the rest in groups
     assert len(rows(db, ProcessedEvent)) == 20
     assert await writer.handle(_start("u0", "k0")) == []  # processed once
+
+
+def test_a_writer_serves_a_new_event_loop_after_the_old_one_closed(core, db):
+    writer = TurnWriter(core)
+
+    async def one(user: str):
+        return await writer.handle(_start(user, user))
+
+    assert isinstance(asyncio.run(one("a"))[0], Question)
+    assert isinstance(asyncio.run(one("b"))[0], Question)  # another loop, same writer

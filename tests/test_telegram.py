@@ -90,13 +90,14 @@ class TgUser:
 
     async def send(self, update: dict) -> list[Call]:
         start = len(self.fake.calls)
+        handled = self.ch.processed.count(update["update_id"])
         client = getattr(self.ch, "client", None)
-        if client is not None:
+        if client is not None:  # answered once the turn committed; the replies follow
             r = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
             assert r.status_code == 200, r.text
         else:
             self.fake.push(update)
-            await self.fake.wait_for(lambda: update["update_id"] in self.ch.processed)
+        await self.fake.wait_for(lambda: self.ch.processed.count(update["update_id"]) > handled)
         self.new = [c for c in self.fake.calls[start:] if c.method != "getUpdates"]
         return self.new
 
@@ -409,6 +410,25 @@ async def test_webhook_redelivered_update_is_processed_once(hook, fake, db):
     assert [e.key for e in rows(db, ProcessedEvent)] == [f"telegram:{update['update_id']}"]
 
 
+async def test_webhook_answers_once_committed_not_once_the_chats_pace_let_the_reply_go(
+        db_path, fake, clock):
+    ch = await _channel(db_path, fake, clock, webhook=True, chat_rate=4.0, chat_burst=1)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app(ch.routes())),
+                               base_url="http://bot.test")
+    try:
+        updates = [fake.message_update(USER, text="/start") for _ in range(6)]
+        for update in updates:  # one after another, as a webhook connection would
+            r = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
+            assert r.status_code == 200
+        assert len(rows(ch.app.db, ProcessedEvent)) == 6  # all committed...
+        assert len(fake.of("sendMessage", chat_id=USER)) < 6  # ...before the chat's pace let 6 go
+        await fake.wait_for(lambda: len(ch.processed) == 6, timeout=10)
+        assert len(fake.of("sendMessage", chat_id=USER)) == 6
+    finally:
+        await client.aclose()
+        await ch.stop()
+
+
 @pytest.mark.parametrize("headers", [{}, {SECRET_HEADER: "wrong-secret-123"}, {SECRET_HEADER: ""}])
 async def test_webhook_rejects_a_wrong_or_missing_secret(hook, fake, db, headers):
     before = len(fake.calls)
@@ -476,7 +496,8 @@ async def test_serve_in_webhook_mode_serves_telegram_and_healthz_on_port(db_path
             r = await client.post("/telegram", json=update)
             assert r.status_code == 401 and not fake.of("sendMessage")
             r = await client.post("/telegram", json=update, headers={SECRET_HEADER: SECRET})
-            assert r.status_code == 200
+            assert r.status_code == 200  # once committed; the reply follows
+        await fake.wait_for(lambda: fake.of("sendMessage", chat_id=USER))
         assert "Bạn chưa đăng ký" in fake.of("sendMessage", chat_id=USER)[0].params["text"]
         assert fake.of("setWebhook") and not fake.of("getUpdates")
     finally:

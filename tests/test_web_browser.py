@@ -150,6 +150,8 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             page.get_by_role("link", name=ref).click()
             img = page.get_by_role("img", name=f"Ảnh 1 của {ref}")
             expect(img).to_be_visible()
+            # visible is not decoded yet: wait for the picture itself (a busy machine is slow)
+            page.wait_for_function("(el) => el.complete && el.naturalWidth > 0", arg=img.element_handle())
             assert page.evaluate("(el) => el.naturalWidth", img.element_handle()) == 640
             shot(page, "web-dossier")
             page.get_by_role("button", name="Đạt", exact=True).click()

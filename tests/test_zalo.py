@@ -82,13 +82,13 @@ class Chat:
 
     async def send(self, update: dict) -> list[str]:
         before = len(self.fake.sent(self.user_id))
-        if self.webhook:
+        handled = self.channel.handled
+        if self.webhook:  # answered once the turn is stored; the replies follow
             resp = await self.fake.post_webhook(update)
             assert resp.status_code == 200, resp.text
         else:
-            handled = self.channel.handled
             self.fake.queue(update)
-            await until(lambda: self.channel.handled > handled, "the update to be handled")
+        await until(lambda: self.channel.handled > handled, "the update to be handled")
         return self.fake.texts(self.user_id)[before:]
 
     async def say(self, text: str) -> str:
@@ -225,14 +225,18 @@ async def test_same_event_twice_is_processed_once_and_wrapped_updates_are_accept
     first = await chat.send(update)
     assert "Bạn chưa đăng ký" in first[0]
     assert await chat.send(update) == []  # redelivered: nothing new
+    handled = channel.handled
     resp = await fake.post_webhook(update, wrap=True)
     assert resp.status_code == 200
+    await until(lambda: channel.handled > handled, "the update to be handled")
     assert len(fake.sent("zu-1")) == len(first)
     assert [e.key for e in rows(db, ProcessedEvent)] == [
         f"zalo:message.text.received:{update['message']['message_id']}"]
     # a wrapped update is read like a plain one
     resp = await fake.post_webhook(fake.update("zu-1", "1"), wrap=True)
-    assert resp.status_code == 200 and "Họ và tên" in fake.texts("zu-1")[-1]
+    assert resp.status_code == 200
+    await until(lambda: channel.handled > handled + 1, "the update to be handled")
+    assert "Họ và tên" in fake.texts("zu-1")[-1]
     assert fake.calls[1].method == "setWebhook"
     assert fake.calls[1].body == {"url": f"{app.settings.webhook_base_url}/zalo", "secret_token": SECRET}
 
@@ -260,7 +264,8 @@ async def test_one_users_concurrent_webhook_deliveries_are_handled_one_at_a_time
     updates = [fake.update("zu-1", f"xin chao {i}") for i in range(6)]
     answers = await asyncio.gather(*(fake.post_webhook(u) for u in updates))
     assert [a.status_code for a in answers] == [200] * 6
-    assert len(rows(db, ProcessedEvent)) == 6
+    assert len(rows(db, ProcessedEvent)) == 6  # stored when answered; the replies follow
+    await until(lambda: channel.handled == 6, "the replies")
     texts = fake.texts("zu-1")
     assert len(texts) == 6 and not any("gặp lỗi" in t for t in texts)
 

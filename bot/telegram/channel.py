@@ -1,8 +1,11 @@
 """The Telegram channel: python-telegram-bot 22's Application between the Bot API and the core.
 
-Update -> InboundEvent (inbound.py) -> core.handle (sync, in a worker thread) -> the delivery
-path (bot/delivery.py) -> Bot API calls (outbound.py); then the chat's command menu
-(commands.py). No flow logic lives here.
+Update -> InboundEvent (inbound.py) -> the core's turn, committed by the turn writer's thread
+(bot/turn_writer.py, with other people's turns when busy) -> the delivery path
+(bot/delivery.py) -> Bot API calls (outbound.py); then the chat's command menu (commands.py).
+No flow logic lives here. Chats are served side by side, one person's turns in order
+(bot/turn_order.py); an update is confirmed (polling) or answered (webhook) once its turn has
+committed, while its replies go out at the chat's own pace.
 
 Long polling by default; a webhook route (POST /telegram, secret header checked in constant
 time) when WEBHOOK_BASE_URL is set.
@@ -90,10 +93,11 @@ class TelegramChannel:
         # the last update ids this process finished (bounded; tests wait on it)
         self.processed: deque[int] = deque(maxlen=10_000)
         self._order = TurnOrder()  # one person's turns in order (commits, then sends)
-        self._committing: dict[int, asyncio.Future] = {}  # update id -> its turn committed
+        # update id -> its turn committed (a webhook may bring the same update twice at once)
+        self._committing: dict[int, list[asyncio.Future]] = {}
         self._poll_task: asyncio.Task | None = None
         self._menu_task: asyncio.Task | None = None
-        self._tasks: set[asyncio.Task] = set()  # updates in hand (polling)
+        self._tasks: set[asyncio.Task] = set()  # updates in hand
         self._unconfirmed: int | None = None  # the offset past the last batch committed
         # set once the first updates fetched are answered (or there were none): the serving
         # process starts its scheduler and web console after that (bot/serve.py)
@@ -178,7 +182,7 @@ class TelegramChannel:
             return exc.response()
         except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad request", status_code=400)
-        await self.application.process_update(update)
+        await asyncio.wait({self._hand_in(update)})  # answered once committed, not once sent
         return Response(status_code=200)
 
     # -- long polling: confirm an update only after its turn committed ----------------------
@@ -212,20 +216,23 @@ class TelegramChannel:
                     self.first_batch.set()
             if not updates:
                 continue
-            loop = asyncio.get_running_loop()
-            waits = []
-            for update in updates:
-                done = self._committing[update.update_id] = loop.create_future()
-                waits.append(done)
-                task = asyncio.create_task(self.application.process_update(update))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-                task.add_done_callback(lambda _t, uid=update.update_id: self._handled(uid))
+            waits = [self._hand_in(update) for update in updates]
             if not self.first_batch.is_set():
                 self._settle_after(list(self._tasks))
             offset = max(u.update_id for u in updates) + 1
             await asyncio.wait(waits)
             self._unconfirmed = offset
+
+    def _hand_in(self, update: Update) -> asyncio.Future:
+        """Start handling an update; the future is done once its turn has committed (its
+        replies may still be going out, at their chat's pace)."""
+        done = asyncio.get_running_loop().create_future()
+        self._committing.setdefault(update.update_id, []).append(done)
+        task = asyncio.create_task(self.application.process_update(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _t, uid=update.update_id: self._handled(uid))
+        return done
 
     def _settle_after(self, tasks: list[asyncio.Task]) -> None:
         """first_batch is set when these (the first batch's updates) are all answered."""
@@ -240,9 +247,9 @@ class TelegramChannel:
             task.add_done_callback(done)
 
     def _handled(self, update_id: int) -> None:
-        done = self._committing.pop(update_id, None)
-        if done is not None and not done.done():
-            done.set_result(None)
+        for done in self._committing.pop(update_id, ()):
+            if not done.done():
+                done.set_result(None)
 
     # -- one update --------------------------------------------------------------------------
     def to_event(self, update: Update) -> InboundEvent | None:

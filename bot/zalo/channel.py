@@ -195,7 +195,18 @@ class ZaloChannel:
             return PlainTextResponse("bad request", status_code=400)
         if body.get("ok") is True and isinstance(body.get("result"), dict):
             body = body["result"]  # some senders wrap the update like an API answer
-        await self.handle_update(body)
+        # answered once the turn is stored; its replies follow at the chat's pace
+        committed = asyncio.get_running_loop().create_future()
+
+        def stored() -> None:
+            if not committed.done():
+                committed.set_result(None)
+
+        task = asyncio.create_task(self.handle_update(body, committed=stored))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _t: stored())  # ignored, or failed before storing
+        await asyncio.wait({committed})
         return JSONResponse({"ok": True})
 
     # -- one update -------------------------------------------------------------------------
