@@ -121,12 +121,24 @@ def own_count(s: Session, *, submitter_id: int, unit_code: str, unit_kinds: Iter
     return others + views.count(s, unit_code=unit_code, kinds=kinds)
 
 
-def waiting(*, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str]):
-    """Submissions waiting for staff, oldest submitted first (a select, for page())."""
-    return (select(Submission)
-            .where(Submission.campaign_code == campaign_code, Submission.kind.in_(list(kinds)),
-                   Submission.status.in_(list(statuses)))
-            .order_by(Submission.submitted_at, Submission.id))
+def oldest_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str],
+                   statuses: Iterable[str], limit: int) -> tuple[list[Submission], int]:
+    """The `limit` oldest submitted of the waiting submissions (by submitted_at, then id) and
+    how many wait: `limit` rows from the head of each (status, kind) range of
+    ix_submission_queue (one statement), ordered among themselves; the count from the
+    counters. Bounded whatever the length of the queue."""
+    kinds, statuses = list(kinds), list(statuses)
+    heads = [select(sub.c.id) for sub in (
+        select(Submission.id).where(Submission.campaign_code == campaign_code,
+                                    Submission.status == status, Submission.kind == kind)
+        .order_by(Submission.submitted_at, Submission.id).limit(limit).subquery()
+        for status in statuses for kind in kinds)]
+    total = views.count(s, campaign_code=campaign_code, statuses=statuses, kinds=kinds)
+    if not total or not heads:
+        return [], total
+    rows = s.exec(select(Submission).where(Submission.id.in_(union_all(*heads)))
+                  .order_by(Submission.submitted_at, Submission.id).limit(limit)).all()
+    return list(rows), total
 
 
 def matching(q, term: str | None, unit_codes: Sequence[str] = ()):

@@ -301,3 +301,20 @@ def test_a_heads_pages_and_the_council_choices_in_order_on_both_databases(engine
         want = [r for r in on + candidates if "Đức 12" in names[r]]
         rows, n = pages.page(s, found, offset=0, limit=8)
         assert n == len(want) > 8 and [r.ref for r in rows] == want[:8]
+
+
+def test_the_overviews_oldest_waiting_equal_the_whole_queue_sorted(engine, campaign):
+    """The web overview's «what waits» box: the heads of each (status, kind) range give the
+    same first rows as sorting the whole queue, and the count comes from the counters."""
+    populate(engine, campaign, 1200, seed=5)
+    statuses, kinds = ("submitted", "under_review", "needs_info"), ("nomination", "proposal", "report")
+    with Session(engine) as s:
+        queue = [r.ref for r in s.exec(select(Submission).where(
+            Submission.campaign_code == campaign.code, Submission.status.in_(statuses),
+            Submission.kind.in_(kinds)).order_by(Submission.submitted_at, Submission.id)).all()]
+        rows, total = pages.oldest_waiting(s, campaign_code=campaign.code, kinds=kinds,
+                                           statuses=statuses, limit=15)
+        assert total == len(queue) > 15
+        assert [r.ref for r in rows] == queue[:15]
+        assert pages.oldest_waiting(s, campaign_code="other", kinds=kinds, statuses=statuses,
+                                    limit=15) == ([], 0)

@@ -32,10 +32,10 @@ def bars(rows) -> list[dict]:
 @page("/")
 def overview(req: Req) -> Response:
     d = compute(req.s, req.campaign, req.now)
-    # the oldest 15 waiting and how many wait: one page, whatever the queue's size
-    waiting, total = pages.page(req.s, pages.waiting(campaign_code=req.campaign.code,
-                                                     kinds=("nomination", "proposal", "report"),
-                                                     statuses=WAITING), offset=0, limit=15)
+    # the oldest 15 waiting and how many wait (the counters): bounded, whatever the queue's size
+    waiting, total = pages.oldest_waiting(req.s, campaign_code=req.campaign.code,
+                                          kinds=("nomination", "proposal", "report"),
+                                          statuses=WAITING, limit=15)
     return req.render("overview.html", d=d, bars=bars(d.by_unit), left=countdown(req),
                       waiting=waiting, waiting_total=total)
 
