@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from messages.catalog import t
+from messages.folding import fold
 from storage import audit, submissions
 from storage.models import Member, Submission
 
@@ -59,13 +60,20 @@ def submit(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, kind: s
     return [submitted]
 
 
+def keyed(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields with the nominee's search key beside the nominee (what a search matches)."""
+    if "nominee" in fields:
+        return {**fields, "nominee_key": fold(fields["nominee"]) if fields["nominee"] else None}
+    return fields
+
+
 def file(uow: UnitOfWork, *, kind: str, campaign_code: str, submitter_id: int,
          **fields: Any) -> tuple[Submission, Submitted]:
     """Write a submission as «submitted» with its next reference (audit and history rows).
     The rules are the caller's: `submit` checks them first; imports and tests seed with it."""
     s = uow.session
     sub = submissions.insert_submission(s, kind=kind, ref=next_ref(s, kind), campaign_code=campaign_code,
-                                        submitter_id=submitter_id, now=uow.now, **fields)
+                                        submitter_id=submitter_id, now=uow.now, **keyed(fields))
     audit.audit(s, actor_id=submitter_id, action=f"{kind}.create", entity="submission", entity_id=sub.ref,
                 after=submissions.snapshot(sub), now=uow.now)
     submitted = move(uow, sub, "submitted", actor_id=submitter_id, reason=None, event=Submitted, kind=kind)
@@ -76,7 +84,7 @@ def file(uow: UnitOfWork, *, kind: str, campaign_code: str, submitter_id: int,
 def revise(uow: UnitOfWork, actor: Member, sub: Submission, **fields: Any) -> Amended:
     """Keep the current content as a version, then replace it (audited before/after)."""
     before = submissions.snapshot(sub)
-    submissions.save_version(uow.session, sub, now=uow.now, **fields)
+    submissions.save_version(uow.session, sub, now=uow.now, **keyed(fields))
     audit.audit(uow.session, actor_id=actor.id, action=f"{sub.kind}.update", entity="submission",
                 entity_id=sub.ref, before=before, after=submissions.snapshot(sub), now=uow.now)
     return uow.record([Amended(at=uow.now, actor_id=actor.id, ref=sub.ref, version=sub.version)])[0]

@@ -42,7 +42,7 @@ class Pager:
         page, term = self._pos(ctx)
         cache = ctx.__dict__.setdefault("_pages", {})
         if (self.key, page, term) not in cache:
-            q = pages.matching(self.query(ctx), term, units_named(ctx, term))
+            q = pages.matching(self.query(ctx), term, units_named(ctx, term), folded=fold(term or ""))
             total = self.count(ctx) if self.count is not None and not term else None
             cache[(self.key, page, term)] = pages.page(ctx.session, q, offset=page * PAGE_SIZE,
                                                       limit=PAGE_SIZE, total=total)

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, select
 
+from . import pages
 from .models import Member, Submission
 
 PAGE_SIZE = 50
@@ -23,12 +24,9 @@ class Filters:
     award: str | None = None  # proposed or on the list for this award
     flag: str | None = None  # "any", or a text a flag contains (a check's label)
     q: str | None = None  # name of the nominee or reference
+    q_folded: str | None = None  # q folded by the caller (messages.folding.fold): no diacritics
     within: tuple[str, ...] | None = None  # only these statuses (what a council member reads)
     kinds: tuple[str, ...] | None = None  # only these kinds
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _where(campaign_code: str, f: Filters) -> list[Any]:
@@ -54,12 +52,10 @@ def _where(campaign_code: str, f: Filters) -> list[Any]:
         # JSON text escapes non-ASCII differently per database: match on the ASCII-safe form too
         import json
 
-        w.append(or_(flags.like(_like(f.flag), escape="\\"),
-                     flags.like(_like(json.dumps(f.flag)[1:-1]), escape="\\")))
-    if f.q:
-        q = f.q.strip()
-        w.append(or_(Submission.ref.ilike(_like(q), escape="\\"),
-                     Submission.nominee.ilike(_like(q), escape="\\")))
+        w.append(or_(flags.like(pages.like(f.flag), escape="\\"),
+                     flags.like(pages.like(json.dumps(f.flag)[1:-1]), escape="\\")))
+    if f.q and f.q.strip():
+        w.append(pages.named(f.q.strip(), f.q_folded))
     return w
 
 

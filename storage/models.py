@@ -138,6 +138,9 @@ class Submission(Table, table=True):
     unit_code: str | None = Field(default=None, max_length=16)  # ix_submission_unit_kind
     category: str | None = Field(default=None, max_length=32)
     nominee: str | None = Field(default=None, max_length=200)
+    # the nominee folded for search (lower case, no diacritics, đ -> d: messages.folding.fold),
+    # written by the domain with the nominee, so «nguyen van duc» finds «Nguyễn Văn Đức»
+    nominee_key: str | None = Field(default=None, max_length=200)
     contents: list = _json(list)
     achievements: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     answers: dict = _json(dict)  # criteria checks, figures, vote note ... (shape from campaign)

@@ -141,14 +141,28 @@ def oldest_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str],
     return list(rows), total
 
 
-def matching(q, term: str | None, unit_codes: Sequence[str] = ()):
+def like(text: str) -> str:
+    """A LIKE pattern for text anywhere ("\\" escapes: % and _ are matched as typed)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def named(term: str, folded: str | None) -> Any:
+    """A reference or a nominee's name containing the term; `folded` (the term folded by the
+    caller: messages.folding.fold) matches the nominee's search key, so a name typed without
+    diacritics finds it."""
+    found = [Submission.ref.ilike(like(term), escape="\\"),
+             Submission.nominee.ilike(like(term), escape="\\")]
+    if folded:
+        found.append(Submission.nominee_key.like(like(folded), escape="\\"))
+    return or_(*found)
+
+
+def matching(q, term: str | None, unit_codes: Sequence[str] = (), folded: str | None = None):
     """Narrow a query on submissions to a name, a reference or a unit (codes found by the
-    caller from the unit names)."""
-    if not term:
+    caller from the unit names); `folded`: see named()."""
+    if not term or not term.strip():
         return q
-    like = f"%{term.strip()}%"
-    return q.where(or_(Submission.ref.ilike(like), Submission.nominee.ilike(like),
-                       Submission.unit_code.in_(list(unit_codes))))
+    return q.where(or_(named(term.strip(), folded), Submission.unit_code.in_(list(unit_codes))))
 
 
 def page(s: Session, q, *, offset: int, limit: int, total: int | None = None) -> tuple[list[Any], int]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, inspect
 
+from messages.folding import fold
 from storage.db import make_engine
 from storage.models import AuditLog, Evidence, Identity, Member, StatusChange, Submission
 
@@ -86,6 +87,7 @@ def populate(engine, campaign, n: int, seed: int = 7, *, channel: str = "console
     staff = staff_ids()
     member_rows, idents = _members(campaign, channel)
     statuses, weights = list(WEIGHTS), list(WEIGHTS.values())
+    keyed = "nominee_key" in {c["name"] for c in inspect(engine).get_columns("submission")}
     with engine.begin() as conn:
         conn.execute(insert(Member.__table__), member_rows)
         conn.execute(insert(Identity.__table__), idents)
@@ -127,6 +129,8 @@ def populate(engine, campaign, n: int, seed: int = 7, *, channel: str = "console
                        achievements="Trồng 3 ha hồi, thu nhập 80 triệu đồng/năm, hiến 200 m² đất "
                        "làm đường bê tông của thôn, giúp 3 hộ nghèo có việc làm.",
                        answers={"annual_income": 80_000_000, "discipline": "no"})
+        if keyed:  # the search key the domain writes beside the nominee (not before i14_search)
+            row["nominee_key"] = fold(row["nominee"]) if row["nominee"] else None
         if odd and i % 7 == 0:
             row.update(achievements="Bản\x0bcó ký tự\x01 lạ", unit_code=None if kind != "report" else row["unit_code"],
                        flags=["Thiếu ảnh", "Trùng tên"])

@@ -177,3 +177,24 @@ def test_the_next_dossier_is_the_oldest_waiting_one(big, campaign):
         sub, n = pages.next_waiting(s, campaign_code=campaign.code, kinds=["nomination", "proposal"],
                                     statuses=["submitted", "under_review"], exclude=skipped)
         assert (sub.ref, n) == (waiting[3].ref, len(waiting) - 3)
+
+
+def test_a_name_typed_without_diacritics_finds_the_same_dossiers(big, core, campaign):
+    """Staff on a cheap phone type «hoang van duc 12»: the same dossiers as «Hoàng Văn Đức 12»
+    (the nominee's search key, written with the nominee)."""
+    staff = Player(core, f"m{staff_ids()[0]}", name=None)
+    staff.say("/menu")
+    staff.press("shortlist")
+    staff.press("commune")
+    staff.say("Hoàng Văn Đức 12")
+    accented = staff.question.text.split("\n")
+    found = [line for line in accented if line.startswith("Tìm «")]
+    assert found and not found[0].endswith(": 0 hồ sơ")
+    with_marks = walk_pages(staff, int(found[0].rsplit(": ", 1)[1].split()[0]))
+    staff.press("page:all")
+    staff.say("hoang van duc 12")
+    assert f"Tìm «hoang van duc 12»: {len(with_marks)} hồ sơ" in staff.question.text
+    assert walk_pages(staff, len(with_marks)) == with_marks
+    with Session(big) as s:
+        names = dict(s.exec(select(Submission.ref, Submission.nominee)).all())
+    assert with_marks and all("Hoàng Văn Đức 12" in names[r.split(":")[-1]] for r in with_marks)

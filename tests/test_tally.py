@@ -17,6 +17,7 @@ from domain import review, shortlist
 from domain import submissions as ops
 from domain.lifecycle import move
 from domain.uow import UnitOfWork
+from messages.folding import fold
 from storage import pages
 from storage.db import alembic_config, make_engine
 from storage.models import Member, StatusChange, Submission, SubmissionSent, SubmissionTally
@@ -318,3 +319,15 @@ def test_the_overviews_oldest_waiting_equal_the_whole_queue_sorted(engine, campa
         assert [r.ref for r in rows] == queue[:15]
         assert pages.oldest_waiting(s, campaign_code="other", kinds=kinds, statuses=statuses,
                                     limit=15) == ([], 0)
+
+
+def test_the_migration_writes_the_search_key_of_every_nominee(before_counters, campaign):
+    """i14_search: nominees written before it get their folded search key."""
+    populate(before_counters, campaign, 2500, seed=6)  # more than one batch of the backfill
+    _upgrade(before_counters, "head")
+    with Session(before_counters) as s:
+        rows = s.exec(select(Submission.nominee, Submission.nominee_key)).all()
+    named = [(n, k) for n, k in rows if n]
+    assert len(named) > 2000 and all(k == fold(n) for n, k in named)
+    assert all(k is None for n, k in rows if not n)
+    assert ("Hộ ông Hoàng Văn Đức 7", "ho ong hoang van duc 7") in named

@@ -127,6 +127,9 @@ def test_overview_dossier_list_filters_and_vietnamese_formats(web, people, core)
     assert "DC-0002" in c.get("/ho-so", params={"flag": "Thu nhập/năm"}).text
     by_name = c.get("/ho-so", params={"q": "Lò Thị"}).text
     assert "DC-0002" in by_name and "DC-0001" not in by_name
+    for typed in ("lo thi mai", "LO THI", "Lo Thi Mai"):  # typed without diacritics, any case
+        found = c.get("/ho-so", params={"q": typed}).text
+        assert "DC-0002" in found and "DC-0001" not in found, typed
     assert "DC-0001" in c.get("/ho-so?q=dc-0001").text
     assert "Không có hồ sơ nào khớp" in c.get("/ho-so?unit=T05").text
     page = c.get("/ho-so/DC-0002").text
@@ -246,4 +249,5 @@ def test_the_dossier_query_filters_the_same_on_postgresql(pg_db, campaign, clock
         assert names(Filters()) == ["Hộ bà Lò Thị Mai", "Hộ ông Hoàng Văn Tư"]
         assert names(Filters(flag="any")) == names(Filters(flag="Thu nhập/năm")) == ["Hộ bà Lò Thị Mai"]
         assert names(Filters(q="dc-0001")) == ["Hộ ông Hoàng Văn Tư"]
+        assert names(Filters(q="hoang van tu", q_folded="hoang van tu")) == ["Hộ ông Hoàng Văn Tư"]
         assert names(Filters(q="100%_")) == [] and dossier_page(s, campaign.code, Filters(unit="T02"))[1] == 2

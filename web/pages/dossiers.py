@@ -11,6 +11,7 @@ from domain.lifecycle import KINDS, STATUSES as ALL_STATUSES
 from storage.listing import PAGE_SIZE, Filters, dossier_page
 
 from domain.roles import COUNCIL, COUNCIL_STATUSES
+from messages.folding import fold
 
 from ..console import READERS, Req, page
 from ..render import label
@@ -44,10 +45,11 @@ def filters_of(req: Req) -> Filters:
         "flag": {v for v, _ in flag_options(c)},
     }
     values = {k: (req.arg(k) if req.arg(k) in allowed else None) for k, allowed in pick.items()}
+    q = req.arg("q")[:100] or None
+    values.update(q=q, q_folded=fold(q) if q else None)  # «nguyen van duc» finds «Nguyễn Văn Đức»
     if council_reader(req):
-        return Filters(**values, q=req.arg("q")[:100] or None, within=tuple(sorted(COUNCIL_STATUSES)),
-                       kinds=COUNCIL_KINDS)
-    return Filters(**values, q=req.arg("q")[:100] or None)
+        return Filters(**values, within=tuple(sorted(COUNCIL_STATUSES)), kinds=COUNCIL_KINDS)
+    return Filters(**values)
 
 
 @page("/ho-so", roles=READERS)
