@@ -60,6 +60,13 @@ def postgres_url() -> str | None:
     return os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def postgres_unreachable(url: str, exc: Exception) -> None:
+    """Skip the test when PostgreSQL is absent, unless REQUIRE_POSTGRES=1 (CI): then fail it."""
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but unreachable at {url}: {exc}")
+    pytest.skip(f"PostgreSQL not reachable at {url} (set TEST_POSTGRES_URL): {exc}")
+
+
 @pytest.fixture
 def pg_db():
     """A fresh schema on the test PostgreSQL, migrated. Skips when PostgreSQL is absent,
@@ -71,9 +78,7 @@ def pg_db():
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:  # noqa: BLE001
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but unreachable at {url}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {url} (set TEST_POSTGRES_URL): {exc}")
+        postgres_unreachable(url, exc)
     engine = engine_in_schema(url, schema)
     migrate(engine)
     yield engine

@@ -14,7 +14,7 @@ from handlers.core import Core
 from storage.db import make_engine, migrate
 from storage.models import StatusChange, Submission
 
-from .conftest import Player, nominate_household, postgres_url, register_resident, rows
+from .conftest import Player, nominate_household, postgres_unreachable, postgres_url, register_resident, rows
 from .test_cli_ranges import run_bot
 
 
@@ -93,10 +93,7 @@ def two_pg_databases():
             for n in names:
                 conn.execute(text(f'CREATE DATABASE "{n}"'))
     except Exception as exc:  # noqa: BLE001
-        import os
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
+        postgres_unreachable(url, exc)
     base = re.sub(r"/[^/]*$", "", url)
     yield [f"{base}/{n}" for n in names]
     with admin.connect() as conn:

@@ -22,7 +22,7 @@ from storage import pages
 from storage.db import alembic_config, make_engine
 from storage.models import Member, StatusChange, Submission, SubmissionSent, SubmissionTally
 
-from .conftest import IN_CAMPAIGN, postgres_url
+from .conftest import IN_CAMPAIGN, postgres_unreachable, postgres_url
 from .seeding import START, engine_in_schema, head_ids, populate, staff_ids
 from .test_screens import same_digest
 
@@ -244,7 +244,7 @@ def before_counters(request, tmp_path):
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"PostgreSQL not reachable at {url}: {exc}")
+        postgres_unreachable(url, exc)
     engine = engine_in_schema(url, schema)
     _upgrade(engine, "i16_broadcasts")
     yield engine
