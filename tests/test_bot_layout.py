@@ -85,7 +85,10 @@ def test_no_registry_is_filled_at_import_time():
 
 
 def test_files_stay_under_the_limit():
-    for pkg in ("bot", "scheduler"):
+    """Every module of the project, the migrations aside (a migration is written once)."""
+    for pkg in ("bot", "documents", "domain", "handlers", "messages", "scheduler", "storage", "web"):
         for name, path in modules(pkg).items():
+            if ".migrations." in name:
+                continue
             lines = len(path.read_text(encoding="utf-8").splitlines())
             assert lines <= LIMIT, f"{name}: {lines} lines"

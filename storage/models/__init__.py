@@ -1,0 +1,30 @@
+"""All tables, one module per aggregate; every name is importable from here
+(`from storage.models import Submission`), as when they were one module.
+
+Times are stored as UTC and come back timezone-aware (UTCDateTime). JSON columns hold the
+parts of a submission whose shape the campaign file decides (answers, figures).
+"""
+
+from .base import Table, UTCDateTime, utcnow
+from .conversations import ConversationState, ProcessedEvent
+from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound, CouncilVote
+from .messaging import Announcement, AuditLog, GroupLink, Outbox
+from .people import DISPLAY_NAME_MAX, Identity, Invite, Member
+from .submissions import (
+    Evidence,
+    RefCounter,
+    StatusChange,
+    Submission,
+    SubmissionSent,
+    SubmissionTally,
+    SubmissionVersion,
+)
+from .web import WebLink, WebSession
+
+__all__ = [
+    "DISPLAY_NAME_MAX", "Announcement", "AuditLog", "AwardDecision", "AwardDecisionItem",
+    "ConversationState", "CouncilItem", "CouncilRound", "CouncilVote", "Evidence", "GroupLink",
+    "Identity", "Invite", "Member", "Outbox", "ProcessedEvent", "RefCounter", "StatusChange",
+    "Submission", "SubmissionSent", "SubmissionTally", "SubmissionVersion", "Table",
+    "UTCDateTime", "WebLink", "WebSession", "utcnow",
+]
