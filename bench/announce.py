@@ -21,10 +21,8 @@ import argparse
 import asyncio
 import logging
 import sys
-import tempfile
 import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,18 +31,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlmodel import Session, func, select  # noqa: E402
 
-from bot.bootstrap import build, build_services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from domain import broadcasts  # noqa: E402
 from domain.broadcasts import Audience  # noqa: E402
-from domain.campaign import load_campaign  # noqa: E402
-from domain.clock import SystemClock  # noqa: E402
 from domain.uow import UnitOfWork  # noqa: E402
-from fanout import CAMPAIGN, FIRST_CHAT, seed  # noqa: E402
+from fanout import FIRST_CHAT, production, seed, serve  # noqa: E402
 from storage import announcements  # noqa: E402
 from storage.models import Outbox  # noqa: E402
 from storage.outbox import enqueue_many  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
 TEXT = "Xã phát động phong trào thi đua chào mừng 60 năm huyện Văn Quan. Gõ /decu để đề cử."
 FIRST_GROUP = -1_000_000_000_000
@@ -69,17 +62,7 @@ def requeue(db, ann_id: int, now) -> int:
 
 async def main_async(args) -> int:
     logging.basicConfig(level=logging.WARNING)
-    fake = await FakeTelegram(flood_limit=args.limit).start()
-    tmp = Path(tempfile.mkdtemp(prefix="announce-"))
-    clock = SystemClock()
-    deadline = load_campaign(CAMPAIGN).local(clock.now()).date() + timedelta(days=10)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'bench.db'}",
-                        campaign_file=CAMPAIGN, campaign_deadline=deadline,
-                        telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
-                        telegram_base_file_url=fake.file_url, webhook_base_url=None,
-                        media_dir=str(tmp / "media"))
-    app = build(settings, clock=clock)  # the wiring `make run` uses
-    services = build_services(app)
+    fake, tmp, clock, app, services = await production(args.limit, "announce-")
     t0 = time.monotonic()
     seed(app.db, app.campaign, args.n, clock.now())
     units = [u.code for u in app.campaign.units][: args.groups]
@@ -89,10 +72,7 @@ async def main_async(args) -> int:
                                      title=None, member_id=None, now=clock.now())
         s.commit()
     seeded = time.monotonic() - t0
-    for ch in services.channels:
-        await ch.start()
-    for d in services.dispatchers:
-        d.start()
+    await serve(services)
 
     t0 = time.monotonic()
     with UnitOfWork.begin(app.db, clock.now()) as uow:

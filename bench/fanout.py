@@ -59,6 +59,31 @@ def seed(db, campaign, n: int, now) -> None:
         conn.execute(insert(Identity.__table__), idents)
 
 
+async def production(limit: int, prefix: str):
+    """The fake Bot API (answering 429 beyond `limit` a second) and the app on a temporary
+    SQLite file, wired as `make run` wires it; the deadline ten days ahead, so it is open.
+    Returns (fake, tmp, clock, app, services)."""
+    fake = await FakeTelegram(flood_limit=limit).start()
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    clock = SystemClock()
+    deadline = load_campaign(CAMPAIGN).local(clock.now()).date() + timedelta(days=10)
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'bench.db'}",
+                        campaign_file=CAMPAIGN, campaign_deadline=deadline,
+                        telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
+                        telegram_base_file_url=fake.file_url, webhook_base_url=None,
+                        media_dir=str(tmp / "media"))
+    app = build(settings, clock=clock)  # the wiring `make run` uses
+    return fake, tmp, clock, app, build_services(app)
+
+
+async def serve(services) -> None:
+    """The channels and the outbox dispatchers started, as serving starts them."""
+    for ch in services.channels:
+        await ch.start()
+    for d in services.dispatchers:
+        d.start()
+
+
 async def stall_probe(stop: asyncio.Event, worst: list[float]) -> None:
     """How late a 10 ms tick comes: the event loop's stall (what a conversation would feel)."""
     while not stop.is_set():
@@ -69,28 +94,14 @@ async def stall_probe(stop: asyncio.Event, worst: list[float]) -> None:
 
 async def main_async(args) -> int:
     logging.basicConfig(level=logging.WARNING)
-    fake = await FakeTelegram(flood_limit=args.limit).start()
-    tmp = Path(tempfile.mkdtemp(prefix="fanout-"))
-    clock = SystemClock()
-    base = load_campaign(CAMPAIGN)
-    deadline = base.local(clock.now()).date() + timedelta(days=10)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'bench.db'}",
-                        campaign_file=CAMPAIGN, campaign_deadline=deadline,
-                        telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
-                        telegram_base_file_url=fake.file_url, webhook_base_url=None,
-                        media_dir=str(tmp / "media"))
-    app = build(settings, clock=clock)  # the wiring `make run` uses
-    services = build_services(app)
+    fake, tmp, clock, app, services = await production(args.limit, "fanout-")
     t0 = time.monotonic()
     seed(app.db, app.campaign, args.n, clock.now())
     seeded = time.monotonic() - t0
     slot = reminder_slots(app.campaign)[0]
     runner = SlotRunner(app.core, on_queued=app.outbox_bell.ring)
 
-    for ch in services.channels:
-        await ch.start()
-    for d in services.dispatchers:
-        d.start()
+    await serve(services)
     stop = asyncio.Event()
     worst = [0.0]
     probe = asyncio.create_task(stall_probe(stop, worst))
