@@ -18,9 +18,8 @@ from domain.campaign import Campaign
 from domain.reminders import DRAFT_FLOWS
 from messages.model import Photo, Text, reply_to_dict
 from storage import announcements as store
-from storage import members as people
 from storage.audit import audit
-from storage.models import Announcement, Member
+from storage.models import Announcement, Identity, Member
 from storage.outbox import enqueue_many
 
 from .events import Announced, DeliveriesRetried, Event, GroupLinked, OptOutChanged, ReachableAgain
@@ -265,11 +264,12 @@ def link_group(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, cha
                                    unit_code=unit_code)])
 
 
-def reachable_again(uow: UnitOfWork, channel: str, external_id: str) -> list[Event]:
-    """A chat that had blocked the bot wrote to it: announcements and reminders reach it again."""
-    ident = people.identity(uow.session, channel, external_id)
+def reachable_again(uow: UnitOfWork, ident: Identity | None) -> list[Event]:
+    """A chat that had blocked the bot wrote to it (`ident`: the identity it wrote from, the
+    turn has it already): announcements and reminders reach it again."""
     if ident is None or ident.unreachable_at is None:
         return []
+    channel = ident.channel
     ident.unreachable_at = None
     uow.session.add(ident)
     audit(uow.session, actor_id=ident.member_id, action="identity.reachable", entity="member",

@@ -242,14 +242,15 @@ class Core:
         if state is None:
             state = ConversationState(channel=event.channel, user_id=event.user_id, data={},
                                       updated_at=now)
-        member = members.member_by_identity(s, event.channel, event.user_id)
+        ident = members.identity(s, event.channel, event.user_id)  # read once a turn
+        member = s.get(Member, ident.member_id) if ident is not None else None
         if member is not None and state.member_id != member.id:
             state.member_id = member.id
         ctx = Ctx(core=self, uow=uow, event=event, state=state, member=member, now=now)
         if event.chat_type != "private":
             replies = self._group(ctx)
         else:
-            broadcasts.reachable_again(uow, event.channel, event.user_id)  # it had blocked the bot
+            broadcasts.reachable_again(uow, ident)  # it had blocked the bot
             replies = self._dispatch(ctx)
         conversations.save_state(s, state, now)
         return replies, self.role(ctx)
