@@ -47,6 +47,11 @@ class Submission(Table, table=True):
     nominee_key: str | None = Field(default=None, max_length=200)
     contents: list = _json(list)
     achievements: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # the office's «Trích yếu thành tích»: one or two sentences written (or accepted) by staff;
+    # what the council list, the decision's annex, the Giấy khen and the public page print.
+    # None until staff write it: domain.citation.shown() then offers a suggestion made from the
+    # submitter's text with money figures left out.
+    citation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     answers: dict = _json(dict)  # criteria checks, figures, vote note ... (shape from campaign)
     flags: list = _json(list)  # criteria not met, for staff
     proposed_award: str | None = Field(default=None, max_length=32)

@@ -1,0 +1,56 @@
+"""The office's citation of a submission («Trích yếu thành tích»): what every printed and public
+place shows instead of the submitter's own words.
+
+Residents write the way people text («tháng 5 vừa rồi hiến 150m2…», «thu nhập hơn 200 triệu»).
+A certificate, the decision's annex, the council's list and the public wall of honour need one or
+two sentences in the office's register, and never a household's income. Staff write or accept the
+citation on the dossier page; until they do, `shown()` offers a suggestion made from the
+submitter's text with money figures and income phrases taken out.
+"""
+
+from __future__ import annotations
+
+import re
+
+# money as people type it: «120 trieu», «1,2 tỷ», «60tr», «60.000.000 đồng», «5 trăm nghìn»
+_MONEY = re.compile(
+    r"\s*(?:(?:khoảng|hơn|trên|gần|tầm|khoang|hon|tren|gan)\s+)?"
+    r"\d[\d.,]*\s*(?:triệu|trieu|tr|tỷ|tỉ|ty|ti|nghìn|nghin|ngàn|ngan|k|đồng|dong|đ|vnđ|vnd)\b"
+    r"(?:\s*(?:đồng|dong|đ))?(?:\s*/\s*(?:năm|nam|tháng|thang))?",
+    re.IGNORECASE,
+)
+# a clause about income or earnings: dropped whole («thu nhập hơn 200 triệu/năm»)
+_INCOME_CLAUSE = re.compile(
+    r"[^.;,\n]*\b(?:thu nhập|thu nhap|lãi|lai|doanh thu|lợi nhuận|loi nhuan|kiếm được|kiem duoc)\b[^.;,\n]*",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+MAX_CHARS = 300
+
+
+def suggest(achievements: str | None) -> str:
+    """One or two sentences from the submitter's text, without money or income: a starting
+    point the office edits, never printed as it is without staff seeing it on the dossier."""
+    text = " ".join((achievements or "").split())
+    if not text:
+        return ""
+    text = _INCOME_CLAUSE.sub("", text)
+    text = _MONEY.sub("", text)
+    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r"[,;:]+(?=[.!?])", "", text)
+    text = re.sub(r"^[\s,.;:]+|[\s,;:]+$", "", " ".join(text.split()))
+    sentences = [s for s in _SENTENCE.split(text) if s.strip(" .")]
+    text = " ".join(sentences[:2])
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def shown(citation: str | None, achievements: str | None) -> str:
+    """What documents and the public page print: the office's citation, else the suggestion."""
+    written = " ".join((citation or "").split())
+    return written or suggest(achievements)
