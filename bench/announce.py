@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from fanout import FIRST_CHAT, production, seed, serve  # noqa: E402
 from sqlmodel import Session, func, select  # noqa: E402
 
 from domain import broadcasts  # noqa: E402
 from domain.broadcasts import Audience  # noqa: E402
 from domain.uow import UnitOfWork  # noqa: E402
-from fanout import FIRST_CHAT, production, seed, serve  # noqa: E402
 from storage import announcements  # noqa: E402
 from storage.models import Outbox  # noqa: E402
 from storage.outbox import enqueue_many  # noqa: E402
@@ -45,16 +45,27 @@ FIRST_GROUP = -1_000_000_000_000
 
 def pending(db, prefix: str) -> int:
     with Session(db) as s:
-        return s.exec(select(func.count()).select_from(Outbox).where(
-            Outbox.dedupe_key.startswith(prefix), Outbox.status == "pending")).one()
+        return s.exec(
+            select(func.count())
+            .select_from(Outbox)
+            .where(Outbox.dedupe_key.startswith(prefix), Outbox.status == "pending")
+        ).one()
 
 
 def requeue(db, ann_id: int, now) -> int:
     """The announcement's own rows offered to the outbox again (a restart in the middle)."""
     with Session(db) as s:
         rows = s.exec(select(Outbox).where(Outbox.dedupe_key.startswith(f"ann:{ann_id}:"))).all()
-        items = [dict(member_id=r.member_id, channel=r.channel, chat_id=r.chat_id, payload=r.payload,
-                      dedupe_key=r.dedupe_key.rsplit("|", 1)[0]) for r in rows]
+        items = [
+            dict(
+                member_id=r.member_id,
+                channel=r.channel,
+                chat_id=r.chat_id,
+                payload=r.payload,
+                dedupe_key=r.dedupe_key.rsplit("|", 1)[0],
+            )
+            for r in rows
+        ]
         added = enqueue_many(s, items, now)
         s.commit()
         return added
@@ -68,8 +79,15 @@ async def main_async(args) -> int:
     units = [u.code for u in app.campaign.units][: args.groups]
     with Session(app.db) as s:  # village groups linked to their units
         for i, unit in enumerate(units):
-            announcements.link_group(s, channel="telegram", chat_id=str(FIRST_GROUP - i), unit_code=unit,
-                                     title=None, member_id=None, now=clock.now())
+            announcements.link_group(
+                s,
+                channel="telegram",
+                chat_id=str(FIRST_GROUP - i),
+                unit_code=unit,
+                title=None,
+                member_id=None,
+                now=clock.now(),
+            )
         s.commit()
     seeded = time.monotonic() - t0
     await serve(services)
@@ -103,14 +121,20 @@ async def main_async(args) -> int:
     # the limit is per sliding second: from the first send to one second after the last
     span = times[-1] - times[0] + 1.0 if times else 0.0
     rate = len(times) / span if span else 0.0
-    print(f"announce through bot/bootstrap.py: {args.n} members and {len(units)} village groups, "
-          f"Telegram flood limit {args.limit}/s")
-    print(f"seeded in {seeded:.1f}s; queued {done.rows} rows in {queued_in:.2f}s; "
-          f"queued again mid-run (a restart): {again} added")
+    print(
+        f"announce through bot/bootstrap.py: {args.n} members and {len(units)} village groups, "
+        f"Telegram flood limit {args.limit}/s"
+    )
+    print(
+        f"seeded in {seeded:.1f}s; queued {done.rows} rows in {queued_in:.2f}s; "
+        f"queued again mid-run (a restart): {again} added"
+    )
     print(f"baseline, the platform's limit: {args.limit:.2f}/s")
     print(f"announcement: {rate:.2f}/s over {span:.1f}s, ratio to the limit {rate / args.limit:.3f}")
-    print(f"figures: sent {figures.sent}, queued {figures.queued}, failed {figures.failed}, "
-          f"unreachable {figures.unreachable}")
+    print(
+        f"figures: sent {figures.sent}, queued {figures.queued}, failed {figures.failed}, "
+        f"unreachable {figures.unreachable}"
+    )
     print(f"429 answers {fake.flooded}  lost {lost}  doubled {doubled}")
     ok = rate / args.limit >= 0.95 and lost == 0 and doubled == 0 and again == 0
     print("target (ratio >= 0.95, 0 lost, 0 doubled):", "MET" if ok else "NOT MET")
@@ -121,8 +145,12 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=10_000, help="members (default 10000)")
     p.add_argument("--groups", type=int, default=5, help="linked village groups (default 5)")
-    p.add_argument("--limit", type=int, default=30,
-                   help="the fake Bot API's flood limit, messages per second (Telegram: 30)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=30,
+        help="the fake Bot API's flood limit, messages per second (Telegram: 30)",
+    )
     return asyncio.run(main_async(p.parse_args()))
 
 

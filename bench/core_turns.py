@@ -17,23 +17,38 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.delivery import Delivery, Turn  # noqa: E402
-from bot.outbox_dispatcher import OutboxBell  # noqa: E402
-from domain.campaign import load_campaign  # noqa: E402
-from domain.clock import ManualClock  # noqa: E402
-from handlers.core import Core  # noqa: E402
-from messages.model import InboundEvent  # noqa: E402
-from storage.db import make_engine, migrate  # noqa: E402
+from bot.delivery import Delivery, Turn
+from bot.outbox_dispatcher import OutboxBell
+from domain.campaign import load_campaign
+from domain.clock import ManualClock
+from handlers.core import Core
+from messages.model import InboundEvent
+from storage.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ["/start", "1", "Nguyễn Văn Bình", "1", "bo qua", "1", "ho gia dinh", "Hộ ông Hoàng Văn Tư", "1",
-          "2 3", "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.", "60 triệu",
-          "khong", "bo qua", "1", "1"]
+SCRIPT = [
+    "/start",
+    "1",
+    "Nguyễn Văn Bình",
+    "1",
+    "bo qua",
+    "1",
+    "ho gia dinh",
+    "Hộ ông Hoàng Văn Tư",
+    "1",
+    "2 3",
+    "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
+    "60 triệu",
+    "khong",
+    "bo qua",
+    "1",
+    "1",
+]
 
 
 class _Quiet:
@@ -58,8 +73,11 @@ def main() -> None:
     url = args.db or f"sqlite:///{tmp}/bench.db"
     engine = make_engine(url)
     migrate(engine)
-    core = Core(engine, load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml"),
-                ManualClock(datetime(2024, 11, 5, 3, 0, tzinfo=timezone.utc)))
+    core = Core(
+        engine,
+        load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml"),
+        ManualClock(datetime(2024, 11, 5, 3, 0, tzinfo=UTC)),
+    )
     delivery = Delivery(engine, core.clock, OutboxBell())
     sender = _Quiet()
     loop = asyncio.new_event_loop()  # one loop, as in the serving process
@@ -70,11 +88,18 @@ def main() -> None:
         for line in SCRIPT:
             n += 1
             if line.startswith("/"):
-                ev = InboundEvent(channel="bench", user_id=f"u{u}", chat_id=f"u{u}", key=str(n),
-                                  kind="command", command=line[1:])
+                ev = InboundEvent(
+                    channel="bench",
+                    user_id=f"u{u}",
+                    chat_id=f"u{u}",
+                    key=str(n),
+                    kind="command",
+                    command=line[1:],
+                )
             else:
-                ev = InboundEvent(channel="bench", user_id=f"u{u}", chat_id=f"u{u}", key=str(n),
-                                  kind="text", text=line)
+                ev = InboundEvent(
+                    channel="bench", user_id=f"u{u}", chat_id=f"u{u}", key=str(n), kind="text", text=line
+                )
             t0 = time.perf_counter()
             if args.kept:
                 kept = delivery.keeper(sender, Turn("bench", ev.chat_id, ev.user_id, ev.key))
@@ -91,7 +116,9 @@ def main() -> None:
     print(f"database: {engine.url.get_backend_name()}, replies kept in the outbox: {args.kept}")
     print(f"users: {args.users}, turns: {n}, nominations: {args.users}")
     print(f"total: {total:.2f} s, throughput: {n / total:.0f} turns/s")
-    print(f"latency per turn: p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+    print(
+        f"latency per turn: p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+    )
     print(f"peak memory (RSS): {peak_mb:.0f} MB")
 
 

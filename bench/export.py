@@ -25,14 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CAMPAIGN = ROOT / "campaigns" / "tran-ninh-2024.toml"
-NOW = datetime(2024, 12, 2, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 12, 2, 3, 0, tzinfo=UTC)
 
 
 def _project_xlsx(db: str, out: Path) -> str:
@@ -126,13 +126,17 @@ def _project_reports(db: str, out: Path) -> str:
 
 
 BASELINE_CPU: float | None = None
-JOBS = {"project": _project_xlsx, "xlsxwriter": _baseline_xlsx, "docx-list": _project_list,
-        "docx-reports": _project_reports}
+JOBS = {
+    "project": _project_xlsx,
+    "xlsxwriter": _baseline_xlsx,
+    "docx-list": _project_list,
+    "docx-reports": _project_reports,
+}
 
 
 def child(job: str, db: str, out: str) -> None:
     # libraries load before the clock starts: the export is timed, not the imports
-    import documents.word  # noqa: F401
+    import documents.word
     import documents.workbook  # noqa: F401
     import storage.db  # noqa: F401
 
@@ -158,8 +162,9 @@ def peak_mib() -> float:
 
 
 def run(job: str, db: str, out: Path) -> dict:
-    res = subprocess.run([sys.executable, __file__, "--child", job, db, str(out)],
-                         capture_output=True, text=True, cwd=ROOT)
+    res = subprocess.run(
+        [sys.executable, __file__, "--child", job, db, str(out)], capture_output=True, text=True, cwd=ROOT
+    )
     if res.returncode:
         raise SystemExit(res.stderr)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -193,23 +198,31 @@ def main() -> int:
             base = run("xlsxwriter", db, Path(tmp) / "base.xlsx")
             mine = run("project", db, Path(tmp) / "project.xlsx")
             ratio = mine["cpu"] / base["cpu"]
-            print(f"baseline XlsxWriter alone: {base['cpu']:6.2f} s CPU                      "
-                  f"rows {base['what']}")
-            print(f"project workbook:          {mine['cpu']:6.2f} s CPU ({mine['took']:6.2f} s wall)"
-                  f"  peak {mine['rss']:4.0f} MiB  rows {mine['what']}  {mine['size'] / 1e6:.1f} MB")
+            print(
+                f"baseline XlsxWriter alone: {base['cpu']:6.2f} s CPU                      "
+                f"rows {base['what']}"
+            )
+            print(
+                f"project workbook:          {mine['cpu']:6.2f} s CPU ({mine['took']:6.2f} s wall)"
+                f"  peak {mine['rss']:4.0f} MiB  rows {mine['what']}  {mine['size'] / 1e6:.1f} MB"
+            )
             met = ratio <= 1.3 and (n < 100_000 or mine["rss"] < 300)
             ok &= met
-            print(f"ratio {ratio:.2f}x (target <= 1.3x; peak < 300 MiB at 100,000): "
-                  f"{'MET' if met else 'NOT MET'}")
+            print(
+                f"ratio {ratio:.2f}x (target <= 1.3x; peak < 300 MiB at 100,000): "
+                f"{'MET' if met else 'NOT MET'}"
+            )
             jobs = ["docx-list"] + (["docx-reports"] if args.reports else [])
             for job in jobs:
                 doc = run(job, db, Path(tmp) / f"{job}.docx")
                 met = n < 100_000 or doc["rss"] < 300
                 ok &= met
                 label = {"docx-list": "Word list:", "docx-reports": "Word reports:"}[job]
-                print(f"project {label:19s}{doc['cpu']:6.2f} s CPU ({doc['took']:6.2f} s wall)"
-                      f"  peak {doc['rss']:4.0f} MiB  {doc['what']}  {doc['size'] / 1e6:.1f} MB"
-                      f"  (peak < 300 MiB at 100,000: {'MET' if met else 'NOT MET'})")
+                print(
+                    f"project {label:19s}{doc['cpu']:6.2f} s CPU ({doc['took']:6.2f} s wall)"
+                    f"  peak {doc['rss']:4.0f} MiB  {doc['what']}  {doc['size'] / 1e6:.1f} MB"
+                    f"  (peak < 300 MiB at 100,000: {'MET' if met else 'NOT MET'})"
+                )
     return 0 if ok else 1
 
 

@@ -50,10 +50,28 @@ FIRST_CHAT = 500_000
 def seed(db, campaign, n: int, now) -> None:
     """n unit heads, each with a Telegram account (bulk insert)."""
     units = [u.code for u in campaign.units]
-    members = [dict(id=i + 1, full_name=f"Trưởng đơn vị {i}", role="head", unit_code=units[i % len(units)],
-                    created_at=now, updated_at=now) for i in range(n)]
-    idents = [dict(member_id=i + 1, channel="telegram", external_id=str(FIRST_CHAT + i),
-                   chat_id=str(FIRST_CHAT + i), display_name=None, created_at=now) for i in range(n)]
+    members = [
+        dict(
+            id=i + 1,
+            full_name=f"Trưởng đơn vị {i}",
+            role="head",
+            unit_code=units[i % len(units)],
+            created_at=now,
+            updated_at=now,
+        )
+        for i in range(n)
+    ]
+    idents = [
+        dict(
+            member_id=i + 1,
+            channel="telegram",
+            external_id=str(FIRST_CHAT + i),
+            chat_id=str(FIRST_CHAT + i),
+            display_name=None,
+            created_at=now,
+        )
+        for i in range(n)
+    ]
     with db.begin() as conn:
         conn.execute(insert(Member.__table__), members)
         conn.execute(insert(Identity.__table__), idents)
@@ -67,11 +85,17 @@ async def production(limit: int, prefix: str):
     tmp = Path(tempfile.mkdtemp(prefix=prefix))
     clock = SystemClock()
     deadline = load_campaign(CAMPAIGN).local(clock.now()).date() + timedelta(days=10)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp / 'bench.db'}",
-                        campaign_file=CAMPAIGN, campaign_deadline=deadline,
-                        telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
-                        telegram_base_file_url=fake.file_url, webhook_base_url=None,
-                        media_dir=str(tmp / "media"))
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp / 'bench.db'}",
+        campaign_file=CAMPAIGN,
+        campaign_deadline=deadline,
+        telegram_bot_token=fake.token,
+        telegram_base_url=fake.base_url,
+        telegram_base_file_url=fake.file_url,
+        webhook_base_url=None,
+        media_dir=str(tmp / "media"),
+    )
     app = build(settings, clock=clock)  # the wiring `make run` uses
     return fake, tmp, clock, app, build_services(app)
 
@@ -139,13 +163,20 @@ async def main_async(args) -> int:
     span = times[-1] - times[0] + 1.0 if times else 0.0
     rate = len(times) / span if span else 0.0
     print(f"fanout through bot/bootstrap.py: {args.n} recipients, Telegram flood limit {args.limit}/s")
-    print(f"seeded in {seeded:.1f}s; queued {first.queued} rows in {queued_in:.2f}s "
-          f"(worker thread; worst event-loop stall {worst[0] * 1000:.0f} ms)")
+    print(
+        f"seeded in {seeded:.1f}s; queued {first.queued} rows in {queued_in:.2f}s "
+        f"(worker thread; worst event-loop stall {worst[0] * 1000:.0f} ms)"
+    )
     print(f"second run of the slot: {second.status}, queued {second.queued}")
     print(f"delivered in {span:.1f}s: rate {rate:.2f}/s, ratio {rate / args.limit:.3f}")
     print(f"sent {sent}  429 answers {fake.flooded}  lost {lost}  doubled {doubled}")
-    ok = (rate / args.limit >= 0.95 and fake.flooded == 0 and lost == 0 and doubled == 0
-          and first.queued == args.n)
+    ok = (
+        rate / args.limit >= 0.95
+        and fake.flooded == 0
+        and lost == 0
+        and doubled == 0
+        and first.queued == args.n
+    )
     print("target (ratio >= 0.95, 0 x 429, 0 lost, 0 doubled):", "MET" if ok else "NOT MET")
     return 0 if ok else 1
 
@@ -153,8 +184,12 @@ async def main_async(args) -> int:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n", type=int, default=10_000, help="recipients (default 10000)")
-    p.add_argument("--limit", type=int, default=30,
-                   help="the fake Bot API's flood limit, messages per second (Telegram: 30)")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=30,
+        help="the fake Bot API's flood limit, messages per second (Telegram: 30)",
+    )
     return asyncio.run(main_async(p.parse_args()))
 
 

@@ -19,11 +19,11 @@ import argparse
 import itertools
 import statistics
 import sys
+import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-import tempfile
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +39,7 @@ from storage.db import make_engine, migrate  # noqa: E402
 from tests.seeding import engine_in_schema, head_ids, populate, staff_ids  # noqa: E402
 
 CAMPAIGN = ROOT / "campaigns" / "tran-ninh-2024.toml"
-NOW = datetime(2024, 11, 5, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 11, 5, 3, 0, tzinfo=UTC)
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # screen -> (who, untimed choices first, the timed choice, after it: leave the flow)
 SCREENS = {
@@ -147,8 +147,7 @@ def run(backend: str, sizes: list[int], campaign, reps: int, warmup: int) -> dic
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000, 100_000])
-    p.add_argument("--db", nargs="+", default=["sqlite", "postgresql"],
-                   choices=["sqlite", "postgresql"])
+    p.add_argument("--db", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     p.add_argument("--reps", type=int, default=40, help="timed screens per screen and size")
     p.add_argument("--warmup", type=int, default=2, help="untimed screens per screen and size first")
     args = p.parse_args()

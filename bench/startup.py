@@ -44,7 +44,8 @@ app.run_polling(poll_interval=0.0, timeout=1)
 # The stack's floor: the same echo bot, importing SQLModel (SQLAlchemy + pydantic) as the
 # project does and opening one engine on its SQLite file. What the project takes beyond this
 # is our own code; what this takes beyond the bare bot is the stack.
-FLOOR_BOT = """
+FLOOR_BOT = (
+    """
 import sys
 import sqlmodel
 from sqlalchemy import text
@@ -52,7 +53,9 @@ from sqlalchemy import text
 engine = sqlmodel.create_engine(sys.argv[4])
 with engine.connect() as conn:
     conn.execute(text("SELECT 1"))
-""" + ECHO_BOT
+"""
+    + ECHO_BOT
+)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -71,27 +74,37 @@ def rss_mib(pid: int) -> float:
 
 async def one(kind: str, tmp: Path) -> tuple[float, float, float]:
     fake = await FakeTelegram().start()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))
+    }
     db = tmp / f"{kind}-{time.monotonic_ns()}.db"
     if kind == "project" and (tmp / "template.db").exists():
         shutil.copy(tmp / "template.db", db)  # a restart: the database exists, migrated
-    env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
-                "TELEGRAM_BASE_FILE_URL": fake.file_url, "DATABASE_URL": f"sqlite:///{db}",
-                "CAMPAIGN_FILE": str(ROOT / "campaigns" / "tran-ninh-2024.toml"),
-                "MEDIA_DIR": str(tmp / "media"), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": fake.base_url,
+            "TELEGRAM_BASE_FILE_URL": fake.file_url,
+            "DATABASE_URL": f"sqlite:///{db}",
+            "CAMPAIGN_FILE": str(ROOT / "campaigns" / "tran-ninh-2024.toml"),
+            "MEDIA_DIR": str(tmp / "media"),
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     fake.push(fake.message_update(7001, text="/start"))
     if kind == "project":
         argv = [sys.executable, "-m", "bot", "run"]
     elif kind == "floor":
-        argv = [sys.executable, "-c", FLOOR_BOT, fake.token, fake.base_url, fake.file_url,
-                f"sqlite:///{db}"]
+        argv = [sys.executable, "-c", FLOOR_BOT, fake.token, fake.base_url, fake.file_url, f"sqlite:///{db}"]
     else:
         argv = [sys.executable, "-c", ECHO_BOT, fake.token, fake.base_url, fake.file_url]
     t0 = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(*argv, cwd=tmp, env=env,
-                                                stdout=asyncio.subprocess.DEVNULL,
-                                                stderr=asyncio.subprocess.DEVNULL)
+    proc = await asyncio.create_subprocess_exec(
+        *argv, cwd=tmp, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
     try:
         await fake.wait_for(lambda: fake.of("sendMessage", chat_id=7001), timeout=60)
         took = time.perf_counter() - t0
@@ -102,7 +115,7 @@ async def one(kind: str, tmp: Path) -> tuple[float, float, float]:
         proc.terminate()
         try:
             await asyncio.wait_for(proc.wait(), timeout=20)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             proc.kill()
             await proc.wait()
         await fake.stop()
@@ -119,24 +132,33 @@ async def main_async(runs: int) -> int:
         for _ in range(runs):
             for kind in results:  # alternate, so load on the machine hits both alike
                 results[kind].append(await one(kind, Path(tmp)))
-    med = {k: tuple(statistics.median(run[i] for run in v) for i in range(3))
-           for k, v in results.items()}
-    for kind, label in (("bare", "bare python-telegram-bot echo bot"),
-                        ("floor", "floor: echo bot + SQLModel + engine"),
-                        ("project", "python -m bot run")):
+    med = {k: tuple(statistics.median(run[i] for run in v) for i in range(3)) for k, v in results.items()}
+    for kind, label in (
+        ("bare", "bare python-telegram-bot echo bot"),
+        ("floor", "floor: echo bot + SQLModel + engine"),
+        ("project", "python -m bot run"),
+    ):
         times = ", ".join(f"{run[0]:.2f}" for run in results[kind])
-        print(f"{label:36} first answer {med[kind][0]:5.2f} s (runs: {times})  "
-              f"idle memory {med[kind][1]:5.0f} MiB  CPU to the answer {med[kind][2]:4.2f} s")
+        print(
+            f"{label:36} first answer {med[kind][0]:5.2f} s (runs: {times})  "
+            f"idle memory {med[kind][1]:5.0f} MiB  CPU to the answer {med[kind][2]:4.2f} s"
+        )
     print(f"(the very first start, which creates and migrates the database: {first:.2f} s)")
     t_ratio, m_ratio = med["project"][0] / med["bare"][0], med["project"][1] / med["bare"][1]
     ok = t_ratio <= 1.5 and m_ratio <= 1.5
-    print(f"ratio: start to first answer {t_ratio:.2f}x, idle memory {m_ratio:.2f}x "
-          f"(targets <= 1.5x): {'MET' if ok else 'NOT MET'}")
-    print(f"CPU time to the first answer (less load-sensitive): "
-          f"{med['project'][2] / med['bare'][2]:.2f}x the bare bot")
+    print(
+        f"ratio: start to first answer {t_ratio:.2f}x, idle memory {m_ratio:.2f}x "
+        f"(targets <= 1.5x): {'MET' if ok else 'NOT MET'}"
+    )
+    print(
+        f"CPU time to the first answer (less load-sensitive): "
+        f"{med['project'][2] / med['bare'][2]:.2f}x the bare bot"
+    )
     f_t, f_m = med["floor"][0] / med["bare"][0], med["floor"][1] / med["bare"][1]
-    print(f"the stack's floor against the bare bot: {f_t:.2f}x, {f_m:.2f}x; the project against "
-          f"the floor: {med['project'][0] / med['floor'][0]:.2f}x, {med['project'][1] / med['floor'][1]:.2f}x")
+    print(
+        f"the stack's floor against the bare bot: {f_t:.2f}x, {f_m:.2f}x; the project against "
+        f"the floor: {med['project'][0] / med['floor'][0]:.2f}x, {med['project'][1] / med['floor'][1]:.2f}x"
+    )
     return 0 if ok else 1
 
 

@@ -57,8 +57,14 @@ class Bare:
 
     def __init__(self, fake: FakeTelegram, limit: float) -> None:
         limiter = AIORateLimiter(overall_max_rate=limit, overall_time_period=1)
-        self.app = (Application.builder().token(fake.token).base_url(fake.base_url)
-                    .base_file_url(fake.file_url).rate_limiter(limiter).build())
+        self.app = (
+            Application.builder()
+            .token(fake.token)
+            .base_url(fake.base_url)
+            .base_file_url(fake.file_url)
+            .rate_limiter(limiter)
+            .build()
+        )
 
         async def echo(update, context):
             await update.message.reply_text(update.message.text or "…")
@@ -110,16 +116,24 @@ class Project:
     """The project's Telegram channel on the app as `make run` builds it."""
 
     def __init__(self, fake: FakeTelegram, limit: float, tmp: str) -> None:
-        settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp}/bench.db",
-                            campaign_file=ROOT / "campaigns" / "tran-ninh-2024.toml",
-                            telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
-                            telegram_base_file_url=fake.file_url, webhook_base_url=None)
+        settings = Settings(
+            _env_file=None,
+            database_url=f"sqlite:///{tmp}/bench.db",
+            campaign_file=ROOT / "campaigns" / "tran-ninh-2024.toml",
+            telegram_bot_token=fake.token,
+            telegram_base_url=fake.base_url,
+            telegram_base_file_url=fake.file_url,
+            webhook_base_url=None,
+        )
         self.app = build(settings)
         if limit == PRODUCTION:  # as `make run` builds it
             self.channel = TelegramChannel(self.app)
         else:  # PTB's limiter and the project's own pacing both raised
-            self.channel = TelegramChannel(self.app, overall_rate=limit, rate_limiter=AIORateLimiter(
-                overall_max_rate=limit, overall_time_period=1))
+            self.channel = TelegramChannel(
+                self.app,
+                overall_rate=limit,
+                rate_limiter=AIORateLimiter(overall_max_rate=limit, overall_time_period=1),
+            )
 
     async def start(self) -> None:
         await self.channel.start()
@@ -154,8 +168,13 @@ async def scenario(kind: str, limit: float, n: int, busy: int) -> tuple[float, l
     the others' rate (updates/s until the last of them is served) and their latencies."""
     fake = await FakeTelegram().start()
     with tempfile.TemporaryDirectory() as tmp:
-        bot = (Bare(fake, limit) if kind == "bare" else Floor(fake, limit, tmp, FIRST_REPLY)
-               if kind == "floor" else Project(fake, limit, tmp))
+        bot = (
+            Bare(fake, limit)
+            if kind == "bare"
+            else Floor(fake, limit, tmp, FIRST_REPLY)
+            if kind == "floor"
+            else Project(fake, limit, tmp)
+        )
         await bot.start()
         await fake.wait_for(lambda: fake.of("getUpdates"), timeout=30)
         warm = FIRST_CHAT - 2  # served before the clock starts, in both bots
@@ -170,8 +189,9 @@ async def scenario(kind: str, limit: float, n: int, busy: int) -> tuple[float, l
             pushed[FIRST_CHAT + i] = time.perf_counter()
         at = await served(fake, set(pushed))
         if kind == "project" and not FIRST_REPLY:
-            FIRST_REPLY.update({k: v for k, v in fake.of("sendMessage")[-1].params.items()
-                                if k in ("text", "reply_markup")})
+            FIRST_REPLY.update(
+                {k: v for k, v in fake.of("sendMessage")[-1].params.items() if k in ("text", "reply_markup")}
+            )
         await bot.stop()
     await fake.stop()
     if len(at) < n:
@@ -180,8 +200,10 @@ async def scenario(kind: str, limit: float, n: int, busy: int) -> tuple[float, l
 
 
 def line(label: str, rate: float, lat: list[float]) -> str:
-    return (f"{label:44} {rate:7.1f} updates/s   latency p50 {statistics.median(lat) * 1000:6.0f} ms"
-            f"  p95 {lat[int(len(lat) * 0.95) - 1] * 1000:6.0f} ms")
+    return (
+        f"{label:44} {rate:7.1f} updates/s   latency p50 {statistics.median(lat) * 1000:6.0f} ms"
+        f"  p95 {lat[int(len(lat) * 0.95) - 1] * 1000:6.0f} ms"
+    )
 
 
 async def main_async(n: int) -> int:
@@ -193,8 +215,10 @@ async def main_async(n: int) -> int:
     print(line("   floor: + a durable row, the same reply", floor, floor_lat))
     print(line("   project", mine, mine_lat))
     ok1 = mine / bare >= 0.5
-    print(f"   ratio {mine / bare:.2f} (target >= 0.5): {'MET' if ok1 else 'NOT MET'}; "
-          f"the floor {floor / bare:.2f}, the project {mine / floor:.2f} of the floor")
+    print(
+        f"   ratio {mine / bare:.2f} (target >= 0.5): {'MET' if ok1 else 'NOT MET'}; "
+        f"the floor {floor / bare:.2f}, the project {mine / floor:.2f} of the floor"
+    )
 
     print(f"2. one chat sends 15 messages, then 100 other chats /start; limiter {PRODUCTION}/s in both")
     bare, bare_lat = await scenario("bare", PRODUCTION, 100, 15)

@@ -12,7 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,15 +58,20 @@ def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     campaign = load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml")
-    clock = ManualClock(datetime(2024, 11, 20, 3, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2024, 11, 20, 3, 0, tzinfo=UTC))
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/bench.db")
         migrate(engine)
         t0 = time.perf_counter()
         populate(engine, campaign, n)
         print(f"insert: {n} submissions in {time.perf_counter() - t0:.2f} s")
-        console = Console(db=engine, campaign=campaign, clock=clock, media_dir=Path(tmp) / "media",
-                          export_dir=Path(tmp) / "exports")
+        console = Console(
+            db=engine,
+            campaign=campaign,
+            clock=clock,
+            media_dir=Path(tmp) / "media",
+            export_dir=Path(tmp) / "exports",
+        )
         with Session(engine) as s:
             token = weblogin.insert_link(s, now=clock.now(), member_id=staff_ids()[0])
             s.commit()

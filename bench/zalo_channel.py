@@ -27,14 +27,25 @@ from tests.fakes.zalo_api import TOKEN, FakeZalo  # noqa: E402
 
 
 def make(fake: FakeZalo, tmp: Path, **kw) -> ZaloChannel:
-    settings = Settings(_env_file=None, zalo_bot_token=TOKEN, zalo_base_url=fake.base_url,
-                        media_dir=tmp / "media", database_url=f"sqlite:///{tmp}/bench.db", **kw)
+    settings = Settings(
+        _env_file=None,
+        zalo_bot_token=TOKEN,
+        zalo_base_url=fake.base_url,
+        media_dir=tmp / "media",
+        database_url=f"sqlite:///{tmp}/bench.db",
+        **kw,
+    )
     db = make_engine(settings.database_url)
     migrate(db)
     campaign = load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml")
     campaign = campaign.with_deadline(campaign.local(SystemClock().now()).date().replace(year=2099))
-    app = App(settings=settings, db=db, campaign=campaign, core=Core(db, campaign, SystemClock()),
-              clock=SystemClock())
+    app = App(
+        settings=settings,
+        db=db,
+        campaign=campaign,
+        core=Core(db, campaign, SystemClock()),
+        clock=SystemClock(),
+    )
     return ZaloChannel(app)
 
 
@@ -47,8 +58,10 @@ async def pace(fake: FakeZalo, tmp: Path) -> None:
     t0 = time.perf_counter()
     await asyncio.gather(*(ch.send(f"chat-{i}", Text("tin")) for i in range(60)))
     many = time.perf_counter() - t0
-    print(f"default pace: 10 messages to one chat in {one:.2f} s (burst 5, then 1/s); "
-          f"60 messages to 60 chats in {many:.2f} s = {60 / many:.1f} msg/s (burst 20, then 20/s)")
+    print(
+        f"default pace: 10 messages to one chat in {one:.2f} s (burst 5, then 1/s); "
+        f"60 messages to 60 chats in {many:.2f} s = {60 / many:.1f} msg/s (burst 20, then 20/s)"
+    )
     await ch.stop()
 
 
@@ -64,8 +77,10 @@ async def turns(fake: FakeZalo, tmp: Path, users: int = 20, each: int = 10) -> N
         await asyncio.sleep(0.01)
     dt = time.perf_counter() - t0
     sent = len(fake.sent())
-    print(f"long polling, unpaced: {total} updates from {users} users handled in {dt:.2f} s = "
-          f"{total / dt:.0f} updates/s ({sent} messages sent, SQLite file)")
+    print(
+        f"long polling, unpaced: {total} updates from {users} users handled in {dt:.2f} s = "
+        f"{total / dt:.0f} updates/s ({sent} messages sent, SQLite file)"
+    )
     await ch.stop()
 
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -68,10 +68,11 @@ def restore_command(args, settings: Settings) -> int:
 
 # -- backup -----------------------------------------------------------------------------------
 
+
 def _backend(url: str) -> str:
     try:
         return make_url(normalise_url(url)).get_backend_name()
-    except Exception:  # noqa: BLE001 - an unusable URL
+    except Exception:
         raise SettingsError(f"DATABASE_URL: not a database URL: {url[:40]!r}") from None
 
 
@@ -86,8 +87,13 @@ def _pg_env(url: str) -> dict[str, str]:
     """libpq's environment for pg_dump/pg_restore: the password never on a command line."""
     u = make_url(normalise_url(url))
     env = dict(os.environ)
-    for key, value in (("PGHOST", u.host), ("PGPORT", u.port), ("PGUSER", u.username),
-                       ("PGPASSWORD", u.password), ("PGDATABASE", u.database)):
+    for key, value in (
+        ("PGHOST", u.host),
+        ("PGPORT", u.port),
+        ("PGUSER", u.username),
+        ("PGPASSWORD", u.password),
+        ("PGDATABASE", u.database),
+    ):
         if value is not None:
             env[key] = str(value)
     return env
@@ -121,15 +127,21 @@ def backup(settings: Settings, out: Path) -> Path:
                 src.close()
         elif kind == "postgresql":
             dbfile = work / "database.pgdump"
-            done = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner",
-                                   "--no-privileges", f"--file={dbfile}"],
-                                  env=_pg_env(url), capture_output=True, text=True)
+            done = subprocess.run(
+                [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={dbfile}"],
+                env=_pg_env(url),
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 raise BackupError(f"pg_dump failed: {done.stderr.strip().splitlines()[-1:]}")
         else:
             raise BackupError(f"DATABASE_URL: {kind} is not supported")
-        manifest = {"format": FORMAT, "database": kind,
-                    "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        manifest = {
+            "format": FORMAT,
+            "database": kind,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         (work / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         partial = out.with_name(out.name + ".part")
         with tarfile.open(partial, "w:gz") as tar:
@@ -137,13 +149,17 @@ def backup(settings: Settings, out: Path) -> Path:
             tar.add(dbfile, arcname=dbfile.name)
             media = Path(settings.media_dir)
             if media.is_dir():
-                tar.add(media, arcname="media",
-                        filter=lambda ti: None if Path(ti.name).name.startswith(".part-") else ti)
+                tar.add(
+                    media,
+                    arcname="media",
+                    filter=lambda ti: None if Path(ti.name).name.startswith(".part-") else ti,
+                )
         os.replace(partial, out)  # a backup is either whole or absent
     return out
 
 
 # -- restore ----------------------------------------------------------------------------------
+
 
 def _empty(url: str) -> bool:
     engine = make_engine(url)
@@ -167,8 +183,9 @@ def restore(settings: Settings, archive: Path) -> None:
         except (tarfile.TarError, OSError, ValueError) as exc:
             raise BackupError(f"not a backup archive: {type(exc).__name__}") from None
         if manifest.get("format") != FORMAT or manifest.get("database") != kind:
-            raise BackupError(f"the archive holds a {manifest.get('database')} database; "
-                              f"DATABASE_URL is {kind}")
+            raise BackupError(
+                f"the archive holds a {manifest.get('database')} database; DATABASE_URL is {kind}"
+            )
         if kind == "sqlite":
             target = _sqlite_path(url)
             if target.exists() and not _empty(url):
@@ -187,10 +204,19 @@ def restore(settings: Settings, archive: Path) -> None:
         else:
             if not _empty(url):
                 raise BackupError("DATABASE_URL: the database is not empty; restore into a new one")
-            done = subprocess.run([_tool("pg_restore"), "--no-owner", "--no-privileges",
-                                   "--exit-on-error", f"--dbname={_pg_env(url)['PGDATABASE']}",
-                                   str(work / "database.pgdump")],
-                                  env=_pg_env(url), capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    _tool("pg_restore"),
+                    "--no-owner",
+                    "--no-privileges",
+                    "--exit-on-error",
+                    f"--dbname={_pg_env(url)['PGDATABASE']}",
+                    str(work / "database.pgdump"),
+                ],
+                env=_pg_env(url),
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 raise BackupError(f"pg_restore failed: {done.stderr.strip().splitlines()[-1:]}")
         media = work / "media"

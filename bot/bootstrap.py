@@ -72,8 +72,9 @@ class Services:
 def build_channels(app: App) -> list[Channel]:
     s = app.settings
     # one path for every channel's replies
-    delivery = Delivery(app.db, app.clock, app.outbox_bell, lease=min(60, s.outbox_lease_seconds),
-                        writer=app.turns)
+    delivery = Delivery(
+        app.db, app.clock, app.outbox_bell, lease=min(60, s.outbox_lease_seconds), writer=app.turns
+    )
     channels: list[Channel] = []
     if s.telegram_bot_token is not None:
         from .telegram import TelegramChannel
@@ -92,13 +93,19 @@ def chart_dir(app: App) -> Path:
 
 def build_scheduler(app: App, *, retry_every: float = 30.0) -> SchedulerInProcess:
     """Reminders, digests and the deadline: scheduler/ decides when, the bell wakes the senders."""
-    return SchedulerInProcess(app.core, clock=app.clock, chart_dir=chart_dir(app),
-                              on_queued=app.outbox_bell.ring, retry_every=retry_every)
+    return SchedulerInProcess(
+        app.core,
+        clock=app.clock,
+        chart_dir=chart_dir(app),
+        on_queued=app.outbox_bell.ring,
+        retry_every=retry_every,
+    )
 
 
 def build_services(app: App) -> Services:
     channels = build_channels(app)
-    dispatchers = [OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell,
-                                    lease=app.settings.outbox_lease_seconds)
-                   for ch in channels]
+    dispatchers = [
+        OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell, lease=app.settings.outbox_lease_seconds)
+        for ch in channels
+    ]
     return Services(channels=channels, dispatchers=dispatchers, scheduler=build_scheduler(app))

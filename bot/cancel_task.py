@@ -18,5 +18,5 @@ async def cancel(task: asyncio.Task | None) -> None:
         await task
     except asyncio.CancelledError:
         pass
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("task %s ended with an error", task.get_name())

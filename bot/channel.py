@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from messages.model import Reply
 
@@ -14,8 +15,9 @@ class SendError(Exception):
     """A send that failed; `retry_after` (seconds) when the platform said when to try again;
     `blocked` when the person blocked the bot (nothing more is sent to that chat)."""
 
-    def __init__(self, message: str, retry_after: float | None = None, permanent: bool = False,
-                 blocked: bool = False) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, permanent: bool = False, blocked: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent or blocked

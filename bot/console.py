@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from sqlmodel import Session
 
@@ -17,6 +18,7 @@ from handlers.core import Core
 from messages.model import Document, InboundEvent, Photo, PhotoIn, Reply, Voice, reply_from_dict
 from messages.render import render_text
 from storage import outbox
+
 CHANNEL = "console"
 
 
@@ -33,8 +35,11 @@ def event_from_line(line: str, user_id: str, name: str | None) -> InboundEvent:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
                 return InboundEvent(kind="text", text=text, **base)
-            return InboundEvent(kind="photo", photo=PhotoIn(unique_id=f"sha256:{digest}",
-                                                            local_path=str(path.resolve())), **base)
+            return InboundEvent(
+                kind="photo",
+                photo=PhotoIn(unique_id=f"sha256:{digest}", local_path=str(path.resolve())),
+                **base,
+            )
         return InboundEvent(kind="command", command=command, args=args.strip(), **base)
     return InboundEvent(kind="text", text=text, **base)
 
@@ -51,8 +56,9 @@ def deliver_outbox(core: Core, user_id: str, show: Callable[[Reply], None]) -> N
         s.commit()
 
 
-def run_console(core: Core, user_id: str, name: str | None, stdin: TextIO = sys.stdin,
-                stdout: TextIO = sys.stdout) -> None:
+def run_console(
+    core: Core, user_id: str, name: str | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
     def show(reply: Reply) -> None:
         text = render_text(reply)
         if isinstance(reply, (Document, Photo, Voice)):  # a terminal shows where the file is

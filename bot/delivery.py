@@ -56,8 +56,9 @@ class ReplySender(Protocol):
     def pieces(self, reply: Reply) -> list[Reply]:
         """The platform-sized messages one reply becomes (each one storable in the outbox)."""
 
-    async def send_piece(self, chat_id: str, piece: Reply, *, last: bool = False,
-                         context: Any = None) -> None:
+    async def send_piece(
+        self, chat_id: str, piece: Reply, *, last: bool = False, context: Any = None
+    ) -> None:
         """Send one piece; raise SendError (retry later) or SendError(permanent=True).
         `context` is the adapter's own per-turn data (e.g. the pressed button), `last` marks
         the turn's last piece."""
@@ -92,21 +93,32 @@ class Kept:
     keys: list[str] = field(default_factory=list)
     role: str | None = None  # the person's role after the turn, as the core saw it
 
-    def __call__(self, s: Session, replies: list[Reply], now: datetime,
-                 role: str | None = None) -> None:
+    def __call__(self, s: Session, replies: list[Reply], now: datetime, role: str | None = None) -> None:
         self.role = role
         self.pieces = [p for r in replies if not _toast(r) for p in self.sender.pieces(r)]
         if not self.pieces:
             return
         turn = self.turn
-        self.keys = [f"reply:{turn.channel}:{turn.key}"[:180] + f":{n}|{turn.channel}"
-                     for n in range(len(self.pieces))]
+        self.keys = [
+            f"reply:{turn.channel}:{turn.key}"[:180] + f":{n}|{turn.channel}" for n in range(len(self.pieces))
+        ]
         # addressed by channel and chat (no member look-up: it cost ~1 ms a turn, nothing reads it)
-        rows = [dict(member_id=None, channel=turn.channel,
-                     chat_id=turn.chat_id, payload=reply_to_dict(_storable(p)), dedupe_key=key,
-                     status="pending", attempts=0, created_at=now, next_attempt_at=now,
-                     claimed_by=self.claimer, claimed_until=now + self.lease)
-                for p, key in zip(self.pieces, self.keys)]
+        rows = [
+            dict(
+                member_id=None,
+                channel=turn.channel,
+                chat_id=turn.chat_id,
+                payload=reply_to_dict(_storable(p)),
+                dedupe_key=key,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+                claimed_by=self.claimer,
+                claimed_until=now + self.lease,
+            )
+            for p, key in zip(self.pieces, self.keys)
+        ]
         # straight to the table (every column given): the ORM's bulk path cost ~0.3 ms a turn
         s.connection().execute(insert(Outbox.__table__), rows)
 
@@ -122,8 +134,9 @@ def _storable(piece: Reply) -> Reply:
 
 
 class Delivery:
-    def __init__(self, db: Engine, clock: Clock, bell: OutboxBell, *, lease: float = 60.0,
-                 writer: Any = None) -> None:
+    def __init__(
+        self, db: Engine, clock: Clock, bell: OutboxBell, *, lease: float = 60.0, writer: Any = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.bell = bell
@@ -138,8 +151,9 @@ class Delivery:
         outbox in the turn's transaction; then pass it to send_turn."""
         return Kept(sender, turn, self.claimer, self.lease)
 
-    async def send_turn(self, sender: ReplySender, turn: Turn, replies: list[Reply],
-                        kept: Kept | None = None) -> int:
+    async def send_turn(
+        self, sender: ReplySender, turn: Turn, replies: list[Reply], kept: Kept | None = None
+    ) -> int:
         """Send a turn's replies in order; returns how many pieces were left to the outbox.
         With `kept` the pieces are already in the outbox (claimed by this process): they are
         marked sent, refused or released to the dispatcher; without it (a caller that did not
@@ -150,23 +164,31 @@ class Delivery:
         left, retry_after = len(pieces), None
         for i, piece in enumerate(pieces):
             try:
-                await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1,
-                                        context=turn.context)
+                await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1, context=turn.context)
                 sent.append(i)
             except SendError as exc:
                 if exc.permanent:  # this piece only (an expired photo link): the rest still go
-                    log.warning("%s: a reply part to chat %s refused (%s); going on with the rest",
-                                turn.channel, turn.chat_id, exc)
+                    log.warning(
+                        "%s: a reply part to chat %s refused (%s); going on with the rest",
+                        turn.channel,
+                        turn.chat_id,
+                        exc,
+                    )
                     refused.append(i)
                     continue
                 left, retry_after = i, exc.retry_after
-                log.warning("%s: %d reply part(s) to chat %s left for retry: %s", turn.channel,
-                            len(pieces) - i, turn.chat_id, exc)
+                log.warning(
+                    "%s: %d reply part(s) to chat %s left for retry: %s",
+                    turn.channel,
+                    len(pieces) - i,
+                    turn.chat_id,
+                    exc,
+                )
                 break
         if kept is not None and kept.keys:
             try:
                 await self._mark((kept.keys, sent, refused, left, retry_after))
-            except Exception:  # noqa: BLE001 - the lease ends and the dispatcher sends the rest
+            except Exception:
                 log.exception("%s: reply marks for chat %s not written", turn.channel, turn.chat_id)
         elif kept is None and left < len(pieces):
             await asyncio.to_thread(self._store_unsent, turn, pieces, left)
@@ -200,7 +222,7 @@ class Delivery:
                         await self.writer.run(self._settle, [m for m, _ in batch])
                     else:
                         await asyncio.to_thread(self._settle, [m for m, _ in batch])
-                except Exception as exc:  # noqa: BLE001 - every waiter hears of it
+                except Exception as exc:
                     error = exc
                 for _, done in batch:
                     if done.done():
@@ -224,17 +246,30 @@ class Delivery:
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
                 conn.commit()
             for i in range(0, len(sent), 500):  # a busy moment's marks, in bounded statements
-                conn.execute(update(Outbox).where(Outbox.dedupe_key.in_(sent[i:i + 500]))
-                             .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, **free))
+                conn.execute(
+                    update(Outbox)
+                    .where(Outbox.dedupe_key.in_(sent[i : i + 500]))
+                    .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, **free)
+                )
             for keys, _, refused, left, retry_after in batch:
                 if refused:
-                    conn.execute(update(Outbox).where(Outbox.dedupe_key.in_([keys[i] for i in refused]))
-                                 .values(status="failed", attempts=Outbox.attempts + 1,
-                                         last_error="refused by the platform", **free))
+                    conn.execute(
+                        update(Outbox)
+                        .where(Outbox.dedupe_key.in_([keys[i] for i in refused]))
+                        .values(
+                            status="failed",
+                            attempts=Outbox.attempts + 1,
+                            last_error="refused by the platform",
+                            **free,
+                        )
+                    )
                 if left < len(keys):  # the dispatcher takes them now (or when the platform said)
                     when = now + timedelta(seconds=retry_after or 0)
-                    conn.execute(update(Outbox).where(Outbox.dedupe_key.in_(keys[left:]))
-                                 .values(next_attempt_at=when, **free))
+                    conn.execute(
+                        update(Outbox)
+                        .where(Outbox.dedupe_key.in_(keys[left:]))
+                        .values(next_attempt_at=when, **free)
+                    )
             conn.commit()
             if sqlite:
                 conn.exec_driver_sql("PRAGMA synchronous=FULL")
@@ -245,7 +280,13 @@ class Delivery:
         with Session(self.db) as s:
             member = members.member_by_identity(s, turn.channel, turn.user_id)
             for n in range(first, len(pieces)):
-                outbox.enqueue(s, member_id=member.id if member else None, channel=turn.channel,
-                               chat_id=turn.chat_id, payload=reply_to_dict(_storable(pieces[n])),
-                               now=now, dedupe_key=f"reply:{turn.channel}:{turn.key}:{n}"[:190])
+                outbox.enqueue(
+                    s,
+                    member_id=member.id if member else None,
+                    channel=turn.channel,
+                    chat_id=turn.chat_id,
+                    payload=reply_to_dict(_storable(pieces[n])),
+                    now=now,
+                    dedupe_key=f"reply:{turn.channel}:{turn.key}:{n}"[:190],
+                )
             s.commit()

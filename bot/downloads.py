@@ -27,8 +27,9 @@ TTL = timedelta(minutes=30)
 
 
 class Downloads:
-    def __init__(self, directory: Path | str, secret: str, base_url: str, clock: Clock,
-                 ttl: timedelta = TTL) -> None:
+    def __init__(
+        self, directory: Path | str, secret: str, base_url: str, clock: Clock, ttl: timedelta = TTL
+    ) -> None:
         self.directory = Path(directory)
         self.key = hmac.new(secret.encode("utf-8"), b"thidua-downloads", hashlib.sha256).digest()
         self.base_url = base_url.rstrip("/")
@@ -82,9 +83,14 @@ class Downloads:
             taken.unlink(missing_ok=True)
         kind = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
         log.info("download served: %s (%d bytes)", p.name, len(data))
-        return Response(data, media_type=kind, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(p.name)}",
-            "Cache-Control": "no-store"})
+        return Response(
+            data,
+            media_type=kind,
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(p.name)}",
+                "Cache-Control": "no-store",
+            },
+        )
 
     def route(self) -> Route:
         return Route(PATH + "/{token}", self.serve, methods=["GET"])

@@ -27,8 +27,11 @@ class SecretFilter(logging.Filter):
 
 
 def setup_logging(settings: Settings) -> None:
-    secrets = [v.get_secret_value() for v in (settings.telegram_bot_token, settings.zalo_bot_token,
-                                               settings.webhook_secret) if v is not None]
+    secrets = [
+        v.get_secret_value()
+        for v in (settings.telegram_bot_token, settings.zalo_bot_token, settings.webhook_secret)
+        if v is not None
+    ]
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(SecretFilter(secrets))

@@ -35,9 +35,9 @@ from messages.model import reply_from_dict
 from storage import announcements, outbox
 from storage.models import Outbox
 
+from .cancel_task import cancel
 from .channel import Channel, SendError
 from .pacing import Pacer
-from .cancel_task import cancel
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,22 @@ class OutboxBell:
 
 
 class OutboxDispatcher:
-    def __init__(self, db: Engine, channel: Channel, clock: Clock, *, bell: OutboxBell | None = None,
-                 interval: float = 2.0, batch: int = 200, max_attempts: int = 8,
-                 rate: float | None = None, per: float = 1.0, lease: float = 300.0,
-                 send_timeout: float = 20.0, max_backoff: float = 60.0) -> None:
+    def __init__(
+        self,
+        db: Engine,
+        channel: Channel,
+        clock: Clock,
+        *,
+        bell: OutboxBell | None = None,
+        interval: float = 2.0,
+        batch: int = 200,
+        max_attempts: int = 8,
+        rate: float | None = None,
+        per: float = 1.0,
+        lease: float = 300.0,
+        send_timeout: float = 20.0,
+        max_backoff: float = 60.0,
+    ) -> None:
         self.db = db
         self.channel = channel
         self.clock = clock
@@ -95,8 +107,9 @@ class OutboxDispatcher:
 
     def _claim(self, now):
         with Session(self.db, expire_on_commit=False) as s:
-            rows = list(outbox.claim_due(s, now, self.channel.name, self.claimer, lease=self.lease,
-                                         limit=self.batch))
+            rows = list(
+                outbox.claim_due(s, now, self.channel.name, self.claimer, lease=self.lease, limit=self.batch)
+            )
             s.commit()
         return [r for r in rows if r.id not in self._unmarked]
 
@@ -105,11 +118,16 @@ class OutboxDispatcher:
         is not sent again by this process) and say False."""
         try:
             await asyncio.to_thread(self._mark, row_id, outcome, error, **kw)
-        except Exception as exc:  # noqa: BLE001 - read-only, full or unreachable database
+        except Exception as exc:
             self._unmarked[row_id] = (outcome, error, kw)
-            log.warning("outbox %s via %s: %s, but the mark could not be written (%s); kept in "
-                        "memory, not sent again", row_id, self.channel.name, outcome,
-                        type(exc).__name__)
+            log.warning(
+                "outbox %s via %s: %s, but the mark could not be written (%s); kept in "
+                "memory, not sent again",
+                row_id,
+                self.channel.name,
+                outcome,
+                type(exc).__name__,
+            )
             return False
         return True
 
@@ -118,13 +136,20 @@ class OutboxDispatcher:
         for row_id, (outcome, error, kw) in list(self._unmarked.items()):
             try:
                 await asyncio.to_thread(self._mark, row_id, outcome, error, **kw)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 return False
             del self._unmarked[row_id]
         return True
 
-    def _mark(self, row_id: int, outcome: str, error: str = "", *, permanent: bool = False,
-              retry_after: float | None = None) -> None:
+    def _mark(
+        self,
+        row_id: int,
+        outcome: str,
+        error: str = "",
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         with Session(self.db, expire_on_commit=False) as s:
             row = s.get(Outbox, row_id)
             now = self.clock.now()
@@ -135,9 +160,14 @@ class OutboxDispatcher:
             elif outcome == "defer":
                 outbox.outbox_defer(s, row, now + timedelta(seconds=retry_after or 1.0), error)
             else:
-                outbox.outbox_failed(s, row, now, error,
-                                   max_attempts=1 if permanent else self.max_attempts,
-                                   base_delay=retry_after or 30.0)
+                outbox.outbox_failed(
+                    s,
+                    row,
+                    now,
+                    error,
+                    max_attempts=1 if permanent else self.max_attempts,
+                    base_delay=retry_after or 30.0,
+                )
             s.commit()
 
     async def run_once(self) -> tuple[int, int]:
@@ -157,9 +187,11 @@ class OutboxDispatcher:
                 await self.pacer.wait()
             try:
                 try:
-                    await asyncio.wait_for(self.channel.send(row.chat_id, reply_from_dict(row.payload)),
-                                           timeout=self.send_timeout)
-                except asyncio.TimeoutError:
+                    await asyncio.wait_for(
+                        self.channel.send(row.chat_id, reply_from_dict(row.payload)),
+                        timeout=self.send_timeout,
+                    )
+                except TimeoutError:
                     raise SendError(f"no answer in {self.send_timeout:g} s") from None
             except SendError as exc:
                 failed += 1
@@ -168,17 +200,27 @@ class OutboxDispatcher:
                     self.stats["deferred"] += 1
                     self._paused_until = time.monotonic() + exc.retry_after
                     await self._record(row.id, "defer", str(exc), retry_after=exc.retry_after)
-                    log.info("outbox %s via %s: slow down, retry in %ss", row.id,
-                             self.channel.name, exc.retry_after)
+                    log.info(
+                        "outbox %s via %s: slow down, retry in %ss",
+                        row.id,
+                        self.channel.name,
+                        exc.retry_after,
+                    )
                     self._more = True
                     break
                 self.stats["failed"] += 1
-                await self._record(row.id, "blocked" if exc.blocked else "failed", str(exc),
-                                   permanent=exc.permanent)
-                log.warning("outbox %s via %s failed (attempt %s): %s", row.id, self.channel.name,
-                            row.attempts + 1, exc)
+                await self._record(
+                    row.id, "blocked" if exc.blocked else "failed", str(exc), permanent=exc.permanent
+                )
+                log.warning(
+                    "outbox %s via %s failed (attempt %s): %s",
+                    row.id,
+                    self.channel.name,
+                    row.attempts + 1,
+                    exc,
+                )
                 continue
-            except Exception as exc:  # noqa: BLE001 - keep the row, log, go on
+            except Exception as exc:
                 failed += 1
                 self.stats["failed"] += 1
                 await self._record(row.id, "failed", repr(exc))
@@ -199,14 +241,14 @@ class OutboxDispatcher:
             try:
                 await self.run_once()
                 self._backoff = 0.0
-            except Exception as exc:  # noqa: BLE001 - the database is away: wait longer each time
+            except Exception as exc:
                 self._backoff = min(self.max_backoff, max(self.interval, self._backoff * 2))
                 if isinstance(exc, DatabaseAway):
-                    log.warning("outbox on %s: %s; next try in %.0f s", self.channel.name, exc,
-                                self._backoff)
+                    log.warning("outbox on %s: %s; next try in %.0f s", self.channel.name, exc, self._backoff)
                 else:
-                    log.exception("outbox loop error on %s; next try in %.0f s", self.channel.name,
-                                  self._backoff)
+                    log.exception(
+                        "outbox loop error on %s; next try in %.0f s", self.channel.name, self._backoff
+                    )
                 self._more = False
                 await self._sleep(self._backoff)
                 continue
@@ -216,7 +258,7 @@ class OutboxDispatcher:
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def start(self) -> None:

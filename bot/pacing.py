@@ -25,8 +25,7 @@ class Pacer:
     platform's second), but no later than `travel` after it left, so slow answers under load
     do not slow the whole bot down. `await pacer.wait()` counts from now."""
 
-    def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01,
-                 travel: float = 1.0) -> None:
+    def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01, travel: float = 1.0) -> None:
         self.limit = max(1, int(limit))
         self.per = per
         self.margin = margin

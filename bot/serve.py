@@ -24,8 +24,11 @@ SETTLE = 5.0  # seconds: the longest the scheduler and the web console wait for 
 async def first_answers(channels, timeout: float) -> None:
     """Until every channel that says so (`first_batch`, an asyncio.Event) has handled the first
     updates it fetched, or `timeout` seconds."""
-    waits = [asyncio.ensure_future(ev.wait()) for ch in channels
-             if (ev := getattr(ch, "first_batch", None)) is not None]
+    waits = [
+        asyncio.ensure_future(ev.wait())
+        for ch in channels
+        if (ev := getattr(ch, "first_batch", None)) is not None
+    ]
     if not waits:
         return
     try:
@@ -35,8 +38,9 @@ async def first_answers(channels, timeout: float) -> None:
             w.cancel()
 
 
-async def serve_async(app: App, *, stop: asyncio.Event | None = None,
-                      services: Services | None = None, settle: float = SETTLE) -> None:
+async def serve_async(
+    app: App, *, stop: asyncio.Event | None = None, services: Services | None = None, settle: float = SETTLE
+) -> None:
     settings = app.settings
     services = services or build_services(app)
     stop = stop or asyncio.Event()
@@ -67,8 +71,11 @@ async def serve_async(app: App, *, stop: asyncio.Event | None = None,
         d.start()
     if webhook:  # the updates come through it
         await start_http(required=True)
-    log.info("serving %s (%s)", ", ".join(ch.name for ch in services.channels) or "nothing",
-             "webhook" if webhook else "polling")
+    log.info(
+        "serving %s (%s)",
+        ", ".join(ch.name for ch in services.channels) or "nothing",
+        "webhook" if webhook else "polling",
+    )
     later = asyncio.create_task(after_first_answers(), name="serve-after-first-answers")
     stopped = asyncio.ensure_future(stop.wait())
     try:

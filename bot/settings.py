@@ -36,13 +36,13 @@ def sane_moment(name: str, moment: datetime | date):
     return moment
 
 
-TOKEN_FORMS = {"telegram_bot_token": "123456:ABC... from @BotFather",
-               "zalo_bot_token": "{bot_id}:{secret}"}
+TOKEN_FORMS = {"telegram_bot_token": "123456:ABC... from @BotFather", "zalo_bot_token": "{bot_id}:{secret}"}
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
-                                      case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
 
     database_url: str = "sqlite:///data/thidua.db"
     campaign_file: Path = Path("campaigns/tran-ninh-2024.toml")
@@ -92,8 +92,16 @@ class Settings(BaseSettings):
             raise ValueError("an http(s):// URL")
         return v
 
-    @field_validator("telegram_bot_token", "zalo_bot_token", "webhook_secret", "webhook_base_url",
-                     "telegram_bot_username", "zalo_bot_name", "web_base_url", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "zalo_bot_token",
+        "webhook_secret",
+        "webhook_base_url",
+        "telegram_bot_username",
+        "zalo_bot_name",
+        "web_base_url",
+        mode="before",
+    )
     @classmethod
     def _empty_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 
 class _Person:
@@ -39,7 +39,7 @@ class _Person:
 class Ticket:
     __slots__ = ("_order", "_key", "_person", "_before", "_mine", "_done")
 
-    def __init__(self, order: "TurnOrder", key: str, person: _Person) -> None:
+    def __init__(self, order: TurnOrder, key: str, person: _Person) -> None:
         self._order, self._key, self._person = order, key, person
         self._before: asyncio.Future | None = None
         self._mine: asyncio.Future | None = None

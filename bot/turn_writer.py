@@ -61,17 +61,18 @@ class TurnWriter:
         loop = asyncio.get_running_loop()
         try:
             while self._waiting:
-                group = self._waiting[:self.max_group]
-                del self._waiting[:len(group)]
+                group = self._waiting[: self.max_group]
+                del self._waiting[: len(group)]
                 try:
                     results = await loop.run_in_executor(
-                        self._thread, self.core.handle_many, [(e, k) for e, k, _ in group])
+                        self._thread, self.core.handle_many, [(e, k) for e, k, _ in group]
+                    )
                 except asyncio.CancelledError:  # the loop is closing: nobody waits any more
                     for *_, done in group + self._waiting:
                         done.cancel()
                     self._waiting.clear()
                     raise
-                except Exception as exc:  # noqa: BLE001 - handle_many answers every turn itself
+                except Exception as exc:
                     log.exception("turns not written")
                     for *_, done in group:
                         if not done.done():

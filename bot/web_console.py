@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from starlette.routing import BaseRoute
 
@@ -76,9 +77,12 @@ async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
 
         return make_console(console_from(app, invite_links=lambda code: invite_links(s, code)))
 
-    config = uvicorn.Config(make_app([*routes, Mount("/", app=LazyApp(console))]),
-                            log_level=s.log_level.lower(),
-                            access_log=False, lifespan="off")
+    config = uvicorn.Config(
+        make_app([*routes, Mount("/", app=LazyApp(console))]),
+        log_level=s.log_level.lower(),
+        access_log=False,
+        lifespan="off",
+    )
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # SIGINT/SIGTERM stop the whole process (serve.py)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -107,8 +111,9 @@ def serve_console_in_background(app):
     with Session(app.db) as s:
         token = console_ops.issue_link(UnitOfWork(s, app.clock.now()), None, role="admin").token
         s.commit()
-    server = uvicorn.Server(uvicorn.Config(make_console(console), log_level="warning",
-                                           access_log=False, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(make_console(console), log_level="warning", access_log=False, lifespan="off")
+    )
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
     for _ in range(1000):  # print the address once it answers (uvicorn starts in well under 10 s)
         if server.started:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import BaseRoute, Route
-
 
 MAX_BODY = 256 * 1024  # a webhook update is a few KB; anything bigger is not one
 MAX_DEPTH = 32  # an update nests a handful of levels; 100,000 would exhaust the parser's stack

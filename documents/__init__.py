@@ -7,11 +7,12 @@ starts: `documents.write_list` and the like resolve on first access."""
 
 import importlib
 
-from documents.items import LIST_STATUSES, REPORT_STATUSES, STATUSES, ExportError
 from documents.files import WHAT, Produced, produce, produce_in
+from documents.items import LIST_STATUSES, REPORT_STATUSES, STATUSES, ExportError
 
-_LAZY = {name: "documents.word" for name in
-         ("DocResult", "quota_award", "write_list", "write_proposal", "write_reports")}
+_LAZY = dict.fromkeys(
+    ("DocResult", "quota_award", "write_list", "write_proposal", "write_reports"), "documents.word"
+)
 _LAZY.update(WorkbookResult="documents.workbook", write_workbook="documents.workbook")
 
 
@@ -20,7 +21,21 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'documents' has no attribute {name!r}")
 
-__all__ = ["DocResult", "ExportError", "LIST_STATUSES", "Produced", "REPORT_STATUSES", "STATUSES",
-           "WHAT", "produce", "produce_in",
-           "WorkbookResult", "quota_award", "write_list", "write_proposal", "write_reports",
-           "write_workbook"]
+
+__all__ = [
+    "DocResult",
+    "ExportError",
+    "LIST_STATUSES",
+    "Produced",
+    "REPORT_STATUSES",
+    "STATUSES",
+    "WHAT",
+    "produce",
+    "produce_in",
+    "WorkbookResult",
+    "quota_award",
+    "write_list",
+    "write_proposal",
+    "write_reports",
+    "write_workbook",
+]

@@ -10,13 +10,13 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 from sqlmodel import Session
 
-from domain import honours
-from domain.award_config import Line
-from domain.campaign import Campaign
 from documents import layout as L
 from documents.council import latest_decision
 from documents.items import ExportError, dmy
 from documents.texts import t
+from domain import honours
+from domain.award_config import Line
+from domain.campaign import Campaign
 
 ALIGN = {"center": L.CENTER, "left": L.LEFT, "right": L.RIGHT, "justify": L.JUSTIFY}
 ACHIEVEMENT_CHARS = 220  # one or two lines on the certificate
@@ -38,12 +38,20 @@ def _landscape(doc, margins_mm) -> None:
 
 def _line(target, line: Line, values: dict, *, first: bool = False):
     text = line.text.format(**values)
-    return L.para(target, text.upper() if line.upper else text, bold=line.bold, italic=line.italic,
-                  size=line.size, align=ALIGN[line.align], before=line.before, after=0, first=first)
+    return L.para(
+        target,
+        text.upper() if line.upper else text,
+        bold=line.bold,
+        italic=line.italic,
+        size=line.size,
+        align=ALIGN[line.align],
+        before=line.before,
+        after=0,
+        first=first,
+    )
 
 
-def write_certificates(s: Session, campaign: Campaign, out: str | Path, *,
-                       number: str | None = None) -> int:
+def write_certificates(s: Session, campaign: Campaign, out: str | Path, *, number: str | None = None) -> int:
     """The certificates of the latest decision that stands (or the one numbered `number`);
     returns how many pages were written."""
     spec = campaign.certificate
@@ -58,15 +66,33 @@ def write_certificates(s: Session, campaign: Campaign, out: str | Path, *,
     _landscape(doc, spec.margins_mm)
     width = 297 - spec.margins_mm[2] - spec.margins_mm[3]
     d = dec.signed_on
-    common = dict(national=t("doc.national"), motto=t("doc.motto"), organiser=org.name,
-                  grantor=campaign.award(dec.award_key).grantor, campaign=campaign.campaign.title,
-                  number=dec.number, date=dmy(d), signer_title=org.signer_title,
-                  signer_name=dec.signer_name,
-                  place_date=t("doc.place_date", place=org.place, day=f"{d.day:02d}",
-                               month=f"{d.month:02d}", year=f"{d.year:04d}"))
+    common = dict(
+        national=t("doc.national"),
+        motto=t("doc.motto"),
+        organiser=org.name,
+        grantor=campaign.award(dec.award_key).grantor,
+        campaign=campaign.campaign.title,
+        number=dec.number,
+        date=dmy(d),
+        signer_title=org.signer_title,
+        signer_name=dec.signer_name,
+        place_date=t(
+            "doc.place_date",
+            place=org.place,
+            day=f"{d.day:02d}",
+            month=f"{d.month:02d}",
+            year=f"{d.year:04d}",
+        ),
+    )
     for n, h in enumerate(items):
-        values = dict(common, awardee=h.name, unit=h.unit, award=h.award, register=f"{h.position:02d}",
-                      achievement=honours.one_line(h.achievement, ACHIEVEMENT_CHARS))
+        values = dict(
+            common,
+            awardee=h.name,
+            unit=h.unit,
+            award=h.award,
+            register=f"{h.position:02d}",
+            achievement=honours.one_line(h.achievement, ACHIEVEMENT_CHARS),
+        )
         for i, line in enumerate(spec.body):
             p = _line(doc, line, values)
             if i == 0 and n:

@@ -7,9 +7,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from documents.texts import t
 from domain.campaign import Campaign
 from domain.digest import Digest
-from documents.texts import t
 from messages.format import moment_text
 
 

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from documents import layout as L
+from documents.items import ExportError, dmy, short
+from documents.texts import t
 from domain import council as ops
 from domain import honours
 from domain.award_config import Share
@@ -20,9 +23,6 @@ from domain.campaign import Campaign
 from storage import council as rows
 from storage import members
 from storage.models import AwardDecision, CouncilRound
-from documents import layout as L
-from documents.items import ExportError, dmy, short
-from documents.texts import t
 
 MINUTES_WIDTHS = (10, 42, 26, 22, 16, 17, 17, 15)  # 165 mm
 DECISION_WIDTHS = (12, 50, 35, 68)
@@ -49,9 +49,19 @@ def _heading(doc, campaign: Campaign, parent: str, body: str, number: str | None
         L.para(left, t("dec.number", number=number), size=L.SMALL_PT, align=L.CENTER)
     L.para(right, t("doc.national"), bold=True, size=L.SMALL_PT, align=L.CENTER, after=0, first=True)
     L.para(right, t("doc.motto"), bold=True, underline=True, size=L.BODY_PT, align=L.CENTER, after=6)
-    L.para(right, t("doc.place_date", place=campaign.organiser.place, day=f"{when.day:02d}",
-                    month=f"{when.month:02d}", year=f"{when.year:04d}"),
-           italic=True, size=L.BODY_PT, align=L.CENTER)
+    L.para(
+        right,
+        t(
+            "doc.place_date",
+            place=campaign.organiser.place,
+            day=f"{when.day:02d}",
+            month=f"{when.month:02d}",
+            year=f"{when.year:04d}",
+        ),
+        italic=True,
+        size=L.BODY_PT,
+        align=L.CENTER,
+    )
     L.para(doc, "", after=6)
 
 
@@ -85,16 +95,19 @@ def _local(campaign: Campaign, moment: datetime | None) -> str:
 
 # -- the minutes ------------------------------------------------------------------------------
 
+
 def latest_closed_round(s: Session, campaign: Campaign, number: int | None = None) -> CouncilRound:
-    closed = [r for r in rows.rounds(s, campaign.code, status="closed")
-              if number is None or r.number == number]
+    closed = [
+        r for r in rows.rounds(s, campaign.code, status="closed") if number is None or r.number == number
+    ]
     if not closed:
         raise ExportError(t("award_doc.no_round"))
     return closed[-1]
 
 
-def write_minutes(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-                  round_number: int | None = None) -> int:
+def write_minutes(
+    s: Session, campaign: Campaign, out: str | Path, *, now: datetime, round_number: int | None = None
+) -> int:
     """The minutes of the latest closed round (or round `round_number`); returns its items."""
     rnd = latest_closed_round(s, campaign, round_number)
     org, info = campaign.organiser, campaign.campaign
@@ -104,24 +117,70 @@ def write_minutes(s: Session, campaign: Campaign, out: str | Path, *, now: datet
     doc = L.new_document(campaign, t("min.title"))
     _heading(doc, campaign, org.short_name, t("min.body_left"), None, campaign.local(rnd.closed_at))
     L.title(doc, t("min.title"), t("min.subtitle", campaign=info.short_title, number=rnd.number))
-    L.body(doc, t("min.opening", opened=_local(campaign, rnd.opened_at), closed=_local(campaign, rnd.closed_at),
-                  council=org.council, organiser=org.short_name, office=org.office))
+    L.body(
+        doc,
+        t(
+            "min.opening",
+            opened=_local(campaign, rnd.opened_at),
+            closed=_local(campaign, rnd.closed_at),
+            council=org.council,
+            organiser=org.short_name,
+            office=org.office,
+        ),
+    )
     L.para(doc, t("min.I"), bold=True, before=6)
     present = len(voters & set(rnd.members))
     L.body(doc, t("min.members", members=len(rnd.members), present=present))
     for i, member_id in enumerate(rnd.members, 1):
-        L.para(doc, t("min.member", i=i, name=names.get(member_id, "—"),
-                      voted=t("min.voted" if member_id in voters else "min.not_voted")), after=0)
+        L.para(
+            doc,
+            t(
+                "min.member",
+                i=i,
+                name=names.get(member_id, "—"),
+                voted=t("min.voted" if member_id in voters else "min.not_voted"),
+            ),
+            after=0,
+        )
     L.para(doc, t("min.II"), bold=True, before=6)
-    L.body(doc, t("min.rules", quorum=share_text(campaign.council.quorum),
-                  threshold=share_text(campaign.council.threshold)))
+    L.body(
+        doc,
+        t(
+            "min.rules",
+            quorum=share_text(campaign.council.quorum),
+            threshold=share_text(campaign.council.threshold),
+        ),
+    )
     L.body(doc, t("min.considered", n=len(items)))
-    headers = [t("doc.col.stt"), t("doc.col.nominee"), t("doc.col.unit"), t("min.col.award"),
-               t("min.col.agree"), t("min.col.disagree"), t("min.col.more"), t("min.col.result")]
-    L.grid(doc, headers, MINUTES_WIDTHS, (
-        (str(i), sub.nominee or "", campaign.unit_name(sub.unit_code), _award(campaign, item.award_key),
-         str(item.agree), str(item.disagree), str(item.more_info), t(f"min.result.{item.result}"))
-        for i, (item, sub) in enumerate(items, 1)), centered=(0, 4, 5, 6))
+    headers = [
+        t("doc.col.stt"),
+        t("doc.col.nominee"),
+        t("doc.col.unit"),
+        t("min.col.award"),
+        t("min.col.agree"),
+        t("min.col.disagree"),
+        t("min.col.more"),
+        t("min.col.result"),
+    ]
+    L.grid(
+        doc,
+        headers,
+        MINUTES_WIDTHS,
+        (
+            (
+                str(i),
+                sub.nominee or "",
+                campaign.unit_name(sub.unit_code),
+                _award(campaign, item.award_key),
+                str(item.agree),
+                str(item.disagree),
+                str(item.more_info),
+                t(f"min.result.{item.result}"),
+            )
+            for i, (item, sub) in enumerate(items, 1)
+        ),
+        centered=(0, 4, 5, 6),
+    )
     L.para(doc, t("min.III"), bold=True, before=6)
     passed = [(item, sub) for item, sub in items if item.result == "passed"]
     if rnd.quorum_met:
@@ -133,11 +192,18 @@ def write_minutes(s: Session, campaign: Campaign, out: str | Path, *, now: datet
         if group:
             L.body(doc, t("min.recommend", grantor=award.grantor, award=award.label, n=len(group)))
             for i, (_, sub) in enumerate(group, 1):
-                L.para(doc, t("min.recommend_line", i=i, nominee=sub.nominee or "",
-                              unit=campaign.unit_name(sub.unit_code)), after=0)
+                L.para(
+                    doc,
+                    t(
+                        "min.recommend_line",
+                        i=i,
+                        nominee=sub.nominee or "",
+                        unit=campaign.unit_name(sub.unit_code),
+                    ),
+                    after=0,
+                )
     L.body(doc, t("min.close", at=_local(campaign, now)), italic=True, before=6)
-    L.two_signatures(doc, [(t("min.secretary"), True)], [(t("min.chair"), True)],
-                     name_right=org.signer_name)
+    L.two_signatures(doc, [(t("min.secretary"), True)], [(t("min.chair"), True)], name_right=org.signer_name)
     _save(doc, out)
     return len(items)
 
@@ -151,13 +217,17 @@ def _award(campaign: Campaign, key: str) -> str:
 
 # -- the decision ----------------------------------------------------------------------------
 
+
 def latest_decision(s: Session, campaign: Campaign, number: str | None = None) -> AwardDecision:
     """The latest decision that stands (or the one numbered `number`) on an award the commune
     decides itself (the campaign file's [decision] awards)."""
     own = campaign.decision.awards if campaign.decision else ()
     wanted = ops.decision_number(campaign, number) if number else None
-    found = [d for d in rows.decisions(s, campaign.code, active=True)
-             if d.award_key in own and (wanted is None or d.number == wanted)]
+    found = [
+        d
+        for d in rows.decisions(s, campaign.code, active=True)
+        if d.award_key in own and (wanted is None or d.number == wanted)
+    ]
     if not found:
         raise ExportError(t("award_doc.no_decision"))
     return found[-1]
@@ -173,10 +243,20 @@ def write_decision(s: Session, campaign: Campaign, out: str | Path, *, number: s
     org, info = campaign.organiser, campaign.campaign
     award = campaign.award(dec.award_key)
     groups = {g: [h for h in items if h.group == g] for g in ("collective", "individual")}
-    values = dict(award=award.label, grantor=award.grantor, organiser=org.name, campaign=info.title,
-                  collective=len(groups["collective"]), individual=len(groups["individual"]),
-                  total=len(items), council=org.council, office=org.office,
-                  signer_title=org.signer_title, number=dec.number, date=dmy(dec.signed_on))
+    values = dict(
+        award=award.label,
+        grantor=award.grantor,
+        organiser=org.name,
+        campaign=info.title,
+        collective=len(groups["collective"]),
+        individual=len(groups["individual"]),
+        total=len(items),
+        council=org.council,
+        office=org.office,
+        signer_title=org.signer_title,
+        number=dec.number,
+        date=dmy(dec.signed_on),
+    )
     doc = L.new_document(campaign, spec.title)
     _heading(doc, campaign, org.parent_name, org.name, dec.number, dec.signed_on)
     L.title(doc, spec.title, spec.subject.format(**values))
@@ -195,11 +275,15 @@ def write_decision(s: Session, campaign: Campaign, out: str | Path, *, number: s
     for group in ("collective", "individual"):
         if not groups[group]:
             continue
-        L.para(doc, t(f"dec.group.{group}", numeral=NUMERALS[numeral], n=len(groups[group])),
-               bold=True, before=6)
+        L.para(
+            doc, t(f"dec.group.{group}", numeral=NUMERALS[numeral], n=len(groups[group])), bold=True, before=6
+        )
         numeral += 1
-        L.grid(doc, headers, DECISION_WIDTHS, (
-            (str(i), h.name, h.unit, short(h.achievement, 300)) for i, h in enumerate(groups[group], 1)))
+        L.grid(
+            doc,
+            headers,
+            DECISION_WIDTHS,
+            ((str(i), h.name, h.unit, short(h.achievement, 300)) for i, h in enumerate(groups[group], 1)),
+        )
     _save(doc, out)
     return len(items)
-

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
 
 from sqlmodel import Session
 
-from domain.campaign import Campaign
-from documents.texts import t
 from documents.award_files import AWARD_DOCS, award_filename, write_award_doc
+from documents.texts import t
+from domain.campaign import Campaign
 
 WHAT = ("xlsx", "list", "proposal", "report", *AWARD_DOCS)
 KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later
@@ -45,9 +45,17 @@ def filename(campaign: Campaign, what: str, now: datetime, award_key: str | None
     return f"bao-cao-thanh-tich-{day}.docx"
 
 
-def produce(s: Session, campaign: Campaign, what: str, out: str | Path, *, now: datetime,
-            statuses: Iterable[str] | None = None, ref: str | None = None,
-            award_key: str | None = None) -> Produced:
+def produce(
+    s: Session,
+    campaign: Campaign,
+    what: str,
+    out: str | Path,
+    *,
+    now: datetime,
+    statuses: Iterable[str] | None = None,
+    ref: str | None = None,
+    award_key: str | None = None,
+) -> Produced:
     """Write the file `what` (xlsx | list | proposal | report) to `out`. Raises ExportError
     (a Vietnamese message) when it cannot be made: nothing to export, over the quota..."""
     # the renderers load when a file is first asked for, not when the bot starts
@@ -71,12 +79,12 @@ def produce(s: Session, campaign: Campaign, what: str, out: str | Path, *, now: 
         path, rows = Path(out), write_award_doc(s, campaign, what, out, now=now, ref=ref)
     else:
         raise ValueError(f"unknown export {what!r}")
-    return Produced(path=Path(path), filename=filename(campaign, what, now, award_key), rows=rows,
-                    what=what)
+    return Produced(path=Path(path), filename=filename(campaign, what, now, award_key), rows=rows, what=what)
 
 
-def produce_in(s: Session, campaign: Campaign, what: str, directory: Path, *, now: datetime,
-               owner: object = "") -> Produced:
+def produce_in(
+    s: Session, campaign: Campaign, what: str, directory: Path, *, now: datetime, owner: object = ""
+) -> Produced:
     """Make the file in `directory` under a name of its own (for a chat), clearing out the
     files made there more than a day ago."""
     directory = directory.resolve()  # channels may open it from elsewhere

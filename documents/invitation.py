@@ -40,16 +40,18 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return qr.get_matrix()
 
 
-def write_invitation(campaign: Campaign, path: Path, *, telegram_username: str | None,
-                     zalo_name: str | None) -> Invitation:
+def write_invitation(
+    campaign: Campaign, path: Path, *, telegram_username: str | None, zalo_name: str | None
+) -> Invitation:
     """Write the invitation; the file type follows the name (.pdf or .png)."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise InvitationError(f"{path.name}: use a .pdf or .png file name")
     link = telegram_link(telegram_username)
     if link is None and not zalo_name:
-        raise InvitationError("no bot to point to: set TELEGRAM_BOT_USERNAME (or the Telegram "
-                              "token) or ZALO_BOT_NAME")
+        raise InvitationError(
+            "no bot to point to: set TELEGRAM_BOT_USERNAME (or the Telegram token) or ZALO_BOT_NAME"
+        )
     import matplotlib
 
     matplotlib.use("Agg")

@@ -4,15 +4,15 @@ submission as the workbook and the Word documents show them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
-from storage.models import Submission
-
+from documents.texts import t
 from domain import lifecycle
 from domain.campaign import Campaign, Category, Content, Figure
-from documents.texts import t
 from messages.format import answered_checks, format_figure, shorten
+from storage.models import Submission
 
 # The appraised items the council looks at, and the ones that get an achievement report.
 LIST_STATUSES = ("approved", "shortlisted", "awarded")
@@ -37,8 +37,13 @@ def xml_safe(text: str) -> str:
 
 def place_date(campaign: Campaign, now: datetime) -> str:
     d = campaign.local(now)
-    return t("doc.place_date", place=campaign.organiser.place, day=f"{d.day:02d}",
-             month=f"{d.month:02d}", year=f"{d.year:04d}")
+    return t(
+        "doc.place_date",
+        place=campaign.organiser.place,
+        day=f"{d.day:02d}",
+        month=f"{d.month:02d}",
+        year=f"{d.year:04d}",
+    )
 
 
 def dmy(day) -> str:
@@ -106,8 +111,10 @@ def checks_text(campaign: Campaign, sub: Submission) -> str:
 
 
 def answered_checks_text(campaign: Campaign, category: str | None, answers: dict | None) -> str:
-    return "; ".join(t("rep.checks", label=label, value=shown).rstrip(".")
-                     for label, shown in answered_checks(campaign, category, answers or {}))
+    return "; ".join(
+        t("rep.checks", label=label, value=shown).rstrip(".")
+        for label, shown in answered_checks(campaign, category, answers or {})
+    )
 
 
 def photo_refs(evidence: Sequence[Any]) -> str:
@@ -124,6 +131,7 @@ def short(text: str | None, limit: int = 300) -> str:
 
 
 # -- unit report figures ------------------------------------------------------------------
+
 
 def figure_columns(campaign: Campaign) -> list[tuple[int, Content, Figure]]:
     return [(n, c, f) for n, c in enumerate(campaign.contents, 1) for f in c.figures]

@@ -8,9 +8,9 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from copy import deepcopy
 from datetime import datetime
-from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -23,9 +23,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
-from domain.campaign import Campaign
-from documents.texts import t
 from documents.items import place_date, xml_safe
+from documents.texts import t
+from domain.campaign import Campaign
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -41,8 +41,12 @@ def _mm(mm: float) -> Twips:
 # top, bottom, left, right: within 20-25, 20-25, 30-35, 15-20 mm
 MARGINS = (_mm(20), _mm(20), _mm(30), _mm(15))
 TEXT_WIDTH_MM = 210 - 30 - 15
-CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
-                                WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
+CENTER, LEFT, RIGHT, JUSTIFY = (
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.LEFT,
+    WD_ALIGN_PARAGRAPH.RIGHT,
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+)
 
 
 def new_document(campaign: Campaign, title: str) -> DocxDocument:
@@ -50,8 +54,7 @@ def new_document(campaign: Campaign, title: str) -> DocxDocument:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = PAGE
-    (section.top_margin, section.bottom_margin, section.left_margin,
-     section.right_margin) = MARGINS
+    (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin) = MARGINS
     _fonts(doc)
     _page_numbers(section)
     props = doc.core_properties
@@ -102,9 +105,20 @@ def _rfonts(rpr) -> None:
         fonts.set(qn(attr), FONT)
 
 
-def para(target, text: str = "", *, bold: bool = False, italic: bool = False,
-         underline: bool = False, size: float | None = None, align=None, indent: bool = False,
-         after: float | None = None, before: float | None = None, first: bool = False):
+def para(
+    target,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    size: float | None = None,
+    align=None,
+    indent: bool = False,
+    after: float | None = None,
+    before: float | None = None,
+    first: bool = False,
+):
     """A paragraph of one run. `target` is the document or a table cell; `first` reuses the
     cell's empty first paragraph."""
     p = target.paragraphs[0] if first else target.add_paragraph()
@@ -204,16 +218,29 @@ def signature(doc, campaign: Campaign, recipients: Iterable[str] | None) -> None
     para(right, org.signer_name or t("doc.dots")[:30], bold=True, size=BODY_PT, align=CENTER)
 
 
-def two_signatures(doc, left_lines: Sequence[tuple[str, bool]], right_lines: Sequence[tuple[str, bool]],
-                   name_left: str = "", name_right: str = "") -> None:
+def two_signatures(
+    doc,
+    left_lines: Sequence[tuple[str, bool]],
+    right_lines: Sequence[tuple[str, bool]],
+    name_left: str = "",
+    name_right: str = "",
+) -> None:
     """Two signature blocks side by side (achievement reports: confirmer and reporter)."""
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     _widths(table, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2))
     for cell, lines, name in zip(table.rows[0].cells, (left_lines, right_lines), (name_left, name_right)):
         for i, (text, bold) in enumerate(lines):
-            para(cell, text, bold=bold, italic=not bold, size=BODY_PT if bold else 12, align=CENTER,
-                 after=0, first=i == 0)
+            para(
+                cell,
+                text,
+                bold=bold,
+                italic=not bold,
+                size=BODY_PT if bold else 12,
+                align=CENTER,
+                after=0,
+                first=i == 0,
+            )
         for _ in range(4):
             para(cell, "", after=0)
         if name:
@@ -224,8 +251,14 @@ def page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def grid(doc, headers: Sequence[str], widths_mm: Sequence[float], rows: Iterable[Sequence[str]],
-         *, centered: Sequence[int] = (0,)) -> int:
+def grid(
+    doc,
+    headers: Sequence[str],
+    widths_mm: Sequence[float],
+    rows: Iterable[Sequence[str]],
+    *,
+    centered: Sequence[int] = (0,),
+) -> int:
     """A bordered table with a header row repeated on every page. Rows are copies of one
     prepared row element (python-docx builds cells slowly; ten thousand rows need this)."""
     tbl, template = _grid(doc, headers, widths_mm, centered)
@@ -276,9 +309,16 @@ class Rows:
     document holds the header row and one prepared row with a mark in each cell; saving
     writes the rows in its place, as they come, from `rows` (an iterable, read once)."""
 
-    def __init__(self, doc, headers: Sequence[str], widths_mm: Sequence[float],
-                 rows: Iterable[Sequence[str | None]], *, centered: Sequence[int] = (0,),
-                 batch: int = 500) -> None:
+    def __init__(
+        self,
+        doc,
+        headers: Sequence[str],
+        widths_mm: Sequence[float],
+        rows: Iterable[Sequence[str | None]],
+        *,
+        centered: Sequence[int] = (0,),
+        batch: int = 500,
+    ) -> None:
         self.slot = _slot(doc)
         self.rows, self.cols, self.batch, self.count = rows, len(headers), batch, 0
         _, template = _grid(doc, headers, widths_mm, centered)
@@ -328,7 +368,7 @@ class Blocks:
 
     def span(self, xml: str) -> tuple[int, int]:
         # the namespaces the document declares once at its root: a block need not repeat them
-        root = xml[xml.index("<w:document"):xml.index(">", xml.index("<w:document"))]
+        root = xml[xml.index("<w:document") : xml.index(">", xml.index("<w:document"))]
         self.declared = dict(_XMLNS.findall(root))
         return _around(xml, self.mark(), "w:p")
 
@@ -338,7 +378,7 @@ class Blocks:
             kept = len(body)
             self.build(self.doc, item, self.count)
             self.count += 1
-            new = list(body)[kept - 1:len(body) - 1]  # inserted before the section properties
+            new = list(body)[kept - 1 : len(body) - 1]  # inserted before the section properties
             yield "".join(self._xml(el) for el in new)
             for el in new:
                 body.remove(el)

@@ -140,7 +140,7 @@ TEXTS: dict[str, str] = {
     "rep.sign.confirm": "XÁC NHẬN, ĐỀ NGHỊ",
     "rep.sign.collective": "THỦ TRƯỞNG ĐƠN VỊ",
     "rep.sign.individual": "NGƯỜI BÁO CÁO THÀNH TÍCH",
-    "rep.sign.hint": "(Ký, ghi rõ họ và tên)",    # -- the digest's chart ------------------------------------------------------------------
+    "rep.sign.hint": "(Ký, ghi rõ họ và tên)",  # -- the digest's chart ------------------------------------------------------------------
     "chart.title": "Hồ sơ theo đơn vị — {at}",
     "chart.ylabel": "Số hồ sơ",
 }

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from sqlmodel import Session
 
-from storage import views
-from domain.campaign import Award, Campaign
-from documents.texts import t
 from documents import items as c
 from documents import layout as L
+from documents.texts import t
+from domain.campaign import Award, Campaign
+from storage import views
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 LIST_WIDTHS = (12, 45, 30, 58, 20)
@@ -51,9 +51,17 @@ def _numeral(i: int) -> str:
 
 # -- the list for the council -------------------------------------------------------------
 
-def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-               statuses: Iterable[str] = c.LIST_STATUSES, chunk: int = 1000) -> DocResult:
-    """"DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG": appraised items grouped by award (the council's choice,
+
+def write_list(
+    s: Session,
+    campaign: Campaign,
+    out: str | Path,
+    *,
+    now: datetime,
+    statuses: Iterable[str] = c.LIST_STATUSES,
+    chunk: int = 1000,
+) -> DocResult:
+    """ "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG": appraised items grouped by award (the council's choice,
     else the one proposed) then by category, one table per group. The groups are counted in
     SQL; each table's rows are read `chunk` at a time while the file is written."""
     statuses = list(statuses)
@@ -74,14 +82,34 @@ def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime
         label = c.award_label(campaign, key) or t("list.no_award")
         L.para(doc, t("list.award", numeral=_numeral(i), award=label.upper()), bold=True, before=6)
         for j, (cat, count) in enumerate(cats, 1):
-            L.para(doc, t("list.category", n=j, category=c.category_label(campaign, cat),
-                          count=count), bold=True, italic=True, before=3)
-            rows = views.list_rows(s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS,
-                                   statuses=statuses, award=key, known_awards=award_keys,
-                                   category=cat, chunk=chunk)
-            tables.append(L.Rows(doc, headers, LIST_WIDTHS, (
-                (str(n), nominee or "", unit(unit_code), c.short(achievements), status(st))
-                for n, (nominee, unit_code, achievements, st) in enumerate(rows, 1))))
+            L.para(
+                doc,
+                t("list.category", n=j, category=c.category_label(campaign, cat), count=count),
+                bold=True,
+                italic=True,
+                before=3,
+            )
+            rows = views.list_rows(
+                s,
+                campaign_code=campaign.code,
+                kinds=c.ENTRY_KINDS,
+                statuses=statuses,
+                award=key,
+                known_awards=award_keys,
+                category=cat,
+                chunk=chunk,
+            )
+            tables.append(
+                L.Rows(
+                    doc,
+                    headers,
+                    LIST_WIDTHS,
+                    (
+                        (str(n), nominee or "", unit(unit_code), c.short(achievements), status(st))
+                        for n, (nominee, unit_code, achievements, st) in enumerate(rows, 1)
+                    ),
+                )
+            )
     counts = {"collective": 0, "individual": 0}
     for _, cats in groups:
         for cat, count in cats:
@@ -94,15 +122,17 @@ def write_list(s: Session, campaign: Campaign, out: str | Path, *, now: datetime
     return DocResult(path=path, rows=sum(x.count for x in tables), tables=len(tables))
 
 
-def _list_groups(s: Session, campaign: Campaign,
-                 statuses: list[str]) -> list[tuple[str | None, list[tuple[str | None, int]]]]:
+def _list_groups(
+    s: Session, campaign: Campaign, statuses: list[str]
+) -> list[tuple[str | None, list[tuple[str | None, int]]]]:
     """The list's groups in order with their sizes: awards in the campaign file's order, then
     the items without one (or with one the file no longer names); in each, the categories
     in the file's order, then the others in the order they first appear."""
     award_keys = [a.key for a in campaign.awards]
     sizes: dict[str | None, dict[str | None, list[int]]] = {}
-    for award, cat, n, first in views.list_groups(s, campaign_code=campaign.code,
-                                                  kinds=c.ENTRY_KINDS, statuses=statuses):
+    for award, cat, n, first in views.list_groups(
+        s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=statuses
+    ):
         size = sizes.setdefault(award if award in award_keys else None, {}).setdefault(cat, [0, first])
         size[0] += n
         size[1] = min(size[1], first)
@@ -118,6 +148,7 @@ def _list_groups(s: Session, campaign: Campaign,
 
 
 # -- the Tờ trình to the district -------------------------------------------------------
+
 
 def quota_award(campaign: Campaign, key: str | None = None) -> Award:
     """The award the commune proposes to a higher level: the one named, else the first award
@@ -137,24 +168,27 @@ def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, li
     """Shortlisted items for the award by quota group (light rows: nominee, unit_code,
     achievements); refused when over the quota, counted in SQL before any row is read."""
     sizes = {"collective": 0, "individual": 0}
-    for category, n in views.shortlisted_by_category(s, campaign_code=campaign.code,
-                                                     kinds=c.ENTRY_KINDS, award=award.key):
+    for category, n in views.shortlisted_by_category(
+        s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key
+    ):
         sizes[c.category_group(campaign, category)] += n
     if not sum(sizes.values()):
         raise c.ExportError(t("export.proposal_empty", award=award.label))
     for group, n in sizes.items():
         limit = award.quota.get(group)
         if limit is not None and n > limit.max:
-            raise c.ExportError(t("export.over_quota", award=award.label,
-                                  group=t(f"group.{group}"), n=n, max=limit.max))
+            raise c.ExportError(
+                t("export.over_quota", award=award.label, group=t(f"group.{group}"), n=n, max=limit.max)
+            )
     groups: dict[str, list] = {"collective": [], "individual": []}
     for row in views.shortlisted(s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key):
         groups[c.category_group(campaign, row.category)].append(row)
     return groups
 
 
-def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-                   award_key: str | None = None) -> DocResult:
+def write_proposal(
+    s: Session, campaign: Campaign, out: str | Path, *, now: datetime, award_key: str | None = None
+) -> DocResult:
     award = quota_award(campaign, award_key)
     groups = proposal_items(s, campaign, award)
     org, info = campaign.organiser, campaign.campaign
@@ -167,20 +201,53 @@ def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: date
     L.body(doc, t("prop.basis_decree"), italic=True)
     plan = campaign.parent_plan
     if plan is not None:
-        L.body(doc, t("prop.basis_plan", number=plan.number, date=c.dmy(plan.date),
-                      issuer=plan.issuer, campaign=info.short_title), italic=True)
+        L.body(
+            doc,
+            t(
+                "prop.basis_plan",
+                number=plan.number,
+                date=c.dmy(plan.date),
+                issuer=plan.issuer,
+                campaign=info.short_title,
+            ),
+            italic=True,
+        )
     L.body(doc, t("prop.basis_council", council=org.council), italic=True)
-    L.body(doc, t("prop.body", organiser=org.name, award=award.label, campaign=info.title,
-                  collective=len(groups["collective"]), individual=len(groups["individual"]), **to))
+    L.body(
+        doc,
+        t(
+            "prop.body",
+            organiser=org.name,
+            award=award.label,
+            campaign=info.title,
+            collective=len(groups["collective"]),
+            individual=len(groups["individual"]),
+            **to,
+        ),
+    )
     headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "summary")]
     rows = tables = 0
     for n, group in enumerate((g for g in ("collective", "individual") if groups[g]), 1):
-        L.para(doc, t("prop.group", n=n, group_label=t(f"prop.group.{group}"),
-                      count=len(groups[group])), bold=True, before=6)
-        rows += L.grid(doc, headers, PROPOSAL_WIDTHS, (
-            (str(i), sub.nominee or "", c.unit_name(campaign, sub.unit_code),
-             c.short(sub.achievements, 400))
-            for i, sub in enumerate(groups[group], 1)))
+        L.para(
+            doc,
+            t("prop.group", n=n, group_label=t(f"prop.group.{group}"), count=len(groups[group])),
+            bold=True,
+            before=6,
+        )
+        rows += L.grid(
+            doc,
+            headers,
+            PROPOSAL_WIDTHS,
+            (
+                (
+                    str(i),
+                    sub.nominee or "",
+                    c.unit_name(campaign, sub.unit_code),
+                    c.short(sub.achievements, 400),
+                )
+                for i, sub in enumerate(groups[group], 1)
+            ),
+        )
         tables += 1
     L.para(doc, "", after=3)
     L.body(doc, t("prop.attached", council=org.council), italic=True)
@@ -191,23 +258,43 @@ def write_proposal(s: Session, campaign: Campaign, out: str | Path, *, now: date
 
 # -- achievement reports (forms 02 and 03) ----------------------------------------------
 
-def write_reports(s: Session, campaign: Campaign, out: str | Path, *, now: datetime,
-                  ref: str | None = None, chunk: int = 200) -> DocResult:
+
+def write_reports(
+    s: Session,
+    campaign: Campaign,
+    out: str | Path,
+    *,
+    now: datetime,
+    ref: str | None = None,
+    chunk: int = 200,
+) -> DocResult:
     """One report per nominee, each on its own pages: form 02 for a collective, 03 for an
     individual (by the category's quota_group); achievements of the campaign period only.
     The nominees are read `chunk` at a time and each report is written into the file as it
     is made (L.Blocks), so the document is never whole in memory."""
-    subs = (sub for rows in views.submission_chunks(
-                s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=c.REPORT_STATUSES,
-                ref=None if ref is None else ref.strip().upper(), chunk=chunk)
-            for sub in rows)
+    subs = (
+        sub
+        for rows in views.submission_chunks(
+            s,
+            campaign_code=campaign.code,
+            kinds=c.ENTRY_KINDS,
+            statuses=c.REPORT_STATUSES,
+            ref=None if ref is None else ref.strip().upper(),
+            chunk=chunk,
+        )
+        for sub in rows
+    )
     first = next(subs, None)
     if first is None:
         if ref:
             raise c.ExportError(t("export.no_ref", ref=ref.strip().upper()))
         raise c.ExportError(t("export.nothing", what=t("export.opt.report")))
-    unit_reports = {r.unit_code: r for r in views.latest_reports(
-        s, campaign_code=campaign.code, leaving_out=("withdrawn", "rejected", "draft"))}
+    unit_reports = {
+        r.unit_code: r
+        for r in views.latest_reports(
+            s, campaign_code=campaign.code, leaving_out=("withdrawn", "rejected", "draft")
+        )
+    }
     doc = L.new_document(campaign, t("rep.title"))
 
     def build(doc, sub, n: int) -> None:
@@ -229,8 +316,13 @@ def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
     start, end = _period(campaign)
     L.heading(doc, campaign, now)
     L.title(doc, t("rep.title"), t("rep.subtitle", award=c.award_label(campaign, c.award_of(sub))))
-    L.para(doc, t("rep.period", campaign=info.short_title, start=start, end=end), italic=True,
-           align=L.CENTER, after=9)
+    L.para(
+        doc,
+        t("rep.period", campaign=info.short_title, start=start, end=end),
+        italic=True,
+        align=L.CENTER,
+        after=9,
+    )
     L.para(doc, t(f"rep.{group}.name", nominee=sub.nominee or ""), bold=True)
     unit = c.unit_name(campaign, sub.unit_code)
 
@@ -275,7 +367,8 @@ def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
         doc,
         [(t("rep.sign.confirm"), True), (t("doc.on_behalf"), True), (org.signer_title, True)],
         [(t(reporter), True), (t("rep.sign.hint"), False)],
-        name_left=org.signer_name)
+        name_left=org.signer_name,
+    )
 
 
 def _figures(doc, campaign: Campaign, report) -> None:
@@ -289,7 +382,14 @@ def _figures(doc, campaign: Campaign, report) -> None:
         lines.append(t("rep.figure_line", label=figure.label, value=shown, unit=unit).rstrip())
     if not lines:
         return
-    L.body(doc, t("rep.figures", unit=c.unit_name(campaign, report.unit_code), ref=report.ref,
-                  version=report.version))
+    L.body(
+        doc,
+        t(
+            "rep.figures",
+            unit=c.unit_name(campaign, report.unit_code),
+            ref=report.ref,
+            version=report.version,
+        ),
+    )
     for line in lines:
         L.para(doc, line, align=L.JUSTIFY)

@@ -7,28 +7,53 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import xlsxwriter
 from sqlmodel import Session
 
-from storage import members, views
-from domain.campaign import Campaign
-from documents.texts import has, t
 from documents import items as c
+from documents.texts import has, t
+from domain.campaign import Campaign
+from storage import members, views
 
 SUBMISSION_COLUMNS = (
-    ("stt", 6), ("ref", 10), ("kind", 16), ("category", 26), ("nominee", 30), ("unit", 22),
-    ("contents", 34), ("achievements", 60), ("checks", 34), ("flags", 34),
-    ("proposed_award", 28), ("shortlist_award", 28), ("status", 22), ("submitter", 24),
-    ("submitted_at", 17), ("reviewer", 24), ("reviewed_at", 17), ("reason", 34), ("photos", 40),
+    ("stt", 6),
+    ("ref", 10),
+    ("kind", 16),
+    ("category", 26),
+    ("nominee", 30),
+    ("unit", 22),
+    ("contents", 34),
+    ("achievements", 60),
+    ("checks", 34),
+    ("flags", 34),
+    ("proposed_award", 28),
+    ("shortlist_award", 28),
+    ("status", 22),
+    ("submitter", 24),
+    ("submitted_at", 17),
+    ("reviewer", 24),
+    ("reviewed_at", 17),
+    ("reason", 34),
+    ("photos", 40),
 )
-REPORT_HEAD = (("stt", 6), ("ref", 10), ("unit", 24), ("version", 9), ("status", 22),
-               ("submitter", 24), ("submitted_at", 17), ("updated_at", 17), ("reviewer", 24),
-               ("reviewed_at", 17))
+REPORT_HEAD = (
+    ("stt", 6),
+    ("ref", 10),
+    ("unit", 24),
+    ("version", 9),
+    ("status", 22),
+    ("submitter", 24),
+    ("submitted_at", 17),
+    ("updated_at", 17),
+    ("reviewer", 24),
+    ("reviewed_at", 17),
+)
 REPORT_TAIL = (("report_text", 60), ("reason", 34), ("photos", 40))
 AUDIT_COLUMNS = (("at", 19), ("actor", 24), ("entity_id", 14), ("action", 60), ("reason", 34))
 
@@ -36,8 +61,12 @@ DATE_FORMAT = "dd/mm/yyyy hh:mm"
 # The log is read in its own order, never sorted: its times are text (cheaper than date cells).
 AUDIT_TIME = "%02d/%02d/%04d %02d:%02d:%02d"  # day, month, year, hour, minute, second
 # Text is text: no formulas, numbers or links guessed from what people typed.
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-           "strings_to_urls": False}
+OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
 @dataclass
@@ -50,8 +79,14 @@ class WorkbookResult:
         return sum(self.rows.values())
 
 
-def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
-                   statuses: Iterable[str] | None = None, chunk: int = 1000) -> WorkbookResult:
+def write_workbook(
+    s: Session,
+    campaign: Campaign,
+    out: str | Path,
+    *,
+    statuses: Iterable[str] | None = None,
+    chunk: int = 1000,
+) -> WorkbookResult:
     statuses = None if statuses is None else list(statuses)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -63,8 +98,7 @@ def write_workbook(s: Session, campaign: Campaign, out: str | Path, *,
     return WorkbookResult(path=out, rows=counts)
 
 
-def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
-           chunk: int) -> dict[str, int]:
+def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None, chunk: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     names = members.member_names(s)
     # labels repeat on every row: each is worked out once per export; JSON is read as text
@@ -78,24 +112,58 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
     flags = _memo(lambda text: _s("\n".join(_json(text) or ())), 4096)
     local = _local_naive(campaign)
 
-    sheet = _Sheet(wb, t("xlsx.sheet.submissions"),
-                   [(t(f"xlsx.col.{k}"), w) for k, w in SUBMISSION_COLUMNS])
+    sheet = _Sheet(wb, t("xlsx.sheet.submissions"), [(t(f"xlsx.col.{k}"), w) for k, w in SUBMISSION_COLUMNS])
     append, n = sheet.append, 0
     for rows, photos in _chunks(s, campaign, c.ENTRY_KINDS, statuses, chunk):
         # rows unpacked (views.export_chunks' column order): a Row's attributes cost more
-        for (id_, ref, kind_, cat, nominee, unit_code, contents_, achievements, answers, flags_,
-             proposed, shortlist, status_, submitter_id, _, sent_at, _, last_from, last_actor,
-             last_reason, last_at) in rows:
+        for (
+            id_,
+            ref,
+            kind_,
+            cat,
+            nominee,
+            unit_code,
+            contents_,
+            achievements,
+            answers,
+            flags_,
+            proposed,
+            shortlist,
+            status_,
+            submitter_id,
+            _,
+            sent_at,
+            _,
+            last_from,
+            last_actor,
+            last_reason,
+            last_at,
+        ) in rows:
             n += 1
             moved = last_from is not None
-            append([
-                n, ref, kind(kind_), category(cat), _s(nominee), unit(unit_code),
-                contents(contents_), _s(achievements), checks(cat, answers), flags(flags_),
-                award(proposed), award(shortlist), status(status_), names.get(submitter_id, ""),
-                local(sent_at), _reviewer(names, last_actor) if moved else "",
-                local(last_at) if moved else None, _s(last_reason) if moved else None,
-                _s(photos.get(id_)),
-            ])
+            append(
+                [
+                    n,
+                    ref,
+                    kind(kind_),
+                    category(cat),
+                    _s(nominee),
+                    unit(unit_code),
+                    contents(contents_),
+                    _s(achievements),
+                    checks(cat, answers),
+                    flags(flags_),
+                    award(proposed),
+                    award(shortlist),
+                    status(status_),
+                    names.get(submitter_id, ""),
+                    local(sent_at),
+                    _reviewer(names, last_actor) if moved else "",
+                    local(last_at) if moved else None,
+                    _s(last_reason) if moved else None,
+                    _s(photos.get(id_)),
+                ]
+            )
     counts[sheet.title] = sheet.rows
 
     figures = c.figure_columns(campaign)
@@ -109,34 +177,53 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
             n += 1
             moved = sub.last_from is not None
             answers = _json(sub.answers) or {}
-            append([
-                n, sub.ref, unit(sub.unit_code), sub.version, status(sub.status),
-                names.get(sub.submitter_id, ""), local(sub.sent_at),
-                local(sub.updated_at), _reviewer(names, sub.last_actor) if moved else "",
-                local(sub.last_at) if moved else None,
-                *[_number(c.figure_in(answers, content, f)) for _, content, f in figures],
-                _s(sub.achievements), _s(sub.last_reason) if moved else None,
-                _s(photos.get(sub.id)),
-            ])
+            append(
+                [
+                    n,
+                    sub.ref,
+                    unit(sub.unit_code),
+                    sub.version,
+                    status(sub.status),
+                    names.get(sub.submitter_id, ""),
+                    local(sub.sent_at),
+                    local(sub.updated_at),
+                    _reviewer(names, sub.last_actor) if moved else "",
+                    local(sub.last_at) if moved else None,
+                    *[_number(c.figure_in(answers, content, f)) for _, content, f in figures],
+                    _s(sub.achievements),
+                    _s(sub.last_reason) if moved else None,
+                    _s(photos.get(sub.id)),
+                ]
+            )
     counts[sheet.title] = sheet.rows
 
-    refs = None if statuses is None else views.submission_refs(
-        campaign_code=campaign.code, kinds=(*c.ENTRY_KINDS, "report"), statuses=statuses)
+    refs = (
+        None
+        if statuses is None
+        else views.submission_refs(
+            campaign_code=campaign.code, kinds=(*c.ENTRY_KINDS, "report"), statuses=statuses
+        )
+    )
     sheet = _Sheet(wb, t("xlsx.sheet.audit"), [(t(f"xlsx.col.{k}"), w) for k, w in AUDIT_COLUMNS])
     append, system, tz = sheet.append, t("xlsx.system"), campaign.tz
-    action_text = _memo(lambda action, before, after: _action_text(campaign, action, before, after),
-                        4096)
+    action_text = _memo(lambda action, before, after: _action_text(campaign, action, before, after), 4096)
     entity = _memo(_entity)
     for at, actor_id, action, entity_kind, entity_id, before, after, reason in views.audit_entries(
-            s, entity_ids=refs, json_as_text=True):
+        s, entity_ids=refs, json_as_text=True
+    ):
         action = action_text(action, before, after)
         if action is None:
             continue
         at = at.astimezone(tz)
-        append([AUDIT_TIME % (at.day, at.month, at.year, at.hour, at.minute, at.second),
+        append(
+            [
+                AUDIT_TIME % (at.day, at.month, at.year, at.hour, at.minute, at.second),
                 names.get(actor_id) or system,
-                entity_id if entity_kind == "submission" else entity(entity_kind, entity_id), action,
-                _s(reason)])
+                entity_id if entity_kind == "submission" else entity(entity_kind, entity_id),
+                action,
+                _s(reason),
+            ]
+        )
     counts[sheet.title] = sheet.rows
     return counts
 
@@ -144,10 +231,12 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None,
 def _chunks(s: Session, campaign: Campaign, kinds, statuses, chunk: int):
     """(rows, photos) a chunk at a time: the rows of views.export_chunks and, for them, the
     photo references of each submission (id -> one per line)."""
-    for rows in views.export_chunks(s, campaign_code=campaign.code, kinds=list(kinds),
-                                    statuses=statuses, chunk=chunk):
-        photos = {k: c.photo_refs(v) for k, v in
-                  views.evidence_by_submission(s, [r.id for r in rows]).items()}
+    for rows in views.export_chunks(
+        s, campaign_code=campaign.code, kinds=list(kinds), statuses=statuses, chunk=chunk
+    ):
+        photos = {
+            k: c.photo_refs(v) for k, v in views.evidence_by_submission(s, [r.id for r in rows]).items()
+        }
         yield rows, photos
 
 
@@ -182,6 +271,7 @@ def _local_naive(campaign: Campaign):
     def local(moment: datetime | None) -> datetime | None:
         """Local wall time without a zone (spreadsheets have no time zones)."""
         return None if moment is None else moment.astimezone(tz).replace(tzinfo=None)
+
     return local
 
 
@@ -199,8 +289,7 @@ class _Sheet:
         for i, (_, width) in enumerate(columns):
             ws.set_column(i, i, width)
         ws.freeze_panes(1, 0)
-        header = wb.add_format({"bold": True, "text_wrap": True, "valign": "vcenter",
-                                "align": "center"})
+        header = wb.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center"})
         for i, (label, _) in enumerate(columns):
             ws.write_string(0, i, label, header)
         self.dates = wb.add_format({"num_format": DATE_FORMAT})

@@ -42,12 +42,13 @@ class Audience:
     units: tuple[str, ...] = field(default=())
 
     @classmethod
-    def parse(cls, spec: str, campaign: Campaign) -> "Audience":
-        """"all", "heads", "drafts", "no-submission", "unit:T01,T02", "residents:T01"."""
+    def parse(cls, spec: str, campaign: Campaign) -> Audience:
+        """ "all", "heads", "drafts", "no-submission", "unit:T01,T02", "residents:T01"."""
         kind, _, rest = spec.strip().lower().partition(":")
         if kind not in KINDS:
-            raise AudienceError(f"unknown audience {spec!r}: use all, heads, unit:T01, "
-                                "residents:T01, drafts or no-submission")
+            raise AudienceError(
+                f"unknown audience {spec!r}: use all, heads, unit:T01, residents:T01, drafts or no-submission"
+            )
         units = tuple(u.strip().upper() for u in rest.split(",") if u.strip())
         if kind in WITH_UNITS:
             if not units:
@@ -73,8 +74,9 @@ class Audience:
         if self.kind == "drafts":
             return store.audience_members(s, campaign_code=campaign.code, in_flows=DRAFT_FLOWS)
         if self.kind == "no-submission":
-            return store.audience_members(s, campaign_code=campaign.code, roles=["resident", "head"],
-                                          without_submission=True)
+            return store.audience_members(
+                s, campaign_code=campaign.code, roles=["resident", "head"], without_submission=True
+            )
         return store.audience_members(s, campaign_code=campaign.code)
 
     def group_units(self) -> tuple[str, ...] | None:
@@ -120,45 +122,110 @@ class Prepared:
 
     def event(self, rows: int) -> Announced:
         a = self.announcement
-        return Announced(at=a.created_at, actor_id=a.created_by, announcement_id=a.id, kind=a.kind,
-                         members=self.members, groups=self.groups, rows=rows)
+        return Announced(
+            at=a.created_at,
+            actor_id=a.created_by,
+            announcement_id=a.id,
+            kind=a.kind,
+            members=self.members,
+            groups=self.groups,
+            rows=rows,
+        )
 
 
-def prepare(uow: UnitOfWork, campaign: Campaign, audience: Audience, text: str, *, actor_id: int | None,
-            channel: str, photo: str | None = None, kind: str = "announce",
-            key: str | None = None) -> Prepared:
+def prepare(
+    uow: UnitOfWork,
+    campaign: Campaign,
+    audience: Audience,
+    text: str,
+    *,
+    actor_id: int | None,
+    channel: str,
+    photo: str | None = None,
+    kind: str = "announce",
+    key: str | None = None,
+) -> Prepared:
     """The announcement row (audited: who, when, audience, text, counts) and one outbox item
     per reachable account and linked group."""
     s, now = uow.session, uow.now
     text = text.strip()
     if not text:
         raise Refused("ann.empty")
-    ann = store.add(s, Announcement(campaign_code=campaign.code, kind=kind, audience=audience.as_dict(),
-                                    text=text, photo=photo, created_by=actor_id, channel=channel,
-                                    key=key, created_at=now))
+    ann = store.add(
+        s,
+        Announcement(
+            campaign_code=campaign.code,
+            kind=kind,
+            audience=audience.as_dict(),
+            text=text,
+            photo=photo,
+            created_by=actor_id,
+            channel=channel,
+            key=key,
+            created_at=now,
+        ),
+    )
     prefix = store.delivery_prefix(ann.id)
     payloads = _payloads(text, photo)
     items: list[dict] = []
     members: set[int] = set()
     for member_id, ch, chat in store.reachable_identities(s, audience.members(s, campaign)):
         members.add(member_id)
-        items += [dict(member_id=member_id, channel=ch, chat_id=chat, payload=payload,
-                       dedupe_key=f"{prefix}m{member_id}{suffix}") for suffix, payload in payloads]
+        items += [
+            dict(
+                member_id=member_id,
+                channel=ch,
+                chat_id=chat,
+                payload=payload,
+                dedupe_key=f"{prefix}m{member_id}{suffix}",
+            )
+            for suffix, payload in payloads
+        ]
     units = audience.group_units()
     groups = [] if units == () else store.groups_of(s, units)
     for g in groups:
-        items += [dict(member_id=None, channel=g.channel, chat_id=g.chat_id, payload=payload,
-                       dedupe_key=f"{prefix}g{g.id}{suffix}") for suffix, payload in payloads]
+        items += [
+            dict(
+                member_id=None,
+                channel=g.channel,
+                chat_id=g.chat_id,
+                payload=payload,
+                dedupe_key=f"{prefix}g{g.id}{suffix}",
+            )
+            for suffix, payload in payloads
+        ]
     ann.recipients, ann.groups = len(members), len(groups)
     s.add(ann)
-    audit(s, actor_id=actor_id, action=f"{kind}.send", entity="announcement", entity_id=ann.id,
-          after={"audience": audience.as_dict(), "text": text, "photo": photo, "members": len(members),
-                 "groups": len(groups), "rows": len(items), "channel": channel}, now=now)
+    audit(
+        s,
+        actor_id=actor_id,
+        action=f"{kind}.send",
+        entity="announcement",
+        entity_id=ann.id,
+        after={
+            "audience": audience.as_dict(),
+            "text": text,
+            "photo": photo,
+            "members": len(members),
+            "groups": len(groups),
+            "rows": len(items),
+            "channel": channel,
+        },
+        now=now,
+    )
     return Prepared(ann, items, len(members), len(groups))
 
 
-def announce(uow: UnitOfWork, actor: Member | None, campaign: Campaign, audience: Audience, text: str, *,
-             channel: str, photo: str | None = None) -> list[Event]:
+def announce(
+    uow: UnitOfWork,
+    actor: Member | None,
+    campaign: Campaign,
+    audience: Audience,
+    text: str,
+    *,
+    channel: str,
+    photo: str | None = None,
+) -> list[Event]:
     """Queue an announcement for its audience, once per account (staff in chat or on the web;
     `actor` None: the command line, run by whoever runs the server)."""
     actor_id = None if actor is None else require(actor, STAFF).id
@@ -187,9 +254,18 @@ def figures(s: Session, ann_id: int) -> Figures | None:
 
 
 def _figures(ann: Announcement, c: dict[str, int]) -> Figures:
-    return Figures(ann.id, ann.recipients, ann.groups, queued=c.get("pending", 0), sent=c.get("sent", 0),
-                   failed=c.get("failed", 0), unreachable=c.get("unreachable", 0), kind=ann.kind,
-                   text=ann.text, created_at=ann.created_at)
+    return Figures(
+        ann.id,
+        ann.recipients,
+        ann.groups,
+        queued=c.get("pending", 0),
+        sent=c.get("sent", 0),
+        failed=c.get("failed", 0),
+        unreachable=c.get("unreachable", 0),
+        kind=ann.kind,
+        text=ann.text,
+        created_at=ann.created_at,
+    )
 
 
 def recent(s: Session, campaign: Campaign, limit: int = 5) -> list[Figures]:
@@ -208,8 +284,15 @@ def retry(uow: UnitOfWork, actor: Member | None, ann_id: int) -> list[Event]:
     if store.get(uow.session, ann_id) is None:
         raise Refused("ann.unknown", id=ann_id)
     n = store.retry_failed(uow.session, ann_id, uow.now)
-    audit(uow.session, actor_id=actor_id, action="announce.retry", entity="announcement", entity_id=ann_id,
-          after={"rows": n}, now=uow.now)
+    audit(
+        uow.session,
+        actor_id=actor_id,
+        action="announce.retry",
+        entity="announcement",
+        entity_id=ann_id,
+        after={"rows": n},
+        now=uow.now,
+    )
     return uow.record([DeliveriesRetried(at=uow.now, actor_id=actor_id, announcement_id=ann_id, rows=n)])
 
 
@@ -217,9 +300,13 @@ def launch_text(campaign: Campaign) -> str:
     """The campaign file's launch text with the campaign's facts filled in."""
     deadline = campaign.deadline_local.strftime("%H:%M ngày %d/%m/%Y")
     categories = "\n".join(f"• {c.label}" for c in campaign.categories)
-    return campaign.launch.text.format(title=campaign.campaign.short_title, theme=campaign.campaign.theme,
-                                       categories=categories, deadline=deadline,
-                                       organiser=campaign.organiser.short_name)
+    return campaign.launch.text.format(
+        title=campaign.campaign.short_title,
+        theme=campaign.campaign.theme,
+        categories=categories,
+        deadline=deadline,
+        organiser=campaign.organiser.short_name,
+    )
 
 
 def launch_items(s: Session, campaign: Campaign, *, now: datetime) -> Prepared | None:
@@ -227,8 +314,16 @@ def launch_items(s: Session, campaign: Campaign, *, now: datetime) -> Prepared |
     the scheduler queues its items with the slot's record, in one transaction."""
     if store.launched(s, campaign.code) is not None:
         return None
-    return prepare(UnitOfWork(s, now), campaign, Audience("all"), launch_text(campaign), actor_id=None,
-                   channel="scheduler", kind="launch", key=f"launch:{campaign.code}")
+    return prepare(
+        UnitOfWork(s, now),
+        campaign,
+        Audience("all"),
+        launch_text(campaign),
+        actor_id=None,
+        channel="scheduler",
+        kind="launch",
+        key=f"launch:{campaign.code}",
+    )
 
 
 def set_opt_out(uow: UnitOfWork, member: Member | None, opted_out: bool) -> list[Event]:
@@ -238,13 +333,29 @@ def set_opt_out(uow: UnitOfWork, member: Member | None, opted_out: bool) -> list
     if (member.opted_out_at is not None) == opted_out:
         return []
     store.set_opt_out(uow.session, member, opted_out, uow.now)
-    audit(uow.session, actor_id=member.id, action="member.opt_out" if opted_out else "member.opt_in",
-          entity="member", entity_id=member.id, now=uow.now)
-    return uow.record([OptOutChanged(at=uow.now, actor_id=member.id, member_id=member.id, opted_out=opted_out)])
+    audit(
+        uow.session,
+        actor_id=member.id,
+        action="member.opt_out" if opted_out else "member.opt_in",
+        entity="member",
+        entity_id=member.id,
+        now=uow.now,
+    )
+    return uow.record(
+        [OptOutChanged(at=uow.now, actor_id=member.id, member_id=member.id, opted_out=opted_out)]
+    )
 
 
-def link_group(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, channel: str, chat_id: str,
-               unit_code: str | None = None, title: str | None = None) -> list[Event]:
+def link_group(
+    uow: UnitOfWork,
+    actor: Member | None,
+    campaign: Campaign,
+    *,
+    channel: str,
+    chat_id: str,
+    unit_code: str | None = None,
+    title: str | None = None,
+) -> list[Event]:
     """A village group linked to a unit: a head links it to their own unit; staff name one."""
     if is_head(actor):
         unit_code = actor.unit_code
@@ -256,12 +367,27 @@ def link_group(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, cha
             raise Refused("group.bad_unit", unit=unit_code)
     else:
         raise Refused("group.denied")
-    link = store.link_group(uow.session, channel=channel, chat_id=chat_id, unit_code=unit_code, title=title,
-                            member_id=actor.id, now=uow.now)
-    audit(uow.session, actor_id=actor.id, action="group.link", entity="group", entity_id=link.id,
-          after={"channel": channel, "chat": chat_id, "unit": unit_code}, now=uow.now)
-    return uow.record([GroupLinked(at=uow.now, actor_id=actor.id, group_id=link.id, channel=channel,
-                                   unit_code=unit_code)])
+    link = store.link_group(
+        uow.session,
+        channel=channel,
+        chat_id=chat_id,
+        unit_code=unit_code,
+        title=title,
+        member_id=actor.id,
+        now=uow.now,
+    )
+    audit(
+        uow.session,
+        actor_id=actor.id,
+        action="group.link",
+        entity="group",
+        entity_id=link.id,
+        after={"channel": channel, "chat": chat_id, "unit": unit_code},
+        now=uow.now,
+    )
+    return uow.record(
+        [GroupLinked(at=uow.now, actor_id=actor.id, group_id=link.id, channel=channel, unit_code=unit_code)]
+    )
 
 
 def reachable_again(uow: UnitOfWork, ident: Identity | None) -> list[Event]:
@@ -272,7 +398,15 @@ def reachable_again(uow: UnitOfWork, ident: Identity | None) -> list[Event]:
     channel = ident.channel
     ident.unreachable_at = None
     uow.session.add(ident)
-    audit(uow.session, actor_id=ident.member_id, action="identity.reachable", entity="member",
-          entity_id=ident.member_id, after={"channel": channel}, now=uow.now)
-    return uow.record([ReachableAgain(at=uow.now, actor_id=ident.member_id, member_id=ident.member_id,
-                                      channel=channel)])
+    audit(
+        uow.session,
+        actor_id=ident.member_id,
+        action="identity.reachable",
+        entity="member",
+        entity_id=ident.member_id,
+        after={"channel": channel},
+        now=uow.now,
+    )
+    return uow.record(
+        [ReachableAgain(at=uow.now, actor_id=ident.member_id, member_id=ident.member_id, channel=channel)]
+    )

@@ -6,9 +6,9 @@ shape every campaign file has (see campaigns/tran-ninh-2024.toml).
 
 from __future__ import annotations
 
-import tomllib
 import datetime as dt
-from datetime import date, datetime, time, timedelta, timezone
+import tomllib
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,7 +59,7 @@ class Check(_Model):
     flag: str = ""
 
     @model_validator(mode="after")
-    def _complete(self) -> "Check":
+    def _complete(self) -> Check:
         if self.kind == "money" and self.min is None:
             raise ValueError("a money check needs `min`")
         if self.kind == "yesno" and self.expect is None:
@@ -84,7 +84,7 @@ class Range(_Model):
     max: int = Field(ge=0)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Range":
+    def _ordered(self) -> Range:
         if self.min > self.max:
             raise ValueError("min is larger than max")
         return self
@@ -171,8 +171,10 @@ class Launch(_Model):
         try:
             v.format(title="", theme="", categories="", deadline="", organiser="")
         except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"unknown placeholder {exc} (use {{title}}, {{theme}}, "
-                             "{{categories}}, {{deadline}}, {{organiser}})") from None
+            raise ValueError(
+                f"unknown placeholder {exc} (use {{title}}, {{theme}}, "
+                "{{categories}}, {{deadline}}, {{organiser}})"
+            ) from None
         return v
 
 
@@ -197,7 +199,7 @@ class CampaignInfo(_Model):
         return v
 
     @model_validator(mode="after")
-    def _window(self) -> "CampaignInfo":
+    def _window(self) -> CampaignInfo:
         if self.deadline_on < self.opens_on:
             raise ValueError("deadline_on is before opens_on")
         return self
@@ -222,7 +224,7 @@ class Campaign(_Model):
     deadline_override: datetime | None = None
 
     @model_validator(mode="after")
-    def _unique_keys(self) -> "Campaign":
+    def _unique_keys(self) -> Campaign:
         for name, items, attr in (
             ("contents", self.contents, "key"),
             ("units", self.units, "code"),
@@ -250,15 +252,15 @@ class Campaign(_Model):
     def opens_at(self) -> datetime:
         """The first moment submissions are accepted (aware, UTC)."""
         local = datetime.combine(self.campaign.opens_on, time(0, 0), self.tz)
-        return local.astimezone(timezone.utc)
+        return local.astimezone(dt.UTC)
 
     @property
     def closes_at(self) -> datetime:
         """The first moment submissions are refused (aware, UTC): the end of the deadline day."""
         if self.deadline_override is not None:
-            return self.deadline_override.astimezone(timezone.utc)
+            return self.deadline_override.astimezone(dt.UTC)
         end = datetime.combine(self.campaign.deadline_on + timedelta(days=1), time(0, 0), self.tz)
-        return end.astimezone(timezone.utc)
+        return end.astimezone(dt.UTC)
 
     @property
     def deadline_local(self) -> datetime:
@@ -269,7 +271,7 @@ class Campaign(_Model):
     def launch_at(self) -> datetime:
         """When the launch announcement goes out (aware, UTC)."""
         local = datetime.combine(self.campaign.opens_on, self.launch.time, self.tz)
-        return local.astimezone(timezone.utc)
+        return local.astimezone(dt.UTC)
 
     def is_open(self, now: datetime) -> bool:
         return now < self.closes_at
@@ -302,7 +304,7 @@ class Campaign(_Model):
     def villages(self) -> tuple[Unit, ...]:
         return tuple(u for u in self.units if u.kind == "village")
 
-    def with_deadline(self, deadline: datetime | date | None) -> "Campaign":
+    def with_deadline(self, deadline: datetime | date | None) -> Campaign:
         """A copy whose deadline is `deadline` (a date: the end of that day, local time)."""
         if deadline is None:
             return self
@@ -310,7 +312,7 @@ class Campaign(_Model):
             moment = deadline if deadline.tzinfo else deadline.replace(tzinfo=self.tz)
         else:
             moment = datetime.combine(deadline + timedelta(days=1), time(0, 0), self.tz)
-        return self.model_copy(update={"deadline_override": moment.astimezone(timezone.utc)})
+        return self.model_copy(update={"deadline_override": moment.astimezone(dt.UTC)})
 
 
 def _by(items, attr: str, value: str, what: str):

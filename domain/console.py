@@ -41,17 +41,40 @@ class SignedOut(Event):
     member_id: int
 
 
-def noted(uow: UnitOfWork, actor: Member | None, action: str, *, entity: str, entity_id: Any = None,
-          after: dict | None = None, before: dict | None = None, reason: str | None = None) -> None:
+def noted(
+    uow: UnitOfWork,
+    actor: Member | None,
+    action: str,
+    *,
+    entity: str,
+    entity_id: Any = None,
+    after: dict | None = None,
+    before: dict | None = None,
+    reason: str | None = None,
+) -> None:
     """The audit row of a console action (web.<action>), marked with the channel «web»."""
-    audit.audit(uow.session, actor_id=actor.id if actor else None, action=f"web.{action}", entity=entity,
-                entity_id=entity_id, before=before, after={"channel": "web", **(after or {})},
-                reason=reason, now=uow.now)
+    audit.audit(
+        uow.session,
+        actor_id=actor.id if actor else None,
+        action=f"web.{action}",
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after={"channel": "web", **(after or {})},
+        reason=reason,
+        now=uow.now,
+    )
 
 
-def issue_link(uow: UnitOfWork, actor: Member | None, *, member: Member | None = None,
-               role: str | None = None, unit_code: str | None = None,
-               ttl: timedelta = LINK_TTL) -> SignInLinkIssued:
+def issue_link(
+    uow: UnitOfWork,
+    actor: Member | None,
+    *,
+    member: Member | None = None,
+    role: str | None = None,
+    unit_code: str | None = None,
+    ttl: timedelta = LINK_TTL,
+) -> SignInLinkIssued:
     """A one-time sign-in link: for `member` (staff, admin or council asking in chat: at most
     LINKS_PER_HOUR an hour), or carrying a role for an office starting from the web (the
     command line, or staff inviting on the people page)."""
@@ -61,13 +84,30 @@ def issue_link(uow: UnitOfWork, actor: Member | None, *, member: Member | None =
             raise Refused("web.too_many_links")
     elif role not in STAFF:
         raise Refused("web.no_console")
-    token = weblogin.insert_link(uow.session, now=uow.now, member_id=member.id if member else None,
-                                 role=None if member else role, unit_code=None if member else unit_code,
-                                 ttl=ttl, created_by=actor.id if actor else None)
-    noted(uow, actor, "link", entity="member", entity_id=member.id if member else None,
-          after={"role": role, "unit": unit_code, "expires_at": (uow.now + ttl).isoformat()})
-    event = SignInLinkIssued(at=uow.now, actor_id=actor.id if actor else None,
-                             member_id=member.id if member else None, role=role, token=token)
+    token = weblogin.insert_link(
+        uow.session,
+        now=uow.now,
+        member_id=member.id if member else None,
+        role=None if member else role,
+        unit_code=None if member else unit_code,
+        ttl=ttl,
+        created_by=actor.id if actor else None,
+    )
+    noted(
+        uow,
+        actor,
+        "link",
+        entity="member",
+        entity_id=member.id if member else None,
+        after={"role": role, "unit": unit_code, "expires_at": (uow.now + ttl).isoformat()},
+    )
+    event = SignInLinkIssued(
+        at=uow.now,
+        actor_id=actor.id if actor else None,
+        member_id=member.id if member else None,
+        role=role,
+        token=token,
+    )
     uow.record([event])
     return event
 
@@ -93,11 +133,18 @@ def sign_in(uow: UnitOfWork, token: str, *, full_name: str | None = None) -> Sig
     if not weblogin.take_link(uow.session, link, uow.now):
         raise Refused("web.link_used")
     if member is None:
-        member = weblogin.insert_member(uow.session, full_name=full_name, role=link.role,
-                                        unit_code=link.unit_code, now=uow.now)
-        audit.audit(uow.session, actor_id=member.id, action="member.register", entity="member",
-                    entity_id=member.id, after={"role": link.role, "unit": link.unit_code, "channel": "web"},
-                    now=uow.now)
+        member = weblogin.insert_member(
+            uow.session, full_name=full_name, role=link.role, unit_code=link.unit_code, now=uow.now
+        )
+        audit.audit(
+            uow.session,
+            actor_id=member.id,
+            action="member.register",
+            entity="member",
+            entity_id=member.id,
+            after={"role": link.role, "unit": link.unit_code, "channel": "web"},
+            now=uow.now,
+        )
     weblogin.mark_used_by(uow.session, link, member.id)
     opened = weblogin.open_session(uow.session, member.id, uow.now)
     noted(uow, member, "signin", entity="member", entity_id=member.id)
@@ -110,4 +157,6 @@ def sign_out(uow: UnitOfWork, session_row) -> list[Event]:
     weblogin.revoke(uow.session, session_row, uow.now)
     member = uow.session.get(Member, session_row.member_id)
     noted(uow, member, "signout", entity="member", entity_id=session_row.member_id)
-    return uow.record([SignedOut(at=uow.now, actor_id=session_row.member_id, member_id=session_row.member_id)])
+    return uow.record(
+        [SignedOut(at=uow.now, actor_id=session_row.member_id, member_id=session_row.member_id)]
+    )

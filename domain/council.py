@@ -18,11 +18,25 @@ from messages.folding import fold
 from storage import council as rows
 from storage import members, submissions
 from storage.audit import audit
-from storage.models import (AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound,
-                            CouncilVote, Member, Submission)
+from storage.models import (
+    AwardDecision,
+    AwardDecisionItem,
+    CouncilItem,
+    CouncilRound,
+    CouncilVote,
+    Member,
+    Submission,
+)
 
-from .award_events import (Awarded, AwardWithdrawn, DecisionRecorded, DecisionWithdrawn,
-                           RoundClosed, RoundOpened, VoteCast)
+from .award_events import (
+    Awarded,
+    AwardWithdrawn,
+    DecisionRecorded,
+    DecisionWithdrawn,
+    RoundClosed,
+    RoundOpened,
+    VoteCast,
+)
 from .campaign import Campaign
 from .events import Event
 from .lifecycle import ENTRY_KINDS, move
@@ -50,8 +64,10 @@ class Tally:
 
 # -- the round ------------------------------------------------------------------------------
 
-def tally(campaign: Campaign, rnd: CouncilRound, item_ids: list[int],
-          votes: list[CouncilVote]) -> dict[int, Tally]:
+
+def tally(
+    campaign: Campaign, rnd: CouncilRound, item_ids: list[int], votes: list[CouncilVote]
+) -> dict[int, Tally]:
     """item id -> its tally under the campaign's quorum and threshold. Only the votes of the
     round's members count; "present" is a member who voted on any item of the round."""
     rules = campaign.council
@@ -59,13 +75,22 @@ def tally(campaign: Campaign, rnd: CouncilRound, item_ids: list[int],
     present = len({v.member_id for v in counted})
     total = len(rnd.members)
     quorum = rules.quorum.met(present, total)
-    counts = {i: {c: 0 for c in CHOICES} for i in item_ids}
+    counts = {i: dict.fromkeys(CHOICES, 0) for i in item_ids}
     for v in counted:
         if v.item_id in counts:
             counts[v.item_id][v.choice] += 1
-    return {i: Tally(c["agree"], c["disagree"], c["more_info"], present, total, quorum,
-                     quorum and rules.threshold.met(c["agree"], present))
-            for i, c in counts.items()}
+    return {
+        i: Tally(
+            c["agree"],
+            c["disagree"],
+            c["more_info"],
+            present,
+            total,
+            quorum,
+            quorum and rules.threshold.met(c["agree"], present),
+        )
+        for i, c in counts.items()
+    }
 
 
 def tally_of(s: Session, campaign: Campaign, rnd: CouncilRound) -> dict[int, Tally]:
@@ -83,26 +108,47 @@ def open_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> lis
     if not voters:
         raise Refused("council.no_members")
     order = {a.key: i for i, a in enumerate(campaign.awards)}
-    subs = [x for x in submissions.submissions(s, campaign_code=campaign.code, kinds=ENTRY_KINDS,
-                                               statuses=("shortlisted",))]
+    subs = [
+        x
+        for x in submissions.submissions(
+            s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",)
+        )
+    ]
     subs.sort(key=lambda x: (order.get(x.shortlist_award or "", len(order)), x.id))
     if not subs:
         raise Refused("council.nothing")
-    rnd = CouncilRound(campaign_code=campaign.code, number=rows.next_round_number(s, campaign.code),
-                       status="open", members=voters, opened_by=actor_id, opened_at=now)
+    rnd = CouncilRound(
+        campaign_code=campaign.code,
+        number=rows.next_round_number(s, campaign.code),
+        status="open",
+        members=voters,
+        opened_by=actor_id,
+        opened_at=now,
+    )
     s.add(rnd)
     s.flush()
     for pos, sub in enumerate(subs, 1):
-        s.add(CouncilItem(round_id=rnd.id, submission_id=sub.id, award_key=sub.shortlist_award or "",
-                          position=pos))
+        s.add(
+            CouncilItem(
+                round_id=rnd.id, submission_id=sub.id, award_key=sub.shortlist_award or "", position=pos
+            )
+        )
     refs = tuple(x.ref for x in subs)
-    audit(s, actor_id=actor_id, action="council.open", entity="council_round", entity_id=rnd.id,
-          after={"number": rnd.number, "items": list(refs), "members": voters}, now=now)
+    audit(
+        s,
+        actor_id=actor_id,
+        action="council.open",
+        entity="council_round",
+        entity_id=rnd.id,
+        after={"number": rnd.number, "items": list(refs), "members": voters},
+        now=now,
+    )
     return uow.record([RoundOpened(now, actor_id, rnd.id, rnd.number, refs, tuple(voters))])
 
 
-def cast_vote(uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str,
-              choice: str) -> list[Event]:
+def cast_vote(
+    uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str, choice: str
+) -> list[Event]:
     """A council member's vote on an item of the open round; changeable until it closes."""
     member_id = require(actor, COUNCIL).id
     s, now = uow.session, uow.now
@@ -119,15 +165,21 @@ def cast_vote(uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: st
     current = rows.vote(s, item.id, member_id)
     previous = current.choice if current else None
     if current is None:
-        s.add(CouncilVote(item_id=item.id, member_id=member_id, choice=choice, cast_at=now,
-                          changed_at=now))
+        s.add(CouncilVote(item_id=item.id, member_id=member_id, choice=choice, cast_at=now, changed_at=now))
     elif current.choice != choice:
         current.choice, current.changed_at = choice, now
         s.add(current)
     s.flush()
-    audit(s, actor_id=member_id, action="council.vote", entity="submission", entity_id=ref,
-          before={"vote": previous} if previous else None, after={"vote": choice, "round": rnd.number},
-          now=now)
+    audit(
+        s,
+        actor_id=member_id,
+        action="council.vote",
+        entity="submission",
+        entity_id=ref,
+        before={"vote": previous} if previous else None,
+        after={"vote": choice, "round": rnd.number},
+        now=now,
+    )
     return uow.record([VoteCast(now, member_id, rnd.id, ref, choice, previous)])
 
 
@@ -151,26 +203,58 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
         (passed if r.passed else failed).append(sub.ref)
     rnd.status, rnd.closed_by, rnd.closed_at, rnd.quorum_met = "closed", actor_id, now, quorum
     s.add(rnd)
-    audit(s, actor_id=actor_id, action="council.close", entity="council_round", entity_id=rnd.id,
-          after={"number": rnd.number, "quorum": quorum, "present": present,
-                 "passed": passed, "failed": failed}, now=now)
-    return uow.record([RoundClosed(now, actor_id, rnd.id, rnd.number, quorum, present,
-                                   len(rnd.members), tuple(passed), tuple(failed))])
+    audit(
+        s,
+        actor_id=actor_id,
+        action="council.close",
+        entity="council_round",
+        entity_id=rnd.id,
+        after={
+            "number": rnd.number,
+            "quorum": quorum,
+            "present": present,
+            "passed": passed,
+            "failed": failed,
+        },
+        now=now,
+    )
+    return uow.record(
+        [
+            RoundClosed(
+                now,
+                actor_id,
+                rnd.id,
+                rnd.number,
+                quorum,
+                present,
+                len(rnd.members),
+                tuple(passed),
+                tuple(failed),
+            )
+        ]
+    )
 
 
 def recommended(s: Session, campaign: Campaign, award_key: str | None = None) -> list[Submission]:
     """Shortlisted items that passed the latest round that considered them."""
     results = rows.latest_results(s, campaign.code)
-    subs = submissions.submissions(s, campaign_code=campaign.code, kinds=ENTRY_KINDS,
-                                   statuses=("shortlisted",))
-    return [x for x in subs if (award_key is None or x.shortlist_award == award_key)
-            and x.id in results and results[x.id].result == "passed"]
+    subs = submissions.submissions(
+        s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",)
+    )
+    return [
+        x
+        for x in subs
+        if (award_key is None or x.shortlist_award == award_key)
+        and x.id in results
+        and results[x.id].result == "passed"
+    ]
 
 
 # -- the decision ---------------------------------------------------------------------------
 
+
 def decision_number(campaign: Campaign, raw: str) -> str | None:
-    """"125" -> "125/QĐ-UBND" (the suffix from the campaign file); "125/QĐ-UBND" as it is."""
+    """ "125" -> "125/QĐ-UBND" (the suffix from the campaign file); "125/QĐ-UBND" as it is."""
     text = " ".join((raw or "").split()).upper().replace(" / ", "/")
     if not text or len(text) > 40:
         return None
@@ -181,8 +265,17 @@ def decision_number(campaign: Campaign, raw: str) -> str | None:
     return text if "/" in text else f"{int(head)}/{suffix}"
 
 
-def record_decision(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, award_key: str,
-                    number: str, signed_on: date, signer_name: str, signer_title: str) -> list[Event]:
+def record_decision(
+    uow: UnitOfWork,
+    actor: Member | None,
+    campaign: Campaign,
+    *,
+    award_key: str,
+    number: str,
+    signed_on: date,
+    signer_name: str,
+    signer_title: str,
+) -> list[Event]:
     """The chairman's (or, for the district award, the district's) decision: the recommended
     items of that award become `awarded` with the decision's reference."""
     actor = require(actor, STAFF)
@@ -194,28 +287,61 @@ def record_decision(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *
     if not subs:
         raise Refused("decision.nothing", award=award.label)
     latest = rows.latest_results(s, campaign.code)
-    dec = AwardDecision(campaign_code=campaign.code, award_key=award_key, number=number,
-                        signed_on=signed_on, signer_name=signer_name, signer_title=signer_title,
-                        round_id=latest[subs[0].id].round_id, recorded_by=actor_id, recorded_at=now)
+    dec = AwardDecision(
+        campaign_code=campaign.code,
+        award_key=award_key,
+        number=number,
+        signed_on=signed_on,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        round_id=latest[subs[0].id].round_id,
+        recorded_by=actor_id,
+        recorded_at=now,
+    )
     s.add(dec)
     s.flush()
     refs = tuple(x.ref for x in subs)
-    audit(s, actor_id=actor_id, action="decision.record", entity="award_decision", entity_id=dec.id,
-          after={"number": number, "signed_on": signed_on.isoformat(), "award": award_key,
-                 "signer": signer_name, "items": list(refs)}, now=now)
-    events: list[Event] = uow.record([DecisionRecorded(now, actor_id, dec.id, number, signed_on,
-                                                       award.label, refs)])
+    audit(
+        s,
+        actor_id=actor_id,
+        action="decision.record",
+        entity="award_decision",
+        entity_id=dec.id,
+        after={
+            "number": number,
+            "signed_on": signed_on.isoformat(),
+            "award": award_key,
+            "signer": signer_name,
+            "items": list(refs),
+        },
+        now=now,
+    )
+    events: list[Event] = uow.record(
+        [DecisionRecorded(now, actor_id, dec.id, number, signed_on, award.label, refs)]
+    )
     reason = f"{number} ({signed_on.strftime('%d/%m/%Y')})"
     for pos, sub in enumerate(subs, 1):
         s.add(AwardDecisionItem(decision_id=dec.id, submission_id=sub.id, position=pos))
-        events.append(move(uow, sub, "awarded", actor_id=actor_id, reason=reason, event=Awarded,
-                           awardee_id=awardee_of(s, sub), award=award.label, number=number,
-                           signed_on=signed_on))
+        events.append(
+            move(
+                uow,
+                sub,
+                "awarded",
+                actor_id=actor_id,
+                reason=reason,
+                event=Awarded,
+                awardee_id=awardee_of(s, sub),
+                award=award.label,
+                number=number,
+                signed_on=signed_on,
+            )
+        )
     return events
 
 
-def withdraw_decision(uow: UnitOfWork, actor: Member | None, campaign: Campaign, decision_id: int,
-                      reason: str) -> list[Event]:
+def withdraw_decision(
+    uow: UnitOfWork, actor: Member | None, campaign: Campaign, decision_id: int, reason: str
+) -> list[Event]:
     """A decision recorded in error: staff withdraw it with a reason; its items go back to
     the council's list; certificates and the public page no longer show them."""
     actor = require(actor, STAFF)
@@ -229,12 +355,29 @@ def withdraw_decision(uow: UnitOfWork, actor: Member | None, campaign: Campaign,
     s.add(dec)
     awarded = [sub for _, sub in rows.decision_items(s, dec.id) if sub.status == "awarded"]
     refs = tuple(sub.ref for sub in awarded)
-    audit(s, actor_id=actor_id, action="decision.withdraw", entity="award_decision",
-          entity_id=dec.id, before={"number": dec.number, "items": list(refs)}, reason=reason, now=now)
+    audit(
+        s,
+        actor_id=actor_id,
+        action="decision.withdraw",
+        entity="award_decision",
+        entity_id=dec.id,
+        before={"number": dec.number, "items": list(refs)},
+        reason=reason,
+        now=now,
+    )
     events: list[Event] = uow.record([DecisionWithdrawn(now, actor_id, dec.id, dec.number, reason, refs)])
     for sub in awarded:
-        events.append(move(uow, sub, "shortlisted", actor_id=actor_id, reason=reason,
-                           event=AwardWithdrawn, number=dec.number))
+        events.append(
+            move(
+                uow,
+                sub,
+                "shortlisted",
+                actor_id=actor_id,
+                reason=reason,
+                event=AwardWithdrawn,
+                number=dec.number,
+            )
+        )
     return events
 
 
@@ -244,6 +387,9 @@ def awardee_of(s: Session, sub: Submission) -> int | None:
     nominee = fold(sub.nominee or "")
     if not nominee:
         return None
-    found = [m.id for m in members.members(s, unit_code=sub.unit_code) if sub.unit_code
-             and (nominee == fold(m.full_name) or nominee.endswith(" " + fold(m.full_name)))]
+    found = [
+        m.id
+        for m in members.members(s, unit_code=sub.unit_code)
+        if sub.unit_code and (nominee == fold(m.full_name) or nominee.endswith(" " + fold(m.full_name)))
+    ]
     return found[0] if len(found) == 1 else None

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from storage import slots, views
 from domain.campaign import Campaign, Unit
 from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS
+from storage import slots, views
 
 # what «Thẩm định hồ sơ» opens: entries (nominations, proposals) awaiting review; unit reports
 # are not appraised one by one, they are counted apart
@@ -52,8 +52,9 @@ def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
     return last.at if last is not None else campaign.opens_at
 
 
-def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None,
-            final: bool = False) -> Digest:
+def compute(
+    s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None, final: bool = False
+) -> Digest:
     since = since or since_last(s, campaign, at)
     # counted from the trigger-kept counters (GROUP BY over a few hundred rows, whatever the
     # number of submissions); what is new adds whole days of counters, edge days row by row
@@ -61,8 +62,10 @@ def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | N
     statuses, per_unit, categories = Counter(), Counter(), Counter()
     total = waiting = reports = 0
     by_status_kind, by_unit_category = views.counts_by(
-        s, (("status", "kind"), {"campaign_code": code}),
-        (("unit_code", "category"), {"campaign_code": code, "live": True}))
+        s,
+        (("status", "kind"), {"campaign_code": code}),
+        (("unit_code", "category"), {"campaign_code": code, "live": True}),
+    )
     for (status, kind), n in by_status_kind.items():
         statuses[status] += n
         waiting += n if kind in ENTRY_KINDS and status in WAITING else 0
@@ -79,8 +82,13 @@ def compute(s: Session, campaign: Campaign, at: datetime, *, since: datetime | N
     first = views.first_ids(s, code, [k for k, n in statuses.items() if ties[n] > 1])
     by_status = dict(sorted(statuses.items(), key=lambda kv: (-kv[1], first.get(kv[0], 0))))
     return Digest(
-        at=at, since=since, final=final, total=total, new=sum(new_unit.values()),
-        waiting=waiting, reports=reports,
+        at=at,
+        since=since,
+        final=final,
+        total=total,
+        new=sum(new_unit.values()),
+        waiting=waiting,
+        reports=reports,
         by_status=by_status,
         by_category={c.key: categories[c.key] for c in campaign.categories if categories[c.key]},
         by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],

@@ -9,8 +9,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from storage import announcements
 from storage import council as rows
-from storage import announcements, members
 from storage.audit import audit
 from storage.models import Evidence, Member, Submission
 from storage.outbox import enqueue_many
@@ -44,8 +44,14 @@ def _group(campaign: Campaign, sub: Submission) -> str:
         return "individual"
 
 
-def honoured(s: Session, campaign: Campaign, *, decision_id: int | None = None,
-             award_key: str | None = None, photos: bool = False) -> list[Honoured]:
+def honoured(
+    s: Session,
+    campaign: Campaign,
+    *,
+    decision_id: int | None = None,
+    award_key: str | None = None,
+    photos: bool = False,
+) -> list[Honoured]:
     """Items awarded under decisions that stand (one decision, or all), in the decision's
     order; with `photos` only those their submitter agreed to publish."""
     out: list[Honoured] = []
@@ -56,14 +62,27 @@ def honoured(s: Session, campaign: Campaign, *, decision_id: int | None = None,
         for item, sub in rows.decision_items(s, dec.id):
             if sub.status != "awarded":
                 continue
-            out.append(Honoured(ref=sub.ref, name=sub.nominee or "", unit=campaign.unit_name(sub.unit_code),
-                                group=_group(campaign, sub), achievement=" ".join((sub.achievements or "").split()),
-                                award=label, number=dec.number, signed_on=dec.signed_on,
-                                position=item.position))
+            out.append(
+                Honoured(
+                    ref=sub.ref,
+                    name=sub.nominee or "",
+                    unit=campaign.unit_name(sub.unit_code),
+                    group=_group(campaign, sub),
+                    achievement=" ".join((sub.achievements or "").split()),
+                    award=label,
+                    number=dec.number,
+                    signed_on=dec.signed_on,
+                    position=item.position,
+                )
+            )
     if photos and out:
         by_ref = {h.ref: h for h in out}
-        subs = {sub.id: sub.ref for dec in rows.decisions(s, campaign.code, active=True)
-                for _, sub in rows.decision_items(s, dec.id) if sub.ref in by_ref}
+        subs = {
+            sub.id: sub.ref
+            for dec in rows.decisions(s, campaign.code, active=True)
+            for _, sub in rows.decision_items(s, dec.id)
+            if sub.ref in by_ref
+        }
         for sid, evidence in rows.published_photos(s, subs).items():
             by_ref[subs[sid]].photos = evidence
     return out
@@ -86,10 +105,24 @@ def announce(uow: UnitOfWork, actor: Member | None, campaign: Campaign, payload:
     key = "honours|" + ",".join(decisions)
     # every member, less those who chose «Dừng nhận tin» and the chats that blocked the bot
     everyone = announcements.audience_members(s, campaign_code=campaign.code)
-    batch = [dict(member_id=member_id, channel=channel, chat_id=chat_id, payload=payload,
-                  dedupe_key=f"{key}|{member_id}")
-             for member_id, channel, chat_id in announcements.reachable_identities(s, everyone)]
+    batch = [
+        dict(
+            member_id=member_id,
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload,
+            dedupe_key=f"{key}|{member_id}",
+        )
+        for member_id, channel, chat_id in announcements.reachable_identities(s, everyone)
+    ]
     added = enqueue_many(s, batch, now)
-    audit(s, actor_id=actor_id, action="honours.announce", entity="award_decision",
-          entity_id=",".join(decisions), after={"awardees": len(items), "messages": added}, now=now)
+    audit(
+        s,
+        actor_id=actor_id,
+        action="honours.announce",
+        entity="award_decision",
+        entity_id=",".join(decisions),
+        after={"awardees": len(items), "messages": added},
+        now=now,
+    )
     return uow.record([HonoursAnnounced(now, actor_id, len(items), added)])

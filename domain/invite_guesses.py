@@ -24,14 +24,25 @@ def _account(channel: str, user_id: str) -> str:
 def locked_minutes(s: Session, channel: str, user_id: str, now: datetime) -> int:
     """0 if this account may try a code now, else the minutes left to wait."""
     since = now - GUESS_WINDOW
-    if audit.count_since(s, action=ACTION, entity="account", entity_id=_account(channel, user_id),
-                         since=since) < GUESS_LIMIT:
+    if (
+        audit.count_since(
+            s, action=ACTION, entity="account", entity_id=_account(channel, user_id), since=since
+        )
+        < GUESS_LIMIT
+    ):
         return 0
     return int(GUESS_WINDOW.total_seconds() // 60)
 
 
-def record_wrong_guess(s: Session, channel: str, user_id: str, code: str, now: datetime,
-                       actor_id: int | None = None) -> None:
-    audit.audit(s, actor_id=actor_id, action=ACTION, entity="account",
-                entity_id=_account(channel, user_id),
-                after={"channel": channel, "user": user_id[:64], "code": code[:12]}, now=now)
+def record_wrong_guess(
+    s: Session, channel: str, user_id: str, code: str, now: datetime, actor_id: int | None = None
+) -> None:
+    audit.audit(
+        s,
+        actor_id=actor_id,
+        action=ACTION,
+        entity="account",
+        entity_id=_account(channel, user_id),
+        after={"channel": channel, "user": user_id[:64], "code": code[:12]},
+        now=now,
+    )

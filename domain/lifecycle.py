@@ -61,9 +61,17 @@ class TransitionError(ValueError):
     """A move the lifecycle does not allow (a bug in the caller: operations check first)."""
 
 
-def move(uow: "UnitOfWork", sub: Submission, to_status: str, *, actor_id: int | None,
-         reason: str | None, event: type[StatusMoved] = StatusMoved,
-         fields: dict[str, Any] | None = None, **extra: Any) -> StatusMoved:
+def move(
+    uow: UnitOfWork,
+    sub: Submission,
+    to_status: str,
+    *,
+    actor_id: int | None,
+    reason: str | None,
+    event: type[StatusMoved] = StatusMoved,
+    fields: dict[str, Any] | None = None,
+    **extra: Any,
+) -> StatusMoved:
     """The one way a status changes: the status and history rows, the audit row, and the event
     (recorded in the unit of work, so the notification handlers run in this transaction).
     `fields` (e.g. shortlist_award) change with the status and are audited with it."""
@@ -74,12 +82,30 @@ def move(uow: "UnitOfWork", sub: Submission, to_status: str, *, actor_id: int | 
     after: dict[str, Any] = {"status": to_status}
     for k, v in (fields or {}).items():
         before[k], after[k] = getattr(sub, k), v
-    submissions.record_status(uow.session, sub, to_status, actor_id=actor_id, reason=reason,
-                              now=uow.now, fields=fields)
-    audit.audit(uow.session, actor_id=actor_id, action="status", entity="submission", entity_id=sub.ref,
-                before=before, after=after, reason=reason, now=uow.now)
-    moved = event(at=uow.now, actor_id=actor_id, ref=sub.ref, submitter_id=sub.submitter_id,
-                  nominee=sub.nominee, from_status=from_status, to_status=to_status, reason=reason,
-                  **extra)
+    submissions.record_status(
+        uow.session, sub, to_status, actor_id=actor_id, reason=reason, now=uow.now, fields=fields
+    )
+    audit.audit(
+        uow.session,
+        actor_id=actor_id,
+        action="status",
+        entity="submission",
+        entity_id=sub.ref,
+        before=before,
+        after=after,
+        reason=reason,
+        now=uow.now,
+    )
+    moved = event(
+        at=uow.now,
+        actor_id=actor_id,
+        ref=sub.ref,
+        submitter_id=sub.submitter_id,
+        nominee=sub.nominee,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        **extra,
+    )
     uow.record([moved])
     return moved

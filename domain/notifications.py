@@ -16,19 +16,26 @@ if TYPE_CHECKING:  # pragma: no cover
     from .uow import UnitOfWork
 
 
-def tell_submitter(uow: "UnitOfWork", event: StatusMoved) -> None:
+def tell_submitter(uow: UnitOfWork, event: StatusMoved) -> None:
     """The submitter hears of a move someone else made (their own moves they just saw)."""
     if isinstance(event, Submitted) or event.actor_id == event.submitter_id:
         return
     why = f" {t('mine.reason', reason=event.reason).strip()}" if event.reason else ""
     if event.to_status == "needs_info":
         why += "\n" + t("notify.amend_hint")
-    note = Text(t("notify.status", ref=event.ref, nominee=event.nominee or "",
-                  status=status_label(event.to_status), reason=why))
+    note = Text(
+        t(
+            "notify.status",
+            ref=event.ref,
+            nominee=event.nominee or "",
+            status=status_label(event.to_status),
+            reason=why,
+        )
+    )
     outbox.enqueue(uow.session, member_id=event.submitter_id, payload=reply_to_dict(note), now=event.at)
 
 
-def handle(uow: "UnitOfWork", event: Event) -> None:
+def handle(uow: UnitOfWork, event: Event) -> None:
     from . import award_notices  # issue 15: the council, awards and their withdrawal
 
     if award_notices.handles(event):

@@ -18,7 +18,8 @@ class Refused(Exception):
 class StaleDecision(Refused):
     """Someone else decided while this decision was being made: who, when, and to what."""
 
-    def __init__(self, ref: str, status: str, by_id: int | None, by_name: str | None,
-                 at: datetime | None) -> None:
+    def __init__(
+        self, ref: str, status: str, by_id: int | None, by_name: str | None, at: datetime | None
+    ) -> None:
         super().__init__("rev.moved", ref=ref, status=status)
         self.ref, self.status, self.by_id, self.by_name, self.at = ref, status, by_id, by_name, at

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from domain.campaign import Campaign
 from storage import conversations, members, views
 from storage.models import ConversationState, Member
-from domain.campaign import Campaign
 
 # Flows whose unfinished state is a draft of something to send.
 DRAFT_FLOWS = ("nomination", "proposal", "report")
@@ -68,12 +68,17 @@ def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> lis
             add(m, Reason(STALE_REPORT, unit=unit, updated=updated))
     for st in draft_states(s):
         member = s.get(Member, st.member_id)
-        if member is not None and not any(r.kind == DRAFT for r in out.get(member.id, Target(member)).reasons):
+        if member is not None and not any(
+            r.kind == DRAFT for r in out.get(member.id, Target(member)).reasons
+        ):
             add(member, Reason(DRAFT, flow=st.flow, step=st.step))
     return sorted(out.values(), key=lambda x: x.member.id)
 
 
 def draft_states(s: Session) -> list[ConversationState]:
     """Conversations in the middle of a draft of something to send (told at the deadline)."""
-    return [st for st in conversations.states_in_flow(s, DRAFT_FLOWS)
-            if st.step is not None and st.member_id is not None]
+    return [
+        st
+        for st in conversations.states_in_flow(s, DRAFT_FLOWS)
+        if st.step is not None and st.member_id is not None
+    ]

@@ -25,13 +25,29 @@ def take_for_review(uow: UnitOfWork, actor: Member | None, ref: str) -> list[Eve
 def skip(uow: UnitOfWork, actor: Member | None, ref: str) -> list[Event]:
     actor = require(actor, STAFF)
     sub = find(uow, ref)
-    audit.audit(uow.session, actor_id=actor.id, action="review.skip", entity="submission", entity_id=sub.ref,
-                before={"status": sub.status}, after={"status": sub.status}, now=uow.now)
+    audit.audit(
+        uow.session,
+        actor_id=actor.id,
+        action="review.skip",
+        entity="submission",
+        entity_id=sub.ref,
+        before={"status": sub.status},
+        after={"status": sub.status},
+        now=uow.now,
+    )
     return uow.record([ReviewSkipped(at=uow.now, actor_id=actor.id, ref=sub.ref)])
 
 
-def decide(uow: UnitOfWork, actor: Member | None, ref: str, outcome: str, reason: str | None = None, *,
-           seen_status: str | None = None, seen_version: int | None = None) -> list[Event]:
+def decide(
+    uow: UnitOfWork,
+    actor: Member | None,
+    ref: str,
+    outcome: str,
+    reason: str | None = None,
+    *,
+    seen_status: str | None = None,
+    seen_version: int | None = None,
+) -> list[Event]:
     """Approve, ask for more information or reject. A decision made on what the decider saw
     (`seen_status`, `seen_version`) is refused when someone else has moved or changed the item
     since: StaleDecision says who and when."""
@@ -39,13 +55,17 @@ def decide(uow: UnitOfWork, actor: Member | None, ref: str, outcome: str, reason
     if outcome not in DECISIONS:
         raise ValueError(f"unknown decision {outcome!r}")
     sub = find(uow, ref)
-    stale = (seen_status is not None and sub.status != seen_status) or \
-        (seen_version is not None and sub.version != seen_version) or not may_move(sub.status, outcome)
+    stale = (
+        (seen_status is not None and sub.status != seen_status)
+        or (seen_version is not None and sub.version != seen_version)
+        or not may_move(sub.status, outcome)
+    )
     if stale:
         last = submissions.history(uow.session, sub.id)[-1]
         who = uow.session.get(Member, last.actor_id) if last.actor_id else None
-        raise StaleDecision(sub.ref, status_label(sub.status), last.actor_id,
-                            who.full_name if who else None, last.at)
+        raise StaleDecision(
+            sub.ref, status_label(sub.status), last.actor_id, who.full_name if who else None, last.at
+        )
     if outcome in ("needs_info", "rejected") and not (reason or "").strip():
         raise Refused("rev.reason_needed")
     return [move(uow, sub, outcome, actor_id=actor.id, reason=reason, event=Decided)]

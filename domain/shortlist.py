@@ -3,11 +3,10 @@ one nominee cannot hold two awards for the same achievement (Law art. 5.2)."""
 
 from __future__ import annotations
 
-from storage import submissions
-from storage.models import Member, Submission
-
 from messages.catalog import t
 from messages.folding import fold
+from storage import submissions
+from storage.models import Member, Submission
 
 from .campaign import Award, Campaign
 from .events import Event, QuotaExceeded, Shortlisted, Unlisted
@@ -35,31 +34,60 @@ def check(uow: UnitOfWork, campaign: Campaign, sub: Submission, award: Award) ->
         if other.id != sub.id and fold(other.nominee or "") == name:
             if other.shortlist_award == award.key:
                 raise Refused("sl.duplicate", nominee=sub.nominee, ref=other.ref)
-            raise Refused("sl.twice", nominee=sub.nominee, ref=other.ref,
-                          award=campaign.award(other.shortlist_award).label)
+            raise Refused(
+                "sl.twice",
+                nominee=sub.nominee,
+                ref=other.ref,
+                award=campaign.award(other.shortlist_award).label,
+            )
     group = group_of(campaign, sub)
     rng = award.quota.get(group)
     if rng is not None:
         n = sum(1 for s in on_list(uow, campaign, award.key) if group_of(campaign, s) == group)
         if n >= rng.max:
             refusal = Refused("sl.quota", award=award.label, max=rng.max, group=t(f"group.{group}"))
-            refusal.event = QuotaExceeded(at=uow.now, actor_id=None, ref=sub.ref, award=award.key,
-                                          group=group, maximum=rng.max)
+            refusal.event = QuotaExceeded(
+                at=uow.now, actor_id=None, ref=sub.ref, award=award.key, group=group, maximum=rng.max
+            )
             raise refusal
 
 
-def shortlist(uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str, award_key: str) -> list[Event]:
+def shortlist(
+    uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str, award_key: str
+) -> list[Event]:
     actor = require(actor, STAFF)
     sub, award = find(uow, ref), campaign.award(award_key)
     check(uow, campaign, sub, award)
-    return [move(uow, sub, "shortlisted", actor_id=actor.id, reason=t("sl.added_reason", award=award.label),
-                 event=Shortlisted, fields={"shortlist_award": award.key}, award=award.key)]
+    return [
+        move(
+            uow,
+            sub,
+            "shortlisted",
+            actor_id=actor.id,
+            reason=t("sl.added_reason", award=award.label),
+            event=Shortlisted,
+            fields={"shortlist_award": award.key},
+            award=award.key,
+        )
+    ]
 
 
-def unlist(uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str, award_key: str) -> list[Event]:
+def unlist(
+    uow: UnitOfWork, actor: Member | None, campaign: Campaign, ref: str, award_key: str
+) -> list[Event]:
     actor = require(actor, STAFF)
     sub, award = find(uow, ref), campaign.award(award_key)
     if sub.status != "shortlisted" or sub.shortlist_award != award.key:
         raise Refused("sl.not_on_list", ref=sub.ref)
-    return [move(uow, sub, "approved", actor_id=actor.id, reason=t("sl.removed_reason", award=award.label),
-                 event=Unlisted, fields={"shortlist_award": None}, award=award.key)]
+    return [
+        move(
+            uow,
+            sub,
+            "approved",
+            actor_id=actor.id,
+            reason=t("sl.removed_reason", award=award.label),
+            event=Unlisted,
+            fields={"shortlist_award": None},
+            award=award.key,
+        )
+    ]

@@ -40,14 +40,31 @@ def attach_evidence(uow: UnitOfWork, sub: Submission, channel: str, photos: list
     """Keep the photos (and voice notes, kind "voice") a person sent as the submission's
     evidence, each once."""
     for p in photos or []:
-        submissions.add_evidence(uow.session, sub, channel=channel, unique_id=p["unique_id"],
-                                 file_id=p.get("file_id"), url=p.get("url"),
-                                 local_path=p.get("local_path"), caption=p.get("caption"), now=uow.now,
-                                 kind=p.get("kind", "photo"), publish_consent=bool(p.get("publish")))
+        submissions.add_evidence(
+            uow.session,
+            sub,
+            channel=channel,
+            unique_id=p["unique_id"],
+            file_id=p.get("file_id"),
+            url=p.get("url"),
+            local_path=p.get("local_path"),
+            caption=p.get("caption"),
+            now=uow.now,
+            kind=p.get("kind", "photo"),
+            publish_consent=bool(p.get("publish")),
+        )
 
 
-def submit(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, kind: str, channel: str,
-           photos: list[dict] | None = None, **fields: Any) -> list[Event]:
+def submit(
+    uow: UnitOfWork,
+    actor: Member | None,
+    campaign: Campaign,
+    *,
+    kind: str,
+    channel: str,
+    photos: list[dict] | None = None,
+    **fields: Any,
+) -> list[Event]:
     """A new nomination, proposal or report, «submitted», with its reference number."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
@@ -67,15 +84,30 @@ def keyed(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def file(uow: UnitOfWork, *, kind: str, campaign_code: str, submitter_id: int,
-         **fields: Any) -> tuple[Submission, Submitted]:
+def file(
+    uow: UnitOfWork, *, kind: str, campaign_code: str, submitter_id: int, **fields: Any
+) -> tuple[Submission, Submitted]:
     """Write a submission as «submitted» with its next reference (audit and history rows).
     The rules are the caller's: `submit` checks them first; imports and tests seed with it."""
     s = uow.session
-    sub = submissions.insert_submission(s, kind=kind, ref=next_ref(s, kind), campaign_code=campaign_code,
-                                        submitter_id=submitter_id, now=uow.now, **keyed(fields))
-    audit.audit(s, actor_id=submitter_id, action=f"{kind}.create", entity="submission", entity_id=sub.ref,
-                after=submissions.snapshot(sub), now=uow.now)
+    sub = submissions.insert_submission(
+        s,
+        kind=kind,
+        ref=next_ref(s, kind),
+        campaign_code=campaign_code,
+        submitter_id=submitter_id,
+        now=uow.now,
+        **keyed(fields),
+    )
+    audit.audit(
+        s,
+        actor_id=submitter_id,
+        action=f"{kind}.create",
+        entity="submission",
+        entity_id=sub.ref,
+        after=submissions.snapshot(sub),
+        now=uow.now,
+    )
     submitted = move(uow, sub, "submitted", actor_id=submitter_id, reason=None, event=Submitted, kind=kind)
     sub.submitted_at = uow.now
     return sub, submitted
@@ -85,13 +117,28 @@ def revise(uow: UnitOfWork, actor: Member, sub: Submission, **fields: Any) -> Am
     """Keep the current content as a version, then replace it (audited before/after)."""
     before = submissions.snapshot(sub)
     submissions.save_version(uow.session, sub, now=uow.now, **keyed(fields))
-    audit.audit(uow.session, actor_id=actor.id, action=f"{sub.kind}.update", entity="submission",
-                entity_id=sub.ref, before=before, after=submissions.snapshot(sub), now=uow.now)
+    audit.audit(
+        uow.session,
+        actor_id=actor.id,
+        action=f"{sub.kind}.update",
+        entity="submission",
+        entity_id=sub.ref,
+        before=before,
+        after=submissions.snapshot(sub),
+        now=uow.now,
+    )
     return uow.record([Amended(at=uow.now, actor_id=actor.id, ref=sub.ref, version=sub.version)])[0]
 
 
-def report(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, channel: str,
-           photos: list[dict] | None = None, **fields: Any) -> list[Event]:
+def report(
+    uow: UnitOfWork,
+    actor: Member | None,
+    campaign: Campaign,
+    *,
+    channel: str,
+    photos: list[dict] | None = None,
+    **fields: Any,
+) -> list[Event]:
     """A unit head's report: the first one is submitted, a later one updates it (a version)."""
     actor = require(actor, HEAD)
     require_open(uow, campaign)
@@ -103,8 +150,15 @@ def report(uow: UnitOfWork, actor: Member | None, campaign: Campaign, *, channel
     return [amended]
 
 
-def amend(uow: UnitOfWork, actor: Member | None, ref: str, *, channel: str, achievements: str | None,
-          photos: list[dict] | None = None) -> list[Event]:
+def amend(
+    uow: UnitOfWork,
+    actor: Member | None,
+    ref: str,
+    *,
+    channel: str,
+    achievements: str | None,
+    photos: list[dict] | None = None,
+) -> list[Event]:
     """The submitter adds what staff asked for: a new version, and back to the queue."""
     sub = find(uow, ref)
     if not is_own(actor, sub):

@@ -7,9 +7,9 @@ conversation core runs a whole turn in one unit of work: event key, state, rows,
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Iterable, Iterator
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -25,7 +25,7 @@ class UnitOfWork:
 
     @classmethod
     @contextmanager
-    def begin(cls, engine: Engine, now: datetime) -> Iterator["UnitOfWork"]:
+    def begin(cls, engine: Engine, now: datetime) -> Iterator[UnitOfWork]:
         """A fresh session for one transaction; rolled back unless committed."""
         with Session(engine, expire_on_commit=False) as s:
             uow = cls(s, now)

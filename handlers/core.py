@@ -6,28 +6,28 @@ Channel-neutral: it knows nothing of Telegram, Zalo or the terminal.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from storage import conversations, members
-from storage.models import ConversationState, Member
-
-from handlers import engine as eng
-from handlers.outcomes import Outcome, cancelled, finished, refused
 from domain import broadcasts, roles
 from domain.campaign import Campaign
 from domain.clock import Clock, SystemClock
 from domain.refusals import Refused
 from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
+from handlers import engine as eng
+from handlers.outcomes import Outcome, cancelled, finished, refused
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text
+from storage import conversations, members
+from storage.models import ConversationState, Member
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 class Ctx:
     """Everything a step needs during one turn."""
 
-    core: "Core"
+    core: Core
     uow: UnitOfWork
     event: InboundEvent
     state: ConversationState
@@ -64,8 +64,8 @@ class Ctx:
 class MenuItem:
     key: str  # catalog key "menu.<key>" and the value of its button
     roles: frozenset[str]  # "guest" for people not registered yet
-    action: "Action"
-    when: Callable[["Ctx"], bool] | None = None  # shown only when this holds (e.g. opted out)
+    action: Action
+    when: Callable[[Ctx], bool] | None = None  # shown only when this holds (e.g. opted out)
 
 
 # A menu item or a command: what it came to (a plain list of replies is taken as «asked»).
@@ -78,8 +78,15 @@ EVERYONE = roles.EVERYONE
 
 
 class Core:
-    def __init__(self, db: Engine, campaign: Campaign, clock: Clock | None = None, *,
-                 demo: bool = False, console_url: str = "http://127.0.0.1:8080") -> None:
+    def __init__(
+        self,
+        db: Engine,
+        campaign: Campaign,
+        clock: Clock | None = None,
+        *,
+        demo: bool = False,
+        console_url: str = "http://127.0.0.1:8080",
+    ) -> None:
         self.db = db
         self.console_url = console_url  # the web console's address, for its sign-in links
         self.campaign = campaign
@@ -99,8 +106,13 @@ class Core:
     def add_flow(self, flow: eng.Flow) -> None:
         self.flows[flow.name] = flow
 
-    def add_menu(self, key: str, roles: set[str] | frozenset[str], action: Action,
-                 when: Callable[[Ctx], bool] | None = None) -> None:
+    def add_menu(
+        self,
+        key: str,
+        roles: set[str] | frozenset[str],
+        action: Action,
+        when: Callable[[Ctx], bool] | None = None,
+    ) -> None:
         self.menu.append(MenuItem(key, frozenset(roles), action, when))
 
     def add_group_command(self, name: str, action: Callable[[Ctx], list[Reply]]) -> None:
@@ -110,14 +122,16 @@ class Core:
     def add_command(self, name: str, action: Action) -> None:
         self.commands[name] = action
 
-    def start_flow(self, name: str, args: dict[str, Any] | None = None,
-                   first: str | None = None) -> Action:
+    def start_flow(self, name: str, args: dict[str, Any] | None = None, first: str | None = None) -> Action:
         return lambda ctx: eng.start(ctx, self.flows[name], args, first)
 
     def command_menu(self, role: str) -> list[tuple[str, str]]:
         """The commands a role sees in a channel's command list: (name without slash, text)."""
-        return [(name, t(f"tg.cmd.{name}")) for name in roles.commands_for(role)
-                if (name in self.commands or name in roles.BUILT_IN) and has(f"tg.cmd.{name}")]
+        return [
+            (name, t(f"tg.cmd.{name}"))
+            for name in roles.commands_for(role)
+            if (name in self.commands or name in roles.BUILT_IN) and has(f"tg.cmd.{name}")
+        ]
 
     # -- a turn -----------------------------------------------------------------------------
     def handle(self, event: InboundEvent, keep: Keep | None = None) -> list[Reply]:
@@ -142,7 +156,7 @@ class Core:
                 if conversations.seen_event(s, key):  # a concurrent delivery of the same event won
                     return []
                 log.exception("integrity error on event %s", key)
-            except Exception:  # noqa: BLE001 - no traceback ever reaches a user
+            except Exception:
                 s.rollback()
                 log.exception("error on event %s (%s)", key, event.kind)
             # Remember the event so a redelivery does not fail again the same way; the
@@ -151,7 +165,7 @@ class Core:
             try:
                 self._record(s, key, now, keep, apology, None)
                 s.commit()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 s.rollback()
             return apology
 
@@ -174,13 +188,12 @@ class Core:
                 out = [self._grouped_turn(s, event, keep, now) for event, keep in turns]
                 s.commit()
                 return out
-            except Exception:  # noqa: BLE001 - each turn on its own below
+            except Exception:
                 s.rollback()
                 log.exception("a group of %d turns did not commit; each on its own", len(turns))
         return [self.handle(event, keep) for event, keep in turns]
 
-    def _grouped_turn(self, s: Session, event: InboundEvent, keep: Keep | None,
-                      now: datetime) -> list[Reply]:
+    def _grouped_turn(self, s: Session, event: InboundEvent, keep: Keep | None, now: datetime) -> list[Reply]:
         key = event.dedupe_key
         if conversations.seen_event(s, key):
             log.info("duplicate event %s ignored", key)
@@ -194,8 +207,11 @@ class Core:
                         s.flush()
                 except StaleDataError:  # as in _turn_on_fresh_state
                     uow.events.clear()
-                    log.info("conversation %s:%s moved on meanwhile; turn played again",
-                             event.channel, event.user_id)
+                    log.info(
+                        "conversation %s:%s moved on meanwhile; turn played again",
+                        event.channel,
+                        event.user_id,
+                    )
                     replies, role = self._turn(uow, event)
                 self._record(s, key, now, keep, replies, role)
                 s.flush()
@@ -204,7 +220,7 @@ class Core:
             if conversations.seen_event(s, key):  # a concurrent delivery of the same event won
                 return []
             log.exception("integrity error on event %s", key)
-        except Exception:  # noqa: BLE001 - no traceback ever reaches a user
+        except Exception:
             log.exception("error on event %s (%s)", key, event.kind)
         apology: list[Reply] = [Text(t("error_apology"))]
         with s.begin_nested():  # remembered, so a redelivery does not fail again the same way
@@ -212,8 +228,9 @@ class Core:
         return apology
 
     @staticmethod
-    def _record(s: Session, key: str, now: datetime, keep: Keep | None, replies: list[Reply],
-                role: str | None) -> None:
+    def _record(
+        s: Session, key: str, now: datetime, keep: Keep | None, replies: list[Reply], role: str | None
+    ) -> None:
         """The event key (processed once) and the turn's replies, in the turn's transaction."""
         conversations.mark_event(s, key, now)
         if keep is not None:
@@ -231,8 +248,7 @@ class Core:
         except StaleDataError:
             uow.session.rollback()
             uow.events.clear()
-            log.info("conversation %s:%s moved on meanwhile; turn played again",
-                     event.channel, event.user_id)
+            log.info("conversation %s:%s moved on meanwhile; turn played again", event.channel, event.user_id)
             return self._turn(uow, event)
 
     def _turn(self, uow: UnitOfWork, event: InboundEvent) -> tuple[list[Reply], str]:
@@ -240,8 +256,7 @@ class Core:
         s, now = uow.session, uow.now
         state = conversations.get_state(s, event.channel, event.user_id)
         if state is None:
-            state = ConversationState(channel=event.channel, user_id=event.user_id, data={},
-                                      updated_at=now)
+            state = ConversationState(channel=event.channel, user_id=event.user_id, data={}, updated_at=now)
         ident = members.identity(s, event.channel, event.user_id)  # read once a turn
         member = s.get(Member, ident.member_id) if ident is not None else None
         if member is not None and state.member_id != member.id:
@@ -314,8 +329,14 @@ class Core:
         title = self.campaign.campaign.short_title
         if ctx.member is None:
             return t("greet_new", demo=demo, organiser=org, campaign=title, deadline=ctx.deadline_text())
-        return t("greet_member", demo=demo, name=ctx.member.full_name, organiser=org,
-                 campaign=title, deadline=ctx.deadline_text())
+        return t(
+            "greet_member",
+            demo=demo,
+            name=ctx.member.full_name,
+            organiser=org,
+            campaign=title,
+            deadline=ctx.deadline_text(),
+        )
 
     def show_menu(self, ctx: Ctx, *, greet: bool = False, text: str | None = None) -> list[Reply]:
         st = ctx.state
@@ -325,8 +346,11 @@ class Core:
         items = self.menu_items(ctx)
         prompt = text or (self.greeting(ctx) if greet else t("menu_again"))
         options = [Option(m.key, t(f"menu.{m.key}")) for m in items]
-        return [Question(text=prompt, options=options, seq=st.seq,
-                         hint=t("hint.choice", first=1, last=len(options)))]
+        return [
+            Question(
+                text=prompt, options=options, seq=st.seq, hint=t("hint.choice", first=1, last=len(options))
+            )
+        ]
 
     def _menu_answer(self, ctx: Ctx) -> list[Reply]:
         ev = ctx.event
@@ -341,8 +365,7 @@ class Core:
             chosen = next((m for m in items if opt and m.key == opt.value), None)
         if chosen is None:
             first_contact = ctx.state.id is None
-            return self.show_menu(ctx, greet=first_contact,
-                                  text=None if first_contact else t("menu_unclear"))
+            return self.show_menu(ctx, greet=first_contact, text=None if first_contact else t("menu_unclear"))
         return self.run(ctx, chosen.action)
 
     def current_question(self, ctx: Ctx) -> list[Reply]:
@@ -364,7 +387,7 @@ class Core:
             result = refused(refusal)
         return self.settle(ctx, result)
 
-    def settle(self, ctx: Ctx, result: "Outcome | list[Reply]") -> list[Reply]:
+    def settle(self, ctx: Ctx, result: Outcome | list[Reply]) -> list[Reply]:
         """The core decides what follows an outcome: nothing after a question, the menu after
         the rest. A plain list of replies is sent as it is."""
         if isinstance(result, list):

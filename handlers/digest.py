@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from documents.chart import chart, chart_file
 from domain.campaign import Campaign
 from domain.digest import STAFF, Digest, compute
 from domain.lifecycle import status_label
-from documents.chart import chart, chart_file
 from handlers.outcomes import Outcome, denied, finished
 from messages.catalog import t
 from messages.format import moment_text
@@ -26,13 +26,20 @@ PHOTO_CHANNELS = frozenset({"telegram"})
 
 def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=moment_text(campaign, d.at))
-    lines = [title, t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
-             t("digest.waiting", n=d.waiting), t("digest.reports", n=d.reports), t("digest.by_status")]
+    lines = [
+        title,
+        t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
+        t("digest.waiting", n=d.waiting),
+        t("digest.reports", n=d.reports),
+        t("digest.by_status"),
+    ]
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [
-        t("digest.none")]
+        t("digest.none")
+    ]
     lines.append(t("digest.by_category"))
     lines += [t("digest.row", label=campaign.category(k).label, n=n) for k, n in d.by_category.items()] or [
-        t("digest.none")]
+        t("digest.none")
+    ]
     return lines
 
 
@@ -47,8 +54,9 @@ def text_table(campaign: Campaign, d: Digest) -> str:
     lines = _head(campaign, d)
     lines.append(t("digest.by_unit"))
     # units with nothing are named once, under «Chưa gửi gì», not as rows of zeros
-    lines += [t("digest.unit_row", name=u.name, n=u.total, new=u.new) for u in d.by_unit if u.total] \
-        or [t("digest.none")]
+    lines += [t("digest.unit_row", name=u.name, n=u.total, new=u.new) for u in d.by_unit if u.total] or [
+        t("digest.none")
+    ]
     lines.append(_empty(d))
     return "\n".join(lines)
 
@@ -61,24 +69,28 @@ def short_text(campaign: Campaign, d: Digest) -> str:
 def messages(campaign: Campaign, d: Digest, channel: str, chart_path: Path | None) -> list[Reply]:
     """What one staff channel gets: chart + short text where pictures show, else the table."""
     if channel in PHOTO_CHANNELS and chart_path is not None:
-        return [Photo(ref=str(chart_path), caption=t("digest.chart_caption", at=moment_text(campaign, d.at))),
-                Text(short_text(campaign, d))]
+        return [
+            Photo(ref=str(chart_path), caption=t("digest.chart_caption", at=moment_text(campaign, d.at))),
+            Text(short_text(campaign, d)),
+        ]
     return [Text(text_table(campaign, d))]
 
 
 # -- in chat: staff ask for the digest (menu item "digest", /tonghop) ------------------------
 
-def ask(ctx: "Ctx") -> Outcome:
+
+def ask(ctx: Ctx) -> Outcome:
     if ctx.member is None or ctx.member.role not in STAFF:
         return denied()
     d = compute(ctx.session, ctx.campaign, ctx.now)
     path = None
     if ctx.event.channel in PHOTO_CHANNELS:
-        path = chart(ctx.campaign, d, chart_file(None, ctx.campaign,
-                                                 f"chat-{ctx.now:%Y%m%dT%H%M%S}-{ctx.member.id}")).path
+        path = chart(
+            ctx.campaign, d, chart_file(None, ctx.campaign, f"chat-{ctx.now:%Y%m%dT%H%M%S}-{ctx.member.id}")
+        ).path
     return finished(*messages(ctx.campaign, d, ctx.event.channel, path))
 
 
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     core.add_menu("digest", STAFF, ask)
     core.add_command("tonghop", ask)

@@ -6,21 +6,23 @@ conversation_state row, so a restarted process continues the same conversation.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from domain.refusals import Refused
 from handlers.outcomes import Outcome, asked, cancelled, finished, refused
-from messages.catalog import t
-from messages.model import InboundEvent, Option, Question, Reply, Text
 from handlers.readers import BACK, CANCEL, DONE, SEARCH, SKIP, STAY, Invalid, add_photo, read  # noqa: F401
 from handlers.textutil import fold
+from messages.catalog import t
+from messages.model import InboundEvent, Option, Question, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
-StepKind = Literal["choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone",
-                   "figures"]
+StepKind = Literal[
+    "choice", "multi", "text", "number", "money", "date", "photo", "confirm", "phone", "figures"
+]
 
 _WORDS = {
     BACK: {"quay lai", "quay lui", "tro lai", "back", "ql"},
@@ -34,23 +36,23 @@ _WORDS = {
 class Step:
     key: str
     kind: StepKind
-    prompt: Callable[["Ctx"], str]
-    options: Callable[["Ctx"], list[Option]] | None = None
-    aliases: Callable[["Ctx"], dict[str, Sequence[str]]] | None = None
-    validate: Callable[["Ctx", Any], None] | None = None  # raises Invalid
+    prompt: Callable[[Ctx], str]
+    options: Callable[[Ctx], list[Option]] | None = None
+    aliases: Callable[[Ctx], dict[str, Sequence[str]]] | None = None
+    validate: Callable[[Ctx, Any], None] | None = None  # raises Invalid
     skippable: bool = False
-    when: Callable[["Ctx"], bool] | None = None
+    when: Callable[[Ctx], bool] | None = None
     min_len: int = 1
     max_len: int | None = None
     multiline: bool = False
     max_items: int = 0  # photo steps
     # after an answer: None to go on, BACK to go one step back, or a step key to jump to
-    after: Callable[["Ctx", Any], str | None] | None = None
+    after: Callable[[Ctx, Any], str | None] | None = None
     nav_labels: dict[str, str] = field(default_factory=dict)
     # a multi step: the options chosen in advance (a suggestion the person confirms in one tap)
-    preset: Callable[["Ctx"], list[str]] | None = None
+    preset: Callable[[Ctx], list[str]] | None = None
     # a figures step: reads several figures from one message (handlers/figures.py)
-    read: Callable[["Ctx", str], Any] | None = None
+    read: Callable[[Ctx, str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
 
@@ -60,17 +62,17 @@ class Flow:
 
     name: str = ""
 
-    def steps(self, ctx: "Ctx") -> list[Step]:
+    def steps(self, ctx: Ctx) -> list[Step]:
         raise NotImplementedError
 
-    def refuse(self, ctx: "Ctx") -> Outcome | None:
+    def refuse(self, ctx: Ctx) -> Outcome | None:
         """Why the flow cannot start (deadline passed, not registered...), or None."""
         return None
 
-    def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
+    def initial(self, ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
         return dict(args)
 
-    def finish(self, ctx: "Ctx") -> Outcome | list[Reply]:
+    def finish(self, ctx: Ctx) -> Outcome | list[Reply]:
         """After the last step. A list of replies: finished (or asked, when it asked a new
         question itself). A domain refusal raised here is told as refused."""
         raise NotImplementedError
@@ -81,19 +83,19 @@ class Flow:
 
 # -- running a flow -----------------------------------------------------------------------
 
-def active_steps(ctx: "Ctx", flow: Flow) -> list[Step]:
+
+def active_steps(ctx: Ctx, flow: Flow) -> list[Step]:
     return [s for s in flow.steps(ctx) if s.when is None or s.when(ctx)]
 
 
-def step_by_key(ctx: "Ctx", flow: Flow, key: str | None) -> Step | None:
+def step_by_key(ctx: Ctx, flow: Flow, key: str | None) -> Step | None:
     for s in flow.steps(ctx):
         if s.key == key:
             return s
     return None
 
 
-def start(ctx: "Ctx", flow: Flow, args: dict[str, Any] | None = None,
-          first: str | None = None) -> Outcome:
+def start(ctx: Ctx, flow: Flow, args: dict[str, Any] | None = None, first: str | None = None) -> Outcome:
     refusal = flow.refuse(ctx)
     if refusal is not None:
         return refusal
@@ -106,7 +108,7 @@ def start(ctx: "Ctx", flow: Flow, args: dict[str, Any] | None = None,
     return asked(go_to(ctx, flow, steps[0]))
 
 
-def go_to(ctx: "Ctx", flow: Flow, step: Step, before: list[Reply] | None = None) -> list[Reply]:
+def go_to(ctx: Ctx, flow: Flow, step: Step, before: list[Reply] | None = None) -> list[Reply]:
     ctx.state.step = step.key
     ctx.state.seq += 1
     ctx.state.data.pop("missed", None)
@@ -115,7 +117,7 @@ def go_to(ctx: "Ctx", flow: Flow, step: Step, before: list[Reply] | None = None)
     return [*(before or []), question(ctx, step)]
 
 
-def next_step(ctx: "Ctx", flow: Flow, current: Step) -> Step | None:
+def next_step(ctx: Ctx, flow: Flow, current: Step) -> Step | None:
     steps = active_steps(ctx, flow)
     keys = [s.key for s in steps]
     if current.key in keys:
@@ -130,7 +132,7 @@ def next_step(ctx: "Ctx", flow: Flow, current: Step) -> Step | None:
     return None
 
 
-def question(ctx: "Ctx", step: Step, *, edit: bool = False) -> Question:
+def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
     options = step.options(ctx) if step.options else []
     if step.kind == "multi":
         chosen = set(ctx.state.data.get("sel", []))
@@ -150,7 +152,8 @@ def question(ctx: "Ctx", step: Step, *, edit: bool = False) -> Question:
         nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
     # skipping is a numbered option wherever a number is not itself the answer
     numbered = step.kind in ("choice", "multi", "confirm", "photo") or (
-        step.skippable and step.kind in ("text", "phone"))
+        step.skippable and step.kind in ("text", "phone")
+    )
     if step.kind == "multi":
         hint = t("hint.multi_preset") if step.preset is not None and options else t("hint.multi")
     elif step.kind == "photo":
@@ -160,8 +163,16 @@ def question(ctx: "Ctx", step: Step, *, edit: bool = False) -> Question:
         hint = t("hint.choice", first=1, last=total) if total > 1 else t("hint.choice_one")
     else:
         hint = t("hint.text") if full else ""
-    return Question(text=step.prompt(ctx), options=options, nav=nav, multi=step.kind == "multi",
-                    seq=ctx.state.seq, edit=edit, hint=hint, nav_numbered=numbered)
+    return Question(
+        text=step.prompt(ctx),
+        options=options,
+        nav=nav,
+        multi=step.kind == "multi",
+        seq=ctx.state.seq,
+        edit=edit,
+        hint=hint,
+        nav_numbered=numbered,
+    )
 
 
 def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
@@ -184,7 +195,7 @@ def _nav_of(ev: InboundEvent, step: Step, q: Question) -> str | None:
     return None
 
 
-def answer(ctx: "Ctx", flow: Flow) -> Outcome:
+def answer(ctx: Ctx, flow: Flow) -> Outcome:
     """Take the person's answer to the current step of `flow`."""
     step = step_by_key(ctx, flow, ctx.state.step)
     if step is None:  # the flow changed under a saved state: start again cleanly
@@ -220,7 +231,7 @@ def answer(ctx: "Ctx", flow: Flow) -> Outcome:
     return advance(ctx, flow, step, value)
 
 
-def advance(ctx: "Ctx", flow: Flow, step: Step, value: Any) -> Outcome:
+def advance(ctx: Ctx, flow: Flow, step: Step, value: Any) -> Outcome:
     history: list[str] = ctx.state.data.setdefault("history", [])
     target = step.after(ctx, value) if step.after else None
     if target == BACK:
@@ -235,7 +246,7 @@ def advance(ctx: "Ctx", flow: Flow, step: Step, value: Any) -> Outcome:
     return asked(go_to(ctx, flow, nxt))
 
 
-def end(ctx: "Ctx", flow: Flow) -> Outcome:
+def end(ctx: Ctx, flow: Flow) -> Outcome:
     """The flow's last step was answered: its finish says what it came to."""
     seq = ctx.state.seq
     try:
@@ -249,7 +260,7 @@ def end(ctx: "Ctx", flow: Flow) -> Outcome:
     return asked(result) if ctx.state.seq != seq else finished(*result)
 
 
-def back(ctx: "Ctx", flow: Flow) -> Outcome:
+def back(ctx: Ctx, flow: Flow) -> Outcome:
     history: list[str] = ctx.state.data.setdefault("history", [])
     ctx.state.data.pop("sel", None)
     while history:
@@ -262,14 +273,14 @@ def back(ctx: "Ctx", flow: Flow) -> Outcome:
     return cancelled()  # back from the first question leaves the flow
 
 
-def again(ctx: "Ctx", step: Step, error: str) -> Outcome:
+def again(ctx: Ctx, step: Step, error: str) -> Outcome:
     """The same question again, after a short explanation of what is accepted, with back and
     cancel shown. Nothing is stored."""
     ctx.state.data["missed"] = True
     return asked([Text(error), question(ctx, step)])
 
 
-def _photo_at_confirm(ctx: "Ctx", flow: Flow, step: Step) -> Outcome:
+def _photo_at_confirm(ctx: Ctx, flow: Flow, step: Step) -> Outcome:
     """A photo sent at the summary (the rest of an album, or one more): kept with the others."""
     photo_step = next((s for s in active_steps(ctx, flow) if s.kind == "photo"), None)
     if photo_step is None:
@@ -281,5 +292,5 @@ def _photo_at_confirm(ctx: "Ctx", flow: Flow, step: Step) -> Outcome:
     return asked([Text(t("nom.photo_added", n=len(photos), max=photo_step.max_items)), question(ctx, step)])
 
 
-def yes_no(ctx: "Ctx") -> list[Option]:
+def yes_no(ctx: Ctx) -> list[Option]:
     return [Option("yes", t("yes")), Option("no", t("no"))]

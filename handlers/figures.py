@@ -4,7 +4,8 @@ shown. A «-» (or «bo qua») leaves a figure out; on an update it keeps the va
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from domain.campaign import Content, Figure
 from handlers.engine import Invalid
@@ -27,7 +28,7 @@ def _split(raw: str, n: int) -> list[str]:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             if not 1 <= index <= n:
                 raise Invalid(t("rep.figures_count", got=index, n=n))
-            out[index - 1] = text[m.end():end].strip().rstrip(",;")
+            out[index - 1] = text[m.end() : end].strip().rstrip(",;")
         return out
     lines = [line.strip() for line in re.split(r"[\n;]", text) if line.strip()]
     if len(lines) == 1:  # "12 5 300 …": only plain numbers can be told apart by spaces

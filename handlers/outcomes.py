@@ -28,7 +28,7 @@ class Outcome:
     replies: tuple[Reply, ...] = ()
     greet: bool = False  # finished: greet the person with the menu (first contact, /start)
 
-    def after(self, before: list[Reply]) -> "Outcome":
+    def after(self, before: list[Reply]) -> Outcome:
         """The same outcome with `before` said first."""
         return replace(self, replies=(*before, *self.replies)) if before else self
 

@@ -26,7 +26,7 @@ class Invalid(Exception):
     """An answer that cannot be used; the message is shown and the question asked again."""
 
 
-def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
+def read(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     ev = ctx.event
     if step.kind == "photo":
         return _read_photo(ctx, step, nav)
@@ -56,8 +56,9 @@ def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
         try:
             return read_money(raw)
         except MoneyError as exc:
-            raise Invalid(t({"unclear": "err.money_unclear", "too_big": "err.money_too_big"}
-                            .get(str(exc), "err.money"))) from None
+            raise Invalid(
+                t({"unclear": "err.money_unclear", "too_big": "err.money_too_big"}.get(str(exc), "err.money"))
+            ) from None
     if step.kind == "number":
         value = read_count(raw)
         if value is None:
@@ -86,7 +87,7 @@ def read(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
     return text
 
 
-def _read_choice(ctx: "Ctx", step: Step, q: Question) -> str:
+def _read_choice(ctx: Ctx, step: Step, q: Question) -> str:
     ev = ctx.event
     if ev.kind == "choice":
         if any(o.value == ev.choice for o in q.options):
@@ -109,7 +110,7 @@ def _what_is_accepted(q: Question) -> str:
     return f"{t('err.choice')} {t('err.choice_example', example=q.options[0].label)}"
 
 
-def _read_multi(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
+def _read_multi(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     ev = ctx.event
     values = [o.value for o in q.options]
     sel: list[str] = list(ctx.state.data.get("sel", []))
@@ -136,7 +137,7 @@ def _read_multi(ctx: "Ctx", step: Step, q: Question, nav: str | None) -> Any:
     return [opt.value]
 
 
-def _read_photo(ctx: "Ctx", step: Step, nav: str | None) -> Any:
+def _read_photo(ctx: Ctx, step: Step, nav: str | None) -> Any:
     """A photo answers the step and the flow moves on (more photos are taken at the summary)."""
     ev = ctx.event
     if nav == DONE:
@@ -146,27 +147,43 @@ def _read_photo(ctx: "Ctx", step: Step, nav: str | None) -> Any:
     return add_photo(ctx, step)
 
 
-def add_photo(ctx: "Ctx", step: Step) -> list[dict]:
+def add_photo(ctx: Ctx, step: Step) -> list[dict]:
     photos: list[dict] = list(ctx.answers.get(step.key) or [])
     p = ctx.event.photo
     if any(x["unique_id"] == p.unique_id for x in photos):
         return photos  # the same picture twice is kept once
     if len(photos) >= step.max_items:
         raise Invalid(t("err.photo_limit", max=step.max_items))
-    photos = [*photos, {"unique_id": p.unique_id, "file_id": p.file_id, "url": p.url,
-                        "local_path": p.local_path,
-                        "caption": clean(p.caption)[:500] if p.caption else None}]
+    photos = [
+        *photos,
+        {
+            "unique_id": p.unique_id,
+            "file_id": p.file_id,
+            "url": p.url,
+            "local_path": p.local_path,
+            "caption": clean(p.caption)[:500] if p.caption else None,
+        },
+    ]
     ctx.answers[step.key] = photos
     return photos
 
 
-def _read_voice(ctx: "Ctx", step: Step) -> str:
+def _read_voice(ctx: Ctx, step: Step) -> str:
     """A voice note at a text step is the answer: «[ghi âm 0:42]», the recording kept as evidence."""
     v = ctx.event.voice
     label = t("voice.label", duration=f"{v.duration // 60}:{v.duration % 60:02d}")
     voices = [x for x in ctx.answers.get("voices") or [] if x["step"] != step.key]
-    voices.append({"step": step.key, "unique_id": v.unique_id, "file_id": v.file_id, "url": v.url,
-                   "local_path": v.local_path, "duration": v.duration, "caption": label})
+    voices.append(
+        {
+            "step": step.key,
+            "unique_id": v.unique_id,
+            "file_id": v.file_id,
+            "url": v.url,
+            "local_path": v.local_path,
+            "duration": v.duration,
+            "caption": label,
+        }
+    )
     ctx.answers["voices"] = voices
     return label
 

@@ -13,19 +13,19 @@ the person moved on is just a stale button ("Câu hỏi này đã qua."), never 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from storage import conversations, members
-from storage.models import ConversationState, Identity, Member
-
-from handlers import engine as eng
 from domain.campaign import Campaign
 from domain.reminders import DRAFT, STALE_REPORT, Reason, Target, days_left, draft_states
+from handlers import engine as eng
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text, reply_to_dict
+from storage import conversations, members
+from storage.models import ConversationState, Identity, Member
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core
@@ -49,8 +49,7 @@ def reason_text(campaign: Campaign, r: Reason, *, short: bool = False) -> str:
         return t("remind.why.draft" if short else "remind.draft", flow=flow_label(r.flow), step=r.step)
     if r.kind == STALE_REPORT:
         updated = campaign.local(r.updated).strftime("%d/%m/%Y") if r.updated else ""
-        return t("remind.why.stale_report" if short else "remind.stale_report", unit=r.unit,
-                 updated=updated)
+        return t("remind.why.stale_report" if short else "remind.stale_report", unit=r.unit, updated=updated)
     return t("remind.why.no_report" if short else "remind.no_report", unit=r.unit)
 
 
@@ -62,28 +61,43 @@ def why(campaign: Campaign, target: Target) -> str:
 def reminder_lines(campaign: Campaign, target: Target, at: datetime) -> list[str]:
     left = days_left(campaign, at)
     deadline = deadline_text(campaign)
-    lines = [t("remind.days_left", days=left, deadline=deadline) if left > 0
-             else t("remind.last_day", deadline=deadline)]
+    lines = [
+        t("remind.days_left", days=left, deadline=deadline)
+        if left > 0
+        else t("remind.last_day", deadline=deadline)
+    ]
     return lines + [reason_text(campaign, r) for r in target.reasons]
 
 
-def _probe_ctx(core: "Core", s: Session, member: Member, ident: Identity,
-               state: ConversationState | None, at: datetime):
+def _probe_ctx(
+    core: Core, s: Session, member: Member, ident: Identity, state: ConversationState | None, at: datetime
+):
     """A read-only context for building the person's current question: a detached copy of the
     state, so nothing of the real conversation is changed or saved."""
     from domain.uow import UnitOfWork
     from handlers.core import Ctx
 
-    probe = ConversationState(channel=ident.channel, user_id=ident.external_id,
-                              member_id=member.id, flow=state.flow if state else None,
-                              step=state.step if state else None, seq=state.seq if state else 0,
-                              data=copy.deepcopy(state.data) if state else {})
-    event = InboundEvent(channel=ident.channel, user_id=ident.external_id, chat_id=ident.chat_id,
-                         key="reminder-probe", kind="text", text="")
+    probe = ConversationState(
+        channel=ident.channel,
+        user_id=ident.external_id,
+        member_id=member.id,
+        flow=state.flow if state else None,
+        step=state.step if state else None,
+        seq=state.seq if state else 0,
+        data=copy.deepcopy(state.data) if state else {},
+    )
+    event = InboundEvent(
+        channel=ident.channel,
+        user_id=ident.external_id,
+        chat_id=ident.chat_id,
+        key="reminder-probe",
+        kind="text",
+        text="",
+    )
     return Ctx(core=core, uow=UnitOfWork(s, at), event=event, state=probe, member=member, now=at)
 
 
-def reminder_reply(core: "Core", s: Session, target: Target, ident: Identity, at: datetime) -> Reply:
+def reminder_reply(core: Core, s: Session, target: Target, ident: Identity, at: datetime) -> Reply:
     """The reminder for one channel identity, ending with the person's current question."""
     lines = reminder_lines(core.campaign, target, at)
     state = conversations.get_state(s, ident.channel, ident.external_id)
@@ -94,22 +108,29 @@ def reminder_reply(core: "Core", s: Session, target: Target, ident: Identity, at
         if step is None:
             return Text("\n".join([*lines, t("remind.how_menu_plain")]))
         q = eng.question(ctx, step)
-        return Question(text="\n".join([*lines, "", t("remind.how_flow"), q.text]),
-                        options=q.options, nav=q.nav, multi=q.multi, seq=ctx.state.seq,
-                        hint=q.hint)
+        return Question(
+            text="\n".join([*lines, "", t("remind.how_flow"), q.text]),
+            options=q.options,
+            nav=q.nav,
+            multi=q.multi,
+            seq=ctx.state.seq,
+            hint=q.hint,
+        )
     # At the menu: the menu itself (same numbers as the core reads), pointing at the item.
     items = core.menu_items(ctx)
     wanted = REPORT_MENU_KEY if target.owes_report else "nominate"
     if not any(m.key == wanted for m in items):
         return Text("\n".join([*lines, t("remind.how_menu_plain")]))
     options = [Option(m.key, t(f"menu.{m.key}")) for m in items]
-    return Question(text="\n".join([*lines, t("remind.how_menu", label=t(f"menu.{wanted}"))]),
-                    options=options, seq=ctx.state.seq,
-                    hint=t("hint.choice", first=1, last=len(options)))
+    return Question(
+        text="\n".join([*lines, t("remind.how_menu", label=t(f"menu.{wanted}"))]),
+        options=options,
+        seq=ctx.state.seq,
+        hint=t("hint.choice", first=1, last=len(options)),
+    )
 
 
-def reminder_items(core: "Core", s: Session, found: Iterable[Target], slot_id: str,
-                   at: datetime) -> list[dict]:
+def reminder_items(core: Core, s: Session, found: Iterable[Target], slot_id: str, at: datetime) -> list[dict]:
     """Outbox items (one per channel identity) for a reminder slot, keyed per (slot, member):
     "remind:2024-11-23T08:00:42" (the Outbox adds "|channel")."""
     items = []
@@ -117,14 +138,19 @@ def reminder_items(core: "Core", s: Session, found: Iterable[Target], slot_id: s
         for ident in members.identities_of(s, target.member.id):
             if ident.unreachable_at is not None:  # the chat blocked the bot
                 continue
-            items.append(dict(member_id=target.member.id, channel=ident.channel,
-                              chat_id=ident.chat_id,
-                              payload=reply_to_dict(reminder_reply(core, s, target, ident, at)),
-                              dedupe_key=f"{slot_id}:{target.member.id}"))
+            items.append(
+                dict(
+                    member_id=target.member.id,
+                    channel=ident.channel,
+                    chat_id=ident.chat_id,
+                    payload=reply_to_dict(reminder_reply(core, s, target, ident, at)),
+                    dedupe_key=f"{slot_id}:{target.member.id}",
+                )
+            )
     return items
 
 
-def closed_items(core: "Core", s: Session, key: str) -> list[dict]:
+def closed_items(core: Core, s: Session, key: str) -> list[dict]:
     """At the deadline: everyone with an unfinished draft is told, once, it cannot be sent
     (`key` names this deadline: an extended deadline tells them again when it passes)."""
     items = []
@@ -134,7 +160,13 @@ def closed_items(core: "Core", s: Session, key: str) -> list[dict]:
         if ident is None or ident.unreachable_at is not None:
             continue
         text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
-        items.append(dict(member_id=st.member_id, channel=ident.channel, chat_id=ident.chat_id,
-                          payload=reply_to_dict(Text(text)),
-                          dedupe_key=f"{key}:{st.member_id}"))
+        items.append(
+            dict(
+                member_id=st.member_id,
+                channel=ident.channel,
+                chat_id=ident.chat_id,
+                payload=reply_to_dict(Text(text)),
+                dedupe_key=f"{key}:{st.member_id}",
+            )
+        )
     return items

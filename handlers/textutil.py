@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Sequence
 
-from messages.folding import fold, nfc, strip_marks  # noqa: F401 - read here by the flows
+from messages.folding import fold, nfc, strip_marks
 from messages.model import Option
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
@@ -34,8 +35,12 @@ def letters(text: str) -> int:
 
 # -- choices ------------------------------------------------------------------------------
 
-def match_option(answer: str, options: Sequence[Option], aliases: dict[str, Sequence[str]] | None = None,
-                 ) -> Option | None:
+
+def match_option(
+    answer: str,
+    options: Sequence[Option],
+    aliases: dict[str, Sequence[str]] | None = None,
+) -> Option | None:
     """An option by its number (1-based), its label, or an alias, with or without diacritics;
     failing that, the only option whose label starts with what was typed (3+ letters)."""
     raw = answer.strip().rstrip(".")
@@ -54,8 +59,7 @@ def match_option(answer: str, options: Sequence[Option], aliases: dict[str, Sequ
         # the only option whose label starts with what was typed ("doanh" -> "Doanh nghiệp"),
         # else the only one containing it as whole words ("ma moi" -> "Tôi có mã mời")
         for test in (lambda n: n.startswith(key), lambda n: f" {key} " in f" {n} "):
-            hits = [o for o in options
-                    if any(test(fold(n)) for n in [o.label, *aliases.get(o.value, ())])]
+            hits = [o for o in options if any(test(fold(n)) for n in [o.label, *aliases.get(o.value, ())])]
             if len(hits) == 1:
                 return hits[0]
             if hits:
@@ -75,10 +79,20 @@ def parse_numbers(answer: str) -> list[int] | None:
 # -- money --------------------------------------------------------------------------------
 
 _UNITS = {
-    "ty": 1_000_000_000, "ti": 1_000_000_000, "b": 1_000_000_000,
-    "trieu": 1_000_000, "tr": 1_000_000, "m": 1_000_000, "cu": 1_000_000,
-    "nghin": 1_000, "ngan": 1_000, "k": 1_000,
-    "dong": 1, "d": 1, "vnd": 1, "vnđ": 1,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
+    "b": 1_000_000_000,
+    "trieu": 1_000_000,
+    "tr": 1_000_000,
+    "m": 1_000_000,
+    "cu": 1_000_000,
+    "nghin": 1_000,
+    "ngan": 1_000,
+    "k": 1_000,
+    "dong": 1,
+    "d": 1,
+    "vnd": 1,
+    "vnđ": 1,
 }
 _MONEY = re.compile(r"^(?P<num>\d[\d.,\s]*?)\s*(?P<unit>[a-z]*)\s*(?:/?\s*(?:nam|1 nam|mot nam))?$")
 
@@ -101,7 +115,7 @@ def _number(text: str, has_unit: bool) -> Decimal:
         # 1.200,5 or 1,200.5: the last separator is the decimal one
         last = max(text.rfind("."), text.rfind(","))
         whole = re.sub(r"[.,]", "", text[:last])
-        return Decimal(f"{whole}.{text[last + 1:]}")
+        return Decimal(f"{whole}.{text[last + 1 :]}")
     if len(seps) > 1:
         if not thousands:
             raise MoneyError("separators")
@@ -148,6 +162,7 @@ def parse_money(answer: str) -> int:
 
 
 # -- phone --------------------------------------------------------------------------------
+
 
 def parse_phone(answer: str) -> str | None:
     """A Vietnamese phone number in 0xxxxxxxxx form, or None."""

@@ -13,20 +13,75 @@ The engine's matching calls these; textutil keeps the strict readers they fall b
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Sequence
 
 from handlers.textutil import MONEY_MAX, MoneyError, fold, match_option, nfc, parse_money
 from messages.model import Option
 
 # -- yes and no -----------------------------------------------------------------------------
 
-YES = frozenset({"co", "c", "dc", "duoc", "ok", "oke", "okay", "uh", "u", "um", "uhm", "vang", "da",
-                 "da co", "co a", "vang a", "da vang", "phai", "dung", "dung roi", "roi", "co roi",
-                 "yes", "y", "co chu", "dong y", "duoc a"})
-NO = frozenset({"khong", "ko", "k", "hok", "khg", "kg", "kh", "ko co", "khong co", "hong", "hem",
-                "khong a", "ko a", "da khong", "chua", "chua co", "no", "n", "khong phai", "ko phai",
-                "kp", "k co", "hk", "khong bi", "ko bi", "k bi"})
+YES = frozenset(
+    {
+        "co",
+        "c",
+        "dc",
+        "duoc",
+        "ok",
+        "oke",
+        "okay",
+        "uh",
+        "u",
+        "um",
+        "uhm",
+        "vang",
+        "da",
+        "da co",
+        "co a",
+        "vang a",
+        "da vang",
+        "phai",
+        "dung",
+        "dung roi",
+        "roi",
+        "co roi",
+        "yes",
+        "y",
+        "co chu",
+        "dong y",
+        "duoc a",
+    }
+)
+NO = frozenset(
+    {
+        "khong",
+        "ko",
+        "k",
+        "hok",
+        "khg",
+        "kg",
+        "kh",
+        "ko co",
+        "khong co",
+        "hong",
+        "hem",
+        "khong a",
+        "ko a",
+        "da khong",
+        "chua",
+        "chua co",
+        "no",
+        "n",
+        "khong phai",
+        "ko phai",
+        "kp",
+        "k co",
+        "hk",
+        "khong bi",
+        "ko bi",
+        "k bi",
+    }
+)
 
 
 def yes_no(text: str) -> str | None:
@@ -41,14 +96,50 @@ def yes_no(text: str) -> str | None:
 
 # -- numbers in words -----------------------------------------------------------------------
 
-_DIGITS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
-           "nham": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+_DIGITS = {
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "nham": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+}
 _TENS = {"muoi", "chuc"}
-_SCALES = {"nghin": 1_000, "ngan": 1_000, "k": 1_000, "trieu": 1_000_000, "tr": 1_000_000,
-           "cu": 1_000_000, "ty": 1_000_000_000, "ti": 1_000_000_000}
+_SCALES = {
+    "nghin": 1_000,
+    "ngan": 1_000,
+    "k": 1_000,
+    "trieu": 1_000_000,
+    "tr": 1_000_000,
+    "cu": 1_000_000,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
+}
 _CURRENCY = {"dong", "d", "vnd"}
-_FILLER = {"khoang", "tam", "chung", "hon", "gan", "tren", "duoi", "la", "thu", "nhap", "tu",
-           "co", "duoc", "du", "cung"}
+_FILLER = {
+    "khoang",
+    "tam",
+    "chung",
+    "hon",
+    "gan",
+    "tren",
+    "duoi",
+    "la",
+    "thu",
+    "nhap",
+    "tu",
+    "co",
+    "duoc",
+    "du",
+    "cung",
+}
 _NUMERAL = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
@@ -69,16 +160,29 @@ def _tokens(text: str) -> list[str]:
 
 def _trim(tokens: list[str]) -> list[str]:
     """Drop the words around a number: "khoảng", "tầm", "từ" before; "đồng", "một năm" after."""
-    while tokens and tokens[0] in _FILLER and not (
-            len(tokens) > 1 and tokens[0] in _DIGITS and (tokens[1] in _TENS or tokens[1] in _SCALES
-                                                          or tokens[1] == "tram")):
+    while (
+        tokens
+        and tokens[0] in _FILLER
+        and not (
+            len(tokens) > 1
+            and tokens[0] in _DIGITS
+            and (tokens[1] in _TENS or tokens[1] in _SCALES or tokens[1] == "tram")
+        )
+    ):
         tokens = tokens[1:]
     # "/năm", "một năm", "1 năm", "mỗi tháng" after a unit: per year, not the digit 5
-    while len(tokens) >= 2 and tokens[-1] in ("nam", "thang") and (
-            tokens[-2] in _SCALES or tokens[-2] in _CURRENCY or tokens[-2] in ("mot", "1", "moi", "hang")):
+    while (
+        len(tokens) >= 2
+        and tokens[-1] in ("nam", "thang")
+        and (tokens[-2] in _SCALES or tokens[-2] in _CURRENCY or tokens[-2] in ("mot", "1", "moi", "hang"))
+    ):
         tokens = tokens[:-1]
-        if tokens and tokens[-1] in ("mot", "1", "moi", "hang") and len(tokens) >= 2 and (
-                tokens[-2] in _SCALES or tokens[-2] in _CURRENCY):
+        if (
+            tokens
+            and tokens[-1] in ("mot", "1", "moi", "hang")
+            and len(tokens) >= 2
+            and (tokens[-2] in _SCALES or tokens[-2] in _CURRENCY)
+        ):
             tokens = tokens[:-1]
     while tokens and tokens[-1] in _CURRENCY:
         tokens = tokens[:-1]
@@ -208,8 +312,9 @@ def _digits_for_words(key: str) -> str:
     return key
 
 
-def match_choice(answer: str, options: Sequence[Option],
-                 aliases: dict[str, Sequence[str]] | None = None) -> Option | None:
+def match_choice(
+    answer: str, options: Sequence[Option], aliases: dict[str, Sequence[str]] | None = None
+) -> Option | None:
     """match_option, forgiving: yes/no as texted, "số 2"/"thứ hai" for option 2, "thon hai" and
     "t2" for «Thôn 2»."""
     opt = match_option(answer, options, aliases)
@@ -238,8 +343,7 @@ def match_choice(answer: str, options: Sequence[Option],
     m = re.fullmatch(r"([a-z]{1,3})\s*(\d{1,3})", key)  # "t2", "th 2" -> «Thôn 2»
     if m:
         letters, number = m.groups()
-        hits = [o for o in options
-                if re.fullmatch(rf"{letters}\w*\s+0*{number}", fold(o.label))]
+        hits = [o for o in options if re.fullmatch(rf"{letters}\w*\s+0*{number}", fold(o.label))]
         if len(hits) == 1:
             return hits[0]
     return None
@@ -247,8 +351,27 @@ def match_choice(answer: str, options: Sequence[Option],
 
 # -- names ----------------------------------------------------------------------------------
 
-_SMALL = {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "em", "và", "của", "con",
-          "ong", "ba", "chi", "co", "chu", "bac", "va", "cua"}
+_SMALL = {
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "cô",
+    "chú",
+    "bác",
+    "em",
+    "và",
+    "của",
+    "con",
+    "ong",
+    "ba",
+    "chi",
+    "co",
+    "chu",
+    "bac",
+    "va",
+    "cua",
+}
 
 
 def title_name(text: str) -> str:

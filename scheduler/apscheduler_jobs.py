@@ -16,8 +16,9 @@ DIGEST_JOB = "digest:daily"
 HOUSEKEEPING_JOB = "housekeeping:daily"
 
 
-def build_scheduler(runner: SlotRunner, now: datetime | None = None,
-                    scheduler: AsyncIOScheduler | None = None) -> AsyncIOScheduler:
+def build_scheduler(
+    runner: SlotRunner, now: datetime | None = None, scheduler: AsyncIOScheduler | None = None
+) -> AsyncIOScheduler:
     """Add (or replace) the campaign's jobs. Slots already past are left to runner.catch_up()."""
     campaign = runner.campaign
     now = now or runner.clock.now()
@@ -26,14 +27,34 @@ def build_scheduler(runner: SlotRunner, now: datetime | None = None,
     common = dict(replace_existing=True, misfire_grace_time=grace, coalesce=True, max_instances=1)
     for slot in [launch_slot(campaign), *reminder_slots(campaign), close_slot(campaign)]:
         if slot.at > now:
-            sched.add_job(runner.run, DateTrigger(run_date=slot.at, timezone=campaign.tz),
-                          args=[slot], id=slot.id, name=slot.id, **common)
+            sched.add_job(
+                runner.run,
+                DateTrigger(run_date=slot.at, timezone=campaign.tz),
+                args=[slot],
+                id=slot.id,
+                name=slot.id,
+                **common,
+            )
     if campaign.closes_at > now:
         d = campaign.reminders.digest_time
-        sched.add_job(runner.run_digest,
-                      CronTrigger(hour=d.hour, minute=d.minute, timezone=campaign.tz,
-                                  start_date=max(now, campaign.opens_at), end_date=campaign.closes_at),
-                      id=DIGEST_JOB, name=DIGEST_JOB, **common)
-    sched.add_job(runner.housekeeping, CronTrigger(hour=3, minute=17, timezone=campaign.tz),
-                  id=HOUSEKEEPING_JOB, name=HOUSEKEEPING_JOB, **common)
+        sched.add_job(
+            runner.run_digest,
+            CronTrigger(
+                hour=d.hour,
+                minute=d.minute,
+                timezone=campaign.tz,
+                start_date=max(now, campaign.opens_at),
+                end_date=campaign.closes_at,
+            ),
+            id=DIGEST_JOB,
+            name=DIGEST_JOB,
+            **common,
+        )
+    sched.add_job(
+        runner.housekeeping,
+        CronTrigger(hour=3, minute=17, timezone=campaign.tz),
+        id=HOUSEKEEPING_JOB,
+        name=HOUSEKEEPING_JOB,
+        **common,
+    )
     return sched

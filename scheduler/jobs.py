@@ -12,24 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from documents import chart as charts
-from domain import digest, reminders
+from domain import broadcasts, digest, reminders
+from domain.clock import Clock
 from handlers import digest as dg
 from handlers import reminders as rm
-from domain import broadcasts
-from domain.clock import Clock
 from handlers.core import Core
 from messages.model import reply_to_dict
 from storage import conversations, members, outbox, slots
+
 from .plan import CLOSE, DIGEST, LAUNCH, REMIND, Slot, digest_slot_at, past_slots
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,14 @@ class Outcome:
 
 
 class SlotRunner:
-    def __init__(self, core: Core, *, clock: Clock | None = None, chart_dir: Path | None = None,
-                 on_queued: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        *,
+        clock: Clock | None = None,
+        chart_dir: Path | None = None,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
         self.core = core
         self.db: Engine = core.db
         self.campaign = core.campaign
@@ -68,17 +74,27 @@ class SlotRunner:
             late = now - slot.at
             if late > self.grace and slot.kind != CLOSE:
                 # missed while the bot was down: visible in the audit log, never sent late
-                slots.record_slot(s, slot.id, ran=False, now=now,
-                                 after={"at": slot.at.isoformat()},
-                                 reason=f"late by {late}, grace {self.grace}")
+                slots.record_slot(
+                    s,
+                    slot.id,
+                    ran=False,
+                    now=now,
+                    after={"at": slot.at.isoformat()},
+                    reason=f"late by {late}, grace {self.grace}",
+                )
                 s.commit()
                 log.warning("slot %s skipped: %s late (grace %s)", slot.id, late, self.grace)
                 return Outcome(slot.id, "skipped")
             items, people = self.items(s, slot, now)
             try:
                 queued = outbox.enqueue_many(s, items, now)
-                slots.record_slot(s, slot.id, ran=True, now=now,
-                                 after={"at": slot.at.isoformat(), "queued": queued, "people": people})
+                slots.record_slot(
+                    s,
+                    slot.id,
+                    ran=True,
+                    now=now,
+                    after={"at": slot.at.isoformat(), "queued": queued, "people": people},
+                )
                 s.commit()
             except IntegrityError:  # another run of this slot got there first
                 s.rollback()
@@ -97,7 +113,7 @@ class SlotRunner:
             return self.digest_items(s, slot, now, final=False)
         if slot.kind == CLOSE:
             # "closed:2024-12-01T00:00:<member>": drafts are told once per deadline
-            closed = rm.closed_items(self.core, s, "closed" + slot.id[len(CLOSE):])
+            closed = rm.closed_items(self.core, s, "closed" + slot.id[len(CLOSE) :])
             digest, staff = self.digest_items(s, slot, now, final=True)
             return closed + digest, len({i["member_id"] for i in closed}) + staff
         raise ValueError(f"unknown slot kind {slot.kind!r}")
@@ -110,13 +126,21 @@ class SlotRunner:
         idents = [(m, i) for m in staff for i in members.identities_of(s, m.id)]
         path = None
         if any(i.channel in dg.PHOTO_CHANNELS for _, i in idents):
-            path = charts.chart(self.campaign, d, charts.chart_file(self.chart_dir, self.campaign, slot.id)).path
+            path = charts.chart(
+                self.campaign, d, charts.chart_file(self.chart_dir, self.campaign, slot.id)
+            ).path
         items = []
         for m, ident in idents:
             for n, reply in enumerate(dg.messages(self.campaign, d, ident.channel, path)):
-                items.append(dict(member_id=m.id, channel=ident.channel, chat_id=ident.chat_id,
-                                  payload=reply_to_dict(reply),
-                                  dedupe_key=f"{slot.id}:{m.id}:{n}"))
+                items.append(
+                    dict(
+                        member_id=m.id,
+                        channel=ident.channel,
+                        chat_id=ident.chat_id,
+                        payload=reply_to_dict(reply),
+                        dedupe_key=f"{slot.id}:{m.id}:{n}",
+                    )
+                )
         return items, len(staff)
 
     # -- from the event loop ------------------------------------------------------------------

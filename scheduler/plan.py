@@ -5,7 +5,7 @@ moment always has the same id: job ids, dedupe keys and the record of what ran a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from domain.campaign import Campaign
 
@@ -22,11 +22,11 @@ class Slot:
 
 def _slot(campaign: Campaign, kind: str, at: datetime, **kw) -> Slot:
     local = campaign.local(at)
-    return Slot(kind=kind, at=at.astimezone(timezone.utc), id=f"{kind}:{local:%Y-%m-%dT%H:%M}", **kw)
+    return Slot(kind=kind, at=at.astimezone(UTC), id=f"{kind}:{local:%Y-%m-%dT%H:%M}", **kw)
 
 
 def _at(campaign: Campaign, day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, campaign.tz).astimezone(timezone.utc)
+    return datetime.combine(day, moment, campaign.tz).astimezone(UTC)
 
 
 def reminder_slots(campaign: Campaign) -> list[Slot]:

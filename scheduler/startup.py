@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from domain.clock import Clock
 from handlers.core import Core
@@ -29,9 +30,16 @@ log = logging.getLogger("thidua")
 
 
 class SchedulerInProcess:
-    def __init__(self, core: Core, *, clock: Clock, chart_dir: Path,
-                 on_queued: Callable[[], None] | None = None, retry_every: float = 30.0,
-                 check_every: float = 15.0) -> None:
+    def __init__(
+        self,
+        core: Core,
+        *,
+        clock: Clock,
+        chart_dir: Path,
+        on_queued: Callable[[], None] | None = None,
+        retry_every: float = 30.0,
+        check_every: float = 15.0,
+    ) -> None:
         self.runner = SlotRunner(core, clock=clock, chart_dir=chart_dir, on_queued=on_queued)
         self.lock = LeaderLock(core.db, f"thidua-scheduler:{core.campaign.code}")
         self.retry_every = retry_every
@@ -75,9 +83,10 @@ class SchedulerInProcess:
                 continue
             try:
                 got = await asyncio.to_thread(self.lock.try_acquire)
-            except Exception as exc:  # noqa: BLE001 - database away: try again later
-                log.warning("scheduler: cannot reach the database for the leader lock: %s",
-                            type(exc).__name__)
+            except Exception as exc:
+                log.warning(
+                    "scheduler: cannot reach the database for the leader lock: %s", type(exc).__name__
+                )
                 got = False
             if got:
                 log.info("scheduler: this process takes over")

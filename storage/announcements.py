@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy import and_, delete, exists, func, update
 from sqlmodel import Session, select
@@ -11,9 +11,16 @@ from sqlmodel import Session, select
 from .models import Announcement, ConversationState, GroupLink, Identity, Member, Outbox, Submission
 
 
-def audience_members(s: Session, *, campaign_code: str, roles: Iterable[str] | None = None,
-                     units: Iterable[str] | None = None, in_flows: Iterable[str] | None = None,
-                     without_submission: bool = False, include_opted_out: bool = False):
+def audience_members(
+    s: Session,
+    *,
+    campaign_code: str,
+    roles: Iterable[str] | None = None,
+    units: Iterable[str] | None = None,
+    in_flows: Iterable[str] | None = None,
+    without_submission: bool = False,
+    include_opted_out: bool = False,
+):
     """A select of the members an audience names (ids only, for counting or fan-out)."""
     q = select(Member.id)
     if not include_opted_out:
@@ -23,25 +30,32 @@ def audience_members(s: Session, *, campaign_code: str, roles: Iterable[str] | N
     if units is not None:
         q = q.where(Member.unit_code.in_(list(units)))
     if in_flows is not None:
-        q = q.where(exists().where(ConversationState.member_id == Member.id,
-                                   ConversationState.flow.in_(list(in_flows))))
+        q = q.where(
+            exists().where(
+                ConversationState.member_id == Member.id, ConversationState.flow.in_(list(in_flows))
+            )
+        )
     if without_submission:
-        q = q.where(~exists().where(Submission.submitter_id == Member.id,
-                                    Submission.campaign_code == campaign_code))
+        q = q.where(
+            ~exists().where(Submission.submitter_id == Member.id, Submission.campaign_code == campaign_code)
+        )
     return q
 
 
 def reachable_identities(s: Session, member_ids) -> Sequence[tuple[int, str, str]]:
     """(member_id, channel, chat_id) of every channel account that has not blocked the bot."""
-    q = (select(Identity.member_id, Identity.channel, Identity.chat_id)
-         .where(Identity.member_id.in_(member_ids), Identity.unreachable_at.is_(None))
-         .order_by(Identity.member_id, Identity.id))
+    q = (
+        select(Identity.member_id, Identity.channel, Identity.chat_id)
+        .where(Identity.member_id.in_(member_ids), Identity.unreachable_at.is_(None))
+        .order_by(Identity.member_id, Identity.id)
+    )
     return s.exec(q).all()
 
 
 def count_reachable_members(s: Session, member_ids) -> int:
     q = select(func.count(func.distinct(Identity.member_id))).where(
-        Identity.member_id.in_(member_ids), Identity.unreachable_at.is_(None))
+        Identity.member_id.in_(member_ids), Identity.unreachable_at.is_(None)
+    )
     return s.exec(q).one()
 
 
@@ -69,13 +83,18 @@ def get(s: Session, ann_id: int) -> Announcement | None:
 
 
 def latest(s: Session, campaign_code: str, limit: int = 5) -> Sequence[Announcement]:
-    return s.exec(select(Announcement).where(Announcement.campaign_code == campaign_code)
-                  .order_by(Announcement.id.desc()).limit(limit)).all()
+    return s.exec(
+        select(Announcement)
+        .where(Announcement.campaign_code == campaign_code)
+        .order_by(Announcement.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def launched(s: Session, campaign_code: str) -> Announcement | None:
-    return s.exec(select(Announcement).where(Announcement.campaign_code == campaign_code,
-                                             Announcement.kind == "launch")).first()
+    return s.exec(
+        select(Announcement).where(Announcement.campaign_code == campaign_code, Announcement.kind == "launch")
+    ).first()
 
 
 def delivery_prefix(ann_id: int) -> str:
@@ -84,23 +103,35 @@ def delivery_prefix(ann_id: int) -> str:
 
 def delivery_counts(s: Session, ann_id: int) -> dict[str, int]:
     """Outbox rows of an announcement by status (pending, sent, failed, unreachable)."""
-    rows = s.exec(select(Outbox.status, func.count()).where(
-        Outbox.dedupe_key.startswith(delivery_prefix(ann_id))).group_by(Outbox.status)).all()
+    rows = s.exec(
+        select(Outbox.status, func.count())
+        .where(Outbox.dedupe_key.startswith(delivery_prefix(ann_id)))
+        .group_by(Outbox.status)
+    ).all()
     return {status: n for status, n in rows}
 
 
 def retry_failed(s: Session, ann_id: int, now: datetime) -> int:
     """Failed deliveries of an announcement go back to the queue (unreachable ones do not)."""
-    result = s.exec(update(Outbox).where(and_(Outbox.dedupe_key.startswith(delivery_prefix(ann_id)),
-                                              Outbox.status == "failed"))
-                    .values(status="pending", attempts=0, next_attempt_at=now, last_error=None))
+    result = s.exec(
+        update(Outbox)
+        .where(and_(Outbox.dedupe_key.startswith(delivery_prefix(ann_id)), Outbox.status == "failed"))
+        .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
+    )
     return result.rowcount or 0
 
 
-def link_group(s: Session, *, channel: str, chat_id: str, unit_code: str, title: str | None,
-               member_id: int | None, now: datetime) -> GroupLink:
-    link = s.exec(select(GroupLink).where(GroupLink.channel == channel,
-                                          GroupLink.chat_id == chat_id)).first()
+def link_group(
+    s: Session,
+    *,
+    channel: str,
+    chat_id: str,
+    unit_code: str,
+    title: str | None,
+    member_id: int | None,
+    now: datetime,
+) -> GroupLink:
+    link = s.exec(select(GroupLink).where(GroupLink.channel == channel, GroupLink.chat_id == chat_id)).first()
     if link is None:
         link = GroupLink(channel=channel, chat_id=chat_id, unit_code=unit_code)
     link.unit_code, link.title, link.linked_by, link.linked_at = unit_code, title, member_id, now
@@ -113,12 +144,21 @@ def mark_unreachable(s: Session, channel: str, chat_id: str, now: datetime) -> i
     """The chat blocked the bot (or removed it from a group): mark its identity, unlink the
     group, and stop its pending deliveries."""
     s.exec(delete(GroupLink).where(GroupLink.channel == channel, GroupLink.chat_id == chat_id))
-    n = s.exec(update(Identity).where(Identity.channel == channel, Identity.chat_id == chat_id,
-                                      Identity.unreachable_at.is_(None))
-               .values(unreachable_at=now)).rowcount or 0
-    s.exec(update(Outbox).where(Outbox.channel == channel, Outbox.chat_id == chat_id,
-                                Outbox.status == "pending")
-           .values(status="unreachable", last_error="blocked by the user"))
+    n = (
+        s.exec(
+            update(Identity)
+            .where(
+                Identity.channel == channel, Identity.chat_id == chat_id, Identity.unreachable_at.is_(None)
+            )
+            .values(unreachable_at=now)
+        ).rowcount
+        or 0
+    )
+    s.exec(
+        update(Outbox)
+        .where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.status == "pending")
+        .values(status="unreachable", last_error="blocked by the user")
+    )
     return n
 
 

@@ -12,13 +12,30 @@ from .models import (
 )
 
 
-
-def audit(s: Session, *, actor_id: int | None, action: str, entity: str, entity_id: Any = None,
-          before: dict | None = None, after: dict | None = None, reason: str | None = None,
-          now: datetime) -> None:
-    s.add(AuditLog(at=now, actor_id=actor_id, action=action, entity=entity,
-                   entity_id=None if entity_id is None else str(entity_id),
-                   before=before, after=after, reason=reason))
+def audit(
+    s: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
+    now: datetime,
+) -> None:
+    s.add(
+        AuditLog(
+            at=now,
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            before=before,
+            after=after,
+            reason=reason,
+        )
+    )
 
 
 def count_since(s: Session, *, action: str, entity: str, entity_id: str, since: datetime) -> int:
@@ -26,7 +43,14 @@ def count_since(s: Session, *, action: str, entity: str, entity_id: str, since: 
     from sqlalchemy import func
     from sqlmodel import select
 
-    q = select(func.count()).select_from(AuditLog).where(
-        AuditLog.action == action, AuditLog.entity == entity, AuditLog.entity_id == entity_id,
-        AuditLog.at >= since)
+    q = (
+        select(func.count())
+        .select_from(AuditLog)
+        .where(
+            AuditLog.action == action,
+            AuditLog.entity == entity,
+            AuditLog.entity_id == entity_id,
+            AuditLog.at >= since,
+        )
+    )
     return int(s.exec(q).one())

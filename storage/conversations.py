@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Iterable, Sequence
 
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
@@ -12,7 +12,6 @@ from .models import (
     ConversationState,
     ProcessedEvent,
 )
-
 
 
 def seen_event(s: Session, key: str) -> bool:

@@ -23,9 +23,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def normalise_url(url: str) -> str:
     """postgres:// and postgresql:// mean psycopg 3 here (the driver we install)."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -39,9 +39,7 @@ def make_engine(url: str, echo: bool = False, synchronous: str = "FULL") -> Engi
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
@@ -86,7 +84,7 @@ def at_head(engine: Engine) -> bool:
         want = heads()
         with engine.connect() as conn:
             have = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
-    except Exception:  # noqa: BLE001 - no table yet, an unreadable file: let Alembic decide
+    except Exception:
         return False
     return bool(want) and have == want
 
@@ -156,12 +154,15 @@ class LeaderLock:
             return True  # SQLite: one machine, always held
         try:
             ours = self._conn.execute(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                     " AND pid = pg_backend_pid()"
-                     " AND ((classid::bigint << 32) | objid::bigint) = (:k)::bigint"),
-                {"k": self.key}).scalar()
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND pid = pg_backend_pid()"
+                    " AND ((classid::bigint << 32) | objid::bigint) = (:k)::bigint"
+                ),
+                {"k": self.key},
+            ).scalar()
             self._conn.commit()
-        except Exception as exc:  # noqa: BLE001 - any failure: we cannot prove we hold it
+        except Exception as exc:
             log.warning("leader lock lost: %s", type(exc).__name__)
             ours = 0
         if not ours:
@@ -175,7 +176,7 @@ class LeaderLock:
             try:
                 conn.invalidate()
                 conn.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
     def release(self) -> None:
@@ -184,7 +185,7 @@ class LeaderLock:
             try:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
                 conn.commit()
-            except Exception:  # noqa: BLE001 - a dead connection holds no lock any more
+            except Exception:
                 conn.invalidate()
             finally:
                 conn.close()

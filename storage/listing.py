@@ -3,8 +3,9 @@ count, as light rows. Both queries use the same WHERE, so the count matches the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, select
@@ -52,23 +53,43 @@ def _where(campaign_code: str, f: Filters) -> list[Any]:
         # JSON text escapes non-ASCII differently per database: match on the ASCII-safe form too
         import json
 
-        w.append(or_(flags.like(pages.like(f.flag), escape="\\"),
-                     flags.like(pages.like(json.dumps(f.flag)[1:-1]), escape="\\")))
+        w.append(
+            or_(
+                flags.like(pages.like(f.flag), escape="\\"),
+                flags.like(pages.like(json.dumps(f.flag)[1:-1]), escape="\\"),
+            )
+        )
     if f.q and f.q.strip():
         w.append(pages.named(f.q.strip(), f.q_folded))
     return w
 
 
-def dossier_page(s: Session, campaign_code: str, f: Filters, *, page: int = 1,
-                 size: int = PAGE_SIZE) -> tuple[Sequence[Any], int]:
+def dossier_page(
+    s: Session, campaign_code: str, f: Filters, *, page: int = 1, size: int = PAGE_SIZE
+) -> tuple[Sequence[Any], int]:
     """(rows of this page, newest first; the number of rows matching the filters)."""
     where = _where(campaign_code, f)
     total = s.exec(select(func.count()).select_from(Submission).where(*where)).one()
     page = max(1, page)
-    q = (select(Submission.id, Submission.ref, Submission.kind, Submission.status,
-                Submission.unit_code, Submission.category, Submission.nominee,
-                Submission.proposed_award, Submission.shortlist_award, Submission.flags,
-                Submission.submitted_at, Member.full_name.label("submitter"))
-         .join(Member, Member.id == Submission.submitter_id)
-         .where(*where).order_by(Submission.id.desc()).limit(size).offset((page - 1) * size))
+    q = (
+        select(
+            Submission.id,
+            Submission.ref,
+            Submission.kind,
+            Submission.status,
+            Submission.unit_code,
+            Submission.category,
+            Submission.nominee,
+            Submission.proposed_award,
+            Submission.shortlist_award,
+            Submission.flags,
+            Submission.submitted_at,
+            Member.full_name.label("submitter"),
+        )
+        .join(Member, Member.id == Submission.submitter_id)
+        .where(*where)
+        .order_by(Submission.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+    )
     return s.exec(q).all(), int(total)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Sequence
 
 from sqlmodel import Session, select
 
@@ -14,7 +14,6 @@ from .models import (
     Invite,
     Member,
 )
-
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -47,22 +46,44 @@ def create_member(
     display_name: str | None,
     now: datetime,
 ) -> Member:
-    member = Member(full_name=full_name, role=role, unit_code=unit_code, phone=phone,
-                    created_at=now, updated_at=now)
+    member = Member(
+        full_name=full_name, role=role, unit_code=unit_code, phone=phone, created_at=now, updated_at=now
+    )
     s.add(member)
     s.flush()
-    attach_identity(s, member, channel=channel, external_id=external_id, chat_id=chat_id,
-                    display_name=display_name, now=now)
+    attach_identity(
+        s,
+        member,
+        channel=channel,
+        external_id=external_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        now=now,
+    )
     return member
 
 
-def attach_identity(s: Session, member: Member, *, channel: str, external_id: str, chat_id: str,
-                    display_name: str | None, now: datetime) -> Identity:
+def attach_identity(
+    s: Session,
+    member: Member,
+    *,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+    display_name: str | None,
+    now: datetime,
+) -> Identity:
     display_name = (display_name or "")[:DISPLAY_NAME_MAX] or None  # platforms send longer ones
     ident = identity(s, channel, external_id)
     if ident is None:
-        ident = Identity(member_id=member.id, channel=channel, external_id=external_id,
-                         chat_id=chat_id, display_name=display_name, created_at=now)
+        ident = Identity(
+            member_id=member.id,
+            channel=channel,
+            external_id=external_id,
+            chat_id=chat_id,
+            display_name=display_name,
+            created_at=now,
+        )
         s.add(ident)
     else:
         ident.member_id = member.id
@@ -91,15 +112,30 @@ def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def insert_invite(s: Session, *, role: str | None, unit_code: str | None, now: datetime,
-                  ttl: timedelta, purpose: str, member_id: int | None = None) -> Invite:
+def insert_invite(
+    s: Session,
+    *,
+    role: str | None,
+    unit_code: str | None,
+    now: datetime,
+    ttl: timedelta,
+    purpose: str,
+    member_id: int | None = None,
+) -> Invite:
     """A new invite row with a fresh code nobody holds."""
     for _ in range(10):
         code = new_code()
         if s.exec(select(Invite).where(Invite.code == code)).first() is None:
             break
-    inv = Invite(code=code, purpose=purpose, role=role, unit_code=unit_code, member_id=member_id,
-                 created_at=now, expires_at=now + ttl)
+    inv = Invite(
+        code=code,
+        purpose=purpose,
+        role=role,
+        unit_code=unit_code,
+        member_id=member_id,
+        created_at=now,
+        expires_at=now + ttl,
+    )
     s.add(inv)
     s.flush()
     return inv
@@ -115,8 +151,12 @@ def claim_invite(s: Session, inv: Invite, now: datetime) -> bool:
     wait for its row lock (PostgreSQL) or the write lock (SQLite), then find it used."""
     from sqlalchemy import update
 
-    result = s.execute(update(Invite).where(Invite.id == inv.id, Invite.used_at.is_(None))
-                       .values(used_at=now).execution_options(synchronize_session=False))
+    result = s.execute(
+        update(Invite)
+        .where(Invite.id == inv.id, Invite.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         return False
     inv.used_at = now

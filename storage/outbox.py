@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
+from .members import identities_of
 from .models import (
     Outbox,
 )
 
-from .members import identities_of
 
-def enqueue(s: Session, *, member_id: int | None, payload: dict, now: datetime,
-            channel: str | None = None, chat_id: str | None = None,
-            dedupe_key: str | None = None) -> list[Outbox]:
+def enqueue(
+    s: Session,
+    *,
+    member_id: int | None,
+    payload: dict,
+    now: datetime,
+    channel: str | None = None,
+    chat_id: str | None = None,
+    dedupe_key: str | None = None,
+) -> list[Outbox]:
     """Queue a message for delivery: one row per channel identity of the member (or the one
     channel and chat given). With a dedupe_key a second enqueue of the same key adds nothing."""
     targets: list[tuple[str, str]]
     if channel is not None and chat_id is not None:
         targets = [(channel, chat_id)]
     elif member_id is not None:
-        targets = [(i.channel, i.chat_id) for i in identities_of(s, member_id)
-                   if channel is None or i.channel == channel]
+        targets = [
+            (i.channel, i.chat_id)
+            for i in identities_of(s, member_id)
+            if channel is None or i.channel == channel
+        ]
     else:
         raise ValueError("enqueue needs a member or a channel and chat")
     rows: list[Outbox] = []
@@ -32,8 +42,15 @@ def enqueue(s: Session, *, member_id: int | None, payload: dict, now: datetime,
         key = None if dedupe_key is None else f"{dedupe_key}|{ch}"
         if key is not None and s.exec(select(Outbox).where(Outbox.dedupe_key == key)).first():
             continue
-        row = Outbox(member_id=member_id, channel=ch, chat_id=chat, payload=payload,
-                     dedupe_key=key, created_at=now, next_attempt_at=now)
+        row = Outbox(
+            member_id=member_id,
+            channel=ch,
+            chat_id=chat,
+            payload=payload,
+            dedupe_key=key,
+            created_at=now,
+            next_attempt_at=now,
+        )
         s.add(row)
         rows.append(row)
     s.flush()
@@ -41,8 +58,12 @@ def enqueue(s: Session, *, member_id: int | None, payload: dict, now: datetime,
 
 
 def _due(now: datetime, channel: str):
-    return (Outbox.status == "pending", Outbox.next_attempt_at <= now, Outbox.channel == channel,
-            or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now))
+    return (
+        Outbox.status == "pending",
+        Outbox.next_attempt_at <= now,
+        Outbox.channel == channel,
+        or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now),
+    )
 
 
 def due_outbox(s: Session, now: datetime, channel: str, limit: int = 100) -> Sequence[Outbox]:
@@ -51,8 +72,9 @@ def due_outbox(s: Session, now: datetime, channel: str, limit: int = 100) -> Seq
     return s.exec(q.order_by(Outbox.id).limit(limit)).all()
 
 
-def claim_due(s: Session, now: datetime, channel: str, claimer: str, *, lease: timedelta,
-              limit: int = 100) -> Sequence[Outbox]:
+def claim_due(
+    s: Session, now: datetime, channel: str, claimer: str, *, lease: timedelta, limit: int = 100
+) -> Sequence[Outbox]:
     """Take up to `limit` due rows for `claimer` until now + lease, and return them.
 
     One statement, UPDATE ... WHERE id IN (due rows): on PostgreSQL the inner SELECT locks its
@@ -62,11 +84,18 @@ def claim_due(s: Session, now: datetime, channel: str, claimer: str, *, lease: t
     ids = select(Outbox.id).where(*_due(now, channel)).order_by(Outbox.id).limit(limit)
     if s.get_bind().dialect.name == "postgresql":
         ids = ids.with_for_update(skip_locked=True)
-    s.exec(update(Outbox).where(Outbox.id.in_(ids.scalar_subquery()))
-           .values(claimed_by=claimer, claimed_until=now + lease)
-           .execution_options(synchronize_session=False))
-    q = select(Outbox).where(Outbox.claimed_by == claimer, Outbox.status == "pending",
-                             Outbox.claimed_until > now, Outbox.channel == channel)
+    s.exec(
+        update(Outbox)
+        .where(Outbox.id.in_(ids.scalar_subquery()))
+        .values(claimed_by=claimer, claimed_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    q = select(Outbox).where(
+        Outbox.claimed_by == claimer,
+        Outbox.status == "pending",
+        Outbox.claimed_until > now,
+        Outbox.channel == channel,
+    )
     return s.exec(q.order_by(Outbox.id)).all()
 
 
@@ -83,8 +112,9 @@ def outbox_sent(s: Session, row: Outbox, now: datetime) -> None:
     s.add(row)
 
 
-def outbox_failed(s: Session, row: Outbox, now: datetime, error: str, *, max_attempts: int = 8,
-                  base_delay: float = 30.0) -> None:
+def outbox_failed(
+    s: Session, row: Outbox, now: datetime, error: str, *, max_attempts: int = 8, base_delay: float = 30.0
+) -> None:
     """Keep a failed message for a later try, backing off; after max_attempts it is marked
     failed (still kept, visible to staff) rather than dropped silently."""
     row.attempts += 1
@@ -108,13 +138,24 @@ def enqueue_many(s: Session, items: Iterable[dict], now: datetime, chunk: int = 
     items = list(items)
     added = 0
     for i in range(0, len(items), chunk):
-        part = items[i:i + chunk]
+        part = items[i : i + chunk]
         keys = {f"{it['dedupe_key']}|{it['channel']}": it for it in part}
         existing = set(s.exec(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(keys)))).all())
-        rows = [dict(member_id=it.get("member_id"), channel=it["channel"], chat_id=it["chat_id"],
-                     payload=it["payload"], dedupe_key=key, status="pending", attempts=0,
-                     created_at=now, next_attempt_at=now)
-                for key, it in keys.items() if key not in existing]
+        rows = [
+            dict(
+                member_id=it.get("member_id"),
+                channel=it["channel"],
+                chat_id=it["chat_id"],
+                payload=it["payload"],
+                dedupe_key=key,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for key, it in keys.items()
+            if key not in existing
+        ]
         if rows:
             s.exec(insert(Outbox), params=rows)
             added += len(rows)

@@ -3,18 +3,25 @@ count, lists come a page at a time with their total, optionally narrowed by a se
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import and_, func, or_, union, union_all
+from sqlalchemy import func, or_, union, union_all
 from sqlmodel import Session, select
 
 from . import views
 from .models import Submission
 
 
-def next_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str],
-                 exclude: Iterable[str] = ()) -> tuple[Submission | None, int]:
+def next_waiting(
+    s: Session,
+    *,
+    campaign_code: str,
+    kinds: Iterable[str],
+    statuses: Iterable[str],
+    exclude: Iterable[str] = (),
+) -> tuple[Submission | None, int]:
     """The oldest submitted of the waiting submissions (ties by id) and how many wait.
     One LIMIT 1 seek per (status, kind) on ix_submission_queue (one statement), the count from the counters
     (submission_tally) less the skipped ones."""
@@ -23,8 +30,11 @@ def next_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str], status
     firsts = []
     for status in statuses:
         for kind in kinds:
-            q = select(Submission.id).where(Submission.campaign_code == campaign_code,
-                                            Submission.status == status, Submission.kind == kind)
+            q = select(Submission.id).where(
+                Submission.campaign_code == campaign_code,
+                Submission.status == status,
+                Submission.kind == kind,
+            )
             if skip:
                 q = q.where(Submission.ref.not_in(skip))
             sub = q.order_by(Submission.submitted_at, Submission.id).limit(1).subquery()
@@ -33,18 +43,30 @@ def next_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str], status
     heads = s.exec(select(Submission).where(Submission.id.in_(union_all(*firsts)))).all()
     waiting = views.count(s, campaign_code=campaign_code, statuses=statuses, kinds=kinds)
     if skip:
-        waiting -= s.exec(select(func.count()).select_from(Submission).where(
-            Submission.campaign_code == campaign_code, Submission.status.in_(statuses),
-            Submission.kind.in_(kinds), Submission.ref.in_(skip))).one()
+        waiting -= s.exec(
+            select(func.count())
+            .select_from(Submission)
+            .where(
+                Submission.campaign_code == campaign_code,
+                Submission.status.in_(statuses),
+                Submission.kind.in_(kinds),
+                Submission.ref.in_(skip),
+            )
+        ).one()
     if not heads:
         return None, waiting
     oldest = min(heads, key=lambda x: (x.submitted_at is not None, x.submitted_at, x.id))
     return oldest, waiting
 
 
-def listing(*, campaign_code: str | None = None, submitter_id: int | None = None,
-            unit_code: str | None = None, kinds: Iterable[str] | None = None,
-            statuses: Iterable[str] | None = None):
+def listing(
+    *,
+    campaign_code: str | None = None,
+    submitter_id: int | None = None,
+    unit_code: str | None = None,
+    kinds: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+):
     """Submissions by campaign, submitter, unit, kind, status, in the order they came (a
     select: for page(), or read whole by storage.submissions.submissions)."""
     q = select(Submission)
@@ -70,7 +92,7 @@ class Parts:
     parts: tuple
     merged: bool = False
 
-    def where(self, *criteria: Any) -> "Parts":
+    def where(self, *criteria: Any) -> Parts:
         return Parts(tuple(p.where(*criteria) for p in self.parts), self.merged)
 
     def rows(self, s: Session, offset: int, limit: int) -> list[Any]:
@@ -79,7 +101,7 @@ class Parts:
             for part in self.parts:
                 for row in s.exec(part.limit(offset + limit)).all():
                     seen.setdefault(row.id, row)
-            return [seen[i] for i in sorted(seen)][offset:offset + limit]
+            return [seen[i] for i in sorted(seen)][offset : offset + limit]
         out: list[Any] = []
         skip = offset
         for part in self.parts:
@@ -106,38 +128,72 @@ def own(*, submitter_id: int, unit_code: str | None = None, unit_kinds: Iterable
     mine = select(Submission).where(Submission.submitter_id == submitter_id).order_by(Submission.id)
     if unit_code is None or not unit_kinds:
         return mine
-    return Parts((mine, *[select(Submission).where(Submission.unit_code == unit_code, Submission.kind == k)
-                          .order_by(Submission.id) for k in unit_kinds]), merged=True)
+    return Parts(
+        (
+            mine,
+            *[
+                select(Submission)
+                .where(Submission.unit_code == unit_code, Submission.kind == k)
+                .order_by(Submission.id)
+                for k in unit_kinds
+            ],
+        ),
+        merged=True,
+    )
 
 
 def own_count(s: Session, *, submitter_id: int, unit_code: str, unit_kinds: Iterable[str]) -> int:
     """How many own() lists for a head: the unit's from the counters, and the person's own
     that are not among them (a few: an index range on submitter_id)."""
     kinds = list(unit_kinds)
-    others = s.exec(select(func.count()).select_from(Submission).where(
-        Submission.submitter_id == submitter_id,
-        or_(Submission.unit_code.is_(None), Submission.unit_code != unit_code,
-            Submission.kind.not_in(kinds)))).one()
+    others = s.exec(
+        select(func.count())
+        .select_from(Submission)
+        .where(
+            Submission.submitter_id == submitter_id,
+            or_(
+                Submission.unit_code.is_(None),
+                Submission.unit_code != unit_code,
+                Submission.kind.not_in(kinds),
+            ),
+        )
+    ).one()
     return others + views.count(s, unit_code=unit_code, kinds=kinds)
 
 
-def oldest_waiting(s: Session, *, campaign_code: str, kinds: Iterable[str],
-                   statuses: Iterable[str], limit: int) -> tuple[list[Submission], int]:
+def oldest_waiting(
+    s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str], limit: int
+) -> tuple[list[Submission], int]:
     """The `limit` oldest submitted of the waiting submissions (by submitted_at, then id) and
     how many wait: `limit` rows from the head of each (status, kind) range of
     ix_submission_queue (one statement), ordered among themselves; the count from the
     counters. Bounded whatever the length of the queue."""
     kinds, statuses = list(kinds), list(statuses)
-    heads = [select(sub.c.id) for sub in (
-        select(Submission.id).where(Submission.campaign_code == campaign_code,
-                                    Submission.status == status, Submission.kind == kind)
-        .order_by(Submission.submitted_at, Submission.id).limit(limit).subquery()
-        for status in statuses for kind in kinds)]
+    heads = [
+        select(sub.c.id)
+        for sub in (
+            select(Submission.id)
+            .where(
+                Submission.campaign_code == campaign_code,
+                Submission.status == status,
+                Submission.kind == kind,
+            )
+            .order_by(Submission.submitted_at, Submission.id)
+            .limit(limit)
+            .subquery()
+            for status in statuses
+            for kind in kinds
+        )
+    ]
     total = views.count(s, campaign_code=campaign_code, statuses=statuses, kinds=kinds)
     if not total or not heads:
         return [], total
-    rows = s.exec(select(Submission).where(Submission.id.in_(union_all(*heads)))
-                  .order_by(Submission.submitted_at, Submission.id).limit(limit)).all()
+    rows = s.exec(
+        select(Submission)
+        .where(Submission.id.in_(union_all(*heads)))
+        .order_by(Submission.submitted_at, Submission.id)
+        .limit(limit)
+    ).all()
     return list(rows), total
 
 
@@ -150,8 +206,7 @@ def named(term: str, folded: str | None) -> Any:
     """A reference or a nominee's name containing the term; `folded` (the term folded by the
     caller: messages.folding.fold) matches the nominee's search key, so a name typed without
     diacritics finds it."""
-    found = [Submission.ref.ilike(like(term), escape="\\"),
-             Submission.nominee.ilike(like(term), escape="\\")]
+    found = [Submission.ref.ilike(like(term), escape="\\"), Submission.nominee.ilike(like(term), escape="\\")]
     if folded:
         found.append(Submission.nominee_key.like(like(folded), escape="\\"))
     return or_(*found)
@@ -169,8 +224,11 @@ def page(s: Session, q, *, offset: int, limit: int, total: int | None = None) ->
     """One page of a query's rows (in its order; a select or Parts) and the count of them
     all (`total` when the caller has it from the counters)."""
     if total is None:
-        total = q.count(s) if isinstance(q, Parts) else \
-            s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
+        total = (
+            q.count(s)
+            if isinstance(q, Parts)
+            else s.exec(select(func.count()).select_from(q.order_by(None).subquery())).one()
+        )
     if not total:
         return [], total
     if isinstance(q, Parts):
@@ -184,9 +242,15 @@ ON_LIST = ("shortlisted", "awarded")
 def council_list(*, campaign_code: str, award: str):
     """The submissions on an award's council list, in the order they came (a range of
     ix_submission_award)."""
-    return select(Submission).where(Submission.campaign_code == campaign_code,
-                                    Submission.shortlist_award == award,
-                                    Submission.status.in_(ON_LIST)).order_by(Submission.id)
+    return (
+        select(Submission)
+        .where(
+            Submission.campaign_code == campaign_code,
+            Submission.shortlist_award == award,
+            Submission.status.in_(ON_LIST),
+        )
+        .order_by(Submission.id)
+    )
 
 
 def council_choices(*, campaign_code: str, award: str, kinds: Iterable[str]) -> Parts:
@@ -194,19 +258,35 @@ def council_choices(*, campaign_code: str, award: str, kinds: Iterable[str]) -> 
     list first, then the candidates, each in the order they came (ix_submission_award, then
     ix_submission_status_id)."""
     kinds = list(kinds)
-    on = (select(Submission)
-          .where(Submission.campaign_code == campaign_code, Submission.shortlist_award == award,
-                 Submission.status.in_(ON_LIST), Submission.kind.in_(kinds))
-          .order_by(Submission.id))
-    candidates = (select(Submission)
-                  .where(Submission.campaign_code == campaign_code, Submission.status == "approved",
-                         Submission.kind.in_(kinds))
-                  .order_by(Submission.id))
+    on = (
+        select(Submission)
+        .where(
+            Submission.campaign_code == campaign_code,
+            Submission.shortlist_award == award,
+            Submission.status.in_(ON_LIST),
+            Submission.kind.in_(kinds),
+        )
+        .order_by(Submission.id)
+    )
+    candidates = (
+        select(Submission)
+        .where(
+            Submission.campaign_code == campaign_code,
+            Submission.status == "approved",
+            Submission.kind.in_(kinds),
+        )
+        .order_by(Submission.id)
+    )
     return Parts((on, candidates))
 
 
 def council_choices_count(s: Session, *, campaign_code: str, award: str, kinds: Iterable[str]) -> int:
     """How many council_choices() lists: from the counters, one statement."""
-    by = views.count_by(s, ("status", "shortlist_award"), campaign_code=campaign_code,
-                        statuses=[*ON_LIST, "approved"], kinds=list(kinds))
+    by = views.count_by(
+        s,
+        ("status", "shortlist_award"),
+        campaign_code=campaign_code,
+        statuses=[*ON_LIST, "approved"],
+        kinds=list(kinds),
+    )
     return sum(n for (status, on), n in by.items() if status == "approved" or on == award)

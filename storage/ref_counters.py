@@ -12,8 +12,12 @@ from .models import RefCounter, Submission
 
 def next_number(s: Session, prefix: str) -> int:
     """The next number for `prefix`; the first use starts after any ref already stored."""
-    bump = (update(RefCounter).where(RefCounter.prefix == prefix)
-            .values(value=RefCounter.value + 1).returning(RefCounter.value))
+    bump = (
+        update(RefCounter)
+        .where(RefCounter.prefix == prefix)
+        .values(value=RefCounter.value + 1)
+        .returning(RefCounter.value)
+    )
     number = s.exec(bump).scalar_one_or_none()
     if number is not None:
         return number
@@ -28,8 +32,8 @@ def _seed(s: Session, prefix: str) -> None:
         from sqlalchemy.dialects import sqlite as dialect
     else:  # loaded when first used: a SQLite deployment never needs it
         from sqlalchemy.dialects import postgresql as dialect
-    s.exec(dialect.insert(RefCounter).values(prefix=prefix, value=highest)
-           .on_conflict_do_nothing(index_elements=["prefix"]))
-
-
-
+    s.exec(
+        dialect.insert(RefCounter)
+        .values(prefix=prefix, value=highest)
+        .on_conflict_do_nothing(index_elements=["prefix"])
+    )

@@ -2,40 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from sqlmodel import Session, select
 
+from .audit import audit
 from .models import (
     AuditLog,
 )
-
-from .audit import audit
 
 SLOT_ACTIONS = ("slot.run", "slot.skip")
 
 
 def slot_record(s: Session, slot_id: str) -> AuditLog | None:
     """How a scheduled slot ended (ran or skipped), or None when it has not been handled."""
-    return s.exec(select(AuditLog).where(AuditLog.entity == "slot", AuditLog.entity_id == slot_id,
-                                         AuditLog.action.in_(SLOT_ACTIONS))
-                  .order_by(AuditLog.id)).first()
+    return s.exec(
+        select(AuditLog)
+        .where(AuditLog.entity == "slot", AuditLog.entity_id == slot_id, AuditLog.action.in_(SLOT_ACTIONS))
+        .order_by(AuditLog.id)
+    ).first()
 
 
-def record_slot(s: Session, slot_id: str, *, ran: bool, now: datetime, after: dict | None = None,
-                reason: str | None = None) -> None:
-    audit(s, actor_id=None, action="slot.run" if ran else "slot.skip", entity="slot",
-          entity_id=slot_id, after=after, reason=reason, now=now)
+def record_slot(
+    s: Session,
+    slot_id: str,
+    *,
+    ran: bool,
+    now: datetime,
+    after: dict | None = None,
+    reason: str | None = None,
+) -> None:
+    audit(
+        s,
+        actor_id=None,
+        action="slot.run" if ran else "slot.skip",
+        entity="slot",
+        entity_id=slot_id,
+        after=after,
+        reason=reason,
+        now=now,
+    )
 
 
 def last_slot_run(s: Session, prefixes: Iterable[str], before: datetime) -> AuditLog | None:
     """The latest slot run whose id starts with one of `prefixes` (e.g. the previous digest)."""
     from sqlalchemy import or_
 
-    return s.exec(select(AuditLog).where(
-        AuditLog.entity == "slot", AuditLog.action == "slot.run", AuditLog.at < before,
-        or_(*[AuditLog.entity_id.startswith(p) for p in prefixes]))
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())).first()
+    return s.exec(
+        select(AuditLog)
+        .where(
+            AuditLog.entity == "slot",
+            AuditLog.action == "slot.run",
+            AuditLog.at < before,
+            or_(*[AuditLog.entity_id.startswith(p) for p in prefixes]),
+        )
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    ).first()
+
+
 # Bulk reads for the workbook and the documents: one query per table, not one per row, so a
 # campaign of ten thousand submissions exports in seconds.

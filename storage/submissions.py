@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from sqlmodel import Session, select
 
-from .pages import listing
 from .models import (
     Evidence,
     StatusChange,
     Submission,
     SubmissionVersion,
 )
+from .pages import listing
 
 
-
-def insert_submission(s: Session, *, kind: str, ref: str, campaign_code: str, submitter_id: int,
-                      now: datetime, **fields: Any) -> Submission:
+def insert_submission(
+    s: Session, *, kind: str, ref: str, campaign_code: str, submitter_id: int, now: datetime, **fields: Any
+) -> Submission:
     """A new submission row with its reference; its status is set by the first status change."""
-    sub = Submission(kind=kind, ref=ref, campaign_code=campaign_code, submitter_id=submitter_id,
-                     status="draft", created_at=now, updated_at=now, **fields)
+    sub = Submission(
+        kind=kind,
+        ref=ref,
+        campaign_code=campaign_code,
+        submitter_id=submitter_id,
+        status="draft",
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
     s.add(sub)
     s.flush()
     return sub
@@ -29,18 +38,24 @@ def insert_submission(s: Session, *, kind: str, ref: str, campaign_code: str, su
 
 def snapshot(sub: Submission) -> dict[str, Any]:
     return {
-        "status": sub.status, "unit": sub.unit_code, "category": sub.category,
-        "nominee": sub.nominee, "contents": list(sub.contents or []),
-        "achievements": sub.achievements, "answers": dict(sub.answers or {}),
-        "flags": list(sub.flags or []), "proposed_award": sub.proposed_award,
+        "status": sub.status,
+        "unit": sub.unit_code,
+        "category": sub.category,
+        "nominee": sub.nominee,
+        "contents": list(sub.contents or []),
+        "achievements": sub.achievements,
+        "answers": dict(sub.answers or {}),
+        "flags": list(sub.flags or []),
+        "proposed_award": sub.proposed_award,
         "version": sub.version,
     }
 
 
 def save_version(s: Session, sub: Submission, *, now: datetime, **fields: Any) -> None:
     """Keep the current content as a version row, then replace it."""
-    s.add(SubmissionVersion(submission_id=sub.id, version=sub.version, snapshot=snapshot(sub),
-                            created_at=now))
+    s.add(
+        SubmissionVersion(submission_id=sub.id, version=sub.version, snapshot=snapshot(sub), created_at=now)
+    )
     for k, v in fields.items():
         setattr(sub, k, v)
     sub.version += 1
@@ -49,15 +64,32 @@ def save_version(s: Session, sub: Submission, *, now: datetime, **fields: Any) -
 
 
 def versions_of(s: Session, submission_id: int) -> Sequence[SubmissionVersion]:
-    return s.exec(select(SubmissionVersion).where(SubmissionVersion.submission_id == submission_id)
-                  .order_by(SubmissionVersion.version)).all()
+    return s.exec(
+        select(SubmissionVersion)
+        .where(SubmissionVersion.submission_id == submission_id)
+        .order_by(SubmissionVersion.version)
+    ).all()
 
 
-def record_status(s: Session, sub: Submission, to_status: str, *, actor_id: int | None,
-                  reason: str | None, now: datetime, fields: dict[str, Any] | None = None) -> StatusChange:
+def record_status(
+    s: Session,
+    sub: Submission,
+    to_status: str,
+    *,
+    actor_id: int | None,
+    reason: str | None,
+    now: datetime,
+    fields: dict[str, Any] | None = None,
+) -> StatusChange:
     """Write a status change (the submission row and its history row); `fields` change with it."""
-    change = StatusChange(submission_id=sub.id, from_status=None if sub.status == "draft" else sub.status,
-                          to_status=to_status, actor_id=actor_id, reason=reason, at=now)
+    change = StatusChange(
+        submission_id=sub.id,
+        from_status=None if sub.status == "draft" else sub.status,
+        to_status=to_status,
+        actor_id=actor_id,
+        reason=reason,
+        at=now,
+    )
     s.add(change)
     for k, v in (fields or {}).items():
         setattr(sub, k, v)
@@ -71,47 +103,91 @@ def submission_by_ref(s: Session, ref: str) -> Submission | None:
     return s.exec(select(Submission).where(Submission.ref == ref.strip().upper())).first()
 
 
-def submissions(s: Session, *, campaign_code: str | None = None, submitter_id: int | None = None,
-                unit_code: str | None = None, kinds: Iterable[str] | None = None,
-                statuses: Iterable[str] | None = None) -> Sequence[Submission]:
-    return s.exec(listing(campaign_code=campaign_code or None, submitter_id=submitter_id,
-                          unit_code=unit_code, kinds=kinds, statuses=statuses)).all()
+def submissions(
+    s: Session,
+    *,
+    campaign_code: str | None = None,
+    submitter_id: int | None = None,
+    unit_code: str | None = None,
+    kinds: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> Sequence[Submission]:
+    return s.exec(
+        listing(
+            campaign_code=campaign_code or None,
+            submitter_id=submitter_id,
+            unit_code=unit_code,
+            kinds=kinds,
+            statuses=statuses,
+        )
+    ).all()
 
 
 def unit_report(s: Session, *, campaign_code: str, unit_code: str) -> Submission | None:
     """The unit's current report (a withdrawn or rejected one does not count)."""
-    return s.exec(select(Submission).where(
-        Submission.campaign_code == campaign_code, Submission.kind == "report",
-        Submission.unit_code == unit_code, Submission.status.not_in(["withdrawn", "rejected"]))
-        .order_by(Submission.id.desc())).first()
+    return s.exec(
+        select(Submission)
+        .where(
+            Submission.campaign_code == campaign_code,
+            Submission.kind == "report",
+            Submission.unit_code == unit_code,
+            Submission.status.not_in(["withdrawn", "rejected"]),
+        )
+        .order_by(Submission.id.desc())
+    ).first()
 
 
 def shortlisted(s: Session, *, campaign_code: str, award: str | None = None) -> Sequence[Submission]:
-    q = select(Submission).where(Submission.campaign_code == campaign_code,
-                                 Submission.status.in_(["shortlisted", "awarded"]))
+    q = select(Submission).where(
+        Submission.campaign_code == campaign_code, Submission.status.in_(["shortlisted", "awarded"])
+    )
     if award is not None:
         q = q.where(Submission.shortlist_award == award)
     return s.exec(q.order_by(Submission.id)).all()
 
 
 def history(s: Session, submission_id: int) -> Sequence[StatusChange]:
-    return s.exec(select(StatusChange).where(StatusChange.submission_id == submission_id)
-                  .order_by(StatusChange.id)).all()
+    return s.exec(
+        select(StatusChange).where(StatusChange.submission_id == submission_id).order_by(StatusChange.id)
+    ).all()
 
 
-def add_evidence(s: Session, sub: Submission, *, channel: str, unique_id: str, file_id: str | None,
-                 url: str | None = None, local_path: str | None = None, caption: str | None = None,
-                 now: datetime, publish_consent: bool = False, kind: str = "photo") -> bool:
+def add_evidence(
+    s: Session,
+    sub: Submission,
+    *,
+    channel: str,
+    unique_id: str,
+    file_id: str | None,
+    url: str | None = None,
+    local_path: str | None = None,
+    caption: str | None = None,
+    now: datetime,
+    publish_consent: bool = False,
+    kind: str = "photo",
+) -> bool:
     """Store a photo (or a voice note, kind "voice") once per submission (same unique_id twice
     is kept once); with publish_consent the submitter agreed it may be shown on the public page
     after an award."""
-    exists = s.exec(select(Evidence).where(Evidence.submission_id == sub.id,
-                                           Evidence.unique_id == unique_id)).first()
+    exists = s.exec(
+        select(Evidence).where(Evidence.submission_id == sub.id, Evidence.unique_id == unique_id)
+    ).first()
     if exists:
         return False
-    s.add(Evidence(submission_id=sub.id, kind=kind, channel=channel, unique_id=unique_id, file_id=file_id,
-                   url=url, local_path=local_path, caption=caption, created_at=now,
-                   publish_consent=publish_consent))
+    s.add(
+        Evidence(
+            submission_id=sub.id,
+            kind=kind,
+            channel=channel,
+            unique_id=unique_id,
+            file_id=file_id,
+            url=url,
+            local_path=local_path,
+            caption=caption,
+            created_at=now,
+            publish_consent=publish_consent,
+        )
+    )
     return True
 
 

@@ -25,15 +25,29 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def insert_link(s: Session, *, now: datetime, member_id: int | None = None, role: str | None = None,
-                unit_code: str | None = None, ttl: timedelta = LINK_TTL,
-                created_by: int | None = None) -> str:
+def insert_link(
+    s: Session,
+    *,
+    now: datetime,
+    member_id: int | None = None,
+    role: str | None = None,
+    unit_code: str | None = None,
+    ttl: timedelta = LINK_TTL,
+    created_by: int | None = None,
+) -> str:
     """A new one-time link; returns the secret token (shown once, never stored)."""
     if member_id is None and role is None:
         raise ValueError("a link signs in a member or carries a role")
     token = secrets.token_urlsafe(32)
-    link = WebLink(token_hash=digest(token), member_id=member_id, role=role, unit_code=unit_code,
-                   created_by=created_by, created_at=now, expires_at=now + ttl)
+    link = WebLink(
+        token_hash=digest(token),
+        member_id=member_id,
+        role=role,
+        unit_code=unit_code,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + ttl,
+    )
     s.add(link)
     s.flush()
     return token
@@ -58,8 +72,7 @@ def check_link(s: Session, token: str, now: datetime) -> LinkCheck:
 
 def take_link(s: Session, link: WebLink, now: datetime) -> bool:
     """Mark the link used; False when another request used it first."""
-    res = s.exec(update(WebLink).where(WebLink.id == link.id, WebLink.used_at.is_(None))
-                 .values(used_at=now))
+    res = s.exec(update(WebLink).where(WebLink.id == link.id, WebLink.used_at.is_(None)).values(used_at=now))
     return res.rowcount == 1
 
 
@@ -76,8 +89,9 @@ class Opened:
 
 def open_session(s: Session, member_id: int, now: datetime, ttl: timedelta = SESSION_TTL) -> Opened:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    row = WebSession(token_hash=digest(token), member_id=member_id, csrf=csrf, created_at=now,
-                     expires_at=now + ttl)
+    row = WebSession(
+        token_hash=digest(token), member_id=member_id, csrf=csrf, created_at=now, expires_at=now + ttl
+    )
     s.add(row)
     return Opened(token, csrf, row.expires_at)
 
@@ -98,8 +112,7 @@ def revoke(s: Session, row: WebSession, now: datetime) -> None:
     s.add(row)
 
 
-def insert_member(s: Session, *, full_name: str, role: str, unit_code: str | None,
-                  now: datetime) -> Member:
+def insert_member(s: Session, *, full_name: str, role: str, unit_code: str | None, now: datetime) -> Member:
     """A member who starts from the web console (no chat account yet; «Liên kết» adds one)."""
     member = Member(full_name=full_name, role=role, unit_code=unit_code, created_at=now, updated_at=now)
     s.add(member)
@@ -111,5 +124,10 @@ def links_issued(s: Session, member_id: int, since: datetime) -> int:
     """How many sign-in links this member was given since `since` (issuing is rate limited)."""
     from sqlalchemy import func
 
-    return int(s.exec(select(func.count()).select_from(WebLink)
-                      .where(WebLink.member_id == member_id, WebLink.created_at >= since)).one())
+    return int(
+        s.exec(
+            select(func.count())
+            .select_from(WebLink)
+            .where(WebLink.member_id == member_id, WebLink.created_at >= since)
+        ).one()
+    )

@@ -7,7 +7,7 @@ import itertools
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ CAMPAIGN_FILE = ROOT / "campaigns" / "tran-ninh-2024.toml"
 VN = datetime.now().astimezone().tzinfo  # unused; campaign.tz is the one that matters
 
 # 10:00 on 05/11/2024 in Hà Nội: inside the Trần Ninh campaign window.
-IN_CAMPAIGN = datetime(2024, 11, 5, 3, 0, tzinfo=timezone.utc)
+IN_CAMPAIGN = datetime(2024, 11, 5, 3, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +77,7 @@ def pg_db():
         admin = make_engine(url)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         postgres_unreachable(url, exc)
     engine = engine_in_schema(url, schema)
     migrate(engine)
@@ -109,8 +109,9 @@ _keys = itertools.count(1)
 class Player:
     """Plays one person in a chat with the core, on a channel, and keeps what the bot said."""
 
-    def __init__(self, core: Core, user_id: str = "u1", channel: str = "console",
-                 name: str | None = "Người thử") -> None:
+    def __init__(
+        self, core: Core, user_id: str = "u1", channel: str = "console", name: str | None = "Người thử"
+    ) -> None:
         self.core = core
         self.user_id = user_id
         self.channel = channel
@@ -119,8 +120,14 @@ class Player:
 
     def _event(self, **kw) -> InboundEvent:
         key = kw.pop("key", None) or f"k{next(_keys)}"
-        return InboundEvent(channel=self.channel, user_id=self.user_id, chat_id=self.user_id,
-                            key=key, display_name=self.name, **kw)
+        return InboundEvent(
+            channel=self.channel,
+            user_id=self.user_id,
+            chat_id=self.user_id,
+            key=key,
+            display_name=self.name,
+            **kw,
+        )
 
     def send(self, event: InboundEvent) -> list[Reply]:
         self.last = self.core.handle(event)
@@ -141,7 +148,9 @@ class Player:
         raise AssertionError(f"no option {label_or_value!r} in {[o.label for o in q.options + q.nav]}")
 
     def photo(self, unique_id: str, **kw) -> list[Reply]:
-        return self.send(self._event(kind="photo", photo=PhotoIn(unique_id=unique_id, file_id=f"f-{unique_id}", **kw)))
+        return self.send(
+            self._event(kind="photo", photo=PhotoIn(unique_id=unique_id, file_id=f"f-{unique_id}", **kw))
+        )
 
     @property
     def question(self) -> Question:
@@ -174,8 +183,14 @@ def register_resident(p: Player, name: str = "Nguyễn Văn Bình", village: str
 ACHIEVEMENTS = "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn."
 
 
-def nominate_household(p: Player, *, income: str = "60 triệu", photos: int = 0,
-                       nominee: str = "Hộ ông Hoàng Văn Tư", unit: str | None = None) -> str:
+def nominate_household(
+    p: Player,
+    *,
+    income: str = "60 triệu",
+    photos: int = 0,
+    nominee: str = "Hộ ông Hoàng Văn Tư",
+    unit: str | None = None,
+) -> str:
     """A registered resident's household nomination; returns the reference (DC-....).
     The category comes from the name («Hộ ...»), the unit is the resident's village, the two
     contents are suggested from the achievements, the award level is the council's."""

@@ -19,8 +19,12 @@ def content(path: Path) -> dict:
         elif el.tag == qn("w:tbl"):
             rows = []
             for tr in el.iterchildren(qn("w:tr")):
-                rows.append(["\n".join(_text(p) for p in tc.iterchildren(qn("w:p")))
-                             for tc in tr.iterchildren(qn("w:tc"))])
+                rows.append(
+                    [
+                        "\n".join(_text(p) for p in tc.iterchildren(qn("w:p")))
+                        for tc in tr.iterchildren(qn("w:tc"))
+                    ]
+                )
             first = el.find(qn("w:tr"))
             header = first is not None and first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
             # how a data row looks: the first cell's paragraph of the second row, if any
@@ -31,10 +35,18 @@ def content(path: Path) -> dict:
                 look = [[x[1], x[2], x[3]] for x in look]
             blocks.append({"table": rows, "header_repeats": header, "row_look": look})
     sec = doc.sections[0]
-    return {"blocks": blocks,
-            "page": [sec.page_width, sec.page_height, sec.top_margin, sec.bottom_margin,
-                     sec.left_margin, sec.right_margin],
-            "title": doc.core_properties.title}
+    return {
+        "blocks": blocks,
+        "page": [
+            sec.page_width,
+            sec.page_height,
+            sec.top_margin,
+            sec.bottom_margin,
+            sec.left_margin,
+            sec.right_margin,
+        ],
+        "title": doc.core_properties.title,
+    }
 
 
 def _text(p) -> str:

@@ -6,18 +6,21 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from storage import members, submissions
+from storage import members
 from storage.models import AuditLog, Outbox, StatusChange, Submission
 
 from . import seed as seeding
 from .conftest import Player
 
 
-def join(core, db, clock, user_id: str, role: str, unit: str | None = None,
-         name: str = "Trần Văn Hải") -> Player:
+def join(
+    core, db, clock, user_id: str, role: str, unit: str | None = None, name: str = "Trần Văn Hải"
+) -> Player:
     """A person joins with a one-time invite code for `role` (and `unit`)."""
     with Session(db) as s:
-        code = seeding.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)).code
+        code = seeding.create_invite(
+            s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)
+        ).code
         s.commit()
     p = Player(core, user_id)
     p.say(f"/start {code}")
@@ -34,15 +37,20 @@ def sub(db, ref: str) -> Submission:
 def statuses(db, ref: str) -> list[tuple]:
     with Session(db) as s:
         row = s.exec(select(Submission).where(Submission.ref == ref)).one()
-        return [(c.from_status, c.to_status, c.actor_id, c.reason)
-                for c in s.exec(select(StatusChange).where(StatusChange.submission_id == row.id)
-                                .order_by(StatusChange.id))]
+        return [
+            (c.from_status, c.to_status, c.actor_id, c.reason)
+            for c in s.exec(
+                select(StatusChange).where(StatusChange.submission_id == row.id).order_by(StatusChange.id)
+            )
+        ]
 
 
 def notes(db, member_id: int) -> list[str]:
     with Session(db) as s:
-        return [o.payload["text"] for o in s.exec(select(Outbox).where(Outbox.member_id == member_id)
-                                                  .order_by(Outbox.id))]
+        return [
+            o.payload["text"]
+            for o in s.exec(select(Outbox).where(Outbox.member_id == member_id).order_by(Outbox.id))
+        ]
 
 
 def audits(db, ref: str) -> list[AuditLog]:
@@ -55,14 +63,26 @@ def member_id(core, p: Player) -> int:
         return members.member_by_identity(s, p.channel, p.user_id).id
 
 
-def approved(db, clock, *, submitter_id: int, nominee: str, category: str, unit: str = "T01",
-             kind: str = "nomination") -> str:
+def approved(
+    db, clock, *, submitter_id: int, nominee: str, category: str, unit: str = "T01", kind: str = "nomination"
+) -> str:
     """An item staff already approved (set up in storage; the shortlist is then driven by chat)."""
     with Session(db) as s:
-        row = seeding.create_submission(s, kind=kind, campaign_code="tran-ninh-2024", submitter_id=submitter_id,
-                                     now=clock.now(), unit_code=unit, category=category, nominee=nominee,
-                                     contents=["c2"], achievements="Thành tích nổi bật trong đợt thi đua năm nay.",
-                                     answers={}, flags=[], proposed_award="district")
+        row = seeding.create_submission(
+            s,
+            kind=kind,
+            campaign_code="tran-ninh-2024",
+            submitter_id=submitter_id,
+            now=clock.now(),
+            unit_code=unit,
+            category=category,
+            nominee=nominee,
+            contents=["c2"],
+            achievements="Thành tích nổi bật trong đợt thi đua năm nay.",
+            answers={},
+            flags=[],
+            proposed_award="district",
+        )
         seeding.change_status(s, row, "approved", actor_id=None, reason=None, now=clock.now(), notify=None)
         s.commit()
         return row.ref

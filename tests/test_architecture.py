@@ -23,11 +23,13 @@ def imports(path):
 
 
 def test_handlers_and_storage_import_no_channel_library():
-    for pkg, banned in (("handlers", CHANNEL_LIBS | {"scheduler", "web"}),
-                        ("storage", CHANNEL_LIBS | {"scheduler", "handlers", "web"}),
-                        ("documents", CHANNEL_LIBS | {"scheduler", "handlers", "web"}),
-                        ("messages", CHANNEL_LIBS | {"scheduler", "handlers", "documents", "storage", "web"}),
-                        ("web", {"bot", "telegram", "scheduler"})):
+    for pkg, banned in (
+        ("handlers", CHANNEL_LIBS | {"scheduler", "web"}),
+        ("storage", CHANNEL_LIBS | {"scheduler", "handlers", "web"}),
+        ("documents", CHANNEL_LIBS | {"scheduler", "handlers", "web"}),
+        ("messages", CHANNEL_LIBS | {"scheduler", "handlers", "documents", "storage", "web"}),
+        ("web", {"bot", "telegram", "scheduler"}),
+    ):
         for path in (ROOT / pkg).rglob("*.py"):
             bad = set(imports(path)) & banned
             assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
@@ -78,8 +80,12 @@ def test_storage_knows_no_rule_and_no_caller():
 
 
 def test_flows_never_show_the_menu_or_end_a_turn_themselves():
-    for path in [*(ROOT / "handlers" / "flows").glob("*.py"), ROOT / "handlers" / "access.py",
-                 ROOT / "handlers" / "engine.py", ROOT / "handlers" / "digest.py"]:
+    for path in [
+        *(ROOT / "handlers" / "flows").glob("*.py"),
+        ROOT / "handlers" / "access.py",
+        ROOT / "handlers" / "engine.py",
+        ROOT / "handlers" / "digest.py",
+    ]:
         source = path.read_text(encoding="utf-8")
         for call in ("show_menu(", "core.finish(", "core.cancel(", "change_status(", "audit.audit("):
             assert call not in source, f"{path.relative_to(ROOT)} calls {call}"
@@ -106,15 +112,16 @@ def test_the_packages_import_each_other_without_a_cycle():
     assert not cycles, [" -> ".join(c) + f" (first: {graph[c[0]][c[1]]})" for c in cycles]
 
 
-CATALOGS = {"messages/catalog.py": MESSAGES, "documents/texts.py": TEXTS,
-            "documents/texts_council.py": TEXTS}
+CATALOGS = {"messages/catalog.py": MESSAGES, "documents/texts.py": TEXTS, "documents/texts_council.py": TEXTS}
 
 
 def keys_used(path) -> tuple[set[str], set[str]]:
     """The keys a module passes to t(...) as literals, and the prefixes of f-string keys."""
     text = path.read_text(encoding="utf-8")
-    return (set(re.findall(r'\bt\(\s*"([a-z_][\w.]*)"', text)),
-            set(re.findall(r'\bt\(\s*f"([a-z_][\w.]*)\{', text)))
+    return (
+        set(re.findall(r'\bt\(\s*"([a-z_][\w.]*)"', text)),
+        set(re.findall(r'\bt\(\s*f"([a-z_][\w.]*)\{', text)),
+    )
 
 
 def test_every_catalog_key_used_in_code_exists():
@@ -139,8 +146,12 @@ def test_catalog_texts_fit_a_phone_screen():
 def test_no_token_shaped_secret_is_committed():
     pattern = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
     for path in ROOT.rglob("*"):
-        if path.is_file() and ".venv" not in path.parts and ".git" not in path.parts \
-                and path.suffix in {".py", ".toml", ".md", ".example", ".txt", ".cfg", ".ini"}:
+        if (
+            path.is_file()
+            and ".venv" not in path.parts
+            and ".git" not in path.parts
+            and path.suffix in {".py", ".toml", ".md", ".example", ".txt", ".cfg", ".ini"}
+        ):
             assert not pattern.search(path.read_text(encoding="utf-8", errors="ignore")), path
 
 
@@ -149,8 +160,13 @@ def test_no_catalog_key_is_written_twice():
     everywhere: list[str] = []
     for path in [*(ROOT / name for name in CATALOGS), *(ROOT / "messages").glob("texts_*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        everywhere += [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
-                       for k in node.keys if isinstance(k, ast.Constant)]
+        everywhere += [
+            k.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Dict)
+            for k in node.keys
+            if isinstance(k, ast.Constant)
+        ]
     dupes = sorted({k for k in everywhere if everywhere.count(k) > 1})
     assert not dupes, dupes
 
@@ -180,6 +196,7 @@ def test_the_migrations_match_the_models(db):
     import storage.models  # noqa: F401
 
     with db.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
     assert diff == []

@@ -33,7 +33,7 @@ class Writer(threading.Thread):
             register_resident(self.player)
             while not self.stop.is_set():
                 self.confirmed.append(nominate_household(self.player))
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             self.error = exc
 
 
@@ -45,7 +45,8 @@ def _check_restored(db, before: list[str], writer: Writer) -> None:
 
 
 def test_a_backup_taken_while_the_bot_writes_restores_every_confirmed_submission(
-        db_path, campaign, clock, tmp_path):
+    db_path, campaign, clock, tmp_path
+):
     engine = make_engine(f"sqlite:///{db_path}")
     media = tmp_path / "media"
     (media / "ab").mkdir(parents=True)
@@ -58,8 +59,14 @@ def test_a_backup_taken_while_the_bot_writes_restores_every_confirmed_submission
                 break
             writer.stop.wait(0.01)
         before = list(writer.confirmed)
-        done = run_bot(tmp_path, "backup", "--out", str(tmp_path / "b.tar.gz"),
-                       DATABASE_URL=f"sqlite:///{db_path}", MEDIA_DIR=str(media))
+        done = run_bot(
+            tmp_path,
+            "backup",
+            "--out",
+            str(tmp_path / "b.tar.gz"),
+            DATABASE_URL=f"sqlite:///{db_path}",
+            MEDIA_DIR=str(media),
+        )
         assert done.returncode == 0, done.stderr
         during = len(writer.confirmed) - len(before)
     finally:
@@ -68,15 +75,19 @@ def test_a_backup_taken_while_the_bot_writes_restores_every_confirmed_submission
     assert writer.error is None, writer.error
     assert len(before) >= 3 and during >= 0
     restored = tmp_path / "restored.db"
-    done = run_bot(tmp_path, "restore", str(tmp_path / "b.tar.gz"),
-                   DATABASE_URL=f"sqlite:///{restored}", MEDIA_DIR=str(tmp_path / "media2"))
+    done = run_bot(
+        tmp_path,
+        "restore",
+        str(tmp_path / "b.tar.gz"),
+        DATABASE_URL=f"sqlite:///{restored}",
+        MEDIA_DIR=str(tmp_path / "media2"),
+    )
     assert done.returncode == 0 and done.stdout.strip() == "OK", done.stderr
     again = make_engine(f"sqlite:///{restored}")
     _check_restored(again, before, writer)
     assert (tmp_path / "media2" / "ab" / "photo.jpg").read_bytes() == b"\xff\xd8 a photo"
     # a second restore into the same, no longer empty, database is refused in one line
-    done = run_bot(tmp_path, "restore", str(tmp_path / "b.tar.gz"),
-                   DATABASE_URL=f"sqlite:///{restored}")
+    done = run_bot(tmp_path, "restore", str(tmp_path / "b.tar.gz"), DATABASE_URL=f"sqlite:///{restored}")
     assert done.returncode == 1 and "not empty" in done.stderr and "Traceback" not in done.stderr
     again.dispose()
     engine.dispose()
@@ -92,7 +103,7 @@ def two_pg_databases():
         with admin.connect() as conn:
             for n in names:
                 conn.execute(text(f'CREATE DATABASE "{n}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         postgres_unreachable(url, exc)
     base = re.sub(r"/[^/]*$", "", url)
     yield [f"{base}/{n}" for n in names]

@@ -21,9 +21,18 @@ from .conftest import Player, nominate_household, register_resident, rows
 
 def person(db, clock, user_id, *, role, unit, name=None) -> int:
     with Session(db) as s:
-        m = members.create_member(s, full_name=name or f"Người {user_id}", role=role, unit_code=unit, phone=None,
-                                  channel="console", external_id=user_id, chat_id=user_id, display_name=None,
-                                  now=clock.now())
+        m = members.create_member(
+            s,
+            full_name=name or f"Người {user_id}",
+            role=role,
+            unit_code=unit,
+            phone=None,
+            channel="console",
+            external_id=user_id,
+            chat_id=user_id,
+            display_name=None,
+            now=clock.now(),
+        )
         s.commit()
         return m.id
 
@@ -31,8 +40,18 @@ def person(db, clock, user_id, *, role, unit, name=None) -> int:
 def group_command(core, user_id, command, args="", chat_id="-100555", key=None):
     """A command typed in a village group chat (Telegram delivers those addressed to the bot)."""
     key = key or f"g{next(_group_keys)}"
-    return core.handle(InboundEvent(channel="console", user_id=user_id, chat_id=chat_id, key=key,
-                                    kind="command", command=command, args=args, chat_type="supergroup"))
+    return core.handle(
+        InboundEvent(
+            channel="console",
+            user_id=user_id,
+            chat_id=chat_id,
+            key=key,
+            kind="command",
+            command=command,
+            args=args,
+            chat_type="supergroup",
+        )
+    )
 
 
 _group_keys = itertools.count(1)
@@ -60,8 +79,14 @@ def test_staff_announce_to_a_unit_with_a_photo_in_six_messages(core, db, clock):
     staff.say("Họp thôn lúc 19h thứ Bảy tại nhà văn hóa để bình xét gương điển hình.")
     assert "ảnh" in staff.text
     staff.photo("pic1")  # one photo: the next question comes at once
-    assert [o.value for o in staff.question.options] == ["all", "unit", "heads", "residents", "drafts",
-                                                        "no-submission"]
+    assert [o.value for o in staff.question.options] == [
+        "all",
+        "unit",
+        "heads",
+        "residents",
+        "drafts",
+        "no-submission",
+    ]
     staff.say("2")  # a unit
     staff.say("1")  # Thôn 1
     preview = staff.text
@@ -104,9 +129,17 @@ def test_figures_show_failures_and_unreachable_people_and_retry_them(core, db, c
     for i in range(3):
         person(db, clock, f"r{i}", role="resident", unit="T01")
     with Session(db) as s:
-        [done] = bc.announce(UnitOfWork(s, clock.now()), s.get(Member, staff_id), core.campaign,
-                             Audience("unit", ("T01",)), "Nhắc nộp hồ sơ.", channel="console")
-        first, second = s.exec(select(Outbox).where(Outbox.chat_id.in_(["r0", "r1"])).order_by(Outbox.id)).all()
+        [done] = bc.announce(
+            UnitOfWork(s, clock.now()),
+            s.get(Member, staff_id),
+            core.campaign,
+            Audience("unit", ("T01",)),
+            "Nhắc nộp hồ sơ.",
+            channel="console",
+        )
+        first, second = s.exec(
+            select(Outbox).where(Outbox.chat_id.in_(["r0", "r1"])).order_by(Outbox.id)
+        ).all()
         first.status = "failed"
         s.add(first)
         announcements.mark_unreachable(s, "console", "r1", clock.now())
@@ -130,11 +163,14 @@ def test_opt_out_stops_announcements_and_reminders_but_not_decisions(core, db, c
     assert "optout" in [o.value for o in p.question.options]
     p.press("optout")
     assert "Đã dừng gửi thông báo" in p.text
-    assert "optin" in [o.value for o in p.question.options] and "optout" not in [o.value for o in p.question.options]
+    assert "optin" in [o.value for o in p.question.options] and "optout" not in [
+        o.value for o in p.question.options
+    ]
     with Session(db) as s:
         staff = s.get(Member, staff_id)
-        [done] = bc.announce(UnitOfWork(s, clock.now()), staff, core.campaign, Audience("all"), "Tin chung.",
-                             channel="console")
+        [done] = bc.announce(
+            UnitOfWork(s, clock.now()), staff, core.campaign, Audience("all"), "Tin chung.", channel="console"
+        )
         uow = UnitOfWork(s, clock.now())
         review.take_for_review(uow, staff, ref)
         review.decide(uow, staff, ref, "approved")
@@ -148,7 +184,9 @@ def test_opt_out_stops_announcements_and_reminders_but_not_decisions(core, db, c
     assert "nhận lại thông báo" in p.text
     with Session(db) as s:
         assert s.exec(select(Member).where(Member.full_name == "Nguyễn Văn Bình")).one().opted_out_at is None
-        actions = [a.action for a in s.exec(select(AuditLog).where(AuditLog.action.startswith("member.opt"))).all()]
+        actions = [
+            a.action for a in s.exec(select(AuditLog).where(AuditLog.action.startswith("member.opt"))).all()
+        ]
     assert actions == ["member.opt_out", "member.opt_in"]
 
 
@@ -183,7 +221,13 @@ def test_only_heads_and_staff_link_a_village_group_and_the_group_hears_its_unit(
     [link] = rows(db, GroupLink)
     assert (link.unit_code, link.chat_id) == ("T02", "-100555")
     with Session(db) as s:
-        [done] = bc.announce(UnitOfWork(s, clock.now()), None, core.campaign, Audience("unit", ("T02",)),
-                             "Họp thôn 2.", channel="cli")
+        [done] = bc.announce(
+            UnitOfWork(s, clock.now()),
+            None,
+            core.campaign,
+            Audience("unit", ("T02",)),
+            "Họp thôn 2.",
+            channel="cli",
+        )
         s.commit()
     assert done.groups == 1 and rows(db, Outbox, Outbox.chat_id == "-100555")

@@ -20,12 +20,22 @@ from .test_telegram import fake, tg  # noqa: F401  (fixtures)
 
 
 def member(s, i, *, role="resident", unit="T01", channels=("telegram",)):
-    m = members.create_member(s, full_name=f"Người {i}", role=role, unit_code=unit, phone=None,
-                              channel=channels[0], external_id=f"{channels[0]}-{i}",
-                              chat_id=f"{channels[0]}-{i}", display_name=None, now=IN_CAMPAIGN)
+    m = members.create_member(
+        s,
+        full_name=f"Người {i}",
+        role=role,
+        unit_code=unit,
+        phone=None,
+        channel=channels[0],
+        external_id=f"{channels[0]}-{i}",
+        chat_id=f"{channels[0]}-{i}",
+        display_name=None,
+        now=IN_CAMPAIGN,
+    )
     for ch in channels[1:]:
-        members.attach_identity(s, m, channel=ch, external_id=f"{ch}-{i}", chat_id=f"{ch}-{i}",
-                                display_name=None, now=IN_CAMPAIGN)
+        members.attach_identity(
+            s, m, channel=ch, external_id=f"{ch}-{i}", chat_id=f"{ch}-{i}", display_name=None, now=IN_CAMPAIGN
+        )
     return m
 
 
@@ -35,17 +45,39 @@ def seeded(db, campaign):
     one unreachable, one on two channels."""
     with Session(db) as s:
         people = {
-            "r1": member(s, 1), "r2": member(s, 2, channels=("telegram", "zalo")),
-            "r3": member(s, 3, unit="T02"), "h1": member(s, 4, role="head"),
-            "h2": member(s, 5, role="head", unit="T02"), "staff": member(s, 6, role="staff", unit="VPTK"),
-            "out": member(s, 7), "gone": member(s, 8, unit="T02"),
+            "r1": member(s, 1),
+            "r2": member(s, 2, channels=("telegram", "zalo")),
+            "r3": member(s, 3, unit="T02"),
+            "h1": member(s, 4, role="head"),
+            "h2": member(s, 5, role="head", unit="T02"),
+            "staff": member(s, 6, role="staff", unit="VPTK"),
+            "out": member(s, 7),
+            "gone": member(s, 8, unit="T02"),
         }
         bc.set_opt_out(UnitOfWork(s, IN_CAMPAIGN), people["out"], True)
         announcements.mark_unreachable(s, "telegram", "telegram-8", IN_CAMPAIGN)
-        s.add(ConversationState(channel="telegram", user_id="telegram-3", member_id=people["r3"].id,
-                                flow="nomination", step="nominee", data={}, updated_at=IN_CAMPAIGN))
-        s.add(Submission(kind="nomination", campaign_code=campaign.code, submitter_id=people["r1"].id,
-                         status="submitted", ref="DC-0001", created_at=IN_CAMPAIGN, updated_at=IN_CAMPAIGN))
+        s.add(
+            ConversationState(
+                channel="telegram",
+                user_id="telegram-3",
+                member_id=people["r3"].id,
+                flow="nomination",
+                step="nominee",
+                data={},
+                updated_at=IN_CAMPAIGN,
+            )
+        )
+        s.add(
+            Submission(
+                kind="nomination",
+                campaign_code=campaign.code,
+                submitter_id=people["r1"].id,
+                status="submitted",
+                ref="DC-0001",
+                created_at=IN_CAMPAIGN,
+                updated_at=IN_CAMPAIGN,
+            )
+        )
         s.commit()
         return {k: v.id for k, v in people.items()}
 
@@ -85,14 +117,25 @@ def test_a_bad_audience_is_refused_with_what_is_accepted(campaign, spec):
 
 def test_an_announcement_is_queued_once_per_channel_account_and_audited(db, campaign, seeded):
     with Session(db) as s:
-        done = announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn 19h tối nay.",
-                           now=IN_CAMPAIGN, actor_id=seeded["staff"], channel="telegram")
+        done = announce(
+            s,
+            campaign,
+            Audience.parse("unit:T01", campaign),
+            "Họp thôn 19h tối nay.",
+            now=IN_CAMPAIGN,
+            actor_id=seeded["staff"],
+            channel="telegram",
+        )
         s.commit()
     assert (done.members, done.groups, done.rows) == (3, 0, 4)  # r2 has Telegram and Zalo
     with Session(db) as s:
-        rows = s.exec(select(Outbox).where(Outbox.dedupe_key.startswith(f"ann:{done.announcement_id}:"))).all()
+        rows = s.exec(
+            select(Outbox).where(Outbox.dedupe_key.startswith(f"ann:{done.announcement_id}:"))
+        ).all()
         assert sorted(r.chat_id for r in rows) == ["telegram-1", "telegram-2", "telegram-4", "zalo-2"]
-        assert all(r.payload == {"kind": "text", "text": "Họp thôn 19h tối nay.", "toast": False} for r in rows)
+        assert all(
+            r.payload == {"kind": "text", "text": "Họp thôn 19h tối nay.", "toast": False} for r in rows
+        )
         log = s.exec(select(AuditLog).where(AuditLog.action == "announce.send")).one()
         assert log.actor_id == seeded["staff"] and log.after["members"] == 3
         f = bc.figures(s, done.announcement_id)
@@ -105,8 +148,15 @@ def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
             member(s, 1000 + i, unit="T0" + str(1 + i % 5))
         s.commit()
     with Session(db) as s:
-        done = announce(s, campaign, Audience("all"), "Phát động phong trào.", now=IN_CAMPAIGN,
-                           actor_id=None, channel="cli")
+        done = announce(
+            s,
+            campaign,
+            Audience("all"),
+            "Phát động phong trào.",
+            now=IN_CAMPAIGN,
+            actor_id=None,
+            channel="cli",
+        )
         s.commit()
     with Session(db) as s:
         keys = s.exec(select(Outbox.dedupe_key).where(Outbox.dedupe_key.startswith("ann:"))).all()
@@ -114,9 +164,9 @@ def test_two_thousand_members_queued_once_with_unique_keys(db, campaign):
 
 
 def test_the_launch_goes_out_once_at_the_opening(db, core, campaign, clock, seeded):
+    from scheduler.apscheduler_jobs import build_scheduler
     from scheduler.jobs import SlotRunner
     from scheduler.plan import launch_slot, past_slots
-    from scheduler.apscheduler_jobs import build_scheduler
 
     slot = launch_slot(campaign)
     assert slot.id == "launch:2024-02-28T08:00"
@@ -140,14 +190,35 @@ def test_the_launch_goes_out_once_at_the_opening(db, core, campaign, clock, seed
 
 def test_a_linked_village_group_hears_its_unit_and_everyone_but_not_personal_audiences(db, campaign, seeded):
     with Session(db) as s:
-        bc.link_group(UnitOfWork(s, IN_CAMPAIGN), s.get(Member, seeded["h1"]), campaign, channel="telegram",
-                      chat_id="-100777", title="Thôn 1")
-        unit = announce(s, campaign, Audience.parse("unit:T01", campaign), "A", now=IN_CAMPAIGN,
-                           actor_id=None, channel="cli")
-        other = announce(s, campaign, Audience.parse("unit:T02", campaign), "B", now=IN_CAMPAIGN,
-                            actor_id=None, channel="cli")
-        heads = announce(s, campaign, Audience.parse("heads", campaign), "C", now=IN_CAMPAIGN,
-                            actor_id=None, channel="cli")
+        bc.link_group(
+            UnitOfWork(s, IN_CAMPAIGN),
+            s.get(Member, seeded["h1"]),
+            campaign,
+            channel="telegram",
+            chat_id="-100777",
+            title="Thôn 1",
+        )
+        unit = announce(
+            s,
+            campaign,
+            Audience.parse("unit:T01", campaign),
+            "A",
+            now=IN_CAMPAIGN,
+            actor_id=None,
+            channel="cli",
+        )
+        other = announce(
+            s,
+            campaign,
+            Audience.parse("unit:T02", campaign),
+            "B",
+            now=IN_CAMPAIGN,
+            actor_id=None,
+            channel="cli",
+        )
+        heads = announce(
+            s, campaign, Audience.parse("heads", campaign), "C", now=IN_CAMPAIGN, actor_id=None, channel="cli"
+        )
         s.commit()
         group_rows = s.exec(select(Outbox).where(Outbox.chat_id == "-100777")).all()
     assert (unit.groups, other.groups, heads.groups) == (1, 0, 0)
@@ -157,8 +228,16 @@ def test_a_linked_village_group_hears_its_unit_and_everyone_but_not_personal_aud
 def test_a_photo_with_a_long_text_goes_as_photo_then_text(db, campaign, seeded, tmp_path):
     long_text = "Thông báo. " * 150
     with Session(db) as s:
-        done = announce(s, campaign, Audience.parse("residents:T02", campaign), long_text,
-                           now=IN_CAMPAIGN, actor_id=None, channel="cli", photo=str(tmp_path / "a.jpg"))
+        done = announce(
+            s,
+            campaign,
+            Audience.parse("residents:T02", campaign),
+            long_text,
+            now=IN_CAMPAIGN,
+            actor_id=None,
+            channel="cli",
+            photo=str(tmp_path / "a.jpg"),
+        )
         s.commit()
         rows = s.exec(select(Outbox).where(Outbox.member_id == seeded["r3"]).order_by(Outbox.id)).all()
     assert done.members == 1  # "gone" blocked the bot
@@ -167,8 +246,15 @@ def test_a_photo_with_a_long_text_goes_as_photo_then_text(db, campaign, seeded, 
 
 def test_failed_deliveries_can_be_retried_and_blocked_chats_are_counted(db, campaign, seeded):
     with Session(db) as s:
-        done = announce(s, campaign, Audience.parse("unit:T02", campaign), "Nhắc", now=IN_CAMPAIGN,
-                           actor_id=None, channel="cli")
+        done = announce(
+            s,
+            campaign,
+            Audience.parse("unit:T02", campaign),
+            "Nhắc",
+            now=IN_CAMPAIGN,
+            actor_id=None,
+            channel="cli",
+        )
         rows = s.exec(select(Outbox).where(Outbox.dedupe_key.startswith("ann:"))).all()
         rows[0].status = "failed"
         s.add(rows[0])
@@ -190,18 +276,24 @@ def test_opted_out_members_get_no_reminders_and_blocked_chats_are_not_reminded(d
 
     with Session(db) as s:
         h2 = s.get(Member, seeded["h2"])
-        bc.set_opt_out(UnitOfWork(s, IN_CAMPAIGN), h2, True)  # a head without a report who said «Dừng nhận tin»
+        bc.set_opt_out(
+            UnitOfWork(s, IN_CAMPAIGN), h2, True
+        )  # a head without a report who said «Dừng nhận tin»
         s.commit()
         found = reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)
         assert [x.member.id for x in found] == [seeded["r3"], seeded["h1"]]  # a draft, a missing report
         announcements.mark_unreachable(s, "telegram", "telegram-4", IN_CAMPAIGN)  # h1 blocks the bot
         assert reminder_items(core, s, found[1:], "remind:x", IN_CAMPAIGN) == []
         bc.set_opt_out(UnitOfWork(s, IN_CAMPAIGN), h2, False)  # «Nhận lại tin»
-        assert [x.member.id for x in reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)] == \
-            [seeded["r3"], seeded["h1"], seeded["h2"]]
+        assert [x.member.id for x in reminders.targets(s, campaign, IN_CAMPAIGN, stale=False)] == [
+            seeded["r3"],
+            seeded["h1"],
+            seeded["h2"],
+        ]
 
 
 # -- the command line -------------------------------------------------------------------------
+
 
 def cli(tmp_path, *args, env=None):
     import os
@@ -210,11 +302,22 @@ def cli(tmp_path, *args, env=None):
 
     from .conftest import ROOT
 
-    environ = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-               "MEDIA_DIR": str(tmp_path / "media"), "TELEGRAM_BOT_TOKEN": "", "ZALO_BOT_TOKEN": "",
-               **(env or {})}
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=environ,
-                          capture_output=True, text=True, timeout=120)
+    environ = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "MEDIA_DIR": str(tmp_path / "media"),
+        "TELEGRAM_BOT_TOKEN": "",
+        "ZALO_BOT_TOKEN": "",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_announce_dry_run_counts_and_sends_nothing_then_sends(tmp_path):
@@ -233,7 +336,9 @@ def test_cli_announce_dry_run_counts_and_sends_nothing_then_sends(tmp_path):
         assert s.exec(select(Outbox)).all() == []
     photo = tmp_path / "hop.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    sent = cli(tmp_path, "announce", "--audience", "heads", "--text", "Họp trưởng thôn", "--photo", str(photo))
+    sent = cli(
+        tmp_path, "announce", "--audience", "heads", "--text", "Họp trưởng thôn", "--photo", str(photo)
+    )
     assert sent.returncode == 0, sent.stderr
     assert "1 người" in sent.stdout
     with Session(engine) as s:
@@ -243,11 +348,14 @@ def test_cli_announce_dry_run_counts_and_sends_nothing_then_sends(tmp_path):
     engine.dispose()
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--audience", "moi nguoi", "--text", "x"], "--audience: unknown audience"),
-    (["--audience", "unit:X9", "--text", "x"], "--audience: unknown unit X9"),
-    (["--audience", "all", "--text", "x", "--photo", "/nonexistent.jpg"], "--photo:"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--audience", "moi nguoi", "--text", "x"], "--audience: unknown audience"),
+        (["--audience", "unit:X9", "--text", "x"], "--audience: unknown unit X9"),
+        (["--audience", "all", "--text", "x", "--photo", "/nonexistent.jpg"], "--photo:"),
+    ],
+)
 def test_cli_announce_refuses_bad_values_in_one_line(tmp_path, args, says):
     done = cli(tmp_path, "announce", *args)
     assert done.returncode == 2
@@ -279,19 +387,47 @@ def test_the_qr_code_encodes_the_telegram_link():
 
 # -- a chat that blocked the bot, on the real Telegram channel -------------------------------
 
-async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retried(tg, fake, db, campaign, clock):  # noqa: F811
+
+async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retried(
+    tg, fake, db, campaign, clock
+):
     from bot.outbox_dispatcher import OutboxDispatcher
     from storage.models import Identity
 
     with Session(db) as s:
-        blocked = members.create_member(s, full_name="Lộc Văn Tư", role="resident", unit_code="T01",
-                                        phone=None, channel="telegram", external_id="501", chat_id="501",
-                                        display_name=None, now=clock.now())
-        members.create_member(s, full_name="Hoàng Thị Mai", role="resident", unit_code="T01",
-                              phone=None, channel="telegram", external_id="502", chat_id="502",
-                              display_name=None, now=clock.now())
-        done = announce(s, campaign, Audience.parse("unit:T01", campaign), "Họp thôn tối nay.",
-                           now=clock.now(), actor_id=None, channel="cli")
+        blocked = members.create_member(
+            s,
+            full_name="Lộc Văn Tư",
+            role="resident",
+            unit_code="T01",
+            phone=None,
+            channel="telegram",
+            external_id="501",
+            chat_id="501",
+            display_name=None,
+            now=clock.now(),
+        )
+        members.create_member(
+            s,
+            full_name="Hoàng Thị Mai",
+            role="resident",
+            unit_code="T01",
+            phone=None,
+            channel="telegram",
+            external_id="502",
+            chat_id="502",
+            display_name=None,
+            now=clock.now(),
+        )
+        done = announce(
+            s,
+            campaign,
+            Audience.parse("unit:T01", campaign),
+            "Họp thôn tối nay.",
+            now=clock.now(),
+            actor_id=None,
+            channel="cli",
+        )
         s.commit()
         blocked_id = blocked.id
     fake.fail_next("sendMessage", 1, status=403)  # the first person blocked the bot
@@ -306,6 +442,13 @@ async def test_a_telegram_403_marks_the_person_unreachable_and_nothing_is_retrie
         assert (f.sent, f.unreachable, f.failed, f.queued) == (1, 1, 0, 0)
         assert announcements.count_unreachable_members(s) == 1
         # the next announcement leaves them out
-        again = announce(s, campaign, Audience.parse("unit:T01", campaign), "Nhắc lại.",
-                            now=clock.now(), actor_id=None, channel="cli")
+        again = announce(
+            s,
+            campaign,
+            Audience.parse("unit:T01", campaign),
+            "Nhắc lại.",
+            now=clock.now(),
+            actor_id=None,
+            channel="cli",
+        )
     assert again.members == 1

@@ -10,8 +10,9 @@ from .conftest import Player, rows
 
 
 def test_a_129_character_telegram_name_and_a_1500_character_zalo_photo_link(pg_db, campaign, clock):
-    tg = Player(Core(pg_db, campaign, clock), user_id="7" * 19, channel="telegram",
-                name="Đ" * 64 + " " + "N" * 64)  # first and last name at Telegram's limit
+    tg = Player(
+        Core(pg_db, campaign, clock), user_id="7" * 19, channel="telegram", name="Đ" * 64 + " " + "N" * 64
+    )  # first and last name at Telegram's limit
     tg.say("/start")
     tg.press("register")
     tg.say("Nguyễn Văn Bình")

@@ -26,8 +26,7 @@ BUSY = 6001
 REGISTER = ["/start", "Đăng ký", "Nguyễn Văn Bình", "Thôn 1", "bo qua", "Hồ sơ của tôi"]
 
 
-async def test_one_persons_messages_are_handled_in_order_while_others_are_served(
-        db_path, fake, clock):  # noqa: F811
+async def test_one_persons_messages_are_handled_in_order_while_others_are_served(db_path, fake, clock):
     app = build(tg_settings(db_path, fake), clock=clock)
     # the busy chat's own pace: one message every 50 ms after the first
     ch = TelegramChannel(app, backoff=0.01, chat_rate=20.0, chat_burst=1, overall_rate=1000)
@@ -46,12 +45,15 @@ async def test_one_persons_messages_are_handled_in_order_while_others_are_served
     assert "Bạn chưa đăng ký" in busy[0]
     assert any("Họ và tên" in b for b in busy) and any("thôn nào" in b for b in busy)
     done = next(i for i, b in enumerate(busy) if "Đăng ký xong" in b)
-    assert "chưa có hồ sơ" in "\n".join(busy[done + 1:])
+    assert "chưa có hồ sơ" in "\n".join(busy[done + 1 :])
     # the others did not wait for the busy chat's pace: all served before its last answer
     calls = fake.calls
     last_busy = max(i for i, c in enumerate(calls) if c.params.get("chat_id") == BUSY)
-    first_other = {c.params.get("chat_id"): i for i, c in reversed(list(enumerate(calls)))
-                   if c.method == "sendMessage" and c.params.get("chat_id") in others}
+    first_other = {
+        c.params.get("chat_id"): i
+        for i, c in reversed(list(enumerate(calls)))
+        if c.method == "sendMessage" and c.params.get("chat_id") in others
+    }
     assert len(first_other) == len(others)
     assert max(first_other.values()) < last_busy
 
@@ -76,8 +78,14 @@ class PacedChannel:
 async def test_the_outbox_puts_off_a_chat_at_its_pace_and_sends_the_others(db, clock):
     with Session(db) as s:
         for chat in ("a", "slow", "b", "slow", "c"):
-            outbox.enqueue(s, member_id=None, channel="bench", chat_id=chat,
-                           payload=reply_to_dict(Text("Nhắc việc")), now=clock.now())
+            outbox.enqueue(
+                s,
+                member_id=None,
+                channel="bench",
+                chat_id=chat,
+                payload=reply_to_dict(Text("Nhắc việc")),
+                now=clock.now(),
+            )
         s.commit()
     channel = PacedChannel()
     dispatcher = OutboxDispatcher(db, channel, clock)
@@ -102,7 +110,7 @@ async def test_the_pacer_lets_no_second_hold_more_than_the_limit():
     assert stamps[-1] - stamps[0] < 0.2 * 3 + 0.15  # and no slower than the limit
 
 
-async def test_a_busy_chat_commits_at_once_and_delays_no_other_chat(db_path, fake, clock):  # noqa: F811
+async def test_a_busy_chat_commits_at_once_and_delays_no_other_chat(db_path, fake, clock):
     """The busy chat's 15 turns commit (and are confirmed to the Bot API) while its replies
     still go out at its own pace; chats that write afterwards, in a later getUpdates batch,
     get their answers before the busy chat's last reply, and the busy chat's replies keep
@@ -112,8 +120,9 @@ async def test_a_busy_chat_commits_at_once_and_delays_no_other_chat(db_path, fak
     ch = TelegramChannel(app, backoff=0.01, chat_rate=10.0, chat_burst=1, overall_rate=1000)
     await ch.start()
     try:
-        busy = [fake.push(fake.message_update(BUSY, text="/trogiup" if i % 2 else "/start"))
-                for i in range(15)]
+        busy = [
+            fake.push(fake.message_update(BUSY, text="/trogiup" if i % 2 else "/start")) for i in range(15)
+        ]
         await fake.wait_for(lambda: fake.of("sendMessage", chat_id=BUSY), timeout=30)
         others = [7100 + i for i in range(10)]  # the next batch, once the busy chat is answered
         for user in others:
@@ -127,14 +136,18 @@ async def test_a_busy_chat_commits_at_once_and_delays_no_other_chat(db_path, fak
     calls = fake.calls
     sends = [i for i, c in enumerate(calls) if c.method == "sendMessage" and c.params.get("chat_id") == BUSY]
     # in order: /start answers with the menu (Q), /trogiup with help (H) and the menu again
-    shape = "".join("Q" if (calls[i].params.get("reply_markup") or {}).get("inline_keyboard") else "H"
-                    for i in sends)
+    shape = "".join(
+        "Q" if (calls[i].params.get("reply_markup") or {}).get("inline_keyboard") else "H" for i in sends
+    )
     assert shape == "".join("Q" if i % 2 == 0 else "HQ" for i in range(15))
     # every busy update was confirmed (a getUpdates with an offset past it) before its 3rd
     # reply went: the turns did not wait for the chat's pace to commit
     last_busy_id = max(u["update_id"] for u in busy)
-    confirmed = next(i for i, c in enumerate(calls)
-                     if c.method == "getUpdates" and int(c.params.get("offset") or 0) > last_busy_id)
+    confirmed = next(
+        i
+        for i, c in enumerate(calls)
+        if c.method == "getUpdates" and int(c.params.get("offset") or 0) > last_busy_id
+    )
     assert confirmed < sends[2]
     # the others were answered before the busy chat's last reply
     first_other = {}

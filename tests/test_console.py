@@ -17,9 +17,21 @@ from .conftest import rows
 def test_a_console_user_nominates_with_a_photo_file(core, db, tmp_path):
     picture = tmp_path / "nha-van-hoa.jpg"
     picture.write_bytes(b"\xff\xd8\xff\xe0 fake jpeg bytes")
-    lines = ["2", "Nguyễn Văn Bình", "1", "0912 345 678", "1", "Hộ ông Hoàng Văn Tư",
-             "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.", "1,3", "60.000.000",
-             "2", f"/anh {picture}", f"/anh {picture}", "1"]
+    lines = [
+        "2",
+        "Nguyễn Văn Bình",
+        "1",
+        "0912 345 678",
+        "1",
+        "Hộ ông Hoàng Văn Tư",
+        "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông.",
+        "1,3",
+        "60.000.000",
+        "2",
+        f"/anh {picture}",
+        f"/anh {picture}",
+        "1",
+    ]
     out = io.StringIO()
     run_console(core, "bình", "Bình", stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
     text = out.getvalue()
@@ -38,8 +50,9 @@ def test_queued_messages_reach_the_console_user(core, db, clock):
     run_console(core, "lan", "Lan", stdin=io.StringIO("2\nHoàng Thị Lan\n2\nbo qua\n"), stdout=out)
     with Session(db) as s:
         member = members.member_by_identity(s, "console", "lan")
-        outbox.enqueue(s, member_id=member.id, payload=reply_to_dict(Text("Hồ sơ DC-0009: Đạt.")),
-                     now=clock.now())
+        outbox.enqueue(
+            s, member_id=member.id, payload=reply_to_dict(Text("Hồ sơ DC-0009: Đạt.")), now=clock.now()
+        )
         s.commit()
     out = io.StringIO()
     run_console(core, "lan", "Lan", stdin=io.StringIO("/hoso\n"), stdout=out)

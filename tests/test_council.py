@@ -5,8 +5,6 @@ and the awardee told through the outbox; a decision withdrawn with a reason."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
@@ -16,7 +14,7 @@ from bot.cli import main as cli_main
 from documents import ExportError
 from documents.certificates import write_certificates
 from documents.council import write_decision, write_minutes
-from storage.models import AuditLog, AwardDecision, CouncilItem, CouncilVote, Outbox, Submission
+from storage.models import AuditLog, AwardDecision, CouncilItem, CouncilVote, Submission
 
 from . import seed as seeding
 from .conftest import CAMPAIGN_FILE, Player, nominate_household, register_resident, rows
@@ -31,18 +29,29 @@ def shortlist(db, clock, ref: str, award: str = "commune") -> None:
     with Session(db) as s:
         row = s.exec(select(Submission).where(Submission.ref == ref)).one()
         for to, fields in (("approved", None), ("shortlisted", {"shortlist_award": award})):
-            seeding.change_status(s, row, to, actor_id=None, reason=None, now=clock.now(),
-                                      notify=None, fields=fields)
+            seeding.change_status(
+                s, row, to, actor_id=None, reason=None, now=clock.now(), notify=None, fields=fields
+            )
         s.commit()
 
 
 def proposal(db, clock, submitter_id: int, nominee: str) -> str:
     with Session(db) as s:
         row = seeding.create_submission(
-            s, kind="proposal", campaign_code="tran-ninh-2024", submitter_id=submitter_id,
-            now=clock.now(), unit_code="T01", category="collective", nominee=nominee,
-            contents=["c1"], achievements="Vận động hội viên hiến 500 ngày công làm đường bê tông.",
-            answers={}, flags=[], proposed_award="commune")
+            s,
+            kind="proposal",
+            campaign_code="tran-ninh-2024",
+            submitter_id=submitter_id,
+            now=clock.now(),
+            unit_code="T01",
+            category="collective",
+            nominee=nominee,
+            contents=["c1"],
+            achievements="Vận động hội viên hiến 500 ngày công làm đường bê tông.",
+            answers={},
+            flags=[],
+            proposed_award="commune",
+        )
         s.commit()
         return row.ref
 
@@ -60,8 +69,12 @@ def world(core, db, clock):
     third = proposal(db, clock, member_id(core, nominator), "Chi hội Phụ nữ thôn 1")
     for ref in (first, second, third):
         shortlist(db, clock, ref)
-    people = dict(nominator=nominator, awardee=awardee, refs=(first, second, third),
-                  staff=join(core, db, clock, "s1", "staff", "VPTK", name="Lương Thị Mai"))
+    people = dict(
+        nominator=nominator,
+        awardee=awardee,
+        refs=(first, second, third),
+        staff=join(core, db, clock, "s1", "staff", "VPTK", name="Lương Thị Mai"),
+    )
     for i, name in enumerate(("Hoàng Văn Vịnh", "Lộc Thị Hạnh", "Vi Văn Sơn"), 1):
         people[f"m{i}"] = join(core, db, clock, f"m{i}", "council", None, name=name)
     return people
@@ -130,7 +143,8 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     assert [[c.text for c in r.cells][1:] for r in table.rows[1:]] == [
         ["Hộ ông Hoàng Văn Tư", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "2", "1", "0", "Đạt"],
         ["Hộ bà Nông Thị Hoa", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "1", "2", "0", "Không đạt"],
-        ["Chi hội Phụ nữ thôn 1", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "2", "0", "1", "Đạt"]]
+        ["Chi hội Phụ nữ thôn 1", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "2", "0", "1", "Đạt"],
+    ]
     assert all(r.font.name in (None, FONT) for p in paragraphs(minutes) for r in p.runs)
 
     # the decision, recorded in chat: number, date, signer
@@ -147,8 +161,11 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     assert [sub(db, r).status for r in (first, second, third)] == ["awarded", "shortlisted", "awarded"]
     # the nominator and the awardee are told
     told = notes(db, member_id(core, world["nominator"]))
-    assert any(f"hồ sơ {first} (Hộ ông Hoàng Văn Tư) được tặng Giấy khen của Chủ tịch UBND xã theo "
-               "Quyết định số 125/QĐ-UBND ngày 05/11/2024" in n for n in told)
+    assert any(
+        f"hồ sơ {first} (Hộ ông Hoàng Văn Tư) được tặng Giấy khen của Chủ tịch UBND xã theo "
+        "Quyết định số 125/QĐ-UBND ngày 05/11/2024" in n
+        for n in told
+    )
     assert any(third in n and "được tặng" in n for n in told)
     assert any("Chúc mừng Hộ ông Hoàng Văn Tư" in n for n in notes(db, member_id(core, world["awardee"])))
 
@@ -163,7 +180,9 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
         assert ground in text
     assert "cho 1 tập thể và 1 cá nhân (có danh sách kèm theo)" in text
     assert "(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/11/2024" in text
-    listed = [r.cells[1].text for t in decision.tables if t.rows[0].cells[0].text == "STT" for r in t.rows[1:]]
+    listed = [
+        r.cells[1].text for t in decision.tables if t.rows[0].cells[0].text == "STT" for r in t.rows[1:]
+    ]
     assert listed == ["Chi hội Phụ nữ thôn 1", "Hộ ông Hoàng Văn Tư"]
     assert decision.sections[0].orientation == WD_ORIENT.PORTRAIT
     # certificates: one landscape A4 page each, Times New Roman
@@ -191,8 +210,12 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     staff.press("Lưu")
     assert "Đã thu hồi Quyết định số 125/QĐ-UBND; 2 hồ sơ trở lại danh sách Hội đồng" in staff.text
     assert [sub(db, r).status for r in (first, third)] == ["shortlisted", "shortlisted"]
-    assert [(d.withdrawn, d.withdrawn_reason) for d in rows(db, AwardDecision)] == [(True, "Ghi nhầm số quyết định")]
-    assert any("đã được thu hồi" in n and "Ghi nhầm" in n for n in notes(db, member_id(core, world["nominator"])))
+    assert [(d.withdrawn, d.withdrawn_reason) for d in rows(db, AwardDecision)] == [
+        (True, "Ghi nhầm số quyết định")
+    ]
+    assert any(
+        "đã được thu hồi" in n and "Ghi nhầm" in n for n in notes(db, member_id(core, world["nominator"]))
+    )
     with Session(db) as s, pytest.raises(ExportError, match="Chưa có quyết định khen thưởng"):
         write_certificates(s, core.campaign, tmp_path / "gk2.docx")
 
@@ -234,9 +257,11 @@ def test_export_refuses_in_vietnamese_when_there_is_nothing_yet(monkeypatch, db_
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db_path}")
     monkeypatch.setenv("CAMPAIGN_FILE", str(CAMPAIGN_FILE))
-    for kind, message in (("minutes", "Chưa có phiên xét nào của Hội đồng đã kết thúc"),
-                          ("decision", "Chưa có quyết định khen thưởng nào"),
-                          ("certificates", "Chưa có quyết định khen thưởng nào")):
+    for kind, message in (
+        ("minutes", "Chưa có phiên xét nào của Hội đồng đã kết thúc"),
+        ("decision", "Chưa có quyết định khen thưởng nào"),
+        ("certificates", "Chưa có quyết định khen thưởng nào"),
+    ):
         out = tmp_path / f"{kind}.docx"
         assert cli_main(["export", "--format", "docx", "--kind", kind, "--out", str(out)]) == 1
         assert message in capsys.readouterr().err and not out.exists()

@@ -52,11 +52,19 @@ async def platforms():
 
 
 def both_settings(db_path, tg: FakeTelegram, zalo: FakeZalo, tmp_path) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{db_path}",
-                    telegram_bot_token=tg.token, telegram_base_url=tg.base_url,
-                    telegram_base_file_url=tg.file_url, zalo_bot_token=TOKEN,
-                    zalo_base_url=zalo.base_url, media_dir=tmp_path / "media", zalo_rate=1000,
-                    zalo_chat_rate=1000, zalo_chat_burst=100)
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{db_path}",
+        telegram_bot_token=tg.token,
+        telegram_base_url=tg.base_url,
+        telegram_base_file_url=tg.file_url,
+        zalo_bot_token=TOKEN,
+        zalo_base_url=zalo.base_url,
+        media_dir=tmp_path / "media",
+        zalo_rate=1000,
+        zalo_chat_rate=1000,
+        zalo_chat_burst=100,
+    )
 
 
 async def test_the_wiring_gives_both_channels_the_one_delivery_path(db_path, platforms, clock, tmp_path):
@@ -69,7 +77,8 @@ async def test_the_wiring_gives_both_channels_the_one_delivery_path(db_path, pla
 
 
 async def test_a_failed_send_lands_in_the_outbox_the_same_way_on_telegram_and_zalo(
-        db_path, platforms, db, clock, tmp_path):
+    db_path, platforms, db, clock, tmp_path
+):
     fake_tg, fake_zalo = platforms
     app = build(both_settings(db_path, fake_tg, fake_zalo, tmp_path), clock=clock)
     delivery = RecordingDelivery(app.db, app.clock, app.outbox_bell)
@@ -125,6 +134,7 @@ async def test_a_refused_reply_is_logged_and_recorded_not_retried(db_path, platf
 
 # -- command menus ----------------------------------------------------------------------------
 
+
 def _as_params(menu: list[tuple[str, str]]) -> list[dict]:
     return [{"command": name, "description": text} for name, text in menu]
 
@@ -141,8 +151,9 @@ async def test_command_menus_come_from_the_core_registry_and_follow_a_role_chang
         [everyone] = await fake.wait_for(lambda: fake.of("setMyCommands"))  # after the first poll
         assert everyone.params["commands"] == _as_params(app.core.command_menu("guest"))
         with Session(db, expire_on_commit=False) as s:
-            code = seeding.create_invite(s, role="head", unit_code="T01", now=clock.now(),
-                                         ttl=timedelta(days=7)).code
+            code = seeding.create_invite(
+                s, role="head", unit_code="T01", now=clock.now(), ttl=timedelta(days=7)
+            ).code
             s.commit()
         u = TgUser(fake, ch, user_id=9100)
         await u.say(f"/start {code}")
@@ -167,8 +178,9 @@ async def test_command_menus_come_from_the_core_registry_and_follow_a_role_chang
         await u.say("/huy")
         assert len([c for c in fake.of("setMyCommands") if "scope" in c.params]) == scoped_calls + 1
         await ch.menus.role_changed("9100", "head")  # told directly
-        assert [c for c in fake.of("setMyCommands") if "scope" in c.params][-1].params["commands"] \
-            == _as_params(app.core.command_menu("head"))
+        assert [c for c in fake.of("setMyCommands") if "scope" in c.params][-1].params[
+            "commands"
+        ] == _as_params(app.core.command_menu("head"))
     finally:
         await ch.stop()
         await fake.stop()
@@ -177,8 +189,11 @@ async def test_command_menus_come_from_the_core_registry_and_follow_a_role_chang
 async def test_a_role_s_commands_are_whatever_the_core_registry_says(db_path, clock, monkeypatch):
     fake = await FakeTelegram().start()
     app = build(tg_settings(db_path, fake), clock=clock)
-    monkeypatch.setattr(app.core, "command_menu",
-                        lambda role: [("start", "Bắt đầu")] + ([("thongke", "Thống kê")] if role == "staff" else []))
+    monkeypatch.setattr(
+        app.core,
+        "command_menu",
+        lambda role: [("start", "Bắt đầu")] + ([("thongke", "Thống kê")] if role == "staff" else []),
+    )
     ch = TelegramChannel(app, backoff=0.001, chat_rate=1000, chat_burst=100)
     await ch.start()
     try:

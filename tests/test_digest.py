@@ -3,15 +3,13 @@ daily slot and asking for it in chat."""
 
 from __future__ import annotations
 
-
-
 from matplotlib import image as mpimg
 from sqlmodel import Session
 
-from messages.catalog import t
 from documents import chart as charts
 from domain import digest
 from handlers import digest as dg
+from messages.catalog import t
 from messages.model import Photo, Question, Text, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import digest_slot_at
@@ -37,10 +35,24 @@ def seed(core, db, clock):
     head3 = add_member(db, clock.now(), name="Trưởng thôn Ba", role="head", unit="T03")
     gone = add_report(db, clock.now(), head3, "T03")
     with Session(db) as s:
-        seeding.change_status(s, submissions.submission_by_ref(s, ref1), "under_review", actor_id=None,
-                           reason=None, now=clock.now(), notify=None)
-        seeding.change_status(s, s.get(Submission, gone.id), "withdrawn", actor_id=head3.id,
-                           reason=None, now=clock.now(), notify=None)
+        seeding.change_status(
+            s,
+            submissions.submission_by_ref(s, ref1),
+            "under_review",
+            actor_id=None,
+            reason=None,
+            now=clock.now(),
+            notify=None,
+        )
+        seeding.change_status(
+            s,
+            s.get(Submission, gone.id),
+            "withdrawn",
+            actor_id=head3.id,
+            reason=None,
+            now=clock.now(),
+            notify=None,
+        )
         s.commit()
 
 
@@ -53,8 +65,11 @@ def test_digest_numbers_match_the_database(core, db, campaign, clock):
     assert d.total == len(live) == 3
     assert d.new == 3  # no digest yet: new since the window opened
     # what «Thẩm định hồ sơ» opens: nominations and proposals; unit reports are counted apart
-    assert d.waiting == len([x for x in subs if x.status in ("submitted", "under_review")
-                             and x.kind != "report"]) == 2
+    assert (
+        d.waiting
+        == len([x for x in subs if x.status in ("submitted", "under_review") and x.kind != "report"])
+        == 2
+    )
     assert d.reports == 1
     assert d.by_status == {"submitted": 2, "under_review": 1, "withdrawn": 1}
     assert d.by_category == {"household": 2}
@@ -74,11 +89,21 @@ def test_digest_counts_equal_what_staff_can_open_for_every_kind(core, db, campai
     seed(core, db, clock)
     head1 = add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
     with Session(db) as s:  # a proposal waits for appraisal too
-        seeding.create_submission(s, kind="proposal", campaign_code=campaign.code, submitter_id=head1.id,
-                                      now=clock.now(), unit_code="T01", category="collective",
-                                      nominee="Chi hội Phụ nữ thôn 1", contents=["c1"],
-                                      achievements="Vận động hội viên làm đường, trồng cây.",
-                                      answers={"vote_note": "Họp"}, flags=[], proposed_award="commune")
+        seeding.create_submission(
+            s,
+            kind="proposal",
+            campaign_code=campaign.code,
+            submitter_id=head1.id,
+            now=clock.now(),
+            unit_code="T01",
+            category="collective",
+            nominee="Chi hội Phụ nữ thôn 1",
+            contents=["c1"],
+            achievements="Vận động hội viên làm đường, trồng cây.",
+            answers={"vote_note": "Họp"},
+            flags=[],
+            proposed_award="commune",
+        )
         s.commit()
     add_member(db, clock.now(), name="Cán bộ", role="staff", unit="VPTK", uid="staff1")
     staff = Player(core, "staff1")
@@ -132,17 +157,19 @@ def test_matplotlib_is_loaded_only_when_a_chart_is_drawn():
     import subprocess
     import sys
 
-    code = ("import sys, documents.chart, handlers.digest, scheduler.jobs, scheduler.startup, "
-            "bot.cli.reminders_and_digest; print('matplotlib' in sys.modules)")
+    code = (
+        "import sys, documents.chart, handlers.digest, scheduler.jobs, scheduler.startup, "
+        "bot.cli.reminders_and_digest; print('matplotlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 def test_digest_slot_sends_photo_and_text_on_telegram_a_table_elsewhere(core, db, campaign, clock, tmp_path):
-    tg = add_member(db, clock.now(), name="Cán bộ Một", role="staff", unit="VPTK",
-                    channel="telegram", uid="111")
-    zl = add_member(db, clock.now(), name="Cán bộ Hai", role="admin", unit="VPTK",
-                    channel="zalo", uid="zz2")
+    tg = add_member(
+        db, clock.now(), name="Cán bộ Một", role="staff", unit="VPTK", channel="telegram", uid="111"
+    )
+    zl = add_member(db, clock.now(), name="Cán bộ Hai", role="admin", unit="VPTK", channel="zalo", uid="zz2")
     add_member(db, clock.now(), name="Người dân", role="resident", unit="T01", uid="r9")
     clock.set(local(campaign, 2024, 11, 6, 17))
     slot = digest_slot_at(campaign, clock.now())
@@ -196,4 +223,3 @@ def test_digest_command_prints_the_table(db, db_path, core, clock, monkeypatch, 
     assert main(["digest", "--at", "2024-12-02T08:00"]) == 0
     assert "TỔNG HỢP CUỐI" in capsys.readouterr().out
     assert rows(db, Outbox) == []
-

@@ -21,29 +21,38 @@ from domain.uow import UnitOfWork
 from storage import members as member_rows
 from storage import submissions as submission_rows
 from storage.db import alembic_config, make_engine
-from storage.models import AuditLog, Member, Outbox, RefCounter, StatusChange, Submission
+from storage.models import AuditLog, Member, Outbox, RefCounter, StatusChange
 
 from . import seed as seeding
 from .conftest import Player, nominate_household, register_resident
 from .review_helpers import join, member_id
 
-NOMINATION = dict(category="household", nominee="Hộ ông Hoàng Văn Tư", unit_code="T01", contents=["c2"],
-                  achievements="Trồng 3 ha hồi, hiến 200 m2 đất làm đường.", answers={}, flags=[],
-                  proposed_award="commune")
+NOMINATION = dict(
+    category="household",
+    nominee="Hộ ông Hoàng Văn Tư",
+    unit_code="T01",
+    contents=["c2"],
+    achievements="Trồng 3 ha hồi, hiến 200 m2 đất làm đường.",
+    answers={},
+    flags=[],
+    proposed_award="commune",
+)
 
 
 def person(db, now, name: str, role: str, unit: str | None = "T01") -> Member:
     with UnitOfWork.begin(db, now) as uow:
-        member, _ = people.enrol(uow, Account("console", name, name), full_name=name, role=role,
-                                 unit_code=unit, phone=None)
+        member, _ = people.enrol(
+            uow, Account("console", name, name), full_name=name, role=role, unit_code=unit, phone=None
+        )
         uow.commit()
         return member
 
 
 def nominate(db, now, actor: Member, campaign, **fields) -> str:
     with UnitOfWork.begin(db, now) as uow:
-        [event] = filing.submit(uow, actor, campaign, kind="nomination", channel="console",
-                                **{**NOMINATION, **fields})
+        [event] = filing.submit(
+            uow, actor, campaign, kind="nomination", channel="console", **{**NOMINATION, **fields}
+        )
         uow.commit()
         return event.ref
 
@@ -53,8 +62,15 @@ def test_first_report_is_bc_0001_after_two_nominations(db, campaign, clock):
     resident, head = person(db, now, "Dân", "resident"), person(db, now, "Trưởng thôn", "head")
     assert [nominate(db, now, resident, campaign) for _ in range(2)] == ["DC-0001", "DC-0002"]
     with UnitOfWork.begin(db, now) as uow:
-        [report] = filing.report(uow, head, campaign, channel="console", contents=["c2"],
-                                 achievements="Báo cáo.", answers={"figures": {}})
+        [report] = filing.report(
+            uow,
+            head,
+            campaign,
+            channel="console",
+            contents=["c2"],
+            achievements="Báo cáo.",
+            answers={"figures": {}},
+        )
         [proposal] = filing.submit(uow, head, campaign, kind="proposal", channel="console", **NOMINATION)
         uow.commit()
     assert isinstance(report, Submitted) and (report.ref, proposal.ref) == ("BC-0001", "DN-0001")
@@ -66,9 +82,14 @@ def test_first_report_is_bc_0001_after_two_nominations(db, campaign, clock):
 
 def test_a_counter_starts_after_refs_already_stored(db, clock):
     with Session(db) as s:
-        submission_rows.insert_submission(s, kind="nomination", ref="DC-0041", campaign_code="x",
-                                          submitter_id=person(db, clock.now(), "A", "resident").id,
-                                          now=clock.now())
+        submission_rows.insert_submission(
+            s,
+            kind="nomination",
+            ref="DC-0041",
+            campaign_code="x",
+            submitter_id=person(db, clock.now(), "A", "resident").id,
+            now=clock.now(),
+        )
         assert next_ref(s, "nomination") == "DC-0042"
         assert next_ref(s, "report") == "BC-0001"
 
@@ -80,12 +101,21 @@ def test_the_migration_keeps_existing_refs_and_counts_on(tmp_path):
     engine = make_engine(url)
     command.upgrade(alembic_config(url), "0001")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO member (id, full_name, role, created_at, updated_at) "
-                          "VALUES (1, 'A', 'resident', '2024-11-05', '2024-11-05')"))
+        conn.execute(
+            text(
+                "INSERT INTO member (id, full_name, role, created_at, updated_at) "
+                "VALUES (1, 'A', 'resident', '2024-11-05', '2024-11-05')"
+            )
+        )
         for i, ref in enumerate(["DC-0001", "DC-0002", "BC-0003"], 1):
-            conn.execute(text("INSERT INTO submission (id, ref, kind, campaign_code, submitter_id, status, "
-                              "version, contents, answers, flags, created_at, updated_at) VALUES (:i, :r, 'x', 'c', 1, "
-                              "'submitted', 1, '[]', '{}', '[]', '2024-11-05', '2024-11-05')"), {"i": i, "r": ref})
+            conn.execute(
+                text(
+                    "INSERT INTO submission (id, ref, kind, campaign_code, submitter_id, status, "
+                    "version, contents, answers, flags, created_at, updated_at) VALUES (:i, :r, 'x', 'c', 1, "
+                    "'submitted', 1, '[]', '{}', '[]', '2024-11-05', '2024-11-05')"
+                ),
+                {"i": i, "r": ref},
+            )
     command.upgrade(alembic_config(url), "head")
     with Session(engine) as s:
         assert {c.prefix: c.value for c in s.exec(select(RefCounter))} == {"BC": 3, "DC": 2}
@@ -117,15 +147,25 @@ def rows_of(db, ref: str) -> dict:
     """What an approve leaves behind, with the reference taken out."""
     with Session(db) as s:
         sub = submission_rows.submission_by_ref(s, ref)
-        history = [(c.from_status, c.to_status, c.actor_id, c.reason)
-                   for c in s.exec(select(StatusChange).where(StatusChange.submission_id == sub.id)
-                                   .order_by(StatusChange.id))]
-        audit = [(a.action, a.actor_id, a.before, a.after, a.reason)
-                 for a in s.exec(select(AuditLog).where(AuditLog.entity_id == ref, AuditLog.action == "status")
-                                 .order_by(AuditLog.id))]
-        notes = [(o.member_id, o.channel, o.payload["text"].replace(ref, "REF"))
-                 for o in s.exec(select(Outbox).where(Outbox.member_id == sub.submitter_id).order_by(Outbox.id))
-                 if ref in o.payload["text"]]
+        history = [
+            (c.from_status, c.to_status, c.actor_id, c.reason)
+            for c in s.exec(
+                select(StatusChange).where(StatusChange.submission_id == sub.id).order_by(StatusChange.id)
+            )
+        ]
+        audit = [
+            (a.action, a.actor_id, a.before, a.after, a.reason)
+            for a in s.exec(
+                select(AuditLog)
+                .where(AuditLog.entity_id == ref, AuditLog.action == "status")
+                .order_by(AuditLog.id)
+            )
+        ]
+        notes = [
+            (o.member_id, o.channel, o.payload["text"].replace(ref, "REF"))
+            for o in s.exec(select(Outbox).where(Outbox.member_id == sub.submitter_id).order_by(Outbox.id))
+            if ref in o.payload["text"]
+        ]
         return {"status": sub.status, "history": history, "audit": audit, "outbox": notes}
 
 
@@ -227,9 +267,16 @@ def test_the_shortlist_quota_is_a_refusal_carrying_the_event(db, campaign, clock
     refs = []
     with Session(db) as s:
         for i in range(cap + 1):
-            sub = seeding.create_submission(s, kind="nomination", campaign_code=campaign.code,
-                                            submitter_id=staff.id, now=now, category=category,
-                                            nominee=f"Người số {i}", unit_code="T01")
+            sub = seeding.create_submission(
+                s,
+                kind="nomination",
+                campaign_code=campaign.code,
+                submitter_id=staff.id,
+                now=now,
+                category=category,
+                nominee=f"Người số {i}",
+                unit_code="T01",
+            )
             seeding.change_status(s, sub, "approved", actor_id=staff.id, reason=None, now=now)
             refs.append(sub.ref)
         s.commit()
@@ -274,5 +321,3 @@ def test_a_refusal_reads_from_the_catalog():
 
     outcome = refused(Refused("mine.cannot_amend", ref="DC-0001"))
     assert outcome.kind == "refused" and outcome.replies[0].text == "Hồ sơ DC-0001 hiện không cần bổ sung."
-
-

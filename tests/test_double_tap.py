@@ -16,14 +16,21 @@ from .conftest import Player, register_resident, rows
 
 @pytest.mark.parametrize("engine", ["db", "pg_db"])
 def test_two_processes_handle_the_same_tap_and_one_submission_is_made(
-        engine, request, campaign, clock, monkeypatch):
+    engine, request, campaign, clock, monkeypatch
+):
     db = request.getfixturevalue(engine)
     first, second = Core(db, campaign, clock), Core(db, campaign, clock)  # two processes
     p = Player(first)
     register_resident(p)
     p.press("nominate")
-    for line in ("Hộ ông Hoàng Văn Tư", "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
-                 "ok", "60 triệu", "khong", "bo qua"):
+    for line in (
+        "Hộ ông Hoàng Văn Tư",
+        "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
+        "ok",
+        "60 triệu",
+        "khong",
+        "bo qua",
+    ):
         p.say(line)
     question = p.question
     send = next(o for o in question.options if "Gửi" in o.label)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import inspect
@@ -13,7 +13,6 @@ from messages.model import Question
 from storage.models import ConversationState, Member, ProcessedEvent, Submission
 
 from .conftest import Player, nominate_household, register_resident, rows
-
 
 WHO = "Bạn muốn đề cử ai?"
 ACH = "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông."
@@ -111,8 +110,17 @@ def test_a_stale_button_changes_nothing(player, db):
     step_before = state_of(db).step
     from messages.model import InboundEvent
 
-    replies = player.send(InboundEvent(channel="console", user_id="u1", chat_id="u1", key="stale-1",
-                                       kind="choice", choice="household", seq=old.seq))
+    replies = player.send(
+        InboundEvent(
+            channel="console",
+            user_id="u1",
+            chat_id="u1",
+            key="stale-1",
+            kind="choice",
+            choice="household",
+            seq=old.seq,
+        )
+    )
     assert [r.text for r in replies] == ["Câu hỏi này đã qua."] and replies[0].toast
     assert state_of(db).step == step_before
     assert state_of(db).data["answers"]["category"] == "collective"
@@ -125,8 +133,17 @@ def test_a_forged_button_value_is_refused(player, db):
     from messages.model import InboundEvent
 
     q = player.question
-    player.send(InboundEvent(channel="console", user_id="u1", chat_id="u1", key="forged",
-                             kind="choice", choice="secret-category", seq=q.seq))
+    player.send(
+        InboundEvent(
+            channel="console",
+            user_id="u1",
+            chat_id="u1",
+            key="forged",
+            kind="choice",
+            choice="secret-category",
+            seq=q.seq,
+        )
+    )
     assert "Lựa chọn chưa đúng." in player.text and "thuộc đối tượng nào?" in player.text
     assert "category" not in state_of(db).data["answers"]
 
@@ -192,8 +209,11 @@ def test_unknown_command_when_idle_shows_the_menu(player):
 
 def test_income_under_the_threshold_is_told_plainly_and_can_be_fixed(player, db):
     start_nomination(player)
-    for answer in ("Hộ ông Vi Văn Sáu", "Chăn nuôi 30 con lợn, trồng 2 ha quế, giúp 3 hộ nghèo giống cây.",
-                   "2"):
+    for answer in (
+        "Hộ ông Vi Văn Sáu",
+        "Chăn nuôi 30 con lợn, trồng 2 ha quế, giúp 3 hộ nghèo giống cây.",
+        "2",
+    ):
         player.say(answer)
     player.say("30 triệu")
     assert "Tiêu chí V.2.c: thu nhập từ 50 triệu đồng/năm trở lên" in player.text
@@ -207,8 +227,10 @@ def test_income_under_the_threshold_is_told_plainly_and_can_be_fixed(player, db)
     player.say("1")
     [sub] = rows(db, Submission)
     assert sub.answers["annual_income"] == 45_000_000
-    assert sub.flags == ["Thu nhập/năm: 45 triệu đồng < 50 triệu đồng (V.2.c)",
-                         "Đang bị kỷ luật hoặc điều tra (Nghị định 98/2023, Điều 4)"]
+    assert sub.flags == [
+        "Thu nhập/năm: 45 triệu đồng < 50 triệu đồng (V.2.c)",
+        "Đang bị kỷ luật hoặc điều tra (Nghị định 98/2023, Điều 4)",
+    ]
 
 
 def test_photos_are_capped_and_the_same_photo_is_kept_once(player, db):
@@ -233,11 +255,11 @@ def test_photos_are_capped_and_the_same_photo_is_kept_once(player, db):
 
 def test_after_the_deadline_new_nominations_are_refused(player, db, clock):
     register_resident(player)
-    clock.set(datetime(2024, 11, 30, 16, 59, tzinfo=timezone.utc))  # 23:59 on 30/11 in Hà Nội
+    clock.set(datetime(2024, 11, 30, 16, 59, tzinfo=UTC))  # 23:59 on 30/11 in Hà Nội
     player.press("nominate")
     assert WHO in player.text
     player.say("/huy")
-    clock.set(datetime(2024, 11, 30, 17, 0, tzinfo=timezone.utc))  # 00:00 on 01/12
+    clock.set(datetime(2024, 11, 30, 17, 0, tzinfo=UTC))  # 00:00 on 01/12
     player.press("nominate")
     assert "Đợt thi đua đã hết hạn nhận hồ sơ (23:59 ngày 30/11/2024)" in player.text
     assert rows(db, Submission) == []
@@ -245,7 +267,7 @@ def test_after_the_deadline_new_nominations_are_refused(player, db, clock):
 
 def test_the_deadline_passing_while_typing_refuses_at_the_end(player, db, clock):
     register_resident(player)
-    clock.set(datetime(2024, 11, 30, 16, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2024, 11, 30, 16, 0, tzinfo=UTC))
     player.press("nominate")
     for answer in ("Hộ ông Hoàng Văn Tư", ACH, "ok", "60tr", "khong", "bo qua"):
         player.say(answer)
@@ -259,9 +281,9 @@ def test_an_extended_deadline_moves_the_refusal(db, campaign, clock):
     extended = campaign.with_deadline(datetime(2024, 12, 5).date())
     p = Player(Core(db, extended, clock))
     register_resident(p)
-    clock.set(datetime(2024, 12, 3, 3, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2024, 12, 3, 3, 0, tzinfo=UTC))
     nominate_household(p)
-    clock.set(datetime(2024, 12, 5, 17, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2024, 12, 5, 17, 0, tzinfo=UTC))
     p.press("nominate")
     assert "(23:59 ngày 05/12/2024)" in p.text
 
@@ -278,7 +300,8 @@ def test_an_error_inside_a_turn_reaches_the_user_as_an_apology(player, db, monke
     with caplog.at_level(logging.ERROR):
         replies = player.say("Chi hội Phụ nữ thôn 1")
     assert [r.text for r in replies] == [
-        "Xin lỗi, bot gặp lỗi khi xử lý. Bạn thử lại sau ít phút nhé. Thông tin đã nhập vẫn được giữ."]
+        "Xin lỗi, bot gặp lỗi khi xử lý. Bạn thử lại sau ít phút nhé. Thông tin đã nhập vẫn được giữ."
+    ]
     assert "disk on fire" in caplog.text and "Traceback" in caplog.text
     assert state_of(db).step == "nominee"  # unchanged
     monkeypatch.undo()

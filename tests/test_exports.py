@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from bot.cli import main as cli_main
+from documents import ExportError, write_list, write_proposal, write_reports, write_workbook
 from messages.catalog import t
 from messages.model import Document, Question, Text
-from documents import ExportError, write_list, write_proposal, write_reports, write_workbook
-from storage import audit, members, submissions
+from storage import audit, submissions
 from storage.models import AuditLog, StatusChange, Submission
 
 from . import seed as seeding
@@ -33,6 +33,7 @@ ACHIEVEMENTS = "Trồng 3 ha hồi, thu nhập 80 triệu đồng/năm, hiến 2
 
 # -- data made directly in storage (the review flows are built elsewhere) ----------------
 
+
 class Seed:
     def __init__(self, db, campaign, now):
         self.db, self.campaign, self.now = db, campaign, now
@@ -43,47 +44,109 @@ class Seed:
             s.commit()
 
     def _member(self, s, name, role, unit, ext):
-        return seeding.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
-                                  channel="console", external_id=ext, chat_id=ext,
-                                  display_name=None, now=self.now)
+        return seeding.create_member(
+            s,
+            full_name=name,
+            role=role,
+            unit_code=unit,
+            phone=None,
+            channel="console",
+            external_id=ext,
+            chat_id=ext,
+            display_name=None,
+            now=self.now,
+        )
 
-    def sub(self, nominee, *, status="submitted", category="household", kind="nomination",
-            unit="T02", award="commune", shortlist=None, reason=None, photos=(), **fields) -> str:
-        path = {"submitted": [], "under_review": ["under_review"], "approved": ["approved"],
-                "shortlisted": ["approved", "shortlisted"], "rejected": ["under_review", "rejected"],
-                "needs_info": ["under_review", "needs_info"]}[status]
+    def sub(
+        self,
+        nominee,
+        *,
+        status="submitted",
+        category="household",
+        kind="nomination",
+        unit="T02",
+        award="commune",
+        shortlist=None,
+        reason=None,
+        photos=(),
+        **fields,
+    ) -> str:
+        path = {
+            "submitted": [],
+            "under_review": ["under_review"],
+            "approved": ["approved"],
+            "shortlisted": ["approved", "shortlisted"],
+            "rejected": ["under_review", "rejected"],
+            "needs_info": ["under_review", "needs_info"],
+        }[status]
         with Session(self.db, expire_on_commit=False) as s:
             sub = seeding.create_submission(
-                s, kind=kind, campaign_code=self.campaign.code, submitter_id=self.resident.id,
-                now=self.now, unit_code=unit, category=category, nominee=nominee,
-                contents=["c2", "c3"], achievements=ACHIEVEMENTS,
-                answers={"annual_income": 80_000_000, "discipline": "no"}, flags=[],
-                proposed_award=award, **fields)
+                s,
+                kind=kind,
+                campaign_code=self.campaign.code,
+                submitter_id=self.resident.id,
+                now=self.now,
+                unit_code=unit,
+                category=category,
+                nominee=nominee,
+                contents=["c2", "c3"],
+                achievements=ACHIEVEMENTS,
+                answers={"annual_income": 80_000_000, "discipline": "no"},
+                flags=[],
+                proposed_award=award,
+                **fields,
+            )
             for i, to in enumerate(path, 1):
-                seeding.change_status(s, sub, to, actor_id=self.staff.id, now=self.now + timedelta(hours=26 * i),
-                                   reason=reason if to in ("rejected", "needs_info") else None, notify=None)
+                seeding.change_status(
+                    s,
+                    sub,
+                    to,
+                    actor_id=self.staff.id,
+                    now=self.now + timedelta(hours=26 * i),
+                    reason=reason if to in ("rejected", "needs_info") else None,
+                    notify=None,
+                )
             if shortlist:
                 sub.shortlist_award = shortlist
                 s.add(sub)
             for p in photos:
-                submissions.add_evidence(s, sub, channel="telegram", unique_id=p, file_id=f"file-{p}", now=self.now)
+                submissions.add_evidence(
+                    s, sub, channel="telegram", unique_id=p, file_id=f"file-{p}", now=self.now
+                )
             s.commit()
             return sub.ref
 
     def report(self, unit="T01", figures=None, status="submitted") -> str:
         with Session(self.db, expire_on_commit=False) as s:
             sub = seeding.create_submission(
-                s, kind="report", campaign_code=self.campaign.code, submitter_id=self.head.id,
-                now=self.now, unit_code=unit, contents=["c2"], achievements="Bản đầu.",
-                answers={"figures": {"c2": {"ho_thoat_ngheo": 3}}})
-            seeding.new_version(s, sub, actor_id=self.head.id, now=self.now + timedelta(hours=1),
-                             achievements="Thôn vận động hiến đất, làm 1.200 m đường bê tông.",
-                             answers={"figures": figures or {"c2": {"ho_thoat_ngheo": 5},
-                                                             "c3": {"duong_be_tong": 1200,
-                                                                    "tien_dong_gop": 150_000_000}}})
+                s,
+                kind="report",
+                campaign_code=self.campaign.code,
+                submitter_id=self.head.id,
+                now=self.now,
+                unit_code=unit,
+                contents=["c2"],
+                achievements="Bản đầu.",
+                answers={"figures": {"c2": {"ho_thoat_ngheo": 3}}},
+            )
+            seeding.new_version(
+                s,
+                sub,
+                actor_id=self.head.id,
+                now=self.now + timedelta(hours=1),
+                achievements="Thôn vận động hiến đất, làm 1.200 m đường bê tông.",
+                answers={
+                    "figures": figures
+                    or {
+                        "c2": {"ho_thoat_ngheo": 5},
+                        "c3": {"duong_be_tong": 1200, "tien_dong_gop": 150_000_000},
+                    }
+                },
+            )
             if status == "approved":
-                seeding.change_status(s, sub, "approved", actor_id=self.staff.id, now=self.now,
-                                   reason=None, notify=None)
+                seeding.change_status(
+                    s, sub, "approved", actor_id=self.staff.id, now=self.now, reason=None, notify=None
+                )
             s.commit()
             return sub.ref
 
@@ -98,6 +161,7 @@ def session(db):
 
 
 # -- checks of a Word file ---------------------------------------------------------------
+
 
 def paragraphs(doc):
     yield from doc.paragraphs
@@ -169,11 +233,17 @@ def made(db, writer, campaign, out, clock):
 
 # -- the workbook ------------------------------------------------------------------------
 
+
 def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed, tmp_path):
     approved = seed.sub("Hộ ông Hoàng Văn Tư", status="approved", photos=["p1", "p2"])
     seed.sub("Hộ bà Lý Thị Hoa", status="shortlisted", shortlist="district")
-    seed.sub("Hội Nông dân xã", status="rejected", category="collective", kind="proposal",
-             reason="Chưa có số liệu minh chứng.")
+    seed.sub(
+        "Hội Nông dân xã",
+        status="rejected",
+        category="collective",
+        kind="proposal",
+        reason="Chưa có số liệu minh chứng.",
+    )
     seed.sub("Hộ ông Vi Văn Nhất")
     report = seed.report()
 
@@ -183,8 +253,18 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     assert wb.sheetnames == SHEETS
     entries, reports, log = (wb[n] for n in SHEETS)
     header = [c.value for c in entries[1]]
-    for col in ("STT", "Mã hồ sơ", "Đối tượng", "Tên tập thể, cá nhân", "Thôn, đơn vị", "Trạng thái",
-                "Người xử lý gần nhất", "Ngày xử lý", "Lý do", "Ảnh minh chứng"):
+    for col in (
+        "STT",
+        "Mã hồ sơ",
+        "Đối tượng",
+        "Tên tập thể, cá nhân",
+        "Thôn, đơn vị",
+        "Trạng thái",
+        "Người xử lý gần nhất",
+        "Ngày xử lý",
+        "Lý do",
+        "Ảnh minh chứng",
+    ):
         assert col in header
     subs = rows(db, Submission)
     assert entries.max_row - 1 == len([x for x in subs if x.kind != "report"]) == 4
@@ -203,26 +283,46 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     assert row["Ngày gửi"].strftime("%d/%m/%Y %H:%M") == "05/11/2024 10:00"
     assert row["Ngày xử lý"].strftime("%d/%m/%Y %H:%M") == "06/11/2024 12:00"
     assert row["Ảnh minh chứng"] == "telegram:file-p1\ntelegram:file-p2"
-    assert row["Nội dung thi đua"] == "Phát triển kinh tế - xã hội, giảm nghèo; Nông thôn mới, vì người nghèo, hạ tầng"
+    assert (
+        row["Nội dung thi đua"]
+        == "Phát triển kinh tế - xã hội, giảm nghèo; Nông thôn mới, vì người nghèo, hạ tầng"
+    )
     rejected = next(r for r in by_ref.values() if r["Trạng thái"] == "Không đạt")
-    assert rejected["Lý do"] == "Chưa có số liệu minh chứng." and rejected["Loại hồ sơ"] == "Đề nghị khen thưởng"
-    assert by_ref["DC-0003"]["Người xử lý gần nhất"] is None  # only sent (DN-0001 counts apart), nobody moved it yet
+    assert (
+        rejected["Lý do"] == "Chưa có số liệu minh chứng." and rejected["Loại hồ sơ"] == "Đề nghị khen thưởng"
+    )
+    assert (
+        by_ref["DC-0003"]["Người xử lý gần nhất"] is None
+    )  # only sent (DN-0001 counts apart), nobody moved it yet
 
     rep_header = [c.value for c in reports[1]]
     assert "ND2. Số hộ thoát nghèo (hộ)" in rep_header and "ND3. Tiền đóng góp (đồng)" in rep_header
     rep = dict(zip(rep_header, next(reports.iter_rows(min_row=2, values_only=True))))
     assert rep["Mã hồ sơ"] == report and rep["Phiên bản"] == 2  # the latest version counts
     assert rep["ND2. Số hộ thoát nghèo (hộ)"] == 5 and rep["ND3. Đường bê tông làm mới (m)"] == 1200
-    assert rep["ND3. Tiền đóng góp (đồng)"] == 150_000_000 and rep["ND1. Số lượt người tham gia (lượt)"] is None
+    assert (
+        rep["ND3. Tiền đóng góp (đồng)"] == 150_000_000 and rep["ND1. Số lượt người tham gia (lượt)"] is None
+    )
     assert rep["Nội dung báo cáo"].startswith("Thôn vận động")
 
     log_rows = list(log.iter_rows(min_row=2, values_only=True))
-    assert ["Thời gian", "Người thực hiện", "Hồ sơ, đối tượng", "Việc đã làm", "Lý do"] == [c.value for c in log[1]]
+    assert [c.value for c in log[1]] == [
+        "Thời gian",
+        "Người thực hiện",
+        "Hồ sơ, đối tượng",
+        "Việc đã làm",
+        "Lý do",
+    ]
     mine = [r[1:4] for r in log_rows if r[2] == approved]
-    assert mine == [("Nông Văn Sáu", approved, "Gửi đề cử"),
-                    ("Lương Thị Mai", approved, "Chuyển trạng thái: Đã gửi, chờ thẩm định → Đạt")]
-    assert ("Nông Văn Sáu", "Thành viên 3", "Đăng ký: vai trò: người dân; thôn, đơn vị: Thôn 2; kênh: console") in [
-        r[1:4] for r in log_rows]
+    assert mine == [
+        ("Nông Văn Sáu", approved, "Gửi đề cử"),
+        ("Lương Thị Mai", approved, "Chuyển trạng thái: Đã gửi, chờ thẩm định → Đạt"),
+    ]
+    assert (
+        "Nông Văn Sáu",
+        "Thành viên 3",
+        "Đăng ký: vai trò: người dân; thôn, đơn vị: Thôn 2; kênh: console",
+    ) in [r[1:4] for r in log_rows]
     update = next(r[3] for r in log_rows if r[2] == report and r[3].startswith("Cập nhật báo cáo"))
     assert update.startswith("Cập nhật báo cáo: thành tích: Bản đầu. → Thôn vận động")
     assert "phiên bản: 1 → 2" in update and "Đang thẩm định" not in update
@@ -262,6 +362,7 @@ def test_vietnamese_names_round_trip_exactly_in_xlsx_and_docx(db, campaign, seed
 
 # -- the Word documents ------------------------------------------------------------------
 
+
 def test_docx_list_groups_by_award_and_category_in_the_decree_layout(db, campaign, seed, clock, tmp_path):
     seed.sub("Hộ ông Một", status="approved")
     seed.sub("Hộ ông Hai", status="approved")
@@ -272,19 +373,31 @@ def test_docx_list_groups_by_award_and_category_in_the_decree_layout(db, campaig
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in all_text
     assert "(Trình Hội đồng Thi đua - Khen thưởng xã xem xét)" in all_text
     # the council's choice (district) wins over the award first proposed (commune)
-    assert all_text.index("I. GIẤY KHEN CỦA CHỦ TỊCH UBND XÃ") < all_text.index("II. GIẤY KHEN CỦA CHỦ TỊCH UBND HUYỆN")
+    assert all_text.index("I. GIẤY KHEN CỦA CHỦ TỊCH UBND XÃ") < all_text.index(
+        "II. GIẤY KHEN CỦA CHỦ TỊCH UBND HUYỆN"
+    )
     assert "1. Hộ gia đình, nông dân, người lao động (2)" in all_text
     assert "1. Tập thể (cơ quan, đơn vị, thôn) (1)" in all_text
     assert data_rows(doc) == res.rows == 3 and res.tables == 2
     grid = [t for t in doc.tables if t.rows[0].cells[0].text == "STT"][0]
-    assert [c.text for c in grid.rows[0].cells] == ["STT", "Tên tập thể, cá nhân", "Thôn, đơn vị",
-                                                     "Tóm tắt thành tích", "Trạng thái"]
+    assert [c.text for c in grid.rows[0].cells] == [
+        "STT",
+        "Tên tập thể, cá nhân",
+        "Thôn, đơn vị",
+        "Tóm tắt thành tích",
+        "Trạng thái",
+    ]
     assert [c.text for c in grid.rows[1].cells] == ["1", "Hộ ông Một", "Thôn 2", ACHIEVEMENTS, "Đạt"]
     assert "Tổng cộng: 3 hồ sơ (1 tập thể, 2 cá nhân)." in all_text
 
     with session(db) as s:
-        every = write_list(s, campaign, tmp_path / "all.docx", now=clock.now(),
-                           statuses=["approved", "shortlisted", "rejected", "submitted"])
+        every = write_list(
+            s,
+            campaign,
+            tmp_path / "all.docx",
+            now=clock.now(),
+            statuses=["approved", "shortlisted", "rejected", "submitted"],
+        )
     assert data_rows(docx.Document(every.path)) == 5
 
 
@@ -298,8 +411,10 @@ def test_docx_proposal_to_the_district_within_the_quota(db, campaign, seed, cloc
     assert "Số: ......../TTr-UBND" in all_text
     assert "TỜ TRÌNH" in all_text
     assert "Kính gửi: Chủ tịch UBND huyện Văn Quan." in all_text
-    assert any("Hội đồng Thi đua - Khen thưởng xã" in x and x.startswith("Căn cứ Biên bản") and "........" in x
-               for x in all_text)
+    assert any(
+        "Hội đồng Thi đua - Khen thưởng xã" in x and x.startswith("Căn cứ Biên bản") and "........" in x
+        for x in all_text
+    )
     assert any("Căn cứ Kế hoạch số 71/KH-UBND ngày 28/02/2024" in x for x in all_text)
     assert any("cho 1 tập thể và 3 cá nhân" in x for x in all_text)
     assert "1. Tập thể (1)" in all_text and "2. Cá nhân (3)" in all_text
@@ -314,8 +429,10 @@ def test_docx_proposal_refused_over_the_quota(db, campaign, seed, clock, tmp_pat
         seed.sub(name, status="shortlisted", category="collective", shortlist="district")
     with session(db) as s, pytest.raises(ExportError) as err:
         write_proposal(s, campaign, tmp_path / "tt.docx", now=clock.now())
-    assert str(err.value) == ("Vượt chỉ tiêu Giấy khen của Chủ tịch UBND huyện: tập thể có 3, tối đa 2. "
-                              "Xin bỏ bớt khỏi danh sách Hội đồng rồi xuất lại.")
+    assert str(err.value) == (
+        "Vượt chỉ tiêu Giấy khen của Chủ tịch UBND huyện: tập thể có 3, tối đa 2. "
+        "Xin bỏ bớt khỏi danh sách Hội đồng rồi xuất lại."
+    )
     assert not (tmp_path / "tt.docx").exists()
 
 
@@ -330,7 +447,9 @@ def test_docx_reports_collective_and_individual_forms(db, campaign, seed, clock,
     assert_decree30(doc, campaign)
     all_text = texts(doc)
     assert res.rows == 2 and all_text.count("BÁO CÁO THÀNH TÍCH") == 2
-    period = "(Thành tích trong Thi đua chào mừng 60 năm huyện Văn Quan, từ ngày 28/02/2024 đến ngày 30/11/2024)"
+    period = (
+        "(Thành tích trong Thi đua chào mừng 60 năm huyện Văn Quan, từ ngày 28/02/2024 đến ngày 30/11/2024)"
+    )
     assert all_text.count(period) == 2
     assert all_text.count("II. THÀNH TÍCH ĐẠT ĐƯỢC") == 2
     assert all_text.count("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG") == 2
@@ -363,6 +482,7 @@ def test_nothing_to_export_says_so(db, campaign, seed, clock, tmp_path):
 
 # -- the command line --------------------------------------------------------------------
 
+
 @pytest.fixture
 def cli_env(monkeypatch, db_path, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env of the developer's
@@ -388,11 +508,14 @@ def test_cli_proposal_over_quota_exits_with_the_message(cli_env, seed, tmp_path,
         seed.sub(name, status="shortlisted", shortlist="district")
     code = cli_main(["export", "--format", "docx", "--kind", "proposal", "--out", str(tmp_path / "tt.docx")])
     assert code == 1
-    assert "Vượt chỉ tiêu Giấy khen của Chủ tịch UBND huyện: cá nhân có 5, tối đa 4." in capsys.readouterr().err
+    assert (
+        "Vượt chỉ tiêu Giấy khen của Chủ tịch UBND huyện: cá nhân có 5, tối đa 4." in capsys.readouterr().err
+    )
     assert not (tmp_path / "tt.docx").exists()
 
 
 # -- in chat -----------------------------------------------------------------------------
+
 
 def test_staff_gets_the_files_in_chat(core, seed, tmp_path):
     core.export_dir = tmp_path / "exports"
@@ -416,7 +539,9 @@ def test_staff_gets_the_files_in_chat(core, seed, tmp_path):
     staff.say("/xuat")
     staff.press("Tờ trình đề nghị cấp huyện (DOCX)")
     assert not [r for r in staff.last if isinstance(r, Document)]
-    assert "Chưa có hồ sơ nào trong danh sách Hội đồng đề nghị Giấy khen của Chủ tịch UBND huyện." in staff.text
+    assert (
+        "Chưa có hồ sơ nào trong danh sách Hội đồng đề nghị Giấy khen của Chủ tịch UBND huyện." in staff.text
+    )
 
 
 @pytest.mark.parametrize("who", ["resident", "head"])
@@ -446,7 +571,10 @@ def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
         lst = write_list(s, campaign, tmp_path / "pg.docx", now=clock.now())
     book = load_workbook(wb.path)
     entries = list(book[SHEETS[0]].iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[4], r[12]) for r in entries] == [(ref, VIET_NAME, "Đạt"), ("DC-0002", "Hộ ông Hai", "Không đạt")]
+    assert [(r[1], r[4], r[12]) for r in entries] == [
+        (ref, VIET_NAME, "Đạt"),
+        ("DC-0002", "Hộ ông Hai", "Không đạt"),
+    ]
     log = [r[1:4] for r in book[SHEETS[2]].iter_rows(min_row=2, values_only=True)]
     assert ("Nông Văn Sáu", ref, "Gửi đề cử") in log
     assert ("Lương Thị Mai", "DC-0002", "Chuyển trạng thái: Đang thẩm định → Không đạt") in log
@@ -456,15 +584,27 @@ def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
 def test_log_tells_a_shortlisting_in_words(db, campaign, seed, clock, tmp_path):
     ref = seed.sub("Hộ ông Một", status="approved")
     with session(db) as s:  # the council's choice is audited with the status
-        audit.audit(s, actor_id=seed.staff.id, action="status", entity="submission", entity_id=ref,
-                   before={"status": "approved", "shortlist_award": None},
-                   after={"status": "shortlisted", "shortlist_award": "district"},
-                   reason="Hội đồng chọn", now=clock.now())
+        audit.audit(
+            s,
+            actor_id=seed.staff.id,
+            action="status",
+            entity="submission",
+            entity_id=ref,
+            before={"status": "approved", "shortlist_award": None},
+            after={"status": "shortlisted", "shortlist_award": "district"},
+            reason="Hội đồng chọn",
+            now=clock.now(),
+        )
         s.commit()
         wb = write_workbook(s, campaign, tmp_path / "a.xlsx")
     last = list(load_workbook(wb.path)[SHEETS[2]].iter_rows(min_row=2, values_only=True))[-1]
-    assert last[1:] == ("Lương Thị Mai", ref, "Chuyển trạng thái: Đạt → Đưa vào danh sách Hội đồng; "
-                        "Hội đồng xét chọn: — → Giấy khen của Chủ tịch UBND huyện", "Hội đồng chọn")
+    assert last[1:] == (
+        "Lương Thị Mai",
+        ref,
+        "Chuyển trạng thái: Đạt → Đưa vào danh sách Hội đồng; "
+        "Hội đồng xét chọn: — → Giấy khen của Chủ tịch UBND huyện",
+        "Hội đồng chọn",
+    )
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_fatal(db, campaign, seed, clock, tmp_path):

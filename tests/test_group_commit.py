@@ -19,13 +19,15 @@ from .conftest import rows
 
 
 def _start(user: str, key: str) -> InboundEvent:
-    return InboundEvent(channel="console", user_id=user, chat_id=user, key=key, kind="command",
-                        command="start")
+    return InboundEvent(
+        channel="console", user_id=user, chat_id=user, key=key, kind="command", command="start"
+    )
 
 
 @pytest.mark.parametrize("engine", ["db", "pg_db"])
 def test_a_group_commits_once_and_a_failing_turn_is_rolled_back_alone(
-        engine, request, campaign, clock, monkeypatch):
+    engine, request, campaign, clock, monkeypatch
+):
     db = request.getfixturevalue(engine)
     core = Core(db, campaign, clock)
     commits = []
@@ -40,10 +42,14 @@ def test_a_group_commits_once_and_a_failing_turn_is_rolled_back_alone(
 
     monkeypatch.setattr(core, "_turn", turn)
     kept = {}
-    out = core.handle_many([(_start("a", "1"), lambda s, r, now, role: kept.setdefault("a", role)),
-                            (_start("b", "2"), lambda s, r, now, role: kept.setdefault("b", role)),
-                            (_start("c", "3"), None),
-                            (_start("a", "1"), None)])  # the same event again: nothing
+    out = core.handle_many(
+        [
+            (_start("a", "1"), lambda s, r, now, role: kept.setdefault("a", role)),
+            (_start("b", "2"), lambda s, r, now, role: kept.setdefault("b", role)),
+            (_start("c", "3"), None),
+            (_start("a", "1"), None),
+        ]
+    )  # the same event again: nothing
     assert isinstance(out[0][0], Question) and isinstance(out[2][0], Question)
     assert out[1] == [Text(t("error_apology"))] and out[3] == []
     assert len(commits) == 1

@@ -10,23 +10,32 @@ import pytest
 from sqlmodel import Session, select
 from starlette.testclient import TestClient
 
-from web.app import make_console
-from web.console import Console
 from domain import council as ops
 from domain import honours
 from domain.refusals import Refused
 from domain.uow import UnitOfWork
 from storage import members, submissions
 from storage.models import CouncilItem, Evidence, Member, Outbox, Submission
+from web.app import make_console
+from web.console import Console
 
 from . import seed as seeding
 from .conftest import Player, rows
 
 
 def _member(s, name, role, ext, now, unit=None):
-    return seeding.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
-                                 channel="console", external_id=ext, chat_id=ext,
-                                 display_name=None, now=now)
+    return seeding.create_member(
+        s,
+        full_name=name,
+        role=role,
+        unit_code=unit,
+        phone=None,
+        channel="console",
+        external_id=ext,
+        chat_id=ext,
+        display_name=None,
+        now=now,
+    )
 
 
 @pytest.fixture
@@ -46,21 +55,43 @@ def make_decided(db, campaign, clock, tmp_path) -> int:
         resident = _member(s, "Nông Văn Sáu", "resident", "r1", now, "T01")
         voters = [_member(s, f"Thành viên {i}", "council", f"c{i}", now) for i in range(3)]
         refs = []
-        for nominee, consent, local in (("Hộ ông Hoàng Văn Tư", True, str(picture)),
-                                        ("Hộ bà Lường Thị Hoa", False, str(picture)),
-                                        ("Hộ ông Vi Văn Bảy", True, str(picture))):
+        for nominee, consent, local in (
+            ("Hộ ông Hoàng Văn Tư", True, str(picture)),
+            ("Hộ bà Lường Thị Hoa", False, str(picture)),
+            ("Hộ ông Vi Văn Bảy", True, str(picture)),
+        ):
             sub = seeding.create_submission(
-                s, kind="nomination", campaign_code=campaign.code, submitter_id=resident.id, now=now,
-                unit_code="T01", category="household", nominee=nominee, contents=["c2"],
-                achievements="Trồng 3 ha hồi, hiến 200 m2 đất làm đường.", answers={}, flags=[],
-                proposed_award="commune")
+                s,
+                kind="nomination",
+                campaign_code=campaign.code,
+                submitter_id=resident.id,
+                now=now,
+                unit_code="T01",
+                category="household",
+                nominee=nominee,
+                contents=["c2"],
+                achievements="Trồng 3 ha hồi, hiến 200 m2 đất làm đường.",
+                answers={},
+                flags=[],
+                proposed_award="commune",
+            )
             seeding.change_status(s, sub, "approved", actor_id=staff.id, reason=None, now=now, notify=None)
-            seeding.change_status(s, sub, "shortlisted", actor_id=staff.id, reason=None, now=now,
-                                      notify=None, fields={"shortlist_award": "commune"})
-            submissions.add_evidence(s, sub, channel="zalo", unique_id=f"u-{sub.id}", file_id=None,
-                                     local_path=local, now=now)
-            submissions.add_evidence(s, sub, channel="telegram", unique_id=f"t-{sub.id}",
-                                     file_id=f"tg-{sub.id}", now=now)
+            seeding.change_status(
+                s,
+                sub,
+                "shortlisted",
+                actor_id=staff.id,
+                reason=None,
+                now=now,
+                notify=None,
+                fields={"shortlist_award": "commune"},
+            )
+            submissions.add_evidence(
+                s, sub, channel="zalo", unique_id=f"u-{sub.id}", file_id=None, local_path=local, now=now
+            )
+            submissions.add_evidence(
+                s, sub, channel="telegram", unique_id=f"t-{sub.id}", file_id=f"tg-{sub.id}", now=now
+            )
             for e in s.exec(select(Evidence).where(Evidence.submission_id == sub.id)):
                 e.publish_consent = consent
                 s.add(e)
@@ -75,21 +106,36 @@ def make_decided(db, campaign, clock, tmp_path) -> int:
         s.commit()
         before = client_for(db, campaign, clock, tmp_path).get("/guong-dien-hinh").text
         assert "Hoàng Văn Tư" not in before and "Chưa có quyết định khen thưởng nào" in before
-        ops.record_decision(uow, staff, campaign, award_key="commune", number="125/QĐ-UBND",
-                            signed_on=date(2024, 11, 5), signer_name="Hoàng Văn Vịnh",
-                            signer_title="Chủ tịch UBND xã")
+        ops.record_decision(
+            uow,
+            staff,
+            campaign,
+            award_key="commune",
+            number="125/QĐ-UBND",
+            signed_on=date(2024, 11, 5),
+            signer_name="Hoàng Văn Vịnh",
+            signer_title="Chủ tịch UBND xã",
+        )
         s.commit()
         return staff
 
 
 def client_for(db, campaign, clock, tmp_path) -> TestClient:
     """The web console as bot/ serves it, signed out: the page is public."""
-    console = Console(db=db, campaign=campaign, clock=clock, base_url="http://testserver",
-                      media_dir=tmp_path / "media", export_dir=tmp_path / "exports")
+    console = Console(
+        db=db,
+        campaign=campaign,
+        clock=clock,
+        base_url="http://testserver",
+        media_dir=tmp_path / "media",
+        export_dir=tmp_path / "exports",
+    )
     return TestClient(make_console(console), follow_redirects=False)
 
 
-def test_the_public_page_shows_decided_items_and_consented_photos_only(db, campaign, clock, decided, tmp_path):
+def test_the_public_page_shows_decided_items_and_consented_photos_only(
+    db, campaign, clock, decided, tmp_path
+):
     client = client_for(db, campaign, clock, tmp_path)
     page = client.get("/guong-dien-hinh")
     assert page.status_code == 200 and "default-src" in page.headers["content-security-policy"]
@@ -152,12 +198,20 @@ def test_the_award_step_on_postgresql(pg_db, campaign, clock, tmp_path):
     assert "Hộ ông Hoàng Văn Tư" in body and "Hộ ông Vi Văn Bảy" not in body
     with Session(pg_db) as s:
         assert [i.result for i in s.exec(select(CouncilItem).order_by(CouncilItem.id))] == [
-            "passed", "passed", "failed"]
+            "passed",
+            "passed",
+            "failed",
+        ]
         assert [x.status for x in s.exec(select(Submission).order_by(Submission.id))] == [
-            "awarded", "awarded", "shortlisted"]
+            "awarded",
+            "awarded",
+            "shortlisted",
+        ]
 
 
-def test_the_command_line_makes_the_decision_and_certificates(decided, monkeypatch, db_path, tmp_path, capsys):
+def test_the_command_line_makes_the_decision_and_certificates(
+    decided, monkeypatch, db_path, tmp_path, capsys
+):
     from bot.cli import main as cli_main
 
     from .conftest import CAMPAIGN_FILE
@@ -167,15 +221,45 @@ def test_the_command_line_makes_the_decision_and_certificates(decided, monkeypat
     monkeypatch.setenv("CAMPAIGN_FILE", str(CAMPAIGN_FILE))
     for kind in ("minutes", "decision", "certificates"):
         out = tmp_path / f"{kind}.docx"
-        assert cli_main(["export", "--format", "docx", "--kind", kind, "--ref", "125" if kind != "minutes" else "1",
-                         "--out", str(out)]) == 0, capsys.readouterr().err
+        assert (
+            cli_main(
+                [
+                    "export",
+                    "--format",
+                    "docx",
+                    "--kind",
+                    kind,
+                    "--ref",
+                    "125" if kind != "minutes" else "1",
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        ), capsys.readouterr().err
         assert out.stat().st_size > 0
-    assert cli_main(["export", "--format", "docx", "--kind", "decision", "--ref", "999",
-                     "--out", str(tmp_path / "x.docx")]) == 1
+    assert (
+        cli_main(
+            [
+                "export",
+                "--format",
+                "docx",
+                "--kind",
+                "decision",
+                "--ref",
+                "999",
+                "--out",
+                str(tmp_path / "x.docx"),
+            ]
+        )
+        == 1
+    )
     assert "Chưa có quyết định khen thưởng" in capsys.readouterr().err
 
 
-def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(db, campaign, clock, decided, tmp_path):
+def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(
+    db, campaign, clock, decided, tmp_path
+):
     from documents import ExportError
     from documents.certificates import write_certificates
 
@@ -187,9 +271,16 @@ def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(db, ca
         item = s.exec(select(CouncilItem).where(CouncilItem.submission_id == row.id)).one()
         item.result = "passed"
         s.add(item)
-        ops.record_decision(UnitOfWork(s, clock.now()), s.merge(decided), campaign, award_key="district",
-                            number="88/QĐ-UBND", signed_on=date(2024, 11, 5),
-                            signer_name="Chủ tịch huyện", signer_title="Chủ tịch UBND huyện")
+        ops.record_decision(
+            UnitOfWork(s, clock.now()),
+            s.merge(decided),
+            campaign,
+            award_key="district",
+            number="88/QĐ-UBND",
+            signed_on=date(2024, 11, 5),
+            signer_name="Chủ tịch huyện",
+            signer_title="Chủ tịch UBND huyện",
+        )
         s.commit()
         assert row.status == "awarded"
         assert write_certificates(s, campaign, tmp_path / "gk.docx") == 2  # the commune's 125 only
@@ -206,16 +297,27 @@ def test_sending_a_nomination_with_photos_says_whether_they_may_be_published(cor
     register_resident(p)
     agreed = nominate_household(p, photos=1)  # «1»: send, agreeing to publish
     p.press("nominate")
-    for answer in ("Hộ bà Lường Thị Hoa", "Nuôi 200 con gà, thu nhập cao, giúp 5 hộ nghèo.", "2",
-                   "70 triệu", "khong"):
+    for answer in (
+        "Hộ bà Lường Thị Hoa",
+        "Nuôi 200 con gà, thu nhập cao, giúp 5 hộ nghèo.",
+        "2",
+        "70 triệu",
+        "khong",
+    ):
         p.say(answer)
     p.photo("private-1")  # on to the summary
-    assert [o.label for o in p.question.options][:2] == ["Gửi đề cử, đồng ý công bố ảnh",
-                                                         "Gửi đề cử, không công bố ảnh"]
+    assert [o.label for o in p.question.options][:2] == [
+        "Gửi đề cử, đồng ý công bố ảnh",
+        "Gửi đề cử, không công bố ảnh",
+    ]
     p.press("Gửi đề cử, không công bố ảnh")
     assert "DC-0002" in p.text
     nominate_household(p, nominee="Hộ ông Vi Văn Bảy")  # no photos: the one button as before
     with Session(db) as s:
-        consent = {sub.ref: [e.publish_consent for e in s.exec(select(Evidence).where(Evidence.submission_id == sub.id))]
-                   for sub in s.exec(select(Submission))}
+        consent = {
+            sub.ref: [
+                e.publish_consent for e in s.exec(select(Evidence).where(Evidence.submission_id == sub.id))
+            ]
+            for sub in s.exec(select(Submission))
+        }
     assert consent == {agreed: [True], "DC-0002": [False], "DC-0003": []}

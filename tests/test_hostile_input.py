@@ -26,8 +26,12 @@ def test_a_nominee_that_looks_like_a_formula_is_text_in_the_workbook(player, db,
     header = [c.value for c in sheet[1]]
     col = header.index("Tên tập thể, cá nhân")
     cells = [row[col] for row in sheet.iter_rows(min_row=2)]
-    assert [c.value for c in cells] == [EVIL, "@SUM(1+1)*cmd|' /C calc'!A0", "+84 Hộ ông Tư",
-                                        "-1+1 Hộ bà Hoa"]
+    assert [c.value for c in cells] == [
+        EVIL,
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+84 Hộ ông Tư",
+        "-1+1 Hộ bà Hoa",
+    ]
     for c in cells:
         assert c.data_type == "s" and isinstance(c.value, str), (c.value, c.data_type)
         assert c.quotePrefix  # Excel keeps it text when someone edits the cell
@@ -54,8 +58,11 @@ def test_an_income_above_100_billion_a_year_is_refused_with_an_explanation(playe
     """Issue 11 #11: 10^15 đồng was accepted."""
     register_resident(player)
     player.press("nominate")
-    for line in ("Hộ ông Hoàng Văn Tư", "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
-                 "ok"):
+    for line in (
+        "Hộ ông Hoàng Văn Tư",
+        "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
+        "ok",
+    ):
         player.say(line)
     question = player.question.text
     player.say("1.000.000.000.000.000")

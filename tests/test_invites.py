@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from storage import members
 from storage.models import AuditLog, Invite, Member
 
 from . import seed as seeding
@@ -94,15 +93,49 @@ def test_each_role_sees_its_own_work_first_and_help_last(player, db, clock):
     head.say(f"/start {make_invite(db, clock, role='head', unit='T01')}")
     head.say("Lộc Văn Hùng")
     assert [o.value for o in head.question.options] == [
-        "report", "propose", "unit_noms", "nominate", "mine", "link", "optout", "help"]
+        "report",
+        "propose",
+        "unit_noms",
+        "nominate",
+        "mine",
+        "link",
+        "optout",
+        "help",
+    ]
     staff = Player(player.core, "staff")
     staff.say(f"/start {make_invite(db, clock, role='staff', unit='VPTK')}")
     staff.say("Hoàng Thị Lan")
     assert [o.value for o in staff.question.options] == [
-        "review", "shortlist", "round", "decision", "honours", "council", "reports", "stats",
-        "digest", "export", "web", "announce", "ann_figures", "nominate", "mine", "link", "optout", "help"]
+        "review",
+        "shortlist",
+        "round",
+        "decision",
+        "honours",
+        "council",
+        "reports",
+        "stats",
+        "digest",
+        "export",
+        "web",
+        "announce",
+        "ann_figures",
+        "nominate",
+        "mine",
+        "link",
+        "optout",
+        "help",
+    ]
     member = Player(player.core, "council")
     member.say(f"/start {make_invite(db, clock, role='council', unit=None)}")
     member.say("Nông Văn Hải")
     assert [o.value for o in member.question.options] == [
-        "vote", "council", "dossiers", "web", "nominate", "mine", "link", "optout", "help"]
+        "vote",
+        "council",
+        "dossiers",
+        "web",
+        "nominate",
+        "mine",
+        "link",
+        "optout",
+        "help",
+    ]

@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 import sys
+from datetime import UTC
 
 from sqlmodel import Session
 
@@ -24,20 +25,39 @@ LEASE = 2  # OUTBOX_LEASE_SECONDS: how soon the restarted process takes a dead o
 
 
 def _env(fake: FakeTelegram, tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_", "OUTBOX_"))}
-    env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
-                "TELEGRAM_BASE_FILE_URL": fake.file_url, "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-                "CAMPAIGN_FILE": str(CAMPAIGN_FILE), "MEDIA_DIR": str(tmp_path / "media"),
-                "OUTBOX_LEASE_SECONDS": str(LEASE), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_", "OUTBOX_"))
+    }
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": fake.base_url,
+            "TELEGRAM_BASE_FILE_URL": fake.file_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+            "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+            "MEDIA_DIR": str(tmp_path / "media"),
+            "OUTBOX_LEASE_SECONDS": str(LEASE),
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "INFO",
+        }
+    )
     return env
 
 
 async def _start(fake: FakeTelegram, tmp_path) -> asyncio.subprocess.Process:
     before = len(fake.of("getUpdates"))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=_env(fake, tmp_path),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_env(fake, tmp_path),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     await fake.wait_for(lambda: len(fake.of("getUpdates")) > before, timeout=60)
     return proc
 
@@ -53,13 +73,15 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
         proc.send_signal(signal.SIGINT)
         try:
             await asyncio.wait_for(proc.wait(), timeout=30)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             proc.kill()
             await proc.wait()
 
 
 def _texts(fake: FakeTelegram, chat_id: int) -> list[str]:
-    return [c.params.get("text", "") for c in fake.delivered("sendMessage") if int(c.params["chat_id"]) == chat_id]
+    return [
+        c.params.get("text", "") for c in fake.delivered("sendMessage") if int(c.params["chat_id"]) == chat_id
+    ]
 
 
 async def test_kill_9_while_a_reply_is_sent_loses_neither_it_nor_the_next_message(tmp_path):
@@ -99,12 +121,19 @@ async def test_kill_9_in_the_middle_of_an_outbox_drain_delivers_every_row_once(t
     migrate(db)
     n = 30
     with Session(db) as s:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for i in range(n):
-            outbox.enqueue(s, member_id=None, payload={"kind": "text", "text": f"Nhắc hạn {i}"},
-                           now=now, channel="telegram", chat_id=str(9000 + i), dedupe_key=f"drain{i}")
+            outbox.enqueue(
+                s,
+                member_id=None,
+                payload={"kind": "text", "text": f"Nhắc hạn {i}"},
+                now=now,
+                channel="telegram",
+                chat_id=str(9000 + i),
+                dedupe_key=f"drain{i}",
+            )
         s.commit()
     fake.hold(after=10)  # ten go out, then the drain hangs on the eleventh
     proc = await _start(fake, tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
@@ -24,11 +24,16 @@ def test_sqlite_commits_are_durable(db):
 
 async def test_a_leader_whose_lock_connection_dies_stops_and_another_leads(pg_db, campaign, tmp_path):
     """Issue 11 #10: pg_terminate_backend on the lock's connection."""
-    clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=UTC))
 
     def in_process() -> SchedulerInProcess:
-        return SchedulerInProcess(Core(pg_db, campaign, clock), clock=clock,
-                                  chart_dir=tmp_path / "charts", retry_every=0.02, check_every=0.02)
+        return SchedulerInProcess(
+            Core(pg_db, campaign, clock),
+            clock=clock,
+            chart_dir=tmp_path / "charts",
+            retry_every=0.02,
+            check_every=0.02,
+        )
 
     first, second = in_process(), in_process()
     await first.start()

@@ -32,7 +32,9 @@ def test_link_code_joins_telegram_and_zalo_into_one_member(core, db, clock):
 
     [member] = rows(db, Member)
     assert sorted((i.channel, i.external_id, i.member_id) for i in rows(db, Identity)) == [
-        ("telegram", "tg-1", member.id), ("zalo", "zl-1", member.id)]
+        ("telegram", "tg-1", member.id),
+        ("zalo", "zl-1", member.id),
+    ]
     [inv] = rows(db, Invite)
     assert inv.purpose == "link" and inv.used_by == member.id and inv.used_at is not None
     # the Zalo side now sees the same submissions

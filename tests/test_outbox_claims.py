@@ -18,7 +18,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot.channel import SendError
 from bot.outbox_dispatcher import OutboxDispatcher
 from messages.model import Text, reply_to_dict
 from storage import outbox
@@ -29,9 +28,19 @@ from .conftest import ROOT, rows
 
 def queue(db, clock, n: int, channel: str = "probe") -> None:
     with Session(db) as s:
-        outbox.enqueue_many(s, [dict(channel=channel, chat_id=f"c{i}", dedupe_key=f"k{i}",
-                                     payload=reply_to_dict(Text(f"tin {i}"))) for i in range(n)],
-                            clock.now())
+        outbox.enqueue_many(
+            s,
+            [
+                dict(
+                    channel=channel,
+                    chat_id=f"c{i}",
+                    dedupe_key=f"k{i}",
+                    payload=reply_to_dict(Text(f"tin {i}")),
+                )
+                for i in range(n)
+            ],
+            clock.now(),
+        )
         s.commit()
 
 
@@ -50,8 +59,16 @@ def test_two_processes_drain_300_rows_and_none_is_sent_twice(engine, request, cl
     queue(db, clock, 300)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     outs = [tmp_path / f"sent-{i}.txt" for i in range(2)]
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.outbox_worker", _url(db), str(out)],
-                              cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) for out in outs]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.outbox_worker", _url(db), str(out)],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for out in outs
+    ]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
@@ -108,7 +125,7 @@ async def test_a_send_whose_sent_mark_cannot_be_written_is_not_repeated(db, cloc
         clock.advance(seconds=2)
         try:
             await d.run_once()
-        except Exception:  # noqa: BLE001 - the loop logs and backs off
+        except Exception:
             pass
     assert channel.sent == ["c0"]  # once, not 13 times
     [row] = rows(db, Outbox)

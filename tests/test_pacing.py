@@ -16,7 +16,7 @@ async def test_a_chat_gets_its_burst_then_waits_while_other_chats_go_on():
     assert pacers("chat-b").has_capacity()  # another chat is not held up
 
 
-async def test_the_telegram_channel_paces_each_chat(tmp_path, fake, clock):  # noqa: F811
+async def test_the_telegram_channel_paces_each_chat(tmp_path, fake, clock):
     from bot.bootstrap import build
 
     from .test_telegram import TelegramChannel, tg_settings

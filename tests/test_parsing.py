@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from messages.model import Option
-from messages.render import split_text
-from messages.format import format_money
 from handlers.textutil import (
     MoneyError,
     clean,
@@ -16,6 +13,9 @@ from handlers.textutil import (
     parse_numbers,
     parse_phone,
 )
+from messages.format import format_money
+from messages.model import Option
+from messages.render import split_text
 
 MONEY = [
     ("60 triệu", 60_000_000),
@@ -47,37 +47,66 @@ def test_money_is_read_the_way_people_write_it(text, value):
     assert parse_money(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "nhiều", "60", "60.000", "60 con bò", "1,2,3 tỷ", "-5 triệu", "sáu mươi triệu"])
+@pytest.mark.parametrize(
+    "text", ["", "nhiều", "60", "60.000", "60 con bò", "1,2,3 tỷ", "-5 triệu", "sáu mươi triệu"]
+)
 def test_unclear_money_is_refused(text):
     with pytest.raises(MoneyError):
         parse_money(text)
 
 
-@pytest.mark.parametrize("value,text", [(60_000_000, "60 triệu đồng"), (1_200_000_000, "1,2 tỷ đồng"),
-                                        (60_500_000, "60,5 triệu đồng"), (750_000, "750.000 đồng")])
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (60_000_000, "60 triệu đồng"),
+        (1_200_000_000, "1,2 tỷ đồng"),
+        (60_500_000, "60,5 triệu đồng"),
+        (750_000, "750.000 đồng"),
+    ],
+)
 def test_money_is_shown_the_vietnamese_way(value, text):
     assert format_money(value) == text
 
 
-@pytest.mark.parametrize("text,phone", [("0912345678", "0912345678"), ("0912 345 678", "0912345678"),
-                                        ("+84 912 345 678", "0912345678"), ("84912345678", "0912345678"),
-                                        ("091.234.5678", "0912345678"), ("123", None), ("abc", None)])
+@pytest.mark.parametrize(
+    "text,phone",
+    [
+        ("0912345678", "0912345678"),
+        ("0912 345 678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("84912345678", "0912345678"),
+        ("091.234.5678", "0912345678"),
+        ("123", None),
+        ("abc", None),
+    ],
+)
 def test_phone_numbers(text, phone):
     assert parse_phone(text) == phone
 
 
-CATEGORIES = [Option("collective", "Tập thể (cơ quan, đơn vị, thôn)"),
-              Option("household", "Hộ gia đình, nông dân, người lao động"),
-              Option("enterprise", "Doanh nghiệp, doanh nhân")]
+CATEGORIES = [
+    Option("collective", "Tập thể (cơ quan, đơn vị, thôn)"),
+    Option("household", "Hộ gia đình, nông dân, người lao động"),
+    Option("enterprise", "Doanh nghiệp, doanh nhân"),
+]
 ALIASES = {"household": ["Hộ gia đình", "Nông dân"], "enterprise": ["Doanh nghiệp"]}
 
 
-@pytest.mark.parametrize("typed,value", [
-    ("2", "household"), ("ho gia dinh", "household"), ("Hộ gia đình", "household"),
-    ("HO GIA DINH", "household"), ("nong dan", "household"), ("  doanh nghiep ", "enterprise"),
-    ("Hộ gia đình, nông dân, người lao động", "household"), ("tap the", "collective"),
-    ("doanh", "enterprise"), ("3.", "enterprise"),
-])
+@pytest.mark.parametrize(
+    "typed,value",
+    [
+        ("2", "household"),
+        ("ho gia dinh", "household"),
+        ("Hộ gia đình", "household"),
+        ("HO GIA DINH", "household"),
+        ("nong dan", "household"),
+        ("  doanh nghiep ", "enterprise"),
+        ("Hộ gia đình, nông dân, người lao động", "household"),
+        ("tap the", "collective"),
+        ("doanh", "enterprise"),
+        ("3.", "enterprise"),
+    ],
+)
 def test_choices_by_number_label_or_words_without_diacritics(typed, value):
     assert match_option(typed, CATEGORIES, ALIASES).value == value
 
@@ -102,4 +131,3 @@ def test_split_text_keeps_lines_and_limits():
     assert "\n".join(parts) == text
     long_line = "từ " * 1500
     assert all(len(p) <= 2000 for p in split_text(long_line, 2000))
-

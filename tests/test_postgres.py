@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import inspect
 
@@ -14,8 +14,19 @@ from .conftest import Player, nominate_household, register_resident, rows
 
 def test_migrations_and_a_full_nomination_on_postgresql(pg_db, campaign, clock):
     tables = set(inspect(pg_db).get_table_names())
-    assert {"member", "identity", "invite", "submission", "submission_version", "status_change",
-            "evidence", "conversation_state", "processed_event", "audit_log", "outbox"} <= tables
+    assert {
+        "member",
+        "identity",
+        "invite",
+        "submission",
+        "submission_version",
+        "status_change",
+        "evidence",
+        "conversation_state",
+        "processed_event",
+        "audit_log",
+        "outbox",
+    } <= tables
     p = Player(Core(pg_db, campaign, clock))
     register_resident(p, name="Nguyễn Thị Hoà")
     ref = nominate_household(p, photos=1, nominee="Hộ bà Đinh Thị Ngọc Ánh")
@@ -24,7 +35,7 @@ def test_migrations_and_a_full_nomination_on_postgresql(pg_db, campaign, clock):
     assert m.full_name == "Nguyễn Thị Hoà"
     [sub] = rows(pg_db, Submission)
     assert sub.nominee == "Hộ bà Đinh Thị Ngọc Ánh" and sub.contents == ["c2", "c3"]
-    assert sub.submitted_at == clock.now() and sub.submitted_at.tzinfo == timezone.utc
+    assert sub.submitted_at == clock.now() and sub.submitted_at.tzinfo == UTC
     assert [c.to_status for c in rows(pg_db, StatusChange)] == ["submitted"]
     assert len(rows(pg_db, AuditLog)) == 3
     # a redelivered event is processed once on PostgreSQL too
@@ -38,20 +49,21 @@ async def test_one_process_schedules_the_other_takes_over_when_it_stops(pg_db, c
     """Two serving processes on one PostgreSQL database: the advisory lock lets one run the
     scheduler; when it stops, the follower takes over (its retry is driven by hand here)."""
     import asyncio
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from bot.bootstrap import App
-    from scheduler.startup import SchedulerInProcess
     from bot.settings import Settings
     from domain.clock import ManualClock
+    from scheduler.startup import SchedulerInProcess
     from storage.db import LeaderLock
 
-    clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=timezone.utc))
+    clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=UTC))
 
     def app() -> App:
         settings = Settings(_env_file=None, media_dir=str(tmp_path / "media"))
-        return App(settings=settings, db=pg_db, campaign=campaign, core=Core(pg_db, campaign, clock),
-                   clock=clock)
+        return App(
+            settings=settings, db=pg_db, campaign=campaign, core=Core(pg_db, campaign, clock), clock=clock
+        )
 
     def in_process(app: App, **kw) -> SchedulerInProcess:
         return SchedulerInProcess(app.core, clock=clock, chart_dir=tmp_path / "charts", **kw)

@@ -33,7 +33,8 @@ def test_heads_without_a_fresh_report_and_people_with_a_draft(core, db, campaign
         assert [x.member.id for x in calm] == [h1.id, drafter]
         assert [r.kind for r in by_id[h1.id].reasons] == [NO_REPORT]
         assert [(r.kind, r.unit, r.updated.day) for r in by_id[h2.id].reasons] == [
-            (STALE_REPORT, "Thôn 2", 10)]
+            (STALE_REPORT, "Thôn 2", 10)
+        ]
         draft = by_id[drafter]
         assert [(r.kind, r.flow) for r in draft.reasons] == [(DRAFT, "nomination")]
         assert by_id[h2.id].owes_report and not draft.owes_report

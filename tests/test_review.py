@@ -3,6 +3,8 @@ the core, with the stored rows, the submitter's notifications and the audit log.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from messages.model import Photo
 from storage.models import AuditLog, Evidence, Submission, SubmissionVersion
 
@@ -13,8 +15,9 @@ from .review_helpers import approved, audits, join, member_id, notes, statuses, 
 FIGURES_1 = ["3", "120", "2", "1", "bo qua", "350", "400", "45 triệu", "bo qua", "2", "1"]
 
 
-def send_report(p: Player, figures: list[str], narrative: str | None, photos: int = 0,
-                unit: str = "Thôn 1") -> None:
+def send_report(
+    p: Player, figures: list[str], narrative: str | None, photos: int = 0, unit: str = "Thôn 1"
+) -> None:
     p.press("report")
     assert "1) Số buổi tuyên truyền, vận động (buổi)" in p.question.text, p.text
     p.say("\n".join("-" if v == "bo qua" else v for v in figures))  # all figures in one message
@@ -33,11 +36,14 @@ def test_unit_report_and_update_keep_two_versions_latest_shown(core, db, clock):
     assert "Đã gửi báo cáo, mã BC-0001" in head.text
     report = sub(db, "BC-0001")
     assert report.kind == "report" and report.unit_code == "T01" and report.status == "submitted"
-    assert report.answers == {"figures": {
-        "c1": {"tuyen_truyen": 3, "nguoi_tham_gia": 120},
-        "c2": {"ho_thoat_ngheo": 2, "mo_hinh_kinh_te": 1},
-        "c3": {"duong_be_tong": 350, "ngay_cong": 400, "tien_dong_gop": 45_000_000},
-        "c5": {"vu_viec_hoa_giai": 2, "buoi_pho_bien_phap_luat": 1}}}
+    assert report.answers == {
+        "figures": {
+            "c1": {"tuyen_truyen": 3, "nguoi_tham_gia": 120},
+            "c2": {"ho_thoat_ngheo": 2, "mo_hinh_kinh_te": 1},
+            "c3": {"duong_be_tong": 350, "ngay_cong": 400, "tien_dong_gop": 45_000_000},
+            "c5": {"vu_viec_hoa_giai": 2, "buoi_pho_bien_phap_luat": 1},
+        }
+    }
     assert report.contents == ["c1", "c2", "c3", "c5"]
 
     clock.advance(days=3)
@@ -105,8 +111,11 @@ def test_unit_proposal_with_vote_note(core, db, clock):
     assert "Đã gửi đề nghị khen thưởng, mã hồ sơ DN-0001" in head.text
     [p] = rows(db, Submission)
     assert (p.kind, p.unit_code, p.category, p.proposed_award) == ("proposal", "T01", "household", "district")
-    assert p.answers == {"annual_income": 80_000_000, "discipline": "no",
-                         "vote_note": "Họp thôn ngày 10/11/2024, 28/30 hộ nhất trí."}
+    assert p.answers == {
+        "annual_income": 80_000_000,
+        "discipline": "no",
+        "vote_note": "Họp thôn ngày 10/11/2024, 28/30 hộ nhất trí.",
+    }
 
 
 def test_head_sees_nominations_about_their_unit_only(core, db, clock):
@@ -145,13 +154,21 @@ def test_staff_approve_notifies_and_audits(core, db, clock):
     assert f"{ref}: Đạt. Đã báo người gửi." in staff.text
     assert "Không còn hồ sơ chờ thẩm định" in staff.text
     sid, rid = member_id(core, staff), member_id(core, resident)
-    assert statuses(db, ref) == [(None, "submitted", rid, None), ("submitted", "under_review", sid, None),
-                                 ("under_review", "approved", sid, None)]
-    assert notes(db, rid) == [f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đang thẩm định.",
-                              f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đạt."]
+    assert statuses(db, ref) == [
+        (None, "submitted", rid, None),
+        ("submitted", "under_review", sid, None),
+        ("under_review", "approved", sid, None),
+    ]
+    assert notes(db, rid) == [
+        f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đang thẩm định.",
+        f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đạt.",
+    ]
     status_rows = [a for a in audits(db, ref) if a.action == "status"]
-    assert [(a.actor_id, a.before, a.after) for a in status_rows][-1] == (sid, {"status": "under_review"},
-                                                                            {"status": "approved"})
+    assert [(a.actor_id, a.before, a.after) for a in status_rows][-1] == (
+        sid,
+        {"status": "under_review"},
+        {"status": "approved"},
+    )
 
 
 def test_needs_info_amend_then_approve(core, db, clock):
@@ -160,9 +177,11 @@ def test_needs_info_amend_then_approve(core, db, clock):
     staff.say("Xin gửi thêm ảnh vườn hồi và xác nhận của trưởng thôn.")
     assert f"{ref}: Cần bổ sung" in staff.text
     rid, sid = member_id(core, resident), member_id(core, staff)
-    assert notes(db, rid)[-1] == (f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Cần bổ sung. "
-                                  "Lý do: Xin gửi thêm ảnh vườn hồi và xác nhận của trưởng thôn.\n"
-                                  "Mời vào «Hồ sơ của tôi», chọn hồ sơ rồi «Bổ sung hồ sơ».")
+    assert notes(db, rid)[-1] == (
+        f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Cần bổ sung. "
+        "Lý do: Xin gửi thêm ảnh vườn hồi và xác nhận của trưởng thôn.\n"
+        "Mời vào «Hồ sơ của tôi», chọn hồ sơ rồi «Bổ sung hồ sơ»."
+    )
 
     resident.press("mine")
     resident.say("1")
@@ -185,8 +204,12 @@ def test_needs_info_amend_then_approve(core, db, clock):
     staff.press("Đạt")
     assert sub(db, ref).status == "approved"
     assert [(f, to) for f, to, *_ in statuses(db, ref)] == [
-        (None, "submitted"), ("submitted", "under_review"), ("under_review", "needs_info"),
-        ("needs_info", "under_review"), ("under_review", "approved")]
+        (None, "submitted"),
+        ("submitted", "under_review"),
+        ("under_review", "needs_info"),
+        ("needs_info", "under_review"),
+        ("under_review", "approved"),
+    ]
     assert notes(db, rid)[-1] == f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đạt."
     assert len(notes(db, rid)) == 3  # the resident's own amendment is not notified back
     actions = [(a.action, a.actor_id, a.reason) for a in audits(db, ref)]
@@ -209,9 +232,15 @@ def test_reject_with_reason_and_skip(core, db, clock):
     staff.say("Chưa có xác nhận thu nhập của thôn.")
     assert "Hết hồ sơ trong lượt này (1 hồ sơ để sau)" in staff.text
     rid, sid = member_id(core, resident), member_id(core, staff)
-    assert statuses(db, second)[-1] == ("under_review", "rejected", sid, "Chưa có xác nhận thu nhập của thôn.")
-    assert notes(db, rid)[-1] == (f"Hồ sơ {second} (Hộ bà Nông Thị Hoa): Không đạt. "
-                                  "Lý do: Chưa có xác nhận thu nhập của thôn.")
+    assert statuses(db, second)[-1] == (
+        "under_review",
+        "rejected",
+        sid,
+        "Chưa có xác nhận thu nhập của thôn.",
+    )
+    assert notes(db, rid)[-1] == (
+        f"Hồ sơ {second} (Hộ bà Nông Thị Hoa): Không đạt. Lý do: Chưa có xác nhận thu nhập của thôn."
+    )
     [skip] = [a for a in audits(db, first) if a.action == "review.skip"]
     assert skip.actor_id == sid and skip.after == {"status": "under_review"}
     # the skipped one is first again on the next round
@@ -222,11 +251,14 @@ def test_reject_with_reason_and_skip(core, db, clock):
 def test_shortlist_quota_and_one_award_per_nominee(core, db, clock):
     staff = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     sid = member_id(core, staff)
-    refs = [approved(db, clock, submitter_id=sid, nominee=f"Thôn {n}", category="collective", unit=f"T0{n}")
-            for n in (1, 2, 3)]
+    refs = [
+        approved(db, clock, submitter_id=sid, nominee=f"Thôn {n}", category="collective", unit=f"T0{n}")
+        for n in (1, 2, 3)
+    ]
     person = approved(db, clock, submitter_id=sid, nominee="Ông Hoàng Văn Tư", category="household")
-    same = approved(db, clock, submitter_id=sid, nominee="ong hoang van tu", category="household",
-                    kind="proposal")
+    same = approved(
+        db, clock, submitter_id=sid, nominee="ong hoang van tu", category="household", kind="proposal"
+    )
     staff.press("shortlist")
     staff.press("Giấy khen của Chủ tịch UBND huyện")
     assert "Tập thể: 0 (cần 1–2)" in staff.text
@@ -254,8 +286,11 @@ def test_shortlist_quota_and_one_award_per_nominee(core, db, clock):
 
     shortlisted = {s.ref: s.shortlist_award for s in rows(db, Submission) if s.status == "shortlisted"}
     assert shortlisted == {refs[1]: "district", refs[2]: "district", person: "district"}
-    [removed] = [a for a in audits(db, refs[0]) if a.action == "status" and a.after["status"] == "approved"
-                 and a.before["status"] == "shortlisted"]
+    [removed] = [
+        a
+        for a in audits(db, refs[0])
+        if a.action == "status" and a.after["status"] == "approved" and a.before["status"] == "shortlisted"
+    ]
     assert removed.before == {"status": "shortlisted", "shortlist_award": "district"}
     assert removed.after == {"status": "approved", "shortlist_award": None} and removed.actor_id == sid
     [added] = [a for a in audits(db, person) if a.after and a.after.get("status") == "shortlisted"]
@@ -305,11 +340,12 @@ def test_queue_and_shortlist_queries_on_postgresql(pg_db, campaign, clock):
 def test_an_amendment_asked_for_by_staff_is_accepted_after_the_deadline(core, db, clock):
     """domain.md: after the deadline nothing new is submitted, but amendments staff asked for
     may still be made."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlmodel import Session
 
     from storage import submissions
+
     from .conftest import Player, nominate_household, register_resident
 
     resident = Player(core, "late-amender")
@@ -317,10 +353,11 @@ def test_an_amendment_asked_for_by_staff_is_accepted_after_the_deadline(core, db
     ref = nominate_household(resident)
     with Session(db, expire_on_commit=False) as s:
         item = submissions.submission_by_ref(s, ref)
-        seeding.change_status(s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(),
-                           notify=None)
+        seeding.change_status(
+            s, item, "needs_info", actor_id=None, reason="Thiếu ảnh", now=clock.now(), notify=None
+        )
         s.commit()
-    clock.set(datetime(2024, 12, 2, 3, 0, tzinfo=timezone.utc))  # two days after the deadline
+    clock.set(datetime(2024, 12, 2, 3, 0, tzinfo=UTC))  # two days after the deadline
     resident.press("nominate")
     assert "hết hạn nhận hồ sơ" in resident.text  # nothing new
     resident.say("/hoso")

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from messages.catalog import t
 from messages.model import PhotoIn
-from . import seed as seeding
 
+from . import seed as seeding
 from .conftest import Player, register_resident
 from .test_telegram import USER, TgUser, fake, tg  # noqa: F401  (fixtures)
 
@@ -19,20 +19,29 @@ STAFF = USER + 1
 EXPIRED = "https://photo-stal-1.zdn.vn/expired/abc.jpg"
 
 
-async def _review_over_telegram(tg, fake, db, clock, local_path: str) -> TgUser:  # noqa: F811
+async def _review_over_telegram(tg, fake, db, clock, local_path: str) -> TgUser:
     resident = Player(tg.app.core, user_id="zu-9", channel="zalo")
     register_resident(resident)
     resident.press("nominate")
-    for line in ("Hộ ông Hoàng Văn Tư", "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
-                 "ok", "60 triệu", "khong"):
+    for line in (
+        "Hộ ông Hoàng Văn Tư",
+        "Trồng 3 ha hồi, thu nhập cao, hiến 200 m2 đất làm đường bê tông của thôn.",
+        "ok",
+        "60 triệu",
+        "khong",
+    ):
         resident.say(line)
-    resident.send(resident._event(kind="photo", photo=PhotoIn(
-        unique_id="sha256:" + "a" * 64, url=EXPIRED, local_path=local_path)))
+    resident.send(
+        resident._event(
+            kind="photo", photo=PhotoIn(unique_id="sha256:" + "a" * 64, url=EXPIRED, local_path=local_path)
+        )
+    )
     resident.say("1")  # the photo moved on to the summary: send
     assert "DC-0001" in resident.text
     with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
-                                     ttl=timedelta(days=1)).code
+        code = seeding.create_invite(
+            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
+        ).code
         s.commit()
     staff = TgUser(fake, tg, STAFF)
     await staff.say(f"/start {code}")
@@ -40,7 +49,7 @@ async def _review_over_telegram(tg, fake, db, clock, local_path: str) -> TgUser:
     return staff
 
 
-async def test_staff_on_telegram_get_the_downloaded_copy_not_the_expired_link(tg, fake, db, clock, tmp_path):  # noqa: F811
+async def test_staff_on_telegram_get_the_downloaded_copy_not_the_expired_link(tg, fake, db, clock, tmp_path):
     copy = tmp_path / "media" / "aa" / "photo.jpg"
     copy.parent.mkdir(parents=True)
     copy.write_bytes(b"\xff\xd8\xff\xe0 jpeg bytes")
@@ -52,7 +61,7 @@ async def test_staff_on_telegram_get_the_downloaded_copy_not_the_expired_link(tg
     assert staff.button(t("rev.approve"))
 
 
-async def test_a_refused_photo_does_not_stop_the_text_and_the_buttons(tg, fake, db, clock, tmp_path):  # noqa: F811
+async def test_a_refused_photo_does_not_stop_the_text_and_the_buttons(tg, fake, db, clock, tmp_path):
     staff = await _review_over_telegram(tg, fake, db, clock, str(tmp_path / "gone.jpg"))
     fake.fail_next("sendPhoto", status=400)  # the expired link, refused for good
     await staff.press(t("menu.review"))

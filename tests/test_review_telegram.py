@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from bot.outbox_dispatcher import OutboxDispatcher
 from messages.catalog import t
-from storage import members
 from storage.models import AuditLog, Outbox, StatusChange, Submission
 
 from . import seed as seeding
@@ -19,14 +18,15 @@ from .test_telegram import USER, TgUser, fake, tg  # noqa: F401  (fixtures)
 STAFF = USER + 1
 
 
-async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, fake, db, clock):  # noqa: F811
+async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, fake, db, clock):
     # the resident's nomination, made on Telegram (their identity is the Telegram user)
     resident = Player(tg.app.core, user_id=str(USER), channel="telegram")
     register_resident(resident)
     ref = nominate_household(resident)
     with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
-                                  ttl=timedelta(days=1)).code
+        code = seeding.create_invite(
+            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
+        ).code
         s.commit()
 
     staff = TgUser(fake, tg, STAFF)
@@ -43,8 +43,9 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     dispatcher = OutboxDispatcher(db, tg, clock)
     assert await dispatcher.run_once() == (2, 0)
     notes = [c.params["text"] for c in fake.of("sendMessage", chat_id=USER) if ref in c.params["text"]]
-    assert notes[0] == t("notify.status", ref=ref, nominee="Hộ ông Hoàng Văn Tư",
-                         status=t("status.under_review"), reason="")
+    assert notes[0] == t(
+        "notify.status", ref=ref, nominee="Hộ ông Hoàng Văn Tư", status=t("status.under_review"), reason=""
+    )
     assert "Cần bổ sung" in notes[1] and "ảnh vườn hồi" in notes[1]
     assert {r.status for r in rows(db, Outbox)} == {"sent"}
 
@@ -68,6 +69,11 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     [sub] = rows(db, Submission)
     assert sub.status == "approved" and sub.version == 2
     assert [c.to_status for c in rows(db, StatusChange)] == [
-        "submitted", "under_review", "needs_info", "under_review", "approved"]
+        "submitted",
+        "under_review",
+        "needs_info",
+        "under_review",
+        "approved",
+    ]
     staff_id = next(a.actor_id for a in rows(db, AuditLog) if a.after == {"status": "approved"})
     assert staff_id != sub.submitter_id

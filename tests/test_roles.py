@@ -24,16 +24,38 @@ STAFF = {"staff"}
 COUNCIL = {"council"}  # read-only: the lists and their dossiers, and their own vote
 # who may use each menu item (the label is the button; the key is its value)
 MENU = {
-    "register": {"guest"}, "invite": {"guest"}, "help": {"guest", *MEMBERS},
-    "nominate": MEMBERS, "mine": MEMBERS,
-    "report": HEADS, "propose": HEADS, "unit_noms": HEADS,
-    "review": STAFF, "reports": STAFF, "shortlist": STAFF, "council": STAFF | COUNCIL, "stats": STAFF,
-    "round": STAFF, "decision": STAFF, "honours": STAFF, "export": STAFF,
-    "vote": COUNCIL, "dossiers": COUNCIL,
+    "register": {"guest"},
+    "invite": {"guest"},
+    "help": {"guest", *MEMBERS},
+    "nominate": MEMBERS,
+    "mine": MEMBERS,
+    "report": HEADS,
+    "propose": HEADS,
+    "unit_noms": HEADS,
+    "review": STAFF,
+    "reports": STAFF,
+    "shortlist": STAFF,
+    "council": STAFF | COUNCIL,
+    "stats": STAFF,
+    "round": STAFF,
+    "decision": STAFF,
+    "honours": STAFF,
+    "export": STAFF,
+    "vote": COUNCIL,
+    "dossiers": COUNCIL,
 }
-COMMANDS = {"baocao": HEADS, "denghi": HEADS, "thamdinh": STAFF, "danhsach": STAFF, "thongke": STAFF,
-            "xuat": STAFF, "hoidong": STAFF, "quyetdinh": STAFF, "guongdienhinh": STAFF,
-            "bophieu": COUNCIL}
+COMMANDS = {
+    "baocao": HEADS,
+    "denghi": HEADS,
+    "thamdinh": STAFF,
+    "danhsach": STAFF,
+    "thongke": STAFF,
+    "xuat": STAFF,
+    "hoidong": STAFF,
+    "quyetdinh": STAFF,
+    "guongdienhinh": STAFF,
+    "bophieu": COUNCIL,
+}
 REF = re.compile(r"\b(?:DC|DN|BC)-\d{4}\b")
 
 
@@ -52,13 +74,25 @@ def world(core, db, clock):
     people["head2"] = join(core, db, clock, "h2", "head", "T02", name="Trưởng Thôn Hai")
     send_report(people["head1"], FIGURES_1, "Thôn vận động 120 lượt người làm 350 m đường bê tông.")
     with Session(db) as s:
-        seeding.create_submission(s, kind="proposal", campaign_code="tran-ninh-2024",
-                               submitter_id=member_id(core, people["head1"]), now=clock.now(), unit_code="T01",
-                               category="collective", nominee="Chi hội Phụ nữ thôn 1", contents=["c1"],
-                               achievements="Vận động hội viên làm đường, trồng cây.", answers={"vote_note": "Họp"},
-                               flags=[], proposed_award="commune")
+        seeding.create_submission(
+            s,
+            kind="proposal",
+            campaign_code="tran-ninh-2024",
+            submitter_id=member_id(core, people["head1"]),
+            now=clock.now(),
+            unit_code="T01",
+            category="collective",
+            nominee="Chi hội Phụ nữ thôn 1",
+            contents=["c1"],
+            achievements="Vận động hội viên làm đường, trồng cây.",
+            answers={"vote_note": "Họp"},
+            flags=[],
+            proposed_award="commune",
+        )
         s.commit()
-    send_report(people["head2"], FIGURES_1, "Thôn 2 tổ chức ngày hội đại đoàn kết, làm 200 m đường.", unit="Thôn 2")
+    send_report(
+        people["head2"], FIGURES_1, "Thôn 2 tổ chức ngày hội đại đoàn kết, làm 200 m đường.", unit="Thôn 2"
+    )
     assert "BC-0002" in people["head2"].text
     people["staff"] = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     people["council"] = join(core, db, clock, "c1", "council", None, name="Thành Viên Hội Đồng")
@@ -75,12 +109,19 @@ VISIBLE = {  # what each role may ever read
     "staff": {"DC-0001", "DC-0002", "BC-0001", "DN-0001", "BC-0002"},
     "council": set(),  # nothing is on the council's lists yet
 }
-IN_MINE = {"resident": ["DC-0001"], "head1": ["BC-0001", "DN-0001"], "head2": ["BC-0002"], "staff": [],
-           "council": []}
+IN_MINE = {
+    "resident": ["DC-0001"],
+    "head1": ["BC-0001", "DN-0001"],
+    "head2": ["BC-0002"],
+    "staff": [],
+    "council": [],
+}
 
 
 def snapshot(db):
-    subs = sorted((s.ref, s.status, s.version, s.achievements, s.shortlist_award) for s in rows(db, Submission))
+    subs = sorted(
+        (s.ref, s.status, s.version, s.achievements, s.shortlist_award) for s in rows(db, Submission)
+    )
     return subs, *(len(rows(db, m)) for m in (StatusChange, Outbox, AuditLog, SubmissionVersion, Evidence))
 
 
@@ -118,8 +159,14 @@ def test_menu_items_by_role(world, db, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_commands_by_role(world, db, role):
-    check_table(world[role], db, role, COMMANDS, lambda p, command: p.say(f"/{command}"),
-                "Xin lỗi, mục này không dành cho bạn.")
+    check_table(
+        world[role],
+        db,
+        role,
+        COMMANDS,
+        lambda p, command: p.say(f"/{command}"),
+        "Xin lỗi, mục này không dành cho bạn.",
+    )
 
 
 @pytest.mark.parametrize("role", ["resident", "head1", "head2", "staff", "council"])
@@ -201,8 +248,9 @@ def test_council_reads_the_lists_and_dossiers_only(world, db, clock):
     with Session(db) as s:
         row = submissions.submission_by_ref(s, "DC-0001")
         for to, fields in (("approved", None), ("shortlisted", {"shortlist_award": "commune"})):
-            seeding.change_status(s, row, to, actor_id=None, reason=None, now=clock.now(),
-                                      notify=None, fields=fields)
+            seeding.change_status(
+                s, row, to, actor_id=None, reason=None, now=clock.now(), notify=None, fields=fields
+            )
         s.commit()
     member = world["council"]
     member.say("/menu")

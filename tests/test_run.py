@@ -19,16 +19,35 @@ async def test_python_m_bot_run_serves_telegram_and_zalo_and_stops_cleanly(tmp_p
     fake = await FakeTelegram().start()
     zalo = FakeZalo(token=ZALO_TOKEN)
     await zalo.start()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
-    env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
-                "TELEGRAM_BASE_FILE_URL": fake.file_url, "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
-                "CAMPAIGN_FILE": str(CAMPAIGN_FILE), "MEDIA_DIR": str(tmp_path / "media"),
-                "ZALO_BOT_TOKEN": ZALO_TOKEN, "ZALO_BASE_URL": zalo.base_url,
-                "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))
+    }
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": fake.base_url,
+            "TELEGRAM_BASE_FILE_URL": fake.file_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+            "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+            "MEDIA_DIR": str(tmp_path / "media"),
+            "ZALO_BOT_TOKEN": ZALO_TOKEN,
+            "ZALO_BASE_URL": zalo.base_url,
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "INFO",
+        }
+    )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         await fake.wait_for(lambda: fake.of("setMyCommands"), timeout=30)
         fake.push(fake.message_update(7001, text="/start"))

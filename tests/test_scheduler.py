@@ -5,19 +5,18 @@ dry-run command and the dispatcher's retries. Clock controlled, no sleeping."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlmodel import Session
 
-from bot.outbox_dispatcher import OutboxDispatcher
 from bot.channel import SendError
+from bot.outbox_dispatcher import OutboxDispatcher
 from handlers.core import Core
 from messages.model import Question, Text, reply_from_dict
+from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
-from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
-from storage import conversations, members, submissions
+from storage import conversations
 from storage import outbox as outbox_store
 from storage.db import make_engine
 from storage.models import AuditLog, ConversationState, Outbox
@@ -25,7 +24,7 @@ from storage.models import AuditLog, ConversationState, Outbox
 from . import seed as seeding
 from .conftest import CAMPAIGN_FILE, Player, register_resident, rows
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def local(campaign, y, m, d, hh, mm=0):
@@ -34,18 +33,33 @@ def local(campaign, y, m, d, hh, mm=0):
 
 def add_member(db, now, *, name, role, unit=None, channel="console", uid=None):
     with Session(db, expire_on_commit=False) as s:
-        m = seeding.create_member(s, full_name=name, role=role, unit_code=unit, phone=None,
-                               channel=channel, external_id=uid or name, chat_id=uid or name,
-                               display_name=None, now=now)
+        m = seeding.create_member(
+            s,
+            full_name=name,
+            role=role,
+            unit_code=unit,
+            phone=None,
+            channel=channel,
+            external_id=uid or name,
+            chat_id=uid or name,
+            display_name=None,
+            now=now,
+        )
         s.commit()
         return m
 
 
 def add_report(db, now, member, unit):
     with Session(db, expire_on_commit=False) as s:
-        sub = seeding.create_submission(s, kind="report", campaign_code="tran-ninh-2024",
-                                     submitter_id=member.id, now=now, unit_code=unit,
-                                     achievements="Báo cáo thành tích của đơn vị trong đợt thi đua.")
+        sub = seeding.create_submission(
+            s,
+            kind="report",
+            campaign_code="tran-ninh-2024",
+            submitter_id=member.id,
+            now=now,
+            unit_code=unit,
+            achievements="Báo cáo thành tích của đơn vị trong đợt thi đua.",
+        )
         s.commit()
         return sub
 
@@ -60,10 +74,15 @@ def outbox(db, prefix=""):
 
 # -- the plan ---------------------------------------------------------------------------------
 
+
 def test_slots_from_the_campaign_file(campaign):
     slots = reminder_slots(campaign)
-    assert [s.id for s in slots] == ["remind:2024-11-23T08:00", "remind:2024-11-27T08:00",
-                                     "remind:2024-11-29T08:00", "remind:2024-11-30T07:30"]
+    assert [s.id for s in slots] == [
+        "remind:2024-11-23T08:00",
+        "remind:2024-11-27T08:00",
+        "remind:2024-11-29T08:00",
+        "remind:2024-11-30T07:30",
+    ]
     assert [s.stale for s in slots] == [False, False, True, True]  # stale_last_slots = 2
     assert slots[0].at == local(campaign, 2024, 11, 23, 8)
     assert close_slot(campaign).id == "close:2024-12-01T00:00"
@@ -73,8 +92,11 @@ def test_slots_from_the_campaign_file(campaign):
 def test_campaign_deadline_moves_everything(campaign):
     later = campaign.with_deadline(date(2024, 12, 10))
     assert [s.id for s in reminder_slots(later)] == [
-        "remind:2024-12-03T08:00", "remind:2024-12-07T08:00", "remind:2024-12-09T08:00",
-        "remind:2024-12-10T07:30"]
+        "remind:2024-12-03T08:00",
+        "remind:2024-12-07T08:00",
+        "remind:2024-12-09T08:00",
+        "remind:2024-12-10T07:30",
+    ]
     assert close_slot(later).id == "close:2024-12-11T00:00"
     assert digest_slot_at(later, local(later, 2024, 12, 5, 18)).id == "digest:2024-12-05T17:00"
     assert digest_slot_at(campaign, local(campaign, 2024, 12, 5, 18)) is None  # closed by then
@@ -84,8 +106,9 @@ def test_scheduler_jobs_have_stable_ids_and_times(core, campaign, clock):
     runner = SlotRunner(core)
     sched = build_scheduler(runner, now=clock.now())
     ids = sorted(j.id for j in sched.get_jobs())
-    assert ids == sorted([s.id for s in reminder_slots(campaign)] + ["close:2024-12-01T00:00", DIGEST_JOB,
-                                                                  HOUSEKEEPING_JOB])
+    assert ids == sorted(
+        [s.id for s in reminder_slots(campaign)] + ["close:2024-12-01T00:00", DIGEST_JOB, HOUSEKEEPING_JOB]
+    )
     job = next(j for j in sched.get_jobs() if j.id == "remind:2024-11-27T08:00")
     assert job.trigger.run_date == local(campaign, 2024, 11, 27, 8)
     assert job.misfire_grace_time == 6 * 3600
@@ -113,6 +136,7 @@ async def test_running_scheduler_rebuilt_has_no_duplicate_jobs(core, campaign, c
 
 
 # -- exactly once -----------------------------------------------------------------------------
+
 
 def test_each_slot_fires_once(core, db, campaign, clock):
     head = add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
@@ -146,10 +170,12 @@ async def test_restart_between_two_runs_sends_nothing_twice(db_path, campaign, c
     runner2 = SlotRunner(Core(engine2, campaign, clock))
     build_scheduler(runner2, now=clock.now())
     outcomes = await runner2.catch_up()
-    assert [(o.slot, o.status) for o in outcomes] == [("launch:2024-02-28T08:00", "skipped"),
-                                                      ("remind:2024-11-23T08:00", "skipped"),
-                                                      ("digest:2024-11-26T17:00", "skipped"),
-                                                      ("remind:2024-11-27T08:00", "already")]
+    assert [(o.slot, o.status) for o in outcomes] == [
+        ("launch:2024-02-28T08:00", "skipped"),
+        ("remind:2024-11-23T08:00", "skipped"),
+        ("digest:2024-11-26T17:00", "skipped"),
+        ("remind:2024-11-27T08:00", "already"),
+    ]
     assert (await runner2.run(slot)).status == "already"
     assert len(outbox(engine2, "remind:")) == 1
     engine2.dispose()
@@ -193,12 +219,19 @@ async def test_missed_slot_within_grace_sends_once_after_it_none(core, db, campa
 
 def test_past_slots_are_launch_reminders_latest_digest_and_close(campaign):
     after = local(campaign, 2024, 12, 1, 3)
-    assert [s.id for s in past_slots(campaign, after)] == ["launch:2024-02-28T08:00",
-        "remind:2024-11-23T08:00", "remind:2024-11-27T08:00", "remind:2024-11-29T08:00",
-        "remind:2024-11-30T07:30", "digest:2024-11-30T17:00", "close:2024-12-01T00:00"]
+    assert [s.id for s in past_slots(campaign, after)] == [
+        "launch:2024-02-28T08:00",
+        "remind:2024-11-23T08:00",
+        "remind:2024-11-27T08:00",
+        "remind:2024-11-29T08:00",
+        "remind:2024-11-30T07:30",
+        "digest:2024-11-30T17:00",
+        "close:2024-12-01T00:00",
+    ]
 
 
 # -- who is reminded --------------------------------------------------------------------------
+
 
 def test_units_with_a_report_are_not_reminded_stale_ones_on_last_slots(core, db, campaign, clock):
     h1 = add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
@@ -243,12 +276,14 @@ def test_people_with_a_draft_are_reminded_and_continue_where_they_were(core, db,
     p.say("Hộ bà Lường Thị Mai")
     assert "thành tích" in p.question.text.lower()
     with Session(db) as s:
-        assert conversations.get_state(s, "console", "draft-user").data["answers"]["nominee"] == "Hộ bà Lường Thị Mai"
+        assert (
+            conversations.get_state(s, "console", "draft-user").data["answers"]["nominee"]
+            == "Hộ bà Lường Thị Mai"
+        )
 
 
 def test_reminder_button_from_the_menu_starts_the_flow_and_is_stale_later(core, db, campaign, clock):
-    head = add_member(db, clock.now(), name="Trưởng thôn Năm", role="head", unit="T05",
-                      uid="head5")
+    head = add_member(db, clock.now(), name="Trưởng thôn Năm", role="head", unit="T05", uid="head5")
     p = Player(core, "head5")
     p.say("/start")  # at the menu
     slot = slot_named(campaign, "remind:2024-11-23T08:00")
@@ -289,8 +324,10 @@ def test_deadline_close_tells_drafts_once_and_sends_the_final_digest(core, db, c
 
 # -- commands ---------------------------------------------------------------------------------
 
-def test_remind_dry_run_prints_who_and_why_and_writes_nothing(db, db_path, campaign, clock,
-                                                              monkeypatch, capsys):
+
+def test_remind_dry_run_prints_who_and_why_and_writes_nothing(
+    db, db_path, campaign, clock, monkeypatch, capsys
+):
     h1 = add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
     h2 = add_member(db, clock.now(), name="Trưởng thôn Hai", role="head", unit="T02")
     add_report(db, local(campaign, 2024, 11, 1, 9), h2, "T02")
@@ -302,8 +339,10 @@ def test_remind_dry_run_prints_who_and_why_and_writes_nothing(db, db_path, campa
     assert main(["remind", "--dry-run", "--at", "2024-11-29T08:00"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("Nhắc lúc 08:00 29/11/2024 (remind:2024-11-29T08:00)")
-    assert lines[1:] == [f"Trưởng thôn Một · trưởng đơn vị · Thôn 1 · #{h1.id}: chưa gửi báo cáo",
-                         f"Trưởng thôn Hai · trưởng đơn vị · Thôn 2 · #{h2.id}: báo cáo chưa cập nhật từ 01/11/2024"]
+    assert lines[1:] == [
+        f"Trưởng thôn Một · trưởng đơn vị · Thôn 1 · #{h1.id}: chưa gửi báo cáo",
+        f"Trưởng thôn Hai · trưởng đơn vị · Thôn 2 · #{h2.id}: báo cáo chưa cập nhật từ 01/11/2024",
+    ]
     assert main(["remind", "--dry-run", "--at", "2024-11-23T08:00"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 2  # no stale rule yet
     assert rows(db, Outbox) == [] and len(rows(db, AuditLog)) == n_audit
@@ -311,6 +350,7 @@ def test_remind_dry_run_prints_who_and_why_and_writes_nothing(db, db_path, campa
 
 
 # -- delivery ---------------------------------------------------------------------------------
+
 
 class FlakyChannel:
     name = "console"
@@ -365,6 +405,7 @@ async def test_failures_are_bounded_and_kept(core, db, campaign, clock):
 
 # -- in the serving process -------------------------------------------------------------------
 
+
 async def test_the_serving_process_runs_the_scheduler_with_campaign_deadline(tmp_path, monkeypatch):
     """The scheduler as bot/bootstrap.py wires it: CAMPAIGN_DEADLINE moves the jobs, missed slots are
     caught up (here: too late, recorded as skipped), and the stopper shuts it down."""
@@ -375,9 +416,12 @@ async def test_the_serving_process_runs_the_scheduler_with_campaign_deadline(tmp
     now = datetime.now(UTC)
     clock = ManualClock(now)
     deadline = (now + timedelta(days=5)).date()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'serve.db'}",
-                        campaign_file=str(CAMPAIGN_FILE), campaign_deadline=deadline.isoformat(),
-                        media_dir=str(tmp_path / "media"))
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'serve.db'}",
+        campaign_file=str(CAMPAIGN_FILE),
+        campaign_deadline=deadline.isoformat(),
+        media_dir=str(tmp_path / "media"),
+    )
     app = build(settings, clock=clock)
     running = build_scheduler(app)
     await running.start()

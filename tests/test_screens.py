@@ -4,7 +4,7 @@ counted by the database (GROUP BY), and give what counting every row in Python g
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -18,9 +18,17 @@ from .seeding import START, populate
 
 def previous_compute(s, campaign, at, since):
     """The digest as it was computed before: every submission read, counted in Python."""
-    rows = s.exec(select(Submission.kind, Submission.unit_code, Submission.category,
-                         Submission.status, Submission.submitted_at)
-                  .where(Submission.campaign_code == campaign.code).order_by(Submission.id)).all()
+    rows = s.exec(
+        select(
+            Submission.kind,
+            Submission.unit_code,
+            Submission.category,
+            Submission.status,
+            Submission.submitted_at,
+        )
+        .where(Submission.campaign_code == campaign.code)
+        .order_by(Submission.id)
+    ).all()
     live = [r for r in rows if r[3] != "withdrawn"]
     is_new = [r for r in live if r[4] is not None and since <= r[4] <= at]
     per_unit = Counter(r[1] for r in live)
@@ -28,7 +36,11 @@ def previous_compute(s, campaign, at, since):
     statuses = Counter(r[3] for r in rows)
     categories = Counter(r[2] for r in live if r[2])
     return dg.Digest(
-        at=at, since=since, final=False, total=len(live), new=len(is_new),
+        at=at,
+        since=since,
+        final=False,
+        total=len(live),
+        new=len(is_new),
         # issue 13: what «Thẩm định hồ sơ» opens; unit reports apart; the office is never late
         waiting=sum(1 for r in rows if r[0] in ("nomination", "proposal") and r[3] in dg.WAITING),
         reports=sum(1 for r in live if r[0] == "report"),
@@ -63,7 +75,7 @@ def test_the_aggregate_digest_equals_the_previous_one(db, campaign, n):
 
 def test_the_aggregate_digest_on_postgresql(pg_db, campaign):
     populate(pg_db, campaign, 500, seed=5)
-    at = datetime(2024, 3, 6, tzinfo=timezone.utc)
+    at = datetime(2024, 3, 6, tzinfo=UTC)
     with Session(pg_db) as s:
         assert dg.compute(s, campaign, at, since=START) == previous_compute(s, campaign, at, START)
 
@@ -140,7 +152,9 @@ def test_staff_browse_the_unit_reports_by_unit_name(big, core, campaign):
     total = count(big, Submission.kind == "report", Submission.status != "withdrawn")  # as the digest counts
     assert f"({total})" in staff.question.text and f"Trang 1/{-(-total // PAGE_SIZE)}" in staff.question.text
     staff.say("thon 2")  # a unit's name, typed without diacritics
-    want = count(big, Submission.kind == "report", Submission.unit_code == "T02", Submission.status != "withdrawn")
+    want = count(
+        big, Submission.kind == "report", Submission.unit_code == "T02", Submission.status != "withdrawn"
+    )
     assert f"{want} hồ sơ" in staff.question.text
     shown = walk_pages(staff, want)
     with Session(big) as s:
@@ -167,15 +181,29 @@ def test_the_council_list_shows_a_page_of_choices_and_its_counts(big, core, camp
 
 def test_the_next_dossier_is_the_oldest_waiting_one(big, campaign):
     with Session(big) as s:
-        waiting = s.exec(select(Submission).where(
-            Submission.status.in_(["submitted", "under_review"]),
-            Submission.kind.in_(["nomination", "proposal"])).order_by(Submission.submitted_at, Submission.id)).all()
-        sub, n = pages.next_waiting(s, campaign_code=campaign.code, kinds=["nomination", "proposal"],
-                                    statuses=["submitted", "under_review"])
+        waiting = s.exec(
+            select(Submission)
+            .where(
+                Submission.status.in_(["submitted", "under_review"]),
+                Submission.kind.in_(["nomination", "proposal"]),
+            )
+            .order_by(Submission.submitted_at, Submission.id)
+        ).all()
+        sub, n = pages.next_waiting(
+            s,
+            campaign_code=campaign.code,
+            kinds=["nomination", "proposal"],
+            statuses=["submitted", "under_review"],
+        )
         assert (sub.ref, n) == (waiting[0].ref, len(waiting))
         skipped = [w.ref for w in waiting[:3]]
-        sub, n = pages.next_waiting(s, campaign_code=campaign.code, kinds=["nomination", "proposal"],
-                                    statuses=["submitted", "under_review"], exclude=skipped)
+        sub, n = pages.next_waiting(
+            s,
+            campaign_code=campaign.code,
+            kinds=["nomination", "proposal"],
+            statuses=["submitted", "under_review"],
+            exclude=skipped,
+        )
         assert (sub.ref, n) == (waiting[3].ref, len(waiting) - 3)
 
 

@@ -35,12 +35,28 @@ print(json.dumps({{"channels": [c.name for c in channels], "before": before, "af
 
 
 def start(tmp_path, db: str, heavy=HEAVY) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
-    env.update({"TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "ZALO_BOT_TOKEN": "4242:zalo-secret",
-                "DATABASE_URL": db, "CAMPAIGN_FILE": str(CAMPAIGN_FILE), "PYTHONPATH": str(ROOT)})
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(heavy=heavy)], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))
+    }
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
+            "ZALO_BOT_TOKEN": "4242:zalo-secret",
+            "DATABASE_URL": db,
+            "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT.format(heavy=heavy)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -111,13 +127,24 @@ def test_serving_loads_no_heavy_library_and_the_console_on_its_first_request(tmp
     """`make run`'s path through the first answer and at idle (scheduler and web console
     started): no document, chart or image library; the console's pages load when opened."""
     scheduler, console = "scheduler.apscheduler_jobs", ("jinja2", "web.app")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_", "WEB_"))}
-    env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
-                "MEDIA_DIR": str(tmp_path / "media"), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_", "WEB_"))
+    }
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
+            "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+            "MEDIA_DIR": str(tmp_path / "media"),
+            "PYTHONPATH": str(ROOT),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     script = SERVE.format(watch=(*HEAVY, scheduler, *console))
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     # the first answer went out before the scheduler started, and nothing heavy was loaded for it
@@ -144,16 +171,27 @@ def test_the_heads_read_from_the_files_are_alembics_heads():
 def test_python_m_bot_collects_garbage_again_once_started(tmp_path):
     """`python -m bot` pauses garbage collection while it imports (bot/gc_pause.py); a command
     resumes it before running, with start-up's objects frozen out of later collections."""
-    script = ("import gc, bot.__main__\n"
-              "paused = not gc.isenabled()\n"
-              "from bot.cli import main\n"
-              "main(['migrate'])\n"
-              "print(paused, gc.isenabled(), gc.get_freeze_count() > 0)\n")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))}
-    env.update({"DATABASE_URL": f"sqlite:///{tmp_path}/gc.db", "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
-                "PYTHONPATH": str(ROOT)})
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=60)
+    script = (
+        "import gc, bot.__main__\n"
+        "paused = not gc.isenabled()\n"
+        "from bot.cli import main\n"
+        "main(['migrate'])\n"
+        "print(paused, gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_"))
+    }
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/gc.db",
+            "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "True True True"

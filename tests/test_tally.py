@@ -7,7 +7,7 @@ digest and the screens' pages read from them and give what reading the rows gave
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert, text
@@ -37,12 +37,20 @@ def rows_counted(engine) -> tuple[Counter, Counter, Counter]:
     """The counters as they should be: every submission read and counted in Python."""
     tally, days, months = Counter(), Counter(), Counter()
     with Session(engine) as s:
-        for r in s.exec(select(Submission.campaign_code, Submission.kind, Submission.status,
-                               Submission.unit_code, Submission.category,
-                               Submission.shortlist_award, Submission.submitted_at)).all():
+        for r in s.exec(
+            select(
+                Submission.campaign_code,
+                Submission.kind,
+                Submission.status,
+                Submission.unit_code,
+                Submission.category,
+                Submission.shortlist_award,
+                Submission.submitted_at,
+            )
+        ).all():
             tally[(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "")] += 1
             if r[6] is not None and r[2] != "withdrawn":
-                day = r[6].astimezone(timezone.utc).date()
+                day = r[6].astimezone(UTC).date()
                 days[(r[0], day, r[3] or "")] += 1
                 months[(r[0], day.replace(day=1), r[3] or "")] += 1
     return tally, days, months
@@ -52,11 +60,18 @@ def kept(engine) -> tuple[Counter, Counter, Counter]:
     """What the triggers keep (rows at 0 are left in place: they count nothing)."""
     with Session(engine) as s:
         t = SubmissionTally
-        tally = Counter({(r.campaign_code, r.kind, r.status, r.unit_code, r.category,
-                          r.shortlist_award): r.n for r in s.exec(select(t)).all() if r.n})
+        tally = Counter(
+            {
+                (r.campaign_code, r.kind, r.status, r.unit_code, r.category, r.shortlist_award): r.n
+                for r in s.exec(select(t)).all()
+                if r.n
+            }
+        )
         sent = s.exec(select(SubmissionSent)).all()
-        days, months = ({(r.campaign_code, r.start, r.unit_code): r.n
-                         for r in sent if r.n and r.span == span} for span in ("day", "month"))
+        days, months = (
+            {(r.campaign_code, r.start, r.unit_code): r.n for r in sent if r.n and r.span == span}
+            for span in ("day", "month")
+        )
     return tally, Counter(days), Counter(months)
 
 
@@ -74,13 +89,21 @@ def test_the_counters_equal_the_rows_after_a_seeded_campaign_and_raw_sql(engine,
     tally = kept(engine)[0]
     assert sum(tally.values()) == 700 and any(k[3] == "" for k in tally)
     with engine.begin() as conn:  # several rows a statement, every counted column
-        conn.execute(text("UPDATE submission SET status = 'approved' WHERE status = 'under_review' AND id % 2 = 0"))
+        conn.execute(
+            text("UPDATE submission SET status = 'approved' WHERE status = 'under_review' AND id % 2 = 0")
+        )
         conn.execute(text("UPDATE submission SET unit_code = 'T03' WHERE unit_code = 'T04'"))
         conn.execute(text("UPDATE submission SET unit_code = NULL, category = NULL WHERE id % 17 = 0"))
-        conn.execute(text("UPDATE submission SET status = 'withdrawn' WHERE status = 'submitted' AND id % 3 = 0"))
+        conn.execute(
+            text("UPDATE submission SET status = 'withdrawn' WHERE status = 'submitted' AND id % 3 = 0")
+        )
         conn.execute(text("UPDATE submission SET submitted_at = NULL WHERE id % 19 = 0"))
-        conn.execute(text("UPDATE submission SET shortlist_award = NULL, status = 'approved' "
-                          "WHERE status = 'shortlisted' AND id % 5 = 0"))
+        conn.execute(
+            text(
+                "UPDATE submission SET shortlist_award = NULL, status = 'approved' "
+                "WHERE status = 'shortlisted' AND id % 5 = 0"
+            )
+        )
         conn.execute(text("UPDATE submission SET answers = '{}' WHERE id < 50"))  # nothing counted
         conn.execute(text("UPDATE submission SET campaign_code = 'other-2025' WHERE id % 23 = 0"))
     assert_kept(engine)
@@ -88,12 +111,15 @@ def test_the_counters_equal_the_rows_after_a_seeded_campaign_and_raw_sql(engine,
         for table in ("evidence", "status_change"):
             conn.execute(text(f"DELETE FROM {table} WHERE submission_id % 4 = 1"))
         conn.execute(text("DELETE FROM submission WHERE id % 4 = 1"))
-        conn.execute(text(
-            "INSERT INTO submission (id, ref, campaign_code, kind, status, submitter_id, unit_code, "
-            "category, contents, answers, flags, version, created_at, submitted_at, updated_at) "
-            "SELECT id + 10000, 'X' || id, campaign_code, kind, status, submitter_id, unit_code, "
-            "category, contents, answers, flags, version, created_at, submitted_at, updated_at "
-            "FROM submission WHERE id % 4 = 2"))
+        conn.execute(
+            text(
+                "INSERT INTO submission (id, ref, campaign_code, kind, status, submitter_id, unit_code, "
+                "category, contents, answers, flags, version, created_at, submitted_at, updated_at) "
+                "SELECT id + 10000, 'X' || id, campaign_code, kind, status, submitter_id, unit_code, "
+                "category, contents, answers, flags, version, created_at, submitted_at, updated_at "
+                "FROM submission WHERE id % 4 = 2"
+            )
+        )
     assert_kept(engine)
     tally = kept(engine)[0]
     assert ("other-2025" in {k[0] for k in tally}) and sum(tally.values()) > 500
@@ -126,25 +152,69 @@ def test_the_counters_follow_every_move_the_domain_makes(engine, campaign):
 
     def nominate(resident: int, unit: str, category: str):
         def op(uow, m):
-            ops.submit(uow, m(resident), campaign, kind="nomination", channel="console",
-                       nominee=f"Hộ ông Lò Văn {resident}", category=category, unit_code=unit,
-                       contents=["c1"], achievements="Thành tích nổi bật trong năm.",
-                       answers={}, proposed_award=award)
+            ops.submit(
+                uow,
+                m(resident),
+                campaign,
+                kind="nomination",
+                channel="console",
+                nominee=f"Hộ ông Lò Văn {resident}",
+                category=category,
+                unit_code=unit,
+                contents=["c1"],
+                achievements="Thành tích nổi bật trong năm.",
+                answers={},
+                proposed_award=award,
+            )
             refs.append(uow.session.exec(select(Submission.ref).order_by(Submission.id.desc())).first())
+
         return op
 
-    for i, (unit, category) in enumerate([("T01", "household"), ("T02", "official"),
-                                          ("T02", "household"), ("T03", "collective"),
-                                          ("T01", "household")]):
+    for i, (unit, category) in enumerate(
+        [
+            ("T01", "household"),
+            ("T02", "official"),
+            ("T02", "household"),
+            ("T03", "collective"),
+            ("T01", "household"),
+        ]
+    ):
         step(nominate(1 + i, unit, category))
-    step(lambda uow, m: ops.submit(uow, m(head), campaign, kind="proposal", channel="console",
-                                   nominee="Chi hội Phụ nữ thôn 1", category="collective",
-                                   contents=["c1"], achievements="Thành tích của tập thể.",
-                                   answers={}, proposed_award=award))
-    step(lambda uow, m: ops.report(uow, m(head), campaign, channel="console",
-                                   achievements="Báo cáo của thôn.", answers={"figures": {}}))
-    step(lambda uow, m: ops.report(uow, m(head), campaign, channel="console",  # a second one updates it
-                                   achievements="Báo cáo của thôn, bổ sung.", answers={"figures": {}}))
+    step(
+        lambda uow, m: ops.submit(
+            uow,
+            m(head),
+            campaign,
+            kind="proposal",
+            channel="console",
+            nominee="Chi hội Phụ nữ thôn 1",
+            category="collective",
+            contents=["c1"],
+            achievements="Thành tích của tập thể.",
+            answers={},
+            proposed_award=award,
+        )
+    )
+    step(
+        lambda uow, m: ops.report(
+            uow,
+            m(head),
+            campaign,
+            channel="console",
+            achievements="Báo cáo của thôn.",
+            answers={"figures": {}},
+        )
+    )
+    step(
+        lambda uow, m: ops.report(
+            uow,
+            m(head),
+            campaign,
+            channel="console",  # a second one updates it
+            achievements="Báo cáo của thôn, bổ sung.",
+            answers={"figures": {}},
+        )
+    )
     a, b, c, d, e = refs
     step(lambda uow, m: review.take_for_review(uow, m(staff), a))
     step(lambda uow, m: review.decide(uow, m(staff), a, "approved"))
@@ -159,12 +229,14 @@ def test_the_counters_follow_every_move_the_domain_makes(engine, campaign):
     def awarded(uow, m):
         sub = uow.session.exec(select(Submission).where(Submission.ref == a)).one()
         move(uow, sub, "awarded", actor_id=staff, reason="QĐ 1/QĐ-UBND")
+
     step(awarded)
 
     def unit_change(uow, m):  # an edit through the ORM: the unit and the category
         sub = uow.session.exec(select(Submission).where(Submission.ref == d)).one()
         sub.unit_code, sub.category = "T05", "official"
         uow.session.add(sub)
+
     step(unit_change)
 
     def delete(uow, m):
@@ -173,6 +245,7 @@ def test_the_counters_follow_every_move_the_domain_makes(engine, campaign):
             uow.session.delete(change)
         uow.session.flush()
         uow.session.delete(sub)
+
     step(delete)
 
     tally = kept(engine)[0]
@@ -207,15 +280,31 @@ def test_the_digest_from_the_counters_equals_the_rows_counted(engine, campaign):
 def test_the_digest_keeps_the_order_of_tied_statuses(engine, campaign):
     populate(engine, campaign, 0)
     with engine.begin() as conn:  # two statuses with one each: the one that came first leads
-        conn.execute(insert(Submission.__table__), [
-            dict(id=i, ref=f"DC-{i:04d}", campaign_code=campaign.code, kind="nomination", status=status,
-                 submitter_id=1, unit_code="T01", contents=[], answers={}, flags=[], version=1,
-                 created_at=START, submitted_at=START, updated_at=START)
-            for i, status in ((1, "approved"), (2, "submitted"), (3, "rejected"), (4, "rejected"))])
+        conn.execute(
+            insert(Submission.__table__),
+            [
+                dict(
+                    id=i,
+                    ref=f"DC-{i:04d}",
+                    campaign_code=campaign.code,
+                    kind="nomination",
+                    status=status,
+                    submitter_id=1,
+                    unit_code="T01",
+                    contents=[],
+                    answers={},
+                    flags=[],
+                    version=1,
+                    created_at=START,
+                    submitted_at=START,
+                    updated_at=START,
+                )
+                for i, status in ((1, "approved"), (2, "submitted"), (3, "rejected"), (4, "rejected"))
+            ],
+        )
         conn.execute(text("UPDATE submission SET status = 'withdrawn' WHERE id = 1"))
     new = same_digest(engine, campaign, START + timedelta(days=1), START)
-    assert list(new.by_status.items()) == [
-        ("rejected", 2), ("withdrawn", 1), ("submitted", 1)]
+    assert list(new.by_status.items()) == [("rejected", 2), ("withdrawn", 1), ("submitted", 1)]
 
 
 def _upgrade(engine, revision: str) -> None:
@@ -243,7 +332,7 @@ def before_counters(request, tmp_path):
         admin = make_engine(url)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         postgres_unreachable(url, exc)
     engine = engine_in_schema(url, schema)
     _upgrade(engine, "i16_broadcasts")
@@ -266,6 +355,7 @@ def test_the_migration_fills_the_counters_of_a_database_with_submissions(before_
 
 # -- the screens' pages read by index ranges give the rows in the list's order -----------------
 
+
 def test_a_heads_pages_and_the_council_choices_in_order_on_both_databases(engine, campaign):
     populate(engine, campaign, 1500, seed=11)
     head, award = head_ids(campaign)["T01"], campaign.awards[0].key
@@ -273,29 +363,58 @@ def test_a_heads_pages_and_the_council_choices_in_order_on_both_databases(engine
         conn.execute(text(f"UPDATE submission SET submitter_id = {head} WHERE id % 97 = 0"))
     with Session(engine) as s:
         own = pages.own(submitter_id=head, unit_code="T01", unit_kinds=("report", "proposal"))
-        want = [r.ref for r in s.exec(select(Submission).where(
-            (Submission.submitter_id == head)
-            | ((Submission.unit_code == "T01") & Submission.kind.in_(["report", "proposal"])))
-            .order_by(Submission.id)).all()]
+        want = [
+            r.ref
+            for r in s.exec(
+                select(Submission)
+                .where(
+                    (Submission.submitter_id == head)
+                    | ((Submission.unit_code == "T01") & Submission.kind.in_(["report", "proposal"]))
+                )
+                .order_by(Submission.id)
+            ).all()
+        ]
         total = pages.own_count(s, submitter_id=head, unit_code="T01", unit_kinds=("report", "proposal"))
         assert total == len(want) == pages.page(s, own, offset=0, limit=8)[1] > 30
-        got = [r.ref for off in range(0, total, 8)
-               for r in pages.page(s, own, offset=off, limit=8, total=total)[0]]
+        got = [
+            r.ref
+            for off in range(0, total, 8)
+            for r in pages.page(s, own, offset=off, limit=8, total=total)[0]
+        ]
         assert got == want
 
-        choices = pages.council_choices(campaign_code=campaign.code, award=award,
-                                        kinds=("nomination", "proposal"))
-        on = [r.ref for r in s.exec(select(Submission).where(
-            Submission.shortlist_award == award, Submission.status.in_(["shortlisted", "awarded"]),
-            Submission.kind.in_(["nomination", "proposal"])).order_by(Submission.id)).all()]
-        candidates = [r.ref for r in s.exec(select(Submission).where(
-            Submission.status == "approved", Submission.kind.in_(["nomination", "proposal"]))
-            .order_by(Submission.id)).all()]
-        total = pages.council_choices_count(s, campaign_code=campaign.code, award=award,
-                                            kinds=("nomination", "proposal"))
+        choices = pages.council_choices(
+            campaign_code=campaign.code, award=award, kinds=("nomination", "proposal")
+        )
+        on = [
+            r.ref
+            for r in s.exec(
+                select(Submission)
+                .where(
+                    Submission.shortlist_award == award,
+                    Submission.status.in_(["shortlisted", "awarded"]),
+                    Submission.kind.in_(["nomination", "proposal"]),
+                )
+                .order_by(Submission.id)
+            ).all()
+        ]
+        candidates = [
+            r.ref
+            for r in s.exec(
+                select(Submission)
+                .where(Submission.status == "approved", Submission.kind.in_(["nomination", "proposal"]))
+                .order_by(Submission.id)
+            ).all()
+        ]
+        total = pages.council_choices_count(
+            s, campaign_code=campaign.code, award=award, kinds=("nomination", "proposal")
+        )
         assert total == len(on) + len(candidates) == pages.page(s, choices, offset=0, limit=8)[1]
-        got = [r.ref for off in range(0, total, 8)
-               for r in pages.page(s, choices, offset=off, limit=8, total=total)[0]]
+        got = [
+            r.ref
+            for off in range(0, total, 8)
+            for r in pages.page(s, choices, offset=off, limit=8, total=total)[0]
+        ]
         assert got == on + candidates
         found = pages.matching(choices, "Đức 12", [])  # a search narrows each part
         names = dict(s.exec(select(Submission.ref, Submission.nominee)).all())
@@ -310,15 +429,27 @@ def test_the_overviews_oldest_waiting_equal_the_whole_queue_sorted(engine, campa
     populate(engine, campaign, 1200, seed=5)
     statuses, kinds = ("submitted", "under_review", "needs_info"), ("nomination", "proposal", "report")
     with Session(engine) as s:
-        queue = [r.ref for r in s.exec(select(Submission).where(
-            Submission.campaign_code == campaign.code, Submission.status.in_(statuses),
-            Submission.kind.in_(kinds)).order_by(Submission.submitted_at, Submission.id)).all()]
-        rows, total = pages.oldest_waiting(s, campaign_code=campaign.code, kinds=kinds,
-                                           statuses=statuses, limit=15)
+        queue = [
+            r.ref
+            for r in s.exec(
+                select(Submission)
+                .where(
+                    Submission.campaign_code == campaign.code,
+                    Submission.status.in_(statuses),
+                    Submission.kind.in_(kinds),
+                )
+                .order_by(Submission.submitted_at, Submission.id)
+            ).all()
+        ]
+        rows, total = pages.oldest_waiting(
+            s, campaign_code=campaign.code, kinds=kinds, statuses=statuses, limit=15
+        )
         assert total == len(queue) > 15
         assert [r.ref for r in rows] == queue[:15]
-        assert pages.oldest_waiting(s, campaign_code="other", kinds=kinds, statuses=statuses,
-                                    limit=15) == ([], 0)
+        assert pages.oldest_waiting(s, campaign_code="other", kinds=kinds, statuses=statuses, limit=15) == (
+            [],
+            0,
+        )
 
 
 def test_the_migration_writes_the_search_key_of_every_nominee(before_counters, campaign):

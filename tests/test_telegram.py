@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter
 
 from bot.bootstrap import build
-from bot.channel import SendError, StartupError
+from bot.channel import StartupError
 from bot.cli.invites import invite_links
 from bot.outbox_dispatcher import OutboxDispatcher
 from bot.serve import serve_async
@@ -25,7 +25,7 @@ from bot.telegram import SECRET_HEADER, TelegramChannel, parse_command, parse_da
 from bot.webhook_server import make_app
 from messages.catalog import t
 from messages.model import Document, Option, Photo, Question, Text
-from storage import members, outbox
+from storage import outbox
 from storage.models import ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent, Submission
 
 from . import seed as seeding
@@ -37,11 +37,16 @@ USER = 5001
 
 
 def tg_settings(db_path, fake: FakeTelegram, *, webhook: bool = False, **kw) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{db_path}",
-                    telegram_bot_token=fake.token, telegram_base_url=fake.base_url,
-                    telegram_base_file_url=fake.file_url,
-                    webhook_base_url="https://bot.example.org/" if webhook else None,
-                    webhook_secret=SECRET if webhook else None, **kw)
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{db_path}",
+        telegram_bot_token=fake.token,
+        telegram_base_url=fake.base_url,
+        telegram_base_file_url=fake.file_url,
+        webhook_base_url="https://bot.example.org/" if webhook else None,
+        webhook_secret=SECRET if webhook else None,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -72,8 +77,9 @@ async def tg(db_path, fake, clock):
 @pytest.fixture
 async def hook(db_path, fake, clock):
     ch = await _channel(db_path, fake, clock, webhook=True)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app(ch.routes())),
-                               base_url="http://bot.test")
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=make_app(ch.routes())), base_url="http://bot.test"
+    )
     ch.client = client  # type: ignore[attr-defined]
     yield ch
     await client.aclose()
@@ -121,7 +127,11 @@ class TgUser:
         mid = message_id if message_id is not None else max(kbs)
         for row in kbs[mid]:
             for b in row:
-                if label in (b["text"], b["text"].removeprefix("✅ "), b.get("callback_data", "").split("|")[-1]):
+                if label in (
+                    b["text"],
+                    b["text"].removeprefix("✅ "),
+                    b.get("callback_data", "").split("|")[-1],
+                ):
                     return mid, b
         raise AssertionError(f"no button {label!r} in {kbs[mid]}")
 
@@ -139,6 +149,7 @@ class TgUser:
 
 # -- pure parsing -----------------------------------------------------------------------------
 
+
 def test_commands_and_callback_data_are_parsed():
     assert parse_command("/start ABC123", "thidua_bot") == ("start", "ABC123")
     assert parse_command("/DeCu@Thidua_Bot", "thidua_bot") == ("decu", "")
@@ -150,6 +161,7 @@ def test_commands_and_callback_data_are_parsed():
 
 
 # -- polling mode -----------------------------------------------------------------------------
+
 
 async def test_start_sets_commands_and_deletes_webhook_in_polling_mode(tg, fake):
     [cmds] = await fake.wait_for(lambda: fake.of("setMyCommands"))  # once the first poll is done
@@ -210,23 +222,37 @@ async def test_registration_and_nomination_with_buttons_toggles_and_photos(tg, f
     assert "Đã gửi đề cử, mã hồ sơ DC-0001" in u.texts
 
     [sub] = rows(db, Submission)
-    assert (sub.status, sub.category, sub.contents, sub.unit_code) == ("submitted", "household", ["c2", "c3"], "T01")
+    assert (sub.status, sub.category, sub.contents, sub.unit_code) == (
+        "submitted",
+        "household",
+        ["c2", "c3"],
+        "T01",
+    )
     ev = sorted(rows(db, Evidence), key=lambda e: e.unique_id)
     assert [(e.unique_id, e.file_id, e.channel, e.publish_consent) for e in ev] == [
-        ("ph-A", "big-ph-A", "telegram", False), ("ph-B", "big-ph-B", "telegram", False)]
+        ("ph-A", "big-ph-A", "telegram", False),
+        ("ph-B", "big-ph-B", "telegram", False),
+    ]
     # every pressed button was answered
     presses = [c for c in fake.calls if c.method == "answerCallbackQuery"]
     assert len(presses) == 8
 
     # a stale button: the village question passed long ago
     state_before = rows(db, ConversationState)[0]
-    old = min(mid for mid, kb in u.keyboards().items()
-              if any(b.get("callback_data", "").endswith("|T01") for row in kb for b in row))
+    old = min(
+        mid
+        for mid, kb in u.keyboards().items()
+        if any(b.get("callback_data", "").endswith("|T01") for row in kb for b in row)
+    )
     await u.press("Thôn 1", message_id=old)
     assert [c.params.get("text") for c in u.answered()] == ["Câu hỏi này đã qua."]
     assert [c.method for c in u.new] == ["answerCallbackQuery"]
     state_after = rows(db, ConversationState)[0]
-    assert (state_after.seq, state_after.step, state_after.flow) == (state_before.seq, state_before.step, state_before.flow)
+    assert (state_after.seq, state_after.step, state_after.flow) == (
+        state_before.seq,
+        state_before.step,
+        state_before.flow,
+    )
     assert len(rows(db, Submission)) == 1
 
 
@@ -244,7 +270,9 @@ async def test_group_start_offers_the_private_chat(tg, fake, db):
 
 
 async def test_429_retry_after_then_success(tg, fake, db):
-    fake.fail_next("sendMessage", 1, status=429, retry_after=0)  # the limiter waits what Telegram says (+0.1 s)
+    fake.fail_next(
+        "sendMessage", 1, status=429, retry_after=0
+    )  # the limiter waits what Telegram says (+0.1 s)
     u = TgUser(fake, tg)
     await u.say("/start")
     sends = [c for c in fake.calls if c.method == "sendMessage"]
@@ -282,10 +310,24 @@ async def test_outbox_send_errors_keep_the_row(db_path, fake, db, clock):
     ch = await _channel(db_path, fake, clock, rate_limiter=AIORateLimiter(max_retries=0))
     try:
         with Session(db) as s:
-            outbox.enqueue(s, member_id=None, payload={"kind": "text", "text": "Bị chặn"}, now=clock.now(),
-                         channel="telegram", chat_id="43", dedupe_key="r2")
-            outbox.enqueue(s, member_id=None, payload={"kind": "text", "text": "Nhắc hạn"}, now=clock.now(),
-                         channel="telegram", chat_id="42", dedupe_key="r1")
+            outbox.enqueue(
+                s,
+                member_id=None,
+                payload={"kind": "text", "text": "Bị chặn"},
+                now=clock.now(),
+                channel="telegram",
+                chat_id="43",
+                dedupe_key="r2",
+            )
+            outbox.enqueue(
+                s,
+                member_id=None,
+                payload={"kind": "text", "text": "Nhắc hạn"},
+                now=clock.now(),
+                channel="telegram",
+                chat_id="42",
+                dedupe_key="r1",
+            )
             s.commit()
         fake.fail_next("sendMessage", 1, status=403)
         fake.fail_next("sendMessage", 1, status=429, retry_after=7)
@@ -380,14 +422,30 @@ async def test_staff_get_their_commands_in_their_own_chat(tg, fake, db, clock):
     [scoped] = [c for c in fake.of("setMyCommands") if "scope" in c.params]
     assert scoped.params["scope"] == {"type": "chat", "chat_id": 9001}
     assert [c["command"] for c in scoped.params["commands"]] == [
-        "start", "decu", "hoso", "huy", "trogiup", "thamdinh", "danhsach", "thongke", "tonghop", "xuat",
-        "hoidong", "quyetdinh", "guongdienhinh", "web", "thongbao", "ketquatin"]
+        "start",
+        "decu",
+        "hoso",
+        "huy",
+        "trogiup",
+        "thamdinh",
+        "danhsach",
+        "thongke",
+        "tonghop",
+        "xuat",
+        "hoidong",
+        "quyetdinh",
+        "guongdienhinh",
+        "web",
+        "thongbao",
+        "ketquatin",
+    ]
     await u.say("/thongke")  # the real statistics: nothing submitted yet
     assert "Chưa có hồ sơ nào." in u.texts
     assert len([c for c in fake.of("setMyCommands") if "scope" in c.params]) == 1  # cached
 
 
 # -- webhook mode -----------------------------------------------------------------------------
+
 
 async def test_webhook_registers_with_secret_and_answers(hook, fake, db):
     [wh] = fake.of("setWebhook")
@@ -410,11 +468,11 @@ async def test_webhook_redelivered_update_is_processed_once(hook, fake, db):
     assert [e.key for e in rows(db, ProcessedEvent)] == [f"telegram:{update['update_id']}"]
 
 
-async def test_webhook_answers_once_committed_not_once_the_chats_pace_let_the_reply_go(
-        db_path, fake, clock):
+async def test_webhook_answers_once_committed_not_once_the_chats_pace_let_the_reply_go(db_path, fake, clock):
     ch = await _channel(db_path, fake, clock, webhook=True, chat_rate=4.0, chat_burst=1)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app(ch.routes())),
-                               base_url="http://bot.test")
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=make_app(ch.routes())), base_url="http://bot.test"
+    )
     try:
         updates = [fake.message_update(USER, text="/start") for _ in range(6)]
         for update in updates:  # one after another, as a webhook connection would
@@ -443,6 +501,7 @@ async def test_webhook_rejects_a_wrong_or_missing_secret(hook, fake, db, headers
 
 # -- make run -----------------------------------------------------------------------------------
 
+
 async def test_serve_runs_telegram_polling_and_stops_cleanly(db_path, fake, clock):
     settings = tg_settings(db_path, fake)
     app = build(settings, clock=clock)
@@ -460,7 +519,8 @@ async def test_serve_runs_telegram_polling_and_stops_cleanly(db_path, fake, cloc
 
 async def test_a_refused_token_stops_start_with_a_clear_message(db_path, fake, clock):
     settings = tg_settings(db_path, fake).model_copy(
-        update={"telegram_bot_token": SecretStr("999:not-the-token")})
+        update={"telegram_bot_token": SecretStr("999:not-the-token")}
+    )
     ch = TelegramChannel(build(settings, clock=clock))
     with pytest.raises(SettingsError) as info:
         await ch.start()
@@ -482,6 +542,7 @@ async def test_serve_in_webhook_mode_serves_telegram_and_healthz_on_port(db_path
     task = asyncio.create_task(serve_async(app, stop=stop))
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+
             async def up():
                 try:
                     return (await client.get("/healthz")).status_code == 200
@@ -511,13 +572,26 @@ async def test_other_messages_become_events(tg, fake):
 
     doc = {"file_id": "doc-big", "file_unique_id": "doc-u", "mime_type": "image/jpeg", "file_name": "a.jpg"}
     ev = event(document=doc, caption="Ảnh đường")
-    assert ev.kind == "photo" and (ev.photo.unique_id, ev.photo.file_id, ev.photo.caption) == ("doc-u", "doc-big", "Ảnh đường")
+    assert ev.kind == "photo" and (ev.photo.unique_id, ev.photo.file_id, ev.photo.caption) == (
+        "doc-u",
+        "doc-big",
+        "Ảnh đường",
+    )
     ev = event(contact={"phone_number": "+84912345678", "first_name": "Bình", "user_id": USER})
     assert (ev.kind, ev.phone) == ("contact", "+84912345678")
     ev = event(voice={"file_id": "v", "file_unique_id": "vu", "duration": 42})
     assert (ev.kind, ev.voice.unique_id, ev.voice.file_id, ev.voice.duration) == ("voice", "vu", "v", 42)
-    ev = event(sticker={"file_id": "s", "file_unique_id": "su", "width": 1, "height": 1,
-                        "is_animated": False, "is_video": False, "type": "regular"})
+    ev = event(
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "su",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+    )
     assert ev.kind == "unsupported" and ev.chat_type == "private"
     assert event(text="/start@other_bot hi", chat_id=-5, chat_type="group") is None
     ev = event(text=f"/START@{fake.username} ABC")

@@ -34,7 +34,9 @@ measured: dict[tuple[str, str], int] = {}
 
 def invite(db, clock, role: str, unit: str) -> str:
     with Session(db) as s:
-        code = seeding.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)).code
+        code = seeding.create_invite(
+            s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)
+        ).code
         s.commit()
     return code
 
@@ -64,6 +66,7 @@ class CountingZalo(Chat):
 
 
 # -- Telegram ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 async def tg_fake():
@@ -112,7 +115,9 @@ async def test_telegram_journeys_fit_the_turn_budget(tg, tg_fake, db, clock, cam
     assert member.full_name == "Nguyễn Văn Bình" and member.unit_code == "T01"
     subs = rows(db, Submission)
     assert [(s.ref, s.contents, s.unit_code, s.proposed_award) for s in subs] == [
-        ("DC-0001", ["c2", "c3"], "T01", "commune"), ("DC-0002", ["c2", "c3"], "T01", "commune")]
+        ("DC-0001", ["c2", "c3"], "T01", "commune"),
+        ("DC-0002", ["c2", "c3"], "T01", "commune"),
+    ]
     assert subs[1].answers["annual_income"] == 60_000_000
     assert len(rows(db, Evidence)) == 2
 
@@ -129,17 +134,26 @@ async def test_telegram_journeys_fit_the_turn_budget(tg, tg_fake, db, clock, cam
     assert "Đã gửi báo cáo, mã BC-" in head.texts
     record("Telegram", "unit report", head.sent)
     report = [s for s in rows(db, Submission) if s.kind == "report"][0]
-    assert report.answers["figures"]["c3"] == {"duong_be_tong": 350, "ngay_cong": 400,
-                                               "tien_dong_gop": 45_000_000}
+    assert report.answers["figures"]["c3"] == {
+        "duong_be_tong": 350,
+        "ngay_cong": 400,
+        "tien_dong_gop": 45_000_000,
+    }
 
 
 # -- Zalo -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 async def zalo_fake():
     f = FakeZalo()
-    f.images.update({"a.jpg": (JPEG, "image/jpeg"), "b.jpg": (JPEG + b"b", "image/jpeg"),
-                     "c.jpg": (JPEG + b"c", "image/jpeg")})
+    f.images.update(
+        {
+            "a.jpg": (JPEG, "image/jpeg"),
+            "b.jpg": (JPEG + b"b", "image/jpeg"),
+            "c.jpg": (JPEG + b"c", "image/jpeg"),
+        }
+    )
     await f.start()
     yield f
     await f.stop()
@@ -181,7 +195,9 @@ async def test_zalo_journeys_fit_the_turn_budget(zalo, zalo_fake, db, clock):
     assert "DC-0002" in await chat.say("1")
     record("Zalo", "next nomination", chat.sent)
     assert [(s.contents, s.answers["annual_income"]) for s in rows(db, Submission)] == [
-        (["c2", "c3"], 60_000_000), (["c2", "c3"], 50_000_000)]
+        (["c2", "c3"], 60_000_000),
+        (["c2", "c3"], 50_000_000),
+    ]
 
     head = CountingZalo(zalo_fake, zalo, user_id="zu-head")
     await head.say(f"/start {invite(db, clock, 'head', 'T02')}")
@@ -197,6 +213,7 @@ async def test_zalo_journeys_fit_the_turn_budget(zalo, zalo_fake, db, clock):
 
 
 # -- voice notes ------------------------------------------------------------------------------
+
 
 async def test_a_voice_note_answers_the_achievements_and_staff_listen_to_it(tg, tg_fake, db, clock):
     u = CountingTg(tg_fake, tg)

@@ -15,8 +15,15 @@ from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
 
 def test_staff_compose_preview_confirm_and_retry_on_the_web(web, people):
     with Session(web.db) as s:
-        announcements.link_group(s, channel="telegram", chat_id="-100900", unit_code="T01", title=None,
-                                 member_id=None, now=web.clock.now())
+        announcements.link_group(
+            s,
+            channel="telegram",
+            chat_id="-100900",
+            unit_code="T01",
+            title=None,
+            member_id=None,
+            now=web.clock.now(),
+        )
         s.commit()
     c = web.signed_in(people["ids"]["staff"])
     page = c.get("/thong-bao")
@@ -27,7 +34,9 @@ def test_staff_compose_preview_confirm_and_retry_on_the_web(web, people):
     assert bad.status_code == 400 and "Xin chọn ít nhất một đơn vị" in bad.text
     preview = c.post("/thong-bao/xem", data=form)
     assert preview.status_code == 200
-    assert "Số người nhận: <b>2</b>" in preview.text and "Nhóm thôn: <b>1</b>" in preview.text  # T01's head, resident
+    assert (
+        "Số người nhận: <b>2</b>" in preview.text and "Nhóm thôn: <b>1</b>" in preview.text
+    )  # T01's head, resident
     assert "&lt;b&gt;sáng mai" in preview.text and not rows(web.db, Announcement)  # nothing sent yet
     sent = c.post("/thong-bao", data=form)
     assert sent.status_code == 303 and sent.headers["location"].startswith("/thong-bao?sent=")

@@ -29,8 +29,16 @@ from .conftest import Player, nominate_household, register_resident
 from .review_helpers import join, member_id, sub
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _need_browser():
@@ -42,8 +50,10 @@ def _need_browser():
     if not found:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM} (or no playwright package)")
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium) "
-                    "to run the browser tests")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium) "
+            "to run the browser tests"
+        )
 
 
 def _photo(path: Path) -> None:
@@ -59,24 +69,50 @@ def _photo(path: Path) -> None:
 
 def _seed(db, campaign, clock, resident_id: int) -> None:
     """A campaign under way: nominations and proposals from several units, some decided."""
-    plan = [("T01", "household", "Hộ bà Nông Thị Hoa", "approved"), ("T02", "household", "Hộ ông Vi Văn Dũng", "submitted"),
-            ("T02", "collective", "Chi hội Phụ nữ thôn 2", "under_review"), ("T03", "official", "Ông Hoàng Văn Sáu", "approved"),
-            ("T04", "enterprise", "HTX Chè Trần Ninh", "needs_info"), ("HND", "household", "Hộ ông Lương Văn Bảy", "submitted"),
-            ("T03", "household", "Hộ bà Lộc Thị Tám", "rejected"), ("DTN", "collective", "Đoàn Thanh niên xã", "submitted"),
-            ("T01", "public_employee", "Cô Hà Thị Chín", "submitted")]
+    plan = [
+        ("T01", "household", "Hộ bà Nông Thị Hoa", "approved"),
+        ("T02", "household", "Hộ ông Vi Văn Dũng", "submitted"),
+        ("T02", "collective", "Chi hội Phụ nữ thôn 2", "under_review"),
+        ("T03", "official", "Ông Hoàng Văn Sáu", "approved"),
+        ("T04", "enterprise", "HTX Chè Trần Ninh", "needs_info"),
+        ("HND", "household", "Hộ ông Lương Văn Bảy", "submitted"),
+        ("T03", "household", "Hộ bà Lộc Thị Tám", "rejected"),
+        ("DTN", "collective", "Đoàn Thanh niên xã", "submitted"),
+        ("T01", "public_employee", "Cô Hà Thị Chín", "submitted"),
+    ]
     with Session(db) as s:
         for unit, cat, nominee, status in plan:
             row = seed.create_submission(
-                s, kind="nomination", campaign_code=campaign.code, submitter_id=resident_id, now=clock.now(),
-                unit_code=unit, category=cat, nominee=nominee, contents=["c2", "c3"],
+                s,
+                kind="nomination",
+                campaign_code=campaign.code,
+                submitter_id=resident_id,
+                now=clock.now(),
+                unit_code=unit,
+                category=cat,
+                nominee=nominee,
+                contents=["c2", "c3"],
                 achievements="Tích cực tham gia phong trào, đóng góp ngày công và kinh phí làm đường.",
-                answers={"annual_income": 72_000_000, "discipline": "no"} if cat == "household" else {"discipline": "no"},
-                flags=[], proposed_award="commune")
+                answers={"annual_income": 72_000_000, "discipline": "no"}
+                if cat == "household"
+                else {"discipline": "no"},
+                flags=[],
+                proposed_award="commune",
+            )
             if status == "under_review":
-                seed.change_status(s, row, "under_review", actor_id=None, reason=None, now=clock.now(), notify=None)
+                seed.change_status(
+                    s, row, "under_review", actor_id=None, reason=None, now=clock.now(), notify=None
+                )
             elif status != "submitted":
-                seed.change_status(s, row, status, actor_id=None, reason="Thiếu xác nhận của thôn."
-                                          if status != "approved" else None, now=clock.now(), notify=None)
+                seed.change_status(
+                    s,
+                    row,
+                    status,
+                    actor_id=None,
+                    reason="Thiếu xác nhận của thôn." if status != "approved" else None,
+                    now=clock.now(),
+                    notify=None,
+                )
         s.commit()
 
 
@@ -91,15 +127,28 @@ def served(db, campaign, clock, core, tmp_path):
     _photo(media / "zalo" / "anh-1.png")
     with Session(db) as s:
         row = submissions.submission_by_ref(s, ref)
-        s.add(Evidence(submission_id=row.id, channel="zalo", unique_id="z-anh-1",
-                       local_path=str(media / "zalo" / "anh-1.png"), created_at=clock.now()))
+        s.add(
+            Evidence(
+                submission_id=row.id,
+                channel="zalo",
+                unique_id="z-anh-1",
+                local_path=str(media / "zalo" / "anh-1.png"),
+                created_at=clock.now(),
+            )
+        )
         s.commit()
     _seed(db, campaign, clock, member_id(core, resident))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    console = Console(db=db, campaign=campaign, clock=clock, base_url=f"http://127.0.0.1:{port}",
-                      media_dir=media, export_dir=tmp_path / "exports")
+    console = Console(
+        db=db,
+        campaign=campaign,
+        clock=clock,
+        base_url=f"http://127.0.0.1:{port}",
+        media_dir=media,
+        export_dir=tmp_path / "exports",
+    )
     import uvicorn
 
     server = uvicorn.Server(uvicorn.Config(make_console(console), log_level="warning", lifespan="off"))
@@ -133,8 +182,9 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True,
-                                      locale="vi-VN")
+            ctx = browser.new_context(
+                viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="vi-VN"
+            )
             page = ctx.new_page()
             errors: list[str] = []
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -157,7 +207,11 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             page.get_by_role("button", name="Đạt", exact=True).click()
             expect(page.get_by_role("status")).to_have_text("Đã lưu quyết định.")
             assert sub(db, ref).status == "approved"
-            for path, name in (("/hoi-dong", "web-council"), ("/nguoi", "web-people"), ("/chien-dich", "web-campaign")):
+            for path, name in (
+                ("/hoi-dong", "web-council"),
+                ("/nguoi", "web-people"),
+                ("/chien-dich", "web-campaign"),
+            ):
                 page.goto(base + path)
                 shot(page, name)
             page.goto(base + "/xuat")
@@ -168,11 +222,17 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             dl.value.save_as(saved)
             assert saved.name.startswith("tong-hop-tran-ninh-2024")
             wb = load_workbook(io.BytesIO(saved.read_bytes()))
-            found = [[c.value for c in row] for ws in wb.worksheets for row in ws.iter_rows() if
-                     any(c.value == ref for c in row)]
+            found = [
+                [c.value for c in row]
+                for ws in wb.worksheets
+                for row in ws.iter_rows()
+                if any(c.value == ref for c in row)
+            ]
             assert found and "Đạt" in found[0], found
             # a 360-px phone: the overview fits the width (no sideways scrolling)
-            phone = browser.new_context(viewport={"width": 360, "height": 740}, storage_state=ctx.storage_state())
+            phone = browser.new_context(
+                viewport={"width": 360, "height": 740}, storage_state=ctx.storage_state()
+            )
             p2 = phone.new_page()
             p2.goto(base + "/")
             assert p2.evaluate("document.documentElement.scrollWidth") <= 360
@@ -191,19 +251,28 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             browser.close()
 
 
-def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round(served, db, core, clock, tmp_path):
+def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round(
+    served, db, core, clock, tmp_path
+):
     """Staff open a round on the commune list from the round page; a council member signed in
     with a link votes on a phone-sized page, changes the vote; staff see it and close the round."""
     from playwright.sync_api import expect, sync_playwright
-
     from sqlmodel import select
 
     from storage.models import CouncilVote, Submission
 
     with Session(db) as s:
         row = s.exec(select(Submission).where(Submission.nominee == "Hộ bà Nông Thị Hoa")).one()
-        seed.change_status(s, row, "shortlisted", actor_id=None, reason=None, now=clock.now(), notify=None,
-                           fields={"shortlist_award": "commune"})
+        seed.change_status(
+            s,
+            row,
+            "shortlisted",
+            actor_id=None,
+            reason=None,
+            now=clock.now(),
+            notify=None,
+            fields={"shortlist_award": "commune"},
+        )
         s.commit()
     member = member_id(core, join(core, db, clock, "m1", "council", None, name="Vi Văn Sơn"))
     with Session(db) as s:

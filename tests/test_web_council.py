@@ -42,6 +42,7 @@ def council(web, people, core, db, clock):
     third = nominate_household(people["resident"], nominee="Hộ ông Vi Văn Ba")
     with Session(db) as s:
         from . import seed
+
         row = s.exec(select(Submission).where(Submission.ref == third)).one()
         seed.change_status(s, row, "approved", actor_id=None, reason=None, now=clock.now(), notify=None)
         s.commit()
@@ -75,16 +76,24 @@ def test_a_council_member_reads_the_lists_and_dossiers_without_forms(web, people
     hidden = c.get(f"/ho-so/{council['hidden']}")
     assert hidden.status_code == 404 and "Hộ ông Vi Văn Ba" not in hidden.text
     # the menu: the ballot, the dossiers, the lists; nothing of the office's
-    assert 'href="/bo-phieu"' in lists.text and 'href="/xuat"' not in lists.text and 'href="/nguoi"' not in lists.text
+    assert (
+        'href="/bo-phieu"' in lists.text
+        and 'href="/xuat"' not in lists.text
+        and 'href="/nguoi"' not in lists.text
+    )
 
 
 def test_a_council_member_cannot_decide_shortlist_export_or_open_a_round(web, people, council, db):
     c = council["browsers"][1]
     token = csrf_of(c.get("/bo-phieu").text)
     first = council["refs"][0]
-    for path, data in ((f"/ho-so/{first}/quyet-dinh", {"decision": "reject", "reason": "không đạt"}),
-                       (f"/ho-so/{first}/danh-sach", {"action": "remove"}), ("/xuat", {"what": "xlsx"}),
-                       ("/nguoi/moi", {"role": "council"}), ("/phien-xet", {"action": "open"})):
+    for path, data in (
+        (f"/ho-so/{first}/quyet-dinh", {"decision": "reject", "reason": "không đạt"}),
+        (f"/ho-so/{first}/danh-sach", {"action": "remove"}),
+        ("/xuat", {"what": "xlsx"}),
+        ("/nguoi/moi", {"role": "council"}),
+        ("/phien-xet", {"action": "open"}),
+    ):
         r = c.post(path, data={"csrf": token, **data})
         assert r.status_code == 403 and "Không có quyền" in r.text and first not in r.text, path
     for path in ("/", "/xuat", "/nguoi", "/chien-dich", "/phien-xet"):
@@ -138,12 +147,20 @@ def test_vote_change_and_close_on_the_web(web, people, council, db, core):
     assert r.status_code == 303 and "Đã kết thúc phiên xét" in staff.get(r.headers["location"]).text
     assert [i.result for i in rows(db, CouncilItem)] == ["failed", "passed"]
     page = m1.get("/bo-phieu")
-    assert "Hiện không có phiên xét nào đang mở" in page.text and "<button type=\"submit\" name=\"choice\"" not in page.text
+    assert (
+        "Hiện không có phiên xét nào đang mở" in page.text
+        and "<button type=\"submit\" name=\"choice\"" not in page.text
+    )
     late = m1.post("/bo-phieu", data={"csrf": csrf_of(page.text), "ref": first, "choice": "agree"})
     assert late.status_code == 409 and "Hiện không có phiên xét nào đang mở" in late.text
-    assert {v.choice for v in rows(db, CouncilVote) if v.member_id == council["ids"][1]} == {"disagree", "agree"}
+    assert {v.choice for v in rows(db, CouncilVote) if v.member_id == council["ids"][1]} == {
+        "disagree",
+        "agree",
+    }
     assert [a.action for a in rows(db, AuditLog) if a.action.startswith("web.council_")] == [
-        "web.council_open", "web.council_close"]
+        "web.council_open",
+        "web.council_close",
+    ]
     # closing again is refused the chat's way
     again = staff.post("/phien-xet", data={"csrf": csrf_of(staff.get("/phien-xet").text), "action": "close"})
     assert again.status_code == 409 and "Hiện không có phiên xét nào đang mở" in again.text

@@ -14,8 +14,10 @@ from .web_helpers import csrf_of, field, people, web  # noqa: F401  (fixtures)
 
 def decide(client, ref: str, decision: str, reason: str = "", page: str | None = None):
     page = page or client.get(f"/ho-so/{ref}").text
-    return client.post(f"/ho-so/{ref}/quyet-dinh", data={
-        "csrf": csrf_of(page), "seen": field(page, "seen"), "decision": decision, "reason": reason})
+    return client.post(
+        f"/ho-so/{ref}/quyet-dinh",
+        data={"csrf": csrf_of(page), "seen": field(page, "seen"), "decision": decision, "reason": reason},
+    )
 
 
 def test_a_web_decision_is_the_chat_decision(web, people, clock):
@@ -96,18 +98,26 @@ def test_the_council_lists_from_the_dossier_page_keep_the_quota(web, people, clo
 
     def put(ref: str, award: str = "district", action: str = "add"):
         page = c.get(f"/ho-so/{ref}").text
-        return c.post(f"/ho-so/{ref}/danh-sach", data={"csrf": csrf_of(page), "seen": field(page, "seen"),
-                                                        "award": award, "action": action})
+        return c.post(
+            f"/ho-so/{ref}/danh-sach",
+            data={"csrf": csrf_of(page), "seen": field(page, "seen"), "award": award, "action": action},
+        )
 
     assert put("DC-0001").status_code == 303
     assert statuses(web.db, "DC-0001")[-1][1] == "shortlisted"
     council = c.get("/hoi-dong").text
     assert "DC-0001" in council and "<b>1</b> / 4 được phép" in council  # individuals 1 of 3-4
-    more = [approved(web.db, clock, submitter_id=ids["resident"], nominee=f"Hộ ông Nông Văn {i}",
-                     category="household") for i in range(3)]
+    more = [
+        approved(
+            web.db, clock, submitter_id=ids["resident"], nominee=f"Hộ ông Nông Văn {i}", category="household"
+        )
+        for i in range(3)
+    ]
     for ref in more:
         assert put(ref).status_code == 303
-    fifth = approved(web.db, clock, submitter_id=ids["resident"], nominee="Hộ ông Nông Văn Năm", category="household")
+    fifth = approved(
+        web.db, clock, submitter_id=ids["resident"], nominee="Hộ ông Nông Văn Năm", category="household"
+    )
     over = put(fifth)
     assert over.status_code == 400 and "tối đa 4" in over.text  # the domain's quota refusal, in its words
     assert statuses(web.db, fifth)[-1][1] == "approved"

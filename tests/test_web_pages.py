@@ -20,13 +20,27 @@ from .conftest import rows
 from .review_helpers import join, member_id
 from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
 
-PAGES = ["/", "/ho-so", "/ho-so/DC-0001", "/hoi-dong", "/xuat", "/nguoi", "/chien-dich", "/phien-xet", "/thong-bao"]
+PAGES = [
+    "/",
+    "/ho-so",
+    "/ho-so/DC-0001",
+    "/hoi-dong",
+    "/xuat",
+    "/nguoi",
+    "/chien-dich",
+    "/phien-xet",
+    "/thong-bao",
+]
 # what a council member may open (the lists and the dossiers on them, read-only; their ballot)
 COUNCIL_PAGES = {"/ho-so": 200, "/hoi-dong": 200, "/ho-so/DC-0001": 404}
-POSTS = [("/ho-so/DC-0001/quyet-dinh", {"decision": "approve"}), ("/xuat", {"what": "xlsx"}),
-         ("/nguoi/moi", {"role": "staff", "unit": "VPTK"}),
-         ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"}),
-         ("/thong-bao", {"text": "Họp thôn tối nay.", "audience": "all"}), ("/thong-bao/gui-lai", {"id": "1"})]
+POSTS = [
+    ("/ho-so/DC-0001/quyet-dinh", {"decision": "approve"}),
+    ("/xuat", {"what": "xlsx"}),
+    ("/nguoi/moi", {"role": "staff", "unit": "VPTK"}),
+    ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"}),
+    ("/thong-bao", {"text": "Họp thôn tối nay.", "audience": "all"}),
+    ("/thong-bao/gui-lai", {"id": "1"}),
+]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -86,10 +100,15 @@ def test_every_response_carries_a_strict_csp_and_no_inline_script_or_style(web, 
         r = c.get(path)
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "default-src 'none'" in csp
-        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "no-referrer"
+        assert (
+            r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "no-referrer"
+        )
         assert not re.search(r"<script(?![^>]*\bsrc=)", r.text), path
-        assert " style=" not in r.text and "<style" not in r.text and "http://" not in r.text.replace(
-            "http://testserver", ""), path
+        assert (
+            " style=" not in r.text
+            and "<style" not in r.text
+            and "http://" not in r.text.replace("http://testserver", "")
+        ), path
     missing = c.get("/khong-co-trang-nay")
     assert missing.status_code == 404 and "Không có trang này" in missing.text
     assert c.get("/tinh/app.css").status_code == 200 and c.get("/tinh/app.js").status_code == 200
@@ -110,11 +129,20 @@ def test_user_text_is_escaped(web, people, core):
 def test_overview_dossier_list_filters_and_vietnamese_formats(web, people, core):
     with Session(web.db) as s:  # a nomination below the income criterion (flagged by the chat)
         seed.create_submission(
-            s, kind="nomination", campaign_code=web.campaign.code, submitter_id=people["ids"]["resident"],
-            now=web.clock.now(), unit_code="T02", category="household", nominee="Hộ bà Lò Thị Mai",
-            contents=["c2"], achievements="Nuôi 20 con bò, trồng 2 ha quế.", proposed_award="commune",
+            s,
+            kind="nomination",
+            campaign_code=web.campaign.code,
+            submitter_id=people["ids"]["resident"],
+            now=web.clock.now(),
+            unit_code="T02",
+            category="household",
+            nominee="Hộ bà Lò Thị Mai",
+            contents=["c2"],
+            achievements="Nuôi 20 con bò, trồng 2 ha quế.",
+            proposed_award="commune",
             answers={"annual_income": 30_000_000, "discipline": "no"},
-            flags=["Thu nhập/năm: 30 triệu đồng < 50 triệu đồng (V.2.c)"])
+            flags=["Thu nhập/năm: 30 triệu đồng < 50 triệu đồng (V.2.c)"],
+        )
         s.commit()
     c = web.signed_in(people["ids"]["staff"])
     home = c.get("/").text
@@ -141,11 +169,21 @@ def test_overview_dossier_list_filters_and_vietnamese_formats(web, people, core)
 def test_dossier_pagination_is_bounded(web, people, clock):
     with Session(web.db) as s:
         for i in range(120):
-            seed.create_submission(s, kind="nomination", campaign_code=web.campaign.code,
-                                          submitter_id=people["ids"]["resident"], now=clock.now(),
-                                          unit_code="T02", category="household", nominee=f"Hộ số {i:03d}",
-                                          contents=["c2"], achievements="x" * 40, answers={}, flags=[],
-                                          proposed_award="commune")
+            seed.create_submission(
+                s,
+                kind="nomination",
+                campaign_code=web.campaign.code,
+                submitter_id=people["ids"]["resident"],
+                now=clock.now(),
+                unit_code="T02",
+                category="household",
+                nominee=f"Hộ số {i:03d}",
+                contents=["c2"],
+                achievements="x" * 40,
+                answers={},
+                flags=[],
+                proposed_award="commune",
+            )
         s.commit()
     c = web.signed_in(people["ids"]["staff"])
     first = c.get("/ho-so?unit=T02").text
@@ -155,17 +193,25 @@ def test_dossier_pagination_is_bounded(web, people, clock):
     assert last.count('href="/ho-so/DC-') == 20 and "Hộ số 000" in last
 
 
-def test_photos_from_telegram_are_fetched_by_file_id_once_and_zalo_images_read_from_media(web, people, clock, tmp_path):
+def test_photos_from_telegram_are_fetched_by_file_id_once_and_zalo_images_read_from_media(
+    web, people, clock, tmp_path
+):
     calls = []
 
     def bot_api(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
         if request.url.path.endswith("/getFile"):
-            return httpx.Response(200, json={"ok": True, "result": {"file_id": "big-1", "file_path": "photos/p1.jpg"}})
+            return httpx.Response(
+                200, json={"ok": True, "result": {"file_id": "big-1", "file_path": "photos/p1.jpg"}}
+            )
         return httpx.Response(200, content=PNG)
 
-    web.console.telegram_files = TelegramFiles("123:abc", "https://api.test/bot", "https://api.test/file/bot",
-                                               client=httpx.Client(transport=httpx.MockTransport(bot_api)))
+    web.console.telegram_files = TelegramFiles(
+        "123:abc",
+        "https://api.test/bot",
+        "https://api.test/file/bot",
+        client=httpx.Client(transport=httpx.MockTransport(bot_api)),
+    )
     media = web.console.media_dir
     media.mkdir(parents=True)
     (media / "zalo.png").write_bytes(PNG)
@@ -173,12 +219,35 @@ def test_photos_from_telegram_are_fetched_by_file_id_once_and_zalo_images_read_f
     outside.write_bytes(PNG)
     with Session(web.db) as s:
         sub = submissions.submission_by_ref(s, "DC-0001")
-        for e in (Evidence(submission_id=sub.id, channel="telegram", file_id="big-1", unique_id="u1", created_at=clock.now()),
-                  Evidence(submission_id=sub.id, channel="zalo", unique_id="z1", local_path=str(media / "zalo.png"), created_at=clock.now()),
-                  Evidence(submission_id=sub.id, channel="zalo", unique_id="z2", local_path=str(outside), created_at=clock.now())):
+        for e in (
+            Evidence(
+                submission_id=sub.id,
+                channel="telegram",
+                file_id="big-1",
+                unique_id="u1",
+                created_at=clock.now(),
+            ),
+            Evidence(
+                submission_id=sub.id,
+                channel="zalo",
+                unique_id="z1",
+                local_path=str(media / "zalo.png"),
+                created_at=clock.now(),
+            ),
+            Evidence(
+                submission_id=sub.id,
+                channel="zalo",
+                unique_id="z2",
+                local_path=str(outside),
+                created_at=clock.now(),
+            ),
+        ):
             s.add(e)
         s.commit()
-        ids = [e.id for e in s.exec(select(Evidence).where(Evidence.submission_id == sub.id).order_by(Evidence.id))]
+        ids = [
+            e.id
+            for e in s.exec(select(Evidence).where(Evidence.submission_id == sub.id).order_by(Evidence.id))
+        ]
     c = web.signed_in(people["ids"]["staff"])
     page = c.get("/ho-so/DC-0001").text
     assert all(f'src="/anh/{i}"' in page for i in ids)
@@ -218,13 +287,17 @@ def test_people_invites_with_qr_and_role_changes_by_admin_only(web, people):
     qr = staff.get(f"/nguoi/ma/{code}.png")
     assert qr.status_code == 200 and qr.content.startswith(b"\x89PNG")
     assert rows(web.db, Invite, Invite.code == code)[0].role == "head"
-    refused = staff.post("/nguoi/vai-tro", data={"csrf": csrf_of(page), "member": str(people["ids"]["head"]),
-                                                 "role": "staff", "unit": "VPTK"})
+    refused = staff.post(
+        "/nguoi/vai-tro",
+        data={"csrf": csrf_of(page), "member": str(people["ids"]["head"]), "role": "staff", "unit": "VPTK"},
+    )
     assert refused.status_code == 403
     admin = web.signed_in(people["ids"]["admin"])
     token = csrf_of(admin.get("/nguoi").text)
-    r = admin.post("/nguoi/vai-tro", data={"csrf": token, "member": str(people["ids"]["head"]),
-                                           "role": "staff", "unit": "VPTK"})
+    r = admin.post(
+        "/nguoi/vai-tro",
+        data={"csrf": token, "member": str(people["ids"]["head"]), "role": "staff", "unit": "VPTK"},
+    )
     assert r.status_code == 303
     assert web.member(people["ids"]["head"]).role == "staff"
     assert rows(web.db, AuditLog, AuditLog.action == "web.role")[0].after["channel"] == "web"
@@ -232,18 +305,40 @@ def test_people_invites_with_qr_and_role_changes_by_admin_only(web, people):
 
 
 def test_the_dossier_query_filters_the_same_on_postgresql(pg_db, campaign, clock):
-    from storage import members
     from storage.listing import Filters, dossier_page
 
     with Session(pg_db) as s:
-        m = seed.create_member(s, full_name="Nguyễn Văn Bình", role="resident", unit_code="T01", phone=None,
-                                  channel="console", external_id="r1", chat_id="r1", display_name=None, now=clock.now())
-        for nominee, flags in (("Hộ ông Hoàng Văn Tư", []),
-                               ("Hộ bà Lò Thị Mai", ["Thu nhập/năm: 30 triệu đồng < 50 triệu đồng (V.2.c)"])):
-            seed.create_submission(s, kind="nomination", campaign_code=campaign.code, submitter_id=m.id,
-                                          now=clock.now(), unit_code="T02", category="household", nominee=nominee,
-                                          contents=["c2"], achievements="x" * 40, answers={}, flags=flags,
-                                          proposed_award="commune")
+        m = seed.create_member(
+            s,
+            full_name="Nguyễn Văn Bình",
+            role="resident",
+            unit_code="T01",
+            phone=None,
+            channel="console",
+            external_id="r1",
+            chat_id="r1",
+            display_name=None,
+            now=clock.now(),
+        )
+        for nominee, flags in (
+            ("Hộ ông Hoàng Văn Tư", []),
+            ("Hộ bà Lò Thị Mai", ["Thu nhập/năm: 30 triệu đồng < 50 triệu đồng (V.2.c)"]),
+        ):
+            seed.create_submission(
+                s,
+                kind="nomination",
+                campaign_code=campaign.code,
+                submitter_id=m.id,
+                now=clock.now(),
+                unit_code="T02",
+                category="household",
+                nominee=nominee,
+                contents=["c2"],
+                achievements="x" * 40,
+                answers={},
+                flags=flags,
+                proposed_award="commune",
+            )
         s.commit()
         names = lambda f: [r.nominee for r in dossier_page(s, campaign.code, f)[0]]  # noqa: E731
         assert names(Filters()) == ["Hộ bà Lò Thị Mai", "Hộ ông Hoàng Văn Tư"]

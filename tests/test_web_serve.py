@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from bot.bootstrap import build
 from bot.serve import serve_async
-from storage import members, submissions, weblogin
+from storage import weblogin
 from storage.models import Evidence
 
 from . import seed
@@ -51,13 +51,38 @@ async def test_polling_mode_serves_the_console_with_telegram_photos_from_the_bot
     app = build(settings, clock=clock)
     now = clock.now()
     with Session(app.db) as s:
-        staff = seed.create_member(s, full_name="Lê Thị Văn Phòng", role="staff", unit_code="VPTK", phone=None,
-                                      channel="telegram", external_id="77", chat_id="77", display_name=None, now=now)
-        row = seed.create_submission(s, kind="nomination", campaign_code=app.campaign.code,
-                                            submitter_id=staff.id, now=now, unit_code="T01", category="household",
-                                            nominee="Hộ ông Hoàng Văn Tư", contents=["c2"], achievements="x" * 40,
-                                            answers={}, flags=[], proposed_award="commune")
-        s.add(Evidence(submission_id=row.id, channel="telegram", file_id="big-u1", unique_id="u1", created_at=now))
+        staff = seed.create_member(
+            s,
+            full_name="Lê Thị Văn Phòng",
+            role="staff",
+            unit_code="VPTK",
+            phone=None,
+            channel="telegram",
+            external_id="77",
+            chat_id="77",
+            display_name=None,
+            now=now,
+        )
+        row = seed.create_submission(
+            s,
+            kind="nomination",
+            campaign_code=app.campaign.code,
+            submitter_id=staff.id,
+            now=now,
+            unit_code="T01",
+            category="household",
+            nominee="Hộ ông Hoàng Văn Tư",
+            contents=["c2"],
+            achievements="x" * 40,
+            answers={},
+            flags=[],
+            proposed_award="commune",
+        )
+        s.add(
+            Evidence(
+                submission_id=row.id, channel="telegram", file_id="big-u1", unique_id="u1", created_at=now
+            )
+        )
         s.flush()
         photo_id = s.exec(select(Evidence.id)).first()
         token = weblogin.insert_link(s, now=now, member_id=staff.id)
@@ -110,13 +135,30 @@ async def test_a_taken_port_in_polling_mode_is_one_warning_and_the_chat_still_ru
 
 async def test_the_console_demo_prints_the_console_address_and_a_working_sign_in_link(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_", "WEB_"))}
-    env.update({"DEMO_DATABASE_URL": f"sqlite:///{tmp_path}/demo.db", "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
-                "PORT": str(port), "PYTHONPATH": str(ROOT)})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "WEBHOOK_", "CAMPAIGN_", "DATABASE_", "WEB_"))
+    }
+    env.update(
+        {
+            "DEMO_DATABASE_URL": f"sqlite:///{tmp_path}/demo.db",
+            "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+            "PORT": str(port),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     seen = ""
     try:
         while "Liên kết đăng nhập" not in seen:

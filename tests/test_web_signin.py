@@ -89,8 +89,9 @@ def test_sign_in_attempts_are_rate_limited(web, people):
         assert s.exec(select(WebLink)).all()[-1].used_at is None
 
 
-def test_an_office_starts_from_the_web_alone_with_the_command_line_link(tmp_path, monkeypatch, capsys,
-                                                                         campaign):
+def test_an_office_starts_from_the_web_alone_with_the_command_line_link(
+    tmp_path, monkeypatch, capsys, campaign
+):
     from bot.cli import main
     from storage.db import make_engine
 
@@ -110,6 +111,7 @@ def test_an_office_starts_from_the_web_alone_with_the_command_line_link(tmp_path
     assert m and "Mã mời:" in out, out
 
     from domain.clock import SystemClock
+
     from .web_helpers import Web
 
     engine = make_engine(db_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,11 +33,23 @@ def add_strays(engine, campaign) -> None:
     """Rows the grouping must place as before: an award the campaign file no longer names,
     no award at all, an empty shortlist beside a proposed award, a category it does not
     name (two of them, seen in this order), no category."""
-    at = datetime(2024, 6, 1, 2, 0, tzinfo=timezone.utc)
-    base = dict(campaign_code=campaign.code, kind="nomination", status="approved", submitter_id=1,
-                unit_code=campaign.units[0].code, contents=[], answers={}, flags=[], version=1,
-                created_at=at, submitted_at=at, updated_at=at, achievements="Giúp đỡ <hộ> nghèo & cận nghèo.",
-                shortlist_award=None)
+    at = datetime(2024, 6, 1, 2, 0, tzinfo=UTC)
+    base = dict(
+        campaign_code=campaign.code,
+        kind="nomination",
+        status="approved",
+        submitter_id=1,
+        unit_code=campaign.units[0].code,
+        contents=[],
+        answers={},
+        flags=[],
+        version=1,
+        created_at=at,
+        submitted_at=at,
+        updated_at=at,
+        achievements="Giúp đỡ <hộ> nghèo & cận nghèo.",
+        shortlist_award=None,
+    )
     award = campaign.awards[0].key
     cat = campaign.categories[0].key
     rows = [
@@ -50,8 +62,9 @@ def add_strays(engine, campaign) -> None:
     ]
     with engine.begin() as conn:
         # ids given: the seeded rows carry theirs (PostgreSQL's sequence has not moved)
-        conn.execute(insert(Submission.__table__),
-                     [{**base, **r, "id": 9001 + i} for i, r in enumerate(rows)])
+        conn.execute(
+            insert(Submission.__table__), [{**base, **r, "id": 9001 + i} for i, r in enumerate(rows)]
+        )
 
 
 def seeded(engine, campaign) -> None:

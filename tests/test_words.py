@@ -8,9 +8,11 @@ from handlers.textutil import MoneyError
 from handlers.words import match_choice, read_count, read_money, title_name, yes_no
 from messages.model import Option
 
-YES_NO = [(w, "no") for w in ("ko", "k", "hok", "khg", "kg", "ko co", "không", "KHONG", "chưa", "Không ạ")] + \
-         [(w, "yes") for w in ("co", "có", "dc", "đc", "được", "ok", "OK", "uh", "ừ", "vâng", "dạ", "Dạ có")] + \
-         [(w, None) for w in ("", "có lẽ", "60 triệu", "thôn 1")]
+YES_NO = (
+    [(w, "no") for w in ("ko", "k", "hok", "khg", "kg", "ko co", "không", "KHONG", "chưa", "Không ạ")]
+    + [(w, "yes") for w in ("co", "có", "dc", "đc", "được", "ok", "OK", "uh", "ừ", "vâng", "dạ", "Dạ có")]
+    + [(w, None) for w in ("", "có lẽ", "60 triệu", "thôn 1")]
+)
 
 
 @pytest.mark.parametrize("text,value", YES_NO)
@@ -19,13 +21,22 @@ def test_yes_and_no_as_texted(text, value):
 
 
 MONEY_WORDS = [
-    ("sáu mươi triệu", 60_000_000), ("sau muoi trieu", 60_000_000),
-    ("năm chục triệu", 50_000_000), ("nam chuc trieu", 50_000_000),
-    ("một trăm hai mươi triệu", 120_000_000), ("mot tram hai muoi trieu", 120_000_000),
-    ("1 tỉ rưỡi", 1_500_000_000), ("1 ti ruoi", 1_500_000_000), ("1,2 tỷ", 1_200_000_000),
-    ("hai triệu rưỡi", 2_500_000), ("1 tỷ 200 triệu", 1_200_000_000),
-    ("khoảng sáu mươi lăm triệu một năm", 65_000_000), ("tầm tám mươi triệu", 80_000_000),
-    ("mười lăm triệu/năm", 15_000_000), ("60tr", 60_000_000), ("60.000.000 đ", 60_000_000),
+    ("sáu mươi triệu", 60_000_000),
+    ("sau muoi trieu", 60_000_000),
+    ("năm chục triệu", 50_000_000),
+    ("nam chuc trieu", 50_000_000),
+    ("một trăm hai mươi triệu", 120_000_000),
+    ("mot tram hai muoi trieu", 120_000_000),
+    ("1 tỉ rưỡi", 1_500_000_000),
+    ("1 ti ruoi", 1_500_000_000),
+    ("1,2 tỷ", 1_200_000_000),
+    ("hai triệu rưỡi", 2_500_000),
+    ("1 tỷ 200 triệu", 1_200_000_000),
+    ("khoảng sáu mươi lăm triệu một năm", 65_000_000),
+    ("tầm tám mươi triệu", 80_000_000),
+    ("mười lăm triệu/năm", 15_000_000),
+    ("60tr", 60_000_000),
+    ("60.000.000 đ", 60_000_000),
 ]
 
 
@@ -40,9 +51,19 @@ def test_money_without_a_unit_or_a_number_is_still_refused(text):
         read_money(text)
 
 
-COUNTS = [("12", 12), ("1.200", 1200), ("300m", 300), ("300 m", 300), ("12 hộ", 12),
-          ("mười hai", 12), ("hai mươi mốt", 21), ("một trăm linh năm", 105), ("ba trăm", 300),
-          ("abc", None), ("12 con", None)]
+COUNTS = [
+    ("12", 12),
+    ("1.200", 1200),
+    ("300m", 300),
+    ("300 m", 300),
+    ("12 hộ", 12),
+    ("mười hai", 12),
+    ("hai mươi mốt", 21),
+    ("một trăm linh năm", 105),
+    ("ba trăm", 300),
+    ("abc", None),
+    ("12 con", None),
+]
 
 
 @pytest.mark.parametrize("text,value", COUNTS)
@@ -53,9 +74,20 @@ def test_counts_in_digits_or_words(text, value):
 VILLAGES = [Option(f"T0{i}", f"Thôn {i}") for i in range(1, 6)]
 
 
-@pytest.mark.parametrize("text,code", [("thon hai", "T02"), ("thôn 2", "T02"), ("t2", "T02"),
-                                       ("T 3", "T03"), ("số 4", "T04"), ("thứ năm", "T05"),
-                                       ("Thôn Ba", "T03"), ("2", "T02"), ("thon 9", None)])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("thon hai", "T02"),
+        ("thôn 2", "T02"),
+        ("t2", "T02"),
+        ("T 3", "T03"),
+        ("số 4", "T04"),
+        ("thứ năm", "T05"),
+        ("Thôn Ba", "T03"),
+        ("2", "T02"),
+        ("thon 9", None),
+    ],
+)
 def test_choices_by_word_and_ordinal_forms(text, code):
     opt = match_choice(text, VILLAGES)
     assert (opt.value if opt else None) == code
@@ -64,13 +96,26 @@ def test_choices_by_word_and_ordinal_forms(text, code):
 def test_yes_no_choices_take_the_texted_forms():
     yn = [Option("yes", "Có"), Option("no", "Không")]
     assert [match_choice(w, yn).value for w in ("ko", "hok", "dc", "ừ", "1", "2")] == [
-        "no", "no", "yes", "yes", "yes", "no"]
+        "no",
+        "no",
+        "yes",
+        "yes",
+        "yes",
+        "no",
+    ]
 
 
-@pytest.mark.parametrize("text,name", [
-    ("nguyễn văn bình", "Nguyễn Văn Bình"), ("NGUYỄN VĂN BÌNH", "Nguyễn Văn Bình"),
-    ("nguyen van binh", "Nguyen Van Binh"), ("hộ ông hoàng văn tư", "Hộ ông Hoàng Văn Tư"),
-    ("ho ong hoang van tu", "Ho ong Hoang Van Tu"), ("Lộc văn nam", "Lộc Văn Nam")])
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("nguyễn văn bình", "Nguyễn Văn Bình"),
+        ("NGUYỄN VĂN BÌNH", "Nguyễn Văn Bình"),
+        ("nguyen van binh", "Nguyen Van Binh"),
+        ("hộ ông hoàng văn tư", "Hộ ông Hoàng Văn Tư"),
+        ("ho ong hoang van tu", "Ho ong Hoang Van Tu"),
+        ("Lộc văn nam", "Lộc Văn Nam"),
+    ],
+)
 def test_names_are_stored_in_title_case(text, name):
     assert title_name(text) == name
 

@@ -26,11 +26,19 @@ def cells(path: Path) -> dict:
     wb = load_workbook(path)
     out = {}
     for ws in wb.worksheets:
-        rows = [[[c.value.isoformat() if isinstance(c.value, datetime) else c.value, c.number_format]
-                 for c in row] for row in ws.iter_rows()]
-        out[ws.title] = {"rows": rows, "freeze": ws.freeze_panes,
-                         "widths": widths(ws),
-                         "header_bold": [c.font.b for c in ws[1]]}
+        rows = [
+            [
+                [c.value.isoformat() if isinstance(c.value, datetime) else c.value, c.number_format]
+                for c in row
+            ]
+            for row in ws.iter_rows()
+        ]
+        out[ws.title] = {
+            "rows": rows,
+            "freeze": ws.freeze_panes,
+            "widths": widths(ws),
+            "header_bold": [c.font.b for c in ws[1]],
+        }
     return out
 
 

@@ -21,9 +21,8 @@ from bot.webhook_server import make_app
 from bot.zalo import ZaloChannel, ZaloClient, ZaloNetworkError
 from handlers.core import Core
 from messages.catalog import t
-from messages.model import Document, Photo, Question, Option, Text
-from storage.models import (ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent,
-                            Submission)
+from messages.model import Document, Option, Photo, Question, Text
+from storage.models import ConversationState, Evidence, Identity, Member, Outbox, ProcessedEvent, Submission
 
 from . import seed as seeding
 from .conftest import Player, register_resident, rows, unsent
@@ -47,17 +46,29 @@ async def until(check, what: str = "condition", limit: float = 10.0) -> None:
 @pytest.fixture
 async def fake():
     f = FakeZalo()
-    f.images.update({"bill.jpg": (JPEG, "image/jpeg"), "field.png": (PNG, "image/png"),
-                     "page.html": (b"<html>hi</html>", "text/html")})
+    f.images.update(
+        {
+            "bill.jpg": (JPEG, "image/jpeg"),
+            "field.png": (PNG, "image/png"),
+            "page.html": (b"<html>hi</html>", "text/html"),
+        }
+    )
     await f.start()
     yield f
     await f.stop()
 
 
 def settings_for(fake: FakeZalo, tmp_path: Path, **kw) -> Settings:
-    base = dict(database_url=f"sqlite:///{tmp_path}/unused.db", zalo_bot_token=TOKEN,
-                zalo_base_url=fake.base_url, media_dir=tmp_path / "media", zalo_rate=1000,
-                zalo_chat_rate=1000, zalo_chat_burst=100, zalo_poll_timeout=30)
+    base = dict(
+        database_url=f"sqlite:///{tmp_path}/unused.db",
+        zalo_bot_token=TOKEN,
+        zalo_base_url=fake.base_url,
+        media_dir=tmp_path / "media",
+        zalo_rate=1000,
+        zalo_chat_rate=1000,
+        zalo_chat_burst=100,
+        zalo_poll_timeout=30,
+    )
     base.update(kw)
     return Settings(_env_file=None, **base)
 
@@ -76,8 +87,9 @@ def channel_for(app: App, **kw) -> ZaloChannel:
 class Chat:
     """One Zalo user talking to the bot through the fake server."""
 
-    def __init__(self, fake: FakeZalo, channel: ZaloChannel, user_id: str = "zu-1",
-                 webhook: bool = False) -> None:
+    def __init__(
+        self, fake: FakeZalo, channel: ZaloChannel, user_id: str = "zu-1", webhook: bool = False
+    ) -> None:
         self.fake, self.channel, self.user_id, self.webhook = fake, channel, user_id, webhook
 
     async def send(self, update: dict) -> list[str]:
@@ -111,12 +123,15 @@ async def polling(fake, db, campaign, clock, tmp_path):
 @pytest.fixture
 async def webhook(fake, db, campaign, clock, tmp_path):
     sock, port = bind_free_port()
-    app = app_for(db, campaign, clock, settings_for(
-        fake, tmp_path, webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET))
+    app = app_for(
+        db,
+        campaign,
+        clock,
+        settings_for(fake, tmp_path, webhook_base_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET),
+    )
     channel = channel_for(app)
     await channel.start()
-    server = uvicorn.Server(uvicorn.Config(make_app(channel.routes()), log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(make_app(channel.routes()), log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     await wait_started(server)
     yield app, channel, Chat(fake, channel, webhook=True)
@@ -126,7 +141,8 @@ async def webhook(fake, db, campaign, clock, tmp_path):
 
 
 async def test_first_time_user_registers_and_nominates_by_digits_plain_words_and_an_image(
-        polling, fake, db, tmp_path):
+    polling, fake, db, tmp_path
+):
     app, channel, chat = polling
     menu = await chat.say("Xin chào")
     assert "Bạn chưa đăng ký" in menu and "1. Đề cử gương điển hình" in menu
@@ -158,8 +174,10 @@ async def test_first_time_user_registers_and_nominates_by_digits_plain_words_and
     [sub] = rows(db, Submission)
     assert sub.contents == ["c2", "c3"] and sub.answers["annual_income"] == 60_000_000
     evidence = rows(db, Evidence)
-    assert [e.unique_id for e in evidence] == [f"sha256:{hashlib.sha256(JPEG).hexdigest()}",
-                                               f"sha256:{hashlib.sha256(PNG).hexdigest()}"]
+    assert [e.unique_id for e in evidence] == [
+        f"sha256:{hashlib.sha256(JPEG).hexdigest()}",
+        f"sha256:{hashlib.sha256(PNG).hexdigest()}",
+    ]
     assert evidence[0].url == fake.image_url("bill.jpg") and evidence[0].caption == "Hoa don"
     for e in evidence:
         path = Path(e.local_path)
@@ -193,8 +211,7 @@ async def test_back_and_cancel_as_words_and_digits(polling):
     assert "Đã hủy" in cancelled
 
 
-async def test_sticker_and_bad_images_get_a_hint_and_the_same_question(
-        fake, db, campaign, clock, tmp_path):
+async def test_sticker_and_bad_images_get_a_hint_and_the_same_question(fake, db, campaign, clock, tmp_path):
     app = app_for(db, campaign, clock, settings_for(fake, tmp_path))
     channel = channel_for(app, media_max_bytes=len(JPEG) - 1)
     await channel.start()
@@ -231,7 +248,8 @@ async def test_same_event_twice_is_processed_once_and_wrapped_updates_are_accept
     await until(lambda: channel.handled > handled, "the update to be handled")
     assert len(fake.sent("zu-1")) == len(first)
     assert [e.key for e in rows(db, ProcessedEvent)] == [
-        f"zalo:message.text.received:{update['message']['message_id']}"]
+        f"zalo:message.text.received:{update['message']['message_id']}"
+    ]
     # a wrapped update is read like a plain one
     resp = await fake.post_webhook(fake.update("zu-1", "1"), wrap=True)
     assert resp.status_code == 200
@@ -250,10 +268,16 @@ async def test_wrong_webhook_secret_gets_401_and_nothing_is_stored(webhook, fake
     assert rows(db, ProcessedEvent) == [] and rows(db, ConversationState) == []
     assert fake.sent() == []
     async with httpx.AsyncClient() as http:  # not JSON, or far too big: refused, not processed
-        assert (await http.post(fake.webhook_url, content=b"{not json",
-                                headers={"X-Bot-Api-Secret-Token": SECRET})).status_code == 400
-        assert (await http.post(fake.webhook_url, content=b"x" * 300_000,
-                                headers={"X-Bot-Api-Secret-Token": SECRET})).status_code == 413
+        assert (
+            await http.post(
+                fake.webhook_url, content=b"{not json", headers={"X-Bot-Api-Secret-Token": SECRET}
+            )
+        ).status_code == 400
+        assert (
+            await http.post(
+                fake.webhook_url, content=b"x" * 300_000, headers={"X-Bot-Api-Secret-Token": SECRET}
+            )
+        ).status_code == 413
     assert rows(db, ProcessedEvent) == []
     # the right secret is then processed
     assert "Bạn chưa đăng ký" in (await chat.send(update))[0]
@@ -283,19 +307,29 @@ async def test_a_2500_character_reply_arrives_as_two_messages(polling, fake):
 
 async def test_questions_photos_and_documents_as_zalo_can_show_them(polling, fake, tmp_path):
     _, channel, _ = polling
-    await channel.send("zu-8", Question("Chọn nội dung:", options=[Option("a", "Một"), Option("b", "Hai")],
-                                        nav=[Option("__back", "Quay lại")], multi=True,
-                                        hint="Chọn một hoặc nhiều số, ví dụ: 1 3."))
+    await channel.send(
+        "zu-8",
+        Question(
+            "Chọn nội dung:",
+            options=[Option("a", "Một"), Option("b", "Hai")],
+            nav=[Option("__back", "Quay lại")],
+            multi=True,
+            hint="Chọn một hoặc nhiều số, ví dụ: 1 3.",
+        ),
+    )
     await channel.send("zu-8", Photo("https://example.org/chart.png", caption="Biểu đồ"))
     chart = tmp_path / "chart.png"
     chart.write_bytes(PNG)
     await channel.send("zu-8", Photo(str(chart), caption="Tiến độ các thôn"))
     await channel.send("zu-8", Document(str(chart), "bao-cao.xlsx", caption="Danh sách"))
     sent = fake.sent("zu-8")
-    assert sent[0].body["text"] == ("Chọn nội dung:\n1. Một\n2. Hai\n3. Quay lại\n"
-                                    "Chọn một hoặc nhiều số, ví dụ: 1 3.")
-    assert (sent[1].method, sent[1].body) == ("sendPhoto", {"chat_id": "zu-8", "photo": "https://example.org/chart.png",
-                                                            "caption": "Biểu đồ"})
+    assert sent[0].body["text"] == (
+        "Chọn nội dung:\n1. Một\n2. Hai\n3. Quay lại\nChọn một hoặc nhiều số, ví dụ: 1 3."
+    )
+    assert (sent[1].method, sent[1].body) == (
+        "sendPhoto",
+        {"chat_id": "zu-8", "photo": "https://example.org/chart.png", "caption": "Biểu đồ"},
+    )
     assert (sent[2].method, sent[2].body["text"]) == ("sendMessage", "Tiến độ các thôn")
     assert sent[3].method == "sendMessage" and "bao-cao.xlsx" in sent[3].body["text"]
     assert "trang quản lý: http://127.0.0.1:8080/xuat" in sent[3].body["text"]  # the web console has it
@@ -307,7 +341,10 @@ async def test_a_send_failure_is_retried_and_nothing_is_lost(polling, fake, db, 
     fake.fail_next_sends(1, 500)  # one failure: retried at once, arrives
     menu = await chat.say("Xin chào")
     assert "Bạn chưa đăng ký" in menu
-    assert [c.method for c in fake.calls if c.method.startswith("send")] == ["sendMessage!failed", "sendMessage"]
+    assert [c.method for c in fake.calls if c.method.startswith("send")] == [
+        "sendMessage!failed",
+        "sendMessage",
+    ]
     assert unsent(db) == []
 
     # more failures than retries: the reply is kept in the outbox, in order, then delivered
@@ -392,8 +429,9 @@ async def test_link_code_joins_a_telegram_identity_and_a_zalo_identity(polling, 
     done = await chat.say(code.lower())
     assert "Đã liên kết" in done and "Nguyễn Văn Bình" in done
     [member] = rows(db, Member)
-    assert sorted((i.channel, i.external_id) for i in rows(db, Identity, Identity.member_id == member.id)) == [
-        ("telegram", "tg-1"), ("zalo", "zu-1")]
+    assert sorted(
+        (i.channel, i.external_id) for i in rows(db, Identity, Identity.member_id == member.id)
+    ) == [("telegram", "tg-1"), ("zalo", "zu-1")]
     assert "Đề cử gương điển hình" in done  # the member's menu, on Zalo
 
 
@@ -422,7 +460,7 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
             try:
                 menu = await chat.say("Xin chào")
                 break
-            except Exception:  # noqa: BLE001
+            except Exception:
                 await asyncio.sleep(0.02)
     else:
         menu = await chat.say("Xin chào")
@@ -430,10 +468,18 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
 
     # a queued notification goes out through the running outbox dispatcher
     from sqlmodel import Session
-    from storage import members, outbox
+
+    from storage import outbox
+
     with Session(db) as s:
-        outbox.enqueue(s, member_id=None, channel="zalo", chat_id="zu-1",
-                     payload={"kind": "text", "text": "Thông báo thử", "toast": False}, now=clock.now())
+        outbox.enqueue(
+            s,
+            member_id=None,
+            channel="zalo",
+            chat_id="zu-1",
+            payload={"kind": "text", "text": "Thông báo thử", "toast": False},
+            now=clock.now(),
+        )
         s.commit()
     dispatcher.poke()
     await until(lambda: "Thông báo thử" in fake.texts("zu-1"), "the outbox delivery")
@@ -442,8 +488,9 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
     await asyncio.wait_for(served, timeout=15)
     assert channel._poll_task is None and not channel._tasks
     # nothing of the bot keeps running (the fake's own handler of the cut long poll ends soon)
-    await until(lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}),
-                "every task to end", limit=2.0)
+    await until(
+        lambda: not (asyncio.all_tasks() - before - {asyncio.current_task()}), "every task to end", limit=2.0
+    )
 
 
 async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
@@ -453,8 +500,9 @@ async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
 
     app.core.export_dir = str(tmp_path / "exports")
     with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(s, role="staff", unit_code="VPTK", now=clock.now(),
-                                  ttl=timedelta(days=1)).code
+        code = seeding.create_invite(
+            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
+        ).code
         s.commit()
     await chat.say(f"/start {code}")
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
@@ -462,7 +510,9 @@ async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
     return await chat.say("1")  # the XLSX workbook
 
 
-async def test_staff_on_zalo_get_a_one_time_download_link_from_the_web_app(webhook, fake, db, clock, tmp_path):
+async def test_staff_on_zalo_get_a_one_time_download_link_from_the_web_app(
+    webhook, fake, db, clock, tmp_path
+):
     app, channel, chat = webhook
     app.core.export_dir = str(tmp_path / "exports")
     channel.downloads.directory = tmp_path / "exports"
@@ -487,7 +537,8 @@ async def test_staff_on_zalo_get_a_one_time_download_link_from_the_web_app(webho
 
 
 async def test_staff_on_zalo_without_a_one_time_link_get_the_web_consoles_exports_page(
-        polling, fake, db, clock, tmp_path):
+    polling, fake, db, clock, tmp_path
+):
     app, _, chat = polling
     reply = await staff_asks_for_the_workbook(app, chat, db, clock, tmp_path)
     assert t("zalo.document", filename="", url="").split("«")[0] in reply
@@ -499,8 +550,7 @@ async def test_staff_on_zalo_without_a_one_time_link_get_the_web_consoles_export
 async def test_webhook_start_retries_then_says_so_in_one_line(fake, db, campaign, clock, tmp_path):
     from bot.channel import StartupError
 
-    settings = settings_for(fake, tmp_path, webhook_base_url="https://bot.example.org",
-                            webhook_secret=SECRET)
+    settings = settings_for(fake, tmp_path, webhook_base_url="https://bot.example.org", webhook_secret=SECRET)
     await fake.stop()
     channel = channel_for(app_for(db, campaign, clock, settings), start_delays=(0.001, 0.001))
     with pytest.raises(StartupError) as caught:
@@ -511,7 +561,9 @@ async def test_webhook_start_retries_then_says_so_in_one_line(fake, db, campaign
     await fake.start_again()
 
 
-async def test_a_busy_zalo_chat_keeps_its_order_and_holds_back_no_other_chat(fake, db, campaign, clock, tmp_path):
+async def test_a_busy_zalo_chat_keeps_its_order_and_holds_back_no_other_chat(
+    fake, db, campaign, clock, tmp_path
+):
     """Polling with 4 updates in hand at most: the busy person's turns commit at once and
     give their places back, their replies go at their own pace and in order, and people who
     write afterwards are answered within the busy person's first replies (5 a second here)."""

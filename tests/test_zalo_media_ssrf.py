@@ -13,7 +13,7 @@ from .conftest import rows
 from .test_zalo import JPEG, Chat, app_for, channel_for, fake, settings_for  # noqa: F401
 
 
-async def test_a_photo_link_to_127_0_0_1_is_not_fetched(fake, db, campaign, clock, tmp_path):  # noqa: F811
+async def test_a_photo_link_to_127_0_0_1_is_not_fetched(fake, db, campaign, clock, tmp_path):
     app = app_for(db, campaign, clock, settings_for(fake, tmp_path))
     channel = channel_for(app, media_allow=())  # production: public addresses only
     await channel.start()
@@ -29,10 +29,19 @@ async def test_a_photo_link_to_127_0_0_1_is_not_fetched(fake, db, campaign, cloc
         await channel.stop()
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1/a.jpg", "http://localhost:8080/a.jpg",
-                                 "http://169.254.169.254/latest/meta-data", "http://10.0.0.5/a.jpg",
-                                 "http://[::1]/a.jpg", "http://[::ffff:127.0.0.1]/a.jpg",
-                                 "http://0.0.0.0/a.jpg", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/a.jpg",
+        "http://localhost:8080/a.jpg",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/a.jpg",
+        "http://[::1]/a.jpg",
+        "http://[::ffff:127.0.0.1]/a.jpg",
+        "http://0.0.0.0/a.jpg",
+        "file:///etc/passwd",
+    ],
+)
 async def test_private_and_local_addresses_are_refused_before_any_request(url, tmp_path):
     asked: list[str] = []
 
@@ -55,8 +64,7 @@ async def test_a_redirect_to_127_0_0_1_is_checked_again_and_refused(tmp_path):
             return httpx.Response(302, headers={"location": "http://127.0.0.1:9/secret.jpg"})
         return httpx.Response(200, content=JPEG, headers={"content-type": "image/jpeg"})
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler),
-                                 follow_redirects=True) as http:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler), follow_redirects=True) as http:
         store = MediaStore(tmp_path, http)
         with pytest.raises(MediaError):
             await store.fetch("http://93.184.216.34/photo.jpg")

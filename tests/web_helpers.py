@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
-from storage import members, weblogin
+from storage import weblogin
 from storage.models import Member
 from web.app import make_console
 from web.console import COOKIE, Console
@@ -23,9 +23,15 @@ from .review_helpers import join, member_id
 class Web:
     def __init__(self, core, db, campaign, clock, tmp_path) -> None:
         self.core, self.db, self.campaign, self.clock = core, db, campaign, clock
-        self.console = Console(db=db, campaign=campaign, clock=clock, base_url="http://testserver",
-                               media_dir=tmp_path / "media", export_dir=tmp_path / "exports",
-                               signin_limit=RateLimit(limit=1000))
+        self.console = Console(
+            db=db,
+            campaign=campaign,
+            clock=clock,
+            base_url="http://testserver",
+            media_dir=tmp_path / "media",
+            export_dir=tmp_path / "exports",
+            signin_limit=RateLimit(limit=1000),
+        )
         self.app = make_console(self.console)
 
     def client(self) -> TestClient:
@@ -87,15 +93,32 @@ def people(core, db, clock):
     head = join(core, db, clock, "head1", "head", "T01", name="Lý Văn Trưởng")
     staff = join(core, db, clock, "staff1", "staff", "VPTK", name="Lê Thị Văn Phòng")
     admin = join(core, db, clock, "admin1", "admin", "VPTK", name="Hoàng Quản Trị")
-    return {"resident": resident, "head": head, "staff": staff, "admin": admin, "ref": ref,
-            "ids": {k: member_id(core, p) for k, p in
-                    (("resident", resident), ("head", head), ("staff", staff), ("admin", admin))}}
+    return {
+        "resident": resident,
+        "head": head,
+        "staff": staff,
+        "admin": admin,
+        "ref": ref,
+        "ids": {
+            k: member_id(core, p)
+            for k, p in (("resident", resident), ("head", head), ("staff", staff), ("admin", admin))
+        },
+    }
 
 
 def make_staff(db, clock, name: str = "Cán bộ Hai", external_id: str = "staff2") -> int:
     with Session(db) as s:
-        m = seed.create_member(s, full_name=name, role="staff", unit_code="VPTK", phone=None,
-                                  channel="console", external_id=external_id, chat_id=external_id,
-                                  display_name=name, now=clock.now())
+        m = seed.create_member(
+            s,
+            full_name=name,
+            role="staff",
+            unit_code="VPTK",
+            phone=None,
+            channel="console",
+            external_id=external_id,
+            chat_id=external_id,
+            display_name=name,
+            now=clock.now(),
+        )
         s.commit()
         return m.id

@@ -42,27 +42,45 @@ def allowed(sub: Submission) -> list[str]:
     return [k for k, to in DECISIONS.items() if may_move(sub.status, to)]
 
 
-def decide(s: Session, sub: Submission, decision: str, *, actor: Member, now: datetime, seen: str,
-           reason: str | None) -> Refused | None:
+def decide(
+    s: Session, sub: Submission, decision: str, *, actor: Member, now: datetime, seen: str, reason: str | None
+) -> Refused | None:
     """Apply the decision, or the refusal (a StaleDecision says who moved it and when)."""
     status, version = _seen(seen)
     try:
-        review.decide(UnitOfWork(s, now), actor, sub.ref, DECISIONS[decision], reason,
-                      seen_status=status, seen_version=version)
+        review.decide(
+            UnitOfWork(s, now),
+            actor,
+            sub.ref,
+            DECISIONS[decision],
+            reason,
+            seen_status=status,
+            seen_version=version,
+        )
     except Refused as exc:
         return exc
     return None
 
 
-def put_on_list(s: Session, campaign, sub: Submission, award: str, *, actor: Member, now: datetime,
-                seen: str, remove: bool = False) -> Refused | None:
+def put_on_list(
+    s: Session,
+    campaign,
+    sub: Submission,
+    award: str,
+    *,
+    actor: Member,
+    now: datetime,
+    seen: str,
+    remove: bool = False,
+) -> Refused | None:
     """Put an approved dossier on an award's list (quota and one award per achievement checked
     by the domain) or take it off; refused on a stale page like a decision."""
     if _seen(seen) != (sub.status, sub.version):
         last = submissions.history(s, sub.id)[-1]
         who = s.get(Member, last.actor_id) if last.actor_id else None
-        return StaleDecision(sub.ref, status_label(sub.status), last.actor_id,
-                             who.full_name if who else None, last.at)
+        return StaleDecision(
+            sub.ref, status_label(sub.status), last.actor_id, who.full_name if who else None, last.at
+        )
     try:
         (lists.unlist if remove else lists.shortlist)(UnitOfWork(s, now), actor, campaign, sub.ref, award)
     except Refused as exc:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,33 +16,66 @@ from starlette.staticfiles import StaticFiles
 
 from . import photos
 from .console import Console
-from .pages import (announcements, campaign, council, dossier, dossiers, exports, honours, overview,
-                    people, signin, vote)
+from .pages import (
+    announcements,
+    campaign,
+    council,
+    dossier,
+    dossiers,
+    exports,
+    honours,
+    overview,
+    people,
+    signin,
+    vote,
+)
 from .security import SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 # The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
-PAGES = [overview, vote, dossiers, dossier, council, exports, announcements, people, campaign, signin, photos,
-         honours]
+PAGES = [
+    overview,
+    vote,
+    dossiers,
+    dossier,
+    council,
+    exports,
+    announcements,
+    people,
+    campaign,
+    signin,
+    photos,
+    honours,
+]
 
 
 def _not_found(request: Request, exc: Exception) -> HTMLResponse:
     console: Console = request.app.state.console
     status = getattr(exc, "status_code", 404)
     html = console.env.get_template("problem.html").render(
-        viewer=None, csrf="", nav=[], path=request.url.path, campaign=console.campaign, home="/",
-        demo=console.demo, title="Không có trang này" if status == 404 else "Không thực hiện được",
-        text="Địa chỉ này không có trong trang quản lý." if status == 404 else
-        "Yêu cầu này không được hỗ trợ.")
+        viewer=None,
+        csrf="",
+        nav=[],
+        path=request.url.path,
+        campaign=console.campaign,
+        home="/",
+        demo=console.demo,
+        title="Không có trang này" if status == 404 else "Không thực hiện được",
+        text="Địa chỉ này không có trong trang quản lý."
+        if status == 404
+        else "Yêu cầu này không được hỗ trợ.",
+    )
     return HTMLResponse(html, status_code=status)
 
 
 def make_console(console: Console) -> Starlette:
     routes = [r for module in PAGES for r in module.ROUTES]
     console.nav = [entry for module in PAGES for entry in module.NAV]
-    app = Starlette(routes=[*routes, Mount("/tinh", StaticFiles(directory=STATIC), name="static")],
-                    middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={404: _not_found, 405: _not_found})
+    app = Starlette(
+        routes=[*routes, Mount("/tinh", StaticFiles(directory=STATIC), name="static")],
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={404: _not_found, 405: _not_found},
+    )
     app.state.console = console
     return app
 
@@ -51,10 +85,19 @@ def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = 
     s = app.settings
     telegram = None
     if s.telegram_bot_token is not None:
-        telegram = photos.TelegramFiles(s.telegram_bot_token.get_secret_value(), s.telegram_base_url,
-                                        s.telegram_base_file_url)
-    return Console(db=app.db, campaign=app.campaign, clock=app.clock, base_url=s.console_url,
-                   media_dir=Path(s.media_dir), export_dir=Path(s.media_dir).parent / "exports",
-                   demo=getattr(app, "demo", False), telegram_files=telegram,
-                   invite_links=invite_links or (lambda code: []),
-                   telegram_username=s.telegram_bot_username, zalo_name=s.zalo_bot_name)
+        telegram = photos.TelegramFiles(
+            s.telegram_bot_token.get_secret_value(), s.telegram_base_url, s.telegram_base_file_url
+        )
+    return Console(
+        db=app.db,
+        campaign=app.campaign,
+        clock=app.clock,
+        base_url=s.console_url,
+        media_dir=Path(s.media_dir),
+        export_dir=Path(s.media_dir).parent / "exports",
+        demo=getattr(app, "demo", False),
+        telegram_files=telegram,
+        invite_links=invite_links or (lambda code: []),
+        telegram_username=s.telegram_bot_username,
+        zalo_name=s.zalo_bot_name,
+    )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.engine import Engine
@@ -42,6 +43,8 @@ READERS = STAFF | COUNCIL
 def home_of(role: str | None) -> str:
     """Where a signed-in person starts: staff the overview, council members their ballot."""
     return "/bo-phieu" if role in COUNCIL else "/"
+
+
 PUBLIC = None  # no sign-in needed (sign-in pages, the public page of a later issue)
 
 
@@ -109,23 +112,45 @@ class Req:
         return (self.request.query_params.get(name) or default).strip()
 
     def args(self, name: str) -> list[str]:
-        return [v for v in self.form.get(name, [])] if self.form else \
-            self.request.query_params.getlist(name)
+        return [v for v in self.form.get(name, [])] if self.form else self.request.query_params.getlist(name)
 
-    def audit(self, action: str, *, entity: str, entity_id: Any = None, after: dict | None = None,
-              before: dict | None = None, reason: str | None = None) -> None:
+    def audit(
+        self,
+        action: str,
+        *,
+        entity: str,
+        entity_id: Any = None,
+        after: dict | None = None,
+        before: dict | None = None,
+        reason: str | None = None,
+    ) -> None:
         """Every console action leaves an audit row, marked with the channel «web»."""
-        console_ops.noted(UnitOfWork(self.s, self.now), self.viewer.member if self.viewer else None, action,
-                          entity=entity, entity_id=entity_id, after=after, before=before, reason=reason)
+        console_ops.noted(
+            UnitOfWork(self.s, self.now),
+            self.viewer.member if self.viewer else None,
+            action,
+            entity=entity,
+            entity_id=entity_id,
+            after=after,
+            before=before,
+            reason=reason,
+        )
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         c = self.console
         role = self.viewer.role if self.viewer else None
         nav = [(path, text) for path, text, roles in c.nav if role in roles]
         html = c.env.get_template(template).render(
-            viewer=self.viewer, csrf=self.viewer.csrf if self.viewer else "", nav=nav,
-            path=self.request.url.path, campaign=c.campaign, demo=c.demo, now=self.now, home=home_of(role),
-            **values)
+            viewer=self.viewer,
+            csrf=self.viewer.csrf if self.viewer else "",
+            nav=nav,
+            path=self.request.url.path,
+            campaign=c.campaign,
+            demo=c.demo,
+            now=self.now,
+            home=home_of(role),
+            **values,
+        )
         return HTMLResponse(html, status_code=status)
 
     def problem(self, status: int, title: str, text: str) -> HTMLResponse:
@@ -140,8 +165,13 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def page(path: str, *, roles: Iterable[str] | None = STAFF, methods: Iterable[str] = ("GET",),
-         name: str | None = None) -> Callable[[Callable[[Req], Response]], Route]:
+def page(
+    path: str,
+    *,
+    roles: Iterable[str] | None = STAFF,
+    methods: Iterable[str] = ("GET",),
+    name: str | None = None,
+) -> Callable[[Callable[[Req], Response]], Route]:
     """Declare a console route. `roles`: who may open it (None: anyone, signed in or not).
     A POST must carry the session's CSRF token in the field `csrf` (public routes check their
     own secret instead). The function runs in a worker thread inside one transaction."""
@@ -168,13 +198,17 @@ def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed) -
             if viewer is None:
                 return req.redirect("/dang-nhap")
             if viewer.role not in allowed:
-                return req.problem(403, "Không có quyền",
-                                   "Bạn không được mở trang này. "
-                                   "Bạn vẫn dùng bot trong Telegram hoặc Zalo như thường.")
+                return req.problem(
+                    403,
+                    "Không có quyền",
+                    "Bạn không được mở trang này. Bạn vẫn dùng bot trong Telegram hoặc Zalo như thường.",
+                )
             if request.method == "POST" and not same((form.get("csrf") or [""])[0], viewer.csrf):
-                return req.problem(403, "Phiên làm việc không hợp lệ",
-                                   "Biểu mẫu này đã cũ hoặc không đến từ trang quản lý. "
-                                   "Xin tải lại trang rồi làm lại.")
+                return req.problem(
+                    403,
+                    "Phiên làm việc không hợp lệ",
+                    "Biểu mẫu này đã cũ hoặc không đến từ trang quản lý. Xin tải lại trang rồi làm lại.",
+                )
         try:
             response = fn(req)
             s.commit()

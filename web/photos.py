@@ -19,8 +19,12 @@ from .console import READERS, Req, page
 log = logging.getLogger("thidua.web")
 
 MAX_BYTES = 10 * 1024 * 1024
-MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"GIF8", "image/gif"),
-         (b"RIFF", "image/webp"))
+MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF8", "image/gif"),
+    (b"RIFF", "image/webp"),
+)
 
 
 def image_type(data: bytes) -> str | None:
@@ -33,8 +37,9 @@ def image_type(data: bytes) -> str | None:
 class TelegramFiles:
     """Downloads a photo by file id from the Bot API (getFile, then /file/bot<token>/<path>)."""
 
-    def __init__(self, token: str, base_url: str, base_file_url: str,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self, token: str, base_url: str, base_file_url: str, client: httpx.Client | None = None
+    ) -> None:
         self.token, self.base_url, self.base_file_url = token, base_url, base_file_url
         self.client = client or httpx.Client(timeout=20.0)
 

@@ -31,13 +31,23 @@ def label(key: str, fallback: str | None = None) -> str:
 
 
 ACTIONS = {
-    "status": "Đổi trạng thái", "create": "Tạo hồ sơ", "update": "Cập nhật hồ sơ",
-    "review.skip": "Để sau", "web.decide": "Quyết định trên trang quản lý",
-    "web.export": "Xuất tài liệu", "web.invite": "Tạo mã mời", "web.role": "Đổi vai trò",
-    "web.signin": "Đăng nhập trang quản lý", "web.signout": "Đăng xuất", "web.link": "Tạo liên kết đăng nhập",
-    "member.register": "Đăng ký", "member.role": "Đổi vai trò",
-    "council.vote": "Bỏ phiếu bình xét", "web.vote": "Bỏ phiếu trên trang quản lý",
-    "web.council_open": "Mở phiên xét trên trang quản lý", "web.council_close": "Kết thúc phiên xét trên trang quản lý",
+    "status": "Đổi trạng thái",
+    "create": "Tạo hồ sơ",
+    "update": "Cập nhật hồ sơ",
+    "review.skip": "Để sau",
+    "web.decide": "Quyết định trên trang quản lý",
+    "web.export": "Xuất tài liệu",
+    "web.invite": "Tạo mã mời",
+    "web.role": "Đổi vai trò",
+    "web.signin": "Đăng nhập trang quản lý",
+    "web.signout": "Đăng xuất",
+    "web.link": "Tạo liên kết đăng nhập",
+    "member.register": "Đăng ký",
+    "member.role": "Đổi vai trò",
+    "council.vote": "Bỏ phiếu bình xét",
+    "web.vote": "Bỏ phiếu trên trang quản lý",
+    "web.council_open": "Mở phiên xét trên trang quản lý",
+    "web.council_close": "Kết thúc phiên xét trên trang quản lý",
 }
 
 
@@ -50,8 +60,13 @@ def action_label(action: str) -> str:
 
 
 def make_env(tz) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
     def day(moment: datetime | None) -> str:
         return moment.astimezone(tz).strftime("%d/%m/%Y") if moment else "—"

@@ -13,7 +13,8 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..backup import BackupError, add_parsers as backup_parsers
+from ..backup import BackupError
+from ..backup import add_parsers as backup_parsers
 from ..channel import StartupError
 from ..gc_pause import resume
 from ..logging_setup import setup_logging

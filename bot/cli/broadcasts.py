@@ -28,14 +28,17 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 def add_parsers(subparsers) -> None:
     p = subparsers.add_parser("announce", help="send an announcement to an audience (through the outbox)")
-    p.add_argument("--audience", required=True,
-                   help="all, heads, unit:T01[,T02], residents:T01, drafts or no-submission")
+    p.add_argument(
+        "--audience", required=True, help="all, heads, unit:T01[,T02], residents:T01, drafts or no-submission"
+    )
     p.add_argument("--text", required=True, help="the announcement's text")
     p.add_argument("--photo", type=Path, help="a picture sent with it (jpg, png, webp; at most 10 MB)")
     p.add_argument("--dry-run", action="store_true", help="say how many people it would reach; send nothing")
     p.add_argument("--demo", action="store_true", help="on the demo database")
     p.set_defaults(handler=announce)
-    inv = subparsers.add_parser("invitation", help="write the printable invitation (PDF or PNG with a QR code)")
+    inv = subparsers.add_parser(
+        "invitation", help="write the printable invitation (PDF or PNG with a QR code)"
+    )
     inv.add_argument("--out", required=True, type=Path, help="the file to write (.pdf or .png)")
     inv.add_argument("--demo", action="store_true", help="with the demo campaign's deadline")
     inv.set_defaults(handler=invitation)
@@ -84,8 +87,12 @@ def announce(args, settings) -> int:
 def invitation(args, settings) -> int:
     app = build(settings, demo=args.demo)
     try:
-        made = write_invitation(app.campaign, args.out, telegram_username=settings.telegram_bot_username,
-                                zalo_name=settings.zalo_bot_name)
+        made = write_invitation(
+            app.campaign,
+            args.out,
+            telegram_username=settings.telegram_bot_username,
+            zalo_name=settings.zalo_bot_name,
+        )
     except InvitationError as exc:
         print(f"--out: {exc}" if "file name" in str(exc) else str(exc), file=sys.stderr)
         return 2

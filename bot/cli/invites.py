@@ -18,15 +18,20 @@ log = logging.getLogger("thidua")
 
 
 def add_parsers(sub) -> None:
-    inv = sub.add_parser("invite", help="print a one-time invite code for a unit head, staff or a "
-                                        "council member")
-    inv.add_argument("--unit", help="unit code from the campaign file (e.g. T01); not needed "
-                                    "for --role council")
+    inv = sub.add_parser(
+        "invite", help="print a one-time invite code for a unit head, staff or a council member"
+    )
+    inv.add_argument(
+        "--unit", help="unit code from the campaign file (e.g. T01); not needed for --role council"
+    )
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin", "council"])
     inv.add_argument("--days", type=int, default=7, help="days until the code expires (1-365, default 7)")
     inv.add_argument("--demo", action="store_true", help="for the demo database")
-    inv.add_argument("--web", action="store_true",
-                     help="staff/admin: also a one-time link to the web console (asks the name on first use)")
+    inv.add_argument(
+        "--web",
+        action="store_true",
+        help="staff/admin: also a one-time link to the web console (asks the name on first use)",
+    )
     inv.set_defaults(handler=invite)
 
 
@@ -45,8 +50,15 @@ def invite(args, settings) -> int:
         [inv] = issue_invite(uow, None, role=args.role, unit_code=args.unit, ttl=timedelta(days=args.days))
         uow.commit()
     expires = app.campaign.local(inv.expires_at).strftime("%H:%M %d/%m/%Y")
-    print(t("cli.invite", code=inv.code, role=t(f"role.{args.role}"),
-            unit=app.campaign.unit_name(args.unit, "—"), expires=expires))
+    print(
+        t(
+            "cli.invite",
+            code=inv.code,
+            role=t(f"role.{args.role}"),
+            unit=app.campaign.unit_name(args.unit, "—"),
+            expires=expires,
+        )
+    )
     for link in invite_links(settings, inv.code):
         print(link)
     if args.web:
@@ -62,8 +74,9 @@ def web_link(app, args) -> int:
         print("--web: only for --role staff or admin (the web console is for the office)", file=sys.stderr)
         return 2
     with UnitOfWork.begin(app.db, app.clock.now()) as uow:
-        token = console_ops.issue_link(uow, None, role=args.role, unit_code=args.unit,
-                                       ttl=timedelta(days=args.days)).token
+        token = console_ops.issue_link(
+            uow, None, role=args.role, unit_code=args.unit, ttl=timedelta(days=args.days)
+        ).token
         uow.commit()
     print(t("cli.web_link", link=f"{app.settings.console_url}/vao/{token}", days=args.days))
     return 0

@@ -37,8 +37,10 @@ def _stamp(app: App, at: datetime) -> str:
 
 def remind_command(args, settings) -> int:
     if not args.dry_run:
-        print("remind: only --dry-run is supported here; the scheduler sends reminders "
-              "in `make run`.", file=sys.stderr)
+        print(
+            "remind: only --dry-run is supported here; the scheduler sends reminders in `make run`.",
+            file=sys.stderr,
+        )
         return 2
     app = build(settings)
     at = _moment(app, args.at)
@@ -51,9 +53,21 @@ def remind_command(args, settings) -> int:
         print(t("remind.cli_head", at=_stamp(app, at), slot=slot.id if slot else "-"))
         for target in found:
             m = target.member
-            unit = app.campaign.unit(m.unit_code).name if m.unit_code and app.campaign.has_unit(m.unit_code) else "-"
-            print(t("remind.cli_line", name=m.full_name, role=t(f"role.{m.role}"), unit=unit,
-                    id=m.id, why=rm.why(app.campaign, target)))
+            unit = (
+                app.campaign.unit(m.unit_code).name
+                if m.unit_code and app.campaign.has_unit(m.unit_code)
+                else "-"
+            )
+            print(
+                t(
+                    "remind.cli_line",
+                    name=m.full_name,
+                    role=t(f"role.{m.role}"),
+                    unit=unit,
+                    id=m.id,
+                    why=rm.why(app.campaign, target),
+                )
+            )
         s.rollback()  # a dry run writes nothing
     return 0
 

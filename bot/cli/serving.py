@@ -14,8 +14,9 @@ from ..gc_pause import resume
 
 
 def add_parsers(sub) -> None:
-    sub.add_parser("run", help="serve the configured channels; the console demo when none is set") \
-        .set_defaults(handler=run)
+    sub.add_parser(
+        "run", help="serve the configured channels; the console demo when none is set"
+    ).set_defaults(handler=run)
     chat = sub.add_parser("chat", help="talk to the bot in this terminal, on the configured database")
     chat.add_argument("--user", required=True, help="a user id for this console user")
     chat.add_argument("--name", default=None, help="display name")
@@ -60,5 +61,5 @@ def migrate(args, settings) -> int:
 def default_console_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "demo"

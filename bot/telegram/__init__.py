@@ -7,5 +7,12 @@ from .channel import PATH, SECRET_HEADER, TelegramChannel
 from .inbound import CHANNEL, parse_command
 from .links import invite_link
 
-__all__ = ["CHANNEL", "PATH", "SECRET_HEADER", "TelegramChannel", "invite_link", "parse_command",
-           "parse_data"]
+__all__ = [
+    "CHANNEL",
+    "PATH",
+    "SECRET_HEADER",
+    "TelegramChannel",
+    "invite_link",
+    "parse_command",
+    "parse_data",
+]

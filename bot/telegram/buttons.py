@@ -42,9 +42,11 @@ class Keyboards:
         for i, o in enumerate(q.options):
             label = f"{SELECTED}{o.label}" if q.multi and o.selected else o.label
             rows.append([InlineKeyboardButton(label, callback_data=self._data(chat_id, q, i, o.value))])
-        nav = [InlineKeyboardButton(o.label, callback_data=self._data(chat_id, q, len(q.options) + j, o.value))
-               for j, o in enumerate(q.nav)]
-        rows.extend(nav[k:k + 2] for k in range(0, len(nav), 2))
+        nav = [
+            InlineKeyboardButton(o.label, callback_data=self._data(chat_id, q, len(q.options) + j, o.value))
+            for j, o in enumerate(q.nav)
+        ]
+        rows.extend(nav[k : k + 2] for k in range(0, len(nav), 2))
         return InlineKeyboardMarkup(rows)
 
     def long_value(self, chat_id: str, seq: int, index: int) -> str | None:

@@ -17,7 +17,8 @@ import asyncio
 import logging
 import traceback
 from collections import deque
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -54,10 +55,19 @@ class TelegramChannel:
 
     START_DELAYS = (1, 2, 4, 8, 15, 30, 60)  # seconds (times `backoff`): about two minutes
 
-    def __init__(self, app: Any, *, delivery: Delivery | None = None, send_retries: int = 3,
-                 backoff: float = 1.0, rate_limiter: AIORateLimiter | None = None,
-                 poll_timeout: float = 10.0, chat_rate: float = 1.0, chat_burst: float = 5.0,
-                 overall_rate: float = OVERALL_RATE) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        delivery: Delivery | None = None,
+        send_retries: int = 3,
+        backoff: float = 1.0,
+        rate_limiter: AIORateLimiter | None = None,
+        poll_timeout: float = 10.0,
+        chat_rate: float = 1.0,
+        chat_burst: float = 5.0,
+        overall_rate: float = OVERALL_RATE,
+    ) -> None:
         s = app.settings
         if s.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -68,15 +78,20 @@ class TelegramChannel:
         self.webhook = bool(s.webhook_base_url)
         self.backoff = backoff
         self.poll_timeout = poll_timeout
-        limiter = rate_limiter or AIORateLimiter(overall_max_rate=30, overall_time_period=1,
-                                                 group_max_rate=20, group_time_period=60,
-                                                 max_retries=3)
+        limiter = rate_limiter or AIORateLimiter(
+            overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=3
+        )
         token = s.telegram_bot_token.get_secret_value()
-        builder = (ApplicationBuilder().token(token).base_url(s.telegram_base_url)
-                   .base_file_url(s.telegram_base_file_url).rate_limiter(limiter)
-                   .job_queue(None)  # timing belongs to scheduler/, not to PTB
-                   # chats are served side by side; one person's turns in order (_order)
-                   .concurrent_updates(CONCURRENT_UPDATES))
+        builder = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(s.telegram_base_url)
+            .base_file_url(s.telegram_base_file_url)
+            .rate_limiter(limiter)
+            .job_queue(None)  # timing belongs to scheduler/, not to PTB
+            # chats are served side by side; one person's turns in order (_order)
+            .concurrent_updates(CONCURRENT_UPDATES)
+        )
         # no PTB Updater: it confirms updates when it fetches them; our poll loop confirms
         # an update only once its turn has committed (_poll)
         builder = builder.updater(None)
@@ -85,9 +100,16 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.mask = Masker(token)
         self.keyboards = Keyboards()
-        self.sender = TelegramSender(self.bot, self.keyboards, self.mask, send_retries=send_retries,
-                                     backoff=backoff, chat_rate=chat_rate, chat_burst=chat_burst,
-                                     overall_rate=overall_rate)
+        self.sender = TelegramSender(
+            self.bot,
+            self.keyboards,
+            self.mask,
+            send_retries=send_retries,
+            backoff=backoff,
+            chat_rate=chat_rate,
+            chat_burst=chat_burst,
+            overall_rate=overall_rate,
+        )
         self.menus = CommandMenus(self.core, self.bot, self.mask)
         self.username: str | None = None
         # the last update ids this process finished (bounded; tests wait on it)
@@ -118,10 +140,15 @@ class TelegramChannel:
                 raise SettingsError("TELEGRAM_BOT_TOKEN: refused by the Bot API (getMe)") from None
             except NetworkError as exc:  # TimedOut is one too
                 if delay is None:
-                    raise StartupError(f"TELEGRAM_BASE_URL: the Bot API did not answer after {attempt} "
-                                       f"tries ({self.mask(str(exc))})") from None
-                log.warning("telegram: Bot API not reachable (%s), trying again in %ss",
-                            self.mask(str(exc)), delay * self.backoff)
+                    raise StartupError(
+                        f"TELEGRAM_BASE_URL: the Bot API did not answer after {attempt} "
+                        f"tries ({self.mask(str(exc))})"
+                    ) from None
+                log.warning(
+                    "telegram: Bot API not reachable (%s), trying again in %ss",
+                    self.mask(str(exc)),
+                    delay * self.backoff,
+                )
                 await asyncio.sleep(delay * self.backoff)
         self.username = self.bot.username
         # everyone's command menu once the first answers are out (one Bot API round trip less
@@ -130,8 +157,12 @@ class TelegramChannel:
         if self.webhook:
             url = self.settings.webhook_base_url.rstrip("/") + PATH
             secret = self.settings.webhook_secret
-            await self.bot.set_webhook(url, secret_token=secret.get_secret_value() if secret else None,
-                                       allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+            await self.bot.set_webhook(
+                url,
+                secret_token=secret.get_secret_value() if secret else None,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
         await self.application.start()
         if not self.webhook:
             # getUpdates does not work while a webhook is set (pending updates are kept)
@@ -173,8 +204,7 @@ class TelegramChannel:
         from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 
         secret = self.settings.webhook_secret
-        if secret is None or not secret_ok(request.headers.get(SECRET_HEADER),
-                                           secret.get_secret_value()):
+        if secret is None or not secret_ok(request.headers.get(SECRET_HEADER), secret.get_secret_value()):
             return unauthorized()
         try:
             update = Update.de_json(await read_json(request), self.bot)  # size and depth limited
@@ -197,16 +227,20 @@ class TelegramChannel:
         while True:
             try:
                 updates = await self.bot.get_updates(
-                    offset=offset, timeout=0 if first else self.poll_timeout,
-                    allowed_updates=ALLOWED_UPDATES, read_timeout=self.poll_timeout + 10)
+                    offset=offset,
+                    timeout=0 if first else self.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                    read_timeout=self.poll_timeout + 10,
+                )
                 failures = 0
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - keep polling whatever happened
+            except Exception as exc:
                 delay = min(60.0, self.backoff * 2 ** min(failures, 6))
                 failures += 1
-                log.warning("telegram: getUpdates failed (%s); next try in %.1f s",
-                            self.mask(str(exc)), delay)
+                log.warning(
+                    "telegram: getUpdates failed (%s); next try in %.1f s", self.mask(str(exc)), delay
+                )
                 self.first_batch.set()
                 await asyncio.sleep(delay)
                 continue
@@ -294,10 +328,16 @@ class TelegramChannel:
         pressed = cq.message.message_id if cq is not None and isinstance(cq.message, Message) else None
         markup = None
         if event.chat_type != "private" and event.command == "start" and self.username:
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-                t("tg.open_private"), url=f"https://t.me/{self.username}?start=")]])
-        return Turn(CHANNEL, event.chat_id, event.user_id, event.key,
-                    TurnContext(pressed_message_id=pressed, last_markup=markup))
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t("tg.open_private"), url=f"https://t.me/{self.username}?start=")]]
+            )
+        return Turn(
+            CHANNEL,
+            event.chat_id,
+            event.user_id,
+            event.key,
+            TurnContext(pressed_message_id=pressed, last_markup=markup),
+        )
 
     async def _answer(self, cq: CallbackQuery, text: str | None) -> None:
         """Always answer a pressed button (errors here only cost the spinner)."""
@@ -311,11 +351,14 @@ class TelegramChannel:
         uid = update.update_id if isinstance(update, Update) else None
         trace = "".join(traceback.format_exception(err)) if err is not None else ""
         log.error("telegram: update %s failed: %s", uid, self.mask(trace or repr(err)))
-        if isinstance(update, Update) and update.effective_chat is not None \
-                and update.effective_chat.type == "private":
+        if (
+            isinstance(update, Update)
+            and update.effective_chat is not None
+            and update.effective_chat.type == "private"
+        ):
             try:
                 await self.sender.send_piece(str(update.effective_chat.id), Text(t("error_apology")))
-            except Exception as exc:  # noqa: BLE001 - the log already has the error
+            except Exception as exc:
                 log.warning("telegram: apology not sent: %s", self.mask(str(exc)))
 
     # -- the outbox dispatcher's entry -------------------------------------------------------

@@ -12,7 +12,7 @@ CHANNEL = "telegram"
 
 
 def parse_command(text: str, username: str | None) -> tuple[str, str] | None:
-    """"/cmd@bot args" -> ("cmd", "args"); None when it is not a command for this bot."""
+    """ "/cmd@bot args" -> ("cmd", "args"); None when it is not a command for this bot."""
     if not text.startswith("/"):
         return None
     head, _, args = text[1:].partition(" ")
@@ -33,8 +33,14 @@ def to_event(update: Update, username: str | None, keyboards: Keyboards) -> Inbo
     if msg is None or msg.from_user is None:
         return None  # edits, channel posts, membership changes: nothing to answer
     user = msg.from_user
-    base = dict(channel=CHANNEL, user_id=str(user.id), chat_id=str(msg.chat.id), key=key,
-                display_name=user.full_name, chat_type=msg.chat.type)
+    base = dict(
+        channel=CHANNEL,
+        user_id=str(user.id),
+        chat_id=str(msg.chat.id),
+        key=key,
+        display_name=user.full_name,
+        chat_type=msg.chat.type,
+    )
     if msg.text is not None:
         cmd = parse_command(msg.text, username)
         if cmd is not None:
@@ -44,18 +50,29 @@ def to_event(update: Update, username: str | None, keyboards: Keyboards) -> Inbo
     if msg.text is not None:
         return InboundEvent(kind="text", text=msg.text, **base)
     doc = msg.document
-    picture = msg.photo[-1] if msg.photo else (  # the largest size; an image sent as a file
-        doc if doc is not None and (doc.mime_type or "").startswith("image/") else None)
+    picture = (
+        msg.photo[-1]
+        if msg.photo
+        # the largest size; an image sent as a file
+        else (doc if doc is not None and (doc.mime_type or "").startswith("image/") else None)
+    )
     if picture is not None:
-        return InboundEvent(kind="photo", photo=PhotoIn(unique_id=picture.file_unique_id,
-                                                        file_id=picture.file_id,
-                                                        caption=msg.caption), **base)
+        return InboundEvent(
+            kind="photo",
+            photo=PhotoIn(unique_id=picture.file_unique_id, file_id=picture.file_id, caption=msg.caption),
+            **base,
+        )
     if msg.contact is not None:
         return InboundEvent(kind="contact", phone=msg.contact.phone_number, **base)
     sound = msg.voice or msg.audio  # a voice note answers a text step and is kept as evidence
     if sound is not None:
-        return InboundEvent(kind="voice", voice=VoiceIn(unique_id=sound.file_unique_id, file_id=sound.file_id,
-                                                        duration=int(sound.duration or 0)), **base)
+        return InboundEvent(
+            kind="voice",
+            voice=VoiceIn(
+                unique_id=sound.file_unique_id, file_id=sound.file_id, duration=int(sound.duration or 0)
+            ),
+            **base,
+        )
     return InboundEvent(kind="unsupported", **base)
 
 
@@ -65,8 +82,14 @@ def _choice_event(key: str, cq: CallbackQuery, keyboards: Keyboards) -> InboundE
     chat_type = msg.chat.type if msg is not None else "private"
     if chat_type != "private":
         return None
-    base = dict(channel=CHANNEL, user_id=str(cq.from_user.id), chat_id=chat_id, key=key,
-                display_name=cq.from_user.full_name, chat_type=chat_type)
+    base = dict(
+        channel=CHANNEL,
+        user_id=str(cq.from_user.id),
+        chat_id=chat_id,
+        key=key,
+        display_name=cq.from_user.full_name,
+        chat_type=chat_type,
+    )
     parsed = parse_data(cq.data or "")
     if parsed is None:  # not ours: the core answers it as a passed question
         return InboundEvent(kind="choice", choice=(cq.data or "")[:DATA_LIMIT], seq=-1, **base)

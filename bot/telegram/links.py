@@ -16,9 +16,11 @@ def invite_link(settings: Any, code: str) -> str | None:
     from telegram import Bot
 
     async def username() -> str:
-        async with Bot(settings.telegram_bot_token.get_secret_value(),
-                       base_url=settings.telegram_base_url,
-                       base_file_url=settings.telegram_base_file_url) as bot:
+        async with Bot(
+            settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_base_url,
+            base_file_url=settings.telegram_base_file_url,
+        ) as bot:
             return bot.username
 
     return f"https://t.me/{asyncio.run(username())}?start={code}"
@@ -30,7 +32,7 @@ def invite_links(settings, code: str) -> list[str]:
         return []
     try:
         link = invite_link(settings, code)
-    except Exception as exc:  # noqa: BLE001 - a link is a convenience; the code still works
+    except Exception as exc:
         log.warning("could not make an invite link: %s", exc)
         return []
     return [link] if link else []

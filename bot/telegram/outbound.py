@@ -9,10 +9,11 @@ SendError (retry later, or permanent for a refusal), for the delivery path to ha
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -62,9 +63,18 @@ class Masker:
 class TelegramSender:
     name = CHANNEL
 
-    def __init__(self, bot: Bot, keyboards: Keyboards, mask: Masker, *, send_retries: int = 3,
-                 backoff: float = 1.0, chat_rate: float = 1.0, chat_burst: float = 5.0,
-                 overall_rate: float = OVERALL_RATE) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        keyboards: Keyboards,
+        mask: Masker,
+        *,
+        send_retries: int = 3,
+        backoff: float = 1.0,
+        chat_rate: float = 1.0,
+        chat_burst: float = 5.0,
+        overall_rate: float = OVERALL_RATE,
+    ) -> None:
         self.bot = bot
         self.keyboards = keyboards
         self.mask = mask
@@ -79,7 +89,7 @@ class TelegramSender:
         self.in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     def chat_pacer(self, chat_id: str):
-        return (self.group_pacer if str(chat_id).startswith("-") else self.pacer)
+        return self.group_pacer if str(chat_id).startswith("-") else self.pacer
 
     def ready(self, chat_id: str) -> bool:
         """Whether a message to the chat would go now, without waiting for the chat's pace."""
@@ -94,13 +104,21 @@ class TelegramSender:
             if not (reply.options or reply.nav) and reply.hint:
                 text = f"{text}\n{reply.hint}"
             parts = split_text(text, TEXT_LIMIT)
-            q = Question(text=parts[-1], options=reply.options, nav=reply.nav, multi=reply.multi,
-                         seq=reply.seq, edit=reply.edit, hint=reply.hint)
+            q = Question(
+                text=parts[-1],
+                options=reply.options,
+                nav=reply.nav,
+                multi=reply.multi,
+                seq=reply.seq,
+                edit=reply.edit,
+                hint=reply.hint,
+            )
             return [*(Text(p) for p in parts[:-1]), q]
         return [reply]
 
-    async def send_piece(self, chat_id: str, piece: Reply, *, last: bool = False,
-                         context: TurnContext | None = None) -> None:
+    async def send_piece(
+        self, chat_id: str, piece: Reply, *, last: bool = False, context: TurnContext | None = None
+    ) -> None:
         context = context or TurnContext()
         if isinstance(piece, Question) and piece.edit and context.pressed_message_id is not None:
             await self._edit_keyboard(chat_id, context.pressed_message_id, piece)
@@ -117,24 +135,37 @@ class TelegramSender:
             await self._call(lambda: bot.send_message(chat_id, piece.text, reply_markup=extra))
         elif isinstance(piece, Photo):
             caption, rest = _caption(piece.caption)
-            await self._call(lambda: _with_file(piece.ref, lambda f: bot.send_photo(
-                chat_id, f, caption=caption), alt=piece.alt))
+            await self._call(
+                lambda: _with_file(
+                    piece.ref, lambda f: bot.send_photo(chat_id, f, caption=caption), alt=piece.alt
+                )
+            )
             for part in rest:
                 await self.send_piece(chat_id, Text(part))
         elif isinstance(piece, Voice):  # a voice note played back to staff
-            await self._call(lambda: _with_file(piece.ref, lambda f: bot.send_voice(
-                chat_id, f, caption=piece.caption[:1024])))
+            await self._call(
+                lambda: _with_file(
+                    piece.ref, lambda f: bot.send_voice(chat_id, f, caption=piece.caption[:1024])
+                )
+            )
         elif isinstance(piece, Document):
             caption, rest = _caption(piece.caption)
-            await self._call(lambda: _with_file(piece.path, lambda f: bot.send_document(
-                chat_id, f, filename=piece.filename, caption=caption)))
+            await self._call(
+                lambda: _with_file(
+                    piece.path,
+                    lambda f: bot.send_document(chat_id, f, filename=piece.filename, caption=caption),
+                )
+            )
             for part in rest:
                 await self.send_piece(chat_id, Text(part))
 
     async def _edit_keyboard(self, chat_id: str, message_id: int, q: Question) -> None:
         try:
-            await self._call(lambda: self.bot.edit_message_reply_markup(
-                chat_id, message_id, reply_markup=self.keyboards.keyboard(chat_id, q)))
+            await self._call(
+                lambda: self.bot.edit_message_reply_markup(
+                    chat_id, message_id, reply_markup=self.keyboards.keyboard(chat_id, q)
+                )
+            )
         except SendError as exc:
             if "not modified" in str(exc).lower():
                 return
@@ -188,5 +219,5 @@ def _caption(caption: str) -> tuple[str | None, list[str]]:
 
 
 def _seconds(exc: RetryAfter) -> float:
-    value = exc._retry_after  # noqa: SLF001 - the timedelta, without the deprecation warning
+    value = exc._retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

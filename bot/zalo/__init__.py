@@ -4,5 +4,13 @@ from .channel import CHANNEL, ZaloChannel
 from .client import ZaloApiError, ZaloClient, ZaloError, ZaloNetworkError
 from .media import MediaError, MediaStore
 
-__all__ = ["CHANNEL", "ZaloChannel", "ZaloClient", "ZaloError", "ZaloApiError", "ZaloNetworkError",
-           "MediaError", "MediaStore"]
+__all__ = [
+    "CHANNEL",
+    "ZaloChannel",
+    "ZaloClient",
+    "ZaloError",
+    "ZaloApiError",
+    "ZaloNetworkError",
+    "MediaError",
+    "MediaStore",
+]

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import httpx
 from sqlmodel import Session
@@ -27,12 +28,13 @@ from messages.catalog import t
 from messages.model import Document, InboundEvent, Photo, PhotoIn, Question, Reply, Text, Voice
 from messages.render import render_text, split_text
 from storage import conversations
+
+from ..cancel_task import cancel
 from ..channel import SendError, StartupError
 from ..delivery import Delivery, Turn, send_reply
+from ..pacing import ChatPacers, Pacer
 from ..settings import SettingsError
 from ..turn_order import TurnOrder
-from ..pacing import ChatPacers, Pacer
-from ..cancel_task import cancel
 from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
@@ -43,18 +45,30 @@ CHANNEL = "zalo"
 TEXT_LIMIT = 2000
 PATH = "/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-_MEDIA_NOTICE = {"failed": "zalo.photo_failed", "too_big": "zalo.photo_too_big",
-                 "not_image": "zalo.photo_not_image"}
+_MEDIA_NOTICE = {
+    "failed": "zalo.photo_failed",
+    "too_big": "zalo.photo_too_big",
+    "not_image": "zalo.photo_not_image",
+}
 
 
 class ZaloChannel:
     name = CHANNEL
 
-    def __init__(self, app: Any, *, client: ZaloClient | None = None, delivery: Delivery | None = None,
-                 retry_delays: Sequence[float] = (0.5, 1.0, 2.0), max_inline_wait: float = 5.0,
-                 poll_backoff: tuple[float, float] = (1.0, 60.0), max_concurrent: int = 32,
-                 media_max_bytes: int | None = None, media_allow: Sequence[str] = (),
-                 start_delays: Sequence[float] = (1, 2, 4, 8, 15, 30, 60)) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        client: ZaloClient | None = None,
+        delivery: Delivery | None = None,
+        retry_delays: Sequence[float] = (0.5, 1.0, 2.0),
+        max_inline_wait: float = 5.0,
+        poll_backoff: tuple[float, float] = (1.0, 60.0),
+        max_concurrent: int = 32,
+        media_max_bytes: int | None = None,
+        media_allow: Sequence[str] = (),
+        start_delays: Sequence[float] = (1, 2, 4, 8, 15, 30, 60),
+    ) -> None:
         s = app.settings
         self.app = app
         self.core = app.core
@@ -73,8 +87,9 @@ class ZaloChannel:
         self._slots = asyncio.Semaphore(max_concurrent)
         self._tasks: set[asyncio.Task] = set()
         self._poll_task: asyncio.Task | None = None
-        self._download = httpx.AsyncClient(timeout=httpx.Timeout(30.0), follow_redirects=True,
-                                           transport=transport())
+        self._download = httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0), follow_redirects=True, transport=transport()
+        )
         store_kw = {"max_bytes": media_max_bytes} if media_max_bytes else {}
         self.media = MediaStore(s.media_dir, self._download, allow=media_allow, **store_kw)
         self.handled = 0  # updates fully handled (replies sent or queued): for health and tests
@@ -105,8 +120,9 @@ class ZaloChannel:
                     if not exc.retryable:
                         raise SettingsError(f"WEBHOOK_BASE_URL: setWebhook refused ({exc})") from None
                     if delay is None:
-                        raise StartupError(f"ZALO_BASE_URL: the Zalo Bot API did not answer after "
-                                           f"{attempt} tries ({exc})") from None
+                        raise StartupError(
+                            f"ZALO_BASE_URL: the Zalo Bot API did not answer after {attempt} tries ({exc})"
+                        ) from None
                     log.warning("zalo setWebhook failed (%s), trying again in %ss", exc, delay)
                     await asyncio.sleep(delay)
             log.info("zalo webhook set to %s%s", s.webhook_base_url.rstrip("/"), PATH)
@@ -145,12 +161,11 @@ class ZaloChannel:
                     await self.client.delete_webhook()
                     cleared = True
                 # the first call waits little: what is pending, or nothing (first_batch)
-                update = await self.client.get_updates(
-                    self.poll_timeout if self.first_batch.is_set() else 1)
+                update = await self.client.get_updates(self.poll_timeout if self.first_batch.is_set() else 1)
                 failures = 0
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - keep polling whatever happened
+            except Exception as exc:
                 delay = self._delay(failures)
                 failures += 1
                 log.warning("zalo polling failed (%s); next try in %.1f s", exc, delay)
@@ -183,8 +198,9 @@ class ZaloChannel:
 
     # -- receiving: webhook -----------------------------------------------------------------
     async def _webhook_endpoint(self, request: Request) -> Response:
-        if not secret_ok(request.headers.get(SECRET_HEADER),
-                         self.app.settings.webhook_secret.get_secret_value()):
+        if not secret_ok(
+            request.headers.get(SECRET_HEADER), self.app.settings.webhook_secret.get_secret_value()
+        ):
             log.warning("zalo webhook call with a wrong secret refused")
             return unauthorized()
         try:
@@ -234,16 +250,22 @@ class ZaloChannel:
                         await self.delivery.send_turn(self, *stored)
             finally:
                 ticket.done()
-        except Exception:  # noqa: BLE001 - the log has it, never the user
+        except Exception:
             log.exception("zalo update failed")
         finally:
             self.handled += 1
 
-    async def _commit(self, event_name: str, msg: dict, user_id: str, chat_id: str,
-                      key: str) -> tuple[Turn, list[Reply], Any] | None:
-        base = dict(channel=CHANNEL, user_id=user_id, chat_id=chat_id, key=key,
-                    display_name=_str((msg.get("from") or {}).get("display_name")) or None,
-                    chat_type=_chat_type(msg))
+    async def _commit(
+        self, event_name: str, msg: dict, user_id: str, chat_id: str, key: str
+    ) -> tuple[Turn, list[Reply], Any] | None:
+        base = dict(
+            channel=CHANNEL,
+            user_id=user_id,
+            chat_id=chat_id,
+            key=key,
+            display_name=_str((msg.get("from") or {}).get("display_name")) or None,
+            chat_type=_chat_type(msg),
+        )
         if event_name == "message.text.received":
             event = _text_event(_str(msg.get("text")), base)
         elif event_name == "message.image.received":
@@ -275,19 +297,22 @@ class ZaloChannel:
             # the core says this, then asks the same question again; nothing is stored
             notice = t(_MEDIA_NOTICE[exc.reason], max=max(1, self.media.max_bytes >> 20))
             return InboundEvent(kind="unsupported", text=notice, **base)
-        photo = PhotoIn(unique_id=f"sha256:{stored.sha256}", url=url, local_path=str(stored.path),
-                        caption=caption)
+        photo = PhotoIn(
+            unique_id=f"sha256:{stored.sha256}", url=url, local_path=str(stored.path), caption=caption
+        )
         return InboundEvent(kind="photo", photo=photo, **base)
 
     # -- sending (the delivery path calls these) ---------------------------------------------
     def pieces(self, reply: Reply) -> list[Reply]:
         """The messages one reply becomes: texts of at most 2000 characters, a photo by URL."""
+
         def texts(text: str) -> list[Reply]:
             return [Text(part) for part in split_text(text, TEXT_LIMIT) if part.strip()]
 
         if isinstance(reply, Photo):
-            link = next((r for r in (reply.ref, reply.alt) if r.lower().startswith(("http://", "https://"))),
-                        None)  # a downloaded copy carries its link as alt: Zalo sends links only
+            link = next(
+                (r for r in (reply.ref, reply.alt) if r.lower().startswith(("http://", "https://"))), None
+            )  # a downloaded copy carries its link as alt: Zalo sends links only
             if link:
                 if len(reply.caption) <= TEXT_LIMIT:
                     return [Photo(ref=link, caption=reply.caption)]
@@ -305,8 +330,9 @@ class ZaloChannel:
             return texts(f"{reply.caption}\n{note}" if reply.caption else note)
         return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
 
-    async def send_piece(self, chat_id: str, piece: Reply, *, last: bool = False,
-                         context: Any = None) -> None:
+    async def send_piece(
+        self, chat_id: str, piece: Reply, *, last: bool = False, context: Any = None
+    ) -> None:
         if isinstance(piece, Photo):
             payload = {"chat_id": chat_id, "photo": piece.ref}
             if piece.caption:
@@ -347,6 +373,7 @@ class ZaloChannel:
 
 
 # -- reading updates -------------------------------------------------------------------------
+
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))

@@ -33,8 +33,9 @@ class ZaloNetworkError(ZaloError):
 class ZaloApiError(ZaloError):
     """The API answered {"ok": false} (or an HTTP error without a usable body)."""
 
-    def __init__(self, method: str, error_code: int, description: str,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self, method: str, error_code: int, description: str, retry_after: float | None = None
+    ) -> None:
         super().__init__(f"{method}: error {error_code}: {description}")
         self.method = method
         self.error_code = error_code
@@ -62,8 +63,14 @@ def transport() -> httpx.AsyncHTTPTransport:
 
 
 class ZaloClient:
-    def __init__(self, token: str, base_url: str = "https://bot-api.zaloplatforms.com", *,
-                 timeout: float = 15.0, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str = "https://bot-api.zaloplatforms.com",
+        *,
+        timeout: float = 15.0,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         if not token:
             raise ValueError("a Zalo bot token is required")
         self._token = token
@@ -85,12 +92,14 @@ class ZaloClient:
         for name in ("httpx", "httpcore"):
             logging.getLogger(name).removeFilter(self._filter)
 
-    async def call(self, method: str, payload: dict[str, Any] | None = None, *,
-                   timeout: float | None = None) -> Any:
+    async def call(
+        self, method: str, payload: dict[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         """One API call; the result, or ZaloApiError / ZaloNetworkError (token-free)."""
         try:
-            resp = await self._http.post(self._base + method, json=payload or {},
-                                         timeout=timeout or self.timeout)
+            resp = await self._http.post(
+                self._base + method, json=payload or {}, timeout=timeout or self.timeout
+            )
         except httpx.HTTPError as exc:
             raise ZaloNetworkError(f"{method}: {type(exc).__name__}: {self.scrub(str(exc))}") from None
         try:
@@ -98,9 +107,12 @@ class ZaloClient:
         except ValueError:
             body = None
         if not isinstance(body, dict) or "ok" not in body:
-            raise ZaloApiError(method, resp.status_code if resp.status_code >= 400 else 502,
-                               f"HTTP {resp.status_code}, no API answer",
-                               _retry_after(resp, None))
+            raise ZaloApiError(
+                method,
+                resp.status_code if resp.status_code >= 400 else 502,
+                f"HTTP {resp.status_code}, no API answer",
+                _retry_after(resp, None),
+            )
         if body.get("ok") is True and resp.status_code < 400:
             return body.get("result")
         code = body.get("error_code")
@@ -115,8 +127,7 @@ class ZaloClient:
     async def get_updates(self, timeout: int = 30) -> dict | None:
         """ONE update, or None when the long poll ended with nothing (error 408)."""
         try:
-            return await self.call("getUpdates", {"timeout": str(timeout)},
-                                   timeout=timeout + self.timeout)
+            return await self.call("getUpdates", {"timeout": str(timeout)}, timeout=timeout + self.timeout)
         except ZaloApiError as exc:
             if exc.error_code == NOTHING_ARRIVED:
                 return None

@@ -11,17 +11,25 @@ import ipaddress
 import os
 import socket
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import httpx
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 
-_EXT = {"image/jpeg": ".jpg", "image/jpg": ".jpg", "image/png": ".png", "image/webp": ".webp",
-        "image/gif": ".gif", "image/heic": ".heic", "image/heif": ".heif", "image/bmp": ".bmp"}
+_EXT = {
+    "image/jpeg": ".jpg",
+    "image/jpg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+    "image/bmp": ".bmp",
+}
 
 
 class MediaError(Exception):
@@ -41,8 +49,9 @@ class Stored:
 
 
 class MediaStore:
-    def __init__(self, root: Path, http: httpx.AsyncClient, *, max_bytes: int = MAX_BYTES,
-                 allow: Sequence[str] = ()) -> None:
+    def __init__(
+        self, root: Path, http: httpx.AsyncClient, *, max_bytes: int = MAX_BYTES, allow: Sequence[str] = ()
+    ) -> None:
         """`allow`: networks trusted besides public addresses (e.g. a test server on
         127.0.0.1/32); none by default."""
         self.root = Path(root)
@@ -67,8 +76,7 @@ class MediaStore:
             raise MediaError("failed", "not an http(s) URL")
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(parsed.host, port,
-                                                                 type=socket.SOCK_STREAM)
+            infos = await asyncio.get_running_loop().getaddrinfo(parsed.host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError, OSError):
             raise MediaError("failed", "unknown host") from None
         addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}

@@ -8,10 +8,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core
 
 
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     from domain.roles import EVERYONE, GUEST
-    from handlers.outcomes import finished
     from handlers.flows import mine, nomination, registration
+    from handlers.outcomes import finished
 
     core.add_flow(registration.Registration())
     core.add_flow(registration.InviteFlow())
@@ -33,7 +33,17 @@ def install(core: "Core") -> None:
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
     from handlers import digest
-    from handlers.flows import announce, console_link, export, link, proposal, report, review, shortlist, stats
+    from handlers.flows import (
+        announce,
+        console_link,
+        export,
+        link,
+        proposal,
+        report,
+        review,
+        shortlist,
+        stats,
+    )
 
     report.install(core)  # unit reports (heads)
     proposal.install(core)  # unit proposals, nominations about a unit (heads)
@@ -53,10 +63,31 @@ def install(core: "Core") -> None:
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
 MENU_ORDER = [
-    "nominate_new", "register", "invite",  # not registered yet
-    "review", "shortlist", "round", "decision", "honours",  # office staff
-    "vote", "council", "dossiers",  # council members (staff see "council" too)
-    "reports", "stats", "digest", "export", "web", "announce", "ann_figures",  # office staff
-    "report", "propose", "unit_noms",  # unit heads
-    "nominate", "mine", "link", "optout", "optin", "help",  # everyone
+    "nominate_new",
+    "register",
+    "invite",  # not registered yet
+    "review",
+    "shortlist",
+    "round",
+    "decision",
+    "honours",  # office staff
+    "vote",
+    "council",
+    "dossiers",  # council members (staff see "council" too)
+    "reports",
+    "stats",
+    "digest",
+    "export",
+    "web",
+    "announce",
+    "ann_figures",  # office staff
+    "report",
+    "propose",
+    "unit_noms",  # unit heads
+    "nominate",
+    "mine",
+    "link",
+    "optout",
+    "optin",
+    "help",  # everyone
 ]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
 
-def console_link(ctx: "Ctx") -> Outcome:
+def console_link(ctx: Ctx) -> Outcome:
     if not may(ctx.member, CONSOLE):
         return refused(t("web.no_console"))
     try:
@@ -26,6 +26,6 @@ def console_link(ctx: "Ctx") -> Outcome:
     return finished(Text(t("web.link", link=f"{ctx.core.console_url}/vao/{issued.token}")))
 
 
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     core.add_menu("web", CONSOLE, console_link)
     core.add_command("web", console_link)

@@ -15,13 +15,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
 
-def link_code(ctx: "Ctx") -> Outcome:
+def link_code(ctx: Ctx) -> Outcome:
     [issued] = members.issue_link_code(ctx.uow, ctx.member)
     expires = ctx.campaign.local(issued.expires_at).strftime("%H:%M ngày %d/%m/%Y")
     return finished(Text(t("link.code", code=issued.code, expires=expires)))
 
 
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     from domain.roles import EVERYONE
 
     core.add_menu("link", EVERYONE, link_code)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import pages, submissions
-from storage.models import Submission
-
 from domain import submissions as operations
 from domain.lifecycle import WITHDRAWABLE, status_label
 from handlers.access import can_see, is_head, is_own
-from messages.catalog import t
-from handlers.engine import Flow, Step
-from handlers.paging import Pager
-from handlers.outcomes import Outcome, finished, refused
-from messages.model import Option, Text
 from handlers.describe import extra_lines, full_detail
+from handlers.engine import Flow, Step
+from handlers.outcomes import Outcome, finished, refused
+from handlers.paging import Pager
+from messages.catalog import t
+from messages.model import Option, Text
+from storage import pages, submissions
+from storage.models import Submission
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
@@ -24,35 +23,36 @@ if TYPE_CHECKING:  # pragma: no cover
 HEAD_KINDS = ("report", "proposal")  # a unit head also sees the unit's of these kinds
 
 
-def own(ctx: "Ctx"):
+def own(ctx: Ctx):
     """Own submissions; a unit head also sees the unit's reports and proposals (a query,
     read a page at a time)."""
     if is_head(ctx):
-        return pages.own(submitter_id=ctx.member.id, unit_code=ctx.member.unit_code,
-                         unit_kinds=HEAD_KINDS)
+        return pages.own(submitter_id=ctx.member.id, unit_code=ctx.member.unit_code, unit_kinds=HEAD_KINDS)
     return pages.own(submitter_id=ctx.member.id)
 
 
-def own_count(ctx: "Ctx") -> int | None:
+def own_count(ctx: Ctx) -> int | None:
     """A head's list size from the counters (the unit's may be thousands); else counted."""
     if is_head(ctx):
-        return pages.own_count(ctx.session, submitter_id=ctx.member.id, unit_code=ctx.member.unit_code,
-                               unit_kinds=HEAD_KINDS)
+        return pages.own_count(
+            ctx.session, submitter_id=ctx.member.id, unit_code=ctx.member.unit_code, unit_kinds=HEAD_KINDS
+        )
     return None
 
 
-OWN = Pager("pick", own, lambda c, s: Option(s.ref, label(c, s)), lambda c, n: t("mine.list", n=n),
-            count=own_count)
+OWN = Pager(
+    "pick", own, lambda c, s: Option(s.ref, label(c, s)), lambda c, n: t("mine.list", n=n), count=own_count
+)
 
 
-def picked(ctx: "Ctx") -> Submission | None:
+def picked(ctx: Ctx) -> Submission | None:
     ref = ctx.answers.get("pick")
     sub = submissions.submission_by_ref(ctx.session, ref) if ref else None
     # checked on every turn: a person only ever sees what the role matrix lets them see
     return sub if can_see(ctx, sub) else None
 
 
-def actions(ctx: "Ctx") -> list[Option]:
+def actions(ctx: Ctx) -> list[Option]:
     """Changes are for the submitter only: withdraw before review, amend when asked."""
     sub = picked(ctx)
     if not is_own(ctx, sub):
@@ -69,58 +69,96 @@ def _doing(action: str):
     return lambda c: c.answers.get("action") == action
 
 
-def label(ctx: "Ctx", sub: Submission) -> str:
-    return t("mine.item", ref=sub.ref, nominee=(sub.nominee or ctx.campaign.unit(sub.unit_code).name)[:40],
-             status=status_label(sub.status))
+def label(ctx: Ctx, sub: Submission) -> str:
+    return t(
+        "mine.item",
+        ref=sub.ref,
+        nominee=(sub.nominee or ctx.campaign.unit(sub.unit_code).name)[:40],
+        status=status_label(sub.status),
+    )
 
 
-def detail(ctx: "Ctx") -> str:
+def detail(ctx: Ctx) -> str:
     sub = picked(ctx)
     last = submissions.history(ctx.session, sub.id)[-1]
     if sub.kind == "report":  # a unit's report has no nominee: its figures instead
         return full_detail(ctx, sub) + (t("mine.reason", reason=last.reason) if last.reason else "")
     at = ctx.campaign.local(sub.submitted_at or sub.created_at).strftime("%H:%M %d/%m/%Y")
     cat = ctx.campaign.category(sub.category).label if sub.category else "—"
-    return t("mine.detail", ref=sub.ref, kind=t(f"kind.{sub.kind}"), nominee=sub.nominee or "—",
-             category=cat, status=status_label(sub.status), at=at,
-             reason=t("mine.reason", reason=last.reason) if last.reason else "") + extra_lines(ctx, sub)
+    return t(
+        "mine.detail",
+        ref=sub.ref,
+        kind=t(f"kind.{sub.kind}"),
+        nominee=sub.nominee or "—",
+        category=cat,
+        status=status_label(sub.status),
+        at=at,
+        reason=t("mine.reason", reason=last.reason) if last.reason else "",
+    ) + extra_lines(ctx, sub)
 
 
 class Mine(Flow):
     name = "mine"
 
-    def refuse(self, ctx: "Ctx") -> Outcome | None:
+    def refuse(self, ctx: Ctx) -> Outcome | None:
         if ctx.member is None:
             return refused(t("need_register"))
         if not OWN.total(ctx):
             return refused(t("mine.empty"))
         return None
 
-    def steps(self, ctx: "Ctx") -> list[Step]:
+    def steps(self, ctx: Ctx) -> list[Step]:
         return [
             OWN.step(),
             Step("action", "choice", detail, options=actions),
-            Step("confirm", "confirm", lambda c: t("mine.withdraw_confirm", ref=picked(c).ref),
-                 options=lambda c: [Option("yes", t("mine.withdraw_yes"))], when=_doing("withdraw")),
-            Step("amend_text", "text", lambda c: t("mine.amend_text", ref=picked(c).ref),
-                 min_len=ctx.campaign.forms.achievements_min_chars, multiline=True, skippable=True,
-                 when=_doing("amend")),
-            Step("amend_photos", "photo", lambda c: t("nom.photos", max=ctx.campaign.forms.max_photos),
-                 skippable=True, max_items=ctx.campaign.forms.max_photos,
-                 when=lambda c: _doing("amend")(c) and c.campaign.forms.max_photos > 0),
-            Step("amend_confirm", "confirm", lambda c: t("mine.amend_confirm", ref=picked(c).ref),
-                 options=lambda c: [Option("send", t("mine.amend_send"))], when=_doing("amend")),
+            Step(
+                "confirm",
+                "confirm",
+                lambda c: t("mine.withdraw_confirm", ref=picked(c).ref),
+                options=lambda c: [Option("yes", t("mine.withdraw_yes"))],
+                when=_doing("withdraw"),
+            ),
+            Step(
+                "amend_text",
+                "text",
+                lambda c: t("mine.amend_text", ref=picked(c).ref),
+                min_len=ctx.campaign.forms.achievements_min_chars,
+                multiline=True,
+                skippable=True,
+                when=_doing("amend"),
+            ),
+            Step(
+                "amend_photos",
+                "photo",
+                lambda c: t("nom.photos", max=ctx.campaign.forms.max_photos),
+                skippable=True,
+                max_items=ctx.campaign.forms.max_photos,
+                when=lambda c: _doing("amend")(c) and c.campaign.forms.max_photos > 0,
+            ),
+            Step(
+                "amend_confirm",
+                "confirm",
+                lambda c: t("mine.amend_confirm", ref=picked(c).ref),
+                options=lambda c: [Option("send", t("mine.amend_send"))],
+                when=_doing("amend"),
+            ),
         ]
 
-    def finish(self, ctx: "Ctx") -> Outcome:
+    def finish(self, ctx: Ctx) -> Outcome:
         """Withdraw or amend: the operation checks again that staff have not moved it meanwhile."""
         sub = picked(ctx)
         if not is_own(ctx, sub):
             return finished()
         a = ctx.answers
         if a.get("action") == "amend":
-            operations.amend(ctx.uow, ctx.member, sub.ref, channel=ctx.event.channel,
-                             achievements=a.get("amend_text"), photos=a.get("amend_photos") or [])
+            operations.amend(
+                ctx.uow,
+                ctx.member,
+                sub.ref,
+                channel=ctx.event.channel,
+                achievements=a.get("amend_text"),
+                photos=a.get("amend_photos") or [],
+            )
             return finished(Text(t("mine.amended", ref=sub.ref)))
         operations.withdraw(ctx.uow, ctx.member, sub.ref)
         return finished(Text(t("mine.withdrawn", ref=sub.ref)))

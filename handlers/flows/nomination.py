@@ -10,20 +10,20 @@ from domain import members, submissions
 from domain.campaign import Category, Check
 from domain.refusals import Refused
 from domain.roles import HEAD, require
-from messages.catalog import t
+from handlers.describe import answered_checks, short
 from handlers.engine import BACK, Flow, Invalid, Step, active_steps, yes_no
 from handlers.outcomes import Outcome, finished, refused
-from messages.model import Option, Reply, Text
-from handlers.describe import answered_checks, short
 from handlers.textutil import fold, nfc, strip_marks, valid_name
 from handlers.words import title_name
+from messages.catalog import t
 from messages.format import format_money
+from messages.model import Option, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Ctx
 
 
-def deadline_refusal(ctx: "Ctx") -> Outcome | None:
+def deadline_refusal(ctx: Ctx) -> Outcome | None:
     try:
         submissions.require_open(ctx.uow, ctx.campaign)
     except Refused as refusal:
@@ -31,7 +31,7 @@ def deadline_refusal(ctx: "Ctx") -> Outcome | None:
     return None
 
 
-def head_refusal(ctx: "Ctx") -> Outcome | None:
+def head_refusal(ctx: Ctx) -> Outcome | None:
     """Unit flows (report, proposal): for heads of a unit, while the campaign is open."""
     try:
         require(ctx.member, HEAD)
@@ -44,42 +44,49 @@ PEOPLE = ("household", "official", "public_employee")  # names of people: title 
 COUNCIL = frozenset({"head", "staff", "admin"})  # who may propose an award level
 
 
-def guess_category(ctx: "Ctx", nominee: str) -> str | None:
+def guess_category(ctx: Ctx, nominee: str) -> str | None:
     """The category a nominee's name says ("Hộ ông ..." household, "Công ty ..." enterprise,
     "Thôn 2" collective), when exactly one category's words begin it; else None (asked)."""
     key = f"{fold(nominee)} "
-    hits = {cat.key for cat in ctx.campaign.categories
-            for word in (cat.label, *cat.aliases) if key.startswith(f"{fold(word)} ")}
+    hits = {
+        cat.key
+        for cat in ctx.campaign.categories
+        for word in (cat.label, *cat.aliases)
+        if key.startswith(f"{fold(word)} ")
+    }
     return hits.pop() if len(hits) == 1 else None
 
 
-def suggest_contents(ctx: "Ctx", text: str) -> list[str]:
+def suggest_contents(ctx: Ctx, text: str) -> list[str]:
     """Contents whose keywords the achievements mention; typed with diacritics, they must match
     with diacritics ("trồng" is not "trong")."""
     low = " ".join(re.sub(r"[^\w\s]", " ", nfc(text).lower()).split())
     plain = low == strip_marks(low)  # typed without diacritics
     hay = f" {fold(text) if plain else low} "
-    return [content.key for content in ctx.campaign.contents
-            if any(f" {fold(w) if plain else nfc(w).lower()} " in hay for w in content.keywords)]
+    return [
+        content.key
+        for content in ctx.campaign.contents
+        if any(f" {fold(w) if plain else nfc(w).lower()} " in hay for w in content.keywords)
+    ]
 
 
-def own_unit(ctx: "Ctx") -> str | None:
+def own_unit(ctx: Ctx) -> str | None:
     """The unit a nomination is preset to: the person's own (or the one just given)."""
     return ctx.answers.get("reg_unit") or (ctx.member.unit_code if ctx.member else None)
 
 
-def nominee_name(ctx: "Ctx") -> str:
+def nominee_name(ctx: Ctx) -> str:
     a = ctx.answers
     plain = valid_name(a["nominee"])  # letters and spaces: a name, not a formula or a code
     return title_name(a["nominee"]) if plain and a.get("category") in PEOPLE else a["nominee"]
 
 
-def _name_ok(ctx: "Ctx", value: str) -> None:
+def _name_ok(ctx: Ctx, value: str) -> None:
     if not valid_name(value):
         raise Invalid(t("err.name"))
 
 
-def _after_nominee(ctx: "Ctx", value: str) -> str | None:
+def _after_nominee(ctx: Ctx, value: str) -> str | None:
     guess = guess_category(ctx, value)
     if guess is not None:
         ctx.answers["category"], ctx.answers["category_auto"] = guess, True
@@ -88,7 +95,7 @@ def _after_nominee(ctx: "Ctx", value: str) -> str | None:
     return None
 
 
-def first_open(ctx: "Ctx", flow: Flow) -> str:
+def first_open(ctx: Ctx, flow: Flow) -> str:
     """After a change from the summary: the first step still unanswered, else the summary."""
     seen = set(ctx.state.data.get("history") or ())  # answered or skipped
     for step in active_steps(ctx, flow):
@@ -97,12 +104,12 @@ def first_open(ctx: "Ctx", flow: Flow) -> str:
     return "confirm"
 
 
-def category_of(ctx: "Ctx") -> Category | None:
+def category_of(ctx: Ctx) -> Category | None:
     key = ctx.answers.get("category")
     return ctx.campaign.category(key) if key else None
 
 
-def check_steps(ctx: "Ctx") -> list[Step]:
+def check_steps(ctx: Ctx) -> list[Step]:
     """One step per check of every category; each shows only for its own category."""
     steps: list[Step] = []
     for cat in ctx.campaign.categories:
@@ -121,22 +128,30 @@ def _check_steps(cat: Category, chk: Check) -> list[Step]:
     if chk.kind == "money":
         low = f"{key}.low"
 
-        def is_low(c: "Ctx") -> bool:
+        def is_low(c: Ctx) -> bool:
             value = c.answers.get(key)
             return on(c) and value is not None and value < chk.min
 
         return [
             Step(key, "money", lambda c: chk.prompt, when=on),
-            Step(low, "choice",
-                 lambda c: t("nom.income_low", clause=cat.clause, min=format_money(chk.min),
-                             value=format_money(c.answers[key])),
-                 options=lambda c: [Option("send", t("nom.income_send")), Option("fix", t("nom.income_fix"))],
-                 when=is_low, after=lambda c, v: BACK if v == "fix" else None),
+            Step(
+                low,
+                "choice",
+                lambda c: t(
+                    "nom.income_low",
+                    clause=cat.clause,
+                    min=format_money(chk.min),
+                    value=format_money(c.answers[key]),
+                ),
+                options=lambda c: [Option("send", t("nom.income_send")), Option("fix", t("nom.income_fix"))],
+                when=is_low,
+                after=lambda c, v: BACK if v == "fix" else None,
+            ),
         ]
     return [Step(key, "choice", lambda c: chk.prompt, options=yes_no, when=on)]
 
 
-def flags_of(ctx: "Ctx") -> list[str]:
+def flags_of(ctx: Ctx) -> list[str]:
     cat = category_of(ctx)
     flags: list[str] = []
     for chk in cat.checks if cat else ():
@@ -144,29 +159,38 @@ def flags_of(ctx: "Ctx") -> list[str]:
         if value is None:
             continue
         if chk.kind == "money" and value < chk.min:
-            flags.append(f"{chk.label or chk.key}: {format_money(value)} < {format_money(chk.min)} ({cat.clause})")
+            flags.append(
+                f"{chk.label or chk.key}: {format_money(value)} < {format_money(chk.min)} ({cat.clause})"
+            )
         if chk.kind == "yesno" and (value == "yes") != chk.expect:
             flags.append(chk.flag or chk.prompt)
     return flags
 
 
-def check_answers(ctx: "Ctx") -> dict[str, Any]:
+def check_answers(ctx: Ctx) -> dict[str, Any]:
     cat = category_of(ctx)
-    return {chk.key: ctx.answers[f"{cat.key}.{chk.key}"]
-            for chk in (cat.checks if cat else ()) if f"{cat.key}.{chk.key}" in ctx.answers}
+    return {
+        chk.key: ctx.answers[f"{cat.key}.{chk.key}"]
+        for chk in (cat.checks if cat else ())
+        if f"{cat.key}.{chk.key}" in ctx.answers
+    }
 
 
-def summary_checks(ctx: "Ctx") -> str:
-    return "".join(t("nom.summary_check", label=label, value=shown)
-                   for label, shown in answered_checks(ctx.campaign, ctx.answers.get("category"),
-                                                       check_answers(ctx)))
+def summary_checks(ctx: Ctx) -> str:
+    return "".join(
+        t("nom.summary_check", label=label, value=shown)
+        for label, shown in answered_checks(ctx.campaign, ctx.answers.get("category"), check_answers(ctx))
+    )
 
 
-def evidence(ctx: "Ctx", photos: list[dict] | None, *, publish: bool = False) -> list[dict]:
+def evidence(ctx: Ctx, photos: list[dict] | None, *, publish: bool = False) -> list[dict]:
     """What the operation keeps as evidence: the photos (with the consent to publish them), and
     the voice notes that are still the answer of the step they answered (not retyped since)."""
-    voices = [{**v, "kind": "voice"} for v in ctx.answers.get("voices") or []
-              if ctx.answers.get(v["step"]) == v["caption"]]
+    voices = [
+        {**v, "kind": "voice"}
+        for v in ctx.answers.get("voices") or []
+        if ctx.answers.get(v["step"]) == v["caption"]
+    ]
     return [*({**p, "publish": publish} for p in photos or []), *voices]
 
 
@@ -174,106 +198,155 @@ class Nomination(Flow):
     name = "nomination"
     kind = "nomination"
 
-    def refuse(self, ctx: "Ctx") -> Outcome | None:
+    def refuse(self, ctx: Ctx) -> Outcome | None:
         return deadline_refusal(ctx)  # a newcomer gives their name and village on the way
 
-    def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
+    def initial(self, ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
         return {"award": ctx.campaign.awards[0].key, **args}  # the council decides the level
 
-    def newcomer_steps(self, ctx: "Ctx") -> list[Step]:
+    def newcomer_steps(self, ctx: Ctx) -> list[Step]:
         new = lambda x: x.member is None  # noqa: E731
         return [
-            Step("reg_name", "text", lambda x: t("nom.reg_name"), validate=_name_ok, min_len=2,
-                 max_len=80, when=new),
-            Step("reg_unit", "choice", lambda x: t("nom.reg_unit"), when=new,
-                 options=lambda x: [Option(u.code, u.name) for u in x.campaign.villages()]),
+            Step(
+                "reg_name",
+                "text",
+                lambda x: t("nom.reg_name"),
+                validate=_name_ok,
+                min_len=2,
+                max_len=80,
+                when=new,
+            ),
+            Step(
+                "reg_unit",
+                "choice",
+                lambda x: t("nom.reg_unit"),
+                when=new,
+                options=lambda x: [Option(u.code, u.name) for u in x.campaign.villages()],
+            ),
         ]
 
-    def intro_steps(self, ctx: "Ctx") -> list[Step]:
+    def intro_steps(self, ctx: Ctx) -> list[Step]:
         c = ctx.campaign
         changing = lambda key: lambda x: x.answers.get("change") == key  # noqa: E731
         return [
             Step("nominee", "text", lambda x: t("nom.who"), min_len=3, max_len=200, after=_after_nominee),
-            Step("category", "choice", lambda x: t("nom.kind_of", nominee=x.answers["nominee"]),
-                 options=lambda x: [Option(k.key, k.label) for k in c.categories],
-                 aliases=lambda x: {k.key: k.aliases for k in c.categories},
-                 when=lambda x: not x.answers.get("category_auto") or changing("category")(x),
-                 after=lambda x, v: self._changed(x)),
-            Step("unit", "choice", lambda x: t("nom.unit"),
-                 options=lambda x: [Option(u.code, u.name) for u in c.units],
-                 when=lambda x: own_unit(x) is None or changing("unit")(x),
-                 after=lambda x, v: self._changed(x)),
+            Step(
+                "category",
+                "choice",
+                lambda x: t("nom.kind_of", nominee=x.answers["nominee"]),
+                options=lambda x: [Option(k.key, k.label) for k in c.categories],
+                aliases=lambda x: {k.key: k.aliases for k in c.categories},
+                when=lambda x: not x.answers.get("category_auto") or changing("category")(x),
+                after=lambda x, v: self._changed(x),
+            ),
+            Step(
+                "unit",
+                "choice",
+                lambda x: t("nom.unit"),
+                options=lambda x: [Option(u.code, u.name) for u in c.units],
+                when=lambda x: own_unit(x) is None or changing("unit")(x),
+                after=lambda x, v: self._changed(x),
+            ),
         ]
 
-    def _changed(self, ctx: "Ctx") -> str | None:
+    def _changed(self, ctx: Ctx) -> str | None:
         if ctx.answers.pop("change", None) is None:
             return None
         ctx.answers.pop("confirm", None)
         return first_open(ctx, self)
 
-    def confirm_options(self, ctx: "Ctx") -> list[Option]:
+    def confirm_options(self, ctx: Ctx) -> list[Option]:
         """Send; with photos, sending also answers whether they may be shown on the public page
         after an award (issue 15): one tap either way. Then the one-tap changes."""
         send = t(self.send_key)
-        opts = [Option("send", send)] if not ctx.answers.get("photos") else [
-            Option("send", t("nom.send_publish", send=send)),
-            Option("send_private", t("nom.send_private", send=send))]
+        opts = (
+            [Option("send", send)]
+            if not ctx.answers.get("photos")
+            else [
+                Option("send", t("nom.send_publish", send=send)),
+                Option("send_private", t("nom.send_private", send=send)),
+            ]
+        )
         if ctx.answers.get("category_auto"):
             opts.append(Option("change_category", t("nom.change_category")))
         if own_unit(ctx) is not None and self.name == "nomination":
             opts.append(Option("change_unit", t("nom.change_unit")))
         return opts
 
-    def _after_confirm(self, ctx: "Ctx", value: str) -> str | None:
+    def _after_confirm(self, ctx: Ctx, value: str) -> str | None:
         if not value.startswith("change_"):
             return None  # sent
         ctx.answers["change"] = value.removeprefix("change_")
         ctx.answers.pop("confirm", None)
         return ctx.answers["change"]
 
-    def steps(self, ctx: "Ctx") -> list[Step]:
+    def steps(self, ctx: Ctx) -> list[Step]:
         c = ctx.campaign
         forms = c.forms
         suggested = lambda x: suggest_contents(x, x.answers.get("achievements") or "")  # noqa: E731
         return [
             *self.newcomer_steps(ctx),
             *self.intro_steps(ctx),
-            Step("achievements", "text",
-                 lambda x: t("nom.achievements", clause=category_of(x).clause,
-                             criteria=category_of(x).criteria_short),
-                 min_len=forms.achievements_min_chars, multiline=True),
-            Step("contents", "multi",
-                 lambda x: t("nom.contents_suggest" if suggested(x) else "nom.contents"),
-                 options=lambda x: [Option(k.key, k.label) for k in c.contents], preset=suggested),
+            Step(
+                "achievements",
+                "text",
+                lambda x: t(
+                    "nom.achievements", clause=category_of(x).clause, criteria=category_of(x).criteria_short
+                ),
+                min_len=forms.achievements_min_chars,
+                multiline=True,
+            ),
+            Step(
+                "contents",
+                "multi",
+                lambda x: t("nom.contents_suggest" if suggested(x) else "nom.contents"),
+                options=lambda x: [Option(k.key, k.label) for k in c.contents],
+                preset=suggested,
+            ),
             *self.extra_steps(ctx),
             *check_steps(ctx),
-            Step("photos", "photo", lambda x: t("nom.photos", max=forms.max_photos),
-                 skippable=True, max_items=forms.max_photos, when=lambda x: forms.max_photos > 0),
-            Step("award", "choice", lambda x: t("nom.award"),
-                 options=lambda x: [Option(a.key, a.label) for a in c.awards],
-                 when=lambda x: x.member is not None and x.member.role in COUNCIL),
-            Step("confirm", "confirm", self.summary, options=self.confirm_options,
-                 after=self._after_confirm),
+            Step(
+                "photos",
+                "photo",
+                lambda x: t("nom.photos", max=forms.max_photos),
+                skippable=True,
+                max_items=forms.max_photos,
+                when=lambda x: forms.max_photos > 0,
+            ),
+            Step(
+                "award",
+                "choice",
+                lambda x: t("nom.award"),
+                options=lambda x: [Option(a.key, a.label) for a in c.awards],
+                when=lambda x: x.member is not None and x.member.role in COUNCIL,
+            ),
+            Step("confirm", "confirm", self.summary, options=self.confirm_options, after=self._after_confirm),
         ]
 
     send_key = "nom.send"
     done_key = "nom.done"
 
-    def extra_steps(self, ctx: "Ctx") -> list[Step]:
+    def extra_steps(self, ctx: Ctx) -> list[Step]:
         return []
 
-    def summary(self, ctx: "Ctx") -> str:
+    def summary(self, ctx: Ctx) -> str:
         c, a = ctx.campaign, ctx.answers
-        return t("nom.summary", category=category_of(ctx).label, nominee=nominee_name(ctx),
-                 unit=c.unit_name(a.get("unit") or own_unit(ctx), "—"),
-                 contents="; ".join(c.content(k).label for k in a["contents"]),
-                 achievements=short(a["achievements"]), checks=summary_checks(ctx),
-                 photos=len(a.get("photos") or []), award=c.award(a["award"]).label)
+        return t(
+            "nom.summary",
+            category=category_of(ctx).label,
+            nominee=nominee_name(ctx),
+            unit=c.unit_name(a.get("unit") or own_unit(ctx), "—"),
+            contents="; ".join(c.content(k).label for k in a["contents"]),
+            achievements=short(a["achievements"]),
+            checks=summary_checks(ctx),
+            photos=len(a.get("photos") or []),
+            award=c.award(a["award"]).label,
+        )
 
-    def extra_answers(self, ctx: "Ctx") -> dict[str, Any]:
+    def extra_answers(self, ctx: Ctx) -> dict[str, Any]:
         return {}
 
-    def finish(self, ctx: "Ctx") -> Outcome:
+    def finish(self, ctx: Ctx) -> Outcome:
         """Submitted (the deadline and the role are checked again by the operation: they may
         have changed while the person was typing). A newcomer is registered in the same turn."""
         a = ctx.answers
@@ -281,23 +354,39 @@ class Nomination(Flow):
         if ctx.member is None:
             replies += register_newcomer(ctx)
         [submitted] = submissions.submit(
-            ctx.uow, ctx.member, ctx.campaign, kind=self.kind, channel=ctx.event.channel,
+            ctx.uow,
+            ctx.member,
+            ctx.campaign,
+            kind=self.kind,
+            channel=ctx.event.channel,
             photos=evidence(ctx, a.get("photos"), publish=a.get("confirm") == "send"),
             unit_code=a.get("unit") or own_unit(ctx),
-            category=a["category"], nominee=nominee_name(ctx),
-            contents=list(a["contents"]), achievements=a["achievements"],
-            answers={**check_answers(ctx), **self.extra_answers(ctx)}, flags=flags_of(ctx),
-            proposed_award=a["award"])
+            category=a["category"],
+            nominee=nominee_name(ctx),
+            contents=list(a["contents"]),
+            achievements=a["achievements"],
+            answers={**check_answers(ctx), **self.extra_answers(ctx)},
+            flags=flags_of(ctx),
+            proposed_award=a["award"],
+        )
         return finished(*replies, Text(t(self.done_key, ref=submitted.ref)))
 
 
-def register_newcomer(ctx: "Ctx") -> list[Reply]:
+def register_newcomer(ctx: Ctx) -> list[Reply]:
     """The name and village given on the way: a resident, registered by the domain operation."""
     from handlers.flows.registration import account
 
     a = ctx.answers
-    members.register(ctx.uow, account(ctx), full_name=title_name(a["reg_name"]), unit_code=a["reg_unit"],
-                     phone=None)
+    members.register(
+        ctx.uow, account(ctx), full_name=title_name(a["reg_name"]), unit_code=a["reg_unit"], phone=None
+    )
     ctx.core.refresh_member(ctx)
-    return [Text(t("nom.registered", name=ctx.member.full_name,
-                   unit=ctx.campaign.unit_name(ctx.member.unit_code, "—")))]
+    return [
+        Text(
+            t(
+                "nom.registered",
+                name=ctx.member.full_name,
+                unit=ctx.campaign.unit_name(ctx.member.unit_code, "—"),
+            )
+        )
+    ]

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from storage import pages, submissions
 from handlers.access import HEAD, guard
-from messages.catalog import t
-from handlers.engine import Step
-from handlers.outcomes import Outcome
 from handlers.describe import short, unit_name
+from handlers.engine import Step
 from handlers.flows.browse import Browse
 from handlers.flows.nomination import Nomination, head_refusal
+from handlers.outcomes import Outcome
+from messages.catalog import t
+from storage import pages
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -27,35 +27,36 @@ class Proposal(Nomination):
     send_key = "prop.send"
     done_key = "prop.done"
 
-    def refuse(self, ctx: "Ctx") -> Outcome | None:
+    def refuse(self, ctx: Ctx) -> Outcome | None:
         return head_refusal(ctx)
 
-    def initial(self, ctx: "Ctx", args: dict[str, Any]) -> dict[str, Any]:
+    def initial(self, ctx: Ctx, args: dict[str, Any]) -> dict[str, Any]:
         return {"unit": ctx.member.unit_code}
 
-    def intro_steps(self, ctx: "Ctx") -> list[Step]:
+    def intro_steps(self, ctx: Ctx) -> list[Step]:
         steps = [s for s in super().intro_steps(ctx) if s.key != "unit"]  # the unit is the head's
         unit = unit_name(ctx.campaign, ctx.member.unit_code) if ctx.member else "—"
-        return [replace(s, prompt=lambda x: t("prop.who", unit=unit)) if s.key == "nominee" else s
-                for s in steps]
+        return [
+            replace(s, prompt=lambda x: t("prop.who", unit=unit)) if s.key == "nominee" else s for s in steps
+        ]
 
-    def extra_steps(self, ctx: "Ctx") -> list[Step]:
+    def extra_steps(self, ctx: Ctx) -> list[Step]:
         return [Step("vote", "text", lambda x: t("prop.vote"), min_len=10, max_len=500, multiline=True)]
 
-    def extra_answers(self, ctx: "Ctx") -> dict[str, Any]:
+    def extra_answers(self, ctx: Ctx) -> dict[str, Any]:
         return {"vote_note": ctx.answers["vote"]}
 
-    def summary(self, ctx: "Ctx") -> str:
+    def summary(self, ctx: Ctx) -> str:
         return super().summary(ctx) + t("prop.summary_vote", vote=short(ctx.answers.get("vote")))
 
 
+def unit_nominations(ctx: Ctx):
+    return pages.listing(
+        campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code, kinds=("nomination",)
+    )
 
-def unit_nominations(ctx: "Ctx"):
-    return pages.listing(campaign_code=ctx.campaign.code, unit_code=ctx.member.unit_code,
-                         kinds=("nomination",))
 
-
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     core.add_flow(Proposal())
     core.add_flow(Browse("unit_noms", HEAD, unit_nominations))
     start = guard(HEAD, core.start_flow("proposal"))

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import pages, submissions
-from storage.models import Submission
-
 from domain import review
 from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, STATUSES, status_label
 from domain.refusals import StaleDecision
 from handlers import engine as eng
 from handlers.access import STAFF, guard, is_staff
-from messages.catalog import t
-from handlers.engine import Flow, Step
-from handlers.outcomes import Outcome, denied, refused
-from messages.model import Option, Photo, Reply, Text, Voice
 from handlers.describe import full_detail
+from handlers.engine import Flow, Step
 from handlers.flows.browse import Browse
+from handlers.outcomes import Outcome, denied, refused
+from messages.catalog import t
+from messages.model import Option, Photo, Reply, Text, Voice
+from storage import pages, submissions
+from storage.models import Submission
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -32,13 +31,18 @@ QUEUE_STATUSES = tuple(sorted(AWAITING_REVIEW))
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
 
 
-def next_in_queue(ctx: "Ctx", skipped: list[str]) -> tuple[Submission | None, int]:
+def next_in_queue(ctx: Ctx, skipped: list[str]) -> tuple[Submission | None, int]:
     """The oldest waiting item and how many wait: a few index seeks, whatever the queue's size."""
-    return pages.next_waiting(ctx.session, campaign_code=ctx.campaign.code, kinds=QUEUE_KINDS,
-                              statuses=QUEUE_STATUSES, exclude=skipped)
+    return pages.next_waiting(
+        ctx.session,
+        campaign_code=ctx.campaign.code,
+        kinds=QUEUE_KINDS,
+        statuses=QUEUE_STATUSES,
+        exclude=skipped,
+    )
 
 
-def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
+def photos(ctx: Ctx, sub: Submission) -> list[Reply]:
     """The evidence as photos this channel can show (its own file ids, or a URL / file)."""
     evidence = submissions.evidence_of(ctx.session, sub.id)
     out: list[Reply] = []
@@ -58,7 +62,7 @@ def photos(ctx: "Ctx", sub: Submission) -> list[Reply]:
     return out
 
 
-def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] | None = None) -> Outcome:
+def take_next(ctx: Ctx, skipped: list[str] | None = None, before: list[Reply] | None = None) -> Outcome:
     """Show the oldest waiting item (it becomes «under review»), or say the queue is empty."""
     before = before or []
     if not is_staff(ctx):
@@ -70,7 +74,9 @@ def take_next(ctx: "Ctx", skipped: list[str] | None = None, before: list[Reply] 
         return refused(text).after(before)
     review.take_for_review(ctx.uow, ctx.member, sub.ref)
     ctx.__dict__.setdefault("_items", {})[sub.ref] = sub  # what Review.item reads this turn
-    started = eng.start(ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting})
+    started = eng.start(
+        ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting}
+    )
     return started.after([*before, *photos(ctx, sub)])
 
 
@@ -80,10 +86,10 @@ class Review(Flow):
     def title(self) -> str:
         return t("flow.review")
 
-    def refuse(self, ctx: "Ctx") -> Outcome | None:
+    def refuse(self, ctx: Ctx) -> Outcome | None:
         return None if is_staff(ctx) else denied()
 
-    def item(self, ctx: "Ctx") -> Submission | None:
+    def item(self, ctx: Ctx) -> Submission | None:
         ref = ctx.answers.get("ref")
         if not ref or not is_staff(ctx):
             return None
@@ -92,20 +98,34 @@ class Review(Flow):
             cache[ref] = submissions.submission_by_ref(ctx.session, ref)
         return cache[ref]
 
-    def _detail(self, ctx: "Ctx") -> str:
+    def _detail(self, ctx: Ctx) -> str:
         sub = self.item(ctx)
         return full_detail(ctx, sub, ctx.answers.get("waiting")) if sub else t("role.denied")
 
-    def steps(self, ctx: "Ctx") -> list[Step]:
+    def steps(self, ctx: Ctx) -> list[Step]:
         return [
-            Step("decide", "choice", self._detail,
-                 options=lambda c: [Option(k, t(f"rev.{k}")) for k in (*DECISIONS, "skip")]
-                 if self.item(c) is not None else []),
-            Step("reason", "text", lambda c: t(f"rev.reason_{c.answers['decide']}"), min_len=5, max_len=500,
-                 multiline=True, when=lambda c: c.answers.get("decide") in ("needs_info", "reject")),
+            Step(
+                "decide",
+                "choice",
+                self._detail,
+                options=lambda c: (
+                    [Option(k, t(f"rev.{k}")) for k in (*DECISIONS, "skip")]
+                    if self.item(c) is not None
+                    else []
+                ),
+            ),
+            Step(
+                "reason",
+                "text",
+                lambda c: t(f"rev.reason_{c.answers['decide']}"),
+                min_len=5,
+                max_len=500,
+                multiline=True,
+                when=lambda c: c.answers.get("decide") in ("needs_info", "reject"),
+            ),
         ]
 
-    def finish(self, ctx: "Ctx") -> Outcome:
+    def finish(self, ctx: Ctx) -> Outcome:
         """The decision, made on the item as shown («under review»): when another staff member
         decided meanwhile, the operation refuses and the next item comes."""
         if not is_staff(ctx):  # checked again on the last turn: the role may have changed
@@ -124,13 +144,14 @@ class Review(Flow):
         return take_next(ctx, skipped, [Text(t("rev.decided", ref=ref, status=status_label(to)))])
 
 
-def unit_reports(ctx: "Ctx"):
+def unit_reports(ctx: Ctx):
     """The unit reports received (a withdrawn one is not): what the digest counts."""
-    return pages.listing(campaign_code=ctx.campaign.code, kinds=("report",),
-                         statuses=sorted(set(STATUSES) - {"withdrawn"}))
+    return pages.listing(
+        campaign_code=ctx.campaign.code, kinds=("report",), statuses=sorted(set(STATUSES) - {"withdrawn"})
+    )
 
 
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     core.add_flow(Review())
     core.add_flow(Browse("reports", STAFF, unit_reports))
     start = guard(STAFF, lambda ctx: take_next(ctx))

@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import false
 from sqlmodel import select
 
-from storage import pages, submissions, views
-from storage.models import Submission
-
 from domain import shortlist as council
 from domain.campaign import Award
+from domain.lifecycle import ENTRY_KINDS
 from domain.refusals import Refused
 from handlers.access import STAFF, guard, is_staff
-from messages.catalog import t
-from domain.lifecycle import ENTRY_KINDS
-from handlers.engine import Flow, Invalid, Step
-from handlers.paging import PAGE_SIZE, Pager, is_paging
-from handlers.outcomes import Outcome, denied, finished
-from messages.model import Option, Text
 from handlers.describe import unit_name
+from handlers.engine import Flow, Invalid, Step
+from handlers.outcomes import Outcome, denied, finished
+from handlers.paging import PAGE_SIZE, Pager, is_paging
+from messages.catalog import t
+from messages.model import Option, Text
+from storage import pages, submissions, views
+from storage.models import Submission
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -31,21 +30,27 @@ if TYPE_CHECKING:  # pragma: no cover
 DONE = "done"
 
 
-def group_of(ctx: "Ctx", sub: Submission) -> str:
+def group_of(ctx: Ctx, sub: Submission) -> str:
     return council.group_of(ctx.campaign, sub)
 
 
-def item_label(ctx: "Ctx", sub: Submission) -> str:
-    return t("sl.item", ref=sub.ref, nominee=(sub.nominee or "")[:40],
-             group=t(f"group.{group_of(ctx, sub)}"), unit=unit_name(ctx.campaign, sub.unit_code))
+def item_label(ctx: Ctx, sub: Submission) -> str:
+    return t(
+        "sl.item",
+        ref=sub.ref,
+        nominee=(sub.nominee or "")[:40],
+        group=t(f"group.{group_of(ctx, sub)}"),
+        unit=unit_name(ctx.campaign, sub.unit_code),
+    )
 
 
-def list_text(ctx: "Ctx", award: Award) -> str:
+def list_text(ctx: Ctx, award: Award) -> str:
     """One award's list with its counts against the quota (counted in SQL) and its first
     PAGE_SIZE entries: one phone screen, however long the list."""
     on_award = pages.council_list(campaign_code=ctx.campaign.code, award=award.key)
-    by_category = views.count_by(ctx.session, "category", campaign_code=ctx.campaign.code,
-                                 statuses=pages.ON_LIST, award=award.key)
+    by_category = views.count_by(
+        ctx.session, "category", campaign_code=ctx.campaign.code, statuses=pages.ON_LIST, award=award.key
+    )
     by_group: dict[str, int] = {}
     for category, n in by_category.items():
         group = ctx.campaign.category(category).quota_group
@@ -55,10 +60,14 @@ def list_text(ctx: "Ctx", award: Award) -> str:
         n = by_group.get(group, 0)
         rng = award.quota.get(group)
         name = t(f"group.{group}").capitalize()
-        counts.append(t("sl.count_quota", group=name, n=n, min=rng.min, max=rng.max) if rng
-                      else t("sl.count", group=name, n=n))
-    subs, total = pages.page(ctx.session, on_award, offset=0, limit=PAGE_SIZE,
-                             total=sum(by_category.values()))
+        counts.append(
+            t("sl.count_quota", group=name, n=n, min=rng.min, max=rng.max)
+            if rng
+            else t("sl.count", group=name, n=n)
+        )
+    subs, total = pages.page(
+        ctx.session, on_award, offset=0, limit=PAGE_SIZE, total=sum(by_category.values())
+    )
     lines = "".join(t("sl.line", i=i, item=item_label(ctx, s)) for i, s in enumerate(subs, 1))
     if total > len(subs):
         lines += t("page.more_on_list", n=total - len(subs)) + "\n"
@@ -68,42 +77,44 @@ def list_text(ctx: "Ctx", award: Award) -> str:
 class Shortlist(Flow):
     name = "shortlist"
 
-    def refuse(self, ctx: "Ctx") -> Outcome | None:
+    def refuse(self, ctx: Ctx) -> Outcome | None:
         return None if is_staff(ctx) else denied()
 
-    def award(self, ctx: "Ctx") -> Award:
+    def award(self, ctx: Ctx) -> Award:
         return ctx.campaign.award(ctx.answers["award"])
 
     def __init__(self) -> None:
         self.pager = Pager("pick", self._choices, self._choice, self._title, count=self._count)
 
-    def _choices(self, ctx: "Ctx"):
+    def _choices(self, ctx: Ctx):
         if not is_staff(ctx):
             return select(Submission).where(false())
-        return pages.council_choices(campaign_code=ctx.campaign.code, award=self.award(ctx).key,
-                                     kinds=ENTRY_KINDS)
+        return pages.council_choices(
+            campaign_code=ctx.campaign.code, award=self.award(ctx).key, kinds=ENTRY_KINDS
+        )
 
-    def _count(self, ctx: "Ctx") -> int:
+    def _count(self, ctx: Ctx) -> int:
         if not is_staff(ctx):
             return 0
-        return pages.council_choices_count(ctx.session, campaign_code=ctx.campaign.code,
-                                           award=self.award(ctx).key, kinds=ENTRY_KINDS)
+        return pages.council_choices_count(
+            ctx.session, campaign_code=ctx.campaign.code, award=self.award(ctx).key, kinds=ENTRY_KINDS
+        )
 
-    def _choice(self, ctx: "Ctx", sub: Submission) -> Option:
+    def _choice(self, ctx: Ctx, sub: Submission) -> Option:
         if sub.status == "approved":
             return Option(f"add:{sub.ref}", t("sl.add", item=item_label(ctx, sub)))
         return Option(f"del:{sub.ref}", t("sl.remove", item=item_label(ctx, sub)))
 
-    def _title(self, ctx: "Ctx", n: int) -> str:
+    def _title(self, ctx: Ctx, n: int) -> str:
         notice = ctx.state.data.pop("notice", None)
         text = list_text(ctx, self.award(ctx)) + t("sl.pick")
         return f"{notice}\n\n{text}" if notice else text
 
-    def _pick_options(self, ctx: "Ctx") -> list[Option]:
+    def _pick_options(self, ctx: Ctx) -> list[Option]:
         # a page of items (those on the list first), the pages, «Xong» last
         return [*self.pager.options(ctx), Option(DONE, t("sl.done"))] if is_staff(ctx) else []
 
-    def _check(self, ctx: "Ctx", value: str) -> None:
+    def _check(self, ctx: Ctx, value: str) -> None:
         if value == DONE or is_paging(value):
             return
         if not is_staff(ctx):
@@ -121,7 +132,7 @@ class Shortlist(Flow):
         elif sub.status != "shortlisted" or sub.shortlist_award != award.key:
             raise Invalid(t("sl.not_on_list", ref=sub.ref))
 
-    def _apply(self, ctx: "Ctx", value: str) -> str | None:
+    def _apply(self, ctx: Ctx, value: str) -> str | None:
         if value == DONE:
             return None
         if is_paging(value):
@@ -138,24 +149,35 @@ class Shortlist(Flow):
         ctx.answers.pop("pick", None)
         return "pick"
 
-    def steps(self, ctx: "Ctx") -> list[Step]:
+    def steps(self, ctx: Ctx) -> list[Step]:
         c = ctx.campaign
         return [
-            Step("award", "choice", lambda x: t("sl.award"),
-                 options=lambda x: [Option(a.key, a.label) for a in c.awards]),
-            Step("pick", "choice", self.pager.prompt, options=self._pick_options,
-                 validate=self._check, after=self._apply, search=True),
+            Step(
+                "award",
+                "choice",
+                lambda x: t("sl.award"),
+                options=lambda x: [Option(a.key, a.label) for a in c.awards],
+            ),
+            Step(
+                "pick",
+                "choice",
+                self.pager.prompt,
+                options=self._pick_options,
+                validate=self._check,
+                after=self._apply,
+                search=True,
+            ),
         ]
 
-    def finish(self, ctx: "Ctx") -> Outcome:
+    def finish(self, ctx: Ctx) -> Outcome:
         return finished(Text(list_text(ctx, self.award(ctx))))
 
 
-def council_lists(ctx: "Ctx") -> Outcome:
+def council_lists(ctx: Ctx) -> Outcome:
     return finished(Text("\n\n".join(list_text(ctx, a) for a in ctx.campaign.awards)))
 
 
-def install(core: "Core") -> None:
+def install(core: Core) -> None:
     core.add_flow(Shortlist())
     start = guard(STAFF, core.start_flow("shortlist"))
     core.add_menu("shortlist", STAFF, start)

@@ -9,7 +9,6 @@ from sqlmodel import Field
 
 from .base import Table, _ts
 
-
 DISPLAY_NAME_MAX = 256
 
 

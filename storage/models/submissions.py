@@ -28,8 +28,16 @@ class Submission(Table, table=True):
         # the next dossier to appraise: one index range, oldest first, LIMIT 1
         Index("ix_submission_queue", "campaign_code", "status", "kind", "submitted_at", "id"),
         # statistics and the digest: GROUP BY read from the index alone (covering)
-        Index("ix_submission_summary", "campaign_code", "unit_code", "category", "status", "kind",
-              "submitted_at", "id"),
+        Index(
+            "ix_submission_summary",
+            "campaign_code",
+            "unit_code",
+            "category",
+            "status",
+            "kind",
+            "submitted_at",
+            "id",
+        ),
         # the digest's «new since the last one»: only that time range is read
         Index("ix_submission_new", "campaign_code", "submitted_at", "unit_code", "status"),
     )

@@ -13,8 +13,9 @@ import json
 import socket
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -24,13 +25,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 # Params PTB sends JSON-encoded (strings go as they are).
-JSON_PARAMS = {"reply_markup", "commands", "scope", "allowed_updates", "chat_id", "message_id",
-               "offset", "limit", "timeout", "show_alert", "drop_pending_updates",
-               "max_connections", "cache_time", "user_id"}
+JSON_PARAMS = {
+    "reply_markup",
+    "commands",
+    "scope",
+    "allowed_updates",
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "show_alert",
+    "drop_pending_updates",
+    "max_connections",
+    "cache_time",
+    "user_id",
+}
 
 
-SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText",
-                   "editMessageReplyMarkup"})
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup"})
 
 
 @dataclass
@@ -43,8 +56,13 @@ class Call:
 
 
 class FakeTelegram:
-    def __init__(self, token: str = "123456:TEST-fake-token", username: str = "thidua_test_bot",
-                 long_poll_cap: float = 0.2, flood_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        token: str = "123456:TEST-fake-token",
+        username: str = "thidua_test_bot",
+        long_poll_cap: float = 0.2,
+        flood_limit: int | None = None,
+    ) -> None:
         self.token = token
         self.username = username
         self.bot_id = int(token.split(":")[0])
@@ -79,8 +97,7 @@ class FakeTelegram:
     def file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    def fail_next(self, method: str, n: int = 1, status: int = 500,
-                  retry_after: int | None = None) -> None:
+    def fail_next(self, method: str, n: int = 1, status: int = 500, retry_after: int | None = None) -> None:
         self.failures.setdefault(method, []).extend([(status, retry_after)] * n)
 
     def hold(self, after: int = 0) -> None:
@@ -101,8 +118,13 @@ class FakeTelegram:
         return update
 
     def of(self, *methods: str, chat_id: int | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method in methods and c.status == 200
-                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+        return [
+            c
+            for c in self.calls
+            if c.method in methods
+            and c.status == 200
+            and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
 
     async def wait_for(self, pred: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Poll (bounded) until pred() is truthy; returns its value."""
@@ -120,44 +142,81 @@ class FakeTelegram:
         return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "vi"}
 
     def chat(self, chat_id: int, chat_type: str = "private") -> dict:
-        return {"id": chat_id, "type": chat_type, **({"title": "Nhóm thôn"} if chat_type != "private" else {})}
+        return {
+            "id": chat_id,
+            "type": chat_type,
+            **({"title": "Nhóm thôn"} if chat_type != "private" else {}),
+        }
 
-    def message_update(self, user_id: int, *, text: str | None = None, chat_id: int | None = None,
-                       chat_type: str = "private", update_id: int | None = None, **extra: Any) -> dict:
-        msg: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                               "from": self.user(user_id),
-                               "chat": self.chat(chat_id or user_id, chat_type)}
+    def message_update(
+        self,
+        user_id: int,
+        *,
+        text: str | None = None,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        update_id: int | None = None,
+        **extra: Any,
+    ) -> dict:
+        msg: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "from": self.user(user_id),
+            "chat": self.chat(chat_id or user_id, chat_type),
+        }
         if text is not None:
             msg["text"] = text
             if text.startswith("/"):
-                msg["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split(" ")[0])}]
+                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split(" ")[0])}]
         msg.update(extra)
         return {"update_id": update_id or next(self._ids), "message": msg}
 
     def photo_update(self, user_id: int, unique_id: str, **kw: Any) -> dict:
-        sizes = [{"file_id": f"small-{unique_id}", "file_unique_id": f"s-{unique_id}", "width": 90, "height": 90},
-                 {"file_id": f"big-{unique_id}", "file_unique_id": unique_id, "width": 1280, "height": 960}]
+        sizes = [
+            {"file_id": f"small-{unique_id}", "file_unique_id": f"s-{unique_id}", "width": 90, "height": 90},
+            {"file_id": f"big-{unique_id}", "file_unique_id": unique_id, "width": 1280, "height": 960},
+        ]
         return self.message_update(user_id, photo=sizes, **kw)
 
     def voice_update(self, user_id: int, unique_id: str, duration: int, **kw: Any) -> dict:
-        return self.message_update(user_id, voice={"file_id": f"voice-{unique_id}", "file_unique_id": unique_id,
-                                                   "duration": duration, "mime_type": "audio/ogg"}, **kw)
+        return self.message_update(
+            user_id,
+            voice={
+                "file_id": f"voice-{unique_id}",
+                "file_unique_id": unique_id,
+                "duration": duration,
+                "mime_type": "audio/ogg",
+            },
+            **kw,
+        )
 
-    def callback_update(self, user_id: int, data: str, message_id: int,
-                        chat_id: int | None = None) -> dict:
+    def callback_update(self, user_id: int, data: str, message_id: int, chat_id: int | None = None) -> dict:
         chat = chat_id or user_id
-        return {"update_id": next(self._ids), "callback_query": {
-            "id": f"cq{next(self._ids)}", "from": self.user(user_id), "chat_instance": f"ci{chat}",
-            "data": data,
-            "message": {"message_id": message_id, "date": int(time.time()),
-                        "chat": self.chat(chat), "text": "…",
-                        "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}}}
+        return {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": f"cq{next(self._ids)}",
+                "from": self.user(user_id),
+                "chat_instance": f"ci{chat}",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": self.chat(chat),
+                    "text": "…",
+                    "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"},
+                },
+            },
+        }
 
     # -- the server --------------------------------------------------------------------------
-    async def start(self) -> "FakeTelegram":
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
-                                Route("/file/bot{token}/{path:path}", self._file)])
+    async def start(self) -> FakeTelegram:
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._file),
+            ]
+        )
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -204,8 +263,7 @@ class FakeTelegram:
             else:
                 body["description"] = "Internal Server Error"
             return JSONResponse(body, status)
-        if method in SENDS and self.hold_after is not None \
-                and len(self.delivered()) >= self.hold_after:
+        if method in SENDS and self.hold_after is not None and len(self.delivered()) >= self.hold_after:
             call.status = 599  # never delivered
             self.held.append(call)
             await self._released.wait()
@@ -213,13 +271,21 @@ class FakeTelegram:
         if method in SENDS and self._over_limit():
             call.status = 429
             self.flooded += 1
-            return JSONResponse({"ok": False, "error_code": 429,
-                                 "description": "Too Many Requests: retry after 1",
-                                 "parameters": {"retry_after": 1}}, 429)
+            return JSONResponse(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                429,
+            )
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             call.status = 404
-            return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404)
+            return JSONResponse(
+                {"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404
+            )
         call.result = await handler(params)
         return JSONResponse({"ok": True, "result": call.result})
 
@@ -235,9 +301,15 @@ class FakeTelegram:
         return False
 
     async def _m_getMe(self, p: dict) -> dict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua", "username": self.username,
-                "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Thi đua",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _m_getUpdates(self, p: dict) -> list:
         offset = int(p.get("offset") or 0)
@@ -245,19 +317,25 @@ class FakeTelegram:
         if not self.pending and float(p.get("timeout") or 0) > 0:
             self._new.clear()
             try:
-                await asyncio.wait_for(self._new.wait(),
-                                       min(float(p["timeout"]), self.long_poll_cap))
-            except asyncio.TimeoutError:
+                await asyncio.wait_for(self._new.wait(), min(float(p["timeout"]), self.long_poll_cap))
+            except TimeoutError:
                 pass
         limit = int(p.get("limit") or 100)
         return sorted(self.pending, key=lambda u: u["update_id"])[:limit]
 
     def _message(self, p: dict, **content: Any) -> dict:
         chat_id = p["chat_id"]
-        msg = {"message_id": next(self._message_ids), "date": int(time.time()),
-               "chat": {"id": chat_id, "type": "private" if int(chat_id) > 0 else "group",
-                        **({} if int(chat_id) > 0 else {"title": "Nhóm"})},
-               "from": {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua"}, **content}
+        msg = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {
+                "id": chat_id,
+                "type": "private" if int(chat_id) > 0 else "group",
+                **({} if int(chat_id) > 0 else {"title": "Nhóm"}),
+            },
+            "from": {"id": self.bot_id, "is_bot": True, "first_name": "Thi đua"},
+            **content,
+        }
         if "reply_markup" in p:
             msg["reply_markup"] = p["reply_markup"]
         return msg
@@ -267,18 +345,30 @@ class FakeTelegram:
 
     async def _m_sendPhoto(self, p: dict) -> dict:
         n = next(self._message_ids)
-        return self._message(p, photo=[{"file_id": f"sent-photo-{n}", "file_unique_id": f"sp{n}",
-                                        "width": 1, "height": 1}], caption=p.get("caption"))
+        return self._message(
+            p,
+            photo=[{"file_id": f"sent-photo-{n}", "file_unique_id": f"sp{n}", "width": 1, "height": 1}],
+            caption=p.get("caption"),
+        )
 
     async def _m_sendVoice(self, p: dict) -> dict:
         n = next(self._message_ids)
-        return self._message(p, voice={"file_id": p.get("voice", f"sent-voice-{n}"), "file_unique_id": f"sv{n}",
-                                       "duration": 1}, caption=p.get("caption"))
+        return self._message(
+            p,
+            voice={"file_id": p.get("voice", f"sent-voice-{n}"), "file_unique_id": f"sv{n}", "duration": 1},
+            caption=p.get("caption"),
+        )
 
     async def _m_sendDocument(self, p: dict) -> dict:
         n = next(self._message_ids)
-        return self._message(p, document={"file_id": f"sent-doc-{n}", "file_unique_id": f"sd{n}",
-                                          "file_name": p.get("filename", "file")})
+        return self._message(
+            p,
+            document={
+                "file_id": f"sent-doc-{n}",
+                "file_unique_id": f"sd{n}",
+                "file_name": p.get("filename", "file"),
+            },
+        )
 
     async def _m_editMessageText(self, p: dict) -> dict:
         return {**self._message(p, text=p.get("text", "")), "message_id": p["message_id"]}
@@ -287,8 +377,12 @@ class FakeTelegram:
         return {**self._message(p, text="…"), "message_id": p["message_id"]}
 
     async def _m_getFile(self, p: dict) -> dict:
-        return {"file_id": p["file_id"], "file_unique_id": f"u-{p['file_id']}", "file_size": 1,
-                "file_path": f"photos/{p['file_id']}.jpg"}
+        return {
+            "file_id": p["file_id"],
+            "file_unique_id": f"u-{p['file_id']}",
+            "file_size": 1,
+            "file_path": f"photos/{p['file_id']}.jpg",
+        }
 
     async def _true(self, p: dict) -> bool:
         return True
@@ -305,7 +399,8 @@ async def _params(request: Request) -> tuple[dict[str, Any], dict[str, dict]]:
     files: dict[str, dict] = {}
     if ctype.startswith("multipart/form-data"):
         msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body)
+            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body
+        )
         for part in msg.iter_parts():
             name = part.get_param("name", header="content-disposition")
             filename = part.get_filename()

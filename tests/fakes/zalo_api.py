@@ -60,9 +60,17 @@ class FakeZalo:
     def fail_next_sends(self, n: int, status: int = 500, retry_after: float | None = None) -> None:
         self.failures.extend([(status, retry_after)] * n)
 
-    def update(self, user_id: str, text: str | None = None, *, event_name: str | None = None,
-               photo_url: str | None = None, caption: str | None = None, name: str = "Nguyen Van A",
-               message_id: str | None = None) -> dict:
+    def update(
+        self,
+        user_id: str,
+        text: str | None = None,
+        *,
+        event_name: str | None = None,
+        photo_url: str | None = None,
+        caption: str | None = None,
+        name: str = "Nguyen Van A",
+        message_id: str | None = None,
+    ) -> dict:
         """A user's message, shaped as Zalo sends it."""
         msg: dict[str, Any] = {
             "message_id": message_id or f"mid{next(self._ids):06x}",
@@ -84,17 +92,25 @@ class FakeZalo:
         """For long polling: the next getUpdates returns it."""
         self._queue.put_nowait(update)
 
-    async def post_webhook(self, update: Any, *, secret: str | None = None, wrap: bool = False) -> httpx.Response:
+    async def post_webhook(
+        self, update: Any, *, secret: str | None = None, wrap: bool = False
+    ) -> httpx.Response:
         """Webhook mode: POST the update to the URL the bot registered, with the secret header."""
         assert self.webhook_url, "the bot has not called setWebhook"
         body = {"ok": True, "result": update} if wrap else update
         async with httpx.AsyncClient(timeout=30) as http:
-            return await http.post(self.webhook_url, json=body, headers={
-                "X-Bot-Api-Secret-Token": self.webhook_secret if secret is None else secret})
+            return await http.post(
+                self.webhook_url,
+                json=body,
+                headers={"X-Bot-Api-Secret-Token": self.webhook_secret if secret is None else secret},
+            )
 
     def sent(self, chat_id: str | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method in SEND_METHODS
-                and (chat_id is None or c.body.get("chat_id") == chat_id)]
+        return [
+            c
+            for c in self.calls
+            if c.method in SEND_METHODS and (chat_id is None or c.body.get("chat_id") == chat_id)
+        ]
 
     def texts(self, chat_id: str | None = None) -> list[str]:
         return [c.body.get("text") or c.body.get("caption") or "" for c in self.sent(chat_id)]
@@ -121,21 +137,29 @@ class FakeZalo:
         self.calls.append(Call(method, body))
         now = int(time.time() * 1000)
         if method == "getMe":
-            return _ok({"id": self.token.split(":")[0], "account_name": "bot_thi_dua",
-                        "account_type": "BASIC", "can_join_groups": False})
+            return _ok(
+                {
+                    "id": self.token.split(":")[0],
+                    "account_name": "bot_thi_dua",
+                    "account_type": "BASIC",
+                    "can_join_groups": False,
+                }
+            )
         if method == "getUpdates":
             if self.webhook_url:
-                return JSONResponse({"ok": False, "error_code": 409,
-                                     "description": "webhook is set"}, 409)
+                return JSONResponse({"ok": False, "error_code": 409, "description": "webhook is set"}, 409)
             wait = min(float(body.get("timeout") or 30), self.poll_wait)
             try:
                 update = await asyncio.wait_for(self._queue.get(), timeout=wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 return JSONResponse({"ok": False, "error_code": 408, "description": "Request timeout"})
             return _ok(update)
         if method == "setWebhook":
             secret = str(body.get("secret_token") or "")
-            if not str(body.get("url", "")).startswith(("http://", "https://")) or not 8 <= len(secret) <= 256:
+            if (
+                not str(body.get("url", "")).startswith(("http://", "https://"))
+                or not 8 <= len(secret) <= 256
+            ):
                 return JSONResponse({"ok": False, "error_code": 400, "description": "bad webhook"}, 400)
             self.webhook_url, self.webhook_secret = body["url"], secret
             return _ok({"url": self.webhook_url, "updated_at": now})
@@ -162,11 +186,13 @@ class FakeZalo:
         return Response(data, media_type=ctype)
 
     # -- lifecycle ------------------------------------------------------------------------------
-    async def start(self) -> "FakeZalo":
-        app = Starlette(routes=[
-            Route("/bot{token}/{method}", self._api, methods=["POST"]),
-            Route("/files/{name}", self._file, methods=["GET"]),
-        ])
+    async def start(self) -> FakeZalo:
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._api, methods=["POST"]),
+                Route("/files/{name}", self._file, methods=["GET"]),
+            ]
+        )
         sock, self.port = bind_free_port(self.port)
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
@@ -179,7 +205,7 @@ class FakeZalo:
             await self._task
             self._server = None
 
-    async def start_again(self) -> "FakeZalo":
+    async def start_again(self) -> FakeZalo:
         """After stop(): serve again on the same port (the API "comes back")."""
         return await self.start()
 

@@ -44,13 +44,28 @@ def _text(req: Req) -> tuple[str, str | None]:
     return text, None
 
 
-def _form(req: Req, *, error: str | None = None, preview: dict | None = None, sent: int | None = None,
-          status: int = 200) -> Response:
-    return req.render("announcements.html", status=status, error=error, preview=preview, sent=sent,
-                      audiences=[(k, t(f"ann.aud.{k}")) for k in AUDIENCES], with_units=WITH_UNITS,
-                      text=req.arg("text"), audience=req.arg("audience") or "all", units=req.args("unit"),
-                      recent=broadcasts.recent(req.s, req.campaign, 10),
-                      unreachable=broadcasts.unreachable_members(req.s))
+def _form(
+    req: Req,
+    *,
+    error: str | None = None,
+    preview: dict | None = None,
+    sent: int | None = None,
+    status: int = 200,
+) -> Response:
+    return req.render(
+        "announcements.html",
+        status=status,
+        error=error,
+        preview=preview,
+        sent=sent,
+        audiences=[(k, t(f"ann.aud.{k}")) for k in AUDIENCES],
+        with_units=WITH_UNITS,
+        text=req.arg("text"),
+        audience=req.arg("audience") or "all",
+        units=req.args("unit"),
+        recent=broadcasts.recent(req.s, req.campaign, 10),
+        unreachable=broadcasts.unreachable_members(req.s),
+    )
 
 
 @page("/thong-bao")
@@ -78,8 +93,9 @@ def send(req: Req) -> Response:
     if error or problem:
         return _form(req, error=error or problem, status=400)
     try:
-        [done] = broadcasts.announce(UnitOfWork(req.s, req.now), req.viewer.member, req.campaign, audience,
-                                     text, channel="web")
+        [done] = broadcasts.announce(
+            UnitOfWork(req.s, req.now), req.viewer.member, req.campaign, audience, text, channel="web"
+        )
     except Refused as exc:
         return _form(req, error=t(exc.key, **exc.values), status=409)
     return req.redirect("/thong-bao", sent=done.announcement_id)
@@ -104,15 +120,25 @@ def invitation(req: Req) -> Response:
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"giay-moi-{secrets.token_hex(6)}.{kind}"
     try:
-        made = write_invitation(req.campaign, out, telegram_username=req.console.telegram_username,
-                                zalo_name=req.console.zalo_name)
+        made = write_invitation(
+            req.campaign,
+            out,
+            telegram_username=req.console.telegram_username,
+            zalo_name=req.console.zalo_name,
+        )
     except InvitationError:
-        return req.problem(409, "Chưa tạo được giấy mời",
-                           "Chưa có tên bot Telegram hoặc Zalo trong cấu hình (TELEGRAM_BOT_USERNAME, "
-                           "ZALO_BOT_NAME).")
+        return req.problem(
+            409,
+            "Chưa tạo được giấy mời",
+            "Chưa có tên bot Telegram hoặc Zalo trong cấu hình (TELEGRAM_BOT_USERNAME, ZALO_BOT_NAME).",
+        )
     req.audit("invitation", entity="invitation", entity_id=kind)
-    return FileResponse(made.path, filename=f"giay-moi-thi-dua.{kind}", media_type=TYPES[kind],
-                        background=BackgroundTask(made.path.unlink, missing_ok=True))
+    return FileResponse(
+        made.path,
+        filename=f"giay-moi-thi-dua.{kind}",
+        media_type=TYPES[kind],
+        background=BackgroundTask(made.path.unlink, missing_ok=True),
+    )
 
 
 ROUTES = [announcements, preview, send, retry, invitation]

@@ -28,9 +28,16 @@ def lists(req: Req) -> list[dict]:
         for group in GROUPS:
             rng = award.quota.get(group)
             used = sum(1 for s in items if group_of(c, s) == group)
-            counts.append({"group": group, "used": used, "min": rng.min if rng else None,
-                           "max": rng.max if rng else None, "over": bool(rng and used > rng.max),
-                           "under": bool(rng and used < rng.min)})
+            counts.append(
+                {
+                    "group": group,
+                    "used": used,
+                    "min": rng.min if rng else None,
+                    "max": rng.max if rng else None,
+                    "over": bool(rng and used > rng.max),
+                    "under": bool(rng and used < rng.min),
+                }
+            )
         out.append({"award": award, "rows": items, "counts": counts})
     return out
 
@@ -38,10 +45,16 @@ def lists(req: Req) -> list[dict]:
 @page("/hoi-dong", roles=READERS)
 def council(req: Req) -> Response:
     """Staff also see the approved dossiers not on a list yet; council members the lists only."""
-    waiting = None if req.viewer.role in COUNCIL else submissions.submissions(
-        req.s, campaign_code=req.campaign.code, kinds=("nomination", "proposal"), statuses=("approved",))
-    return req.render("council.html", lists=lists(req), waiting=waiting,
-                      group_of=lambda sub: group_of(req.campaign, sub))
+    waiting = (
+        None
+        if req.viewer.role in COUNCIL
+        else submissions.submissions(
+            req.s, campaign_code=req.campaign.code, kinds=("nomination", "proposal"), statuses=("approved",)
+        )
+    )
+    return req.render(
+        "council.html", lists=lists(req), waiting=waiting, group_of=lambda sub: group_of(req.campaign, sub)
+    )
 
 
 ROUTES = [council]

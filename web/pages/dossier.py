@@ -6,13 +6,12 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from domain.refusals import Refused, StaleDecision
+from domain.roles import can_see, is_staff
 from messages.catalog import t
 from storage import members, submissions, views
 from storage.models import Member, Submission
 
 from .. import actions
-from domain.roles import can_see, is_staff
-
 from ..console import READERS, Req, page
 from ..render import number
 
@@ -25,8 +24,13 @@ def figure_rows(campaign, snapshots: list[dict]) -> list[dict]:
             cells = []
             for snap in snapshots:
                 value = ((snap.get("answers") or {}).get("figures") or {}).get(content.key, {}).get(fig.key)
-                cells.append("—" if value is None else
-                             (f"{number(value)} đ" if fig.kind == "money" else f"{number(value)} {fig.unit}".strip()))
+                cells.append(
+                    "—"
+                    if value is None
+                    else (
+                        f"{number(value)} đ" if fig.kind == "money" else f"{number(value)} {fig.unit}".strip()
+                    )
+                )
             if any(c != "—" for c in cells):
                 rows.append({"content": content.label, "label": fig.label, "cells": cells})
     return rows
@@ -42,15 +46,21 @@ def checks(campaign, sub: Submission) -> list[tuple[str, str]]:
     for chk in cat.checks if cat else ():
         value = (sub.answers or {}).get(chk.key)
         if value is not None:
-            shown = f"{number(value)} đ" if chk.kind == "money" else {"yes": "Có", "no": "Không"}.get(value, str(value))
+            shown = (
+                f"{number(value)} đ"
+                if chk.kind == "money"
+                else {"yes": "Có", "no": "Không"}.get(value, str(value))
+            )
             out.append((chk.label or chk.prompt, shown))
     return out
 
 
 def versions(req: Req, sub: Submission) -> list[dict]:
     """Earlier versions then the current one, oldest first, as snapshots."""
-    old = [{"version": v.version, "at": v.created_at, **v.snapshot}
-           for v in submissions.versions_of(req.s, sub.id)]
+    old = [
+        {"version": v.version, "at": v.created_at, **v.snapshot}
+        for v in submissions.versions_of(req.s, sub.id)
+    ]
     return [*old, {"version": sub.version, "at": sub.updated_at, **submissions.snapshot(sub)}]
 
 
@@ -58,23 +68,33 @@ def load(req: Req) -> Submission | None:
     return submissions.submission_by_ref(req.s, req.request.path_params["ref"])
 
 
-def show(req: Req, sub: Submission, *, notice: str | None = None, error: str | None = None,
-         status: int = 200) -> Response:
+def show(
+    req: Req, sub: Submission, *, notice: str | None = None, error: str | None = None, status: int = 200
+) -> Response:
     c = req.campaign
     staff = is_staff(req.viewer.member)  # a council member reads: no forms, no phone, no trail
     names = members.member_names(req.s)
     submitter = req.s.get(Member, sub.submitter_id)
     snaps = versions(req, sub) if sub.version > 1 or sub.kind == "report" else []
     return req.render(
-        "dossier.html", status=status, sub=sub, submitter=submitter, names=names,
+        "dossier.html",
+        status=status,
+        sub=sub,
+        submitter=submitter,
+        names=names,
         checks=checks(c, sub),
         contents=[c.content(k).label for k in sub.contents or [] if any(x.key == k for x in c.contents)],
-        photos=submissions.evidence_of(req.s, sub.id), snaps=snaps,
+        photos=submissions.evidence_of(req.s, sub.id),
+        snaps=snaps,
         figure_rows=figure_rows(c, snaps) if snaps else [],
         history=submissions.history(req.s, sub.id),
         trail=list(views.audit_entries(req.s, entity_ids=[sub.ref])) if staff else [],
-        decisions=actions.allowed(sub) if staff else [], seen=actions.seen_mark(sub), staff=staff,
-        notice=notice, error=error)
+        decisions=actions.allowed(sub) if staff else [],
+        seen=actions.seen_mark(sub),
+        staff=staff,
+        notice=notice,
+        error=error,
+    )
 
 
 @page("/ho-so/{ref}", roles=READERS)
@@ -95,12 +115,24 @@ def decide(req: Req) -> Response:
         return show(req, sub, error="Xin chọn một quyết định.", status=400)
     if decision in actions.NEEDS_REASON and (reason is None or len(reason) < 5):
         return show(req, sub, error="Xin ghi lý do (ít nhất 5 ký tự).", status=400)
-    refused = actions.decide(req.s, sub, decision, actor=req.viewer.member, now=req.now,
-                             seen=req.arg("seen"), reason=reason[:500] if reason else None)
+    refused = actions.decide(
+        req.s,
+        sub,
+        decision,
+        actor=req.viewer.member,
+        now=req.now,
+        seen=req.arg("seen"),
+        reason=reason[:500] if reason else None,
+    )
     if refused is not None:
         return refusal(req, sub, refused)
-    req.audit("decide", entity="submission", entity_id=sub.ref,
-              after={"decision": decision, "status": sub.status}, reason=reason)
+    req.audit(
+        "decide",
+        entity="submission",
+        entity_id=sub.ref,
+        after={"decision": decision, "status": sub.status},
+        reason=reason,
+    )
     return req.redirect(f"/ho-so/{sub.ref}", xong=1)
 
 
@@ -111,9 +143,15 @@ def refusal(req: Req, sub: Submission, refused: Refused) -> Response:
     sub = load(req)
     if isinstance(refused, StaleDecision):
         at = req.campaign.local(refused.at).strftime("%H:%M %d/%m/%Y") if refused.at else "—"
-        return show(req, sub, status=409, error=(
-            f"Hồ sơ đã được {refused.by_name or '—'} chuyển sang «{refused.status}» lúc {at}, "
-            "sau khi trang này được mở. Quyết định của bạn chưa được áp dụng; xin xem lại."))
+        return show(
+            req,
+            sub,
+            status=409,
+            error=(
+                f"Hồ sơ đã được {refused.by_name or '—'} chuyển sang «{refused.status}» lúc {at}, "
+                "sau khi trang này được mở. Quyết định của bạn chưa được áp dụng; xin xem lại."
+            ),
+        )
     return show(req, sub, status=400, error=t(refused.key, **refused.values))
 
 
@@ -127,12 +165,24 @@ def council_list(req: Req) -> Response:
     award = sub.shortlist_award if remove else req.arg("award")
     if not remove and not any(a.key == award for a in req.campaign.awards):
         return show(req, sub, error="Xin chọn hình thức khen thưởng.", status=400)
-    refused = actions.put_on_list(req.s, req.campaign, sub, award, actor=req.viewer.member, now=req.now,
-                                  seen=req.arg("seen"), remove=remove)
+    refused = actions.put_on_list(
+        req.s,
+        req.campaign,
+        sub,
+        award,
+        actor=req.viewer.member,
+        now=req.now,
+        seen=req.arg("seen"),
+        remove=remove,
+    )
     if refused is not None:
         return refusal(req, sub, refused)
-    req.audit("unlist" if remove else "shortlist", entity="submission", entity_id=sub.ref,
-              after={"award": award, "status": sub.status})
+    req.audit(
+        "unlist" if remove else "shortlist",
+        entity="submission",
+        entity_id=sub.ref,
+        after={"award": award, "status": sub.status},
+    )
     return req.redirect(f"/ho-so/{sub.ref}", xong=1)
 
 

@@ -7,11 +7,11 @@ from math import ceil
 
 from starlette.responses import Response
 
-from domain.lifecycle import KINDS, STATUSES as ALL_STATUSES
-from storage.listing import PAGE_SIZE, Filters, dossier_page
-
+from domain.lifecycle import KINDS
+from domain.lifecycle import STATUSES as ALL_STATUSES
 from domain.roles import COUNCIL, COUNCIL_STATUSES
 from messages.folding import fold
+from storage.listing import PAGE_SIZE, Filters, dossier_page
 
 from ..console import READERS, Req, page
 from ..render import label
@@ -40,8 +40,11 @@ def flag_options(campaign) -> list[tuple[str, str]]:
 def filters_of(req: Req) -> Filters:
     c = req.campaign
     pick = {
-        "kind": set(KINDS), "status": set(STATUSES), "unit": {u.code for u in c.units},
-        "category": {k.key for k in c.categories}, "award": {a.key for a in c.awards},
+        "kind": set(KINDS),
+        "status": set(STATUSES),
+        "unit": {u.code for u in c.units},
+        "category": {k.key for k in c.categories},
+        "award": {a.key for a in c.awards},
         "flag": {v for v, _ in flag_options(c)},
     }
     values = {k: (req.arg(k) if req.arg(k) in allowed else None) for k, allowed in pick.items()}
@@ -72,8 +75,9 @@ def dossiers(req: Req) -> Response:
         "award": [(a.key, a.label) for a in c.awards],
         "flag": flag_options(c),
     }
-    return req.render("dossiers.html", rows=rows, total=total, number=number, pages=pages, f=f,
-                      query=query, options=options)
+    return req.render(
+        "dossiers.html", rows=rows, total=total, number=number, pages=pages, f=f, query=query, options=options
+    )
 
 
 ROUTES = [dossiers]

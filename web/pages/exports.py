@@ -18,9 +18,14 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _form(req: Req, error: str | None = None, status: int = 200) -> Response:
-    return req.render("exports.html", status=status, what=[(k, t(f"export.opt.{k}")) for k in WHAT],
-                      statuses=STATUSES, awards=[a for a in req.campaign.awards if a.quota],
-                      error=error)
+    return req.render(
+        "exports.html",
+        status=status,
+        what=[(k, t(f"export.opt.{k}")) for k in WHAT],
+        statuses=STATUSES,
+        awards=[a for a in req.campaign.awards if a.quota],
+        error=error,
+    )
 
 
 @page("/xuat")
@@ -42,16 +47,31 @@ def export_file(req: Req) -> Response:
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"web-{req.viewer.member.id}-{secrets.token_hex(6)}.{'xlsx' if what == 'xlsx' else 'docx'}"
     try:
-        made = produce(req.s, req.campaign, what, out, now=req.now,
-                       statuses=statuses if what in ("xlsx", "list") else None,
-                       ref=ref if what == "report" else None, award_key=award if what == "proposal" else None)
+        made = produce(
+            req.s,
+            req.campaign,
+            what,
+            out,
+            now=req.now,
+            statuses=statuses if what in ("xlsx", "list") else None,
+            ref=ref if what == "report" else None,
+            award_key=award if what == "proposal" else None,
+        )
     except ExportError as exc:
         return _form(req, str(exc), 409)
-    req.audit("export", entity="export", entity_id=what,
-              after={"what": what, "rows": made.rows, "statuses": statuses, "ref": ref, "award": award})
+    req.audit(
+        "export",
+        entity="export",
+        entity_id=what,
+        after={"what": what, "rows": made.rows, "statuses": statuses, "ref": ref, "award": award},
+    )
     # the file is made for this download only: removed once sent
-    return FileResponse(made.path, filename=made.filename, media_type=XLSX if what == "xlsx" else DOCX,
-                        background=BackgroundTask(made.path.unlink, missing_ok=True))
+    return FileResponse(
+        made.path,
+        filename=made.filename,
+        media_type=XLSX if what == "xlsx" else DOCX,
+        background=BackgroundTask(made.path.unlink, missing_ok=True),
+    )
 
 
 ROUTES = [exports, export_file]

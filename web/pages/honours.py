@@ -21,8 +21,9 @@ def honours(req: Req) -> Response:
 @page("/guong-dien-hinh/anh/{evidence_id:int}", roles=None)
 def honours_photo(req: Req) -> Response:
     wanted = req.request.path_params["evidence_id"]
-    found = next((e for h in honoured(req.s, req.campaign, photos=True) for e in h.photos
-                  if e.id == wanted), None)
+    found = next(
+        (e for h in honoured(req.s, req.campaign, photos=True) for e in h.photos if e.id == wanted), None
+    )
     data = photo_bytes(req, found) if found is not None else None
     ctype = image_type(data) if data else None
     if ctype is None:

@@ -33,7 +33,9 @@ def _people(req: Req, role: str | None, unit: str | None):
     ids = [m.id for m in rows]
     channels: dict[int, list[str]] = {}
     if ids:
-        for mid, ch in req.s.exec(select(Identity.member_id, Identity.channel).where(Identity.member_id.in_(ids))):
+        for mid, ch in req.s.exec(
+            select(Identity.member_id, Identity.channel).where(Identity.member_id.in_(ids))
+        ):
             channels.setdefault(mid, []).append(ch)
     return rows, channels
 
@@ -46,10 +48,21 @@ def _form(req: Req, *, made: dict | None = None, error: str | None = None, statu
         role = unit = None
     rows, channels = _people(req, role, unit)
     counts = dict(req.s.exec(select(Member.role, func.count()).group_by(Member.role)).all())
-    return req.render("people.html", status=status, rows=rows, channels=channels, counts=counts,
-                      roles=ROLES, role=role, unit=unit, made=made, error=error,
-                      is_admin=req.viewer.role in ADMIN, show_max=SHOW_MAX,
-                      invite_roles=[r for r in ROLES if r != "resident" and (r != "admin" or req.viewer.role in ADMIN)])
+    return req.render(
+        "people.html",
+        status=status,
+        rows=rows,
+        channels=channels,
+        counts=counts,
+        roles=ROLES,
+        role=role,
+        unit=unit,
+        made=made,
+        error=error,
+        is_admin=req.viewer.role in ADMIN,
+        show_max=SHOW_MAX,
+        invite_roles=[r for r in ROLES if r != "resident" and (r != "admin" or req.viewer.role in ADMIN)],
+    )
 
 
 @page("/nguoi")
@@ -64,18 +77,37 @@ def invite(req: Req) -> Response:
         return _form(req, error="Xin chọn vai trò.", status=400)
     if not req.campaign.has_unit(unit):
         return _form(req, error="Xin chọn đơn vị.", status=400)
-    [issued] = people_ops.issue_invite(UnitOfWork(req.s, req.now), req.viewer.member.id, role=role,
-                                       unit_code=unit, ttl=timedelta(days=INVITE_DAYS))
+    [issued] = people_ops.issue_invite(
+        UnitOfWork(req.s, req.now),
+        req.viewer.member.id,
+        role=role,
+        unit_code=unit,
+        ttl=timedelta(days=INVITE_DAYS),
+    )
     inv = members.find_invite(req.s, issued.code)
     web_link = None
     if role in STAFF:
-        issued = console_ops.issue_link(UnitOfWork(req.s, req.now), req.viewer.member, role=role,
-                                        unit_code=unit, ttl=timedelta(days=INVITE_DAYS))
+        issued = console_ops.issue_link(
+            UnitOfWork(req.s, req.now),
+            req.viewer.member,
+            role=role,
+            unit_code=unit,
+            ttl=timedelta(days=INVITE_DAYS),
+        )
         web_link = req.console.link(issued.token)
     req.audit("invite", entity="invite", entity_id=inv.id, after={"role": role, "unit": unit})
     links = req.console.invite_links(inv.code)
-    return _form(req, made={"code": inv.code, "role": role, "unit": unit, "expires": inv.expires_at,
-                            "links": links, "web_link": web_link})
+    return _form(
+        req,
+        made={
+            "code": inv.code,
+            "role": role,
+            "unit": unit,
+            "expires": inv.expires_at,
+            "links": links,
+            "web_link": web_link,
+        },
+    )
 
 
 @page("/nguoi/ma/{code}.png")
@@ -106,7 +138,9 @@ def change_role(req: Req) -> Response:
     if role == "head" and unit is None:
         return _form(req, error="Trưởng đơn vị cần có đơn vị.", status=400)
     before = {"role": member.role, "unit": member.unit_code}
-    people_ops.change_role(UnitOfWork(req.s, req.now), req.viewer.member.id, member, role=role, unit_code=unit)
+    people_ops.change_role(
+        UnitOfWork(req.s, req.now), req.viewer.member.id, member, role=role, unit_code=unit
+    )
     req.audit("role", entity="member", entity_id=member.id, before=before, after={"role": role, "unit": unit})
     return req.redirect("/nguoi")
 

@@ -17,14 +17,20 @@ from storage.models import Member
 from ..console import COOKIE, PUBLIC, READERS, Req, client_key, home_of, page
 
 ROLES_ALL = ("resident", "head", "staff", "admin", "council")
-TITLES = {"web.link_unknown": (404, "Liên kết không hợp lệ"), "web.link_used": (410, "Liên kết đã được dùng"),
-          "web.link_expired": (410, "Liên kết đã hết hạn"), "web.no_console": (403, "Không có trang quản lý")}
+TITLES = {
+    "web.link_unknown": (404, "Liên kết không hợp lệ"),
+    "web.link_used": (410, "Liên kết đã được dùng"),
+    "web.link_expired": (410, "Liên kết đã hết hạn"),
+    "web.no_console": (403, "Không có trang quản lý"),
+}
 
 
 def _limited(req: Req) -> Response | None:
     if req.console.signin_limit.allow(client_key(req.request)):
         return None
-    return req.problem(429, "Thử quá nhiều lần", "Bạn đã thử đăng nhập quá nhiều lần. Xin đợi 10 phút rồi thử lại.")
+    return req.problem(
+        429, "Thử quá nhiều lần", "Bạn đã thử đăng nhập quá nhiều lần. Xin đợi 10 phút rồi thử lại."
+    )
 
 
 def _refused(req: Req, exc: Refused) -> Response:
@@ -60,8 +66,9 @@ def use_link(req: Req) -> Response:
     if name and not (2 <= len(name) <= 120 and sum(ch.isalpha() for ch in name) >= 2):
         name = ""
     try:
-        signed = console_ops.sign_in(UnitOfWork(req.s, req.now), req.request.path_params["token"],
-                                     full_name=name or None)
+        signed = console_ops.sign_in(
+            UnitOfWork(req.s, req.now), req.request.path_params["token"], full_name=name or None
+        )
     except Refused as exc:
         if exc.key == "web.name_needed":
             return req.render("signin.html", status=400, member=None, name=req.arg("name"), error=t(exc.key))
@@ -69,8 +76,15 @@ def use_link(req: Req) -> Response:
     member = req.s.get(Member, signed.member_id)
     response = req.redirect(home_of(member.role if member else None))
     secure = req.console.secure_cookies or req.request.url.scheme == "https"
-    response.set_cookie(COOKIE, signed.session.token, max_age=int(weblogin.SESSION_TTL.total_seconds()),
-                        httponly=True, samesite="lax", secure=secure, path="/")
+    response.set_cookie(
+        COOKIE,
+        signed.session.token,
+        max_age=int(weblogin.SESSION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
     return response
 
 

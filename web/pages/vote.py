@@ -27,22 +27,44 @@ def _refused(exc: Refused) -> tuple[int, str]:
 
 # -- a council member's ballot ----------------------------------------------------------------
 
+
 def ballot(req: Req, *, error: str | None = None, notice: str | None = None, status: int = 200) -> Response:
     c = req.campaign
     rnd = rows.open_round(req.s, c.code)
     if rnd is None or req.viewer.member.id not in rnd.members:
         text = t("council.closed") if rnd is None else t("council.not_in_round")
-        return req.render("vote.html", status=409 if error else status, rnd=None, text=text,
-                          error=error, items=[], notice=None)
+        return req.render(
+            "vote.html",
+            status=409 if error else status,
+            rnd=None,
+            text=text,
+            error=error,
+            items=[],
+            notice=None,
+        )
     mine = {v.item_id: v.choice for v in rows.votes_of(req.s, rnd.id) if v.member_id == req.viewer.member.id}
-    items = [{"sub": sub, "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—",
-              "category": c.category(sub.category).label if sub.category else "—",
-              "checks": checks(c, sub), "photos": submissions.evidence_of(req.s, sub.id),
-              "vote": mine.get(item.id)}
-             for item, sub in rows.items_of(req.s, rnd.id)]
-    return req.render("vote.html", status=status, rnd=rnd, items=items, text=None,
-                      voted=sum(1 for i in items if i["vote"]), error=error, notice=notice,
-                      choices=[(k, t(f"council.choice.{k}")) for k in ops.CHOICES])
+    items = [
+        {
+            "sub": sub,
+            "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—",
+            "category": c.category(sub.category).label if sub.category else "—",
+            "checks": checks(c, sub),
+            "photos": submissions.evidence_of(req.s, sub.id),
+            "vote": mine.get(item.id),
+        }
+        for item, sub in rows.items_of(req.s, rnd.id)
+    ]
+    return req.render(
+        "vote.html",
+        status=status,
+        rnd=rnd,
+        items=items,
+        text=None,
+        voted=sum(1 for i in items if i["vote"]),
+        error=error,
+        notice=notice,
+        choices=[(k, t(f"council.choice.{k}")) for k in ops.CHOICES],
+    )
 
 
 @page("/bo-phieu", roles=COUNCIL)
@@ -66,7 +88,10 @@ def cast(req: Req) -> Response:
 
 # -- the staff's round page -------------------------------------------------------------------
 
-def round_page(req: Req, *, error: str | None = None, notice: str | None = None, status: int = 200) -> Response:
+
+def round_page(
+    req: Req, *, error: str | None = None, notice: str | None = None, status: int = 200
+) -> Response:
     c = req.campaign
     rnd = rows.open_round(req.s, c.code)
     lines, present = [], 0
@@ -75,19 +100,35 @@ def round_page(req: Req, *, error: str | None = None, notice: str | None = None,
         for item, sub in rows.items_of(req.s, rnd.id):
             r = results[item.id]
             present = r.present
-            lines.append({"sub": sub, "tally": r, "result": t(f"council.result.{r.result}"),
-                          "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—"})
+            lines.append(
+                {
+                    "sub": sub,
+                    "tally": r,
+                    "result": t(f"council.result.{r.result}"),
+                    "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—",
+                }
+            )
     past = [r for r in rows.rounds(req.s, c.code, status="closed")][::-1][:10]
-    return req.render("round.html", status=status, rnd=rnd, lines=lines, present=present,
-                      members=len(rnd.members) if rnd else 0,
-                      needed=c.council.quorum.needed(len(rnd.members)) if rnd else 0,
-                      past=past, error=error, notice=notice)
+    return req.render(
+        "round.html",
+        status=status,
+        rnd=rnd,
+        lines=lines,
+        present=present,
+        members=len(rnd.members) if rnd else 0,
+        needed=c.council.quorum.needed(len(rnd.members)) if rnd else 0,
+        past=past,
+        error=error,
+        notice=notice,
+    )
 
 
 @page("/phien-xet", roles=STAFF)
 def council_round(req: Req) -> Response:
-    notice = {"mo": "Đã mở phiên xét và nhắn các thành viên Hội đồng.",
-              "dong": "Đã kết thúc phiên xét. Xuất biên bản ở trang «Xuất tài liệu»."}.get(req.arg("xong"))
+    notice = {
+        "mo": "Đã mở phiên xét và nhắn các thành viên Hội đồng.",
+        "dong": "Đã kết thúc phiên xét. Xuất biên bản ở trang «Xuất tài liệu».",
+    }.get(req.arg("xong"))
     return round_page(req, notice=notice)
 
 
@@ -98,14 +139,17 @@ def round_action(req: Req) -> Response:
         return round_page(req, error="Xin chọn mở hoặc kết thúc phiên xét.", status=400)
     uow = UnitOfWork(req.s, req.now)
     try:
-        events = (ops.open_round if action == "open" else ops.close_round)(uow, req.viewer.member, req.campaign)
+        events = (ops.open_round if action == "open" else ops.close_round)(
+            uow, req.viewer.member, req.campaign
+        )
     except Refused as exc:
         req.s.rollback()
         status, text = _refused(exc)
         return round_page(req, error=text, status=status)
     done = events[0]
-    req.audit("council_" + action, entity="council_round", entity_id=done.round_id,
-              after={"number": done.number})
+    req.audit(
+        "council_" + action, entity="council_round", entity_id=done.round_id, after={"number": done.number}
+    )
     return req.redirect("/phien-xet", xong="mo" if action == "open" else "dong")
 
 

@@ -3,10 +3,10 @@
 Revision ID: domain_refs
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = "domain_refs"
 down_revision = "0001"
@@ -30,8 +30,9 @@ def upgrade() -> None:
         if number.isdigit():
             highest[prefix] = max(highest.get(prefix, 0), int(number))
     for prefix, value in sorted(highest.items()):
-        conn.execute(sa.text("INSERT INTO ref_counter (prefix, value) VALUES (:p, :v)"),
-                     {"p": prefix, "v": value})
+        conn.execute(
+            sa.text("INSERT INTO ref_counter (prefix, value) VALUES (:p, :v)"), {"p": prefix, "v": value}
+        )
 
 
 def downgrade() -> None:

@@ -3,15 +3,15 @@
 Revision ID: i14_search
 Revises: i14_tally
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = "i14_search"
 down_revision = "i14_tally"
@@ -30,18 +30,25 @@ def _fold(text: str) -> str:
 
 
 def upgrade() -> None:
-    op.add_column("submission", sa.Column("nominee_key", sqlmodel.sql.sqltypes.AutoString(length=200),
-                                          nullable=True))
+    op.add_column(
+        "submission", sa.Column("nominee_key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True)
+    )
     conn = op.get_bind()
     last = 0
     while True:  # a batch at a time: a campaign of 100,000 never sits in memory whole
-        rows = conn.execute(sa.text(
-            "SELECT id, nominee FROM submission WHERE id > :last AND nominee IS NOT NULL "
-            "ORDER BY id LIMIT :n"), {"last": last, "n": BATCH}).all()
+        rows = conn.execute(
+            sa.text(
+                "SELECT id, nominee FROM submission WHERE id > :last AND nominee IS NOT NULL "
+                "ORDER BY id LIMIT :n"
+            ),
+            {"last": last, "n": BATCH},
+        ).all()
         if not rows:
             break
-        conn.execute(sa.text("UPDATE submission SET nominee_key = :key WHERE id = :id"),
-                     [{"id": i, "key": _fold(name)[:200]} for i, name in rows])
+        conn.execute(
+            sa.text("UPDATE submission SET nominee_key = :key WHERE id = :id"),
+            [{"id": i, "key": _fold(name)[:200]} for i, name in rows],
+        )
         last = rows[-1][0]
 
 

@@ -12,8 +12,9 @@ drops its triggers; call create_triggers() again after such a change.
 Revision ID: i14_tally
 Revises: i16_broadcasts
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "i14_tally"
 down_revision = "i16_broadcasts"
@@ -24,8 +25,10 @@ TALLY_KEY = ("campaign_code", "kind", "status", "unit_code", "category", "shortl
 
 
 def _tally_cols(row: str) -> str:
-    return (f"{row}.campaign_code, {row}.kind, {row}.status, coalesce({row}.unit_code, ''), "
-            f"coalesce({row}.category, ''), coalesce({row}.shortlist_award, '')")
+    return (
+        f"{row}.campaign_code, {row}.kind, {row}.status, coalesce({row}.unit_code, ''), "
+        f"coalesce({row}.category, ''), coalesce({row}.shortlist_award, '')"
+    )
 
 
 # -- SQLite: row triggers -----------------------------------------------------------------------
@@ -41,15 +44,19 @@ SENT = "{r}.submitted_at IS NOT NULL AND {r}.status <> 'withdrawn'"  # what subm
 
 def _sqlite_add(row: str, sign: str) -> str:
     """Statements adding `sign`1 for the row OLD or NEW to every counter."""
-    out = [f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
-           f"SELECT {_tally_cols(row)}, {sign}1 WHERE 1 "
-           f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = n {sign} 1;"]
+    out = [
+        f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
+        f"SELECT {_tally_cols(row)}, {sign}1 WHERE 1 "
+        f"ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = n {sign} 1;"
+    ]
     key = ", ".join(SENT_KEY)
     for span, lite, _ in SPANS:
-        out.append(f"INSERT INTO submission_sent ({key}, n) "
-                   f"SELECT {row}.campaign_code, '{span}', {lite.format(x=row + '.submitted_at')}, "
-                   f"coalesce({row}.unit_code, ''), {sign}1 WHERE {SENT.format(r=row)} "
-                   f"ON CONFLICT ({key}) DO UPDATE SET n = n {sign} 1;")
+        out.append(
+            f"INSERT INTO submission_sent ({key}, n) "
+            f"SELECT {row}.campaign_code, '{span}', {lite.format(x=row + '.submitted_at')}, "
+            f"coalesce({row}.unit_code, ''), {sign}1 WHERE {SENT.format(r=row)} "
+            f"ON CONFLICT ({key}) DO UPDATE SET n = n {sign} 1;"
+        )
     return "\n  ".join(out)
 
 
@@ -72,24 +79,34 @@ END""",
 
 # -- PostgreSQL: statement triggers with transition tables --------------------------------------
 
+
 def _pg_function(name: str, sources: list[tuple[str, str]]) -> str:
     """A trigger function adding +1 per row of new_rows and -1 per row of old_rows, grouped,
     in key order; groups whose change nets to nothing are not touched."""
+
     def union(cols: str, where: str = "") -> str:
-        return " UNION ALL ".join(f"SELECT {cols}, {'-1' if sign == '-' else '1'} AS d FROM {r} r {where}"
-                                  for r, sign in sources)
-    tally_cols = ("r.campaign_code, r.kind, r.status, coalesce(r.unit_code, ''), "
-                  "coalesce(r.category, ''), coalesce(r.shortlist_award, '')")
+        return " UNION ALL ".join(
+            f"SELECT {cols}, {'-1' if sign == '-' else '1'} AS d FROM {r} r {where}" for r, sign in sources
+        )
+
+    tally_cols = (
+        "r.campaign_code, r.kind, r.status, coalesce(r.unit_code, ''), "
+        "coalesce(r.category, ''), coalesce(r.shortlist_award, '')"
+    )
     keys6 = "1, 2, 3, 4, 5, 6"
-    body = [f"""  INSERT INTO submission_tally AS t ({', '.join(TALLY_KEY)}, n)
+    body = [
+        f"""  INSERT INTO submission_tally AS t ({', '.join(TALLY_KEY)}, n)
   SELECT {', '.join(f'k{i}' for i in range(6))}, sum(d) FROM (
     {union(tally_cols)}
   ) AS x(k0, k1, k2, k3, k4, k5, d)
   GROUP BY {keys6} HAVING sum(d) <> 0 ORDER BY {keys6}
-  ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = t.n + excluded.n;"""]
+  ON CONFLICT ({', '.join(TALLY_KEY)}) DO UPDATE SET n = t.n + excluded.n;"""
+    ]
     cols = " UNION ALL ".join(
         f"SELECT r.campaign_code, '{span}', {pg.format(x='r.submitted_at')}, coalesce(r.unit_code, ''), d "
-        f"FROM moved r" for span, _, pg in SPANS)
+        f"FROM moved r"
+        for span, _, pg in SPANS
+    )
     body.append(f"""  WITH moved AS ({union('r.*', 'WHERE ' + SENT.format(r='r'))})
   INSERT INTO submission_sent AS t ({', '.join(SENT_KEY)}, n)
   SELECT k0, k1, k2, k3, sum(d) FROM ({cols}) AS x(k0, k1, k2, k3, d)
@@ -149,14 +166,16 @@ def backfill(bind) -> None:
     op.execute(
         f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
         "SELECT campaign_code, kind, status, coalesce(unit_code, ''), coalesce(category, ''), "
-        "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6")
+        "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6"
+    )
     op.execute("DELETE FROM submission_sent")
     for span, lite, pg_expr in SPANS:
         op.execute(
             f"INSERT INTO submission_sent ({', '.join(SENT_KEY)}, n) "
             f"SELECT campaign_code, '{span}', {(pg_expr if pg else lite).format(x='submitted_at')}, "
             f"coalesce(unit_code, ''), count(*) FROM submission "
-            f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3, 4")
+            f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3, 4"
+        )
 
 
 def upgrade() -> None:

@@ -3,6 +3,7 @@
 Revision ID: submission_citation
 Revises: i14_search
 """
+
 from __future__ import annotations
 
 from alembic import op
