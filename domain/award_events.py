@@ -37,6 +37,15 @@ class RoundClosed(Event):
 
 
 @dataclass(frozen=True)
+class NotRecommended(StatusMoved):
+    """An item that failed the council's vote leaves the list; its nominator is told."""
+
+    round_number: int = 0
+    agree: int = 0
+    present: int = 0
+
+
+@dataclass(frozen=True)
 class DecisionRecorded(Event):
     decision_id: int
     number: str

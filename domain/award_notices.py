@@ -10,13 +10,13 @@ from messages.catalog import t
 from messages.model import Text, reply_to_dict
 from storage.outbox import enqueue
 
-from .award_events import Awarded, AwardWithdrawn, RoundOpened
+from .award_events import Awarded, AwardWithdrawn, NotRecommended, RoundOpened
 from .events import Event
 
 if TYPE_CHECKING:  # pragma: no cover
     from .uow import UnitOfWork
 
-HANDLED = (RoundOpened, Awarded, AwardWithdrawn)
+HANDLED = (RoundOpened, Awarded, AwardWithdrawn, NotRecommended)
 
 
 def handles(event: Event) -> bool:
@@ -74,5 +74,21 @@ def handle(uow: UnitOfWork, ev: Event) -> None:
                     reason=ev.reason or "",
                 ),
                 f"award|{ev.ref}|{ev.number}|withdrawn",
+                ev,
+            )
+    elif isinstance(ev, NotRecommended):
+        if ev.submitter_id != ev.actor_id:
+            _send(
+                uow,
+                ev.submitter_id,
+                t(
+                    "award.notify_not_recommended",
+                    ref=ev.ref,
+                    nominee=ev.nominee or "",
+                    number=ev.round_number,
+                    agree=ev.agree,
+                    present=ev.present,
+                ),
+                f"council|{ev.ref}|{ev.round_number}|not_recommended",
                 ev,
             )

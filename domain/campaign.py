@@ -95,6 +95,10 @@ class Award(_Model):
     label: str
     grantor: str
     quota: dict[Literal["collective", "individual"], Range] = Field(default_factory=dict)
+    # who signs this award's decision; empty: the organiser's signer for an award the commune
+    # decides itself ([decision] awards), typed by the office for any other (the district's)
+    signer_name: str = ""
+    signer_title: str = ""  # empty: the grantor
 
 
 class Organiser(_Model):

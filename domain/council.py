@@ -33,6 +33,7 @@ from .award_events import (
     AwardWithdrawn,
     DecisionRecorded,
     DecisionWithdrawn,
+    NotRecommended,
     RoundClosed,
     RoundOpened,
     VoteCast,
@@ -195,12 +196,15 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
     passed, failed = [], []
     quorum = False
     present = 0
+    rejected: list[tuple[Submission, Tally]] = []
     for item, sub in rows.items_of(s, rnd.id):
         r = results[item.id]
         item.agree, item.disagree, item.more_info, item.result = r.agree, r.disagree, r.more_info, r.result
         quorum, present = r.quorum_met, r.present
         s.add(item)
         (passed if r.passed else failed).append(sub.ref)
+        if r.result == "failed" and sub.status == "shortlisted":
+            rejected.append((sub, r))
     rnd.status, rnd.closed_by, rnd.closed_at, rnd.quorum_met = "closed", actor_id, now, quorum
     s.add(rnd)
     audit(
@@ -218,7 +222,7 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
         },
         now=now,
     )
-    return uow.record(
+    events: list[Event] = uow.record(
         [
             RoundClosed(
                 now,
@@ -233,6 +237,23 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
             )
         ]
     )
+    # a vote that counted and failed: the item leaves the council's list (a round without
+    # quorum decides nothing, its items stay on the list for the next round)
+    for sub, r in rejected:
+        events.append(
+            move(
+                uow,
+                sub,
+                "not_recommended",
+                actor_id=actor_id,
+                reason=None,
+                event=NotRecommended,
+                round_number=rnd.number,
+                agree=r.agree,
+                present=r.present,
+            )
+        )
+    return events
 
 
 def recommended(s: Session, campaign: Campaign, award_key: str | None = None) -> list[Submission]:
@@ -265,6 +286,19 @@ def decision_number(campaign: Campaign, raw: str) -> str | None:
     return text if "/" in text else f"{int(head)}/{suffix}"
 
 
+def signer_of(campaign: Campaign, award_key: str) -> tuple[str, str]:
+    """(name, title) of who signs the decision on this award, as the campaign file says: the
+    award's own signer; else, for an award the commune decides itself ([decision] awards), the
+    organiser's signer. A district award never falls back to the commune's chairman: its name
+    is empty until the office types it."""
+    award = campaign.award(award_key)
+    title = award.signer_title or award.grantor
+    if award.signer_name:
+        return award.signer_name, title
+    own = campaign.decision is not None and award_key in campaign.decision.awards
+    return (campaign.organiser.signer_name if own else ""), title
+
+
 def record_decision(
     uow: UnitOfWork,
     actor: Member | None,
@@ -281,6 +315,8 @@ def record_decision(
     actor = require(actor, STAFF)
     s, now, actor_id = uow.session, uow.now, actor.id
     award = campaign.award(award_key)
+    if not (signer_name or "").strip():
+        raise Refused("decision.signer_needed")
     if rows.number_taken(s, campaign.code, number):
         raise Refused("decision.number_taken", number=number)
     subs = recommended(s, campaign, award_key)

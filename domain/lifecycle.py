@@ -25,8 +25,9 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     "under_review": frozenset({"approved", "needs_info", "rejected"}),
     "needs_info": frozenset({"under_review", "withdrawn", "rejected"}),
     "approved": frozenset({"shortlisted", "rejected"}),
-    "shortlisted": frozenset({"approved", "awarded"}),
+    "shortlisted": frozenset({"approved", "awarded", "not_recommended"}),
     "awarded": frozenset({"shortlisted"}),  # a decision withdrawn by staff, with a reason
+    "not_recommended": frozenset(),  # the council's vote failed: it leaves the council's list
     "rejected": frozenset(),
     "withdrawn": frozenset(),
 }

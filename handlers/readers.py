@@ -4,11 +4,11 @@ choices, text, numbers and money in digits or words, dates, phones, photos and v
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from handlers.textutil import MoneyError, clean, has_control, letters, parse_numbers, parse_phone
-from handlers.words import match_choice, read_count, read_money
+from handlers.words import match_choice, read_count, read_money, relative_day
 from handlers.words import yes_no as yes_no_word
 from messages.catalog import t
 from messages.model import Question
@@ -67,7 +67,7 @@ def read(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     if step.kind == "figures" and step.read is not None:
         return step.read(ctx, raw)
     if step.kind == "date":
-        return _read_date(raw).isoformat()
+        return _read_date(raw, ctx.campaign.local(ctx.now).date()).isoformat()
     if step.kind == "phone":
         phone = parse_phone(raw)
         if phone is None:
@@ -188,7 +188,11 @@ def _read_voice(ctx: Ctx, step: Step) -> str:
     return label
 
 
-def _read_date(raw: str) -> date:
+def _read_date(raw: str, today: date) -> date:
+    """dd/mm/yyyy (or with . or -), or a day in words ("hôm nay") counted from `today`."""
+    offset = relative_day(raw)
+    if offset is not None:
+        return today + timedelta(days=offset)
     m = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*", raw)
     if not m:
         raise Invalid(t("err.date"))

@@ -5,7 +5,8 @@
 - numbers written in words, for money and for counts: "sáu mươi triệu", "năm chục triệu",
   "một trăm hai mươi triệu", "1 tỉ rưỡi", "mười hai" (`words_number`, `read_money`, `read_count`);
 - choices by their word or ordinal forms: "thon hai", "thôn 2", "t2", "số 2" (`match_choice`);
-- names in proper Vietnamese title case: "nguyễn văn bình" -> "Nguyễn Văn Bình" (`title_name`).
+- names in proper Vietnamese title case: "nguyễn văn bình" -> "Nguyễn Văn Bình" (`title_name`);
+- a day said in words: "hôm nay", "hom nay", "nay", "hôm qua" (`relative_day`).
 
 The engine's matching calls these; textutil keeps the strict readers they fall back on.
 """
@@ -391,3 +392,13 @@ def title_name(text: str) -> str:
         else:
             out.append(w[:1].upper() + w[1:].lower())
     return " ".join(out)
+
+
+# -- a day said in words ----------------------------------------------------------------------
+
+_DAYS = {"hom nay": 0, "nay": 0, "ngay hom nay": 0, "hom qua": -1, "qua": -1}
+
+
+def relative_day(text: str) -> int | None:
+    """Days from today for a day said in words ("hôm nay" 0, "hôm qua" -1), None otherwise."""
+    return _DAYS.get(" ".join(fold(text).replace(".", " ").split()))

@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "status.withdrawn": "Đã rút",
     "status.shortlisted": "Đưa vào danh sách Hội đồng",
     "status.awarded": "Được khen thưởng",
+    "status.not_recommended": "Hội đồng không đề nghị khen thưởng",
     "notify.status": "Hồ sơ {ref} ({nominee}): {status}.{reason}",
     # -- command line ---------------------------------------------------------------------
     "cli.invite": "Mã mời: {code}\nVai trò: {role} — {unit}\nHết hạn: {expires}",

@@ -127,6 +127,12 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     staff.press("Kết thúc phiên xét")
     assert "Đã kết thúc phiên xét số 1 (3/3 thành viên bỏ phiếu): 2 hồ sơ đạt, 1 không đạt" in staff.text
     assert [i.result for i in rows(db, CouncilItem)] == ["passed", "failed", "passed"]
+    # the item that failed leaves the list; its nominator is told, in the close's transaction
+    assert sub(db, second).status == "not_recommended"
+    assert any(
+        f"hồ sơ {second} (Hộ bà Nông Thị Hoa) tại phiên xét số 1: 1/3 thành viên đồng ý" in n
+        for n in notes(db, member_id(core, world["nominator"]))
+    )
     assert len(rows(db, CouncilVote)) == 9  # one current vote per member and item
     world["m1"].say("/bophieu")
     assert "Hiện không có phiên xét nào đang mở" in world["m1"].text
@@ -158,7 +164,7 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     assert "Quyết định số 125/QĐ-UBND ngày 05/11/2024" in staff.text and "Hoàng Văn Vịnh" in staff.text
     staff.press("Lưu")
     assert "Đã ghi Quyết định số 125/QĐ-UBND: 2 hồ sơ được tặng Giấy khen của Chủ tịch UBND xã" in staff.text
-    assert [sub(db, r).status for r in (first, second, third)] == ["awarded", "shortlisted", "awarded"]
+    assert [sub(db, r).status for r in (first, second, third)] == ["awarded", "not_recommended", "awarded"]
     # the nominator and the awardee are told
     told = notes(db, member_id(core, world["nominator"]))
     assert any(
@@ -205,6 +211,7 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
 
     # withdrawn in error: staff give a reason; the items go back; the certificates follow
     staff.say("/quyetdinh")
+    staff.press("Thu hồi một quyết định đã ghi")
     staff.press("Thu hồi Quyết định số 125/QĐ-UBND")
     staff.say("Ghi nhầm số quyết định")
     staff.press("Lưu")

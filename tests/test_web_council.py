@@ -120,7 +120,7 @@ def test_vote_change_and_close_on_the_web(web, people, council, db, core):
     assert "Phiên xét số 1" in ballot.text and "Hoàng Văn Tư" in ballot.text
     assert ballot.text.count("Đồng ý</button>") == 2 and "Xin ý kiến thêm</button>" in ballot.text
     r = vote(m1, first, "agree")
-    assert r.status_code == 303 and r.headers["location"] == f"/bo-phieu?xong={first}"
+    assert r.status_code == 303 and r.headers["location"] == f"/bo-phieu?xong={first}#item-1"
     assert "Phiếu của bạn: <b>Đồng ý</b>" in m1.get("/bo-phieu").text
     assert vote(m1, second, "more_info").status_code == 303
     # the vote changes while the round is open: the same row, updated
@@ -133,7 +133,11 @@ def test_vote_change_and_close_on_the_web(web, people, council, db, core):
     # the staff's live tally under the campaign's rule (more than half of those present)
     tally = staff.get("/phien-xet").text
     assert "2/2 thành viên đã bỏ phiếu (cần 2)" in tally
-    cells = re.findall(r"<td>(\d)</td><td>(\d)</td><td>(\d)</td><td class=\"result-(\w+)\">", tally)
+    cells = re.findall(
+        r'data-label="Đồng ý">(\d)</td><td class="n" data-label="Không đồng ý">(\d)</td>'
+        r'<td class="n" data-label="Xin ý kiến thêm">(\d)</td>\s*<td class="result result-(\w+)">',
+        tally,
+    )
     assert cells == [("1", "1", "0", "failed"), ("1", "0", "1", "failed")]
     assert vote(m2, second, "agree").status_code == 303 and vote(m1, second, "agree").status_code == 303
     assert "result-passed" in staff.get("/phien-xet").text
@@ -142,9 +146,17 @@ def test_vote_change_and_close_on_the_web(web, people, council, db, core):
     web_votes = [a for a in audit if a.action == "web.vote"]
     assert len(web_votes) == 7 and all(a.after["channel"] == "web" for a in web_votes)
     assert len([a for a in audit if a.action == "council.vote"]) == 7  # the refused one left none
-    # close: no vote afterwards, on the page or in chat
-    r = staff.post("/phien-xet", data={"csrf": csrf_of(staff.get("/phien-xet").text), "action": "close"})
-    assert r.status_code == 303 and "Đã kết thúc phiên xét" in staff.get(r.headers["location"]).text
+    # close: only from the confirmation page, which shows the tally; no vote afterwards
+    token = csrf_of(staff.get("/phien-xet").text)
+    r = staff.post("/phien-xet", data={"csrf": token, "action": "close"})
+    assert r.status_code == 303 and r.headers["location"] == "/phien-xet/ket-thuc"
+    assert rows(db, CouncilRound)[0].status == "open"
+    confirm = staff.get("/phien-xet/ket-thuc")
+    assert "Kết thúc phiên xét số 1?" in confirm.text and 'class="result result-failed"' in confirm.text
+    assert "1 hồ sơ không đạt: rời danh sách Hội đồng" in confirm.text
+    r = staff.post("/phien-xet", data={"csrf": token, "action": "close", "confirm": "yes"})
+    assert r.status_code == 303 and r.headers["location"] == "/phien-xet/1?xong=dong"
+    assert "Đã kết thúc phiên xét" in staff.get(r.headers["location"]).text
     assert [i.result for i in rows(db, CouncilItem)] == ["failed", "passed"]
     page = m1.get("/bo-phieu")
     assert (
@@ -162,7 +174,10 @@ def test_vote_change_and_close_on_the_web(web, people, council, db, core):
         "web.council_close",
     ]
     # closing again is refused the chat's way
-    again = staff.post("/phien-xet", data={"csrf": csrf_of(staff.get("/phien-xet").text), "action": "close"})
+    again = staff.post(
+        "/phien-xet",
+        data={"csrf": csrf_of(staff.get("/phien-xet").text), "action": "close", "confirm": "yes"},
+    )
     assert again.status_code == 409 and "Hiện không có phiên xét nào đang mở" in again.text
 
 

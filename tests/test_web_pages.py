@@ -29,6 +29,7 @@ PAGES = [
     "/nguoi",
     "/chien-dich",
     "/phien-xet",
+    "/quyet-dinh",
     "/thong-bao",
 ]
 # what a council member may open (the lists and the dossiers on them, read-only; their ballot)
@@ -40,6 +41,8 @@ POSTS = [
     ("/nguoi/vai-tro", {"member": "1", "role": "admin", "unit": "VPTK"}),
     ("/thong-bao", {"text": "Họp thôn tối nay.", "audience": "all"}),
     ("/thong-bao/gui-lai", {"id": "1"}),
+    ("/phien-xet", {"action": "open"}),
+    ("/quyet-dinh", {"action": "withdraw", "decision": "1", "reason": "ghi nhầm số"}),
 ]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -48,6 +48,12 @@ ACTIONS = {
     "web.vote": "Bỏ phiếu trên trang quản lý",
     "web.council_open": "Mở phiên xét trên trang quản lý",
     "web.council_close": "Kết thúc phiên xét trên trang quản lý",
+    "council.open": "Mở phiên xét",
+    "council.close": "Kết thúc phiên xét",
+    "decision.record": "Ghi quyết định khen thưởng",
+    "decision.withdraw": "Thu hồi quyết định khen thưởng",
+    "web.decision_record": "Ghi quyết định khen thưởng trên trang quản lý",
+    "web.decision_withdraw": "Thu hồi quyết định khen thưởng trên trang quản lý",
 }
 
 

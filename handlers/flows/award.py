@@ -24,16 +24,30 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _choices(ctx: Ctx) -> list[Option]:
+    """The same entries in the same order whatever was saved: one per award of the campaign,
+    then «Thu hồi». A save never renumbers the menu (a second «2» means what the first did)."""
     if not is_staff(ctx):
         return []
-    opts = []
-    for award in ctx.campaign.awards:
-        n = len(ops.recommended(ctx.session, ctx.campaign, award.key))
-        if n:
-            opts.append(Option(f"new:{award.key}", t("decision.new", award=award.label, n=n)))
-    for dec in rows.decisions(ctx.session, ctx.campaign.code, active=True):
-        opts.append(Option(f"withdraw:{dec.id}", t("decision.withdraw", number=dec.number)))
+    opts = [
+        Option(
+            f"new:{award.key}",
+            t(
+                "decision.new",
+                award=award.label,
+                n=len(ops.recommended(ctx.session, ctx.campaign, award.key)),
+            ),
+        )
+        for award in ctx.campaign.awards
+    ]
+    opts.append(Option("withdraw:", t("decision.withdraw_any")))
     return opts
+
+
+def _decisions(ctx: Ctx) -> list[Option]:
+    return [
+        Option(str(dec.id), t("decision.withdraw", number=dec.number))
+        for dec in rows.decisions(ctx.session, ctx.campaign.code, active=True)
+    ]
 
 
 def _doing(op: str):
@@ -41,6 +55,8 @@ def _doing(op: str):
 
 
 def _target(ctx: Ctx) -> str:
+    if _doing("withdraw")(ctx):
+        return str(ctx.answers.get("decision", ""))
     return str(ctx.answers.get("what", "")).partition(":")[2]
 
 
@@ -50,9 +66,19 @@ class DecisionFlow(Flow):
     def refuse(self, ctx: Ctx) -> Outcome | None:
         if not is_staff(ctx):
             return denied()
-        if not _choices(ctx):
+        if not _decisions(ctx) and not any(
+            ops.recommended(ctx.session, ctx.campaign, a.key) for a in ctx.campaign.awards
+        ):
             return refused(t("decision.none_to_do"))
         return None
+
+    def _what(self, ctx: Ctx, value: str) -> None:
+        """An entry with nothing to do is explained and asked again (the menu keeps its numbers)."""
+        kind, _, key = str(value).partition(":")
+        if kind == "withdraw" and not _decisions(ctx):
+            raise Invalid(t("decision.none_active"))
+        if kind == "new" and not ops.recommended(ctx.session, ctx.campaign, key):
+            raise Invalid(t("decision.nothing", award=ctx.campaign.award(key).label))
 
     def _number(self, ctx: Ctx, value: int) -> None:
         number = ops.decision_number(ctx.campaign, str(value))
@@ -88,12 +114,26 @@ class DecisionFlow(Flow):
         return ctx.campaign.decision.number_suffix if ctx.campaign.decision else "QĐ-UBND"
 
     def _signer(self, ctx: Ctx) -> str:
-        return ctx.answers.get("signer") or ctx.campaign.organiser.signer_name
+        return ctx.answers.get("signer") or ops.signer_of(ctx.campaign, _target(ctx))[0]
+
+    def _signer_prompt(self, ctx: Ctx) -> str:
+        name, title = ops.signer_of(ctx.campaign, _target(ctx))
+        return (
+            t("decision.signer", title=title, name=name) if name else t("decision.signer_typed", title=title)
+        )
 
     def steps(self, ctx: Ctx) -> list[Step]:
-        org = ctx.campaign.organiser
+        new = _doing("new")
+        default_signer = bool(new(ctx) and ops.signer_of(ctx.campaign, _target(ctx))[0])
         return [
-            Step("what", "choice", lambda c: t("decision.what"), options=_choices),
+            Step("what", "choice", lambda c: t("decision.what"), options=_choices, validate=self._what),
+            Step(
+                "decision",
+                "choice",
+                lambda c: t("decision.which"),
+                options=_decisions,
+                when=_doing("withdraw"),
+            ),
             Step(
                 "number",
                 "number",
@@ -105,8 +145,8 @@ class DecisionFlow(Flow):
             Step(
                 "signer",
                 "text",
-                lambda c: t("decision.signer", name=org.signer_name),
-                skippable=bool(org.signer_name),
+                self._signer_prompt,
+                skippable=default_signer,
                 min_len=2,
                 max_len=120,
                 when=_doing("new"),
@@ -140,7 +180,7 @@ class DecisionFlow(Flow):
                 number=ops.decision_number(ctx.campaign, str(a["number"])),
                 signed_on=date.fromisoformat(a["date"]),
                 signer_name=self._signer(ctx),
-                signer_title=award.grantor,
+                signer_title=ops.signer_of(ctx.campaign, award.key)[1],
             )
         except Refused as exc:
             return refused(exc)

@@ -1,10 +1,13 @@
 """Danh sách trình Hội đồng: each award's list with the quota shown as used / allowed per
-group (collectives, individuals), and the approved dossiers not on a list yet."""
+group (collectives, individuals), the items a decision awarded apart, and (for staff) the
+approved dossiers not on a list yet. Items the council did not recommend have left the list."""
 
 from __future__ import annotations
 
 from starlette.responses import Response
 
+from messages.folding import fold
+from storage import council as council_rows
 from storage import submissions
 
 from ..console import COUNCIL, READERS, Req, page
@@ -19,8 +22,19 @@ def group_of(campaign, sub) -> str:
         return "individual"
 
 
+def nominee_group(campaign, sub) -> str:
+    """How the list names the nominee: collective, household («Hộ ông …», «Hộ bà …») or
+    individual (households count with individuals in the quota)."""
+    if group_of(campaign, sub) == "collective":
+        return "collective"
+    return "household" if fold(sub.nominee or "").startswith("ho ") else "individual"
+
+
 def lists(req: Req) -> list[dict]:
+    """Each award's list: the items on it now (status shortlisted) apart from those a decision
+    already awarded; the quota counts both, as the shortlist's rule does."""
     c = req.campaign
+    results = council_rows.latest_results(req.s, c.code)
     out = []
     for award in c.awards:
         items = list(submissions.shortlisted(req.s, campaign_code=c.code, award=award.key))
@@ -38,7 +52,15 @@ def lists(req: Req) -> list[dict]:
                     "under": bool(rng and used < rng.min),
                 }
             )
-        out.append({"award": award, "rows": items, "counts": counts})
+        out.append(
+            {
+                "award": award,
+                "rows": [x for x in items if x.status == "shortlisted"],
+                "awarded": [x for x in items if x.status == "awarded"],
+                "results": {x.id: results[x.id] for x in items if x.id in results},
+                "counts": counts,
+            }
+        )
     return out
 
 
@@ -53,7 +75,10 @@ def council(req: Req) -> Response:
         )
     )
     return req.render(
-        "council.html", lists=lists(req), waiting=waiting, group_of=lambda sub: group_of(req.campaign, sub)
+        "council.html",
+        lists=lists(req),
+        waiting=waiting,
+        group_of=lambda sub: nominee_group(req.campaign, sub),
     )
 
 

@@ -1,5 +1,7 @@
-"""Xuất tài liệu: the XLSX workbook and each Word document, made by the same renderers as the
-command line (documents.produce) and downloaded from the page. Every export is audited."""
+"""Xuất tài liệu: the XLSX workbook and each Word document chat offers (list, Tờ trình,
+achievement reports, the minutes of any closed round, a decision, its certificates), each with
+a line saying what it is, made by the same renderers as the command line (documents.produce)
+and downloaded from the page. Every export is audited."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from documents import STATUSES, WHAT, ExportError, produce
+from documents.award_files import AWARD_DOCS
 from messages.catalog import t
+from storage import council
 
 from ..console import STAFF, Req, page
 
@@ -18,12 +22,17 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _form(req: Req, error: str | None = None, status: int = 200) -> Response:
+    c = req.campaign
+    own = c.decision.awards if c.decision else ()
     return req.render(
         "exports.html",
         status=status,
-        what=[(k, t(f"export.opt.{k}")) for k in WHAT],
+        what={k: t(f"export.opt.{k}") for k in WHAT},
         statuses=STATUSES,
-        awards=[a for a in req.campaign.awards if a.quota],
+        awards=[a for a in c.awards if a.quota],
+        rounds=list(reversed(council.rounds(req.s, c.code, status="closed"))),
+        # the decisions the commune makes itself: their Word decision and certificates
+        decisions=[d for d in reversed(council.decisions(req.s, c.code, active=True)) if d.award_key in own],
         error=error,
     )
 
@@ -54,7 +63,7 @@ def export_file(req: Req) -> Response:
             out,
             now=req.now,
             statuses=statuses if what in ("xlsx", "list") else None,
-            ref=ref if what == "report" else None,
+            ref=ref if what in ("report", *AWARD_DOCS) else None,
             award_key=award if what == "proposal" else None,
         )
     except ExportError as exc:

@@ -1,13 +1,14 @@
 """The council's vote on the web (issue 15): members vote on the open round item by item with
 the dossier's summary, «Đồng ý / Không đồng ý / Xin ý kiến thêm», changeable until the round
-closes (/bo-phieu); staff see the live tally under the campaign's quorum and threshold and open
-or close the round (/phien-xet). Every change is the domain operation the chat calls
-(domain.council), with its refusals; the console adds its own audit row (channel «web»)."""
+closes (/bo-phieu), on a phone as on a desk: each vote comes back at the item voted on. The
+staff's round pages are in web/pages/rounds.py. Every change is the domain operation the chat
+calls (domain.council), with its refusals; the console adds its own audit row (channel «web»)."""
 
 from __future__ import annotations
 
 from starlette.responses import Response
 
+from domain import citation
 from domain import council as ops
 from domain.refusals import Refused
 from domain.uow import UnitOfWork
@@ -15,13 +16,20 @@ from messages.catalog import t
 from storage import council as rows
 from storage import submissions
 
-from ..console import COUNCIL, STAFF, Req, page
+from ..console import COUNCIL, Req, page
 from .dossier import checks
 
-REFUSED_STATUS = {"council.closed": 409, "council.not_in_round": 403, "council.already_open": 409}
+REFUSED_STATUS = {
+    "council.closed": 409,
+    "council.not_in_round": 403,
+    "council.already_open": 409,
+    "decision.number_taken": 409,
+    "decision.none": 409,
+}
 
 
-def _refused(exc: Refused) -> tuple[int, str]:
+def refused(exc: Refused) -> tuple[int, str]:
+    """A domain refusal as the page shows it: an HTTP status and the chat's Vietnamese words."""
     return REFUSED_STATUS.get(exc.key, 400), t(exc.key, **exc.values)
 
 
@@ -46,8 +54,10 @@ def ballot(req: Req, *, error: str | None = None, notice: str | None = None, sta
     items = [
         {
             "sub": sub,
+            "anchor": f"item-{item.position}",
             "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—",
             "category": c.category(sub.category).label if sub.category else "—",
+            "citation": citation.shown(sub.citation, sub.achievements),
             "checks": checks(c, sub),
             "photos": submissions.evidence_of(req.s, sub.id),
             "vote": mine.get(item.id),
@@ -69,8 +79,9 @@ def ballot(req: Req, *, error: str | None = None, notice: str | None = None, sta
 
 @page("/bo-phieu", roles=COUNCIL)
 def vote_page(req: Req) -> Response:
-    done = req.arg("xong")
-    return ballot(req, notice=f"Đã ghi phiếu cho hồ sơ {done}." if done else None)
+    """After a vote the page comes back at the item voted on (#item-N) with «Đã ghi phiếu»
+    beside it: the member keeps their place on a phone."""
+    return ballot(req, notice=req.arg("xong")[:40] or None)
 
 
 @page("/bo-phieu", roles=COUNCIL, methods=("POST",), name="cast_vote")
@@ -80,78 +91,16 @@ def cast(req: Req) -> Response:
         ops.cast_vote(UnitOfWork(req.s, req.now), req.viewer.member, req.campaign, ref, choice)
     except Refused as exc:
         req.s.rollback()
-        status, text = _refused(exc)
+        status, text = refused(exc)
         return ballot(req, error=text, status=status)
     req.audit("vote", entity="submission", entity_id=ref, after={"vote": choice})
-    return req.redirect("/bo-phieu", xong=ref)
+    rnd = rows.open_round(req.s, req.campaign.code)
+    item = rows.item_by_ref(req.s, rnd.id, ref) if rnd is not None else None
+    response = req.redirect("/bo-phieu", xong=ref)
+    if item is not None:
+        response.headers["location"] += f"#item-{item.position}"
+    return response
 
 
-# -- the staff's round page -------------------------------------------------------------------
-
-
-def round_page(
-    req: Req, *, error: str | None = None, notice: str | None = None, status: int = 200
-) -> Response:
-    c = req.campaign
-    rnd = rows.open_round(req.s, c.code)
-    lines, present = [], 0
-    if rnd is not None:
-        results = ops.tally_of(req.s, c, rnd)
-        for item, sub in rows.items_of(req.s, rnd.id):
-            r = results[item.id]
-            present = r.present
-            lines.append(
-                {
-                    "sub": sub,
-                    "tally": r,
-                    "result": t(f"council.result.{r.result}"),
-                    "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—",
-                }
-            )
-    past = [r for r in rows.rounds(req.s, c.code, status="closed")][::-1][:10]
-    return req.render(
-        "round.html",
-        status=status,
-        rnd=rnd,
-        lines=lines,
-        present=present,
-        members=len(rnd.members) if rnd else 0,
-        needed=c.council.quorum.needed(len(rnd.members)) if rnd else 0,
-        past=past,
-        error=error,
-        notice=notice,
-    )
-
-
-@page("/phien-xet", roles=STAFF)
-def council_round(req: Req) -> Response:
-    notice = {
-        "mo": "Đã mở phiên xét và nhắn các thành viên Hội đồng.",
-        "dong": "Đã kết thúc phiên xét. Xuất biên bản ở trang «Xuất tài liệu».",
-    }.get(req.arg("xong"))
-    return round_page(req, notice=notice)
-
-
-@page("/phien-xet", roles=STAFF, methods=("POST",), name="round_action")
-def round_action(req: Req) -> Response:
-    action = req.arg("action")
-    if action not in ("open", "close"):
-        return round_page(req, error="Xin chọn mở hoặc kết thúc phiên xét.", status=400)
-    uow = UnitOfWork(req.s, req.now)
-    try:
-        events = (ops.open_round if action == "open" else ops.close_round)(
-            uow, req.viewer.member, req.campaign
-        )
-    except Refused as exc:
-        req.s.rollback()
-        status, text = _refused(exc)
-        return round_page(req, error=text, status=status)
-    done = events[0]
-    req.audit(
-        "council_" + action, entity="council_round", entity_id=done.round_id, after={"number": done.number}
-    )
-    return req.redirect("/phien-xet", xong="mo" if action == "open" else "dong")
-
-
-ROUTES = [vote_page, cast, council_round, round_action]
-NAV = [("/bo-phieu", "Bỏ phiếu", COUNCIL), ("/phien-xet", "Phiên xét", STAFF)]
+ROUTES = [vote_page, cast]
+NAV = [("/bo-phieu", "Bỏ phiếu", COUNCIL)]
