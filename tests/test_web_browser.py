@@ -116,6 +116,36 @@ def _seed(db, campaign, clock, resident_id: int) -> None:
         s.commit()
 
 
+def serve(db, campaign, clock, media: Path, exports: Path):
+    """The console on a free port of 127.0.0.1, served by uvicorn in a thread: (the console,
+    the function that stops it)."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    console = Console(
+        db=db,
+        campaign=campaign,
+        clock=clock,
+        base_url=f"http://127.0.0.1:{sock.getsockname()[1]}",
+        media_dir=media,
+        export_dir=exports,
+    )
+    server = uvicorn.Server(uvicorn.Config(make_console(console), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):  # bounded: uvicorn starts within a second or two
+        if server.started:
+            break
+        time.sleep(0.01)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return console, stop
+
+
 @pytest.fixture
 def served(db, campaign, clock, core, tmp_path):
     _need_browser()
@@ -138,32 +168,12 @@ def served(db, campaign, clock, core, tmp_path):
         )
         s.commit()
     _seed(db, campaign, clock, member_id(core, resident))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    console = Console(
-        db=db,
-        campaign=campaign,
-        clock=clock,
-        base_url=f"http://127.0.0.1:{port}",
-        media_dir=media,
-        export_dir=tmp_path / "exports",
-    )
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(make_console(console), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):  # bounded: uvicorn starts within a second or two
-        if server.started:
-            break
-        time.sleep(0.01)
+    console, stop = serve(db, campaign, clock, media, tmp_path / "exports")
     with Session(db) as s:
         token = weblogin.insert_link(s, now=clock.now(), member_id=member_id(core, staff))
         s.commit()
     yield {"link": console.link(token), "base": console.base_url, "ref": ref}
-    server.should_exit = True
-    thread.join(timeout=10)
+    stop()
 
 
 def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workbook(served, db, tmp_path):
@@ -302,7 +312,8 @@ def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round
                 assert [v.choice for v in s.exec(select(CouncilVote)).all()] == ["disagree"]
             staff.reload()
             expect(staff.get_by_text("1/1 thành viên đã bỏ phiếu")).to_be_visible()
-            staff.get_by_role("button", name="Kết thúc phiên xét").click()
+            staff.get_by_role("link", name="Kết thúc phiên xét…").click()
+            staff.get_by_role("button", name="Xác nhận kết thúc phiên xét").click()
             expect(staff.get_by_role("status")).to_contain_text("Đã kết thúc phiên xét")
             voter.reload()
             expect(voter.get_by_text("Hiện không có phiên xét nào đang mở.")).to_be_visible()
