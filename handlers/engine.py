@@ -30,6 +30,7 @@ _WORDS = {
     SKIP: {"bo qua", "skip", "khong co", "ko co", "bq"},
     DONE: {"xong", "done", "het", "du roi", "ok xong"},
 }
+SKIP_WORDS = frozenset(_WORDS[SKIP])  # for a step that cannot be skipped, to refuse them as an answer
 
 
 @dataclass

@@ -7,10 +7,8 @@ reason and record it again. A screenshot of each page goes to tests/artifacts/aw
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import docx
 import pytest
 from sqlmodel import Session
 
@@ -20,6 +18,7 @@ from storage.models import AwardDecision, Evidence
 from . import seed
 from .review_helpers import notes, sub
 from .test_web_browser import ARGS, CHROMIUM, _need_browser, _photo, serve
+from .test_web_decisions import docx_text
 
 SHOTS = Path(__file__).parent / "artifacts" / "award_journey"
 PHONE = {"width": 360, "height": 740}
@@ -174,9 +173,7 @@ def _download(page, tmp_path: Path, button: str, select: tuple[str, str] | None 
 
 
 def _docx_text(path: Path) -> str:
-    d = docx.Document(io.BytesIO(path.read_bytes()))
-    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
-    return "\n".join([p.text for p in d.paragraphs] + cells)
+    return docx_text(path.read_bytes())
 
 
 def test_the_award_step_on_the_web_without_chat(journey, db, tmp_path):

@@ -12,8 +12,9 @@ from domain import council as ops
 from domain import honours
 from domain.refusals import Refused
 from handlers.access import STAFF, guard, is_staff
-from handlers.engine import Flow, Invalid, Step
+from handlers.engine import SKIP_WORDS, Flow, Invalid, Step
 from handlers.outcomes import Outcome, denied, finished, refused
+from handlers.textutil import fold
 from messages.catalog import t
 from messages.model import Option, Text, reply_to_dict
 from storage import council as rows
@@ -116,6 +117,11 @@ class DecisionFlow(Flow):
     def _signer(self, ctx: Ctx) -> str:
         return ctx.answers.get("signer") or ops.signer_of(ctx.campaign, _target(ctx))[0]
 
+    def _signer_typed(self, ctx: Ctx, value: str) -> None:
+        """With no signer to fall back on, «bỏ qua» is not a name: the name is asked again."""
+        if fold(value) in SKIP_WORDS:
+            raise Invalid(t("decision.signer_needed"))
+
     def _signer_prompt(self, ctx: Ctx) -> str:
         name, title = ops.signer_of(ctx.campaign, _target(ctx))
         return (
@@ -147,6 +153,7 @@ class DecisionFlow(Flow):
                 "text",
                 self._signer_prompt,
                 skippable=default_signer,
+                validate=self._signer_typed,
                 min_len=2,
                 max_len=120,
                 when=_doing("new"),
