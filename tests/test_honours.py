@@ -205,7 +205,7 @@ def test_the_award_step_on_postgresql(pg_db, campaign, clock, tmp_path):
         assert [x.status for x in s.exec(select(Submission).order_by(Submission.id))] == [
             "awarded",
             "awarded",
-            "shortlisted",
+            "not_recommended",  # the item the vote failed left the council's list
         ]
 
 
@@ -267,6 +267,7 @@ def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(
         for ref in ("DC-0003",):
             row = submissions.submission_by_ref(s, ref)
             row.shortlist_award = "district"  # as if the council had recommended it for the district
+            row.status = "shortlisted"  # (its vote failed: it had left the list)
             s.add(row)
         item = s.exec(select(CouncilItem).where(CouncilItem.submission_id == row.id)).one()
         item.result = "passed"
