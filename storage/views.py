@@ -326,13 +326,19 @@ def list_rows(
 ) -> Iterator[Any]:
     """One group of the council list, oldest first, streamed `chunk` rows at a time: the
     award `award` (None: no award, or one that is not in known_awards) and the category
-    `category` (None: none). Rows: nominee, unit_code, achievements, status."""
+    `category` (None: none). Rows: nominee, unit_code, achievements, status, citation."""
     of = award_of()
     q = _submissions(
         campaign_code=campaign_code,
         kinds=kinds,
         statuses=statuses,
-        columns=[Submission.nominee, Submission.unit_code, Submission.achievements, Submission.status],
+        columns=[
+            Submission.nominee,
+            Submission.unit_code,
+            Submission.achievements,
+            Submission.status,
+            Submission.citation,
+        ],
     )
     q = q.where(of == award if award is not None else or_(of.is_(None), of.not_in(list(known_awards))))
     q = q.where(Submission.category == category if category is not None else Submission.category.is_(None))
@@ -355,15 +361,34 @@ def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]
     return s.connection().execute(q.order_by(Submission.id)).all()
 
 
+def list_names(
+    s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str], chunk: int = 1000
+) -> Iterator[Any]:
+    """(category, nominee) of the council list's items, streamed: who the list counts."""
+    q = _submissions(
+        campaign_code=campaign_code,
+        kinds=kinds,
+        statuses=statuses,
+        columns=[Submission.category, Submission.nominee],
+    )
+    yield from s.connection().execute(q.execution_options(yield_per=chunk))
+
+
 def shortlisted_by_category(
-    s: Session, *, campaign_code: str, kinds: Iterable[str], award: str
+    s: Session,
+    *,
+    campaign_code: str,
+    kinds: Iterable[str],
+    award: str,
+    statuses: Iterable[str] = ("shortlisted",),
 ) -> Sequence[Any]:
-    """(category, n): the items shortlisted for `award`, counted by category in SQL."""
+    """(category, n): the items shortlisted for `award` (or past it: `statuses`), counted
+    by category in SQL."""
     q = (
         _submissions(
             campaign_code=campaign_code,
             kinds=kinds,
-            statuses=["shortlisted"],
+            statuses=list(statuses),
             columns=[Submission.category, func.count()],
         )
         .where(Submission.shortlist_award == award)
@@ -372,14 +397,27 @@ def shortlisted_by_category(
     return s.connection().execute(q).all()
 
 
-def shortlisted(s: Session, *, campaign_code: str, kinds: Iterable[str], award: str) -> Sequence[Any]:
-    """The items shortlisted for `award`, oldest first: category, nominee, unit_code,
-    achievements (light rows)."""
+def shortlisted(
+    s: Session,
+    *,
+    campaign_code: str,
+    kinds: Iterable[str],
+    award: str,
+    statuses: Iterable[str] = ("shortlisted",),
+) -> Sequence[Any]:
+    """The items shortlisted for `award` (or past it: `statuses`), oldest first: category,
+    nominee, unit_code, achievements, citation (light rows)."""
     q = _submissions(
         campaign_code=campaign_code,
         kinds=kinds,
-        statuses=["shortlisted"],
-        columns=[Submission.category, Submission.nominee, Submission.unit_code, Submission.achievements],
+        statuses=list(statuses),
+        columns=[
+            Submission.category,
+            Submission.nominee,
+            Submission.unit_code,
+            Submission.achievements,
+            Submission.citation,
+        ],
     ).where(Submission.shortlist_award == award)
     return s.connection().execute(q.order_by(Submission.id)).all()
 
