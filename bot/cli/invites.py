@@ -38,12 +38,12 @@ def add_parsers(sub) -> None:
 def invite(args, settings) -> int:
     in_range("--days", args.days, 1, 365, " days")
     if args.unit is None and args.role != "council":
-        print("--unit: required for --role head, staff or admin", file=sys.stderr)
+        print("--unit: cần ghi mã đơn vị khi --role head, staff hoặc admin.", file=sys.stderr)
         return 2
     app = build(settings, demo=args.demo)
     if args.unit is not None and not app.campaign.has_unit(args.unit):
         codes = ", ".join(u.code for u in app.campaign.units)
-        print(f"--unit: unknown unit {args.unit!r}; one of: {codes}", file=sys.stderr)
+        print(f"--unit: không có đơn vị {args.unit!r}; mã đơn vị: {codes}.", file=sys.stderr)
         return 2
     now = app.clock.now()
     with UnitOfWork.begin(app.db, now) as uow:
@@ -71,7 +71,9 @@ def web_link(app, args) -> int:
     from domain import console as console_ops
 
     if args.role not in ("staff", "admin"):
-        print("--web: only for --role staff or admin (the web console is for the office)", file=sys.stderr)
+        print(
+            "--web: chỉ dùng với --role staff hoặc admin (trang quản lý dành cho Văn phòng).", file=sys.stderr
+        )
         return 2
     with UnitOfWork.begin(app.db, app.clock.now()) as uow:
         token = console_ops.issue_link(
