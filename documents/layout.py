@@ -403,8 +403,15 @@ def section_break(doc) -> None:
     properties in the breaking paragraph)."""
     sect = deepcopy(doc.sections[-1]._sectPr)
     _number_from_one(sect)
-    p = doc.add_paragraph()
-    p._p.get_or_add_pPr().append(sect)
+    # 1 pt high: a report that fills its last page does not push it onto a page of its own
+    p = para(doc, "", after=0, before=0)
+    p.paragraph_format.line_spacing = Pt(1)
+    ppr = p._p.get_or_add_pPr()
+    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    ppr.append(mark)
+    ppr.append(sect)
 
 
 def _number_from_one(sect) -> None:

@@ -345,7 +345,8 @@ def _entity(entity: str, entity_id: str | None) -> str:
 
 def _change(campaign: Campaign, before: dict | None, after: dict | None) -> str | None:
     """What an audit row changed, in words: "Đã gửi, chờ thẩm định → Đạt; Hội đồng xét chọn:
-    — → Giấy khen ..."; fields that stayed the same are left out."""
+    — → Giấy khen ..."; fields that stayed the same are left out, and so are fields that have
+    no name in words (a key never reaches the sheet)."""
     before, after = before or {}, after or {}
     parts = []
     for key in dict.fromkeys([*before, *after]):
@@ -355,7 +356,9 @@ def _change(campaign: Campaign, before: dict | None, after: dict | None) -> str 
         if key == "status":
             parts.append(f"{old} → {new}" if old else new)
             continue
-        label = t(f"audit.field.{key}") if has(f"audit.field.{key}") else key
+        if not has(f"audit.field.{key}"):
+            continue
+        label = t(f"audit.field.{key}")
         if key in before and key in after:
             parts.append(f"{label}: {old or '—'} → {new or '—'}")
         elif new or old:
@@ -376,6 +379,10 @@ def _field(campaign: Campaign, key: str, value: Any) -> str:
         return c.unit_name(campaign, value)
     if key == "channel" and has(f"audit.channel.{value}"):
         return t(f"audit.channel.{value}")
+    if isinstance(value, bool):
+        return t("audit.yes" if value else "audit.no")
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return ", ".join(str(v) for v in value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and _ISO_MOMENT.match(value):  # «hết hạn» and the like: local time
