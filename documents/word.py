@@ -23,7 +23,7 @@ from documents.texts import t
 from domain.campaign import Award, Campaign
 from domain.citation import shown
 from storage import council as council_rows
-from storage import views
+from storage import lists, views
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 LIST_WIDTHS = (12, 42, 30, 59, 22)  # 165 mm: STT, name, unit, citation, status
@@ -103,7 +103,7 @@ def write_list(
                 before=3,
                 keep_next=True,
             )
-            rows = views.list_rows(
+            rows = lists.list_rows(
                 s,
                 campaign_code=campaign.code,
                 kinds=c.ENTRY_KINDS,
@@ -131,7 +131,7 @@ def write_list(
                 )
             )
     counts = dict.fromkeys(c.PARTIES, 0)
-    for cat, nominee in views.list_names(
+    for cat, nominee in lists.list_names(
         s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=statuses, chunk=chunk
     ):
         counts[c.party(c.category_group(campaign, cat), nominee)] += 1
@@ -157,7 +157,7 @@ def _list_groups(
     in the file's order, then the others in the order they first appear."""
     award_keys = [a.key for a in campaign.awards]
     sizes: dict[str | None, dict[str | None, list[int]]] = {}
-    for award, cat, n, first in views.list_groups(
+    for award, cat, n, first in lists.list_groups(
         s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=statuses
     ):
         size = sizes.setdefault(award if award in award_keys else None, {}).setdefault(cat, [0, first])
@@ -204,7 +204,7 @@ def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, li
         campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key, statuses=PROPOSAL_STATUSES
     )
     sizes = {"collective": 0, "individual": 0}
-    for category, n in views.shortlisted_by_category(s, **where):
+    for category, n in lists.shortlisted_by_category(s, **where):
         sizes[c.category_group(campaign, category)] += n
     if not sum(sizes.values()):
         raise c.ExportError(t("export.proposal_empty", award=award.label))
@@ -215,7 +215,7 @@ def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, li
                 t("export.over_quota", award=award.label, group=t(f"group.{group}"), n=n, max=limit.max)
             )
     groups: dict[str, list] = {"collective": [], "individual": []}
-    for row in views.shortlisted(s, **where):
+    for row in lists.shortlisted(s, **where):
         groups[c.category_group(campaign, row.category)].append(row)
     return groups
 
