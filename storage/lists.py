@@ -78,6 +78,12 @@ def list_names(
     yield from s.connection().execute(q.execution_options(yield_per=chunk))
 
 
+def _for_award(campaign_code: str, kinds: Iterable[str], award: str, statuses: Iterable[str], columns):
+    """The items listed for `award` (or past the list: `statuses`), as a query of `columns`."""
+    q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=list(statuses), columns=columns)
+    return q.where(Submission.shortlist_award == award)
+
+
 def shortlisted_by_category(
     s: Session,
     *,
@@ -88,16 +94,8 @@ def shortlisted_by_category(
 ) -> Sequence[Any]:
     """(category, n): the items shortlisted for `award` (or past it: `statuses`), counted
     by category in SQL."""
-    q = (
-        _submissions(
-            campaign_code=campaign_code,
-            kinds=kinds,
-            statuses=list(statuses),
-            columns=[Submission.category, func.count()],
-        )
-        .where(Submission.shortlist_award == award)
-        .group_by(Submission.category)
-    )
+    columns = [Submission.category, func.count()]
+    q = _for_award(campaign_code, kinds, award, statuses, columns).group_by(Submission.category)
     return s.connection().execute(q).all()
 
 
@@ -111,16 +109,7 @@ def shortlisted(
 ) -> Sequence[Any]:
     """The items shortlisted for `award` (or past it: `statuses`), oldest first: category,
     nominee, unit_code, achievements, citation (light rows)."""
-    q = _submissions(
-        campaign_code=campaign_code,
-        kinds=kinds,
-        statuses=list(statuses),
-        columns=[
-            Submission.category,
-            Submission.nominee,
-            Submission.unit_code,
-            Submission.achievements,
-            Submission.citation,
-        ],
-    ).where(Submission.shortlist_award == award)
+    S = Submission
+    columns = [S.category, S.nominee, S.unit_code, S.achievements, S.citation]
+    q = _for_award(campaign_code, kinds, award, statuses, columns)
     return s.connection().execute(q.order_by(Submission.id)).all()
