@@ -19,18 +19,19 @@ log = logging.getLogger("thidua")
 
 def add_parsers(sub) -> None:
     inv = sub.add_parser(
-        "invite", help="print a one-time invite code for a unit head, staff or a council member"
+        "invite",
+        help="in một mã mời dùng một lần cho trưởng đơn vị, cán bộ Văn phòng hoặc thành viên Hội đồng",
     )
     inv.add_argument(
-        "--unit", help="unit code from the campaign file (e.g. T01); not needed for --role council"
+        "--unit", help="mã đơn vị trong tệp đợt thi đua (ví dụ T01); không cần với --role council"
     )
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin", "council"])
-    inv.add_argument("--days", type=int, default=7, help="days until the code expires (1-365, default 7)")
-    inv.add_argument("--demo", action="store_true", help="for the demo database")
+    inv.add_argument("--days", type=int, default=7, help="số ngày mã còn hiệu lực (1-365, mặc định 7)")
+    inv.add_argument("--demo", action="store_true", help="cho cơ sở dữ liệu thử")
     inv.add_argument(
         "--web",
         action="store_true",
-        help="staff/admin: also a one-time link to the web console (asks the name on first use)",
+        help="staff/admin: kèm liên kết dùng một lần vào trang quản lý (hỏi họ tên khi dùng lần đầu)",
     )
     inv.set_defaults(handler=invite)
 
