@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT
-from docx.shared import Mm
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_BREAK
+from docx.shared import Mm, Pt
 from sqlmodel import Session
 
 from documents import layout as L
 from documents.council import latest_decision
-from documents.items import ExportError, dmy
+from documents.items import ExportError, dmy, mid_sentence
 from documents.texts import t
 from domain import honours
 from domain.award_config import Line
@@ -22,18 +24,40 @@ ALIGN = {"center": L.CENTER, "left": L.LEFT, "right": L.RIGHT, "justify": L.JUST
 ACHIEVEMENT_CHARS = 220  # one or two lines on the certificate
 
 
-def _landscape(doc, margins_mm) -> None:
+# The page's content sits in one borderless cell this much shorter than the text area,
+# centred in it vertically; the room left holds the paragraph that turns to the next page.
+ROOM_MM = 8
+
+
+def _landscape(doc, margins_mm) -> float:
+    """A4 landscape with the file's margins, the top one moved down by half the room so the
+    cell is centred on the page; returns the cell's height (mm)."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = L.PAGE[1], L.PAGE[0]
     top, bottom, left, right = margins_mm
-    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.top_margin, section.bottom_margin = Mm(top + ROOM_MM / 2), Mm(max(0, bottom - ROOM_MM / 2))
     section.left_margin, section.right_margin = Mm(left), Mm(right)
     section.different_first_page_header_footer = False
     for p in section.header.paragraphs:  # a certificate carries no page number
         for child in list(p._p):
             if child.tag.endswith("fldSimple"):
                 p._p.remove(child)
+    return 210 - top - bottom - ROOM_MM
+
+
+def _page_cell(doc, width_mm: float, height_mm: float):
+    """One borderless cell the page's width and `height_mm` high, its content centred
+    vertically (Word and LibreOffice both honour a cell's vertical alignment)."""
+    table = doc.add_table(rows=1, cols=1)
+    L._borderless(table, 0)
+    L._widths(table, (width_mm,))
+    L._unsplit(table)
+    row = table.rows[0]
+    row.height, row.height_rule = Mm(height_mm), WD_ROW_HEIGHT_RULE.AT_LEAST
+    cell = row.cells[0]
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return cell
 
 
 def _line(target, line: Line, values: dict, *, first: bool = False):
@@ -63,7 +87,7 @@ def write_certificates(s: Session, campaign: Campaign, out: str | Path, *, numbe
         raise ExportError(t("award_doc.no_decision"))
     org = campaign.organiser
     doc = L.new_document(campaign, t("cert.title"))
-    _landscape(doc, spec.margins_mm)
+    height = _landscape(doc, spec.margins_mm)
     width = 297 - spec.margins_mm[2] - spec.margins_mm[3]
     d = dec.signed_on
     common = dict(
@@ -71,7 +95,7 @@ def write_certificates(s: Session, campaign: Campaign, out: str | Path, *, numbe
         motto=t("doc.motto"),
         organiser=org.name,
         grantor=campaign.award(dec.award_key).grantor,
-        campaign=campaign.campaign.title,
+        campaign=mid_sentence(campaign.campaign.title),
         number=dec.number,
         date=dmy(d),
         signer_title=org.signer_title,
@@ -91,14 +115,19 @@ def write_certificates(s: Session, campaign: Campaign, out: str | Path, *, numbe
             unit=h.unit,
             award=h.award,
             register=f"{h.position:02d}",
-            achievement=honours.one_line(h.achievement, ACHIEVEMENT_CHARS),
+            achievement=honours.one_line(h.citation, ACHIEVEMENT_CHARS),
         )
+        if n:  # one page per awardee: the turn in the room under the previous page's cell
+            turn = L.para(doc, "", after=0)
+            turn.paragraph_format.line_spacing = Pt(1)
+            turn.add_run().add_break(WD_BREAK.PAGE)
+        page = _page_cell(doc, width, height)
         for i, line in enumerate(spec.body):
-            p = _line(doc, line, values)
-            if i == 0 and n:
-                p.paragraph_format.page_break_before = True  # one page per awardee
+            _line(page, line, values, first=i == 0)
+            if line.text == "{motto}":  # the motto's rule, as long as the motto
+                L.rule(page, L.MOTTO_RULE_MM * line.size / L.BODY_PT, width)
         if spec.left or spec.right:
-            table = doc.add_table(rows=1, cols=2)
+            table = page.add_table(rows=1, cols=2)
             L._borderless(table)
             L._widths(table, (width / 2, width / 2))
             left, right = table.rows[0].cells

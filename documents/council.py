@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from documents import layout as L
-from documents.items import ExportError, dmy, short
+from documents import streaming as S
+from documents.items import PARTIES, ExportError, dmy, mid_sentence, parties_text, party, short
 from documents.texts import t
 from domain import council as ops
 from domain import honours
@@ -24,9 +25,11 @@ from storage import council as rows
 from storage import members
 from storage.models import AwardDecision, CouncilRound
 
-MINUTES_WIDTHS = (10, 42, 26, 22, 16, 17, 17, 15)  # 165 mm
-DECISION_WIDTHS = (12, 50, 35, 68)
-NUMERALS = ("I", "II")
+# 165 mm, 1 mm cell margins: STT, name, unit, then the votes and the result (each column wide
+# enough for its longest syllable: «Không đồng ý» wraps between words, never inside one)
+MINUTES_WIDTHS = (12, 46, 30, 18, 18, 22, 19)
+DECISION_WIDTHS = (12, 45, 33, 75)
+NUMERALS = ("I", "II", "III")
 
 
 def _save(doc, out: str | Path) -> Path:
@@ -34,53 +37,6 @@ def _save(doc, out: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)
     return out
-
-
-def _heading(doc, campaign: Campaign, parent: str, body: str, number: str | None, when) -> None:
-    """The two-column heading: the issuing body (parent in caps, body in bold caps) and the
-    number left; the national heading, motto and place and date right."""
-    table = doc.add_table(rows=1, cols=2)
-    L._borderless(table)
-    L._widths(table, (70, L.TEXT_WIDTH_MM - 70))
-    left, right = table.rows[0].cells
-    L.para(left, parent.upper(), size=L.SMALL_PT, align=L.CENTER, after=0, first=True)
-    L.para(left, body.upper(), bold=True, size=L.SMALL_PT, align=L.CENTER, after=6)
-    if number:
-        L.para(left, t("dec.number", number=number), size=L.SMALL_PT, align=L.CENTER)
-    L.para(right, t("doc.national"), bold=True, size=L.SMALL_PT, align=L.CENTER, after=0, first=True)
-    L.para(right, t("doc.motto"), bold=True, underline=True, size=L.BODY_PT, align=L.CENTER, after=6)
-    L.para(
-        right,
-        t(
-            "doc.place_date",
-            place=campaign.organiser.place,
-            day=f"{when.day:02d}",
-            month=f"{when.month:02d}",
-            year=f"{when.year:04d}",
-        ),
-        italic=True,
-        size=L.BODY_PT,
-        align=L.CENTER,
-    )
-    L.para(doc, "", after=6)
-
-
-def _sign(doc, recipients: list[str] | None, titles: list[str], name: str) -> None:
-    """Left: «Nơi nhận:» and its list ending «- Lưu: VT.»; right: the signer's title lines,
-    room for the signature and seal, the name."""
-    table = doc.add_table(rows=1, cols=2)
-    L._borderless(table)
-    L._widths(table, (75, L.TEXT_WIDTH_MM - 75))
-    left, right = table.rows[0].cells
-    if recipients is not None:
-        L.para(left, t("doc.recipients"), bold=True, italic=True, size=12, after=0, first=True)
-        for line in [*recipients, t("doc.archive")]:
-            L.para(left, line, size=11, after=0)
-    for i, line in enumerate(titles):
-        L.para(right, line, bold=True, size=L.BODY_PT, align=L.CENTER, after=0, first=i == 0)
-    for _ in range(4):
-        L.para(right, "", after=0)
-    L.para(right, name or t("doc.dots")[:30], bold=True, size=L.BODY_PT, align=L.CENTER)
 
 
 def share_text(share: Share) -> str:
@@ -108,15 +64,26 @@ def latest_closed_round(s: Session, campaign: Campaign, number: int | None = Non
 def write_minutes(
     s: Session, campaign: Campaign, out: str | Path, *, now: datetime, round_number: int | None = None
 ) -> int:
-    """The minutes of the latest closed round (or round `round_number`); returns its items."""
+    """The minutes of the latest closed round (or round `round_number`), dated when the round
+    closed; returns its items. `now` is not printed: the minutes record the round."""
     rnd = latest_closed_round(s, campaign, round_number)
-    org, info = campaign.organiser, campaign.campaign
+    org, info, council = campaign.organiser, campaign.campaign, campaign.council
     items = rows.items_of(s, rnd.id)
     voters = {v.member_id for v in rows.votes_of(s, rnd.id)}
     names = members.member_names(s)
+    closed_at = rnd.closed_at or now
     doc = L.new_document(campaign, t("min.title"))
-    _heading(doc, campaign, org.short_name, t("min.body_left"), None, campaign.local(rnd.closed_at))
-    L.title(doc, t("min.title"), t("min.subtitle", campaign=info.short_title, number=rnd.number))
+    L.heading(
+        doc,
+        campaign,
+        closed_at,
+        parent=org.short_name,
+        body=t("min.body_left"),
+        number=t("min.number", number=t("min.number_ref", number=rnd.number)),
+    )
+    L.title(
+        doc, t("min.title"), t("min.subtitle", campaign=mid_sentence(info.short_title), number=rnd.number)
+    )
     L.body(
         doc,
         t(
@@ -128,9 +95,12 @@ def write_minutes(
             office=org.office,
         ),
     )
-    L.para(doc, t("min.I"), bold=True, before=6)
+    L.para(doc, t("min.I"), bold=True, before=6, keep_next=True)
+    dots = t("doc.dots")[:30]
+    L.body(doc, t("min.chair_line", name=council.chairman or dots, title=_post(council.chairman_title)))
+    L.body(doc, t("min.secretary_line", name=council.secretary or dots, title=_post(council.secretary_title)))
     present = len(voters & set(rnd.members))
-    L.body(doc, t("min.members", members=len(rnd.members), present=present))
+    L.body(doc, t("min.members", members=len(rnd.members), present=present), keep_next=True)
     for i, member_id in enumerate(rnd.members, 1):
         L.para(
             doc,
@@ -142,7 +112,7 @@ def write_minutes(
             ),
             after=0,
         )
-    L.para(doc, t("min.II"), bold=True, before=6)
+    L.para(doc, t("min.II"), bold=True, before=6, keep_next=True)
     L.body(
         doc,
         t(
@@ -151,37 +121,48 @@ def write_minutes(
             threshold=share_text(campaign.council.threshold),
         ),
     )
-    L.body(doc, t("min.considered", n=len(items)))
+    L.body(doc, t("min.considered", n=len(items)), keep_next=True)
     headers = [
         t("doc.col.stt"),
         t("doc.col.nominee"),
         t("doc.col.unit"),
-        t("min.col.award"),
         t("min.col.agree"),
         t("min.col.disagree"),
         t("min.col.more"),
         t("min.col.result"),
     ]
-    L.grid(
-        doc,
-        headers,
-        MINUTES_WIDTHS,
-        (
+    by_award: dict[str, list] = {}
+    for item, sub in items:
+        by_award.setdefault(item.award_key, []).append((item, sub))
+    for n, (key, group) in enumerate(by_award.items(), 1):
+        # the award once above its items: a column would take five lines a row
+        L.para(
+            doc,
+            t("min.award_group", n=n, award=_award(campaign, key), count=len(group)),
+            bold=True,
+            italic=True,
+            before=3,
+            keep_next=True,
+        )
+        S.grid(
+            doc,
+            headers,
+            MINUTES_WIDTHS,
             (
-                str(i),
-                sub.nominee or "",
-                campaign.unit_name(sub.unit_code),
-                _award(campaign, item.award_key),
-                str(item.agree),
-                str(item.disagree),
-                str(item.more_info),
-                t(f"min.result.{item.result}"),
-            )
-            for i, (item, sub) in enumerate(items, 1)
-        ),
-        centered=(0, 4, 5, 6),
-    )
-    L.para(doc, t("min.III"), bold=True, before=6)
+                (
+                    str(i),
+                    sub.nominee or "",
+                    campaign.unit_name(sub.unit_code),
+                    str(item.agree),
+                    str(item.disagree),
+                    str(item.more_info),
+                    t(f"min.result.{item.result}"),
+                )
+                for i, (item, sub) in enumerate(group, 1)
+            ),
+            centered=(0, 3, 4, 5),
+        )
+    L.para(doc, t("min.III"), bold=True, before=6, keep_next=True)
     passed = [(item, sub) for item, sub in items if item.result == "passed"]
     if rnd.quorum_met:
         L.body(doc, t("min.quorum_met", passed=len(passed), n=len(items)))
@@ -190,7 +171,11 @@ def write_minutes(
     for award in campaign.awards:
         group = [(item, sub) for item, sub in passed if item.award_key == award.key]
         if group:
-            L.body(doc, t("min.recommend", grantor=award.grantor, award=award.label, n=len(group)))
+            L.body(
+                doc,
+                t("min.recommend", grantor=award.grantor, award=award.label, n=len(group)),
+                keep_next=True,
+            )
             for i, (_, sub) in enumerate(group, 1):
                 L.para(
                     doc,
@@ -202,10 +187,20 @@ def write_minutes(
                     ),
                     after=0,
                 )
-    L.body(doc, t("min.close", at=_local(campaign, now)), italic=True, before=6)
-    L.two_signatures(doc, [(t("min.secretary"), True)], [(t("min.chair"), True)], name_right=org.signer_name)
+    L.body(doc, t("min.close", at=_local(campaign, closed_at)), italic=True, before=6)
+    L.two_signatures(
+        doc,
+        [(t("min.secretary"), True)],
+        [(t("min.chair"), True)],
+        name_left=council.secretary,
+        name_right=council.chairman,
+    )
     _save(doc, out)
     return len(items)
+
+
+def _post(title: str) -> str:
+    return f", {title}" if title else ""
 
 
 def _award(campaign: Campaign, key: str) -> str:
@@ -219,18 +214,34 @@ def _award(campaign: Campaign, key: str) -> str:
 
 
 def latest_decision(s: Session, campaign: Campaign, number: str | None = None) -> AwardDecision:
-    """The latest decision that stands (or the one numbered `number`) on an award the commune
-    decides itself (the campaign file's [decision] awards)."""
+    """The latest decision that stands (or the one numbered `number`: «2345», «2345/QĐ-UBND»
+    or «2345/QĐ-CT» alike) on an award the commune decides itself (the campaign file's
+    [decision] awards). A decision of another level is named in the refusal."""
     own = campaign.decision.awards if campaign.decision else ()
-    wanted = ops.decision_number(campaign, number) if number else None
-    found = [
-        d
-        for d in rows.decisions(s, campaign.code, active=True)
-        if d.award_key in own and (wanted is None or d.number == wanted)
-    ]
+    standing = rows.decisions(s, campaign.code, active=True)
+    if number:
+        wanted = [d for d in standing if _same_number(campaign, d.number, number)]
+        if wanted and wanted[-1].award_key not in own:
+            dec = wanted[-1]
+            raise ExportError(
+                t("award_doc.other_level", number=dec.number, award=_award(campaign, dec.award_key))
+            )
+        standing = wanted
+    found = [d for d in standing if d.award_key in own]
     if not found:
+        if number:
+            raise ExportError(t("award_doc.no_such_decision", number=" ".join(number.split())))
         raise ExportError(t("award_doc.no_decision"))
     return found[-1]
+
+
+def _same_number(campaign: Campaign, recorded: str, asked: str) -> bool:
+    """«2345» finds «2345/QĐ-UBND»; a full reference is compared whole (case and spaces aside)."""
+    asked = " ".join(asked.split()).upper().replace(" / ", "/")
+    recorded = recorded.upper()
+    if "/" in asked:
+        return recorded == (ops.decision_number(campaign, asked) or asked)
+    return asked.isdigit() and recorded.split("/", 1)[0].lstrip("0") == asked.lstrip("0")
 
 
 def write_decision(s: Session, campaign: Campaign, out: str | Path, *, number: str | None = None) -> int:
@@ -242,14 +253,18 @@ def write_decision(s: Session, campaign: Campaign, out: str | Path, *, number: s
     items = honours.honoured(s, campaign, decision_id=dec.id)
     org, info = campaign.organiser, campaign.campaign
     award = campaign.award(dec.award_key)
-    groups = {g: [h for h in items if h.group == g] for g in ("collective", "individual")}
+    groups = {p: [h for h in items if party(h.group, h.name) == p] for p in PARTIES}
+    counts = {p: len(g) for p, g in groups.items()}
     values = dict(
         award=award.label,
         grantor=award.grantor,
         organiser=org.name,
-        campaign=info.title,
-        collective=len(groups["collective"]),
-        individual=len(groups["individual"]),
+        campaign=mid_sentence(info.title),
+        awardees=parties_text(counts),
+        collective=counts["collective"],
+        households=counts["household"],
+        individual=counts["household"] + counts["individual"],
+        persons=counts["individual"],
         total=len(items),
         council=org.council,
         office=org.office,
@@ -258,32 +273,35 @@ def write_decision(s: Session, campaign: Campaign, out: str | Path, *, number: s
         date=dmy(dec.signed_on),
     )
     doc = L.new_document(campaign, spec.title)
-    _heading(doc, campaign, org.parent_name, org.name, dec.number, dec.signed_on)
+    L.heading(doc, campaign, dec.signed_on, body=org.name, number=t("dec.number", number=dec.number))
     L.title(doc, spec.title, spec.subject.format(**values))
-    L.para(doc, spec.authority.format(**values), bold=True, align=L.CENTER, after=9)
+    L.para(doc, spec.authority.format(**values), bold=True, align=L.CENTER, after=9, keep_next=True)
     for ground in spec.grounds:
         L.body(doc, ground.format(**values), italic=True)
-    L.para(doc, t("dec.decides"), bold=True, align=L.CENTER, before=6, after=6)
+    L.para(doc, t("dec.decides"), bold=True, align=L.CENTER, before=6, after=6, keep_next=True)
     for article in spec.articles:
         L.body(doc, article.format(**values))
-    L.para(doc, "", after=6)
-    _sign(doc, [r.format(**values) for r in spec.recipients], [org.signer_title], dec.signer_name)
+    L.sign_block(doc, [r.format(**values) for r in spec.recipients], [org.signer_title], dec.signer_name)
     L.page_break(doc)
     L.title(doc, spec.list_title.format(**values), spec.list_subject.format(**values))
     headers = [t("doc.col.stt"), t("doc.col.nominee"), t("doc.col.unit"), t("dec.col.achievement")]
     numeral = 0
-    for group in ("collective", "individual"):
+    for group in PARTIES:
         if not groups[group]:
             continue
         L.para(
-            doc, t(f"dec.group.{group}", numeral=NUMERALS[numeral], n=len(groups[group])), bold=True, before=6
+            doc,
+            t(f"dec.group.{group}", numeral=NUMERALS[numeral], n=len(groups[group])),
+            bold=True,
+            before=6,
+            keep_next=True,
         )
         numeral += 1
-        L.grid(
+        S.grid(
             doc,
             headers,
             DECISION_WIDTHS,
-            ((str(i), h.name, h.unit, short(h.achievement, 300)) for i, h in enumerate(groups[group], 1)),
+            ((str(i), h.name, h.unit, short(h.citation, 300)) for i, h in enumerate(groups[group], 1)),
         )
     _save(doc, out)
     return len(items)

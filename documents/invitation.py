@@ -7,6 +7,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from documents.texts import t
 from domain.campaign import Campaign
 
 FORMATS = (".pdf", ".png")
@@ -46,12 +47,10 @@ def write_invitation(
     """Write the invitation; the file type follows the name (.pdf or .png)."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
-        raise InvitationError(f"{path.name}: use a .pdf or .png file name")
+        raise InvitationError(t("invitation.format", name=path.name))
     link = telegram_link(telegram_username)
     if link is None and not zalo_name:
-        raise InvitationError(
-            "no bot to point to: set TELEGRAM_BOT_USERNAME (or the Telegram token) or ZALO_BOT_NAME"
-        )
+        raise InvitationError(t("invitation.no_bot"))
     import matplotlib
 
     matplotlib.use("Agg")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from documents.texts import t
@@ -14,8 +14,9 @@ from domain.campaign import Campaign, Category, Content, Figure
 from messages.format import answered_checks, format_figure, shorten
 from storage.models import Submission
 
-# The appraised items the council looks at, and the ones that get an achievement report.
-LIST_STATUSES = ("approved", "shortlisted", "awarded")
+# The council's list holds the items staff put on it, and only those; achievement reports are
+# made for every appraised item.
+LIST_STATUSES = ("shortlisted",)
 REPORT_STATUSES = ("approved", "shortlisted", "awarded")
 ENTRY_KINDS = lifecycle.ENTRY_KINDS
 STATUSES = lifecycle.STATUSES + ("draft",)
@@ -35,8 +36,9 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def place_date(campaign: Campaign, now: datetime) -> str:
-    d = campaign.local(now)
+def place_date(campaign: Campaign, when: datetime | date) -> str:
+    """«Trần Ninh, ngày 05 tháng 11 năm 2024» of a UTC moment (shown in local time) or a day."""
+    d = campaign.local(when) if isinstance(when, datetime) else when
     return t(
         "doc.place_date",
         place=campaign.organiser.place,
@@ -44,6 +46,36 @@ def place_date(campaign: Campaign, now: datetime) -> str:
         month=f"{d.month:02d}",
         year=f"{d.year:04d}",
     )
+
+
+def mid_sentence(title: str) -> str:
+    """A campaign's title inside a sentence: «… trong phong trào thi đua …», not «trong
+    Phong trào …» (the first word is a common noun; a word in caps, like «UBND», stays)."""
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return title[:1].lower() + title[1:]
+    return title
+
+
+# Who an award goes to, as the decision counts them: a household is named «Hộ ông …», «Hộ bà
+# …», «Hộ gia đình …» in a category whose quota group is individual.
+PARTIES = ("collective", "household", "individual")
+_HOUSEHOLD = re.compile(r"^\s*hộ\s", re.IGNORECASE)
+
+
+def party(group: str, nominee: str | None) -> str:
+    """collective | household | individual, from the category's quota group and the name."""
+    if group == "collective":
+        return "collective"
+    return "household" if _HOUSEHOLD.match(nominee or "") else "individual"
+
+
+def parties_text(counts: dict[str, int]) -> str:
+    """«1 tập thể, 3 hộ gia đình và 5 cá nhân»: the groups that have someone, in that order."""
+    parts = [t(f"doc.party.{k}", n=counts[k]) for k in PARTIES if counts.get(k)]
+    if len(parts) < 2:
+        return "".join(parts)
+    return t("doc.parties", head=", ".join(parts[:-1]), last=parts[-1])
 
 
 def dmy(day) -> str:
@@ -115,15 +147,6 @@ def answered_checks_text(campaign: Campaign, category: str | None, answers: dict
         t("rep.checks", label=label, value=shown).rstrip(".")
         for label, shown in answered_checks(campaign, category, answers or {})
     )
-
-
-def photo_refs(evidence: Sequence[Any]) -> str:
-    """Photos as references: where each one can be found again (URL, file, channel file id)."""
-    refs = []
-    for e in evidence:
-        ref = e.url or e.local_path or (f"{e.channel}:{e.file_id}" if e.file_id else e.unique_id)
-        refs.append(ref)
-    return "\n".join(refs)
 
 
 def short(text: str | None, limit: int = 300) -> str:

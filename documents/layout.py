@@ -4,14 +4,11 @@ block and "Nơi nhận:". Every document of the office is built from these piece
 
 from __future__ import annotations
 
-import io
 import math
 import re
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from copy import deepcopy
-from datetime import datetime
-from xml.sax.saxutils import escape
+from datetime import date, datetime
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -21,7 +18,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
-from lxml import etree
 
 from documents.items import place_date, xml_safe
 from documents.texts import t
@@ -118,9 +114,10 @@ def para(
     after: float | None = None,
     before: float | None = None,
     first: bool = False,
+    keep_next: bool = False,
 ):
     """A paragraph of one run. `target` is the document or a table cell; `first` reuses the
-    cell's empty first paragraph."""
+    cell's empty first paragraph; `keep_next` keeps it on the page of the next one."""
     p = target.paragraphs[0] if first else target.add_paragraph()
     if text:
         run = p.add_run(xml_safe(text))
@@ -136,6 +133,8 @@ def para(
         fmt.space_after = Pt(after)
     if before is not None:
         fmt.space_before = Pt(before)
+    if keep_next:
+        fmt.keep_with_next = True
     return p
 
 
@@ -152,7 +151,7 @@ def dots(doc, lines: int = 1) -> None:
         para(doc, t("doc.dots"), align=JUSTIFY)
 
 
-def _borderless(table) -> None:
+def _borderless(table, margin_mm: float | None = None) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -160,6 +159,19 @@ def _borderless(table) -> None:
         el.set(qn("w:val"), "nil")
         borders.append(el)
     tbl_pr.append(borders)
+    if margin_mm is not None:
+        _cell_margins(table, margin_mm)
+
+
+def _cell_margins(table, mm: float) -> None:
+    """Left and right cell margins of the whole table (Word's default is 1.9 mm)."""
+    mar = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
 
 
 def _widths(table, widths_mm: Sequence[float]) -> None:
@@ -171,31 +183,149 @@ def _widths(table, widths_mm: Sequence[float]) -> None:
             cell.width = Mm(w)
 
 
-def heading(doc, campaign: Campaign, now: datetime, *, number: bool = False) -> None:
-    """The heading table without borders: the issuing body (parent body in caps, not bold; the
-    body in bold caps) and the number on the left; the national heading, the motto (bold,
-    underlined) and the place and date (italics) on the right."""
+def _unsplit(table) -> None:
+    """Every row of the table stays on one page."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def keep(p):
+    """The paragraph stays on the page of the one after it (a heading never ends a page)."""
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def keep_last(doc, n: int = 1) -> None:
+    """The last `n` paragraphs of the body stay with what follows (a signature block never
+    stands alone on a page)."""
+    body = doc.part.element.body
+    kept = list(body.iterchildren(qn("w:p")))[-n:]
+    for el in kept:
+        el.get_or_add_pPr().get_or_add_keepNext()
+
+
+def rule(target, length_mm: float, box_mm: float, *, first: bool = False):
+    """A short centred horizontal rule (Decree 30/2020: under the issuing body, the motto and
+    the subject): an empty 2-pt paragraph indented to `length_mm` of the `box_mm` it sits
+    in, with a bottom border."""
+    p = para(target, "", after=0, first=first)
+    side = max(0.0, (box_mm - length_mm) / 2)
+    fmt = p.paragraph_format
+    fmt.left_indent, fmt.right_indent, fmt.line_spacing = Mm(side), Mm(side), Pt(2)
+    ppr = p._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for attr, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{attr}"), value)
+    borders.append(bottom)
+    ppr.insert_element_before(borders, *_AFTER_BORDER)
+    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")
+    size.set(qn("w:val"), "4")  # the empty paragraph's mark, hence its height: 2 pt
+    mark.append(size)
+    ppr.insert_element_before(mark, "w:sectPr", "w:pPrChange")
+    return p
+
+
+# what follows w:pBdr in a paragraph's properties (the schema's order)
+_AFTER_BORDER = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+# Place names held together on a line: "XÃ TRẦN NINH" is never split into "XÃ TRẦN / NINH".
+NBSP = "\u00a0"
+_PLACE = re.compile(r"(?<!\S)(THỊ TRẤN|THỊ XÃ|THÀNH PHỐ|XÃ|PHƯỜNG|HUYỆN|QUẬN|TỈNH)\s.*$")
+_PEOPLES_COMMITTEE = re.compile(r"(ủy|uỷ) ban nhân dân", re.IGNORECASE)
+
+
+def bound(text: str) -> str:
+    """Caps, with the words of the place name joined by no-break spaces: a line that is too
+    long breaks before the name, never inside it."""
+    text = " ".join(text.upper().split())
+    return _PLACE.sub(lambda m: m[0].replace(" ", NBSP), text)
+
+
+def abbreviated(name: str) -> str:
+    """The parent body as Decree 30/2020 lets it be written: «UBND huyện Văn Quan»."""
+    return _PEOPLES_COMMITTEE.sub("UBND", name)
+
+
+# The heading table: issuing body left, national heading right; 1 mm cell margins. The
+# national heading (13 pt bold, 95 mm in Times New Roman) fits the right column on one line.
+HEAD_WIDTHS = (63, TEXT_WIDTH_MM - 63)
+HEAD_MARGIN_MM = 1
+ISSUER_RULE_MM, MOTTO_RULE_MM, SUBJECT_RULE_MM = 22, 61, 50
+
+
+def heading(
+    doc,
+    campaign: Campaign,
+    when: datetime | date,
+    *,
+    parent: str | None = None,
+    body: str | None = None,
+    number: str | None = None,
+) -> None:
+    """The heading table without borders (Decree 30/2020, Appendix I): the parent body (caps,
+    not bold), the issuing body (bold caps), a short rule and the number on the left; the
+    national heading (bold caps, one line), the motto (bold) with a rule as long as it, and
+    the place and date (italics) on the right. `when` is a UTC moment or a local date."""
     org = campaign.organiser
     table = doc.add_table(rows=1, cols=2)
-    _borderless(table)
+    _borderless(table, HEAD_MARGIN_MM)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, (65, TEXT_WIDTH_MM - 65))
+    _widths(table, HEAD_WIDTHS)
     left, right = table.rows[0].cells
-    para(left, org.parent_name.upper(), size=SMALL_PT, align=CENTER, after=0, first=True)
-    para(left, org.name.upper(), bold=True, size=SMALL_PT, align=CENTER, after=6)
+    box_left, box_right = (w - 2 * HEAD_MARGIN_MM for w in HEAD_WIDTHS)
+    parent = abbreviated(org.parent_name) if parent is None else parent
+    para(left, bound(parent), size=SMALL_PT, align=CENTER, after=0, first=True)
+    for line in (org.name if body is None else body).splitlines():  # a line each, as written
+        para(left, bound(line), bold=True, size=SMALL_PT, align=CENTER, after=0)
+    rule(left, ISSUER_RULE_MM, box_left)
     if number:
-        para(left, t("doc.number"), size=SMALL_PT, align=CENTER)
+        para(left, number, size=SMALL_PT, align=CENTER, before=6)
     para(right, t("doc.national"), bold=True, size=SMALL_PT, align=CENTER, after=0, first=True)
-    para(right, t("doc.motto"), bold=True, underline=True, size=BODY_PT, align=CENTER, after=6)
-    para(right, place_date(campaign, now), italic=True, size=BODY_PT, align=CENTER)
+    para(right, t("doc.motto"), bold=True, size=BODY_PT, align=CENTER, after=0)
+    rule(right, MOTTO_RULE_MM, box_right)
+    day = campaign.local(when).date() if isinstance(when, datetime) else when
+    para(right, place_date(campaign, day), italic=True, size=BODY_PT, align=CENTER, before=6)
     para(doc, "", after=6)
 
 
 def title(doc, text: str, *subtitles: str) -> None:
-    para(doc, text, bold=True, size=BODY_PT, align=CENTER, before=6, after=0)
+    """The document's name (bold caps) and its subject (bold), a short rule under them; kept
+    with what follows."""
+    keep(para(doc, text, bold=True, size=BODY_PT, align=CENTER, before=6, after=0))
     for line in subtitles:
         if line:
-            para(doc, line, bold=True, size=BODY_PT, align=CENTER, after=0)
+            keep(para(doc, line, bold=True, size=BODY_PT, align=CENTER, after=0))
+    keep(rule(doc, SUBJECT_RULE_MM, TEXT_WIDTH_MM))
     para(doc, "", after=6)
 
 
@@ -203,19 +333,27 @@ def signature(doc, campaign: Campaign, recipients: Iterable[str] | None) -> None
     """Left: "Nơi nhận:" (bold italic 12) and the list (11) ending "- Lưu: VT."; right: "TM. ỦY
     BAN NHÂN DÂN", the signer's title and name from the campaign file."""
     org = campaign.organiser
+    sign_block(doc, recipients, [t("doc.on_behalf"), org.signer_title], org.signer_name)
+
+
+def sign_block(doc, recipients: Iterable[str] | None, titles: Sequence[str], name: str) -> None:
+    """«Nơi nhận:» and its list ending «- Lưu: VT.» left; the signer's title lines, room for
+    the signature and seal, and the name right. It stays with the paragraph before it."""
+    keep_last(doc, 2)
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     _widths(table, (75, TEXT_WIDTH_MM - 75))
+    _unsplit(table)
     left, right = table.rows[0].cells
     if recipients is not None:
         para(left, t("doc.recipients"), bold=True, italic=True, size=12, after=0, first=True)
         for line in [*recipients, t("doc.archive")]:
             para(left, line, size=11, after=0)
-    para(right, t("doc.on_behalf"), bold=True, size=BODY_PT, align=CENTER, after=0, first=True)
-    para(right, org.signer_title, bold=True, size=BODY_PT, align=CENTER, after=0)
+    for i, line in enumerate(titles):
+        para(right, line, bold=True, size=BODY_PT, align=CENTER, after=0, first=i == 0)
     for _ in range(4):
         para(right, "", after=0)
-    para(right, org.signer_name or t("doc.dots")[:30], bold=True, size=BODY_PT, align=CENTER)
+    para(right, name or t("doc.dots")[:30], bold=True, size=BODY_PT, align=CENTER)
 
 
 def two_signatures(
@@ -225,10 +363,13 @@ def two_signatures(
     name_left: str = "",
     name_right: str = "",
 ) -> None:
-    """Two signature blocks side by side (achievement reports: confirmer and reporter)."""
+    """Two signature blocks side by side (achievement reports: confirmer and reporter; the
+    minutes: secretary and chairman); kept with the paragraph before them."""
+    keep_last(doc, 2)
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     _widths(table, (TEXT_WIDTH_MM / 2, TEXT_WIDTH_MM / 2))
+    _unsplit(table)
     for cell, lines, name in zip(table.rows[0].cells, (left_lines, right_lines), (name_left, name_right)):
         for i, (text, bold) in enumerate(lines):
             para(
@@ -247,193 +388,45 @@ def two_signatures(
             para(cell, name, bold=True, size=BODY_PT, align=CENTER)
 
 
+# 1 mm cell margins in the tables: a 12 mm column holds «STT», a 16 mm one any syllable
+GRID_MARGIN_MM = 1
+
+
+def own_page_numbers(doc) -> None:
+    """The last section (the body's own) numbers its pages from 1."""
+    _number_from_one(doc.sections[-1]._sectPr)
+
+
+def section_break(doc) -> None:
+    """Ends the section here: what follows starts on a new page whose numbers start at 1
+    again, with the same page set-up and page-number header (a copy of the body's section
+    properties in the breaking paragraph)."""
+    sect = deepcopy(doc.sections[-1]._sectPr)
+    _number_from_one(sect)
+    # 1 pt high: a report that fills its last page does not push it onto a page of its own
+    p = para(doc, "", after=0, before=0)
+    p.paragraph_format.line_spacing = Pt(1)
+    ppr = p._p.get_or_add_pPr()
+    mark, size = OxmlElement("w:rPr"), OxmlElement("w:sz")
+    size.set(qn("w:val"), "2")
+    mark.append(size)
+    ppr.append(mark)
+    ppr.append(sect)
+
+
+def _number_from_one(sect) -> None:
+    numbering = sect.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        # w:pgNumType comes after the page size, margins, borders, line numbers (schema order)
+        after = [sect.find(qn(f"w:{tag}")) for tag in ("lnNumType", "pgBorders", "paperSrc", "pgMar", "pgSz")]
+        anchor = next((el for el in after if el is not None), None)
+        if anchor is not None:
+            anchor.addnext(numbering)
+        else:
+            sect.insert(0, numbering)
+    numbering.set(qn("w:start"), "1")
+
+
 def page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
-def grid(
-    doc,
-    headers: Sequence[str],
-    widths_mm: Sequence[float],
-    rows: Iterable[Sequence[str]],
-    *,
-    centered: Sequence[int] = (0,),
-) -> int:
-    """A bordered table with a header row repeated on every page. Rows are copies of one
-    prepared row element (python-docx builds cells slowly; ten thousand rows need this)."""
-    tbl, template = _grid(doc, headers, widths_mm, centered)
-    tbl.remove(template)
-    count = 0
-    for values in rows:
-        tr = deepcopy(template)
-        for el, value in zip(list(tr.iter(qn("w:t"))), values):
-            el.text = xml_safe(str(value)) if value is not None else ""
-        tbl.append(tr)
-        count += 1
-    return count
-
-
-def _grid(doc, headers: Sequence[str], widths_mm: Sequence[float], centered: Sequence[int]):
-    """The table of grid(): its header row and, after it, the prepared row (returned)."""
-    table = doc.add_table(rows=2, cols=len(headers))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, widths_mm)
-    head, proto = table.rows
-    for i, (cell, text) in enumerate(zip(head.cells, headers)):
-        para(cell, text, bold=True, size=SMALL_PT, align=CENTER, after=0, first=True)
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    head._tr.get_or_add_trPr().append(repeat)
-    cant_split = OxmlElement("w:cantSplit")
-    proto._tr.get_or_add_trPr().append(cant_split)
-    for i, cell in enumerate(proto.cells):
-        para(cell, "x", size=SMALL_PT, align=CENTER if i in centered else LEFT, after=0, first=True)
-    return table._tbl, proto._tr
-
-
-# -- content streamed into the saved file ------------------------------------------------
-
-# Private-use characters: they cannot come from the campaign file's words in a heading.
-_MARK = "\ue000{slot}.{col}\ue001"
-
-
-def _slot(doc) -> int:
-    """A number for a new mark, unique in the document."""
-    body = doc.part.element.body
-    return len(body.findall(qn("w:tbl"))) + len(body.findall(qn("w:p")))
-
-
-class Rows:
-    """A grid() whose rows are written when the document is saved (save_streamed): the
-    document holds the header row and one prepared row with a mark in each cell; saving
-    writes the rows in its place, as they come, from `rows` (an iterable, read once)."""
-
-    def __init__(
-        self,
-        doc,
-        headers: Sequence[str],
-        widths_mm: Sequence[float],
-        rows: Iterable[Sequence[str | None]],
-        *,
-        centered: Sequence[int] = (0,),
-        batch: int = 500,
-    ) -> None:
-        self.slot = _slot(doc)
-        self.rows, self.cols, self.batch, self.count = rows, len(headers), batch, 0
-        _, template = _grid(doc, headers, widths_mm, centered)
-        for col, el in enumerate(template.iter(qn("w:t"))):
-            el.text = self.mark(col)
-        self.pieces: list[str] = []
-
-    def mark(self, col: int) -> str:
-        return _MARK.format(slot=self.slot, col=col)
-
-    def span(self, xml: str) -> tuple[int, int]:
-        """Where the prepared row is in the saved XML; keeps its text cut at the marks."""
-        start, end = _around(xml, self.mark(0), "w:tr")
-        rest = xml[start:end]
-        for col in range(self.cols):
-            head, rest = rest.split(self.mark(col), 1)
-            self.pieces.append(head)
-        self.pieces.append(rest)
-        return start, end
-
-    def chunks(self) -> Iterator[str]:
-        lines = []
-        for values in self.rows:
-            lines.append(_row(self.pieces, values))
-            self.count += 1
-            if len(lines) >= self.batch:
-                yield "".join(lines)
-                lines.clear()
-        yield "".join(lines)
-
-
-class Blocks:
-    """Body content written when the document is saved (save_streamed), one item at a
-    time: a marked paragraph holds its place; saving builds an item's paragraphs and tables
-    with build(doc, item, n) at the end of the body, writes their XML in the mark's place
-    and takes them out again, so the body never grows (python-docx inserts each new block
-    before the section properties, a look-up that grows with the body)."""
-
-    def __init__(self, doc, items: Iterable, build) -> None:
-        self.slot = _slot(doc)
-        self.doc, self.items, self.build, self.count = doc, items, build, 0
-        para(doc, self.mark())
-        self.declared: dict[str, str] = {}
-
-    def mark(self) -> str:
-        return _MARK.format(slot=self.slot, col=0)
-
-    def span(self, xml: str) -> tuple[int, int]:
-        # the namespaces the document declares once at its root: a block need not repeat them
-        root = xml[xml.index("<w:document") : xml.index(">", xml.index("<w:document"))]
-        self.declared = dict(_XMLNS.findall(root))
-        return _around(xml, self.mark(), "w:p")
-
-    def chunks(self) -> Iterator[str]:
-        body = self.doc.part.element.body
-        for item in self.items:
-            kept = len(body)
-            self.build(self.doc, item, self.count)
-            self.count += 1
-            new = list(body)[kept - 1 : len(body) - 1]  # inserted before the section properties
-            yield "".join(self._xml(el) for el in new)
-            for el in new:
-                body.remove(el)
-
-    def _xml(self, el) -> str:
-        text = etree.tostring(el, encoding="unicode")
-        end = text.index(">")
-        head = _XMLNS.sub(lambda m: "" if self.declared.get(m[1]) == m[2] else m[0], text[:end])
-        return head + text[end:]
-
-
-_XMLNS = re.compile(r' xmlns:(\w+)="([^"]*)"')
-
-
-def _around(xml: str, mark: str, tag: str) -> tuple[int, int]:
-    """The element `tag` (w:tr, w:p) around the mark in the saved XML: its start and end."""
-    at = xml.index(mark)
-    start = max(xml.rfind(f"<{tag}>", 0, at), xml.rfind(f"<{tag} ", 0, at))
-    end = xml.index(f"</{tag}>", at) + len(f"</{tag}>")
-    return start, end
-
-
-def save_streamed(doc, out, parts: Sequence[Rows | Blocks]) -> None:
-    """Saves the document with python-docx, then writes the file again with the streamed
-    parts in it: every part of the zip is copied as it is but word/document.xml, which is
-    written in pieces (the text up to a mark, that part's rows or blocks as they come, the
-    text up to the next mark...), so neither the rows nor the whole XML are held at once."""
-    saved = io.BytesIO()
-    doc.save(saved)
-    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            if info.filename != "word/document.xml":
-                dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            xml = src.read(info).decode("utf-8")
-            part = zipfile.ZipInfo(info.filename, info.date_time)
-            part.compress_type = zipfile.ZIP_DEFLATED
-            with dst.open(part, "w") as f:
-                at = 0
-                for streamed in parts:
-                    start, end = streamed.span(xml)
-                    f.write(xml[at:start].encode("utf-8"))
-                    at = end
-                    for chunk in streamed.chunks():
-                        f.write(chunk.encode("utf-8"))
-                f.write(xml[at:].encode("utf-8"))
-
-
-# Escaped as lxml escapes a text node (a carriage return kept as a character reference).
-_ESCAPE = {"\r": "&#13;"}
-
-
-def _row(pieces: list[str], values: Sequence[str | None]) -> str:
-    out = [pieces[0]]
-    for piece, value in zip(pieces[1:], values):
-        out.append("" if value is None else escape(xml_safe(str(value)), _ESCAPE))
-        out.append(piece)
-    return "".join(out)

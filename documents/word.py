@@ -18,13 +18,17 @@ from sqlmodel import Session
 
 from documents import items as c
 from documents import layout as L
+from documents import streaming as S
 from documents.texts import t
 from domain.campaign import Award, Campaign
-from storage import views
+from domain.citation import shown
+from storage import council as council_rows
+from storage import lists, views
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-LIST_WIDTHS = (12, 45, 30, 58, 20)
-PROPOSAL_WIDTHS = (12, 50, 35, 68)
+LIST_WIDTHS = (12, 42, 30, 59, 22)  # 165 mm: STT, name, unit, citation, status
+LIST_WIDTHS_ONE_STATUS = (12, 45, 33, 75)
+PROPOSAL_WIDTHS = (12, 45, 33, 75)
 
 
 @dataclass
@@ -71,16 +75,25 @@ def write_list(
     org = campaign.organiser
     doc = L.new_document(campaign, t("list.title"))
     L.heading(doc, campaign, now)
-    L.title(doc, t("list.title"), t("list.subtitle", campaign=campaign.campaign.title))
+    L.title(doc, t("list.title"), t("list.subtitle", campaign=c.mid_sentence(campaign.campaign.title)))
     L.para(doc, t("list.for_council", council=org.council), italic=True, align=L.CENTER, after=6)
 
     award_keys = [a.key for a in campaign.awards]
-    headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "summary", "status")]
+    # the status says something only when the list holds more than one
+    columns = ("stt", "nominee", "unit", "citation", *(("status",) if len(statuses) > 1 else ()))
+    headers = [t(f"doc.col.{k}") for k in columns]
+    widths = LIST_WIDTHS if len(columns) == 5 else LIST_WIDTHS_ONE_STATUS
     unit, status = functools.cache(campaign.unit_name), functools.cache(c.status_text)
     tables = []
     for i, (key, cats) in enumerate(groups):
         label = c.award_label(campaign, key) or t("list.no_award")
-        L.para(doc, t("list.award", numeral=_numeral(i), award=label.upper()), bold=True, before=6)
+        L.para(
+            doc,
+            t("list.award", numeral=_numeral(i), award=label.upper()),
+            bold=True,
+            before=6,
+            keep_next=True,
+        )
         for j, (cat, count) in enumerate(cats, 1):
             L.para(
                 doc,
@@ -88,8 +101,9 @@ def write_list(
                 bold=True,
                 italic=True,
                 before=3,
+                keep_next=True,
             )
-            rows = views.list_rows(
+            rows = lists.list_rows(
                 s,
                 campaign_code=campaign.code,
                 kinds=c.ENTRY_KINDS,
@@ -100,25 +114,38 @@ def write_list(
                 chunk=chunk,
             )
             tables.append(
-                L.Rows(
+                S.Rows(
                     doc,
                     headers,
-                    LIST_WIDTHS,
+                    widths,
                     (
-                        (str(n), nominee or "", unit(unit_code), c.short(achievements), status(st))
-                        for n, (nominee, unit_code, achievements, st) in enumerate(rows, 1)
+                        (
+                            str(n),
+                            nominee or "",
+                            unit(unit_code),
+                            c.short(shown(citation, achievements)),
+                            status(st),
+                        )[: len(columns)]
+                        for n, (nominee, unit_code, achievements, st, citation) in enumerate(rows, 1)
                     ),
                 )
             )
-    counts = {"collective": 0, "individual": 0}
-    for _, cats in groups:
-        for cat, count in cats:
-            counts[c.category_group(campaign, cat)] += count
-    L.para(doc, t("list.total", n=sum(counts.values()), **counts), italic=True, before=6, after=6)
+    counts = dict.fromkeys(c.PARTIES, 0)
+    for cat, nominee in lists.list_names(
+        s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=statuses, chunk=chunk
+    ):
+        counts[c.party(c.category_group(campaign, cat), nominee)] += 1
+    L.para(
+        doc,
+        t("list.total", n=sum(counts.values()), parties=c.parties_text(counts)),
+        italic=True,
+        before=6,
+        after=6,
+    )
     L.signature(doc, campaign, [t("doc.recipient", name=org.council)])
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    L.save_streamed(doc, path, tables)
+    S.save_streamed(doc, path, tables)
     return DocResult(path=path, rows=sum(x.count for x in tables), tables=len(tables))
 
 
@@ -130,7 +157,7 @@ def _list_groups(
     in the file's order, then the others in the order they first appear."""
     award_keys = [a.key for a in campaign.awards]
     sizes: dict[str | None, dict[str | None, list[int]]] = {}
-    for award, cat, n, first in views.list_groups(
+    for award, cat, n, first in lists.list_groups(
         s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, statuses=statuses
     ):
         size = sizes.setdefault(award if award in award_keys else None, {}).setdefault(cat, [0, first])
@@ -164,13 +191,20 @@ def quota_award(campaign: Campaign, key: str | None = None) -> Award:
     raise c.ExportError(t("export.no_quota_award"))
 
 
+# The Tờ trình lists the items on the council's list for the award, and still lists them once
+# the district's decision on it is recorded (they are then awarded): it can be printed again.
+PROPOSAL_STATUSES = ("shortlisted", "awarded")
+
+
 def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, list]:
-    """Shortlisted items for the award by quota group (light rows: nominee, unit_code,
-    achievements); refused when over the quota, counted in SQL before any row is read."""
+    """Shortlisted (or since awarded) items for the award by quota group (light rows:
+    category, nominee, unit_code, achievements, citation); refused when over the quota,
+    counted in SQL before any row is read."""
+    where = dict(
+        campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key, statuses=PROPOSAL_STATUSES
+    )
     sizes = {"collective": 0, "individual": 0}
-    for category, n in views.shortlisted_by_category(
-        s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key
-    ):
+    for category, n in lists.shortlisted_by_category(s, **where):
         sizes[c.category_group(campaign, category)] += n
     if not sum(sizes.values()):
         raise c.ExportError(t("export.proposal_empty", award=award.label))
@@ -181,9 +215,21 @@ def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, li
                 t("export.over_quota", award=award.label, group=t(f"group.{group}"), n=n, max=limit.max)
             )
     groups: dict[str, list] = {"collective": [], "individual": []}
-    for row in views.shortlisted(s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key):
+    for row in lists.shortlisted(s, **where):
         groups[c.category_group(campaign, row.category)].append(row)
     return groups
+
+
+def _minutes_basis(s: Session, campaign: Campaign) -> str:
+    """«Căn cứ Biên bản số 1/BB-HĐTĐKT ngày 20/11/2024 …»: the latest closed round of the
+    council; dotted lines for the office to fill in when there is none."""
+    council = campaign.organiser.council
+    closed = council_rows.rounds(s, campaign.code, status="closed")
+    if not closed:
+        return t("prop.basis_council", council=council)
+    rnd = closed[-1]
+    day = c.dmy(campaign.local(rnd.closed_at or rnd.opened_at).date())
+    return t("prop.basis_minutes", number=t("min.number_ref", number=rnd.number), date=day, council=council)
 
 
 def write_proposal(
@@ -194,8 +240,8 @@ def write_proposal(
     org, info = campaign.organiser, campaign.campaign
     to = dict(grantor=award.grantor, district=org.district)
     doc = L.new_document(campaign, t("prop.title"))
-    L.heading(doc, campaign, now, number=True)
-    L.title(doc, t("prop.title"), t("prop.subject", award=award.label, campaign=info.title))
+    L.heading(doc, campaign, now, number=t("doc.number"))
+    L.title(doc, t("prop.title"), t("prop.subject", award=award.label, campaign=c.mid_sentence(info.title)))
     L.para(doc, t("prop.to", **to), align=L.CENTER, after=9)
     L.body(doc, t("prop.basis_law"), italic=True)
     L.body(doc, t("prop.basis_decree"), italic=True)
@@ -208,24 +254,27 @@ def write_proposal(
                 number=plan.number,
                 date=c.dmy(plan.date),
                 issuer=plan.issuer,
-                campaign=info.short_title,
+                campaign=c.mid_sentence(info.short_title),
             ),
             italic=True,
         )
-    L.body(doc, t("prop.basis_council", council=org.council), italic=True)
+    L.body(doc, _minutes_basis(s, campaign), italic=True)
+    counts = dict.fromkeys(c.PARTIES, 0)
+    for group, items in groups.items():
+        for sub in items:
+            counts[c.party(group, sub.nominee)] += 1
     L.body(
         doc,
         t(
             "prop.body",
             organiser=org.name,
             award=award.label,
-            campaign=info.title,
-            collective=len(groups["collective"]),
-            individual=len(groups["individual"]),
+            campaign=c.mid_sentence(info.title),
+            parties=c.parties_text(counts),
             **to,
         ),
     )
-    headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "summary")]
+    headers = [t(f"doc.col.{k}") for k in ("stt", "nominee", "unit", "citation")]
     rows = tables = 0
     for n, group in enumerate((g for g in ("collective", "individual") if groups[g]), 1):
         L.para(
@@ -233,8 +282,9 @@ def write_proposal(
             t("prop.group", n=n, group_label=t(f"prop.group.{group}"), count=len(groups[group])),
             bold=True,
             before=6,
+            keep_next=True,
         )
-        rows += L.grid(
+        rows += S.grid(
             doc,
             headers,
             PROPOSAL_WIDTHS,
@@ -243,7 +293,7 @@ def write_proposal(
                     str(i),
                     sub.nominee or "",
                     c.unit_name(campaign, sub.unit_code),
-                    c.short(sub.achievements, 400),
+                    c.short(shown(sub.citation, sub.achievements), 400),
                 )
                 for i, sub in enumerate(groups[group], 1)
             ),
@@ -268,10 +318,11 @@ def write_reports(
     ref: str | None = None,
     chunk: int = 200,
 ) -> DocResult:
-    """One report per nominee, each on its own pages: form 02 for a collective, 03 for an
-    individual (by the category's quota_group); achievements of the campaign period only.
+    """One report per nominee, each a section of its own (its own pages, numbered from 1):
+    form 02 for a collective, 03 for an individual (by the category's quota_group), a
+    household's own lines for a household; achievements of the campaign period only.
     The nominees are read `chunk` at a time and each report is written into the file as it
-    is made (L.Blocks), so the document is never whole in memory."""
+    is made (S.Blocks), so the document is never whole in memory."""
     subs = (
         sub
         for rows in views.submission_chunks(
@@ -296,16 +347,17 @@ def write_reports(
         )
     }
     doc = L.new_document(campaign, t("rep.title"))
+    L.own_page_numbers(doc)
 
     def build(doc, sub, n: int) -> None:
-        if n:
-            L.page_break(doc)
+        if n:  # each report is a section of its own: a new page, numbered from 1 again
+            L.section_break(doc)
         _report(doc, campaign, sub, unit_reports.get(sub.unit_code), now)
 
-    reports = L.Blocks(doc, itertools.chain([first], subs), build)
+    reports = S.Blocks(doc, itertools.chain([first], subs), build)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    L.save_streamed(doc, path, [reports])
+    S.save_streamed(doc, path, [reports])
     return DocResult(path=path, rows=reports.count)
 
 
@@ -313,26 +365,31 @@ def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
     info = campaign.campaign
     cat = c.category_of(campaign, sub.category)
     group = cat.quota_group if cat else "individual"
+    who = c.party(group, sub.nominee)  # collective | household | individual
     start, end = _period(campaign)
     L.heading(doc, campaign, now)
     L.title(doc, t("rep.title"), t("rep.subtitle", award=c.award_label(campaign, c.award_of(sub))))
     L.para(
         doc,
-        t("rep.period", campaign=info.short_title, start=start, end=end),
+        t("rep.period", campaign=c.mid_sentence(info.short_title), start=start, end=end),
         italic=True,
         align=L.CENTER,
-        after=9,
+        after=6,
     )
-    L.para(doc, t(f"rep.{group}.name", nominee=sub.nominee or ""), bold=True)
+    L.para(doc, t(f"rep.{who}.name", nominee=sub.nominee or ""), bold=True)
     unit = c.unit_name(campaign, sub.unit_code)
 
-    L.para(doc, t(f"rep.{group}.I"), bold=True, before=6)
-    if group == "collective":
+    L.para(doc, t(f"rep.{who}.I"), bold=True, before=6, keep_next=True)
+    if who == "collective":
         L.para(doc, t("rep.collective.I.1"))
         L.para(doc, t("rep.unit", unit=unit))
-        L.dots(doc, 2)
+        L.dots(doc)
         L.para(doc, t("rep.collective.I.2"))
-        L.dots(doc, 2)
+        L.dots(doc)
+    elif who == "household":
+        L.para(doc, t("rep.household.address", unit=unit))
+        for key in ("head", "members"):
+            L.para(doc, t(f"rep.household.{key}"))
     else:
         for key in ("birth", "home", "residence"):
             L.para(doc, t(f"rep.individual.{key}"))
@@ -342,10 +399,10 @@ def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
     if cat is not None:
         L.para(doc, t("rep.category", category=cat.label, clause=cat.clause))
 
-    L.para(doc, t("rep.II"), bold=True, before=6)
-    L.para(doc, t(f"rep.{group}.II.1"))
-    L.dots(doc, 2)
-    L.para(doc, t("rep.II.2"))
+    L.para(doc, t("rep.II"), bold=True, before=6, keep_next=True)
+    L.para(doc, t(f"rep.{who}.II.1"))
+    L.dots(doc)
+    L.para(doc, t("rep.II.2"), keep_next=True)
     L.body(doc, sub.achievements or "")
     contents = c.contents_text(campaign, sub.contents)
     if contents:
@@ -353,20 +410,18 @@ def _report(doc, campaign: Campaign, sub, unit_report, now: datetime) -> None:
     checks = c.checks_text(campaign, sub)
     if checks:
         L.body(doc, checks + ".")
-    if group == "collective" and unit_report is not None:
+    if who == "collective" and unit_report is not None:
         _figures(doc, campaign, unit_report)
         L.para(doc, t("rep.collective.II.3"))
-        L.dots(doc, 2)
+        L.dots(doc)
 
-    L.para(doc, t("rep.III"), bold=True, before=6)
-    L.dots(doc, 2)
-    L.para(doc, "", after=6)
-    reporter = "rep.sign.collective" if group == "collective" else "rep.sign.individual"
+    L.para(doc, t("rep.III"), bold=True, before=6, keep_next=True)
+    L.dots(doc)
     org = campaign.organiser
     L.two_signatures(
         doc,
         [(t("rep.sign.confirm"), True), (t("doc.on_behalf"), True), (org.signer_title, True)],
-        [(t(reporter), True), (t("rep.sign.hint"), False)],
+        [(t(f"rep.sign.{who}"), True), (t("rep.sign.hint"), False)],
         name_left=org.signer_name,
     )
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,8 @@ SUBMISSION_COLUMNS = (
     ("reviewer", 24),
     ("reviewed_at", 17),
     ("reason", 34),
-    ("photos", 40),
+    ("decision", 26),
+    ("photos", 12),
 )
 REPORT_HEAD = (
     ("stt", 6),
@@ -54,10 +56,11 @@ REPORT_HEAD = (
     ("reviewer", 24),
     ("reviewed_at", 17),
 )
-REPORT_TAIL = (("report_text", 60), ("reason", 34), ("photos", 40))
+REPORT_TAIL = (("report_text", 60), ("reason", 34), ("photos", 12))
 AUDIT_COLUMNS = (("at", 19), ("actor", 24), ("entity_id", 14), ("action", 60), ("reason", 34))
 
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
+MONEY_FORMAT = "#,##0"  # đồng, with thousands grouped
 # The log is read in its own order, never sorted: its times are text (cheaper than date cells).
 AUDIT_TIME = "%02d/%02d/%04d %02d:%02d:%02d"  # day, month, year, hour, minute, second
 # Text is text: no formulas, numbers or links guessed from what people typed.
@@ -141,6 +144,8 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None, chunk
         ) in rows:
             n += 1
             moved = last_from is not None
+            # an award's status change carries the decision's number, not a reason
+            decided = moved and status_ == "awarded"
             append(
                 [
                     n,
@@ -160,8 +165,9 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None, chunk
                     local(sent_at),
                     _reviewer(names, last_actor) if moved else "",
                     local(last_at) if moved else None,
-                    _s(last_reason) if moved else None,
-                    _s(photos.get(id_)),
+                    _s(last_reason) if moved and not decided else None,
+                    _s(last_reason) if decided else None,
+                    photos.get(id_),
                 ]
             )
     counts[sheet.title] = sheet.rows
@@ -170,7 +176,8 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None, chunk
     head = [(t(f"xlsx.col.{k}"), w) for k, w in REPORT_HEAD]
     fig_cols = [(t("xlsx.col.figure", n=n, label=f.label, unit=f.unit), 18) for n, _, f in figures]
     tail = [(t(f"xlsx.col.{k}"), w) for k, w in REPORT_TAIL]
-    sheet = _Sheet(wb, t("xlsx.sheet.reports"), head + fig_cols + tail)
+    money = {len(head) + i for i, (_, _, f) in enumerate(figures) if f.kind == "money"}
+    sheet = _Sheet(wb, t("xlsx.sheet.reports"), head + fig_cols + tail, money=money)
     append, n = sheet.append, 0
     for rows, photos in _chunks(s, campaign, ("report",), statuses, chunk):
         for sub in rows:
@@ -192,7 +199,7 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None, chunk
                     *[_number(c.figure_in(answers, content, f)) for _, content, f in figures],
                     _s(sub.achievements),
                     _s(sub.last_reason) if moved else None,
-                    _s(photos.get(sub.id)),
+                    photos.get(sub.id),
                 ]
             )
     counts[sheet.title] = sheet.rows
@@ -229,14 +236,13 @@ def _write(wb, s: Session, campaign: Campaign, statuses: list[str] | None, chunk
 
 
 def _chunks(s: Session, campaign: Campaign, kinds, statuses, chunk: int):
-    """(rows, photos) a chunk at a time: the rows of views.export_chunks and, for them, the
-    photo references of each submission (id -> one per line)."""
+    """(rows, photos) a chunk at a time: the rows of views.export_chunks and, for them, how
+    many photos each submission has (id -> count; the photos themselves are on its dossier
+    page of the web console, a chat file id or a server path is of no use to a clerk)."""
     for rows in views.export_chunks(
         s, campaign_code=campaign.code, kinds=list(kinds), statuses=statuses, chunk=chunk
     ):
-        photos = {
-            k: c.photo_refs(v) for k, v in views.evidence_by_submission(s, [r.id for r in rows]).items()
-        }
+        photos = {k: len(v) for k, v in views.evidence_by_submission(s, [r.id for r in rows]).items()}
         yield rows, photos
 
 
@@ -283,7 +289,7 @@ class _Sheet:
     column widths set; values go to the typed writer calls (no type guessing): text, local
     date-times (shown as dd/mm/yyyy hh:mm), numbers."""
 
-    def __init__(self, wb, title: str, columns: list[tuple[str, int]]) -> None:
+    def __init__(self, wb, title: str, columns: list[tuple[str, int]], money: set[int] = frozenset()) -> None:
         self.title = title[:31]
         self.ws = ws = wb.add_worksheet(self.title)
         for i, (_, width) in enumerate(columns):
@@ -293,6 +299,7 @@ class _Sheet:
         for i, (label, _) in enumerate(columns):
             ws.write_string(0, i, label, header)
         self.dates = wb.add_format({"num_format": DATE_FORMAT})
+        self.money, self.money_format = money, wb.add_format({"num_format": MONEY_FORMAT})
         self.text = wb.add_format({"quote_prefix": True})  # Excel keeps "=..." text when edited
         self.rows = 0
 
@@ -307,7 +314,7 @@ class _Sheet:
             elif isinstance(value, datetime):
                 ws.write_datetime(r, col, value, self.dates)
             else:
-                ws.write_number(r, col, value)
+                ws.write_number(r, col, value, self.money_format if col in self.money else None)
 
 
 def _s(text: str | None) -> str | None:
@@ -321,18 +328,25 @@ def _number(value: Any) -> Any:
 
 
 def _action(action: str) -> str:
-    key = f"audit.{action}"
-    return t(key) if has(key) else action
+    """An action in words: its own label, else its family's («invite.create.role» is
+    «Tạo mã mời»), else a general one; never the key itself."""
+    parts = action.split(".")
+    for n in range(len(parts), 0, -1):
+        key = "audit." + ".".join(parts[:n])
+        if has(key):
+            return t(key)
+    return t("audit.send") if parts[-1] == "send" else t("audit.other")
 
 
 def _entity(entity: str, entity_id: str | None) -> str:
     key = f"audit.entity.{entity}"
-    return f"{t(key) if has(key) else entity} {entity_id or ''}".strip()
+    return f"{t(key) if has(key) else ''} {entity_id or ''}".strip()  # never the raw entity key
 
 
 def _change(campaign: Campaign, before: dict | None, after: dict | None) -> str | None:
     """What an audit row changed, in words: "Đã gửi, chờ thẩm định → Đạt; Hội đồng xét chọn:
-    — → Giấy khen ..."; fields that stayed the same are left out."""
+    — → Giấy khen ..."; fields that stayed the same are left out, and so are fields that have
+    no name in words (a key never reaches the sheet)."""
     before, after = before or {}, after or {}
     parts = []
     for key in dict.fromkeys([*before, *after]):
@@ -342,7 +356,9 @@ def _change(campaign: Campaign, before: dict | None, after: dict | None) -> str 
         if key == "status":
             parts.append(f"{old} → {new}" if old else new)
             continue
-        label = t(f"audit.field.{key}") if has(f"audit.field.{key}") else key
+        if not has(f"audit.field.{key}"):
+            continue
+        label = t(f"audit.field.{key}")
         if key in before and key in after:
             parts.append(f"{label}: {old or '—'} → {new or '—'}")
         elif new or old:
@@ -361,6 +377,19 @@ def _field(campaign: Campaign, key: str, value: Any) -> str:
         return t(f"role.{value}")
     if key in ("unit", "unit_code"):
         return c.unit_name(campaign, value)
+    if key == "channel" and has(f"audit.channel.{value}"):
+        return t(f"audit.channel.{value}")
+    if isinstance(value, bool):
+        return t("audit.yes" if value else "audit.no")
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return ", ".join(str(v) for v in value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _ISO_MOMENT.match(value):  # «hết hạn» and the like: local time
+        moment = datetime.fromisoformat(value)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(campaign.tz).strftime("%H:%M %d/%m/%Y")
     return str(value)
+
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

@@ -36,11 +36,19 @@ class Council(_Model):
     quorum: Share = Share()
     # an item passes when this share of the members present in the round agree
     threshold: Share = Share()
+    # who chairs the council and who keeps its minutes: named in the minutes and under their
+    # signatures (dotted lines for the office to fill in when empty)
+    chairman: str = ""
+    chairman_title: str = ""  # «Chủ tịch UBND xã»: the chairman's post, said in the minutes
+    secretary: str = ""
+    secretary_title: str = ""
 
 
 class Decision(_Model):
-    """The Quyết định khen thưởng. Texts may use {award}, {grantor}, {organiser}, {campaign},
-    {collective}, {individual}, {total}, {council}, {office}, {signer_title}."""
+    """The Quyết định khen thưởng. Texts may use {award}, {grantor}, {organiser}, {campaign}
+    (the title as said inside a sentence), {awardees} («1 tập thể, 3 hộ gia đình và 5 cá
+    nhân»), {collective}, {households}, {persons} (individuals who are not households),
+    {individual} (households and persons), {total}, {council}, {office}, {signer_title}."""
 
     # the awards this commune decides itself: its decision and certificates are made for these
     # only (a district award's decision and certificates come from the district)

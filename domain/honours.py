@@ -17,6 +17,7 @@ from storage.outbox import enqueue_many
 
 from .award_events import HonoursAnnounced
 from .campaign import Campaign
+from .citation import shown
 from .events import Event
 from .refusals import Refused
 from .roles import STAFF, require
@@ -30,6 +31,7 @@ class Honoured:
     unit: str
     group: str  # collective | individual (the category's quota group)
     achievement: str
+    citation: str  # what certificates and the decision's list print (domain.citation.shown)
     award: str
     number: str
     signed_on: date
@@ -69,6 +71,7 @@ def honoured(
                     unit=campaign.unit_name(sub.unit_code),
                     group=_group(campaign, sub),
                     achievement=" ".join((sub.achievements or "").split()),
+                    citation=shown(sub.citation, sub.achievements),
                     award=label,
                     number=dec.number,
                     signed_on=dec.signed_on,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, case, cast, func, literal, null, or_, type_coerce, union_all
+from sqlalchemy import JSON, String, Text, case, cast, func, literal, null, type_coerce, union_all
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, select
 
@@ -293,52 +293,6 @@ def export_chunks(
     )
 
 
-def award_of():
-    """The award a submission is listed under: the council's choice, else the one proposed."""
-    return func.coalesce(func.nullif(Submission.shortlist_award, ""), Submission.proposed_award)
-
-
-def list_groups(
-    s: Session, *, campaign_code: str, kinds: Iterable[str], statuses: Iterable[str]
-) -> Sequence[Any]:
-    """The council list's groups counted in SQL: one light row per (award, category) with n
-    and first (the smallest id: the order in which the groups first appear)."""
-    award = award_of().label("award")
-    q = _submissions(
-        campaign_code=campaign_code,
-        kinds=kinds,
-        statuses=statuses,
-        columns=[award, Submission.category, func.count().label("n"), func.min(Submission.id).label("first")],
-    ).group_by(award, Submission.category)
-    return s.connection().execute(q).all()
-
-
-def list_rows(
-    s: Session,
-    *,
-    campaign_code: str,
-    kinds: Iterable[str],
-    statuses: Iterable[str],
-    award: str | None,
-    known_awards: Sequence[str],
-    category: str | None,
-    chunk: int = 1000,
-) -> Iterator[Any]:
-    """One group of the council list, oldest first, streamed `chunk` rows at a time: the
-    award `award` (None: no award, or one that is not in known_awards) and the category
-    `category` (None: none). Rows: nominee, unit_code, achievements, status."""
-    of = award_of()
-    q = _submissions(
-        campaign_code=campaign_code,
-        kinds=kinds,
-        statuses=statuses,
-        columns=[Submission.nominee, Submission.unit_code, Submission.achievements, Submission.status],
-    )
-    q = q.where(of == award if award is not None else or_(of.is_(None), of.not_in(list(known_awards))))
-    q = q.where(Submission.category == category if category is not None else Submission.category.is_(None))
-    yield from s.connection().execute(q.order_by(Submission.id).execution_options(yield_per=chunk))
-
-
 def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]) -> Sequence[Any]:
     """The latest unit report (kind "report", the highest id) of each unit, those with a
     status in `leaving_out` left out, as light rows with every column."""
@@ -352,35 +306,6 @@ def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]
         .group_by(Submission.unit_code)
     )
     q = select(*Submission.__table__.columns).where(Submission.id.in_(latest))
-    return s.connection().execute(q.order_by(Submission.id)).all()
-
-
-def shortlisted_by_category(
-    s: Session, *, campaign_code: str, kinds: Iterable[str], award: str
-) -> Sequence[Any]:
-    """(category, n): the items shortlisted for `award`, counted by category in SQL."""
-    q = (
-        _submissions(
-            campaign_code=campaign_code,
-            kinds=kinds,
-            statuses=["shortlisted"],
-            columns=[Submission.category, func.count()],
-        )
-        .where(Submission.shortlist_award == award)
-        .group_by(Submission.category)
-    )
-    return s.connection().execute(q).all()
-
-
-def shortlisted(s: Session, *, campaign_code: str, kinds: Iterable[str], award: str) -> Sequence[Any]:
-    """The items shortlisted for `award`, oldest first: category, nominee, unit_code,
-    achievements (light rows)."""
-    q = _submissions(
-        campaign_code=campaign_code,
-        kinds=kinds,
-        statuses=["shortlisted"],
-        columns=[Submission.category, Submission.nominee, Submission.unit_code, Submission.achievements],
-    ).where(Submission.shortlist_award == award)
     return s.connection().execute(q.order_by(Submission.id)).all()
 
 

@@ -127,7 +127,7 @@ def test_cli_invite_prints_a_code_that_registers_a_head(tmp_path):
     code = out.stdout.split("Mã mời: ")[1].split()[0]
     assert len(code) == 8 and "Thôn 4" in out.stdout and "Hết hạn:" in out.stdout
     bad = run_cli(["invite", "--unit", "NOPE", "--role", "head"], tmp_path)
-    assert bad.returncode == 2 and "unknown unit" in bad.stderr
+    assert bad.returncode == 2 and "không có đơn vị" in bad.stderr
     chat = run_cli(
         ["chat", "--user", "u7", "--name", "Hùng"], tmp_path, stdin=f"/start {code}\nLộc Văn Hùng\n"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import docx
 import pytest
 from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
 from sqlmodel import Session, select
 
 from bot.cli import main as cli_main
@@ -147,10 +148,16 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     assert "quá nửa" in text and "BIÊN BẢN" in text
     table = next(t for t in minutes.tables if t.rows[0].cells[0].text == "STT")
     assert [[c.text for c in r.cells][1:] for r in table.rows[1:]] == [
-        ["Hộ ông Hoàng Văn Tư", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "2", "1", "0", "Đạt"],
-        ["Hộ bà Nông Thị Hoa", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "1", "2", "0", "Không đạt"],
-        ["Chi hội Phụ nữ thôn 1", "Thôn 1", "Giấy khen của Chủ tịch UBND xã", "2", "0", "1", "Đạt"],
+        ["Hộ ông Hoàng Văn Tư", "Thôn 1", "2", "1", "0", "Đạt"],
+        ["Hộ bà Nông Thị Hoa", "Thôn 1", "1", "2", "0", "Không đạt"],
+        ["Chi hội Phụ nữ thôn 1", "Thôn 1", "2", "0", "1", "Đạt"],
     ]
+    # the award once above its table, not in a column of every row
+    assert "1. Giấy khen của Chủ tịch UBND xã (3 hồ sơ)" in text
+    # the council's chairman and secretary from the campaign file, in the record and signing it
+    assert "Chủ trì: Hoàng Văn Vịnh, Chủ tịch UBND xã, Chủ tịch Hội đồng." in text
+    assert "Thư ký: Lương Thị Mai, công chức Văn phòng - Thống kê." in text
+    assert "bot" not in text
     assert all(r.font.name in (None, FONT) for p in paragraphs(minutes) for r in p.runs)
 
     # the decision, recorded in chat: number, date, signer
@@ -184,7 +191,7 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     assert "Số: 125/QĐ-UBND" in text and "Trần Ninh, ngày 05 tháng 11 năm 2024" in text
     for ground in core.campaign.decision.grounds[:4]:
         assert ground in text
-    assert "cho 1 tập thể và 1 cá nhân (có danh sách kèm theo)" in text
+    assert "cho 1 tập thể và 1 hộ gia đình (có danh sách kèm theo)" in text
     assert "(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/11/2024" in text
     listed = [
         r.cells[1].text for t in decision.tables if t.rows[0].cells[0].text == "STT" for r in t.rows[1:]
@@ -196,12 +203,16 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     sec = certs.sections[0]
     assert sec.orientation == WD_ORIENT.LANDSCAPE
     assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (297, 210)
-    pages = 1 + sum(1 for p in certs.paragraphs if p.paragraph_format.page_break_before)
-    assert pages == 2
-    body = [p.text for p in certs.paragraphs]
+    # one page each: a page-high cell per awardee, a page break between them
+    assert len(certs.tables) == 2
+    assert sum(1 for br in certs.element.body.iter(qn("w:br")) if br.get(qn("w:type")) == "page") == 1
+    body = [p.text for p in paragraphs(certs)]
     assert body.count("TẶNG GIẤY KHEN") == 2
     assert "Hộ ông Hoàng Văn Tư" in body and "Chi hội Phụ nữ thôn 1" in body
-    cert_text = "\n".join(texts(certs))
+    # every paragraph, those of the tables inside the page's cell included
+    cert_text = "\n".join(
+        "".join(t.text for t in p.iter(qn("w:t"))) for p in certs.element.body.iter(qn("w:p"))
+    )
     assert cert_text.count("Quyết định số 125/QĐ-UBND ngày 05/11/2024") == 2 and "Hoàng Văn Vịnh" in cert_text
     assert certs.styles["Normal"].font.name == FONT
     assert all(r.font.name in (None, FONT) for p in paragraphs(certs) for r in p.runs)

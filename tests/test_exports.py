@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.cli import main as cli_main
 from documents import ExportError, write_list, write_proposal, write_reports, write_workbook
+from domain.citation import shown
 from messages.catalog import t
 from messages.model import Document, Question, Text
 from storage import audit, submissions
@@ -181,7 +182,7 @@ def data_rows(doc) -> int:
 
 def run_of(doc, text):
     for p in paragraphs(doc):
-        if p.text == text:
+        if p.text.replace("\u00a0", " ") == text:
             return p.runs[0]
     raise AssertionError(f"no paragraph {text!r}")
 
@@ -200,13 +201,14 @@ def assert_decree30(doc, campaign) -> None:
     assert all(r.font.name in (None, "Times New Roman") for p in paragraphs(doc) for r in p.runs)
     all_text = texts(doc)
     # the heading: issuing body left (from the campaign file), national heading right
-    parent = run_of(doc, campaign.organiser.parent_name.upper())
+    # the parent body abbreviated as Decree 30/2020 allows; the place name held on one line
+    parent = run_of(doc, "UBND HUYỆN VĂN QUAN")
     body = run_of(doc, campaign.organiser.name.upper())
-    assert parent.text == "ỦY BAN NHÂN DÂN HUYỆN VĂN QUAN" and not parent.bold
-    assert body.text == "ỦY BAN NHÂN DÂN XÃ TRẦN NINH" and body.bold
+    assert parent.text == "UBND HUYỆN\u00a0VĂN\u00a0QUAN" and not parent.bold
+    assert body.text == "ỦY BAN NHÂN DÂN XÃ\u00a0TRẦN\u00a0NINH" and body.bold
     assert run_of(doc, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold
     motto = run_of(doc, "Độc lập - Tự do - Hạnh phúc")
-    assert motto.bold and motto.underline
+    assert motto.bold and not motto.underline  # a drawn rule under it, not an underline
     [date_line] = [p for p in paragraphs(doc) if DATE_LINE.fullmatch(p.text)][:1]
     assert date_line.text == "Trần Ninh, ngày 05 tháng 11 năm 2024"
     assert all(r.italic for r in date_line.runs)
@@ -263,7 +265,8 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
         "Người xử lý gần nhất",
         "Ngày xử lý",
         "Lý do",
-        "Ảnh minh chứng",
+        "Quyết định khen thưởng",
+        "Số ảnh minh chứng",
     ):
         assert col in header
     subs = rows(db, Submission)
@@ -282,7 +285,7 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     # 10:00 on 05/11 in Hà Nội, reviewed 26 hours later: local times, not UTC
     assert row["Ngày gửi"].strftime("%d/%m/%Y %H:%M") == "05/11/2024 10:00"
     assert row["Ngày xử lý"].strftime("%d/%m/%Y %H:%M") == "06/11/2024 12:00"
-    assert row["Ảnh minh chứng"] == "telegram:file-p1\ntelegram:file-p2"
+    assert row["Số ảnh minh chứng"] == 2  # a count: chat file ids and server paths help nobody
     assert (
         row["Nội dung thi đua"]
         == "Phát triển kinh tế - xã hội, giảm nghèo; Nông thôn mới, vì người nghèo, hạ tầng"
@@ -303,6 +306,8 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     assert (
         rep["ND3. Tiền đóng góp (đồng)"] == 150_000_000 and rep["ND1. Số lượt người tham gia (lượt)"] is None
     )
+    money = rep_header.index("ND3. Tiền đóng góp (đồng)")
+    assert reports.cell(row=2, column=money + 1).number_format == "#,##0"
     assert rep["Nội dung báo cáo"].startswith("Thôn vận động")
 
     log_rows = list(log.iter_rows(min_row=2, values_only=True))
@@ -321,7 +326,7 @@ def test_workbook_sheets_headers_and_rows_match_the_database(db, campaign, seed,
     assert (
         "Nông Văn Sáu",
         "Thành viên 3",
-        "Đăng ký: vai trò: người dân; thôn, đơn vị: Thôn 2; kênh: console",
+        "Đăng ký: vai trò: người dân; thôn, đơn vị: Thôn 2; kênh: thử trên máy chủ",
     ) in [r[1:4] for r in log_rows]
     update = next(r[3] for r in log_rows if r[2] == report and r[3].startswith("Cập nhật báo cáo"))
     assert update.startswith("Cập nhật báo cáo: thành tích: Bản đầu. → Thôn vận động")
@@ -348,7 +353,7 @@ def test_workbook_status_filter(db, campaign, seed, tmp_path):
 
 
 def test_vietnamese_names_round_trip_exactly_in_xlsx_and_docx(db, campaign, seed, clock, tmp_path):
-    ref = seed.sub(VIET_NAME, status="approved")
+    ref = seed.sub(VIET_NAME, status="shortlisted", shortlist="commune")
     with session(db) as s:
         wb = write_workbook(s, campaign, tmp_path / "a.xlsx")
         lst = write_list(s, campaign, tmp_path / "a.docx", now=clock.now())
@@ -357,15 +362,16 @@ def test_vietnamese_names_round_trip_exactly_in_xlsx_and_docx(db, campaign, seed
     assert row[4] == VIET_NAME and unicodedata.is_normalized("NFC", row[4])
     cells = [c.text for t in docx.Document(lst.path).tables for r in t.rows for c in r.cells]
     assert VIET_NAME in cells
-    assert f"Họ và tên: {VIET_NAME}" in texts(docx.Document(rep.path))
+    assert f"Tên hộ gia đình đề nghị: {VIET_NAME}" in texts(docx.Document(rep.path))
 
 
 # -- the Word documents ------------------------------------------------------------------
 
 
 def test_docx_list_groups_by_award_and_category_in_the_decree_layout(db, campaign, seed, clock, tmp_path):
-    seed.sub("Hộ ông Một", status="approved")
-    seed.sub("Hộ ông Hai", status="approved")
+    seed.sub("Hộ ông Một", status="shortlisted", shortlist="commune")
+    seed.sub("Hộ ông Hai", status="shortlisted", shortlist="commune")
+    seed.sub("Hộ ông Đạt", status="approved")  # appraised but not put on the list: not there
     seed.sub("Thôn 2", status="shortlisted", category="collective", shortlist="district", award="commune")
     seed.sub("Hộ ông Ba", status="rejected", reason="Không đạt tiêu chí.")
     seed.sub("Hộ ông Bốn")  # not appraised: not on the list
@@ -380,15 +386,18 @@ def test_docx_list_groups_by_award_and_category_in_the_decree_layout(db, campaig
     assert "1. Tập thể (cơ quan, đơn vị, thôn) (1)" in all_text
     assert data_rows(doc) == res.rows == 3 and res.tables == 2
     grid = [t for t in doc.tables if t.rows[0].cells[0].text == "STT"][0]
+    # one status on the list: no status column; the office's citation (here its suggestion)
     assert [c.text for c in grid.rows[0].cells] == [
         "STT",
         "Tên tập thể, cá nhân",
         "Thôn, đơn vị",
-        "Tóm tắt thành tích",
-        "Trạng thái",
+        "Trích yếu thành tích",
     ]
-    assert [c.text for c in grid.rows[1].cells] == ["1", "Hộ ông Một", "Thôn 2", ACHIEVEMENTS, "Đạt"]
-    assert "Tổng cộng: 3 hồ sơ (1 tập thể, 2 cá nhân)." in all_text
+    citation = shown(None, ACHIEVEMENTS)
+    assert "triệu" not in citation
+    assert [c.text for c in grid.rows[1].cells] == ["1", "Hộ ông Một", "Thôn 2", citation]
+    assert "Hộ ông Đạt" not in {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert "Tổng cộng: 3 hồ sơ (1 tập thể và 2 hộ gia đình)." in all_text
 
     with session(db) as s:
         every = write_list(
@@ -398,7 +407,9 @@ def test_docx_list_groups_by_award_and_category_in_the_decree_layout(db, campaig
             now=clock.now(),
             statuses=["approved", "shortlisted", "rejected", "submitted"],
         )
-    assert data_rows(docx.Document(every.path)) == 5
+    every_doc = docx.Document(every.path)
+    assert data_rows(every_doc) == 6
+    assert [c.text for c in every_doc.tables[1].rows[0].cells][-1] == "Trạng thái"
 
 
 def test_docx_proposal_to_the_district_within_the_quota(db, campaign, seed, clock, tmp_path):
@@ -416,7 +427,7 @@ def test_docx_proposal_to_the_district_within_the_quota(db, campaign, seed, cloc
         for x in all_text
     )
     assert any("Căn cứ Kế hoạch số 71/KH-UBND ngày 28/02/2024" in x for x in all_text)
-    assert any("cho 1 tập thể và 3 cá nhân" in x for x in all_text)
+    assert any("cho 1 tập thể và 3 hộ gia đình" in x for x in all_text)
     assert "1. Tập thể (1)" in all_text and "2. Cá nhân (3)" in all_text
     assert data_rows(doc) == res.rows == 4 and res.tables == 2
     assert "- Như trên;" in all_text
@@ -448,7 +459,7 @@ def test_docx_reports_collective_and_individual_forms(db, campaign, seed, clock,
     all_text = texts(doc)
     assert res.rows == 2 and all_text.count("BÁO CÁO THÀNH TÍCH") == 2
     period = (
-        "(Thành tích trong Thi đua chào mừng 60 năm huyện Văn Quan, từ ngày 28/02/2024 đến ngày 30/11/2024)"
+        "(Thành tích trong thi đua chào mừng 60 năm huyện Văn Quan, từ ngày 28/02/2024 đến ngày 30/11/2024)"
     )
     assert all_text.count(period) == 2
     assert all_text.count("II. THÀNH TÍCH ĐẠT ĐƯỢC") == 2
@@ -492,10 +503,10 @@ def cli_env(monkeypatch, db_path, tmp_path):
 
 
 def test_cli_export_xlsx_with_status_and_docx(cli_env, seed, tmp_path, capsys):
-    seed.sub("Hộ ông Một", status="approved")
+    seed.sub("Hộ ông Một", status="shortlisted", shortlist="commune")
     seed.sub("Hộ ông Hai")
     out = tmp_path / "out" / "th.xlsx"
-    assert cli_main(["export", "--format", "xlsx", "--status", "approved", "--out", str(out)]) == 0
+    assert cli_main(["export", "--format", "xlsx", "--status", "shortlisted", "--out", str(out)]) == 0
     assert load_workbook(out)[SHEETS[0]].max_row == 2
     assert "1 dòng" in capsys.readouterr().out
     assert cli_main(["export", "--format", "docx", "--kind", "list", "--out", str(tmp_path / "ds.docx")]) == 0
@@ -519,7 +530,7 @@ def test_cli_proposal_over_quota_exits_with_the_message(cli_env, seed, tmp_path,
 
 def test_staff_gets_the_files_in_chat(core, seed, tmp_path):
     core.export_dir = tmp_path / "exports"
-    seed.sub("Hộ ông Một", status="approved")
+    seed.sub("Hộ ông Một", status="shortlisted", shortlist="commune")
     staff = Player(core, "staff1")
     staff.say("/xuat")
     assert staff.question.text == "Xuất tài liệu nào?"
@@ -547,7 +558,7 @@ def test_staff_gets_the_files_in_chat(core, seed, tmp_path):
 @pytest.mark.parametrize("who", ["resident", "head"])
 def test_residents_and_heads_cannot_export(core, seed, tmp_path, who):
     core.export_dir = tmp_path / "exports"
-    seed.sub("Hộ ông Một", status="approved")
+    seed.sub("Hộ ông Một", status="shortlisted", shortlist="commune")
     if who == "resident":
         p = Player(core, "new-resident")
         register_resident(p)
@@ -563,16 +574,16 @@ def test_residents_and_heads_cannot_export(core, seed, tmp_path, who):
 
 def test_workbook_and_list_on_postgresql(pg_db, campaign, clock, tmp_path):
     seed = Seed(pg_db, campaign, clock.now())
-    ref = seed.sub(VIET_NAME, status="approved", photos=["p1"])
+    ref = seed.sub(VIET_NAME, status="shortlisted", shortlist="commune", photos=["p1"])
     seed.sub("Hộ ông Hai", status="rejected", reason="Thiếu minh chứng.")
     seed.report()
     with session(pg_db) as s:
-        wb = write_workbook(s, campaign, tmp_path / "pg.xlsx", statuses=["approved", "rejected"])
+        wb = write_workbook(s, campaign, tmp_path / "pg.xlsx", statuses=["shortlisted", "rejected"])
         lst = write_list(s, campaign, tmp_path / "pg.docx", now=clock.now())
     book = load_workbook(wb.path)
     entries = list(book[SHEETS[0]].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[4], r[12]) for r in entries] == [
-        (ref, VIET_NAME, "Đạt"),
+        (ref, VIET_NAME, "Đưa vào danh sách Hội đồng"),
         ("DC-0002", "Hộ ông Hai", "Không đạt"),
     ]
     log = [r[1:4] for r in book[SHEETS[2]].iter_rows(min_row=2, values_only=True)]
@@ -609,7 +620,7 @@ def test_log_tells_a_shortlisting_in_words(db, campaign, seed, clock, tmp_path):
 
 def test_characters_xml_cannot_hold_are_dropped_not_fatal(db, campaign, seed, clock, tmp_path):
     # text pasted from another program may carry control characters Word and Excel refuse
-    ref = seed.sub("Hộ ông\x07 Một", status="approved")
+    ref = seed.sub("Hộ ông\x07 Một", status="shortlisted", shortlist="commune")
     with session(db) as s:
         wb = write_workbook(s, campaign, tmp_path / "a.xlsx")
         lst = write_list(s, campaign, tmp_path / "a.docx", now=clock.now())
@@ -617,4 +628,4 @@ def test_characters_xml_cannot_hold_are_dropped_not_fatal(db, campaign, seed, cl
     [row] = load_workbook(wb.path)[SHEETS[0]].iter_rows(min_row=2, values_only=True)
     assert row[4] == "Hộ ông Một"
     assert "Hộ ông Một" in [c.text for t in docx.Document(lst.path).tables for r in t.rows for c in r.cells]
-    assert "Họ và tên: Hộ ông Một" in texts(docx.Document(rep.path))
+    assert "Tên hộ gia đình đề nghị: Hộ ông Một" in texts(docx.Document(rep.path))

@@ -254,7 +254,7 @@ def test_the_command_line_makes_the_decision_and_certificates(
         )
         == 1
     )
-    assert "Chưa có quyết định khen thưởng" in capsys.readouterr().err
+    assert "Không có quyết định khen thưởng số 999 còn hiệu lực." in capsys.readouterr().err
 
 
 def test_a_district_decision_is_recorded_but_makes_no_commune_certificate(

@@ -1,7 +1,8 @@
 """The streamed Word list (rows read a chunk at a time, the tables' rows written into the
-document as they come) says what the previous one (python-docx, every row in the tree) said,
-paragraph by paragraph and cell by cell: tests/fixtures/list_seeded.json was written by the
-previous code from the same seeded campaign (tests/seeding.py, seed 3, 120 submissions with
+document as they come) says what the file pinned in tests/fixtures/list_seeded.json says,
+paragraph by paragraph and cell by cell (first written by the python-docx version that held
+every row in the tree; written again when the printed layout changes on purpose) from the
+same seeded campaign (tests/seeding.py, seed 3, 120 submissions with
 odd rows, plus the stray rows below), for the default statuses and for a status filter. The
 achievement reports likewise (tests/fixtures/reports_seeded.json): all of them, and one by
 reference."""

@@ -1,6 +1,7 @@
 """The streamed workbook (XlsxWriter, rows read a chunk at a time) holds what the previous
 one (openpyxl, every row loaded first) held, cell by cell: tests/fixtures/workbook_seeded.json
-was written by the previous code from the same seeded campaign (tests/seeding.py, seed 3,
+was first written by that code (written again when a column changes on purpose) from the same
+seeded campaign (tests/seeding.py, seed 3,
 120 submissions with odd rows), for the whole workbook and for a status filter."""
 
 from __future__ import annotations

@@ -36,11 +36,9 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--dry-run", action="store_true", help="say how many people it would reach; send nothing")
     p.add_argument("--demo", action="store_true", help="on the demo database")
     p.set_defaults(handler=announce)
-    inv = subparsers.add_parser(
-        "invitation", help="write the printable invitation (PDF or PNG with a QR code)"
-    )
-    inv.add_argument("--out", required=True, type=Path, help="the file to write (.pdf or .png)")
-    inv.add_argument("--demo", action="store_true", help="with the demo campaign's deadline")
+    inv = subparsers.add_parser("invitation", help="in giấy mời (PDF hoặc PNG có mã QR)")
+    inv.add_argument("--out", required=True, type=Path, help="tệp sẽ ghi ra (.pdf hoặc .png)")
+    inv.add_argument("--demo", action="store_true", help="theo hạn gửi của đợt thi đua thử")
     inv.set_defaults(handler=invitation)
 
 
@@ -94,7 +92,7 @@ def invitation(args, settings) -> int:
             zalo_name=settings.zalo_bot_name,
         )
     except InvitationError as exc:
-        print(f"--out: {exc}" if "file name" in str(exc) else str(exc), file=sys.stderr)
+        print(str(exc), file=sys.stderr)  # one Vietnamese line
         return 2
     print(made.path)
     return 0

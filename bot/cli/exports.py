@@ -18,38 +18,42 @@ from ..bootstrap import build
 
 
 def add_parsers(sub) -> None:
-    p = sub.add_parser("export", help="write the XLSX workbook or a Word document (Decree 30/2020)")
+    p = sub.add_parser(
+        "export", help="xuất bảng tính tổng hợp (XLSX) hoặc một văn bản Word (Nghị định 30/2020)"
+    )
     p.add_argument("--format", required=True, choices=["xlsx", "docx"])
     p.add_argument(
         "--kind",
         choices=["list", "proposal", "report", *AWARD_DOCS],
-        help="docx: list (for the council), proposal (Tờ trình to the district), "
-        "report (one achievement report per nominee), minutes (the council's "
-        "round), decision (Quyết định khen thưởng), certificates (Giấy khen)",
+        help="docx: list (danh sách trình Hội đồng), proposal (Tờ trình lên huyện), "
+        "report (báo cáo thành tích, mỗi người một bản), minutes (biên bản phiên xét), "
+        "decision (Quyết định khen thưởng), certificates (Giấy khen)",
     )
-    p.add_argument("--out", required=True, help="the file to write")
+    p.add_argument("--out", required=True, help="tệp sẽ ghi ra")
     p.add_argument(
         "--status",
         nargs="+",
         choices=STATUSES,
         metavar="STATUS",
-        help=f"only these statuses (xlsx, docx list); one or more of: {', '.join(STATUSES)}",
+        help=f"chỉ các trạng thái này (xlsx, docx list); một hoặc nhiều trong: {', '.join(STATUSES)}",
     )
     p.add_argument(
         "--ref",
-        help="docx report: only this submission (e.g. DC-0001); minutes: the "
-        "round number; decision, certificates: the decision's number "
-        "(default: the latest)",
+        help="docx report: chỉ hồ sơ này (ví dụ DC-0001); minutes: số phiên xét; "
+        "decision, certificates: số quyết định, ví dụ 125 hoặc 125/QĐ-UBND "
+        "(mặc định: bản mới nhất)",
     )
-    p.add_argument("--award", help="docx proposal: the award key (default: the first with a quota)")
-    p.add_argument("--demo", action="store_true", help="from the demo database")
+    p.add_argument(
+        "--award", help="docx proposal: mã hình thức khen thưởng (mặc định: hình thức đầu tiên có chỉ tiêu)"
+    )
+    p.add_argument("--demo", action="store_true", help="từ cơ sở dữ liệu thử")
     p.set_defaults(handler=export)
 
 
 def export(args, settings) -> int:
     if args.format == "docx" and not args.kind:
         print(
-            "--kind: required with --format docx (list, proposal, report, minutes, decision or certificates)",
+            "--kind: cần chọn khi --format docx (list, proposal, report, minutes, decision hoặc certificates).",
             file=sys.stderr,
         )
         return 2

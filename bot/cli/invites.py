@@ -19,18 +19,19 @@ log = logging.getLogger("thidua")
 
 def add_parsers(sub) -> None:
     inv = sub.add_parser(
-        "invite", help="print a one-time invite code for a unit head, staff or a council member"
+        "invite",
+        help="in một mã mời dùng một lần cho trưởng đơn vị, cán bộ Văn phòng hoặc thành viên Hội đồng",
     )
     inv.add_argument(
-        "--unit", help="unit code from the campaign file (e.g. T01); not needed for --role council"
+        "--unit", help="mã đơn vị trong tệp đợt thi đua (ví dụ T01); không cần với --role council"
     )
     inv.add_argument("--role", required=True, choices=["head", "staff", "admin", "council"])
-    inv.add_argument("--days", type=int, default=7, help="days until the code expires (1-365, default 7)")
-    inv.add_argument("--demo", action="store_true", help="for the demo database")
+    inv.add_argument("--days", type=int, default=7, help="số ngày mã còn hiệu lực (1-365, mặc định 7)")
+    inv.add_argument("--demo", action="store_true", help="cho cơ sở dữ liệu thử")
     inv.add_argument(
         "--web",
         action="store_true",
-        help="staff/admin: also a one-time link to the web console (asks the name on first use)",
+        help="staff/admin: kèm liên kết dùng một lần vào trang quản lý (hỏi họ tên khi dùng lần đầu)",
     )
     inv.set_defaults(handler=invite)
 
@@ -38,12 +39,12 @@ def add_parsers(sub) -> None:
 def invite(args, settings) -> int:
     in_range("--days", args.days, 1, 365, " days")
     if args.unit is None and args.role != "council":
-        print("--unit: required for --role head, staff or admin", file=sys.stderr)
+        print("--unit: cần ghi mã đơn vị khi --role head, staff hoặc admin.", file=sys.stderr)
         return 2
     app = build(settings, demo=args.demo)
     if args.unit is not None and not app.campaign.has_unit(args.unit):
         codes = ", ".join(u.code for u in app.campaign.units)
-        print(f"--unit: unknown unit {args.unit!r}; one of: {codes}", file=sys.stderr)
+        print(f"--unit: không có đơn vị {args.unit!r}; mã đơn vị: {codes}.", file=sys.stderr)
         return 2
     now = app.clock.now()
     with UnitOfWork.begin(app.db, now) as uow:
@@ -71,7 +72,9 @@ def web_link(app, args) -> int:
     from domain import console as console_ops
 
     if args.role not in ("staff", "admin"):
-        print("--web: only for --role staff or admin (the web console is for the office)", file=sys.stderr)
+        print(
+            "--web: chỉ dùng với --role staff hoặc admin (trang quản lý dành cho Văn phòng).", file=sys.stderr
+        )
         return 2
     with UnitOfWork.begin(app.db, app.clock.now()) as uow:
         token = console_ops.issue_link(
