@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from domain.award_config import Certificate, Council, Decision
+from domain.award.config import Certificate, Council, Decision
 
 
 class CampaignError(ValueError):
@@ -217,7 +217,7 @@ class Campaign(_Model):
     forms: Forms = Forms()
     reminders: Reminders = Reminders()
     launch: Launch = Launch()
-    council: Council = Council()  # the award step (issue 15): quorum, threshold, texts
+    council: Council = Council()  # the award step: quorum, threshold, texts
     decision: Decision | None = None
     certificate: Certificate | None = None
     # Set by the loader from CAMPAIGN_DEADLINE; None means the file's deadline_on.

@@ -1,7 +1,7 @@
-"""The award step (issue 15): the council's vote, the chairman's decision, honouring the
+"""The award step: the council's vote, the chairman's decision, honouring the
 people commended. Each operation takes the turn's session, checks who may do it, writes its
 rows and audit entries and returns events; the caller commits, the notification handlers
-(domain/award_notices.py) turn the events into outbox rows in the same transaction.
+(domain/award/notices.py) turn the events into outbox rows in the same transaction.
 
 Quorum and threshold come from the campaign file ([council]); by default an item passes when
 more than half of the members present in the round agree, and the round counts when more than
@@ -28,7 +28,7 @@ from storage.models import (
     Submission,
 )
 
-from .award_events import (
+from .award.events import (
     Awarded,
     AwardWithdrawn,
     DecisionRecorded,

@@ -15,7 +15,7 @@ from storage.audit import audit
 from storage.models import Evidence, Member, Submission
 from storage.outbox import enqueue_many
 
-from .award_events import HonoursAnnounced
+from .award.events import HonoursAnnounced
 from .campaign import Campaign
 from .events import Event
 from .refusals import Refused
