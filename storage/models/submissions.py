@@ -74,7 +74,7 @@ class SubmissionTally(Table, table=True):
     """How many submissions there are per (campaign, kind, status, unit, category, award of the
     council list): the counters statistics, the digest and the screens' totals read, so a
     count costs a few hundred rows whatever the number of submissions. Kept by database
-    triggers on `submission` (migration i14_tally), so every write (operations, bulk seeding,
+    triggers on `submission` (storage/counters.py), so every write (operations, bulk seeding,
     raw SQL) keeps them right. '' stands for no unit / category / award."""
 
     __tablename__ = "submission_tally"
