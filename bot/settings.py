@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
-    web_base_url: str | None = None  # the console's address in sign-in links (issue 12)
+    web_base_url: str | None = None  # the console's address in sign-in links
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"

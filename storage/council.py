@@ -1,4 +1,4 @@
-"""The council's rounds, items and votes; the award decisions and their items (issue 15).
+"""The council's rounds, items and votes; the award decisions and their items.
 Rows only: the rules (quorum, threshold, who may vote) live in domain/council.py."""
 
 from __future__ import annotations

@@ -453,7 +453,7 @@ def test_the_overviews_oldest_waiting_equal_the_whole_queue_sorted(engine, campa
 
 
 def test_the_migration_writes_the_search_key_of_every_nominee(before_counters, campaign):
-    """i14_search: nominees written before it get their folded search key."""
+    """The search key migration: nominees stored without a key get their folded search key."""
     populate(before_counters, campaign, 2500, seed=6)  # more than one batch of the backfill
     _upgrade(before_counters, "head")
     with Session(before_counters) as s:

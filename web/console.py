@@ -45,7 +45,7 @@ def home_of(role: str | None) -> str:
     return "/bo-phieu" if role in COUNCIL else "/"
 
 
-PUBLIC = None  # no sign-in needed (sign-in pages, the public page of a later issue)
+PUBLIC = None  # no sign-in needed (sign-in pages, the public honours page)
 
 
 @dataclass

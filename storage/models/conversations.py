@@ -9,7 +9,7 @@ from sqlmodel import Field
 
 from .base import Table, _json, _ts
 
-# the optimistic version counter of a conversation (issue 11: a double tap in two processes)
+# the optimistic version counter of a conversation (a double tap reaching two processes saves once)
 _VERSION = Column("version", Integer, nullable=False, server_default="0")
 
 
