@@ -280,7 +280,7 @@ def _grid(doc, headers: Sequence[str], widths_mm: Sequence[float], centered: Seq
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, widths_mm)
     head, proto = table.rows
-    for i, (cell, text) in enumerate(zip(head.cells, headers)):
+    for cell, text in zip(head.cells, headers):
         para(cell, text, bold=True, size=SMALL_PT, align=CENTER, after=0, first=True)
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")

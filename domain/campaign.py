@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -315,14 +316,17 @@ class Campaign(_Model):
         return self.model_copy(update={"deadline_override": moment.astimezone(dt.UTC)})
 
 
-def _by(items, attr: str, value: str, what: str):
+T = TypeVar("T")
+
+
+def _by(items: Iterable[T], attr: str, value: str, what: str) -> T:
     for item in items:
         if getattr(item, attr) == value:
             return item
     raise KeyError(f"unknown {what} {value!r}")
 
 
-def parse_campaign(data: dict, source: str = "<campaign>") -> Campaign:
+def parse_campaign(data: dict[str, Any], source: str = "<campaign>") -> Campaign:
     try:
         return Campaign.model_validate(data)
     except ValidationError as exc:

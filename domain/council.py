@@ -108,12 +108,9 @@ def open_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> lis
     if not voters:
         raise Refused("council.no_members")
     order = {a.key: i for i, a in enumerate(campaign.awards)}
-    subs = [
-        x
-        for x in submissions.submissions(
-            s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",)
-        )
-    ]
+    subs = list(
+        submissions.submissions(s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",))
+    )
     subs.sort(key=lambda x: (order.get(x.shortlist_award or "", len(order)), x.id))
     if not subs:
         raise Refused("council.nothing")
@@ -192,7 +189,8 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
     if rnd is None:
         raise Refused("council.closed")
     results = tally_of(s, campaign, rnd)
-    passed, failed = [], []
+    passed: list[str] = []
+    failed: list[str] = []
     quorum = False
     present = 0
     for item, sub in rows.items_of(s, rnd.id):

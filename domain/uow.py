@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -21,6 +21,7 @@ from .events import Event
 # A handler takes the unit of work and one event of the type it is listed under.
 EventHandler = Callable[["UnitOfWork", Any], None]
 EventHandlers = Mapping[type[Event], Sequence[EventHandler]]
+E = TypeVar("E", bound=Event)
 
 _wired: EventHandlers | None = None
 
@@ -66,7 +67,7 @@ class UnitOfWork:
                 return self.handlers[cls]
         return ()
 
-    def record(self, events: Iterable[Event]) -> list[Event]:
+    def record(self, events: Iterable[E]) -> list[E]:
         recorded = list(events)
         for event in recorded:
             self.events.append(event)

@@ -108,7 +108,7 @@ def round_page(
                     "award": c.award(sub.shortlist_award).label if sub.shortlist_award else "—",
                 }
             )
-    past = [r for r in rows.rounds(req.s, c.code, status="closed")][::-1][:10]
+    past = list(rows.rounds(req.s, c.code, status="closed"))[::-1][:10]
     return req.render(
         "round.html",
         status=status,
