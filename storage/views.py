@@ -3,8 +3,6 @@ and the trigger-kept counters (submission_tally, submission_sent) the screens co
 
 from __future__ import annotations
 
-import functools
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,7 +11,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     ColumnElement,
-    Dialect,
     Label,
     Select,
     String,
@@ -27,7 +24,6 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -38,29 +34,10 @@ from .models import (
     SubmissionSent,
     SubmissionTally,
 )
-from .rows import select_rows
+from .rows import SharedJSON, json_text, select_rows, shared_json
 
 # the table itself (its columns in order), as SQLAlchemy Core sees it
 SUBMISSION_TABLE = Submission.metadata.tables["submission"]
-
-
-class _SharedJSON(TypeDecorator[Any]):
-    """JSON read for display only: equal texts ('{"status": "approved"}', '[]', ...) are
-    decoded once and the value shared, so a hundred thousand rows cost a few decodings.
-    The values must not be changed by whoever reads them."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        return _decode(value) if isinstance(value, str) else value
-
-
-_decode = functools.lru_cache(maxsize=4096)(json.loads)
-
-
-def _shared_json(column: Any) -> Label[Any]:
-    return type_coerce(column, _SharedJSON()).label(column.key)
 
 
 def _key(value: str | None) -> str | None:
@@ -254,18 +231,12 @@ def submission_chunks(
     attribute names, read `chunk` rows at a time (a streamed cursor): exports of a hundred
     thousand submissions never hold them all; `ref` keeps the one with that reference.
     Read-only: JSON values are shared."""
-    columns = [_shared_json(c) if isinstance(c.type, JSON) else c for c in SUBMISSION_TABLE.columns]
+    columns = [shared_json(c) if isinstance(c.type, JSON) else c for c in SUBMISSION_TABLE.columns]
     q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
     if ref is not None:
         q = q.where(col(Submission.ref) == ref)
     streamed = q.order_by(col(Submission.id)).execution_options(yield_per=chunk)
     yield from s.exec(streamed).partitions()  # type: ignore[call-overload]  # mypy: options lose the Select type
-
-
-def json_text(column: Any) -> Label[Any]:
-    """A JSON column read as its text (no decoding): readers that work out each distinct
-    value once (a cache keyed by the text) skip the decoding of the repeats."""
-    return cast(column, Text).label(column.key)
 
 
 def export_chunks(
@@ -464,9 +435,9 @@ def audit_entries(
         before = json_text(AuditLog.before)
         after = case((col(AuditLog.action).like("%.create"), null()), else_=cast(col(AuditLog.after), Text))
     else:
-        before = _shared_json(AuditLog.before)
+        before = shared_json(AuditLog.before)
         after = type_coerce(
-            case((col(AuditLog.action).like("%.create"), null()), else_=col(AuditLog.after)), _SharedJSON()
+            case((col(AuditLog.action).like("%.create"), null()), else_=col(AuditLog.after)), SharedJSON()
         )
     q = select_rows(
         AuditLog.at,
