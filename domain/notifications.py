@@ -11,7 +11,6 @@ from messages.model import Text, reply_to_dict
 from storage import outbox
 
 from .award import notices as award
-from .award.events import Awarded, AwardWithdrawn, RoundOpened
 from .events import StatusMoved, Submitted
 from .lifecycle import status_label
 
@@ -40,7 +39,6 @@ def tell_submitter(uow: UnitOfWork, event: StatusMoved) -> None:
 
 HANDLERS: EventHandlers = {
     StatusMoved: (tell_submitter,),
-    RoundOpened: (award.ask_council_to_vote,),
-    Awarded: (award.tell_of_award,),
-    AwardWithdrawn: (award.tell_of_withdrawal,),
+    # the award step's notices: the council asked to vote, an award and its withdrawal told
+    **dict.fromkeys(award.HANDLED, (award.handle,)),
 }

@@ -16,60 +16,60 @@ from .events import Awarded, AwardWithdrawn, RoundOpened
 if TYPE_CHECKING:  # pragma: no cover
     from ..uow import UnitOfWork
 
+# the events handle() tells (domain/notifications.HANDLERS lists it under each)
+HANDLED = (RoundOpened, Awarded, AwardWithdrawn)
+
 
 def _send(uow: UnitOfWork, member_id: int, text: str, key: str, event: Event) -> None:
     enqueue(uow.session, member_id=member_id, payload=reply_to_dict(Text(text)), now=event.at, dedupe_key=key)
 
 
-def ask_council_to_vote(uow: UnitOfWork, ev: RoundOpened) -> None:
-    for member_id in ev.members:
-        _send(
-            uow,
-            member_id,
-            t("council.notify_open", number=ev.number, n=len(ev.refs)),
-            f"council|{ev.round_id}|open|{member_id}",
-            ev,
+def handle(uow: UnitOfWork, ev: Event) -> None:
+    if isinstance(ev, RoundOpened):
+        for member_id in ev.members:
+            _send(
+                uow,
+                member_id,
+                t("council.notify_open", number=ev.number, n=len(ev.refs)),
+                f"council|{ev.round_id}|open|{member_id}",
+                ev,
+            )
+    elif isinstance(ev, Awarded):
+        values = dict(
+            ref=ev.ref,
+            nominee=ev.nominee or "",
+            award=ev.award,
+            number=ev.number,
+            date=ev.signed_on.strftime("%d/%m/%Y") if ev.signed_on else "",
         )
-
-
-def tell_of_award(uow: UnitOfWork, ev: Awarded) -> None:
-    values = dict(
-        ref=ev.ref,
-        nominee=ev.nominee or "",
-        award=ev.award,
-        number=ev.number,
-        date=ev.signed_on.strftime("%d/%m/%Y") if ev.signed_on else "",
-    )
-    if ev.submitter_id != ev.actor_id:
-        _send(
-            uow,
-            ev.submitter_id,
-            t("award.notify_nominator", **values),
-            f"award|{ev.ref}|{ev.number}|nominator",
-            ev,
-        )
-    if ev.awardee_id is not None and ev.awardee_id != ev.submitter_id:
-        _send(
-            uow,
-            ev.awardee_id,
-            t("award.notify_awardee", **values),
-            f"award|{ev.ref}|{ev.number}|awardee",
-            ev,
-        )
-
-
-def tell_of_withdrawal(uow: UnitOfWork, ev: AwardWithdrawn) -> None:
-    if ev.submitter_id != ev.actor_id:
-        _send(
-            uow,
-            ev.submitter_id,
-            t(
-                "award.notify_withdrawn",
-                ref=ev.ref,
-                nominee=ev.nominee or "",
-                number=ev.number,
-                reason=ev.reason or "",
-            ),
-            f"award|{ev.ref}|{ev.number}|withdrawn",
-            ev,
-        )
+        if ev.submitter_id != ev.actor_id:
+            _send(
+                uow,
+                ev.submitter_id,
+                t("award.notify_nominator", **values),
+                f"award|{ev.ref}|{ev.number}|nominator",
+                ev,
+            )
+        if ev.awardee_id is not None and ev.awardee_id != ev.submitter_id:
+            _send(
+                uow,
+                ev.awardee_id,
+                t("award.notify_awardee", **values),
+                f"award|{ev.ref}|{ev.number}|awardee",
+                ev,
+            )
+    elif isinstance(ev, AwardWithdrawn):
+        if ev.submitter_id != ev.actor_id:
+            _send(
+                uow,
+                ev.submitter_id,
+                t(
+                    "award.notify_withdrawn",
+                    ref=ev.ref,
+                    nominee=ev.nominee or "",
+                    number=ev.number,
+                    reason=ev.reason or "",
+                ),
+                f"award|{ev.ref}|{ev.number}|withdrawn",
+                ev,
+            )
