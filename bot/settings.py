@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     @classmethod
     def _token(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if v is not None and ":" not in v.get_secret_value():
-            raise ValueError(f"expected the form {TOKEN_FORMS[info.field_name]}")
+            raise ValueError(f"expected the form {TOKEN_FORMS[str(info.field_name)]}")
         return v
 
     @field_validator("webhook_secret")

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from documents import items as c
 from documents import layout as L
 from documents.texts import t
-from domain.campaign import Award, Campaign
+from domain.campaign import Award, Campaign, QuotaGroup
 from storage import views
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -141,7 +141,7 @@ def _list_groups(
     groups = []
     for key in order:
         cats = sizes[key]
-        keys = [k for k in known if k in cats]
+        keys: list[str | None] = [k for k in known if k in cats]
         keys += sorted((k for k in cats if k not in known), key=lambda k: cats[k][1])
         groups.append((key, [(k, cats[k][0]) for k in keys]))
     return groups
@@ -167,7 +167,7 @@ def quota_award(campaign: Campaign, key: str | None = None) -> Award:
 def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, list]:
     """Shortlisted items for the award by quota group (light rows: nominee, unit_code,
     achievements); refused when over the quota, counted in SQL before any row is read."""
-    sizes = {"collective": 0, "individual": 0}
+    sizes: dict[QuotaGroup, int] = {"collective": 0, "individual": 0}
     for category, n in views.shortlisted_by_category(
         s, campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key
     ):

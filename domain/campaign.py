@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.award.config import Certificate, Council, Decision
 
+# the two groups an award's quota counts apart: collectives and individuals
+QuotaGroup = Literal["collective", "individual"]
+
 
 class CampaignError(ValueError):
     """The campaign file cannot be used; the message names the file and the key."""
@@ -72,7 +75,7 @@ class Category(_Model):
     key: str
     label: str = Field(max_length=60)
     aliases: tuple[str, ...] = ()
-    quota_group: Literal["collective", "individual"]
+    quota_group: QuotaGroup
     nominee_prompt: str
     clause: str
     criteria: str
@@ -95,7 +98,7 @@ class Award(_Model):
     key: str
     label: str
     grantor: str
-    quota: dict[Literal["collective", "individual"], Range] = Field(default_factory=dict)
+    quota: dict[QuotaGroup, Range] = Field(default_factory=dict)
 
 
 class Organiser(_Model):

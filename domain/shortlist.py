@@ -3,14 +3,12 @@ one nominee cannot hold two awards for the same achievement (Law art. 5.2)."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from messages.catalog import t
 from messages.folding import fold
 from storage import submissions
 from storage.models import Member, Submission
 
-from .campaign import Award, Campaign
+from .campaign import Award, Campaign, QuotaGroup
 from .events import Event, QuotaExceeded, Shortlisted, Unlisted
 from .lifecycle import move
 from .refusals import Refused
@@ -19,7 +17,7 @@ from .submissions import find
 from .uow import UnitOfWork
 
 
-def group_of(campaign: Campaign, sub: Submission) -> Literal["collective", "individual"]:
+def group_of(campaign: Campaign, sub: Submission) -> QuotaGroup:
     return campaign.category(sub.category or "").quota_group
 
 
