@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.bootstrap import wire_events
 from bot.delivery import Delivery, Turn
 from bot.outbox_dispatcher import OutboxBell
 from domain.campaign import load_campaign
@@ -73,6 +74,7 @@ def main() -> None:
     url = args.db or f"sqlite:///{tmp}/bench.db"
     engine = make_engine(url)
     migrate(engine)
+    wire_events()
     core = Core(
         engine,
         load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml"),

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from bot.bootstrap import wire_events  # noqa: E402
 from domain.campaign import load_campaign  # noqa: E402
 from domain.clock import ManualClock  # noqa: E402
 from handlers.core import Core  # noqa: E402
@@ -106,6 +107,7 @@ def setup(backend: str, n: int, campaign):
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
     print(f"  {backend} {n:>7}: seeded in {time.perf_counter() - t0:.1f} s", flush=True)
+    wire_events()
     core = Core(engine, campaign, ManualClock(NOW))
     users = {"staff": f"m{staff_ids()[0]}", "head": f"m{head_ids(campaign)['T01']}"}
 

@@ -9,8 +9,8 @@ SQLite file, beside a bare python-telegram-bot echo bot on the same fake.
    ratio. Target >= 0.9.
 A chat counts as served when the fake receives the bot's first message to it.
 
-Run 1 prints a third line, the floor of any bot that keeps issue 11's promise (a turn is on
-disk before anyone is told): the bare echo bot that first writes one row per update to SQLite
+Run 1 prints a third line, the floor of any bot that promises a turn is on disk before
+anyone is told: the bare echo bot that first writes one row per update to SQLite
 (raw sqlite3, WAL, synchronous=FULL: one INSERT and its commit, in a thread) and then answers
 with the project's own first reply (its text and its four buttons, copied from what the
 project sent). No ORM, no conversation, no outbox: what storing and that reply cost at least.

@@ -24,6 +24,7 @@ from starlette.responses import PlainTextResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from bot.bootstrap import wire_events  # noqa: E402
 from domain.campaign import load_campaign  # noqa: E402
 from domain.clock import ManualClock  # noqa: E402
 from storage import weblogin  # noqa: E402
@@ -55,6 +56,7 @@ def line(name: str, ms: list[float]) -> str:
 
 
 def main() -> int:
+    wire_events()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     campaign = load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml")

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.bootstrap import App  # noqa: E402
+from bot.bootstrap import App, wire_events  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.zalo import ZaloChannel  # noqa: E402
 from domain.campaign import load_campaign  # noqa: E402
@@ -35,6 +35,7 @@ def make(fake: FakeZalo, tmp: Path, **kw) -> ZaloChannel:
         database_url=f"sqlite:///{tmp}/bench.db",
         **kw,
     )
+    wire_events()
     db = make_engine(settings.database_url)
     migrate(db)
     campaign = load_campaign(ROOT / "campaigns" / "tran-ninh-2024.toml")

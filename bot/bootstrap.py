@@ -1,7 +1,9 @@
 """The one wiring module: settings -> database (migrated) -> campaign -> conversation core ->
 channels -> outbox dispatchers -> scheduler. `run`, `chat`, the console demo and every command
 of the command line build what they need here; nothing registers itself on import and nothing
-is attached to an object after it was built."""
+is attached to an object after it was built. The domain's event handlers are handed to the unit
+of work here (`wire_events`), as a message bus is handed its handlers where the app is put
+together."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from domain import notifications, uow
 from domain.campaign import Campaign, CampaignError, load_campaign
 from domain.clock import Clock, SystemClock
 from handlers.core import Core
@@ -42,7 +45,15 @@ class App:
             self.turns = TurnWriter(self.core)
 
 
+def wire_events() -> None:
+    """Every unit of work made from now on runs the domain's notification handlers on the events
+    it records (outbox rows in the same transaction). Each process calls it before its first
+    operation: `build` does, and so do the tests and the bench scripts that make a Core alone."""
+    uow.handle_events_with(notifications.HANDLERS)
+
+
 def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None) -> App:
+    wire_events()
     clock = clock or SystemClock()
     try:
         campaign = load_campaign(settings.campaign_file, settings.campaign_deadline)

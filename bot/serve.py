@@ -80,8 +80,8 @@ async def serve_async(
     stopped = asyncio.ensure_future(stop.wait())
     try:
         await asyncio.wait({stopped, later}, return_when=asyncio.FIRST_COMPLETED)
-        if later.done() and later.exception() is not None:
-            raise later.exception()
+        if later.done() and (failed := later.exception()) is not None:
+            raise failed
         await stopped
     finally:
         stopped.cancel()

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
-    web_base_url: str | None = None  # the console's address in sign-in links (issue 12)
+    web_base_url: str | None = None  # the console's address in sign-in links
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"
@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     @classmethod
     def _token(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if v is not None and ":" not in v.get_secret_value():
-            raise ValueError(f"expected the form {TOKEN_FORMS[info.field_name]}")
+            raise ValueError(f"expected the form {TOKEN_FORMS[str(info.field_name)]}")
         return v
 
     @field_validator("webhook_secret")

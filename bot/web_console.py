@@ -84,7 +84,8 @@ async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
         lifespan="off",
     )
     server = uvicorn.Server(config)
-    server.capture_signals = contextlib.nullcontext  # SIGINT/SIGTERM stop the whole process (serve.py)
+    # SIGINT/SIGTERM stop the whole process (serve.py), not uvicorn alone
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
     task = asyncio.create_task(server.serve(sockets=[sock]))
     log.info("web console on port %s", s.port)
     return server, task

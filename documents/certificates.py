@@ -17,7 +17,7 @@ from documents.council import latest_decision
 from documents.items import ExportError, dmy, mid_sentence
 from documents.texts import t
 from domain import honours
-from domain.award_config import Line
+from domain.award.config import Line
 from domain.campaign import Campaign
 
 ALIGN = {"center": L.CENTER, "left": L.LEFT, "right": L.RIGHT, "justify": L.JUSTIFY}

@@ -38,7 +38,8 @@ def chart(campaign: Campaign, d: Digest, path: Path) -> Chart:
     ax.set_ylabel(t("chart.ylabel"))
     ax.set_ylim(0, max([*values, 1]) * 1.15)
     ax.tick_params(axis="x", labelrotation=45)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    # the default locator is a MaxNLocator, which takes `integer` (its stub types the base class)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png")

@@ -1,4 +1,4 @@
-"""The award step's Word documents (issue 15), in the Decree 30/2020 layout:
+"""The award step's Word documents, in the Decree 30/2020 layout:
 - the minutes of a council round (biên bản xét khen thưởng): members, each item's votes, the
   result under the quorum and threshold of the campaign file;
 - the Quyết định khen thưởng with its attached list, the grounds and articles from the
@@ -19,7 +19,7 @@ from documents.items import PARTIES, ExportError, dmy, mid_sentence, parties_tex
 from documents.texts import t
 from domain import council as ops
 from domain import honours
-from domain.award_config import Share
+from domain.award.config import Share
 from domain.campaign import Campaign
 from storage import council as rows
 from storage import members

@@ -10,7 +10,7 @@ from typing import Any
 
 from documents.texts import t
 from domain import lifecycle
-from domain.campaign import Campaign, Category, Content, Figure
+from domain.campaign import Campaign, Category, Content, Figure, QuotaGroup
 from messages.format import answered_checks, format_figure, shorten
 from storage.models import Submission
 
@@ -103,7 +103,7 @@ def quota_group(campaign: Campaign, sub: Submission) -> str:
     return category_group(campaign, sub.category)
 
 
-def category_group(campaign: Campaign, key: str | None) -> str:
+def category_group(campaign: Campaign, key: str | None) -> QuotaGroup:
     """The quota group (collective, individual) of a category; individual when unknown."""
     cat = category_of(campaign, key)
     return cat.quota_group if cat else "individual"

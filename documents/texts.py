@@ -216,7 +216,7 @@ TEXTS: dict[str, str] = {
     "chart.ylabel": "Số hồ sơ",
 }
 
-from documents.texts_council import TEXTS as _COUNCIL  # noqa: E402  (issue 15: award documents)
+from documents.texts_council import TEXTS as _COUNCIL  # noqa: E402  (award documents)
 
 TEXTS.update(_COUNCIL)
 

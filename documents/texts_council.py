@@ -1,4 +1,4 @@
-"""The texts of the award step's documents (issue 15): the council's minutes, the decision's
+"""The texts of the award step's documents: the council's minutes, the decision's
 list, the certificates, and why one of them cannot be made yet. The decision's grounds and
 articles and the certificate's layout are not here: they are campaign data.
 

@@ -20,7 +20,7 @@ from documents import items as c
 from documents import layout as L
 from documents import streaming as S
 from documents.texts import t
-from domain.campaign import Award, Campaign
+from domain.campaign import Award, Campaign, QuotaGroup
 from domain.citation import shown
 from storage import council as council_rows
 from storage import lists, views
@@ -168,7 +168,7 @@ def _list_groups(
     groups = []
     for key in order:
         cats = sizes[key]
-        keys = [k for k in known if k in cats]
+        keys: list[str | None] = [k for k in known if k in cats]
         keys += sorted((k for k in cats if k not in known), key=lambda k: cats[k][1])
         groups.append((key, [(k, cats[k][0]) for k in keys]))
     return groups
@@ -203,7 +203,7 @@ def proposal_items(s: Session, campaign: Campaign, award: Award) -> dict[str, li
     where = dict(
         campaign_code=campaign.code, kinds=c.ENTRY_KINDS, award=award.key, statuses=PROPOSAL_STATUSES
     )
-    sizes = {"collective": 0, "individual": 0}
+    sizes: dict[QuotaGroup, int] = {"collective": 0, "individual": 0}
     for category, n in lists.shortlisted_by_category(s, **where):
         sizes[c.category_group(campaign, category)] += n
     if not sum(sizes.values()):

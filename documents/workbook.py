@@ -289,7 +289,9 @@ class _Sheet:
     column widths set; values go to the typed writer calls (no type guessing): text, local
     date-times (shown as dd/mm/yyyy hh:mm), numbers."""
 
-    def __init__(self, wb, title: str, columns: list[tuple[str, int]], money: set[int] = frozenset()) -> None:
+    def __init__(
+        self, wb, title: str, columns: list[tuple[str, int]], money: frozenset[int] | set[int] = frozenset()
+    ) -> None:
         self.title = title[:31]
         self.ws = ws = wb.add_worksheet(self.title)
         for i, (_, width) in enumerate(columns):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
 
 from domain.campaign import Campaign
 from domain.reminders import DRAFT_FLOWS
@@ -60,10 +62,11 @@ class Audience:
             raise AudienceError(f"{kind} takes no units")
         return cls(kind, units)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "units": list(self.units)}
 
-    def members(self, s: Session, campaign: Campaign):
+    def members(self, s: Session, campaign: Campaign) -> SelectOfScalar[int]:
+        """A select of the ids of the members the audience names."""
         units = self.units or None
         if self.kind == "heads":
             return store.audience_members(s, campaign_code=campaign.code, roles=["head"])
@@ -102,7 +105,7 @@ def preview(s: Session, campaign: Campaign, audience: Audience) -> Preview:
     return Preview(members, groups)
 
 
-def _payloads(text: str, photo: str | None) -> list[tuple[str, dict]]:
+def _payloads(text: str, photo: str | None) -> list[tuple[str, dict[str, Any]]]:
     """(key suffix, payload) of the messages one recipient gets, in order."""
     if photo is None:
         return [("", reply_to_dict(Text(text)))]
@@ -116,7 +119,7 @@ class Prepared:
     """An announcement row and its outbox items, not queued yet."""
 
     announcement: Announcement
-    items: list[dict]
+    items: list[dict[str, Any]]
     members: int
     groups: int
 
@@ -167,7 +170,7 @@ def prepare(
     )
     prefix = store.delivery_prefix(ann.id)
     payloads = _payloads(text, photo)
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     members: set[int] = set()
     for member_id, ch, chat in store.reachable_identities(s, audience.members(s, campaign)):
         members.add(member_id)
@@ -357,7 +360,7 @@ def link_group(
     title: str | None = None,
 ) -> list[Event]:
     """A village group linked to a unit: a head links it to their own unit; staff name one."""
-    if is_head(actor):
+    if is_head(actor) and actor.unit_code:
         unit_code = actor.unit_code
     elif is_staff(actor):
         if not unit_code:

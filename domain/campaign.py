@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from domain.award_config import Certificate, Council, Decision
+from domain.award.config import Certificate, Council, Decision
+
+# the two groups an award's quota counts apart: collectives and individuals
+QuotaGroup = Literal["collective", "individual"]
 
 
 class CampaignError(ValueError):
@@ -71,7 +75,7 @@ class Category(_Model):
     key: str
     label: str = Field(max_length=60)
     aliases: tuple[str, ...] = ()
-    quota_group: Literal["collective", "individual"]
+    quota_group: QuotaGroup
     nominee_prompt: str
     clause: str
     criteria: str
@@ -94,7 +98,7 @@ class Award(_Model):
     key: str
     label: str
     grantor: str
-    quota: dict[Literal["collective", "individual"], Range] = Field(default_factory=dict)
+    quota: dict[QuotaGroup, Range] = Field(default_factory=dict)
     # who signs this award's decision; empty: the organiser's signer for an award the commune
     # decides itself ([decision] awards), typed by the office for any other (the district's)
     signer_name: str = ""
@@ -221,7 +225,7 @@ class Campaign(_Model):
     forms: Forms = Forms()
     reminders: Reminders = Reminders()
     launch: Launch = Launch()
-    council: Council = Council()  # the award step (issue 15): quorum, threshold, texts
+    council: Council = Council()  # the award step: quorum, threshold, texts
     decision: Decision | None = None
     certificate: Certificate | None = None
     # Set by the loader from CAMPAIGN_DEADLINE; None means the file's deadline_on.
@@ -319,14 +323,17 @@ class Campaign(_Model):
         return self.model_copy(update={"deadline_override": moment.astimezone(dt.UTC)})
 
 
-def _by(items, attr: str, value: str, what: str):
+T = TypeVar("T")
+
+
+def _by(items: Iterable[T], attr: str, value: str, what: str) -> T:
     for item in items:
         if getattr(item, attr) == value:
             return item
     raise KeyError(f"unknown {what} {value!r}")
 
 
-def parse_campaign(data: dict, source: str = "<campaign>") -> Campaign:
+def parse_campaign(data: dict[str, Any], source: str = "<campaign>") -> Campaign:
     try:
         return Campaign.model_validate(data)
     except ValidationError as exc:

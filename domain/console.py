@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from storage import audit, weblogin
-from storage.models import Member, WebLink
+from storage.models import Member, WebLink, WebSession
 
 from .events import Event
 from .refusals import Refused
@@ -48,8 +48,8 @@ def noted(
     *,
     entity: str,
     entity_id: Any = None,
-    after: dict | None = None,
-    before: dict | None = None,
+    after: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
     """The audit row of a console action (web.<action>), marked with the channel «web»."""
@@ -116,12 +116,13 @@ def check_link(uow: UnitOfWork, token: str) -> tuple[WebLink, Member | None]:
     """The usable link of this token and its member (None: a name is asked); Refused with
     web.link_unknown / web.link_used / web.link_expired / web.no_console otherwise."""
     found = weblogin.check_link(uow.session, token, uow.now)
-    if found.problem:
+    if found.problem or found.link is None:
         raise Refused(f"web.link_{found.problem}")
-    member = uow.session.get(Member, found.link.member_id) if found.link.member_id else None
-    if (member.role if member else found.link.role) not in CONSOLE:
+    link = found.link
+    member = uow.session.get(Member, link.member_id) if link.member_id else None
+    if (member.role if member else link.role) not in CONSOLE:
         raise Refused("web.no_console")
-    return found.link, member
+    return link, member
 
 
 def sign_in(uow: UnitOfWork, token: str, *, full_name: str | None = None) -> SignedIn:
@@ -134,7 +135,11 @@ def sign_in(uow: UnitOfWork, token: str, *, full_name: str | None = None) -> Sig
         raise Refused("web.link_used")
     if member is None:
         member = weblogin.insert_member(
-            uow.session, full_name=full_name, role=link.role, unit_code=link.unit_code, now=uow.now
+            uow.session,
+            full_name=full_name or "",
+            role=link.role or "",  # check_link let only a console role through
+            unit_code=link.unit_code,
+            now=uow.now,
         )
         audit.audit(
             uow.session,
@@ -153,7 +158,7 @@ def sign_in(uow: UnitOfWork, token: str, *, full_name: str | None = None) -> Sig
     return event
 
 
-def sign_out(uow: UnitOfWork, session_row) -> list[Event]:
+def sign_out(uow: UnitOfWork, session_row: WebSession) -> list[Event]:
     weblogin.revoke(uow.session, session_row, uow.now)
     member = uow.session.get(Member, session_row.member_id)
     noted(uow, member, "signout", entity="member", entity_id=session_row.member_id)

@@ -1,7 +1,7 @@
-"""The award step (issue 15): the council's vote, the chairman's decision, honouring the
+"""The award step: the council's vote, the chairman's decision, honouring the
 people commended. Each operation takes the turn's session, checks who may do it, writes its
 rows and audit entries and returns events; the caller commits, the notification handlers
-(domain/award_notices.py) turn the events into outbox rows in the same transaction.
+(domain/award/notices.py) turn the events into outbox rows in the same transaction.
 
 Quorum and threshold come from the campaign file ([council]); by default an item passes when
 more than half of the members present in the round agree, and the round counts when more than
@@ -28,7 +28,7 @@ from storage.models import (
     Submission,
 )
 
-from .award_events import (
+from .award.events import (
     Awarded,
     AwardWithdrawn,
     DecisionRecorded,
@@ -109,12 +109,9 @@ def open_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> lis
     if not voters:
         raise Refused("council.no_members")
     order = {a.key: i for i, a in enumerate(campaign.awards)}
-    subs = [
-        x
-        for x in submissions.submissions(
-            s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",)
-        )
-    ]
+    subs = list(
+        submissions.submissions(s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",))
+    )
     subs.sort(key=lambda x: (order.get(x.shortlist_award or "", len(order)), x.id))
     if not subs:
         raise Refused("council.nothing")
@@ -193,7 +190,8 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
     if rnd is None:
         raise Refused("council.closed")
     results = tally_of(s, campaign, rnd)
-    passed, failed = [], []
+    passed: list[str] = []
+    failed: list[str] = []
     quorum = False
     present = 0
     rejected: list[tuple[Submission, Tally]] = []

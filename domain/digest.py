@@ -59,7 +59,9 @@ def compute(
     # counted from the trigger-kept counters (GROUP BY over a few hundred rows, whatever the
     # number of submissions); what is new adds whole days of counters, edge days row by row
     code = campaign.code
-    statuses, per_unit, categories = Counter(), Counter(), Counter()
+    statuses: Counter[str] = Counter()
+    per_unit: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
     total = waiting = reports = 0
     by_status_kind, by_unit_category = views.counts_by(
         s,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
@@ -15,7 +16,7 @@ from storage.audit import audit
 from storage.models import Evidence, Member, Submission
 from storage.outbox import enqueue_many
 
-from .award_events import HonoursAnnounced
+from .award.events import HonoursAnnounced
 from .campaign import Campaign
 from .citation import shown
 from .events import Event
@@ -96,7 +97,9 @@ def one_line(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def announce(uow: UnitOfWork, actor: Member | None, campaign: Campaign, payload: dict) -> list[Event]:
+def announce(
+    uow: UnitOfWork, actor: Member | None, campaign: Campaign, payload: dict[str, Any]
+) -> list[Event]:
     """«Gương điển hình» to every member, once per set of decisions (through the outbox, so
     at each platform's limits). `payload` is the message (the caller words it)."""
     actor_id = require(actor, STAFF).id

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from messages.catalog import t
 from storage import audit, ref_counters, submissions
 from storage.models import Submission
 
@@ -53,8 +54,6 @@ def next_ref(s: Session, kind: str) -> str:
 
 def status_label(status: str) -> str:
     """How a status reads for people (catalog "status.<status>")."""
-    from messages.catalog import t
-
     return t(f"status.{status}")
 
 

@@ -157,7 +157,7 @@ def usable_invite(uow: UnitOfWork, code: str, account: Account, actor: Member | 
         raise Refused("inv.used")
     if inv.expires_at <= uow.now:
         raise Refused("inv.expired")
-    if inv.purpose == "link":
+    if inv.purpose == "link" and inv.member_id is not None:
         if any(i.channel == account.channel for i in members.identities_of(uow.session, inv.member_id)):
             raise Refused("link.same_channel")
         if actor is not None:
@@ -172,11 +172,16 @@ def redeem_invite(
     member with the role (needs `full_name`) or gives a member the role."""
     inv = usable_invite(uow, code, account, actor)
     s = uow.session
+    linked = s.get(Member, inv.member_id) if inv.purpose == "link" and inv.member_id is not None else None
+    role = inv.role or ""
+    if (inv.purpose == "link" and linked is None) or (inv.purpose == "role" and not role):
+        raise Refused("inv.bad")  # a link code whose member is gone, a role code without a role
     if not members.claim_invite(s, inv, uow.now):  # used a moment ago by someone else
         raise Refused("inv.used")
     events: list[Event] = []
-    if inv.purpose == "link":
-        member = s.get(Member, inv.member_id)
+    member: Member
+    if linked is not None:
+        member = linked
         members.attach_identity(
             s,
             member,
@@ -191,15 +196,13 @@ def redeem_invite(
         )
     elif actor is None:
         member, registered = enrol(
-            uow, account, full_name=full_name or "", role=inv.role, unit_code=inv.unit_code, phone=None
+            uow, account, full_name=full_name or "", role=role, unit_code=inv.unit_code, phone=None
         )
         events += uow.record([registered])
     else:
         member = actor
         events.extend(
-            change_role(
-                uow, member.id, member, role=inv.role, unit_code=inv.unit_code, reason=f"invite {inv.id}"
-            )
+            change_role(uow, member.id, member, role=role, unit_code=inv.unit_code, reason=f"invite {inv.id}")
         )
     members.mark_invite_used(s, inv, member, uow.now)
     audit.audit(

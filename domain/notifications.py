@@ -1,5 +1,6 @@
 """Handlers of domain events that tell people: they write the outbox in the event's own
-transaction. Texts come from messages/catalog."""
+transaction. Texts come from messages/catalog. HANDLERS is the table bot/bootstrap.py hands to
+the unit of work: event class -> its handlers (subclasses without an entry use their base's)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from messages.catalog import t
 from messages.model import Text, reply_to_dict
 from storage import outbox
 
-from .events import Event, StatusMoved, Submitted
+from .award import notices as award
+from .events import StatusMoved, Submitted
 from .lifecycle import status_label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .uow import UnitOfWork
+    from .uow import EventHandlers, UnitOfWork
 
 
 def tell_submitter(uow: UnitOfWork, event: StatusMoved) -> None:
@@ -35,10 +37,8 @@ def tell_submitter(uow: UnitOfWork, event: StatusMoved) -> None:
     outbox.enqueue(uow.session, member_id=event.submitter_id, payload=reply_to_dict(note), now=event.at)
 
 
-def handle(uow: UnitOfWork, event: Event) -> None:
-    from . import award_notices  # issue 15: the council, awards and their withdrawal
-
-    if award_notices.handles(event):
-        award_notices.handle(uow, event)
-    elif isinstance(event, StatusMoved):
-        tell_submitter(uow, event)
+HANDLERS: EventHandlers = {
+    StatusMoved: (tell_submitter,),
+    # the award step's notices: the council asked to vote, an award and its withdrawal told
+    **dict.fromkeys(award.HANDLED, (award.handle,)),
+}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .events import Event
 
 
 class Refused(Exception):
@@ -13,6 +16,12 @@ class Refused(Exception):
         super().__init__(key)
         self.key = key
         self.values = values
+        # what the refusal says happened, for the caller to record (a quota reached)
+        self.event: Event | None = None
+
+    def with_event(self, event: Event) -> Refused:
+        self.event = event
+        return self
 
 
 class StaleDecision(Refused):

@@ -9,6 +9,7 @@ nominations about their unit; council — also, read-only, the items on the coun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from storage.models import Member, Submission
 
@@ -19,7 +20,7 @@ ROLES = ("resident", "head", "staff", "admin", "council")
 EVERYONE = frozenset(ROLES)
 STAFF = frozenset({"staff", "admin"})
 HEAD = frozenset({"head"})
-COUNCIL = frozenset({"council"})  # members of the Emulation-Commendation Council (issue 15)
+COUNCIL = frozenset({"council"})  # members of the Emulation-Commendation Council
 COUNCIL_STATUSES = frozenset({"shortlisted", "awarded"})  # what the council reads
 CONSOLE = STAFF | COUNCIL  # who may sign in to the web console (council: read-only and votes)
 ANYONE = frozenset({GUEST, *ROLES})
@@ -29,13 +30,13 @@ def role_of(member: Member | None) -> str:
     return member.role if member is not None else GUEST
 
 
-def is_staff(member: Member | None) -> bool:
+def is_staff(member: Member | None) -> TypeGuard[Member]:
     return role_of(member) in STAFF
 
 
-def is_head(member: Member | None) -> bool:
+def is_head(member: Member | None) -> TypeGuard[Member]:
     """A unit head with a unit (a head without one heads nothing)."""
-    return role_of(member) == "head" and bool(member.unit_code)
+    return member is not None and member.role == "head" and bool(member.unit_code)
 
 
 def may(member: Member | None, roles: frozenset[str]) -> bool:
@@ -55,13 +56,13 @@ def can_see(member: Member | None, sub: Submission | None) -> bool:
     return is_head(member) and sub.unit_code == member.unit_code
 
 
-def is_own(member: Member | None, sub: Submission | None) -> bool:
+def is_own(member: Member | None, sub: Submission | None) -> TypeGuard[Member]:
     """Changes (withdraw, amend) are for the submitter only."""
     return sub is not None and member is not None and sub.submitter_id == member.id
 
 
 def require(member: Member | None, roles: frozenset[str]) -> Member:
-    if not may(member, roles):
+    if member is None or not may(member, roles):
         raise Refused("role.denied")
     return member
 

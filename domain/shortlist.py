@@ -8,7 +8,7 @@ from messages.folding import fold
 from storage import submissions
 from storage.models import Member, Submission
 
-from .campaign import Award, Campaign
+from .campaign import Award, Campaign, QuotaGroup
 from .events import Event, QuotaExceeded, Shortlisted, Unlisted
 from .lifecycle import move
 from .refusals import Refused
@@ -17,8 +17,8 @@ from .submissions import find
 from .uow import UnitOfWork
 
 
-def group_of(campaign: Campaign, sub: Submission) -> str:
-    return campaign.category(sub.category).quota_group
+def group_of(campaign: Campaign, sub: Submission) -> QuotaGroup:
+    return campaign.category(sub.category or "").quota_group
 
 
 def on_list(uow: UnitOfWork, campaign: Campaign, award: str) -> list[Submission]:
@@ -38,18 +38,18 @@ def check(uow: UnitOfWork, campaign: Campaign, sub: Submission, award: Award) ->
                 "sl.twice",
                 nominee=sub.nominee,
                 ref=other.ref,
-                award=campaign.award(other.shortlist_award).label,
+                award=campaign.award(other.shortlist_award or "").label,
             )
     group = group_of(campaign, sub)
     rng = award.quota.get(group)
     if rng is not None:
         n = sum(1 for s in on_list(uow, campaign, award.key) if group_of(campaign, s) == group)
         if n >= rng.max:
-            refusal = Refused("sl.quota", award=award.label, max=rng.max, group=t(f"group.{group}"))
-            refusal.event = QuotaExceeded(
-                at=uow.now, actor_id=None, ref=sub.ref, award=award.key, group=group, maximum=rng.max
+            raise Refused("sl.quota", award=award.label, max=rng.max, group=t(f"group.{group}")).with_event(
+                QuotaExceeded(
+                    at=uow.now, actor_id=None, ref=sub.ref, award=award.key, group=group, maximum=rng.max
+                )
             )
-            raise refusal
 
 
 def shortlist(

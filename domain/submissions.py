@@ -36,7 +36,9 @@ def find(uow: UnitOfWork, ref: str) -> Submission:
     return sub
 
 
-def attach_evidence(uow: UnitOfWork, sub: Submission, channel: str, photos: list[dict] | None) -> None:
+def attach_evidence(
+    uow: UnitOfWork, sub: Submission, channel: str, photos: list[dict[str, Any]] | None
+) -> None:
     """Keep the photos (and voice notes, kind "voice") a person sent as the submission's
     evidence, each once."""
     for p in photos or []:
@@ -62,7 +64,7 @@ def submit(
     *,
     kind: str,
     channel: str,
-    photos: list[dict] | None = None,
+    photos: list[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> list[Event]:
     """A new nomination, proposal or report, «submitted», with its reference number."""
@@ -109,6 +111,7 @@ def file(
         now=uow.now,
     )
     submitted = move(uow, sub, "submitted", actor_id=submitter_id, reason=None, event=Submitted, kind=kind)
+    assert isinstance(submitted, Submitted)  # move makes the event of the class it is given
     sub.submitted_at = uow.now
     return sub, submitted
 
@@ -136,13 +139,13 @@ def report(
     campaign: Campaign,
     *,
     channel: str,
-    photos: list[dict] | None = None,
+    photos: list[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> list[Event]:
     """A unit head's report: the first one is submitted, a later one updates it (a version)."""
     actor = require(actor, HEAD)
     require_open(uow, campaign)
-    sub = submissions.unit_report(uow.session, campaign_code=campaign.code, unit_code=actor.unit_code)
+    sub = submissions.unit_report(uow.session, campaign_code=campaign.code, unit_code=actor.unit_code or "")
     if sub is None:
         return submit(uow, actor, campaign, kind="report", channel=channel, photos=photos, **fields)
     amended = revise(uow, actor, sub, **fields)
@@ -157,7 +160,7 @@ def amend(
     *,
     channel: str,
     achievements: str | None,
-    photos: list[dict] | None = None,
+    photos: list[dict[str, Any]] | None = None,
 ) -> list[Event]:
     """The submitter adds what staff asked for: a new version, and back to the queue."""
     sub = find(uow, ref)

@@ -23,7 +23,9 @@ from domain.refusals import Refused
 from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
 from handlers import engine as eng
+from handlers.flows import install as install_flows
 from handlers.outcomes import Outcome, cancelled, finished, refused
+from handlers.words import match_choice as match_option
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text
 from storage import conversations, members
@@ -98,9 +100,7 @@ class Core:
         self.menu_order: list[str] = []
         self.commands: dict[str, Action] = {}
         self.group_commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
-        from handlers.flows import install  # flows register their menu items and commands
-
-        install(self)
+        install_flows(self)  # the flows register their menu items and commands
 
     # -- registration of flows, menu items and commands -------------------------------------
     def add_flow(self, flow: eng.Flow) -> None:
@@ -359,8 +359,6 @@ class Core:
         if ev.kind == "choice":
             chosen = next((m for m in items if m.key == ev.choice), None)
         elif ev.kind == "text" and ev.text:
-            from handlers.words import match_choice as match_option
-
             opt = match_option(ev.text, [Option(m.key, t(f"menu.{m.key}")) for m in items])
             chosen = next((m for m in items if opt and m.key == opt.value), None)
         if chosen is None:

@@ -90,7 +90,7 @@ def read(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
 def _read_choice(ctx: Ctx, step: Step, q: Question) -> str:
     ev = ctx.event
     if ev.kind == "choice":
-        if any(o.value == ev.choice for o in q.options):
+        if ev.choice is not None and any(o.value == ev.choice for o in q.options):
             return ev.choice  # a button: the value is checked against today's options
         raise Invalid(t("err.choice"))
     opt = match_choice(ev.text or "", q.options, step.aliases(ctx) if step.aliases else None)

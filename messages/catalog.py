@@ -284,11 +284,11 @@ MESSAGES: dict[str, str] = {
 }
 
 MESSAGES.update(texts_domain.TEXTS)
-MESSAGES.update(texts_i11.TEXTS)  # issue 11: reliability and hostile input
-MESSAGES.update(texts_i12.TEXTS)  # issue 12: the web console's chat side
-MESSAGES.update(texts_i14.TEXTS_I14)  # issue 14: paged lists
+MESSAGES.update(texts_i11.TEXTS)  # reliability and hostile input
+MESSAGES.update(texts_i12.TEXTS)  # the web console's chat side
+MESSAGES.update(texts_i14.TEXTS)  # paged lists
 
-from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (issue 15: council, decision, honours)
+from messages.texts_i15 import TEXTS as _I15  # noqa: E402  (council, decision, honours)
 
 MESSAGES.update(_I15)
 

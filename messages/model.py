@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 EventKind = Literal["text", "choice", "photo", "voice", "contact", "command", "unsupported"]
 
@@ -107,7 +107,7 @@ class Voice:
     kind: Literal["voice"] = "voice"
 
 
-Reply = Union[Text, Question, Photo, Document, Voice]
+Reply = Text | Question | Photo | Document | Voice
 
 
 def reply_to_dict(reply: Reply) -> dict:

@@ -1,4 +1,4 @@
-"""User texts for reliability and hostile input (issue 11): merged into messages.catalog."""
+"""User texts for reliability and hostile input: merged into messages.catalog."""
 
 TEXTS: dict[str, str] = {
     "err.money_too_big": "Số tiền quá lớn (trên 100 tỷ đồng một năm). Xin kiểm tra lại, "

@@ -1,4 +1,4 @@
-"""Texts of issue 13: fewer turns, forgiving words, voice notes, download links."""
+"""Texts of the shorter journeys: forgiving words, voice notes, download links."""
 
 from __future__ import annotations
 

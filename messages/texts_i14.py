@@ -1,6 +1,6 @@
-"""Texts of the paged lists (issue 14): one phone screen a page, and a search by typing."""
+"""Texts of the paged lists: one phone screen a page, and a search by typing."""
 
-TEXTS_I14: dict[str, str] = {
+TEXTS: dict[str, str] = {
     "page.where": "Trang {page}/{pages}.",
     "page.search_hint": "Gõ tên, mã hồ sơ hoặc tên đơn vị để tìm.",
     "page.found": "Tìm «{q}»: {n} hồ sơ.",

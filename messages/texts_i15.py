@@ -1,4 +1,4 @@
-"""Chat texts of the award step (issue 15): the council's vote, the decision, the honours."""
+"""Chat texts of the award step: the council's vote, the decision, the honours."""
 
 from __future__ import annotations
 

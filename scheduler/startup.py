@@ -95,7 +95,7 @@ class SchedulerInProcess:
             await asyncio.sleep(self.retry_every)
 
     @staticmethod
-    async def _end(task: asyncio.Task | None) -> None:
+    async def _end(task: asyncio.Task[None] | None) -> None:
         if task is None:
             return
         task.cancel()

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from .models import Announcement, ConversationState, GroupLink, Identity, Member, Outbox, Submission
 
@@ -20,56 +21,61 @@ def audience_members(
     in_flows: Iterable[str] | None = None,
     without_submission: bool = False,
     include_opted_out: bool = False,
-):
+) -> SelectOfScalar[int]:
     """A select of the members an audience names (ids only, for counting or fan-out)."""
     q = select(Member.id)
     if not include_opted_out:
-        q = q.where(Member.opted_out_at.is_(None))
+        q = q.where(col(Member.opted_out_at).is_(None))
     if roles is not None:
-        q = q.where(Member.role.in_(list(roles)))
+        q = q.where(col(Member.role).in_(list(roles)))
     if units is not None:
-        q = q.where(Member.unit_code.in_(list(units)))
+        q = q.where(col(Member.unit_code).in_(list(units)))
     if in_flows is not None:
         q = q.where(
             exists().where(
-                ConversationState.member_id == Member.id, ConversationState.flow.in_(list(in_flows))
+                col(ConversationState.member_id) == col(Member.id),
+                col(ConversationState.flow).in_(list(in_flows)),
             )
         )
     if without_submission:
         q = q.where(
-            ~exists().where(Submission.submitter_id == Member.id, Submission.campaign_code == campaign_code)
+            ~exists().where(
+                col(Submission.submitter_id) == col(Member.id), col(Submission.campaign_code) == campaign_code
+            )
         )
     return q
 
 
-def reachable_identities(s: Session, member_ids) -> Sequence[tuple[int, str, str]]:
+def reachable_identities(s: Session, member_ids: SelectOfScalar[int]) -> Sequence[tuple[int, str, str]]:
     """(member_id, channel, chat_id) of every channel account that has not blocked the bot."""
     q = (
         select(Identity.member_id, Identity.channel, Identity.chat_id)
-        .where(Identity.member_id.in_(member_ids), Identity.unreachable_at.is_(None))
-        .order_by(Identity.member_id, Identity.id)
+        .where(col(Identity.member_id).in_(member_ids), col(Identity.unreachable_at).is_(None))
+        .order_by(col(Identity.member_id), col(Identity.id))
     )
     return s.exec(q).all()
 
 
-def count_reachable_members(s: Session, member_ids) -> int:
+def count_reachable_members(s: Session, member_ids: SelectOfScalar[int]) -> int:
     q = select(func.count(func.distinct(Identity.member_id))).where(
-        Identity.member_id.in_(member_ids), Identity.unreachable_at.is_(None)
+        col(Identity.member_id).in_(member_ids), col(Identity.unreachable_at).is_(None)
     )
     return s.exec(q).one()
 
 
 def count_unreachable_members(s: Session) -> int:
     """Members none of whose channel accounts can be reached any more."""
-    reachable = exists().where(Identity.member_id == Member.id, Identity.unreachable_at.is_(None))
+    reachable = exists().where(
+        col(Identity.member_id) == col(Member.id), col(Identity.unreachable_at).is_(None)
+    )
     return s.exec(select(func.count()).select_from(Member).where(~reachable)).one()
 
 
 def groups_of(s: Session, units: Iterable[str] | None) -> Sequence[GroupLink]:
     q = select(GroupLink)
     if units is not None:
-        q = q.where(GroupLink.unit_code.in_(list(units)))
-    return s.exec(q.order_by(GroupLink.id)).all()
+        q = q.where(col(GroupLink.unit_code).in_(list(units)))
+    return s.exec(q.order_by(col(GroupLink.id))).all()
 
 
 def add(s: Session, ann: Announcement) -> Announcement:
@@ -86,7 +92,7 @@ def latest(s: Session, campaign_code: str, limit: int = 5) -> Sequence[Announcem
     return s.exec(
         select(Announcement)
         .where(Announcement.campaign_code == campaign_code)
-        .order_by(Announcement.id.desc())
+        .order_by(col(Announcement.id).desc())
         .limit(limit)
     ).all()
 
@@ -105,17 +111,19 @@ def delivery_counts(s: Session, ann_id: int) -> dict[str, int]:
     """Outbox rows of an announcement by status (pending, sent, failed, unreachable)."""
     rows = s.exec(
         select(Outbox.status, func.count())
-        .where(Outbox.dedupe_key.startswith(delivery_prefix(ann_id)))
+        .where(col(Outbox.dedupe_key).startswith(delivery_prefix(ann_id)))
         .group_by(Outbox.status)
     ).all()
-    return {status: n for status, n in rows}
+    return dict(rows)
 
 
 def retry_failed(s: Session, ann_id: int, now: datetime) -> int:
     """Failed deliveries of an announcement go back to the queue (unreachable ones do not)."""
     result = s.exec(
         update(Outbox)
-        .where(and_(Outbox.dedupe_key.startswith(delivery_prefix(ann_id)), Outbox.status == "failed"))
+        .where(
+            and_(col(Outbox.dedupe_key).startswith(delivery_prefix(ann_id)), col(Outbox.status) == "failed")
+        )
         .values(status="pending", attempts=0, next_attempt_at=now, last_error=None)
     )
     return result.rowcount or 0
@@ -143,12 +151,14 @@ def link_group(
 def mark_unreachable(s: Session, channel: str, chat_id: str, now: datetime) -> int:
     """The chat blocked the bot (or removed it from a group): mark its identity, unlink the
     group, and stop its pending deliveries."""
-    s.exec(delete(GroupLink).where(GroupLink.channel == channel, GroupLink.chat_id == chat_id))
+    s.exec(delete(GroupLink).where(col(GroupLink.channel) == channel, col(GroupLink.chat_id) == chat_id))
     n = (
         s.exec(
             update(Identity)
             .where(
-                Identity.channel == channel, Identity.chat_id == chat_id, Identity.unreachable_at.is_(None)
+                col(Identity.channel) == channel,
+                col(Identity.chat_id) == chat_id,
+                col(Identity.unreachable_at).is_(None),
             )
             .values(unreachable_at=now)
         ).rowcount
@@ -156,7 +166,9 @@ def mark_unreachable(s: Session, channel: str, chat_id: str, now: datetime) -> i
     )
     s.exec(
         update(Outbox)
-        .where(Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.status == "pending")
+        .where(
+            col(Outbox.channel) == channel, col(Outbox.chat_id) == chat_id, col(Outbox.status) == "pending"
+        )
         .values(status="unreachable", last_error="blocked by the user")
     )
     return n

@@ -19,8 +19,8 @@ def audit(
     action: str,
     entity: str,
     entity_id: Any = None,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
     reason: str | None = None,
     now: datetime,
 ) -> None:

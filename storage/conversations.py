@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm.attributes import flag_modified
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import (
     ConversationState,
@@ -26,7 +26,7 @@ def prune_events(s: Session, before: datetime) -> int:
     """Forget event keys older than `before` (platforms redeliver within minutes, not weeks)."""
     from sqlalchemy import delete
 
-    result = s.exec(delete(ProcessedEvent).where(ProcessedEvent.at < before))
+    result = s.exec(delete(ProcessedEvent).where(col(ProcessedEvent.at) < before))
     return result.rowcount or 0
 
 
@@ -46,4 +46,4 @@ def save_state(s: Session, state: ConversationState, now: datetime) -> None:
 
 
 def states_in_flow(s: Session, flows: Iterable[str]) -> Sequence[ConversationState]:
-    return s.exec(select(ConversationState).where(ConversationState.flow.in_(list(flows)))).all()
+    return s.exec(select(ConversationState).where(col(ConversationState.flow).in_(list(flows)))).all()

@@ -1,4 +1,4 @@
-"""The council's rounds, items and votes; the award decisions and their items (issue 15).
+"""The council's rounds, items and votes; the award decisions and their items.
 Rows only: the rules (quorum, threshold, who may vote) live in domain/council.py."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import (
     AwardDecision,
@@ -23,7 +23,7 @@ def open_round(s: Session, campaign_code: str) -> CouncilRound | None:
     return s.exec(
         select(CouncilRound)
         .where(CouncilRound.campaign_code == campaign_code, CouncilRound.status == "open")
-        .order_by(CouncilRound.id.desc())
+        .order_by(col(CouncilRound.id).desc())
     ).first()
 
 
@@ -31,7 +31,7 @@ def rounds(s: Session, campaign_code: str, *, status: str | None = None) -> Sequ
     q = select(CouncilRound).where(CouncilRound.campaign_code == campaign_code)
     if status is not None:
         q = q.where(CouncilRound.status == status)
-    return s.exec(q.order_by(CouncilRound.id)).all()
+    return s.exec(q.order_by(col(CouncilRound.id))).all()
 
 
 def next_round_number(s: Session, campaign_code: str) -> int:
@@ -45,7 +45,7 @@ def items_of(s: Session, round_id: int) -> list[tuple[CouncilItem, Submission]]:
     rows = s.exec(
         select(CouncilItem, Submission)
         .where(CouncilItem.round_id == round_id, CouncilItem.submission_id == Submission.id)
-        .order_by(CouncilItem.position)
+        .order_by(col(CouncilItem.position))
     ).all()
     return [(item, sub) for item, sub in rows]
 
@@ -64,7 +64,7 @@ def votes_of(s: Session, round_id: int) -> Sequence[CouncilVote]:
     return s.exec(
         select(CouncilVote)
         .where(CouncilVote.item_id == CouncilItem.id, CouncilItem.round_id == round_id)
-        .order_by(CouncilVote.id)
+        .order_by(col(CouncilVote.id))
     ).all()
 
 
@@ -83,7 +83,7 @@ def latest_results(s: Session, campaign_code: str) -> dict[int, CouncilItem]:
             CouncilRound.campaign_code == campaign_code,
             CouncilRound.status == "closed",
         )
-        .order_by(CouncilRound.id)
+        .order_by(col(CouncilRound.id))
     ).all()
     return {item.submission_id: item for item in rows}  # later rounds win
 
@@ -96,14 +96,14 @@ def decisions(
         q = q.where(AwardDecision.withdrawn == (not active))
     if award_key is not None:
         q = q.where(AwardDecision.award_key == award_key)
-    return s.exec(q.order_by(AwardDecision.id)).all()
+    return s.exec(q.order_by(col(AwardDecision.id))).all()
 
 
 def decision_items(s: Session, decision_id: int) -> list[tuple[AwardDecisionItem, Submission]]:
     rows = s.exec(
         select(AwardDecisionItem, Submission)
         .where(AwardDecisionItem.decision_id == decision_id, AwardDecisionItem.submission_id == Submission.id)
-        .order_by(AwardDecisionItem.position)
+        .order_by(col(AwardDecisionItem.position))
     ).all()
     return [(item, sub) for item, sub in rows]
 
@@ -117,10 +117,10 @@ def active_decision_of(s: Session, submission_ids: Iterable[int]) -> dict[int, A
         select(AwardDecisionItem.submission_id, AwardDecision).where(
             AwardDecisionItem.decision_id == AwardDecision.id,
             AwardDecision.withdrawn == False,  # noqa: E712
-            AwardDecisionItem.submission_id.in_(ids),
+            col(AwardDecisionItem.submission_id).in_(ids),
         )
     ).all()
-    return {sid: d for sid, d in rows}
+    return dict(rows)
 
 
 def number_taken(s: Session, campaign_code: str, number: str) -> bool:
@@ -129,7 +129,7 @@ def number_taken(s: Session, campaign_code: str, number: str) -> bool:
             select(AwardDecision.id).where(
                 AwardDecision.campaign_code == campaign_code,
                 AwardDecision.number == number,
-                AwardDecision.withdrawn == False,
+                AwardDecision.withdrawn == False,  # noqa: E712 (SQL: withdrawn = false)
             )
         ).first()
         is not None
@@ -144,8 +144,8 @@ def published_photos(s: Session, submission_ids: Iterable[int]) -> dict[int, lis
     out: dict[int, list[Evidence]] = {}
     for e in s.exec(
         select(Evidence)
-        .where(Evidence.submission_id.in_(ids), Evidence.publish_consent == True)  # noqa: E712
-        .order_by(Evidence.id)
+        .where(col(Evidence.submission_id).in_(ids), col(Evidence.publish_consent) == True)  # noqa: E712
+        .order_by(col(Evidence.id))
     ).all():
         out.setdefault(e.submission_id, []).append(e)
     return out

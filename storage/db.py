@@ -10,10 +10,14 @@ import ast
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:  # pragma: no cover
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ def make_engine(url: str, echo: bool = False, synchronous: str = "FULL") -> Engi
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -54,7 +58,7 @@ def make_engine(url: str, echo: bool = False, synchronous: str = "FULL") -> Engi
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> Config:
     from alembic.config import Config  # Alembic loads only when there is something to do
 
     cfg = Config()
@@ -69,7 +73,8 @@ _REVISION = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", 
 def heads() -> set[str]:
     """The newest revisions of storage/migrations/versions, read from the files' own
     `revision = ...` / `down_revision = ...` lines (no Alembic import)."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
         revisions.add(ast.literal_eval(found["revision"]))
@@ -121,7 +126,7 @@ class LeaderLock:
         self.key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
         self.held = False
         self.pid: int | None = None  # the PostgreSQL backend holding the lock
-        self._conn = None
+        self._conn: Connection | None = None
 
     def try_acquire(self) -> bool:
         if self.held:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, cast, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from . import pages
 from .models import Member, Submission
+from .rows import select_rows
 
 PAGE_SIZE = 50
 
@@ -37,15 +38,15 @@ def _where(campaign_code: str, f: Filters) -> list[Any]:
     if f.status:
         w.append(Submission.status == f.status)
     if f.within is not None:
-        w.append(Submission.status.in_(f.within))
+        w.append(col(Submission.status).in_(f.within))
     if f.kinds is not None:
-        w.append(Submission.kind.in_(f.kinds))
+        w.append(col(Submission.kind).in_(f.kinds))
     if f.unit:
         w.append(Submission.unit_code == f.unit)
     if f.category:
         w.append(Submission.category == f.category)
     if f.award:
-        w.append(or_(Submission.proposed_award == f.award, Submission.shortlist_award == f.award))
+        w.append(or_(col(Submission.proposed_award) == f.award, col(Submission.shortlist_award) == f.award))
     flags = cast(Submission.flags, String)
     if f.flag == "any":
         w.append(flags.not_in(["[]", ""]))
@@ -72,7 +73,7 @@ def dossier_page(
     total = s.exec(select(func.count()).select_from(Submission).where(*where)).one()
     page = max(1, page)
     q = (
-        select(
+        select_rows(
             Submission.id,
             Submission.ref,
             Submission.kind,
@@ -84,11 +85,11 @@ def dossier_page(
             Submission.shortlist_award,
             Submission.flags,
             Submission.submitted_at,
-            Member.full_name.label("submitter"),
+            col(Member.full_name).label("submitter"),
         )
-        .join(Member, Member.id == Submission.submitter_id)
+        .join(Member, col(Member.id) == col(Submission.submitter_id))
         .where(*where)
-        .order_by(Submission.id.desc())
+        .order_by(col(Submission.id).desc())
         .limit(size)
         .offset((page - 1) * size)
     )

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Select, func, or_
+from sqlmodel import Session, col
 
 from .models import Submission
 from .views import _submissions
 
 
-def award_of():
+def award_of() -> ColumnElement[Any]:
     """The award a submission is listed under: the council's choice, else the one proposed."""
     return func.coalesce(func.nullif(Submission.shortlist_award, ""), Submission.proposed_award)
 
@@ -29,7 +29,7 @@ def list_groups(
         kinds=kinds,
         statuses=statuses,
         columns=[award, Submission.category, func.count().label("n"), func.min(Submission.id).label("first")],
-    ).group_by(award, Submission.category)
+    ).group_by(award, col(Submission.category))
     return s.connection().execute(q).all()
 
 
@@ -61,8 +61,10 @@ def list_rows(
         ],
     )
     q = q.where(of == award if award is not None else or_(of.is_(None), of.not_in(list(known_awards))))
-    q = q.where(Submission.category == category if category is not None else Submission.category.is_(None))
-    yield from s.connection().execute(q.order_by(Submission.id).execution_options(yield_per=chunk))
+    q = q.where(
+        col(Submission.category) == category if category is not None else col(Submission.category).is_(None)
+    )
+    yield from s.connection().execute(q.order_by(col(Submission.id)).execution_options(yield_per=chunk))
 
 
 def list_names(
@@ -78,10 +80,12 @@ def list_names(
     yield from s.connection().execute(q.execution_options(yield_per=chunk))
 
 
-def _for_award(campaign_code: str, kinds: Iterable[str], award: str, statuses: Iterable[str], columns):
+def _for_award(
+    campaign_code: str, kinds: Iterable[str], award: str, statuses: Iterable[str], columns: list[Any]
+) -> Select[Any]:
     """The items listed for `award` (or past the list: `statuses`), as a query of `columns`."""
     q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=list(statuses), columns=columns)
-    return q.where(Submission.shortlist_award == award)
+    return q.where(col(Submission.shortlist_award) == award)
 
 
 def shortlisted_by_category(
@@ -94,8 +98,8 @@ def shortlisted_by_category(
 ) -> Sequence[Any]:
     """(category, n): the items shortlisted for `award` (or past it: `statuses`), counted
     by category in SQL."""
-    columns = [Submission.category, func.count()]
-    q = _for_award(campaign_code, kinds, award, statuses, columns).group_by(Submission.category)
+    columns: list[Any] = [Submission.category, func.count()]
+    q = _for_award(campaign_code, kinds, award, statuses, columns).group_by(col(Submission.category))
     return s.connection().execute(q).all()
 
 
@@ -110,6 +114,6 @@ def shortlisted(
     """The items shortlisted for `award` (or past it: `statuses`), oldest first: category,
     nominee, unit_code, achievements, citation (light rows)."""
     S = Submission
-    columns = [S.category, S.nominee, S.unit_code, S.achievements, S.citation]
+    columns: list[Any] = [S.category, S.nominee, S.unit_code, S.achievements, S.citation]
     q = _for_award(campaign_code, kinds, award, statuses, columns)
-    return s.connection().execute(q.order_by(Submission.id)).all()
+    return s.connection().execute(q.order_by(col(Submission.id))).all()

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import (
     DISPLAY_NAME_MAX,
@@ -30,7 +30,9 @@ def member_by_identity(s: Session, channel: str, external_id: str) -> Member | N
 
 
 def identities_of(s: Session, member_id: int) -> Sequence[Identity]:
-    return s.exec(select(Identity).where(Identity.member_id == member_id).order_by(Identity.id)).all()
+    return s.exec(
+        select(Identity).where(col(Identity.member_id) == member_id).order_by(col(Identity.id))
+    ).all()
 
 
 def create_member(
@@ -105,7 +107,7 @@ def members(s: Session, *, role: str | None = None, unit_code: str | None = None
         q = q.where(Member.role == role)
     if unit_code:
         q = q.where(Member.unit_code == unit_code)
-    return s.exec(q.order_by(Member.id)).all()
+    return s.exec(q.order_by(col(Member.id))).all()
 
 
 def new_code(length: int = 8) -> str:
@@ -151,9 +153,9 @@ def claim_invite(s: Session, inv: Invite, now: datetime) -> bool:
     wait for its row lock (PostgreSQL) or the write lock (SQLite), then find it used."""
     from sqlalchemy import update
 
-    result = s.execute(
+    result = s.exec(
         update(Invite)
-        .where(Invite.id == inv.id, Invite.used_at.is_(None))
+        .where(col(Invite.id) == inv.id, col(Invite.used_at).is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -170,4 +172,4 @@ def mark_invite_used(s: Session, inv: Invite, member: Member, now: datetime) -> 
 
 
 def member_names(s: Session) -> dict[int, str]:
-    return {i: name for i, name in s.exec(select(Member.id, Member.full_name)).all()}
+    return dict(s.exec(select(col(Member.id), col(Member.full_name))).all())

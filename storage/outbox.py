@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, update
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, or_, update
+from sqlmodel import Session, col, select
 
 from .members import identities_of
 from .models import (
@@ -18,7 +19,7 @@ def enqueue(
     s: Session,
     *,
     member_id: int | None,
-    payload: dict,
+    payload: dict[str, Any],
     now: datetime,
     channel: str | None = None,
     chat_id: str | None = None,
@@ -57,19 +58,19 @@ def enqueue(
     return rows
 
 
-def _due(now: datetime, channel: str):
+def _due(now: datetime, channel: str) -> tuple[ColumnElement[bool], ...]:
     return (
-        Outbox.status == "pending",
-        Outbox.next_attempt_at <= now,
-        Outbox.channel == channel,
-        or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now),
+        col(Outbox.status) == "pending",
+        col(Outbox.next_attempt_at) <= now,
+        col(Outbox.channel) == channel,
+        or_(col(Outbox.claimed_until).is_(None), col(Outbox.claimed_until) <= now),
     )
 
 
 def due_outbox(s: Session, now: datetime, channel: str, limit: int = 100) -> Sequence[Outbox]:
     """Due rows nobody holds (read only: the dispatcher claims them with claim_due)."""
     q = select(Outbox).where(*_due(now, channel))
-    return s.exec(q.order_by(Outbox.id).limit(limit)).all()
+    return s.exec(q.order_by(col(Outbox.id)).limit(limit)).all()
 
 
 def claim_due(
@@ -81,22 +82,22 @@ def claim_due(
     rows FOR UPDATE SKIP LOCKED, so two processes claiming at once take different rows; on
     SQLite the UPDATE runs under the database's single write lock. A claimer that dies leaves
     its rows claimed until the lease ends; then anyone may take them. The caller commits."""
-    ids = select(Outbox.id).where(*_due(now, channel)).order_by(Outbox.id).limit(limit)
+    ids = select(col(Outbox.id)).where(*_due(now, channel)).order_by(col(Outbox.id)).limit(limit)
     if s.get_bind().dialect.name == "postgresql":
         ids = ids.with_for_update(skip_locked=True)
     s.exec(
         update(Outbox)
-        .where(Outbox.id.in_(ids.scalar_subquery()))
+        .where(col(Outbox.id).in_(ids.scalar_subquery()))
         .values(claimed_by=claimer, claimed_until=now + lease)
         .execution_options(synchronize_session=False)
     )
     q = select(Outbox).where(
         Outbox.claimed_by == claimer,
         Outbox.status == "pending",
-        Outbox.claimed_until > now,
+        col(Outbox.claimed_until) > now,
         Outbox.channel == channel,
     )
-    return s.exec(q.order_by(Outbox.id)).all()
+    return s.exec(q.order_by(col(Outbox.id))).all()
 
 
 def _unclaim(row: Outbox) -> None:
@@ -127,7 +128,7 @@ def outbox_failed(
     s.add(row)
 
 
-def enqueue_many(s: Session, items: Iterable[dict], now: datetime, chunk: int = 500) -> int:
+def enqueue_many(s: Session, items: Iterable[dict[str, Any]], now: datetime, chunk: int = 500) -> int:
     """Queue many messages in one statement per chunk (reminder fan-out to thousands).
 
     Each item: member_id, channel, chat_id, payload, dedupe_key (required; "|channel" is added
@@ -140,7 +141,9 @@ def enqueue_many(s: Session, items: Iterable[dict], now: datetime, chunk: int = 
     for i in range(0, len(items), chunk):
         part = items[i : i + chunk]
         keys = {f"{it['dedupe_key']}|{it['channel']}": it for it in part}
-        existing = set(s.exec(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(keys)))).all())
+        existing = set(
+            s.exec(select(col(Outbox.dedupe_key)).where(col(Outbox.dedupe_key).in_(list(keys)))).all()
+        )
         rows = [
             dict(
                 member_id=it.get("member_id"),
@@ -172,4 +175,6 @@ def outbox_defer(s: Session, row: Outbox, until: datetime, error: str) -> None:
 
 
 def outbox_by_prefix(s: Session, prefix: str) -> Sequence[Outbox]:
-    return s.exec(select(Outbox).where(Outbox.dedupe_key.startswith(prefix)).order_by(Outbox.id)).all()
+    return s.exec(
+        select(Outbox).where(col(Outbox.dedupe_key).startswith(prefix)).order_by(col(Outbox.id))
+    ).all()

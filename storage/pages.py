@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, union, union_all
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from . import views
 from .models import Submission
@@ -36,11 +37,11 @@ def next_waiting(
                 Submission.kind == kind,
             )
             if skip:
-                q = q.where(Submission.ref.not_in(skip))
-            sub = q.order_by(Submission.submitted_at, Submission.id).limit(1).subquery()
+                q = q.where(col(Submission.ref).not_in(skip))
+            sub = q.order_by(col(Submission.submitted_at), col(Submission.id)).limit(1).subquery()
             firsts.append(select(sub.c.id))
     # the heads of the (status, kind) ranges in one statement
-    heads = s.exec(select(Submission).where(Submission.id.in_(union_all(*firsts)))).all()
+    heads = s.exec(select(Submission).where(col(Submission.id).in_(union_all(*firsts)))).all()
     waiting = views.count(s, campaign_code=campaign_code, statuses=statuses, kinds=kinds)
     if skip:
         waiting -= s.exec(
@@ -48,9 +49,9 @@ def next_waiting(
             .select_from(Submission)
             .where(
                 Submission.campaign_code == campaign_code,
-                Submission.status.in_(statuses),
-                Submission.kind.in_(kinds),
-                Submission.ref.in_(skip),
+                col(Submission.status).in_(statuses),
+                col(Submission.kind).in_(kinds),
+                col(Submission.ref).in_(skip),
             )
         ).one()
     if not heads:
@@ -66,21 +67,21 @@ def listing(
     unit_code: str | None = None,
     kinds: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
-):
+) -> SelectOfScalar[Submission]:
     """Submissions by campaign, submitter, unit, kind, status, in the order they came (a
     select: for page(), or read whole by storage.submissions.submissions)."""
     q = select(Submission)
     if campaign_code is not None:
-        q = q.where(Submission.campaign_code == campaign_code)
+        q = q.where(col(Submission.campaign_code) == campaign_code)
     if submitter_id is not None:
-        q = q.where(Submission.submitter_id == submitter_id)
+        q = q.where(col(Submission.submitter_id) == submitter_id)
     if unit_code is not None:
-        q = q.where(Submission.unit_code == unit_code)
+        q = q.where(col(Submission.unit_code) == unit_code)
     if kinds is not None:
-        q = q.where(Submission.kind.in_(list(kinds)))
+        q = q.where(col(Submission.kind).in_(list(kinds)))
     if statuses is not None:
-        q = q.where(Submission.status.in_(list(statuses)))
-    return q.order_by(Submission.id)
+        q = q.where(col(Submission.status).in_(list(statuses)))
+    return q.order_by(col(Submission.id))
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Parts:
     an index, so a page is a few LIMIT reads whatever the size of the list. `merged`: the
     rows of all parts in one id order (a row in two parts once); otherwise part after part."""
 
-    parts: tuple
+    parts: tuple[Any, ...]
     merged: bool = False
 
     def where(self, *criteria: Any) -> Parts:
@@ -121,11 +122,13 @@ class Parts:
         return s.exec(select(func.count()).select_from(ids.subquery())).one()
 
 
-def own(*, submitter_id: int, unit_code: str | None = None, unit_kinds: Iterable[str] = ()):
+def own(
+    *, submitter_id: int, unit_code: str | None = None, unit_kinds: Iterable[str] = ()
+) -> SelectOfScalar[Submission] | Parts:
     """What a person sent, and with unit_code the unit's submissions of unit_kinds too
     (a unit head's «Hồ sơ»), in the order they came: with a unit, parts merged by id (the
     person's own, the unit's of each kind: each a range of an index)."""
-    mine = select(Submission).where(Submission.submitter_id == submitter_id).order_by(Submission.id)
+    mine = select(Submission).where(col(Submission.submitter_id) == submitter_id).order_by(col(Submission.id))
     if unit_code is None or not unit_kinds:
         return mine
     return Parts(
@@ -134,7 +137,7 @@ def own(*, submitter_id: int, unit_code: str | None = None, unit_kinds: Iterable
             *[
                 select(Submission)
                 .where(Submission.unit_code == unit_code, Submission.kind == k)
-                .order_by(Submission.id)
+                .order_by(col(Submission.id))
                 for k in unit_kinds
             ],
         ),
@@ -152,9 +155,9 @@ def own_count(s: Session, *, submitter_id: int, unit_code: str, unit_kinds: Iter
         .where(
             Submission.submitter_id == submitter_id,
             or_(
-                Submission.unit_code.is_(None),
-                Submission.unit_code != unit_code,
-                Submission.kind.not_in(kinds),
+                col(Submission.unit_code).is_(None),
+                col(Submission.unit_code) != unit_code,
+                col(Submission.kind).not_in(kinds),
             ),
         )
     ).one()
@@ -178,7 +181,7 @@ def oldest_waiting(
                 Submission.status == status,
                 Submission.kind == kind,
             )
-            .order_by(Submission.submitted_at, Submission.id)
+            .order_by(col(Submission.submitted_at), col(Submission.id))
             .limit(limit)
             .subquery()
             for status in statuses
@@ -190,8 +193,8 @@ def oldest_waiting(
         return [], total
     rows = s.exec(
         select(Submission)
-        .where(Submission.id.in_(union_all(*heads)))
-        .order_by(Submission.submitted_at, Submission.id)
+        .where(col(Submission.id).in_(union_all(*heads)))
+        .order_by(col(Submission.submitted_at), col(Submission.id))
         .limit(limit)
     ).all()
     return list(rows), total
@@ -206,21 +209,30 @@ def named(term: str, folded: str | None) -> Any:
     """A reference or a nominee's name containing the term; `folded` (the term folded by the
     caller: messages.folding.fold) matches the nominee's search key, so a name typed without
     diacritics finds it."""
-    found = [Submission.ref.ilike(like(term), escape="\\"), Submission.nominee.ilike(like(term), escape="\\")]
+    found = [
+        col(Submission.ref).ilike(like(term), escape="\\"),
+        col(Submission.nominee).ilike(like(term), escape="\\"),
+    ]
     if folded:
-        found.append(Submission.nominee_key.like(like(folded), escape="\\"))
+        found.append(col(Submission.nominee_key).like(like(folded), escape="\\"))
     return or_(*found)
 
 
-def matching(q, term: str | None, unit_codes: Sequence[str] = (), folded: str | None = None):
+# a query on submissions: one select, or the Parts of a list made of several ranges
+Q = TypeVar("Q", SelectOfScalar[Submission], "Parts")
+
+
+def matching(q: Q, term: str | None, unit_codes: Sequence[str] = (), folded: str | None = None) -> Q:
     """Narrow a query on submissions to a name, a reference or a unit (codes found by the
     caller from the unit names); `folded`: see named()."""
     if not term or not term.strip():
         return q
-    return q.where(or_(named(term.strip(), folded), Submission.unit_code.in_(list(unit_codes))))
+    return q.where(or_(named(term.strip(), folded), col(Submission.unit_code).in_(list(unit_codes))))
 
 
-def page(s: Session, q, *, offset: int, limit: int, total: int | None = None) -> tuple[list[Any], int]:
+def page(
+    s: Session, q: SelectOfScalar[Any] | Parts, *, offset: int, limit: int, total: int | None = None
+) -> tuple[list[Any], int]:
     """One page of a query's rows (in its order; a select or Parts) and the count of them
     all (`total` when the caller has it from the counters)."""
     if total is None:
@@ -239,7 +251,7 @@ def page(s: Session, q, *, offset: int, limit: int, total: int | None = None) ->
 ON_LIST = ("shortlisted", "awarded")
 
 
-def council_list(*, campaign_code: str, award: str):
+def council_list(*, campaign_code: str, award: str) -> SelectOfScalar[Submission]:
     """The submissions on an award's council list, in the order they came (a range of
     ix_submission_award)."""
     return (
@@ -247,9 +259,9 @@ def council_list(*, campaign_code: str, award: str):
         .where(
             Submission.campaign_code == campaign_code,
             Submission.shortlist_award == award,
-            Submission.status.in_(ON_LIST),
+            col(Submission.status).in_(ON_LIST),
         )
-        .order_by(Submission.id)
+        .order_by(col(Submission.id))
     )
 
 
@@ -263,19 +275,19 @@ def council_choices(*, campaign_code: str, award: str, kinds: Iterable[str]) -> 
         .where(
             Submission.campaign_code == campaign_code,
             Submission.shortlist_award == award,
-            Submission.status.in_(ON_LIST),
-            Submission.kind.in_(kinds),
+            col(Submission.status).in_(ON_LIST),
+            col(Submission.kind).in_(kinds),
         )
-        .order_by(Submission.id)
+        .order_by(col(Submission.id))
     )
     candidates = (
         select(Submission)
         .where(
             Submission.campaign_code == campaign_code,
             Submission.status == "approved",
-            Submission.kind.in_(kinds),
+            col(Submission.kind).in_(kinds),
         )
-        .order_by(Submission.id)
+        .order_by(col(Submission.id))
     )
     return Parts((on, candidates))
 

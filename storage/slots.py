@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .audit import audit
 from .models import (
@@ -19,8 +20,12 @@ def slot_record(s: Session, slot_id: str) -> AuditLog | None:
     """How a scheduled slot ended (ran or skipped), or None when it has not been handled."""
     return s.exec(
         select(AuditLog)
-        .where(AuditLog.entity == "slot", AuditLog.entity_id == slot_id, AuditLog.action.in_(SLOT_ACTIONS))
-        .order_by(AuditLog.id)
+        .where(
+            col(AuditLog.entity) == "slot",
+            col(AuditLog.entity_id) == slot_id,
+            col(AuditLog.action).in_(SLOT_ACTIONS),
+        )
+        .order_by(col(AuditLog.id))
     ).first()
 
 
@@ -30,7 +35,7 @@ def record_slot(
     *,
     ran: bool,
     now: datetime,
-    after: dict | None = None,
+    after: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> None:
     audit(
@@ -55,9 +60,9 @@ def last_slot_run(s: Session, prefixes: Iterable[str], before: datetime) -> Audi
             AuditLog.entity == "slot",
             AuditLog.action == "slot.run",
             AuditLog.at < before,
-            or_(*[AuditLog.entity_id.startswith(p) for p in prefixes]),
+            or_(*[col(AuditLog.entity_id).startswith(p) for p in prefixes]),
         )
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
     ).first()
 
 

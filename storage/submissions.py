@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import (
     Evidence,
@@ -67,7 +67,7 @@ def versions_of(s: Session, submission_id: int) -> Sequence[SubmissionVersion]:
     return s.exec(
         select(SubmissionVersion)
         .where(SubmissionVersion.submission_id == submission_id)
-        .order_by(SubmissionVersion.version)
+        .order_by(col(SubmissionVersion.version))
     ).all()
 
 
@@ -131,24 +131,26 @@ def unit_report(s: Session, *, campaign_code: str, unit_code: str) -> Submission
             Submission.campaign_code == campaign_code,
             Submission.kind == "report",
             Submission.unit_code == unit_code,
-            Submission.status.not_in(["withdrawn", "rejected"]),
+            col(Submission.status).not_in(["withdrawn", "rejected"]),
         )
-        .order_by(Submission.id.desc())
+        .order_by(col(Submission.id).desc())
     ).first()
 
 
 def shortlisted(s: Session, *, campaign_code: str, award: str | None = None) -> Sequence[Submission]:
     q = select(Submission).where(
-        Submission.campaign_code == campaign_code, Submission.status.in_(["shortlisted", "awarded"])
+        col(Submission.campaign_code) == campaign_code, col(Submission.status).in_(["shortlisted", "awarded"])
     )
     if award is not None:
         q = q.where(Submission.shortlist_award == award)
-    return s.exec(q.order_by(Submission.id)).all()
+    return s.exec(q.order_by(col(Submission.id))).all()
 
 
 def history(s: Session, submission_id: int) -> Sequence[StatusChange]:
     return s.exec(
-        select(StatusChange).where(StatusChange.submission_id == submission_id).order_by(StatusChange.id)
+        select(StatusChange)
+        .where(col(StatusChange.submission_id) == submission_id)
+        .order_by(col(StatusChange.id))
     ).all()
 
 
@@ -192,4 +194,6 @@ def add_evidence(
 
 
 def evidence_of(s: Session, submission_id: int) -> Sequence[Evidence]:
-    return s.exec(select(Evidence).where(Evidence.submission_id == submission_id).order_by(Evidence.id)).all()
+    return s.exec(
+        select(Evidence).where(col(Evidence.submission_id) == submission_id).order_by(col(Evidence.id))
+    ).all()

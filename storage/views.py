@@ -3,16 +3,27 @@ and the trigger-kept counters (submission_tally, submission_sent) the screens co
 
 from __future__ import annotations
 
-import functools
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, case, cast, func, literal, null, type_coerce, union_all
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Label,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    type_coerce,
+    union_all,
+)
+from sqlmodel import Session, col, select
 
 from .models import (
     AuditLog,
@@ -22,25 +33,10 @@ from .models import (
     SubmissionSent,
     SubmissionTally,
 )
+from .rows import SharedJSON, json_text, select_rows, shared_json
 
-
-class _SharedJSON(TypeDecorator):
-    """JSON read for display only: equal texts ('{"status": "approved"}', '[]', ...) are
-    decoded once and the value shared, so a hundred thousand rows cost a few decodings.
-    The values must not be changed by whoever reads them."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_result_value(self, value, dialect):
-        return _decode(value) if isinstance(value, str) else value
-
-
-_decode = functools.lru_cache(maxsize=4096)(json.loads)
-
-
-def _shared_json(column):
-    return type_coerce(column, _SharedJSON()).label(column.key)
+# the table itself (its columns in order), as SQLAlchemy Core sees it
+SUBMISSION_TABLE = Submission.metadata.tables["submission"]
 
 
 def _key(value: str | None) -> str | None:
@@ -62,9 +58,9 @@ def _tally(
     if campaign_code is not None:
         w.append(t.campaign_code == campaign_code)
     if kinds is not None:
-        w.append(t.kind.in_(list(kinds)))
+        w.append(col(t.kind).in_(list(kinds)))
     if statuses is not None:
-        w.append(t.status.in_(list(statuses)))
+        w.append(col(t.status).in_(list(statuses)))
     if live:
         w.append(t.status != "withdrawn")
     if unit_code is not None:
@@ -99,13 +95,14 @@ def counts_by(s: Session, *queries: tuple[str | tuple[str, ...], dict[str, Any]]
         keys = [getattr(t, c) for c in cols]
         pad = [cast(null(), String) for _ in range(width - len(keys))]
         branches.append(
-            select(literal(i), *keys, *pad, func.sum(t.n))
+            select_rows(literal(i), *keys, *pad, func.sum(t.n))
             .where(*_tally(**where))
             .group_by(*keys)
             .having(func.sum(t.n) > 0)
         )
     out: list[dict[Any, int]] = [{} for _ in queries]
-    for row in s.exec(union_all(*branches) if len(branches) > 1 else branches[0]).all():
+    statement = union_all(*branches) if len(branches) > 1 else branches[0]
+    for row in s.exec(statement).all():  # type: ignore[arg-type]  # sqlmodel types no UNION
         i = row[0]
         key = tuple(_key(k) for k in row[1 : 1 + len(names[i])])
         out[i][key[0] if isinstance(queries[i][0], str) else key] = int(row[-1])
@@ -143,15 +140,17 @@ def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -
     first = since.astimezone(UTC).date() + timedelta(days=1)
     last = at.astimezone(UTC).date()
     sub, t = Submission, SubmissionSent
-    rows = select(sub.unit_code, literal(1)).where(
-        sub.campaign_code == campaign_code, sub.status != "withdrawn"
+    sent = col(sub.submitted_at)
+    rows = select_rows(col(sub.unit_code), literal(1)).where(
+        col(sub.campaign_code) == campaign_code, col(sub.status) != "withdrawn"
     )
+    parts: list[Select[*tuple[Any, ...]]]
     if last <= first:  # two days at most: counted row by row
-        parts = [rows.where(sub.submitted_at >= since, sub.submitted_at <= at)]
+        parts = [rows.where(sent >= since, sent <= at)]
     else:
         parts = [
-            rows.where(sub.submitted_at >= since, sub.submitted_at < datetime.combine(first, time(), UTC)),
-            rows.where(sub.submitted_at >= datetime.combine(last, time(), UTC), sub.submitted_at <= at),
+            rows.where(sent >= since, sent < datetime.combine(first, time(), UTC)),
+            rows.where(sent >= datetime.combine(last, time(), UTC), sent <= at),
         ]
         m0 = first if first.day == 1 else _month_after(first)  # the whole months: [m0, m1)
         m1 = last.replace(day=1)
@@ -159,14 +158,20 @@ def new_by_unit(s: Session, campaign_code: str, since: datetime, at: datetime) -
             [("month", m0, m1), ("day", first, m0), ("day", m1, last)] if m0 < m1 else [("day", first, last)]
         )
         parts += [
-            select(t.unit_code, func.sum(t.n))
-            .where(t.campaign_code == campaign_code, t.span == span, t.start >= lo, t.start < hi)
+            select_rows(col(t.unit_code), func.sum(col(t.n)))
+            .where(
+                col(t.campaign_code) == campaign_code,
+                col(t.span) == span,
+                col(t.start) >= lo,
+                col(t.start) < hi,
+            )
             .group_by(t.unit_code)
             for span, lo, hi in spans
             if lo < hi
         ]
-    out: Counter = Counter()
-    for unit, n in s.exec(union_all(*parts) if len(parts) > 1 else parts[0]).all():
+    out: Counter[Any] = Counter()
+    statement = union_all(*parts) if len(parts) > 1 else parts[0]
+    for unit, n in s.exec(statement).all():  # type: ignore[call-overload]  # sqlmodel types no UNION
         out[_key(unit)] += int(n)
     return {unit: n for unit, n in out.items() if n}
 
@@ -179,12 +184,14 @@ def report_updates(s: Session, campaign_code: str) -> dict[str, datetime]:
             Submission.campaign_code == campaign_code,
             Submission.kind == "report",
             Submission.status != "withdrawn",
-            Submission.unit_code.is_not(None),
+            col(Submission.unit_code).is_not(None),
         )
         .group_by(Submission.unit_code)
     ).all()
     out: dict[str, datetime] = {}
     for unit, at in rows:
+        if unit is None:  # not asked for (unit_code IS NOT NULL)
+            continue
         if isinstance(at, str):  # SQLite max() on a UTCDateTime column comes back as text
             at = datetime.fromisoformat(at)
         if at is not None and at.tzinfo is None:
@@ -198,13 +205,15 @@ def _submissions(
     campaign_code: str,
     kinds: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
-    columns=None,
-):
-    q = select(*(columns or Submission.__table__.columns)).where(Submission.campaign_code == campaign_code)
+    columns: Sequence[Any] | None = None,
+) -> Select[*tuple[Any, ...]]:
+    q = select_rows(*(columns or SUBMISSION_TABLE.columns)).where(
+        col(Submission.campaign_code) == campaign_code
+    )
     if kinds is not None:
-        q = q.where(Submission.kind.in_(list(kinds)))
+        q = q.where(col(Submission.kind).in_(list(kinds)))
     if statuses is not None:
-        q = q.where(Submission.status.in_(list(statuses)))
+        q = q.where(col(Submission.status).in_(list(statuses)))
     return q
 
 
@@ -221,17 +230,12 @@ def submission_chunks(
     attribute names, read `chunk` rows at a time (a streamed cursor): exports of a hundred
     thousand submissions never hold them all; `ref` keeps the one with that reference.
     Read-only: JSON values are shared."""
-    columns = [_shared_json(c) if isinstance(c.type, JSON) else c for c in Submission.__table__.columns]
+    columns = [shared_json(c) if isinstance(c.type, JSON) else c for c in SUBMISSION_TABLE.columns]
     q = _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=columns)
     if ref is not None:
-        q = q.where(Submission.ref == ref)
-    yield from s.exec(q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
-
-
-def json_text(column):
-    """A JSON column read as its text (no decoding): readers that work out each distinct
-    value once (a cache keyed by the text) skip the decoding of the repeats."""
-    return cast(column, Text).label(column.key)
+        q = q.where(col(Submission.ref) == ref)
+    streamed = q.order_by(col(Submission.id)).execution_options(yield_per=chunk)
+    yield from s.exec(streamed).partitions()  # type: ignore[call-overload]  # mypy: options lose the Select type
 
 
 def export_chunks(
@@ -281,15 +285,15 @@ def export_chunks(
         statuses=statuses,
         columns=[
             *columns,
-            StatusChange.from_status.label("last_from"),
-            StatusChange.actor_id.label("last_actor"),
-            StatusChange.reason.label("last_reason"),
-            StatusChange.at.label("last_at"),
+            col(StatusChange.from_status).label("last_from"),
+            col(StatusChange.actor_id).label("last_actor"),
+            col(StatusChange.reason).label("last_reason"),
+            col(StatusChange.at).label("last_at"),
         ],
-    ).outerjoin(StatusChange, StatusChange.id == latest)
+    ).outerjoin(StatusChange, col(StatusChange.id) == latest)
     # Core rows straight from the cursor: the ORM's row loading is not needed for plain columns
     yield from (
-        s.connection().execute(q.order_by(Submission.id).execution_options(yield_per=chunk)).partitions()
+        s.connection().execute(q.order_by(col(Submission.id)).execution_options(yield_per=chunk)).partitions()
     )
 
 
@@ -301,24 +305,24 @@ def latest_reports(s: Session, *, campaign_code: str, leaving_out: Iterable[str]
         .where(
             Submission.campaign_code == campaign_code,
             Submission.kind == "report",
-            Submission.status.not_in(list(leaving_out)),
+            col(Submission.status).not_in(list(leaving_out)),
         )
         .group_by(Submission.unit_code)
     )
-    q = select(*Submission.__table__.columns).where(Submission.id.in_(latest))
-    return s.connection().execute(q.order_by(Submission.id)).all()
+    q = select(*SUBMISSION_TABLE.columns).where(col(Submission.id).in_(latest))
+    return s.connection().execute(q.order_by(col(Submission.id))).all()
 
 
 def submission_refs(
     *, campaign_code: str, kinds: Iterable[str] | None = None, statuses: Iterable[str] | None = None
-):
+) -> Select[*tuple[Any, ...]]:
     """The references of those submissions, as a subquery (for an IN (...) of any size)."""
     return _submissions(campaign_code=campaign_code, kinds=kinds, statuses=statuses, columns=[Submission.ref])
 
 
 def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = None) -> dict[int, list[Any]]:
     """Photos per submission as light rows (channel, file_id, unique_id, url, local_path)."""
-    q = select(
+    q = select_rows(
         Evidence.submission_id,
         Evidence.channel,
         Evidence.file_id,
@@ -327,10 +331,10 @@ def evidence_by_submission(s: Session, submission_ids: Iterable[int] | None = No
         Evidence.local_path,
     )
     if submission_ids is not None:
-        q = q.where(Evidence.submission_id.in_(list(submission_ids)))
+        q = q.where(col(Evidence.submission_id).in_(list(submission_ids)))
     out: dict[int, list[Any]] = {}
-    for e in s.exec(q.order_by(Evidence.id)).all():
-        out.setdefault(e.submission_id, []).append(e)
+    for e in s.exec(q.order_by(col(Evidence.id))).all():
+        out.setdefault(e[0], []).append(e)  # e[0]: submission_id
     return out
 
 
@@ -347,15 +351,17 @@ def audit_entries(
     snapshot a creation row keeps is left out (after = None): the submission itself has it.
     Read-only: equal JSON values are shared; with json_as_text, before and after are their
     JSON texts, not decoded (see json_text)."""
+    before: Label[Any]
+    after: ColumnElement[Any]
     if json_as_text:
         before = json_text(AuditLog.before)
-        after = case((AuditLog.action.like("%.create"), null()), else_=cast(AuditLog.after, Text))
+        after = case((col(AuditLog.action).like("%.create"), null()), else_=cast(col(AuditLog.after), Text))
     else:
-        before = _shared_json(AuditLog.before)
+        before = shared_json(AuditLog.before)
         after = type_coerce(
-            case((AuditLog.action.like("%.create"), null()), else_=AuditLog.after), _SharedJSON()
+            case((col(AuditLog.action).like("%.create"), null()), else_=col(AuditLog.after)), SharedJSON()
         )
-    q = select(
+    q = select_rows(
         AuditLog.at,
         AuditLog.actor_id,
         AuditLog.action,
@@ -367,5 +373,5 @@ def audit_entries(
     )
     if entity_ids is not None:
         ids = entity_ids if hasattr(entity_ids, "subquery") else list(entity_ids)
-        q = q.where(AuditLog.entity == "submission", AuditLog.entity_id.in_(ids))
-    yield from s.connection().execute(q.order_by(AuditLog.id).execution_options(yield_per=chunk))
+        q = q.where(col(AuditLog.entity) == "submission", col(AuditLog.entity_id).in_(ids))
+    yield from s.connection().execute(q.order_by(col(AuditLog.id)).execution_options(yield_per=chunk))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .models import Member, WebLink, WebSession
 
@@ -72,12 +72,14 @@ def check_link(s: Session, token: str, now: datetime) -> LinkCheck:
 
 def take_link(s: Session, link: WebLink, now: datetime) -> bool:
     """Mark the link used; False when another request used it first."""
-    res = s.exec(update(WebLink).where(WebLink.id == link.id, WebLink.used_at.is_(None)).values(used_at=now))
+    res = s.exec(
+        update(WebLink).where(col(WebLink.id) == link.id, col(WebLink.used_at).is_(None)).values(used_at=now)
+    )
     return res.rowcount == 1
 
 
 def mark_used_by(s: Session, link: WebLink, member_id: int) -> None:
-    s.exec(update(WebLink).where(WebLink.id == link.id).values(used_by=member_id))
+    s.exec(update(WebLink).where(col(WebLink.id) == link.id).values(used_by=member_id))
 
 
 @dataclass

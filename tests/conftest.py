@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from bot.bootstrap import wire_events
 from domain.campaign import Campaign, load_campaign
 from domain.clock import ManualClock
 from handlers.core import Core
@@ -29,6 +30,12 @@ VN = datetime.now().astimezone().tzinfo  # unused; campaign.tz is the one that m
 
 # 10:00 on 05/11/2024 in Hà Nội: inside the Trần Ninh campaign window.
 IN_CAMPAIGN = datetime(2024, 11, 5, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _event_handlers() -> None:
+    """The domain's notification handlers, wired as bot/bootstrap.py wires them for the app."""
+    wire_events()
 
 
 @pytest.fixture(scope="session")

@@ -199,7 +199,7 @@ def populate(engine, campaign, n: int, seed: int = 7, *, channel: str = "console
                 "làm đường bê tông của thôn, giúp 3 hộ nghèo có việc làm.",
                 answers={"annual_income": 80_000_000, "discipline": "no"},
             )
-        if keyed:  # the search key the domain writes beside the nominee (not before i14_search)
+        if keyed:  # the search key the domain writes beside the nominee (a database migrated to that revision has the column)
             row["nominee_key"] = fold(row["nominee"]) if row["nominee"] else None
         if odd and i % 7 == 0:
             row.update(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from documents.texts import TEXTS
 from messages.catalog import MESSAGES
@@ -110,6 +111,131 @@ def test_the_packages_import_each_other_without_a_cycle():
     graph = package_imports()
     cycles = _cycles(graph)
     assert not cycles, [" -> ".join(c) + f" (first: {graph[c[0]][c[1]]})" for c in cycles]
+
+
+def module_names(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the given packages (migrations aside:
+    Alembic loads them by path, nothing imports them)."""
+    found = {}
+    for pkg in packages:
+        for path in (root / pkg).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def module_imports(
+    root: Path, packages: tuple[str, ...], *, annotations: bool = False
+) -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports, wherever the import sits: at the top, or inside
+    a function or a method (an import moved into a function still closes a circle when it runs).
+    Imports under `if TYPE_CHECKING:` name types for the checker and never run: counted only
+    with `annotations`."""
+    modules = module_names(root, packages)
+
+    def ours(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not annotations and isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                node.body = []
+        here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        targets: set[str | None] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets |= {ours(a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = here[: len(here) - node.level + 1]
+                    source = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    source = node.module or ""
+                for a in node.names:
+                    sub = f"{source}.{a.name}"
+                    targets.add(sub if sub in modules else ours(source))
+        graph[name] = {t for t in targets if t and t != name}
+    return graph
+
+
+def module_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another in a circle (strongly connected
+    components of more than one module, Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def test_no_module_imports_itself_back_even_from_inside_a_function():
+    assert not module_cycles(module_imports(ROOT, PACKAGES))
+
+
+def test_outside_the_conversations_not_even_the_type_annotations_go_round_in_a_circle():
+    """The handlers that react to events import the unit of work for its type, so the unit of
+    work is handed them (bot/bootstrap.py) rather than importing them back. handlers/ is left
+    out: the flows name the core's turn context (Ctx) in their annotations, and the core
+    installs the flows."""
+    outside = tuple(p for p in PACKAGES if p != "handlers")
+    assert not module_cycles(module_imports(ROOT, outside, annotations=True))
+
+
+def test_an_import_hidden_in_a_function_still_counts_as_a_cycle(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "work.py").write_text("from .events import Event\n")
+    (tmp_path / "pkg" / "events.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from pkg.work import Unit\n"
+        "def handle():\n    from . import notices\n"
+    )
+    (tmp_path / "pkg" / "notices.py").write_text("import pkg.work\n")
+    assert module_cycles(module_imports(tmp_path, ("pkg",))) == [["pkg.events", "pkg.notices", "pkg.work"]]
+    (tmp_path / "pkg" / "events.py").write_text("from typing import TYPE_CHECKING\n")
+    assert module_cycles(module_imports(tmp_path, ("pkg",))) == []
+
+
+def test_a_circle_closed_by_an_annotation_counts_when_annotations_are_asked_for(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "work.py").write_text("def record():\n    from .notices import handle\n")
+    (tmp_path / "pkg" / "notices.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .work import Unit\n"
+    )
+    assert module_cycles(module_imports(tmp_path, ("pkg",))) == []
+    assert module_cycles(module_imports(tmp_path, ("pkg",), annotations=True)) == [
+        ["pkg.notices", "pkg.work"]
+    ]
 
 
 CATALOGS = {"messages/catalog.py": MESSAGES, "documents/texts.py": TEXTS, "documents/texts_council.py": TEXTS}

@@ -97,7 +97,7 @@ def test_a_backup_taken_while_the_bot_writes_restores_every_confirmed_submission
 def two_pg_databases():
     """Two fresh databases (a backup restores a whole database)."""
     url = postgres_url()
-    names = [f"i11_{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    names = [f"restore_{uuid.uuid4().hex[:10]}" for _ in range(2)]
     try:
         admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:

@@ -1,4 +1,4 @@
-"""Issue 11 #11: extreme settings and command-line values end in one line naming them and an
+"""Extreme settings and command-line values end in one line naming them and an
 exit code, never a traceback (python -m bot as its own process)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11 #6: what a platform can send fits the columns on PostgreSQL too (SQLite ignores
+"""What a platform can send fits the columns on PostgreSQL too (SQLite ignores
 VARCHAR lengths, so these run on PostgreSQL)."""
 
 from __future__ import annotations

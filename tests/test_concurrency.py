@@ -129,7 +129,7 @@ async def test_a_busy_chat_commits_at_once_and_delays_no_other_chat(db_path, fak
             fake.push(fake.message_update(user, text="/start"))
         await fake.wait_for(lambda: len(ch.processed) == len(busy) + len(others), timeout=60)
         with Session(app.db) as s:
-            events = {k for k in s.exec(select(ProcessedEvent.key)).all()}
+            events = set(s.exec(select(ProcessedEvent.key)).all())
     finally:
         await ch.stop()
     assert {f"telegram:{u['update_id']}" for u in busy} <= events

@@ -1,4 +1,4 @@
-"""The award step through the core (issue 15): a council round with three members (a pass, a
+"""The award step through the core: a council round with three members (a pass, a
 fail, a changed vote), the live tally and the close, the minutes read back; the decision
 recorded in chat, statuses `awarded`, the decision and certificates read back; the nominator
 and the awardee told through the outbox; a decision withdrawn with a reason."""

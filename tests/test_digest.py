@@ -3,6 +3,8 @@ daily slot and asking for it in chat."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from matplotlib import image as mpimg
 from sqlmodel import Session
 
@@ -183,7 +185,7 @@ def test_digest_slot_sends_photo_and_text_on_telegram_a_table_elsewhere(core, db
         by_member.setdefault(r.member_id, []).append(reply_from_dict(r.payload))
     assert set(by_member) == {tg.id, zl.id}
     photo, text = by_member[tg.id]
-    assert isinstance(photo, Photo) and open(photo.ref, "rb").read(8) == PNG
+    assert isinstance(photo, Photo) and Path(photo.ref).read_bytes()[:8] == PNG
     assert isinstance(text, Text) and "Thôn 1:" not in text.text and "TỔNG HỢP" in text.text
     [table] = by_member[zl.id]
     # no submission yet: no rows of zeros, every unit named once under «Chưa gửi gì»

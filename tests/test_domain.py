@@ -13,11 +13,20 @@ from sqlmodel import Session, select
 from domain import members as people
 from domain import review, shortlist
 from domain import submissions as filing
-from domain.events import Amended, Decided, MemberRegistered, Submitted, TakenForReview, Withdrawn
+from domain import uow as uow_module
+from domain.events import (
+    Amended,
+    Decided,
+    MemberRegistered,
+    StatusMoved,
+    Submitted,
+    TakenForReview,
+    Withdrawn,
+)
 from domain.lifecycle import next_ref
 from domain.members import Account
 from domain.refusals import Refused, StaleDecision
-from domain.uow import UnitOfWork
+from domain.uow import HandlersNotWired, UnitOfWork
 from storage import members as member_rows
 from storage import submissions as submission_rows
 from storage.db import alembic_config, make_engine
@@ -321,3 +330,32 @@ def test_a_refusal_reads_from_the_catalog():
 
     outcome = refused(Refused("mine.cannot_amend", ref="DC-0001"))
     assert outcome.kind == "refused" and outcome.replies[0].text == "Hồ sơ DC-0001 hiện không cần bổ sung."
+
+
+def test_an_event_runs_the_handlers_of_its_own_class_or_else_its_nearest_base(db, clock):
+    now = clock.now()
+    seen: list[str] = []
+    handlers = {
+        StatusMoved: (lambda uow, ev: seen.append(f"moved {ev.ref}"),),
+        Withdrawn: (lambda uow, ev: seen.append(f"withdrawn {ev.ref}"),),
+    }
+    moved = dict(at=now, actor_id=1, submitter_id=2, nominee=None, from_status="submitted", reason=None)
+    with Session(db) as s:
+        uow = UnitOfWork(s, now, handlers)
+        uow.record(
+            [
+                Withdrawn(ref="DC-0001", to_status="withdrawn", **moved),
+                Decided(ref="DC-0002", to_status="approved", **moved),
+                Amended(at=now, actor_id=1, ref="DC-0003", version=2),  # nothing listed for it
+            ]
+        )
+    assert seen == ["withdrawn DC-0001", "moved DC-0002"]
+    assert [type(e) for e in uow.events] == [Withdrawn, Decided, Amended]
+
+
+def test_an_event_recorded_where_no_handlers_were_wired_fails_rather_than_tell_nobody(db, clock, monkeypatch):
+    monkeypatch.setattr(uow_module, "_wired", None)
+    with Session(db) as s:
+        uow = UnitOfWork(s, clock.now())
+        with pytest.raises(HandlersNotWired):
+            uow.record([Amended(at=clock.now(), actor_id=1, ref="DC-0001", version=2)])

@@ -1,4 +1,4 @@
-"""Issue 11 #5: a double tap on «Gửi đề cử» reaching two processes creates one submission
+"""A double tap on «Gửi đề cử» reaching two processes creates one submission
 (the conversation state's version column; SQLite and PostgreSQL)."""
 
 from __future__ import annotations

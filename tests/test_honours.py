@@ -1,4 +1,4 @@
-"""Honouring the people commended (issue 15): the public page /guong-dien-hinh shows only
+"""Honouring the people commended: the public page /guong-dien-hinh shows only
 decided items and only the photos their submitters agreed to publish; the «Gương điển hình»
 announcement reaches every member once through the outbox."""
 

@@ -1,4 +1,4 @@
-"""Issue 11: hostile input — formulas in the workbook, blank names, absurd sums."""
+"""Hostile input — formulas in the workbook, blank names, absurd sums."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ EVIL = '=HYPERLINK("http://evil.example/x","Bấm vào đây")'
 
 
 def test_a_nominee_that_looks_like_a_formula_is_text_in_the_workbook(player, db, campaign, tmp_path):
-    """Issue 11 #7: "=...", "+...", "-...", "@..." stay text, never formula cells."""
+    """ "=...", "+...", "-...", "@..." stay text, never formula cells."""
     register_resident(player)
     nominate_household(player, nominee=EVIL)
     nominate_household(player, nominee="@SUM(1+1)*cmd|' /C calc'!A0")
@@ -40,7 +40,7 @@ def test_a_nominee_that_looks_like_a_formula_is_text_in_the_workbook(player, db,
 
 
 def test_a_name_of_blank_hangul_fillers_is_refused(player, db):
-    """Issue 11 #11: U+3164 is a "letter" to Python but shows as nothing."""
+    """U+3164 is a "letter" to Python but shows as nothing."""
     player.say("/start")
     player.press("register")
     player.say("\u3164\u3164\u3164")
@@ -55,7 +55,7 @@ def test_a_name_of_blank_hangul_fillers_is_refused(player, db):
 
 
 def test_an_income_above_100_billion_a_year_is_refused_with_an_explanation(player):
-    """Issue 11 #11: 10^15 đồng was accepted."""
+    """10^15 đồng a year is no household's income: the question is asked again with the limit."""
     register_resident(player)
     player.press("nominate")
     for line in (

@@ -1,4 +1,4 @@
-"""Issue 11 #4: a one-time invite is used once even when five people send it at the same
+"""A one-time invite is used once even when five people send it at the same
 moment (SQLite and PostgreSQL); invite guesses are limited per person and audited."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""kill -9 loses nothing (issue 11 #8): `python -m bot run` as a real process (Telegram long
+"""kill -9 loses nothing: `python -m bot run` as a real process (Telegram long
 polling against the fake Bot API, a SQLite file), killed with SIGKILL while a reply is being
 sent, or in the middle of an outbox drain; then restarted. Every reply and every queued row
 arrives exactly once, and the message that came in meanwhile is handled."""
@@ -91,8 +91,8 @@ async def test_kill_9_while_a_reply_is_sent_loses_neither_it_nor_the_next_messag
         fake.hold()  # every send hangs: the process dies with its reply unsent
         first = fake.push(fake.message_update(USER, text="/start"))
         await fake.wait_for(lambda: fake.held, timeout=30)
-        # the person writes again while the first reply hangs (old code: PTB's Updater had
-        # confirmed both updates when it fetched them, and the reply was never stored)
+        # the person writes again while the first reply hangs (PTB's own Updater would
+        # confirm both updates when it fetched them, and the reply would never be stored)
         second = fake.push(fake.message_update(USER, text="1"))
         await fake.wait_for(lambda: len(fake.of("getUpdates")) >= 3, timeout=30)
         await _kill(proc)

@@ -16,14 +16,14 @@ from storage.db import LeaderLock, make_engine
 
 
 def test_sqlite_commits_are_durable(db):
-    """Issue 11 #9: synchronous=FULL (2), not NORMAL (1), in WAL mode."""
+    """synchronous=FULL (2), not NORMAL (1), in WAL mode."""
     with db.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
 
 
 async def test_a_leader_whose_lock_connection_dies_stops_and_another_leads(pg_db, campaign, tmp_path):
-    """Issue 11 #10: pg_terminate_backend on the lock's connection."""
+    """pg_terminate_backend on the lock's connection."""
     clock = ManualClock(datetime(2024, 11, 20, 1, 0, tzinfo=UTC))
 
     def in_process() -> SchedulerInProcess:

@@ -1,4 +1,4 @@
-"""Issue 11 #1, #2 and the hung send: outbox rows are claimed (two real processes drain 300
+"""Outbox rows are claimed (two real processes drain 300
 rows with none sent twice, on SQLite and PostgreSQL), a claim lapses when its holder dies,
 a send whose "sent" mark cannot be written is not repeated, and a hung send does not hold
 the drain."""
@@ -108,7 +108,7 @@ class Recorder:
 
 
 async def test_a_send_whose_sent_mark_cannot_be_written_is_not_repeated(db, clock, monkeypatch):
-    """Issue 11 #2: the database refuses writes after the send (read-only, full, dropped)."""
+    """The database refuses writes after the send (read-only, full, dropped)."""
     queue(db, clock, 1)
     channel = Recorder()
     d = OutboxDispatcher(db, channel, clock)

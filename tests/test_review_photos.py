@@ -1,4 +1,4 @@
-"""Issue 11 #3: one photo that cannot be sent does not hide a review item. A Zalo evidence
+"""One photo that cannot be sent does not hide a review item. A Zalo evidence
 link that has expired: staff on Telegram get the downloaded copy; and when a photo is refused
 for good, the item's text and its buttons still arrive."""
 

@@ -41,7 +41,7 @@ def previous_compute(s, campaign, at, since):
         final=False,
         total=len(live),
         new=len(is_new),
-        # issue 13: what «Thẩm định hồ sơ» opens; unit reports apart; the office is never late
+        # what «Thẩm định hồ sơ» opens; unit reports apart; the office is never late
         waiting=sum(1 for r in rows if r[0] in ("nomination", "proposal") and r[3] in dg.WAITING),
         reports=sum(1 for r in live if r[0] == "report"),
         by_status=dict(statuses.most_common()),

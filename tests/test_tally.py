@@ -316,12 +316,16 @@ def _upgrade(engine, revision: str) -> None:
         command.upgrade(cfg, revision)
 
 
+# the revision the counters' migration follows (versions/broadcasts.py; ids stay as first stored)
+BROADCASTS_REVISION = "i16_broadcasts"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def before_counters(request, tmp_path):
-    """A database at the revision before the counters (i16_broadcasts)."""
+    """A database migrated up to the revision just before the counters."""
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-        _upgrade(engine, "i16_broadcasts")
+        _upgrade(engine, BROADCASTS_REVISION)
         yield engine
         engine.dispose()
         return
@@ -335,7 +339,7 @@ def before_counters(request, tmp_path):
     except Exception as exc:
         postgres_unreachable(url, exc)
     engine = engine_in_schema(url, schema)
-    _upgrade(engine, "i16_broadcasts")
+    _upgrade(engine, BROADCASTS_REVISION)
     yield engine
     engine.dispose()
     with admin.begin() as conn:
@@ -453,7 +457,7 @@ def test_the_overviews_oldest_waiting_equal_the_whole_queue_sorted(engine, campa
 
 
 def test_the_migration_writes_the_search_key_of_every_nominee(before_counters, campaign):
-    """i14_search: nominees written before it get their folded search key."""
+    """The search key migration: nominees stored without a key get their folded search key."""
     populate(before_counters, campaign, 2500, seed=6)  # more than one batch of the backfill
     _upgrade(before_counters, "head")
     with Session(before_counters) as s:

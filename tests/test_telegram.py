@@ -334,7 +334,7 @@ async def test_outbox_send_errors_keep_the_row(db_path, fake, db, clock):
         dispatcher = OutboxDispatcher(ch.app.db, ch, clock)
         assert await dispatcher.run_once() == (0, 2)
         by_chat = {r.chat_id: r for r in rows(db, Outbox)}
-        # a chat that blocked the bot is not tried again (issue 16: marked unreachable)
+        # a chat that blocked the bot is not tried again (it is marked unreachable)
         assert by_chat["43"].status == "unreachable" and by_chat["43"].last_error == "blocked by the user"
         # a flood limit is not the message's fault: it waits as told, without using an attempt
         assert by_chat["42"].status == "pending" and by_chat["42"].attempts == 0

@@ -1,4 +1,4 @@
-"""The council on the web console (issue 15): a council member signs in with a link from chat,
+"""The council on the web console: a council member signs in with a link from chat,
 reads the lists and dossiers without any form, is refused every staff action, votes and
 changes the vote on the ballot page until the round closes; staff open a round, watch the
 tally and close it from the round page. Every action is the chat's domain operation, audited

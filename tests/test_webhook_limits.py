@@ -1,4 +1,4 @@
-"""Issue 11 #11: webhook bodies are limited in size and nesting depth, on Telegram and Zalo."""
+"""Webhook bodies are limited in size and nesting depth, on Telegram and Zalo."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 11 #11 (SSRF): a Zalo photo_url is fetched only from public addresses, and every
+"""SSRF: a Zalo photo_url is fetched only from public addresses, and every
 redirect is checked again."""
 
 from __future__ import annotations

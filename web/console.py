@@ -45,7 +45,7 @@ def home_of(role: str | None) -> str:
     return "/bo-phieu" if role in COUNCIL else "/"
 
 
-PUBLIC = None  # no sign-in needed (sign-in pages, the public page of a later issue)
+PUBLIC = None  # no sign-in needed (sign-in pages, the public honours page)
 
 
 @dataclass
@@ -112,7 +112,7 @@ class Req:
         return (self.request.query_params.get(name) or default).strip()
 
     def args(self, name: str) -> list[str]:
-        return [v for v in self.form.get(name, [])] if self.form else self.request.query_params.getlist(name)
+        return list(self.form.get(name, [])) if self.form else self.request.query_params.getlist(name)
 
     def audit(
         self,

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args, settings)
     except (SettingsError, StartupError) as exc:
         print(exc.message, file=sys.stderr)
-        return exc.code
+        return exc.code if isinstance(exc.code, int) else 1
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -265,7 +265,8 @@ class TelegramChannel:
         task = asyncio.create_task(self.application.process_update(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(lambda _t, uid=update.update_id: self._handled(uid))
+        uid = update.update_id
+        task.add_done_callback(lambda _t: self._handled(uid))
         return done
 
     def _settle_after(self, tasks: list[asyncio.Task]) -> None:

@@ -92,7 +92,7 @@ class MediaStore:
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
-        tmp = tempfile.NamedTemporaryFile(dir=self.root, prefix=".part-", delete=False)
+        tmp = tempfile.NamedTemporaryFile(dir=self.root, prefix=".part-", delete=False)  # noqa: SIM115 (renamed or removed below)
         try:
             try:
                 for _ in range(MAX_REDIRECTS + 1):

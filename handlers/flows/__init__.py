@@ -55,7 +55,7 @@ def install(core: Core) -> None:
     export.install(core)  # Xuất tài liệu, /xuat
     console_link.install(core)  # «Mở trang quản lý», /web: a sign-in link to the web console
     announce.install(core)  # announcements, their figures, opt-out, village groups
-    from handlers.flows import award, council  # issue 15: the council's vote, decision, honours
+    from handlers.flows import award, council  # the council's vote, the decision, the honours
 
     council.install(core)
     award.install(core)

@@ -1,4 +1,4 @@
-"""The decision and the honours in chat (staff, issue 15). «Quyết định khen thưởng»
+"""The decision and the honours in chat (staff). «Quyết định khen thưởng»
 (/quyetdinh): record the chairman's decision on the council's recommendation (number, date,
 signer), or withdraw one recorded in error with a reason. «Gương điển hình» (/guongdienhinh):
 the list of the people commended, one line each, sent to every member through the outbox."""

@@ -1,4 +1,4 @@
-"""The council in chat (issue 15). Members: «Bỏ phiếu bình xét» (/bophieu) asks item by item
+"""The council in chat. Members: «Bỏ phiếu bình xét» (/bophieu) asks item by item
 with the dossier's summary, «Đồng ý / Không đồng ý / Xin ý kiến thêm», changeable until the
 round closes; the lists and the dossiers read-only. Staff: «Họp Hội đồng» (/hoidong) opens a
 round, shows the tally live and closes it. Every change is a domain operation."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain import council as ops
-from domain.award_events import RoundClosed
+from domain.award.events import RoundClosed
 from domain.council import CHOICES
 from domain.refusals import Refused
 from domain.roles import COUNCIL

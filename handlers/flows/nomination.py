@@ -257,7 +257,7 @@ class Nomination(Flow):
 
     def confirm_options(self, ctx: Ctx) -> list[Option]:
         """Send; with photos, sending also answers whether they may be shown on the public page
-        after an award (issue 15): one tap either way. Then the one-tap changes."""
+        after an award: one tap either way. Then the one-tap changes."""
         send = t(self.send_key)
         opts = (
             [Option("send", send)]

@@ -14,7 +14,7 @@ from handlers.outcomes import Outcome, finished, refused
 from handlers.textutil import valid_name
 from handlers.words import title_name
 from messages.catalog import t
-from messages.model import Option, Text
+from messages.model import Option, Reply, Text
 from storage import members as people
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,7 +136,7 @@ def start_command(ctx: Ctx) -> Outcome:
     return finished(greet=True)
 
 
-def code_command(ctx: Ctx) -> Outcome:
+def code_command(ctx: Ctx) -> Outcome | list[Reply]:
     payload = (ctx.event.args or "").strip()
     if payload:
         return _with_code(ctx, payload)

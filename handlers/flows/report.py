@@ -88,7 +88,7 @@ class Report(Flow):
 
     def _figures_prompt(self, ctx: Ctx) -> str:
         prev = previous_figures(ctx)
-        lines = []
+        lines: list[str] = []
         for content in ctx.campaign.contents:
             for fig in content.figures:
                 before = prev.get(content.key, {}).get(fig.key)

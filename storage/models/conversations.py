@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Integer, UniqueConstraint
 from sqlmodel import Field
 
 from .base import Table, _json, _ts
 
-# the optimistic version counter of a conversation (issue 11: a double tap in two processes)
+# the optimistic version counter of a conversation (a double tap reaching two processes saves once)
 _VERSION = Column("version", Integer, nullable=False, server_default="0")
 
 
@@ -18,14 +19,14 @@ class ConversationState(Table, table=True):
 
     __tablename__ = "conversation_state"
     __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_state_channel_user"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     user_id: str = Field(max_length=128)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     flow: str | None = Field(default=None, max_length=32, index=True)
     step: str | None = Field(default=None, max_length=48)
     seq: int = Field(default=0)  # bumps with every question: a button from an older one is stale
-    data: dict = _json(dict)
+    data: dict[str, Any] = _json(dict)
     # bumps with every save; a save from a stale read (another process moved this person on
     # meanwhile) raises StaleDataError instead of overwriting: SQLAlchemy's optimistic lock
     version: int = Field(default=0, sa_column=_VERSION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field
@@ -15,11 +16,11 @@ class CouncilRound(Table, table=True):
     closed it. Items and votes hang off it; its minutes are rendered from them."""
 
     __tablename__ = "council_round"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     campaign_code: str = Field(max_length=40, index=True)
     number: int  # 1, 2, ... within the campaign
     status: str = Field(default="open", max_length=16)  # open | closed
-    members: list = _json(list)  # member ids of the council when the round opened
+    members: list[Any] = _json(list)  # member ids of the council when the round opened
     opened_by: int | None = Field(default=None, foreign_key="member.id")
     opened_at: datetime = _ts()
     closed_by: int | None = Field(default=None, foreign_key="member.id")
@@ -32,7 +33,7 @@ class CouncilItem(Table, table=True):
 
     __tablename__ = "council_item"
     __table_args__ = (UniqueConstraint("round_id", "submission_id", name="uq_council_item"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="council_round.id", index=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     award_key: str = Field(max_length=32)
@@ -48,7 +49,7 @@ class CouncilVote(Table, table=True):
 
     __tablename__ = "council_vote"
     __table_args__ = (UniqueConstraint("item_id", "member_id", name="uq_council_vote"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="council_item.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     choice: str = Field(max_length=16)  # agree | disagree | more_info
@@ -61,7 +62,7 @@ class AwardDecision(Table, table=True):
     own, or the district's when it comes back. Withdrawn, never deleted."""
 
     __tablename__ = "award_decision"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     campaign_code: str = Field(max_length=40, index=True)
     award_key: str = Field(max_length=32)  # the award, hence the level: commune | district
     number: str = Field(max_length=40)  # 125/QĐ-UBND
@@ -80,7 +81,7 @@ class AwardDecision(Table, table=True):
 class AwardDecisionItem(Table, table=True):
     __tablename__ = "award_decision_item"
     __table_args__ = (UniqueConstraint("decision_id", "submission_id", name="uq_decision_item"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     decision_id: int = Field(foreign_key="award_decision.id", index=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     position: int  # the line in the attached list, the certificate's register number

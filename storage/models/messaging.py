@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field
@@ -16,14 +17,14 @@ class AuditLog(Table, table=True):
         # the last digest slot before a time (storage/slots.last_slot_run): a seek, not a scan
         Index("ix_audit_log_entity_action_at", "entity", "action", "at", "id"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
     actor_id: int | None = Field(default=None, foreign_key="member.id")
     action: str = Field(max_length=48)
     entity: str = Field(max_length=32)
     entity_id: str | None = Field(default=None, max_length=32)
-    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
@@ -39,11 +40,11 @@ class Outbox(Table, table=True):
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe"),
         Index("ix_outbox_pending", "status", "next_attempt_at"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     channel: str | None = Field(default=None, max_length=16)  # None: every identity of the member
     chat_id: str | None = Field(default=None, max_length=128)
-    payload: dict = _json(dict)  # a serialised reply
+    payload: dict[str, Any] = _json(dict)  # a serialised reply
     dedupe_key: str | None = Field(default=None, max_length=200)
     status: str = Field(default="pending", max_length=16)  # pending|sent|failed
     attempts: int = Field(default=0)
@@ -61,12 +62,12 @@ class Announcement(Table, table=True):
     deliveries are outbox rows keyed "ann:<id>:<member or group>"; the counts come from there."""
 
     __tablename__ = "announcement"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     # set for announcements that must exist once ("launch:<campaign>"); UNIQUE guards a race
     key: str | None = Field(default=None, max_length=80, unique=True)
     campaign_code: str = Field(max_length=40)
     kind: str = Field(default="announce", max_length=16)  # announce | launch
-    audience: dict = _json(dict)  # {"kind": "unit", "units": ["T01"]} ...
+    audience: dict[str, Any] = _json(dict)  # {"kind": "unit", "units": ["T01"]} ...
     text: str = Field(sa_column=Column(Text, nullable=False))
     photo: str | None = Field(default=None, max_length=1000)  # a local file path
     created_by: int | None = Field(default=None, foreign_key="member.id")
@@ -81,7 +82,7 @@ class GroupLink(Table, table=True):
 
     __tablename__ = "group_link"
     __table_args__ = (UniqueConstraint("channel", "chat_id", name="uq_group_link_chat"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
     unit_code: str = Field(max_length=16, index=True)

@@ -14,7 +14,7 @@ DISPLAY_NAME_MAX = 256
 
 class Member(Table, table=True):
     __tablename__ = "member"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=120)
     phone: str | None = Field(default=None, max_length=20)
     role: str = Field(default="resident", max_length=16, index=True)  # resident|head|staff|admin
@@ -30,7 +30,7 @@ class Identity(Table, table=True):
 
     __tablename__ = "identity"
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_identity_channel_user"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     channel: str = Field(max_length=16)
     external_id: str = Field(max_length=128)
@@ -44,7 +44,7 @@ class Identity(Table, table=True):
 
 class Invite(Table, table=True):
     __tablename__ = "invite"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
     purpose: str = Field(default="role", max_length=16)  # role | link
     role: str | None = Field(default=None, max_length=16)

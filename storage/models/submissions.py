@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field
@@ -41,8 +42,10 @@ class Submission(Table, table=True):
         # the digest's «new since the last one»: only that time range is read
         Index("ix_submission_new", "campaign_code", "submitted_at", "unit_code", "status"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    ref: str | None = Field(default=None, max_length=16, unique=True)
+    id: int = Field(default=None, primary_key=True)
+    # every row is inserted with its reference (storage.submissions.insert_submission); the
+    # column stays nullable as it was created
+    ref: str = Field(default=None, max_length=16, unique=True, nullable=True)
     campaign_code: str = Field(max_length=40)
     kind: str = Field(max_length=16)  # nomination | proposal | report
     status: str = Field(max_length=16)
@@ -53,15 +56,15 @@ class Submission(Table, table=True):
     # the nominee folded for search (lower case, no diacritics, đ -> d: messages.folding.fold),
     # written by the domain with the nominee, so «nguyen van duc» finds «Nguyễn Văn Đức»
     nominee_key: str | None = Field(default=None, max_length=200)
-    contents: list = _json(list)
+    contents: list[Any] = _json(list)
     achievements: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # the office's «Trích yếu thành tích»: one or two sentences written (or accepted) by staff;
     # what the council list, the decision's annex, the Giấy khen and the public page print.
     # None until staff write it: domain.citation.shown() then offers a suggestion made from the
     # submitter's text with money figures left out.
     citation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    answers: dict = _json(dict)  # criteria checks, figures, vote note ... (shape from campaign)
-    flags: list = _json(list)  # criteria not met, for staff
+    answers: dict[str, Any] = _json(dict)  # criteria checks, figures, vote note ... (shape from campaign)
+    flags: list[Any] = _json(list)  # criteria not met, for staff
     proposed_award: str | None = Field(default=None, max_length=32)
     shortlist_award: str | None = Field(default=None, max_length=32)
     version: int = Field(default=1)
@@ -74,7 +77,7 @@ class SubmissionTally(Table, table=True):
     """How many submissions there are per (campaign, kind, status, unit, category, award of the
     council list): the counters statistics, the digest and the screens' totals read, so a
     count costs a few hundred rows whatever the number of submissions. Kept by database
-    triggers on `submission` (migration i14_tally), so every write (operations, bulk seeding,
+    triggers on `submission` (storage/counters.py), so every write (operations, bulk seeding,
     raw SQL) keeps them right. '' stands for no unit / category / award."""
 
     __tablename__ = "submission_tally"
@@ -108,16 +111,16 @@ class SubmissionVersion(Table, table=True):
 
     __tablename__ = "submission_version"
     __table_args__ = (UniqueConstraint("submission_id", "version", name="uq_submission_version"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     version: int
-    snapshot: dict = _json(dict)
+    snapshot: dict[str, Any] = _json(dict)
     created_at: datetime = _ts()
 
 
 class StatusChange(Table, table=True):
     __tablename__ = "status_change"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     from_status: str | None = Field(default=None, max_length=16)
     to_status: str = Field(max_length=16)
@@ -129,7 +132,7 @@ class StatusChange(Table, table=True):
 class Evidence(Table, table=True):
     __tablename__ = "evidence"
     __table_args__ = (UniqueConstraint("submission_id", "unique_id", name="uq_evidence_photo"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submission.id", index=True)
     kind: str = Field(default="photo", max_length=16)
     channel: str = Field(max_length=16)

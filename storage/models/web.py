@@ -15,7 +15,7 @@ class WebLink(Table, table=True):
     unit and asks the person's name on first use."""
 
     __tablename__ = "web_link"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")
     role: str | None = Field(default=None, max_length=16)
@@ -32,7 +32,7 @@ class WebSession(Table, table=True):
     and when it ends (12 hours, or «Đăng xuất»)."""
 
     __tablename__ = "web_session"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     csrf: str = Field(max_length=64)

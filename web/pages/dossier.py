@@ -140,7 +140,7 @@ def refusal(req: Req, sub: Submission, refused: Refused) -> Response:
     """Nothing was applied: a stale page says who moved the dossier and when (409); another
     refusal (quota, one award per achievement ...) says why in the chat's words (400)."""
     req.s.rollback()
-    sub = load(req)
+    sub = load(req) or sub
     if isinstance(refused, StaleDecision):
         at = req.campaign.local(refused.at).strftime("%H:%M %d/%m/%Y") if refused.at else "—"
         return show(

@@ -1,4 +1,4 @@
-"""Gương điển hình (public, issue 15): the people and collectives commended, for anyone —
+"""Gương điển hình (public): the people and collectives commended, for anyone —
 name, unit, achievement, award and decision, nothing more; only after a decision that stands;
 only the photos their submitters agreed to publish."""
 

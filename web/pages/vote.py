@@ -1,4 +1,4 @@
-"""The council's vote on the web (issue 15): members vote on the open round item by item with
+"""The council's vote on the web: members vote on the open round item by item with
 the dossier's summary, «Đồng ý / Không đồng ý / Xin ý kiến thêm», changeable until the round
 closes (/bo-phieu), on a phone as on a desk: each vote comes back at the item voted on. The
 staff's round pages are in web/pages/rounds.py. Every change is the domain operation the chat

@@ -1,25 +1,18 @@
-"""submission counters kept by triggers, indexes for paged screens (issue 14)
+"""The submission counters' triggers (submission_tally, submission_sent: tables in
+storage/models/submissions.py, read by storage/views.py).
 
-The counters (submission_tally, submission_sent) are kept right by triggers on `submission`, so
-every write path counts: the domain's operations, bulk inserts (tests/seeding.py), raw SQL, a
-restore. SQLite: row triggers. PostgreSQL: statement triggers with transition tables (one
-grouped upsert per statement, counter rows taken in key order so two moves cannot deadlock on
-them). The counters are filled from the rows already there.
+The counters are kept right by triggers on `submission`, so every write path counts: the
+domain's operations, bulk inserts (tests/seeding.py), raw SQL, a restore. SQLite: row triggers.
+PostgreSQL: statement triggers with transition tables (one grouped upsert per statement, counter
+rows taken in key order so two moves cannot deadlock on them; TRUNCATE empties the counters).
 
-NOTE for later migrations: on SQLite, a batch_alter_table on `submission` copies the table and
-drops its triggers; call create_triggers() again after such a change.
+On SQLite, a batch_alter_table on `submission` copies the table and drops its triggers: a
+migration that does so calls create_triggers() again."""
 
-Revision ID: i14_tally
-Revises: i16_broadcasts
-"""
+from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-revision = "i14_tally"
-down_revision = "i16_broadcasts"
-branch_labels = None
-depends_on = None
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 TALLY_KEY = ("campaign_code", "kind", "status", "unit_code", "category", "shortlist_award")
 
@@ -141,92 +134,45 @@ PG_TRIGGERS = [
 ]
 
 
-def create_triggers(bind) -> None:
+def create_triggers(bind: Connection) -> None:
+    """The triggers that keep the counters. A migration that rebuilds `submission` on SQLite
+    (batch mode copies the table, and its triggers are lost) calls this again."""
     if bind.dialect.name == "postgresql":
-        for ddl in [*PG_FUNCTIONS.values(), *PG_TRIGGERS]:
-            op.execute(ddl)
+        statements = [*PG_FUNCTIONS.values(), *PG_TRIGGERS]
     else:
-        for ddl in SQLITE_TRIGGERS:
-            op.execute(ddl)
+        statements = SQLITE_TRIGGERS
+    for ddl in statements:
+        bind.execute(text(ddl))
 
 
-def drop_triggers(bind) -> None:
+def drop_triggers(bind: Connection) -> None:
     for what in ("insert", "update", "delete", "truncate"):
         if bind.dialect.name == "postgresql":
-            op.execute(f"DROP TRIGGER IF EXISTS submission_counts_{what} ON submission")
-            op.execute(f"DROP FUNCTION IF EXISTS submission_counts_{what}()")
+            bind.execute(text(f"DROP TRIGGER IF EXISTS submission_counts_{what} ON submission"))
+            bind.execute(text(f"DROP FUNCTION IF EXISTS submission_counts_{what}()"))
         else:
-            op.execute(f"DROP TRIGGER IF EXISTS submission_counts_{what}")
+            bind.execute(text(f"DROP TRIGGER IF EXISTS submission_counts_{what}"))
 
 
-def backfill(bind) -> None:
-    """The counters from the rows already there (run with writers kept out: see upgrade)."""
+def backfill(bind: Connection) -> None:
+    """The counters from the rows already there (run with writers kept out, e.g. under a table
+    lock on PostgreSQL, so that no write falls between the count and the triggers)."""
     pg = bind.dialect.name == "postgresql"
-    op.execute("DELETE FROM submission_tally")
-    op.execute(
-        f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
-        "SELECT campaign_code, kind, status, coalesce(unit_code, ''), coalesce(category, ''), "
-        "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-    op.execute("DELETE FROM submission_sent")
-    for span, lite, pg_expr in SPANS:
-        op.execute(
-            f"INSERT INTO submission_sent ({', '.join(SENT_KEY)}, n) "
-            f"SELECT campaign_code, '{span}', {(pg_expr if pg else lite).format(x='submitted_at')}, "
-            f"coalesce(unit_code, ''), count(*) FROM submission "
-            f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3, 4"
+    bind.execute(text("DELETE FROM submission_tally"))
+    bind.execute(
+        text(
+            f"INSERT INTO submission_tally ({', '.join(TALLY_KEY)}, n) "
+            "SELECT campaign_code, kind, status, coalesce(unit_code, ''), coalesce(category, ''), "
+            "coalesce(shortlist_award, ''), count(*) FROM submission GROUP BY 1, 2, 3, 4, 5, 6"
         )
-
-
-def upgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        # no write may fall between the backfill and the triggers
-        op.execute("LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE")
-    op.create_table(
-        "submission_tally",
-        sa.Column("campaign_code", sa.String(40), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("unit_code", sa.String(16), nullable=False),
-        sa.Column("category", sa.String(32), nullable=False),
-        sa.Column("shortlist_award", sa.String(32), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(*TALLY_KEY),
-        sqlite_with_rowid=False,  # SQLite: the rows in key order, a GROUP BY reads no other table
     )
-    op.create_table(
-        "submission_sent",
-        sa.Column("campaign_code", sa.String(40), nullable=False),
-        sa.Column("span", sa.String(8), nullable=False),
-        sa.Column("start", sa.Date(), nullable=False),
-        sa.Column("unit_code", sa.String(16), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(*SENT_KEY),
-        sqlite_with_rowid=False,
-    )
-    backfill(bind)
-    create_triggers(bind)
-    op.drop_index("ix_submission_campaign_status", table_name="submission")
-    op.create_index("ix_submission_status_id", "submission", ["campaign_code", "status", "id"])
-    op.create_index("ix_submission_award", "submission", ["campaign_code", "shortlist_award", "id"])
-    op.drop_index("ix_submission_unit_code", table_name="submission")
-    op.create_index("ix_submission_unit_kind", "submission", ["unit_code", "kind", "id"])
-    op.drop_index("ix_submission_submitter_id", table_name="submission")
-    op.create_index("ix_submission_submitter", "submission", ["submitter_id", "id"])
-    op.create_index("ix_audit_log_entity_action_at", "audit_log", ["entity", "action", "at", "id"])
-
-
-def downgrade() -> None:
-    bind = op.get_bind()
-    op.drop_index("ix_audit_log_entity_action_at", table_name="audit_log")
-    op.drop_index("ix_submission_submitter", table_name="submission")
-    op.create_index("ix_submission_submitter_id", "submission", ["submitter_id"])
-    op.drop_index("ix_submission_unit_kind", table_name="submission")
-    op.create_index("ix_submission_unit_code", "submission", ["unit_code"])
-    op.drop_index("ix_submission_award", table_name="submission")
-    op.drop_index("ix_submission_status_id", table_name="submission")
-    op.create_index("ix_submission_campaign_status", "submission", ["campaign_code", "status"])
-    drop_triggers(bind)
-    op.drop_table("submission_sent")
-    op.drop_table("submission_tally")
+    bind.execute(text("DELETE FROM submission_sent"))
+    for span, lite, pg_expr in SPANS:
+        bind.execute(
+            text(
+                f"INSERT INTO submission_sent ({', '.join(SENT_KEY)}, n) "
+                f"SELECT campaign_code, '{span}', {(pg_expr if pg else lite).format(x='submitted_at')}, "
+                f"coalesce(unit_code, ''), count(*) FROM submission "
+                f"WHERE {SENT.format(r='submission')} GROUP BY 1, 2, 3, 4"
+            )
+        )

@@ -54,5 +54,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # a plain DROP COLUMN (SQLite >= 3.35): a batch copy of the table would drop the counters'
-    # triggers (i14_tally)
+    # triggers (storage/counters.py)
     op.execute("ALTER TABLE submission DROP COLUMN nominee_key")

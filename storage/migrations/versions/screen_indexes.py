@@ -1,4 +1,4 @@
-"""indexes for the staff and head screens (issue 14)
+"""indexes for the staff and head screens
 
 Revision ID: i14_indexes
 Revises: domain_refs

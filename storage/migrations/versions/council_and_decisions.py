@@ -1,5 +1,5 @@
 """the award step: council rounds, items and votes; award decisions and their items;
-photo publication consent on evidence (issue 15)
+photo publication consent on evidence
 
 Revision ID: i15_council
 Revises: i12_web

@@ -10,17 +10,14 @@ from messages.catalog import t
 from messages.model import Text, reply_to_dict
 from storage.outbox import enqueue
 
-from .award_events import Awarded, AwardWithdrawn, NotRecommended, RoundOpened
-from .events import Event
+from ..events import Event
+from .events import Awarded, AwardWithdrawn, NotRecommended, RoundOpened
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .uow import UnitOfWork
+    from ..uow import UnitOfWork
 
+# the events handle() tells (domain/notifications.HANDLERS lists it under each)
 HANDLED = (RoundOpened, Awarded, AwardWithdrawn, NotRecommended)
-
-
-def handles(event: Event) -> bool:
-    return isinstance(event, HANDLED)
 
 
 def _send(uow: UnitOfWork, member_id: int, text: str, key: str, event: Event) -> None:

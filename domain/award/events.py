@@ -1,12 +1,12 @@
-"""What the award step's operations return (issue 15): plain frozen data for the notification
-handlers (domain/award_notices.py) and the callers."""
+"""What the award step's operations return: plain frozen data for the notification
+handlers (domain/award/notices.py) and the callers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from .events import Event, StatusMoved
+from ..events import Event, StatusMoved
 
 
 @dataclass(frozen=True)

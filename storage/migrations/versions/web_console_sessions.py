@@ -1,4 +1,4 @@
-"""The web console: one-time sign-in links and browser sessions (issue 12)
+"""The web console: one-time sign-in links and browser sessions
 
 Revision ID: i12_web
 Revises: i14_indexes
