@@ -88,7 +88,7 @@ def photo_bytes(req: Req, e: Evidence) -> bytes | None:
     return None
 
 
-@page("/anh/{evidence_id:int}", roles=READERS)
+@page("/anh/{evidence_id:id}", roles=READERS)
 def photo(req: Req) -> Response:
     e = req.s.get(Evidence, req.request.path_params["evidence_id"])
     if e is not None and not can_see(req.viewer.member, req.s.get(Submission, e.submission_id)):
