@@ -70,6 +70,8 @@ def photo_bytes(req: Req, e: Evidence) -> bytes | None:
     media = req.console.media_dir
     if e.local_path:
         path = Path(e.local_path)
+        if not path.is_absolute():  # kept under MEDIA_DIR (wherever it is on this machine)
+            path = media / path
         inside = path.resolve().is_relative_to(media.resolve())
         if (inside or e.channel == "console") and path.is_file() and path.stat().st_size <= MAX_BYTES:
             return path.read_bytes()
