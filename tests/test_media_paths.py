@@ -108,3 +108,14 @@ def test_the_migration_makes_the_old_absolute_paths_relative(db_path, player, cl
     assert paths[under_setting] == "zalo/x.png"
     assert paths[elsewhere] == "/home/someone/Pictures/road.jpg"
     db.dispose()
+
+
+def test_telegram_opens_a_stored_photo_by_its_name_under_media_dir(tmp_path):
+    from bot.telegram.outbound import _in_media
+
+    (tmp_path / NAME[:2]).mkdir()
+    (tmp_path / NAME[:2] / f"{NAME}.jpg").write_bytes(JPEG)
+    assert _in_media(tmp_path, f"{NAME[:2]}/{NAME}.jpg") == str(tmp_path / NAME[:2] / f"{NAME}.jpg")
+    # a Telegram file id, a link, an absolute path: as they are
+    for ref in ("AgACAgIAAxkBAAIB", "https://example.org/a.jpg", "/srv/x.jpg"):
+        assert _in_media(tmp_path, ref) == ref

@@ -63,9 +63,6 @@ class Masker:
 class TelegramSender:
     name = CHANNEL
 
-    def _local(self, ref: str) -> str:
-        return _in_media(self.media_dir, ref)
-
     def __init__(
         self,
         bot: Bot,
@@ -92,6 +89,10 @@ class TelegramSender:
         self.pacer = ChatPacers(chat_rate, chat_burst)
         self.group_pacer = ChatPacers(GROUP_PER_MINUTE / 60, GROUP_PER_MINUTE)
         self.in_flight = asyncio.Semaphore(IN_FLIGHT)
+
+    def _local(self, ref: str) -> str:
+        """A stored photo's name (relative to MEDIA_DIR) as the file to open."""
+        return _in_media(self.media_dir, ref)
 
     def chat_pacer(self, chat_id: str):
         return self.group_pacer if str(chat_id).startswith("-") else self.pacer
