@@ -166,6 +166,12 @@ class Delivery:
             try:
                 await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1, context=turn.context)
                 sent.append(i)
+            except asyncio.CancelledError:
+                # a graceful stop while a send hangs: what went is marked, the rest released at
+                # once (not held for the lease), so a restarted process sends it straight away
+                if kept is not None and kept.keys:
+                    self._release_on_stop(kept.keys, sent, refused, i, turn)
+                raise
             except SendError as exc:
                 if exc.permanent:  # this piece only (an expired photo link): the rest still go
                     log.warning(
@@ -195,6 +201,20 @@ class Delivery:
         if left < len(pieces):
             self.bell.ring(turn.channel)
         return len(pieces) - left
+
+    def _release_on_stop(
+        self, keys: list[str], sent: list[int], refused: list[int], left: int, turn: Turn
+    ) -> None:
+        try:  # in the event loop's own thread: the loop is stopping, there is nothing to wait for
+            self._settle([(keys, sent, refused, left, None)])
+            log.info(
+                "%s: stopping; %d reply part(s) to chat %s left to the outbox",
+                turn.channel,
+                len(keys) - left,
+                turn.chat_id,
+            )
+        except Exception:
+            log.exception("%s: reply claims for chat %s not released", turn.channel, turn.chat_id)
 
     async def _mark(self, marks: tuple) -> None:
         """Write one turn's marks, together with whatever other turns' marks are waiting:

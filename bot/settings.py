@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     port: int = Field(default=8080, ge=1, le=65535)
+    # the address the web server listens on: this machine only, behind the reverse proxy
+    host: str = Field(default="127.0.0.1", min_length=1, max_length=255)
+    # the proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, "*" for any); from any other peer the headers are ignored
+    forwarded_allow_ips: str = "127.0.0.1"
     web_base_url: str | None = None  # the console's address in sign-in links
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")

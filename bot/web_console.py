@@ -16,19 +16,20 @@ from .webhook_server import make_app
 log = logging.getLogger("thidua")
 
 
-def listen(port: int, *, host: str = "0.0.0.0", required: bool) -> socket.socket | None:
-    """A listening socket on PORT; when the port is taken: a StartupError when the webhooks
+def listen(port: int, *, host: str = "127.0.0.1", required: bool) -> socket.socket | None:
+    """A listening socket on HOST:PORT; when the port is taken: a StartupError when the webhooks
     need it, else one warning (the chat channels still run, without the web console)."""
     from .channel import StartupError
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
         if required:
-            raise StartupError(f"PORT: cannot listen on port {port} ({exc.strerror})") from None
+            raise StartupError(f"PORT: cannot listen on {host}:{port} ({exc.strerror})") from None
         log.warning("PORT: port %s is in use (%s); the web console is not served", port, exc.strerror)
         return None
     return sock
@@ -66,7 +67,7 @@ async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
     from starlette.routing import Mount
 
     s = app.settings
-    sock = listen(s.port, required=required)
+    sock = listen(s.port, host=s.host, required=required)
     if sock is None:
         return None, None
 
@@ -82,12 +83,16 @@ async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
         log_level=s.log_level.lower(),
         access_log=False,
         lifespan="off",
+        # the client's address and scheme from X-Forwarded-For/-Proto, only when the peer is
+        # one of FORWARDED_ALLOW_IPS (the reverse proxy): the sign-in limits count per address
+        proxy_headers=True,
+        forwarded_allow_ips=s.forwarded_allow_ips,
     )
     server = uvicorn.Server(config)
     # SIGINT/SIGTERM stop the whole process (serve.py), not uvicorn alone
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    log.info("web console on port %s", s.port)
+    log.info("web console on %s:%s", s.host, s.port)
     return server, task
 
 

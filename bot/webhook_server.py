@@ -74,4 +74,12 @@ async def healthz(_: Request) -> JSONResponse:
 
 
 def make_app(routes: Sequence[BaseRoute]) -> Starlette:
-    return Starlette(routes=[Route("/healthz", healthz), *routes])
+    """/healthz, the channels' routes and whatever is mounted; no request body over MAX_BODY
+    reaches any of them (the console caps its own forms lower)."""
+    from starlette.middleware import Middleware
+
+    from web.security import BodyLimit
+
+    return Starlette(
+        routes=[Route("/healthz", healthz), *routes], middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY)]
+    )

@@ -351,4 +351,10 @@ def load_campaign(path: str | Path, deadline: datetime | date | None = None) -> 
         raise CampaignError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise CampaignError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CampaignError(
+            f"{path}: tệp không phải văn bản UTF-8 (byte {exc.start}); lưu lại tệp với mã UTF-8"
+        ) from None
+    except OSError as exc:
+        raise CampaignError(f"{path}: không đọc được tệp ({exc.strerror})") from None
     return parse_campaign(data, str(path)).with_deadline(deadline)

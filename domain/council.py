@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from messages.folding import fold
 from storage import council as rows
-from storage import members, submissions
+from storage import locks, members, submissions
 from storage.audit import audit
 from storage.models import (
     AwardDecision,
@@ -99,10 +99,18 @@ def tally_of(s: Session, campaign: Campaign, rnd: CouncilRound) -> dict[int, Tal
     return tally(campaign, rnd, ids, list(rows.votes_of(s, rnd.id)))
 
 
+def hold_rounds(uow: UnitOfWork, campaign: Campaign) -> None:
+    """Opening, closing and voting take the campaign's round lock before reading the open
+    round, so two at once come one after the other: a second «open» finds the round open, a
+    vote after the close finds it closed (the unique index on the open round backs this)."""
+    locks.take(uow.session, campaign.code, "round", uow.now)
+
+
 def open_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> list[Event]:
     """Staff open a round on the current commune and district lists (shortlisted items)."""
     actor = require(actor, STAFF)
     s, now, actor_id = uow.session, uow.now, actor.id
+    hold_rounds(uow, campaign)
     if rows.open_round(s, campaign.code) is not None:
         raise Refused("council.already_open")
     voters = [m.id for m in members.members(s, role="council")]
@@ -152,6 +160,7 @@ def cast_vote(
     s, now = uow.session, uow.now
     if choice not in CHOICES:
         raise Refused("err.choice")
+    hold_rounds(uow, campaign)
     rnd = rows.open_round(s, campaign.code)
     if rnd is None:
         raise Refused("council.closed")
@@ -186,6 +195,7 @@ def close_round(uow: UnitOfWork, actor: Member | None, campaign: Campaign) -> li
     recommendation (the decision is recorded on them)."""
     actor = require(actor, STAFF)
     s, now, actor_id = uow.session, uow.now, actor.id
+    hold_rounds(uow, campaign)
     rnd = rows.open_round(s, campaign.code)
     if rnd is None:
         raise Refused("council.closed")
@@ -315,6 +325,7 @@ def record_decision(
     award = campaign.award(award_key)
     if not (signer_name or "").strip():
         raise Refused("decision.signer_needed")
+    locks.take(s, campaign.code, "decisions", now)  # two clerks recording at once: one by one
     if rows.number_taken(s, campaign.code, number):
         raise Refused("decision.number_taken", number=number)
     subs = recommended(s, campaign, award_key)
@@ -382,7 +393,8 @@ def withdraw_decision(
     s, now, actor_id = uow.session, uow.now, actor.id
     if not (reason or "").strip():
         raise Refused("decision.reason_needed")
-    dec = s.get(AwardDecision, decision_id)
+    locks.take(s, campaign.code, "decisions", now)
+    dec = s.get(AwardDecision, decision_id, populate_existing=True)
     if dec is None or dec.campaign_code != campaign.code or dec.withdrawn:
         raise Refused("decision.none")
     dec.withdrawn, dec.withdrawn_by, dec.withdrawn_at, dec.withdrawn_reason = True, actor_id, now, reason

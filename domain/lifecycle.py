@@ -9,9 +9,10 @@ from sqlmodel import Session
 
 from messages.catalog import t
 from storage import audit, ref_counters, submissions
-from storage.models import Submission
+from storage.models import Member, Submission
 
 from .events import StatusMoved
+from .refusals import StaleDecision
 
 if TYPE_CHECKING:  # pragma: no cover
     from .uow import UnitOfWork
@@ -57,6 +58,17 @@ def status_label(status: str) -> str:
     return t(f"status.{status}")
 
 
+def stale(uow: UnitOfWork, sub: Submission) -> StaleDecision:
+    """The refusal of a move made on an out-of-date reading of `sub`: where it is now, who
+    moved it there and when (read afresh from the database)."""
+    uow.session.refresh(sub)
+    last = submissions.history(uow.session, sub.id)[-1]
+    who = uow.session.get(Member, last.actor_id) if last.actor_id else None
+    return StaleDecision(
+        sub.ref, status_label(sub.status), last.actor_id, who.full_name if who else None, last.at
+    )
+
+
 class TransitionError(ValueError):
     """A move the lifecycle does not allow (a bug in the caller: operations check first)."""
 
@@ -78,6 +90,9 @@ def move(
     from_status = None if sub.status == "draft" else sub.status
     if not may_move(from_status, to_status):
         raise TransitionError(f"{sub.ref}: {from_status} -> {to_status} is not allowed")
+    if sub.id is not None and not submissions.claim(uow.session, sub, now=uow.now):
+        # another transaction moved or changed it since it was read: two staff at once
+        raise stale(uow, sub)
     before: dict[str, Any] = {"status": from_status}
     after: dict[str, Any] = {"status": to_status}
     for k, v in (fields or {}).items():

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from storage import audit, submissions
+from storage import audit
 from storage.models import Member
 
 from .events import Decided, Event, ReviewSkipped, TakenForReview
-from .lifecycle import DECISIONS, may_move, move, status_label
-from .refusals import Refused, StaleDecision
+from .lifecycle import DECISIONS, may_move, move
+from .lifecycle import stale as stale_refusal
+from .refusals import Refused
 from .roles import STAFF, require
 from .submissions import find
 from .uow import UnitOfWork
@@ -50,7 +51,8 @@ def decide(
 ) -> list[Event]:
     """Approve, ask for more information or reject. A decision made on what the decider saw
     (`seen_status`, `seen_version`) is refused when someone else has moved or changed the item
-    since: StaleDecision says who and when."""
+    since: StaleDecision says who and when. The write itself is conditional on the version read
+    (lifecycle.move), so of two decisions made at once the second is refused the same way."""
     actor = require(actor, STAFF)
     if outcome not in DECISIONS:
         raise ValueError(f"unknown decision {outcome!r}")
@@ -61,11 +63,7 @@ def decide(
         or not may_move(sub.status, outcome)
     )
     if stale:
-        last = submissions.history(uow.session, sub.id)[-1]
-        who = uow.session.get(Member, last.actor_id) if last.actor_id else None
-        raise StaleDecision(
-            sub.ref, status_label(sub.status), last.actor_id, who.full_name if who else None, last.at
-        )
+        raise stale_refusal(uow, sub)
     if outcome in ("needs_info", "rejected") and not (reason or "").strip():
         raise Refused("rev.reason_needed")
     return [move(uow, sub, outcome, actor_id=actor.id, reason=reason, event=Decided)]

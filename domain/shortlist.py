@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from messages.catalog import t
 from messages.folding import fold
-from storage import submissions
+from storage import locks, submissions
 from storage.models import Member, Submission
 
 from .campaign import Award, Campaign, QuotaGroup
@@ -57,6 +57,9 @@ def shortlist(
 ) -> list[Event]:
     actor = require(actor, STAFF)
     sub, award = find(uow, ref), campaign.award(award_key)
+    # two staff adding to one list at once: the second counts after the first has committed
+    locks.take(uow.session, campaign.code, f"list:{award.key}", uow.now)
+    uow.session.refresh(sub)
     check(uow, campaign, sub, award)
     return [
         move(

@@ -205,7 +205,9 @@ class Core:
                     with s.begin_nested():
                         replies, role = self._turn(uow, event)
                         s.flush()
-                except StaleDataError:  # as in _turn_on_fresh_state
+                except (StaleDataError, IntegrityError) as exc:  # as in _turn_on_fresh_state
+                    if isinstance(exc, IntegrityError) and not conversations.lost_race(exc):
+                        raise
                     uow.events.clear()
                     log.info(
                         "conversation %s:%s moved on meanwhile; turn played again",
@@ -240,12 +242,16 @@ class Core:
         """The turn. If another process moved this person's conversation on while it ran (a
         double tap reaching two processes), saving the state raises StaleDataError (the state's
         version column): everything is rolled back and the turn is played once more on the
-        fresh state, where the repeated tap is stale."""
+        fresh state, where the repeated tap is stale. A newcomer's tap registers them: there the
+        other process's identity row (uq_identity_channel_user) is what collides, and the turn
+        is played again the same way."""
         try:
             turn = self._turn(uow, event)
             uow.session.flush()
             return turn
-        except StaleDataError:
+        except (StaleDataError, IntegrityError) as exc:
+            if isinstance(exc, IntegrityError) and not conversations.lost_race(exc):
+                raise
             uow.session.rollback()
             uow.events.clear()
             log.info("conversation %s:%s moved on meanwhile; turn played again", event.channel, event.user_id)

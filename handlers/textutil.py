@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from messages.folding import fold, nfc, strip_marks
+from messages.folding import fold, nfc, strip_marks, visible_letters
 from messages.model import Option
 
 _CONTROL = re.compile(
@@ -30,7 +30,8 @@ def clean(text: str, *, multiline: bool = False) -> str:
 
 
 def letters(text: str) -> int:
-    return sum(1 for c in text if c.isalpha())
+    """Letters that can be seen: «ㅤㅤㅤ» (Hangul fillers) has none."""
+    return visible_letters(text)
 
 
 # -- choices ------------------------------------------------------------------------------
@@ -181,10 +182,6 @@ def parse_phone(answer: str) -> str | None:
 _NAME_OK = re.compile(r"^[\w .'\-()]+$")
 
 
-# Letters to Unicode that show as nothing (Hangul fillers): a name of them looks blank.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-
-
 def valid_name(text: str) -> bool:
     """Letters (any script), spaces and a little punctuation; no digits-only, no SQL, no emoji;
     at least two letters that can be seen."""
@@ -192,4 +189,4 @@ def valid_name(text: str) -> bool:
         return False
     if "--" in text or "''" in text:
         return False
-    return sum(1 for c in text if c.isalpha() and c not in _BLANK_LETTERS) >= 2
+    return visible_letters(text) >= 2

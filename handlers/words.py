@@ -217,7 +217,10 @@ def words_number(text: str) -> Decimal | None:
     last_digit: Decimal | None = None  # the last digit said, which "mươi"/"trăm" multiply
     last_mult = 0  # what "rưỡi" halves
     seen = False
+    after_scale = 0  # the scale word just said, when the token before this one was one
     for tok in tokens:
+        if tok not in _SCALES:
+            after_scale = 0
         if _NUMERAL.match(tok):
             d = _numeral(tok)
             if d is None:
@@ -242,8 +245,15 @@ def words_number(text: str) -> Decimal | None:
             last_digit, last_mult, seen = None, 100, True
         elif tok in _SCALES:
             scale = _SCALES[tok]
-            total += (group if group else Decimal(1)) * scale
+            if after_scale:  # "1 triệu tỷ": a million billions, not a million and a billion
+                if scale <= after_scale:
+                    return None
+                total *= scale
+            else:
+                total += (group if group else Decimal(1)) * scale
             group, last_digit, last_mult, seen = Decimal(0), None, scale, True
+            after_scale = scale
+            continue
         elif tok in ("ruoi", "ruou"):
             if not last_mult:
                 return None
@@ -260,9 +270,14 @@ def words_number(text: str) -> Decimal | None:
     return total + group
 
 
+_NEGATIVE = re.compile(r"(?:^|\s)[-\u2212\u2013]\s*\d")  # a minus (or a dash typed for one) before a number
+
+
 def read_money(text: str) -> int:
     """VND from digits ("60tr", "1,2 tỷ") or words ("sáu mươi triệu", "1 tỉ rưỡi"), under the
-    same ceiling as digits."""
+    same ceiling as digits. A negative amount ("-5tr") is refused, not read without its sign."""
+    if _NEGATIVE.search(nfc(text)):
+        raise MoneyError("range")
     try:
         return parse_money(text)
     except MoneyError as first:

@@ -47,3 +47,21 @@ def save_state(s: Session, state: ConversationState, now: datetime) -> None:
 
 def states_in_flow(s: Session, flows: Iterable[str]) -> Sequence[ConversationState]:
     return s.exec(select(ConversationState).where(col(ConversationState.flow).in_(list(flows)))).all()
+
+
+# The rows two processes create for the same person when both handle a newcomer's first tap.
+_RACED = {
+    "uq_identity_channel_user": "identity.channel, identity.external_id",
+    "uq_state_channel_user": "conversation_state.channel, conversation_state.user_id",
+}
+
+
+def lost_race(exc: Exception) -> bool:
+    """The IntegrityError says another process created this person's identity or
+    conversation row first (PostgreSQL names the constraint; SQLite its columns)."""
+    orig = getattr(exc, "orig", None)
+    name = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    if name:
+        return name in _RACED
+    text = str(orig)
+    return any(columns in text for columns in _RACED.values())

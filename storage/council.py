@@ -20,10 +20,12 @@ from .models import (
 
 
 def open_round(s: Session, campaign_code: str) -> CouncilRound | None:
+    """The campaign's open round as the database has it now (not as this session last saw it)."""
     return s.exec(
         select(CouncilRound)
         .where(CouncilRound.campaign_code == campaign_code, CouncilRound.status == "open")
         .order_by(col(CouncilRound.id).desc())
+        .execution_options(populate_existing=True)
     ).first()
 
 

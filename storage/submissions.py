@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -97,6 +98,23 @@ def record_status(
     sub.updated_at = now
     s.add(sub)
     return change
+
+
+def claim(s: Session, sub: Submission, *, now: datetime) -> bool:
+    """The submission is still in the status and version this session read: the row is taken
+    for this transaction (a second writer waits, then finds it moved). False when another
+    transaction moved or changed it meanwhile (committed before this statement ran)."""
+    result = s.exec(
+        update(Submission)
+        .where(
+            col(Submission.id) == sub.id,
+            col(Submission.status) == sub.status,
+            col(Submission.version) == sub.version,
+        )
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)
 
 
 def submission_by_ref(s: Session, ref: str) -> Submission | None:

@@ -70,6 +70,11 @@ def check_link(s: Session, token: str, now: datetime) -> LinkCheck:
     return LinkCheck(link, None)
 
 
+def link_member(s: Session, token: str) -> int | None:
+    """The member a link signs in (None for an unknown link or one that asks the name)."""
+    return s.exec(select(WebLink.member_id).where(WebLink.token_hash == digest(token or ""))).first()
+
+
 def take_link(s: Session, link: WebLink, now: datetime) -> bool:
     """Mark the link used; False when another request used it first."""
     res = s.exec(

@@ -322,3 +322,23 @@ def test_sending_a_nomination_with_photos_says_whether_they_may_be_published(cor
             for sub in s.exec(select(Submission))
         }
     assert consent == {agreed: [True], "DC-0002": [False], "DC-0003": []}
+
+
+def test_a_public_photo_is_checked_on_every_request_and_gone_once_withdrawn(
+    db, campaign, clock, decided, tmp_path
+):
+    client = client_for(db, campaign, clock, tmp_path)
+    with Session(db) as s:
+        shown = next(
+            e
+            for e in s.exec(select(Evidence).where(Evidence.channel == "zalo"))
+            if s.get(Submission, e.submission_id).nominee == "Hộ ông Hoàng Văn Tư"
+        )
+    first = client.get(f"/guong-dien-hinh/anh/{shown.id}")
+    # no browser or proxy keeps it for an hour: each view asks the server again
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    with Session(db) as s:
+        dec = ops.rows.decisions(s, campaign.code, active=True)[0]
+        ops.withdraw_decision(UnitOfWork(s, clock.now()), s.merge(decided), campaign, dec.id, "Sai số")
+        s.commit()
+    assert client.get(f"/guong-dien-hinh/anh/{shown.id}").status_code == 404

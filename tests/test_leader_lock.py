@@ -62,3 +62,57 @@ async def test_a_leader_whose_lock_connection_dies_stops_and_another_leads(pg_db
     lock = LeaderLock(pg_db, f"thidua-scheduler:{campaign.code}")
     assert lock.try_acquire() is True
     lock.release()
+
+
+async def test_a_slot_firing_while_two_processes_lead_is_delivered_once(pg_db, campaign, monkeypatch):
+    """In the seconds after a leader's lock connection dies, both processes may schedule: the
+    same slot then runs in both at once. Both pass the «already ran?» check before either
+    writes; the outbox's unique delivery keys keep one row per person, and two dispatchers
+    draining at once send each row once."""
+    import threading
+
+    from bot.outbox_dispatcher import OutboxDispatcher
+    from scheduler.jobs import SlotRunner
+    from storage import slots
+    from storage.models import Outbox
+
+    from .conftest import rows
+    from .test_scheduler import add_member, slot_named
+
+    slot = slot_named(campaign, "remind:2024-11-27T08:00")
+    clock = ManualClock(slot.at)
+    heads = [
+        add_member(pg_db, clock.now(), name=f"Trưởng thôn {u}", role="head", unit=u) for u in ("T01", "T02")
+    ]
+    both_checked = threading.Barrier(2, timeout=10)
+    real = slots.slot_record
+    checked = threading.local()
+
+    def slot_record(s, slot_id):
+        found = real(s, slot_id)
+        if not getattr(checked, "done", False):
+            checked.done = True
+            both_checked.wait()  # neither has written: both would run the slot
+        return found
+
+    monkeypatch.setattr(slots, "slot_record", slot_record)
+    runners = [SlotRunner(Core(pg_db, campaign, clock)) for _ in range(2)]  # two leaders
+    outcomes = await asyncio.gather(*(asyncio.to_thread(r.run_sync, slot) for r in runners))
+    assert sorted(o.status for o in outcomes) == ["already", "ran"]
+    reminders = [r for r in rows(pg_db, Outbox) if r.dedupe_key.startswith("remind:")]
+    assert sorted(r.member_id for r in reminders) == sorted(h.id for h in heads)
+
+    class Channel:
+        name = "console"
+
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        async def send(self, chat_id, reply) -> None:
+            self.sent.append(chat_id)
+
+    channels = [Channel(), Channel()]
+    dispatchers = [OutboxDispatcher(pg_db, c, clock) for c in channels]
+    await asyncio.gather(*(d.run_once() for d in dispatchers))
+    sent = channels[0].sent + channels[1].sent
+    assert sorted(sent) == sorted({r.chat_id for r in reminders}) and len(sent) == len(reminders)

@@ -169,3 +169,49 @@ async def test_the_loop_backs_off_while_the_database_is_away(db, clock, monkeypa
     with pytest.raises(asyncio.CancelledError):
         await d._loop()
     assert waits == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]  # doubling to a ceiling, not a tight loop
+
+
+class HangingSender:
+    """Sends the first piece of a turn; the second never gets an answer (a hung connection)."""
+
+    name = "probe"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.hanging = asyncio.Event()
+
+    def pieces(self, reply):
+        return [reply]
+
+    async def send_piece(self, chat_id, piece, *, last=False, context=None) -> None:
+        if self.sent:
+            self.hanging.set()
+            await asyncio.Event().wait()  # no answer, ever
+        self.sent.append(piece.text)
+
+
+async def test_a_graceful_stop_while_a_send_hangs_releases_the_turns_replies(db, clock):
+    from bot.delivery import Delivery, Turn
+    from bot.outbox_dispatcher import OutboxBell
+
+    delivery = Delivery(db, clock, OutboxBell(), lease=60.0)
+    sender, turn = HangingSender(), Turn(channel="probe", chat_id="c1", user_id="u1", key="ev-1")
+    replies = [Text("một"), Text("hai"), Text("ba")]
+    kept = delivery.keeper(sender, turn)
+    with Session(db) as s:  # the turn's transaction keeps its replies, claimed by this process
+        kept(s, replies, clock.now())
+        s.commit()
+    sending = asyncio.create_task(delivery.send_turn(sender, turn, replies, kept))
+    await asyncio.wait_for(sender.hanging.wait(), timeout=5)
+    sending.cancel()  # the process is told to stop
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    assert sender.sent == ["một"]
+    by_text = {r.payload["text"]: r for r in rows(db, Outbox)}
+    assert by_text["một"].status == "sent"
+    # the restarted process (same moment: no lease has run out) sends the other two at once
+    with Session(db) as s:
+        taken = outbox.claim_due(s, clock.now(), "probe", "restarted", lease=timedelta(seconds=60))
+        texts = sorted(r.payload["text"] for r in taken)
+        s.commit()
+    assert texts == ["ba", "hai"]

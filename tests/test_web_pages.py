@@ -104,7 +104,7 @@ def test_every_response_carries_a_strict_csp_and_no_inline_script_or_style(web, 
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "default-src 'none'" in csp
         assert (
-            r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "no-referrer"
+            r.headers["x-content-type-options"] == "nosniff" and r.headers["referrer-policy"] == "same-origin"
         )
         assert not re.search(r"<script(?![^>]*\bsrc=)", r.text), path
         assert (

@@ -78,7 +78,7 @@ def test_cookies_are_secure_behind_https(web, people):
 
 
 def test_sign_in_attempts_are_rate_limited(web, people):
-    web.console.signin_limit = RateLimit(limit=3, window=600)
+    web.console.signin_limit = RateLimit(limit=3, window=600, shared=1)
     c = web.client()
     codes = [c.get("/vao/forged-" + str(i)).status_code for i in range(3)]
     assert codes == [404, 404, 404]

@@ -128,3 +128,13 @@ def test_a_name_typed_in_lower_case_is_stored_in_title_case(player, db):
     register_resident(player, name="nguyễn văn bình")
     assert "Cảm ơn Nguyễn Văn Bình (Thôn 1)" in player.text
     assert [m.full_name for m in rows(db, Member)] == ["Nguyễn Văn Bình"]
+
+
+@pytest.mark.parametrize(
+    "text,why",
+    [("1 triệu tỷ", "too_big"), ("một triệu tỷ", "too_big"), ("-5tr", "range"), ("- 5 triệu", "range")],
+)
+def test_a_million_billions_and_a_negative_amount_are_refused(text, why):
+    with pytest.raises(MoneyError) as refused:
+        read_money(text)
+    assert str(refused.value) == why

@@ -15,10 +15,9 @@ from sqlmodel import Session
 
 from domain import review
 from domain import shortlist as lists
-from domain.lifecycle import may_move, status_label
-from domain.refusals import Refused, StaleDecision
+from domain.lifecycle import may_move, stale
+from domain.refusals import Refused
 from domain.uow import UnitOfWork
-from storage import submissions
 from storage.models import Member, Submission
 
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
@@ -76,11 +75,7 @@ def put_on_list(
     """Put an approved dossier on an award's list (quota and one award per achievement checked
     by the domain) or take it off; refused on a stale page like a decision."""
     if _seen(seen) != (sub.status, sub.version):
-        last = submissions.history(s, sub.id)[-1]
-        who = s.get(Member, last.actor_id) if last.actor_id else None
-        return StaleDecision(
-            sub.ref, status_label(sub.status), last.actor_id, who.full_name if who else None, last.at
-        )
+        return stale(UnitOfWork(s, now), sub)
     try:
         (lists.unlist if remove else lists.shortlist)(UnitOfWork(s, now), actor, campaign, sub.ref, award)
     except Refused as exc:

@@ -12,7 +12,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from . import photos
 from .console import Console
@@ -31,7 +30,7 @@ from .pages import (
     signin,
     vote,
 )
-from .security import SecurityHeaders
+from .security import MAX_FORM, BodyLimit, SecurityHeaders, Static
 
 STATIC = Path(__file__).with_name("static")
 # The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
@@ -76,8 +75,9 @@ def make_console(console: Console) -> Starlette:
     routes = [r for module in PAGES for r in module.ROUTES]
     console.nav = [entry for module in PAGES for entry in module.NAV]
     app = Starlette(
-        routes=[*routes, Mount("/tinh", StaticFiles(directory=STATIC), name="static")],
-        middleware=[Middleware(SecurityHeaders)],
+        routes=[*routes, Mount("/tinh", Static(directory=STATIC), name="static")],
+        # every form is a few KB: a bigger body is refused before it is read
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=MAX_FORM)],
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.console = console

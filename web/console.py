@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -38,6 +39,22 @@ STAFF = frozenset({"staff", "admin"})
 ADMIN = frozenset({"admin"})
 COUNCIL = frozenset({"council"})  # council members: the lists and dossiers read-only, the vote
 READERS = STAFF | COUNCIL
+
+
+class RowId(Convertor[int]):
+    """A row id in a path (`{x:id}`): at most 18 digits, so it fits the database's integer;
+    a longer one matches no route (404), never an overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("id", RowId())
 
 
 def home_of(role: str | None) -> str:

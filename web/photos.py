@@ -70,6 +70,8 @@ def photo_bytes(req: Req, e: Evidence) -> bytes | None:
     media = req.console.media_dir
     if e.local_path:
         path = Path(e.local_path)
+        if not path.is_absolute():  # kept under MEDIA_DIR (wherever it is on this machine)
+            path = media / path
         inside = path.resolve().is_relative_to(media.resolve())
         if (inside or e.channel == "console") and path.is_file() and path.stat().st_size <= MAX_BYTES:
             return path.read_bytes()
@@ -88,7 +90,7 @@ def photo_bytes(req: Req, e: Evidence) -> bytes | None:
     return None
 
 
-@page("/anh/{evidence_id:int}", roles=READERS)
+@page("/anh/{evidence_id:id}", roles=READERS)
 def photo(req: Req) -> Response:
     e = req.s.get(Evidence, req.request.path_params["evidence_id"])
     if e is not None and not can_see(req.viewer.member, req.s.get(Submission, e.submission_id)):

@@ -59,5 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except SQLAlchemyError as exc:  # an unreachable or wrong database: one line, no traceback
         print(database_problem(exc), file=sys.stderr)
         return 1
+    except OSError as exc:  # a file the command was told to write or read (--out, --chart)
+        where = f" «{exc.filename}»" if exc.filename else ""
+        print(f"Không ghi hoặc đọc được tệp{where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

@@ -109,6 +109,7 @@ class TelegramChannel:
             chat_rate=chat_rate,
             chat_burst=chat_burst,
             overall_rate=overall_rate,
+            media_dir=app.settings.media_dir,
         )
         self.menus = CommandMenus(self.core, self.bot, self.mask)
         self.username: str | None = None

@@ -74,7 +74,9 @@ class TelegramSender:
         chat_rate: float = 1.0,
         chat_burst: float = 5.0,
         overall_rate: float = OVERALL_RATE,
+        media_dir: Path | None = None,
     ) -> None:
+        self.media_dir = media_dir  # where a stored photo's relative name points
         self.bot = bot
         self.keyboards = keyboards
         self.mask = mask
@@ -87,6 +89,10 @@ class TelegramSender:
         self.pacer = ChatPacers(chat_rate, chat_burst)
         self.group_pacer = ChatPacers(GROUP_PER_MINUTE / 60, GROUP_PER_MINUTE)
         self.in_flight = asyncio.Semaphore(IN_FLIGHT)
+
+    def _local(self, ref: str) -> str:
+        """A stored photo's name (relative to MEDIA_DIR) as the file to open."""
+        return _in_media(self.media_dir, ref)
 
     def chat_pacer(self, chat_id: str):
         return self.group_pacer if str(chat_id).startswith("-") else self.pacer
@@ -137,7 +143,9 @@ class TelegramSender:
             caption, rest = _caption(piece.caption)
             await self._call(
                 lambda: _with_file(
-                    piece.ref, lambda f: bot.send_photo(chat_id, f, caption=caption), alt=piece.alt
+                    self._local(piece.ref),
+                    lambda f: bot.send_photo(chat_id, f, caption=caption),
+                    alt=piece.alt,
                 )
             )
             for part in rest:
@@ -145,7 +153,7 @@ class TelegramSender:
         elif isinstance(piece, Voice):  # a voice note played back to staff
             await self._call(
                 lambda: _with_file(
-                    piece.ref, lambda f: bot.send_voice(chat_id, f, caption=piece.caption[:1024])
+                    self._local(piece.ref), lambda f: bot.send_voice(chat_id, f, caption=piece.caption[:1024])
                 )
             )
         elif isinstance(piece, Document):
@@ -196,6 +204,14 @@ class TelegramSender:
             except TelegramError as exc:
                 raise SendError(self.mask(str(exc))) from None
         raise SendError("unreachable")  # pragma: no cover
+
+
+def _in_media(media_dir: Path | None, ref: str) -> str:
+    """A stored photo's name relative to MEDIA_DIR as a path to open; anything else as is."""
+    if not media_dir or not ref or ref.startswith(("http://", "https://")) or Path(ref).is_absolute():
+        return ref
+    path = Path(media_dir) / ref
+    return str(path) if path.is_file() else ref
 
 
 async def _with_file(ref: str, call: Callable[[Any], Awaitable[Any]], alt: str = "") -> Any:

@@ -298,7 +298,10 @@ class ZaloChannel:
             notice = t(_MEDIA_NOTICE[exc.reason], max=max(1, self.media.max_bytes >> 20))
             return InboundEvent(kind="unsupported", text=notice, **base)
         photo = PhotoIn(
-            unique_id=f"sha256:{stored.sha256}", url=url, local_path=str(stored.path), caption=caption
+            unique_id=f"sha256:{stored.sha256}",
+            url=url,
+            local_path=self.media.name_of(stored.path),
+            caption=caption,
         )
         return InboundEvent(kind="photo", photo=photo, **base)
 

@@ -84,6 +84,11 @@ class MediaStore:
             raise MediaError("failed", "not a public address")
         return parsed
 
+    def name_of(self, path: Path) -> str:
+        """How a stored file is recorded: relative to MEDIA_DIR, so the rows stay right when a
+        backup is restored on another machine with another MEDIA_DIR."""
+        return path.relative_to(self.root).as_posix()
+
     def path_for(self, digest: str, ext: str) -> Path:
         return self.root / digest[:2] / f"{digest}{ext}"
 

@@ -8,6 +8,7 @@ parts of a submission whose shape the campaign file decides (answers, figures).
 from .base import Table, UTCDateTime, utcnow
 from .conversations import ConversationState, ProcessedEvent
 from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound, CouncilVote
+from .locks import CampaignLock
 from .messaging import Announcement, AuditLog, GroupLink, Outbox
 from .people import DISPLAY_NAME_MAX, Identity, Invite, Member
 from .submissions import (
@@ -27,6 +28,7 @@ __all__ = [
     "AuditLog",
     "AwardDecision",
     "AwardDecisionItem",
+    "CampaignLock",
     "ConversationState",
     "CouncilItem",
     "CouncilRound",

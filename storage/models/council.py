@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field
 
 from .base import Table, _json, _ts
@@ -16,6 +16,17 @@ class CouncilRound(Table, table=True):
     closed it. Items and votes hang off it; its minutes are rendered from them."""
 
     __tablename__ = "council_round"
+    __table_args__ = (
+        Index("uq_council_round_number", "campaign_code", "number", unique=True),
+        # at most one open round per campaign (a partial index: SQLite and PostgreSQL alike)
+        Index(
+            "uq_council_round_open",
+            "campaign_code",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
     id: int = Field(default=None, primary_key=True)
     campaign_code: str = Field(max_length=40, index=True)
     number: int  # 1, 2, ... within the campaign

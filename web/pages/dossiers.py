@@ -55,11 +55,14 @@ def filters_of(req: Req) -> Filters:
     return Filters(**values)
 
 
+MAX_PAGE = 1_000_000  # far past any list; an offset beyond it would overflow the database's integer
+
+
 @page("/ho-so", roles=READERS)
 def dossiers(req: Req) -> Response:
     f = filters_of(req)
     try:
-        number = max(1, int(req.arg("trang", "1")))
+        number = min(max(1, int(req.arg("trang", "1"))), MAX_PAGE)
     except ValueError:
         number = 1
     rows, total = dossier_page(req.s, req.campaign.code, f, page=number)

@@ -18,7 +18,7 @@ def honours(req: Req) -> Response:
     return req.render("honours.html", items=honoured(req.s, req.campaign, photos=True))
 
 
-@page("/guong-dien-hinh/anh/{evidence_id:int}", roles=None)
+@page("/guong-dien-hinh/anh/{evidence_id:id}", roles=None)
 def honours_photo(req: Req) -> Response:
     wanted = req.request.path_params["evidence_id"]
     found = next(
@@ -28,7 +28,8 @@ def honours_photo(req: Req) -> Response:
     ctype = image_type(data) if data else None
     if ctype is None:
         return Response(status_code=404)
-    return Response(data, media_type=ctype, headers={"cache-control": "public, max-age=3600"})
+    # checked again on every request: a photo whose decision is withdrawn is gone at once
+    return Response(data, media_type=ctype, headers={"cache-control": "no-cache"})
 
 
 ROUTES = [honours, honours_photo]

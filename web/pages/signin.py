@@ -1,9 +1,14 @@
 """Sign-in without passwords: a one-time link (10 minutes) from the bot or the command line,
 confirmed with one button (link previews in chat apps open a link too: only the POST signs in),
 then a session cookie (HttpOnly, SameSite=Lax, Secure behind https, 12 hours) until «Đăng xuất».
-A used, expired or forged link gets a plain page and nothing else; attempts are rate limited."""
+A used, expired or forged link gets a plain page and nothing else. Failures are limited per
+link, per person and per client address (the proxy's address is believed only from
+FORWARDED_ALLOW_IPS, see bot/web_console.py); a successful sign-in never counts. The POST must
+come from this site's own page (Origin/Referer): another site cannot sign a browser in."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.responses import Response
 
@@ -11,10 +16,12 @@ from domain import console as console_ops
 from domain.refusals import Refused
 from domain.uow import UnitOfWork
 from messages.catalog import t
+from messages.folding import visible_letters
 from storage import weblogin
 from storage.models import Member
 
 from ..console import COOKIE, PUBLIC, READERS, Req, client_key, home_of, page
+from ..security import same_origin
 
 ROLES_ALL = ("resident", "head", "staff", "admin", "council")
 TITLES = {
@@ -25,8 +32,16 @@ TITLES = {
 }
 
 
+def _keys(req: Req) -> tuple[str, str, str]:
+    """What failures count against: this link, its person, the client's address."""
+    token = req.request.path_params["token"]
+    link = "link:" + weblogin.digest(token)[:32]
+    member_id = weblogin.link_member(req.s, token)
+    return link, f"member:{member_id}" if member_id else "", "addr:" + client_key(req.request)
+
+
 def _limited(req: Req) -> Response | None:
-    if req.console.signin_limit.allow(client_key(req.request)):
+    if not req.console.signin_limit.blocked(*_keys(req)):
         return None
     return req.problem(
         429, "Thử quá nhiều lần", "Bạn đã thử đăng nhập quá nhiều lần. Xin đợi 10 phút rồi thử lại."
@@ -34,8 +49,16 @@ def _limited(req: Req) -> Response | None:
 
 
 def _refused(req: Req, exc: Refused) -> Response:
+    req.console.signin_limit.failed(*_keys(req))
     status, title = TITLES.get(exc.key, (400, "Không đăng nhập được"))
     return req.problem(status, title, t(exc.key, **exc.values))
+
+
+def _own_origins(req: Req) -> set[str]:
+    url = req.request.url
+    own = {f"{url.scheme}://{url.netloc}".lower()}
+    base = urlsplit(req.console.base_url)
+    return own | {f"{base.scheme}://{base.netloc}".lower()}
 
 
 @page("/dang-nhap", roles=PUBLIC)
@@ -62,8 +85,15 @@ def use_link(req: Req) -> Response:
     refused = _limited(req)
     if refused:
         return refused
+    if not same_origin(req.request.headers, _own_origins(req)):
+        req.console.signin_limit.failed(*_keys(req))
+        return req.problem(
+            403,
+            "Không đăng nhập được",
+            "Liên kết đăng nhập chỉ dùng được từ trang của trang quản lý. Xin mở lại liên kết.",
+        )
     name = " ".join(req.arg("name").split())
-    if name and not (2 <= len(name) <= 120 and sum(ch.isalpha() for ch in name) >= 2):
+    if name and not (2 <= len(name) <= 120 and visible_letters(name) >= 2):
         name = ""
     try:
         signed = console_ops.sign_in(
