@@ -123,11 +123,21 @@ MESSAGES: dict[str, str] = {
     "status.withdrawn": "Đã rút",
     "status.shortlisted": "Đưa vào danh sách Hội đồng",
     "status.awarded": "Được khen thưởng",
+    # a unit report is received as sent, never appraised on its own (domain/lifecycle.py)
+    "status.report.submitted": "Văn phòng đã nhận",
     "notify.status": "Hồ sơ {ref} ({nominee}): {status}.{reason}",
     # -- command line ---------------------------------------------------------------------
     "cli.invite": "Mã mời: {code}\nVai trò: {role} — {unit}\nHết hạn: {expires}",
     # -- unit reports, proposals, review, the council list, statistics ----------------------
     "role.denied": "Xin lỗi, mục này không dành cho bạn.",
+    # the office's citation («Trích yếu thành tích», domain/citation.py)
+    "citation.length": "Trích yếu của {ref} cần từ {low} đến {high} ký tự (một, hai câu). Xin viết lại.",
+    "citation.changed": "Trích yếu của {ref} vừa được người khác sửa. Xin xem bản mới rồi lưu lại.",
+    "citation.not_entry": "{ref} là báo cáo của đơn vị, không cần trích yếu thành tích.",
+    # a sign-in link of someone with no chat account: only the office can make a new one
+    "web.link_unknown.no_chat": "Liên kết này không đúng. Xin nhờ Văn phòng xã (quản trị viên) gửi liên kết mới.",
+    "web.link_used.no_chat": "Mỗi liên kết chỉ dùng được một lần. Xin nhờ Văn phòng xã (quản trị viên) gửi liên kết mới.",
+    "web.link_expired.no_chat": "Liên kết đã hết hạn. Xin nhờ Văn phòng xã (quản trị viên) gửi liên kết mới.",
     "menu.report": "Báo cáo thành tích đơn vị",
     "menu.propose": "Đề nghị khen thưởng",
     "menu.unit_noms": "Đề cử về đơn vị tôi",

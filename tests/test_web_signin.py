@@ -46,6 +46,28 @@ def test_expired_and_forged_links_get_a_plain_page_and_nothing_else(web, people,
     assert forged.status_code == 404 and "Liên kết không hợp lệ" in forged.text
 
 
+def test_a_clerk_with_no_chat_is_sent_to_the_office_for_a_new_link(web, people, clock):
+    """Someone who uses only the web cannot ask the bot: the page says who can help."""
+    with Session(web.db) as s:
+        clerk = Member(
+            full_name="Văn Thư Web",
+            role="staff",
+            unit_code="VPTK",
+            created_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        s.add(clerk)
+        s.commit()
+        clerk_id = clerk.id
+    token, chat_token = web.link(clerk_id), web.link(people["ids"]["staff"])
+    clock.advance(minutes=10, seconds=1)
+    r = web.client().get(f"/vao/{token}")
+    assert r.status_code == 410 and "Liên kết đã hết hạn" in r.text
+    assert "Văn phòng xã" in r.text and "nhắn bot" not in r.text
+    chat = web.client().get(f"/vao/{chat_token}")
+    assert chat.status_code == 410 and "nhắn bot" in chat.text
+
+
 def test_residents_and_heads_get_no_console_from_a_link(web, people):
     for who in ("resident", "head"):
         r = web.client().post(f"/vao/{web.link(people['ids'][who])}")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from domain.citation import shown
+from domain.lifecycle import status_label
 from messages.catalog import has, t
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -59,6 +61,11 @@ def action_label(action: str) -> str:
     return ACTIONS.get(tail, "Thao tác khác")
 
 
+def cited(sub) -> str:
+    """A submission's citation as printed: the office's, else the suggestion (never raw text)."""
+    return shown(sub.citation, sub.achievements)
+
+
 def make_env(tz) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -75,5 +82,5 @@ def make_env(tz) -> Environment:
         return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y") if moment else "—"
 
     env.filters.update(day=day, stamp=stamp, money=money, number=number)
-    env.globals.update(label=label, action_label=action_label)
+    env.globals.update(label=label, action_label=action_label, status_label=status_label, cited=cited)
     return env
