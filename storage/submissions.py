@@ -99,6 +99,24 @@ def record_status(
     return change
 
 
+def write_citation(s: Session, sub: Submission, text: str | None, *, seen: str | None, now: datetime) -> bool:
+    """Set the office's citation when it is still what the writer saw (`seen`, "" for none):
+    one conditional UPDATE, so of two people saving at once the second finds it changed and
+    writes nothing. False when it had changed."""
+    from sqlalchemy import func, update
+
+    done = s.exec(
+        update(Submission)
+        .where(Submission.id == sub.id, func.coalesce(Submission.citation, "") == (seen or ""))
+        .values(citation=text, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        return False
+    s.refresh(sub)
+    return True
+
+
 def submission_by_ref(s: Session, ref: str) -> Submission | None:
     return s.exec(select(Submission).where(Submission.ref == ref.strip().upper())).first()
 

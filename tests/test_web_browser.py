@@ -205,7 +205,7 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             assert page.evaluate("(el) => el.naturalWidth", img.element_handle()) == 640
             shot(page, "web-dossier")
             page.get_by_role("button", name="Đạt", exact=True).click()
-            expect(page.get_by_role("status")).to_have_text("Đã lưu quyết định.")
+            expect(page.get_by_role("status")).to_have_text("Đã lưu kết quả thẩm định.")
             assert sub(db, ref).status == "approved"
             for path, name in (
                 ("/hoi-dong", "web-council"),

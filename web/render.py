@@ -37,6 +37,7 @@ ACTIONS = {
     "create": "Tạo hồ sơ",
     "update": "Cập nhật hồ sơ",
     "review.skip": "Để sau",
+    "citation": "Sửa trích yếu thành tích",
     "web.decide": "Quyết định trên trang quản lý",
     "web.export": "Xuất tài liệu",
     "web.invite": "Tạo mã mời",
