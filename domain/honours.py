@@ -17,6 +17,7 @@ from storage.outbox import enqueue_many
 
 from .award_events import HonoursAnnounced
 from .campaign import Campaign
+from .citation import shown
 from .events import Event
 from .refusals import Refused
 from .roles import STAFF, require
@@ -29,12 +30,15 @@ class Honoured:
     name: str
     unit: str
     group: str  # collective | individual (the category's quota group)
+    # the office's citation as documents print it (domain.citation.shown: written, else the
+    # suggestion staff saw on the dossier), never the submitter's own text
     achievement: str
     award: str
     number: str
     signed_on: date
     position: int
     photos: list[Evidence] = field(default_factory=list)
+    citation: str = ""  # what staff wrote and saved, alone: what the public page shows
 
 
 def _group(campaign: Campaign, sub: Submission) -> str:
@@ -68,7 +72,8 @@ def honoured(
                     name=sub.nominee or "",
                     unit=campaign.unit_name(sub.unit_code),
                     group=_group(campaign, sub),
-                    achievement=" ".join((sub.achievements or "").split()),
+                    achievement=shown(sub.citation, sub.achievements),
+                    citation=" ".join((sub.citation or "").split()),
                     award=label,
                     number=dec.number,
                     signed_on=dec.signed_on,
