@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 from domain import digest
 from domain.lifecycle import KINDS, STATUSES
 from handlers.digest import text_table
-from storage.models import Identity, Member
+from storage.models import Identity
 
 from .review_helpers import join, member_id, moved
-from .web_helpers import Web
+from .web_helpers import Web, web_only_clerk
 
 # a way to each status from «submitted»
 PATHS = {
@@ -118,15 +118,7 @@ def test_the_blocked_count_leaves_out_members_with_no_chat(core, db, campaign, c
     staff = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     sid = member_id(core, staff)
     with Session(db) as s:
-        s.add(
-            Member(
-                full_name="Văn Thư Web",
-                role="staff",
-                unit_code="VPTK",
-                created_at=clock.now(),
-                updated_at=clock.now(),
-            )
-        )  # no chat account
+        web_only_clerk(s, clock.now())  # no chat account
         if with_chat:  # the staff member's one chat blocked the bot
             [account] = s.exec(select(Identity).where(Identity.member_id == sid)).all()
             account.unreachable_at = clock.now()

@@ -13,7 +13,7 @@ from web.console import COOKIE
 from web.security import RateLimit
 
 from .conftest import rows
-from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
+from .web_helpers import csrf_of, people, web, web_only_clerk  # noqa: F401  (fixtures)
 
 
 def test_a_link_signs_in_once_with_a_safe_cookie(web, people):
@@ -49,16 +49,8 @@ def test_expired_and_forged_links_get_a_plain_page_and_nothing_else(web, people,
 def test_a_clerk_with_no_chat_is_sent_to_the_office_for_a_new_link(web, people, clock):
     """Someone who uses only the web cannot ask the bot: the page says who can help."""
     with Session(web.db) as s:
-        clerk = Member(
-            full_name="Văn Thư Web",
-            role="staff",
-            unit_code="VPTK",
-            created_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        s.add(clerk)
+        clerk_id = web_only_clerk(s, clock.now()).id
         s.commit()
-        clerk_id = clerk.id
     token, chat_token = web.link(clerk_id), web.link(people["ids"]["staff"])
     clock.advance(minutes=10, seconds=1)
     r = web.client().get(f"/vao/{token}")

@@ -32,34 +32,10 @@ def label(key: str, fallback: str | None = None) -> str:
     return t(key) if has(key) else (fallback if fallback is not None else key.rsplit(".", 1)[-1])
 
 
-ACTIONS = {
-    "status": "Đổi trạng thái",
-    "create": "Tạo hồ sơ",
-    "update": "Cập nhật hồ sơ",
-    "review.skip": "Để sau",
-    "citation": "Sửa trích yếu thành tích",
-    "web.decide": "Quyết định trên trang quản lý",
-    "web.export": "Xuất tài liệu",
-    "web.invite": "Tạo mã mời",
-    "web.role": "Đổi vai trò",
-    "web.signin": "Đăng nhập trang quản lý",
-    "web.signout": "Đăng xuất",
-    "web.link": "Tạo liên kết đăng nhập",
-    "member.register": "Đăng ký",
-    "member.role": "Đổi vai trò",
-    "council.vote": "Bỏ phiếu bình xét",
-    "web.vote": "Bỏ phiếu trên trang quản lý",
-    "web.council_open": "Mở phiên xét trên trang quản lý",
-    "web.council_close": "Kết thúc phiên xét trên trang quản lý",
-}
-
-
 def action_label(action: str) -> str:
-    """An audit action for people: «status» -> «Đổi trạng thái», «nomination.create» -> «Tạo hồ sơ»."""
-    if action in ACTIONS:
-        return ACTIONS[action]
-    tail = action.rsplit(".", 1)[-1]
-    return ACTIONS.get(tail, "Thao tác khác")
+    """An audit action for people, from the catalog's one table («audit.<action>»)."""
+    key = f"audit.{action}"
+    return t(key) if has(key) else t("audit.other")
 
 
 def cited(sub) -> str:

@@ -1,0 +1,53 @@
+"""English words that must never reach a page, a document or a message people read: status,
+kind, role and category keys, Python values and the console's own vocabulary. Whole words,
+compared case-insensitively; the web pages' scan (tests/test_web_words.py) and the documents'
+scan use this one list."""
+
+ENGLISH_WORDS = [
+    # kinds, groups and categories as stored
+    "nomination",
+    "proposal",
+    "report",
+    "individual",
+    "collective",
+    "household",
+    "commune",
+    "district",
+    # statuses as stored
+    "draft",
+    "submitted",
+    "under_review",
+    "needs_info",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "shortlisted",
+    "awarded",
+    "pending",
+    "sent",
+    "failed",
+    "unreachable",
+    # roles as stored
+    "resident",
+    "staff",
+    "admin",
+    "council",
+    # the console's and the code's words
+    "console",
+    "web",
+    "status",
+    "kind",
+    "channel",
+    "error",
+    "None",
+    "True",
+    "False",
+    "null",
+    "undefined",
+    "nan",
+    "agree",
+    "disagree",
+    "abstain",
+    "more_info",
+    "yes",
+]
