@@ -130,15 +130,9 @@ MESSAGES: dict[str, str] = {
     "cli.invite": "Mã mời: {code}\nVai trò: {role} — {unit}\nHết hạn: {expires}",
     # -- unit reports, proposals, review, the council list, statistics ----------------------
     "role.denied": "Xin lỗi, mục này không dành cho bạn.",
-    # every audit action as people read it (the dossier's trail, the console; one table:
-    # "audit.<action>"); a web action's channel is said once, by whoever shows it
-    "audit.status": "Đổi trạng thái",
-    "audit.nomination.create": "Tạo đề cử",
-    "audit.proposal.create": "Tạo đề nghị khen thưởng",
-    "audit.report.create": "Tạo báo cáo thành tích",
-    "audit.nomination.update": "Bổ sung đề cử",
-    "audit.proposal.update": "Bổ sung đề nghị khen thưởng",
-    "audit.report.update": "Cập nhật báo cáo thành tích",
+    # every audit action as people read it ("audit.<action>"), with documents/texts.py's
+    # (the workbook's: submissions and members): documents.texts.t reads both, for the
+    # workbook's audit sheet and the dossier's trail alike; a web action's channel is said once
     "audit.review.skip": "Để sau (thẩm định)",
     "audit.citation": "Sửa trích yếu thành tích",
     "audit.council.open": "Mở phiên xét của Hội đồng",
@@ -153,8 +147,6 @@ MESSAGES: dict[str, str] = {
     "audit.group.link": "Liên kết nhóm thôn",
     "audit.identity.reachable": "Nhận lại tin (đã nhắn lại bot)",
     "audit.member.opt_out": "Đổi việc nhận tin",
-    "audit.member.register": "Đăng ký",
-    "audit.member.role": "Đổi vai trò",
     "audit.slot.run": "Gửi nhắc việc, tổng hợp theo lịch",
     "audit.slot.skip": "Bỏ qua lượt nhắc theo lịch",
     "audit.invite.create.role": "Tạo mã mời",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from documents import texts as doc_texts
 from domain.citation import shown
 from domain.lifecycle import status_label
 from messages.catalog import has, t
@@ -33,9 +34,9 @@ def label(key: str, fallback: str | None = None) -> str:
 
 
 def action_label(action: str) -> str:
-    """An audit action for people, from the catalog's one table («audit.<action>»)."""
+    """An audit action for people («audit.<action>»: the words the workbook's audit sheet uses)."""
     key = f"audit.{action}"
-    return t(key) if has(key) else t("audit.other")
+    return doc_texts.t(key) if doc_texts.has(key) else doc_texts.t("audit.other")
 
 
 def cited(sub) -> str:
