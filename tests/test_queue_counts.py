@@ -108,7 +108,9 @@ def test_a_report_reads_received_not_waiting(core, db, campaign, clock, tmp_path
     assert "Văn phòng đã nhận" in listed and "chờ thẩm định" not in listed.split("<table")[1]
     page = client.get("/ho-so/BC-0001").text
     assert "Văn phòng đã nhận" in page and "Đã gửi, chờ thẩm định" not in page
-    assert "Không có hồ sơ nào đang chờ." in client.get("/").text
+    overview = client.get("/").text
+    assert "Không có hồ sơ nào đang chờ." in overview
+    assert "<b>1</b><span>báo cáo đơn vị đã nhận</span>" in overview
 
 
 @pytest.mark.parametrize("with_chat", [True, False])
