@@ -13,6 +13,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,16 @@ def served(db, campaign, clock, core, tmp_path):
         )
         s.commit()
     _seed(db, campaign, clock, member_id(core, resident))
+    with serving(db, campaign, clock, media, tmp_path / "exports") as console:
+        with Session(db) as s:
+            token = weblogin.insert_link(s, now=clock.now(), member_id=member_id(core, staff))
+            s.commit()
+        yield {"link": console.link(token), "base": console.base_url, "ref": ref}
+
+
+@contextmanager
+def serving(db, campaign, clock, media: Path, exports: Path):
+    """The console served by uvicorn on a free port of 127.0.0.1, for as long as the block runs."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -147,7 +158,7 @@ def served(db, campaign, clock, core, tmp_path):
         clock=clock,
         base_url=f"http://127.0.0.1:{port}",
         media_dir=media,
-        export_dir=tmp_path / "exports",
+        export_dir=exports,
     )
     import uvicorn
 
@@ -158,12 +169,11 @@ def served(db, campaign, clock, core, tmp_path):
         if server.started:
             break
         time.sleep(0.01)
-    with Session(db) as s:
-        token = weblogin.insert_link(s, now=clock.now(), member_id=member_id(core, staff))
-        s.commit()
-    yield {"link": console.link(token), "base": console.base_url, "ref": ref}
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield console
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workbook(served, db, tmp_path):
