@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from .models import (
@@ -103,8 +104,6 @@ def write_citation(s: Session, sub: Submission, text: str | None, *, seen: str |
     """Set the office's citation when it is still what the writer saw (`seen`, "" for none):
     one conditional UPDATE, so of two people saving at once the second finds it changed and
     writes nothing. False when it had changed."""
-    from sqlalchemy import func, update
-
     done = s.exec(
         update(Submission)
         .where(Submission.id == sub.id, func.coalesce(Submission.citation, "") == (seen or ""))
