@@ -381,6 +381,8 @@ def _field(campaign: Campaign, key: str, value: Any) -> str:
         return c.unit_name(campaign, value)
     if key == "channel" and has(f"audit.channel.{value}"):
         return t(f"audit.channel.{value}")
+    if key == "vote" and has(f"council.choice.{value}"):
+        return t(f"council.choice.{value}")
     if isinstance(value, bool):
         return t("audit.yes" if value else "audit.no")
     if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):

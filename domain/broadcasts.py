@@ -277,7 +277,8 @@ def recent(s: Session, campaign: Campaign, limit: int = 5) -> list[Figures]:
 
 
 def unreachable_members(s: Session) -> int:
-    """Members none of whose chats can be reached (they blocked the bot)."""
+    """Members whose every chat refused delivery (they blocked the bot); members with no chat
+    account are not among them."""
     return store.count_unreachable_members(s)
 
 

@@ -57,7 +57,8 @@ class Check(_Model):
     key: str
     kind: Literal["money", "yesno"]
     prompt: str
-    label: str = ""
+    label: str = ""  # the answer's name in lists («Đang bị kỷ luật/điều tra: Không»)
+    criterion: str = ""  # the standard as the campaign page states it («Không đang bị kỷ luật, điều tra»)
     min: int | None = None
     expect: bool | None = None
     flag: str = ""

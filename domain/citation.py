@@ -12,6 +12,16 @@ from __future__ import annotations
 
 import re
 
+from storage import audit, submissions
+from storage.models import Member
+
+from .events import CitationWritten, Event
+from .lifecycle import ENTRY_KINDS
+from .refusals import Refused
+from .roles import STAFF, require
+from .submissions import find
+from .uow import UnitOfWork
+
 # money as people type it: «120 trieu», «1,2 tỷ», «60tr», «60.000.000 đồng», «5 trăm nghìn»
 _MONEY = re.compile(
     r"\s*(?:(?:khoảng|hơn|trên|gần|tầm|khoang|hon|tren|gan)\s+)?"
@@ -26,6 +36,8 @@ _INCOME_CLAUSE = re.compile(
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MAX_CHARS = 300
+WRITTEN_MAX = 500  # what staff may write: one or two sentences, a little more than a suggestion
+WRITTEN_MIN = 10
 
 
 def suggest(achievements: str | None) -> str:
@@ -54,3 +66,34 @@ def shown(citation: str | None, achievements: str | None) -> str:
     """What documents and the public page print: the office's citation, else the suggestion."""
     written = " ".join((citation or "").split())
     return written or suggest(achievements)
+
+
+def set_citation(
+    uow: UnitOfWork, actor: Member | None, ref: str, text: str | None, *, seen: str | None = None
+) -> list[Event]:
+    """Staff write the citation of a nomination or proposal (empty text: back to the
+    suggestion). `seen` is the citation the writer was shown as stored ("" for none): when
+    someone saved another meanwhile, nothing is written and «citation.changed» says so."""
+    actor = require(actor, STAFF)
+    sub = find(uow, ref)
+    if sub.kind not in ENTRY_KINDS:
+        raise Refused("citation.not_entry", ref=sub.ref)
+    written = " ".join((text or "").split()) or None
+    if written is not None and not WRITTEN_MIN <= len(written) <= WRITTEN_MAX:
+        raise Refused("citation.length", ref=sub.ref, low=WRITTEN_MIN, high=WRITTEN_MAX)
+    before = sub.citation
+    if seen is None:
+        seen = before or ""
+    if not submissions.write_citation(uow.session, sub, written, seen=seen, now=uow.now):
+        raise Refused("citation.changed", ref=sub.ref)
+    audit.audit(
+        uow.session,
+        actor_id=actor.id,
+        action="citation",
+        entity="submission",
+        entity_id=sub.ref,
+        before={"citation": before},
+        after={"citation": written},
+        now=uow.now,
+    )
+    return uow.record([CitationWritten(at=uow.now, actor_id=actor.id, ref=sub.ref, citation=written)])

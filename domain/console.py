@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from storage import audit, weblogin
+from storage import audit, members, weblogin
 from storage.models import Member, WebLink, WebSession
 
 from .events import Event
@@ -117,7 +117,11 @@ def check_link(uow: UnitOfWork, token: str) -> tuple[WebLink, Member | None]:
     web.link_unknown / web.link_used / web.link_expired / web.no_console otherwise."""
     found = weblogin.check_link(uow.session, token, uow.now)
     if found.problem or found.link is None:
-        raise Refused(f"web.link_{found.problem}")
+        # someone with no chat account (a clerk invited for the web only) cannot ask the bot for
+        # a new link: the page sends them to the office instead
+        owner = found.link.member_id if found.link else None
+        no_chat = owner is not None and not members.identities_of(uow.session, owner)
+        raise Refused(f"web.link_{found.problem}", no_chat=no_chat)
     link = found.link
     member = uow.session.get(Member, link.member_id) if link.member_id else None
     if (member.role if member else link.role) not in CONSOLE:

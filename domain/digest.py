@@ -12,11 +12,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from domain.campaign import Campaign, Unit
-from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS
+from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, waits_for_office
 from storage import slots, views
 
 # what «Thẩm định hồ sơ» opens: entries (nominations, proposals) awaiting review; unit reports
-# are not appraised one by one, they are counted apart
+# are received as sent, never waiting: they are counted apart («reports») and left out of the
+# statuses, so «Đã gửi, chờ thẩm định» in the digest counts what the queue holds
 WAITING = AWAITING_REVIEW
 # Who receives the digest and may ask for it.
 STAFF = frozenset({"staff", "admin"})
@@ -40,6 +41,7 @@ class Digest:
     new: int
     waiting: int
     reports: int = 0  # unit reports received (what «Báo cáo các đơn vị» lists)
+    # by_status: the entries (nominations, proposals) only; the reports are the line above
     by_status: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
     by_unit: list[UnitRow] = field(default_factory=list)
@@ -69,8 +71,9 @@ def compute(
         (("unit_code", "category"), {"campaign_code": code, "live": True}),
     )
     for (status, kind), n in by_status_kind.items():
-        statuses[status] += n
-        waiting += n if kind in ENTRY_KINDS and status in WAITING else 0
+        if kind in ENTRY_KINDS:
+            statuses[status] += n
+        waiting += n if waits_for_office(kind, status) else 0
         if status != "withdrawn":
             total += n
             reports += n if kind == "report" else 0
@@ -81,7 +84,7 @@ def compute(
     new_unit = Counter(views.new_by_unit(s, code, since, at))
     # most first; a tie in the order the statuses first appeared (the smallest id in each)
     ties = Counter(statuses.values())
-    first = views.first_ids(s, code, [k for k, n in statuses.items() if ties[n] > 1])
+    first = views.first_ids(s, code, [k for k, n in statuses.items() if ties[n] > 1], ENTRY_KINDS)
     by_status = dict(sorted(statuses.items(), key=lambda kv: (-kv[1], first.get(kv[0], 0))))
     return Digest(
         at=at,

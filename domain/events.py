@@ -57,6 +57,14 @@ class Decided(StatusMoved):
 
 
 @dataclass(frozen=True)
+class CitationWritten(Event):
+    """Staff wrote (or cleared) a submission's citation («Trích yếu thành tích»)."""
+
+    ref: str
+    citation: str | None
+
+
+@dataclass(frozen=True)
 class ReviewSkipped(Event):
     ref: str
 

@@ -31,8 +31,11 @@ class Honoured:
     name: str
     unit: str
     group: str  # collective | individual (the category's quota group)
+    # the office's citation (domain.citation.shown: written, else the suggestion staff saw on
+    # the dossier), never the submitter's own text: what chat's «Gương điển hình» says
     achievement: str
-    citation: str  # what certificates and the decision's list print (domain.citation.shown)
+    citation: str  # what certificates and the decision's list print (the same as achievement)
+    written_citation: str  # only what staff wrote and saved: the public page shows nothing else
     award: str
     number: str
     signed_on: date
@@ -71,8 +74,9 @@ def honoured(
                     name=sub.nominee or "",
                     unit=campaign.unit_name(sub.unit_code),
                     group=_group(campaign, sub),
-                    achievement=" ".join((sub.achievements or "").split()),
+                    achievement=shown(sub.citation, sub.achievements),
                     citation=shown(sub.citation, sub.achievements),
+                    written_citation=" ".join((sub.citation or "").split()),
                     award=label,
                     number=dec.number,
                     signed_on=dec.signed_on,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from messages.catalog import t
+from messages.catalog import has, t
 from storage import audit, ref_counters, submissions
 from storage.models import Member, Submission
 
@@ -37,6 +37,12 @@ STATUSES: tuple[str, ...] = tuple(k for k in TRANSITIONS if k)
 
 WITHDRAWABLE = frozenset({"submitted", "needs_info"})  # before staff have taken it
 AWAITING_REVIEW = frozenset({"submitted", "under_review"})  # the appraisal queue
+# What waits for the office, counted alike by the overview, the digest, chat «Thẩm định hồ sơ»
+# and the web list «Chờ thẩm định»: entries not yet decided. A unit report is never waiting:
+# the office receives it as sent (it is updated until the deadline and backs the unit's
+# proposal, it is not appraised on its own), so a sent report reads «Văn phòng đã nhận».
+WAITING_KINDS = ENTRY_KINDS
+WAITING_STATUSES = tuple(sorted(AWAITING_REVIEW))
 DECISIONS = frozenset({"approved", "needs_info", "rejected"})
 
 
@@ -53,9 +59,20 @@ def next_ref(s: Session, kind: str) -> str:
     return format_ref(kind, ref_counters.next_number(s, KINDS[kind]))
 
 
-def status_label(status: str) -> str:
-    """How a status reads for people (catalog "status.<status>")."""
-    return t(f"status.{status}")
+def waits_for_office(kind: str, status: str) -> bool:
+    return kind in WAITING_KINDS and status in AWAITING_REVIEW
+
+
+def status_key(status: str, kind: str | None = None) -> str:
+    """The catalog key of a status as it reads for this kind: a unit report has its own words
+    where an entry's would say it waits for appraisal ("status.report.<status>")."""
+    own = f"status.{kind}.{status}"
+    return own if kind and has(own) else f"status.{status}"
+
+
+def status_label(status: str, kind: str | None = None) -> str:
+    """How a status reads for people (catalog "status.<status>", or the kind's own words)."""
+    return t(status_key(status, kind))
 
 
 def stale(uow: UnitOfWork, sub: Submission) -> StaleDecision:

@@ -69,7 +69,10 @@ def full_detail(ctx: Ctx, sub: Submission, waiting: int | None = None) -> str:
     c = ctx.campaign
     if sub.kind == "report":
         return t(
-            "rep.view", ref=sub.ref, unit=unit_name(c, sub.unit_code), status=status_label(sub.status)
+            "rep.view",
+            ref=sub.ref,
+            unit=unit_name(c, sub.unit_code),
+            status=status_label(sub.status, sub.kind),
         ) + extra_lines(ctx, sub)
     submitter = ctx.session.get(Member, sub.submitter_id)
     cat = c.category(sub.category) if sub.category else None

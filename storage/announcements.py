@@ -64,11 +64,14 @@ def count_reachable_members(s: Session, member_ids: SelectOfScalar[int]) -> int:
 
 
 def count_unreachable_members(s: Session) -> int:
-    """Members none of whose channel accounts can be reached any more."""
+    """Members who have a channel account and none of whose accounts can be reached any more
+    (they refused delivery). Someone with no chat account at all (a clerk who uses only the web
+    console) never blocked anything and is not counted."""
     reachable = exists().where(
         col(Identity.member_id) == col(Member.id), col(Identity.unreachable_at).is_(None)
     )
-    return s.exec(select(func.count()).select_from(Member).where(~reachable)).one()
+    has_chat = exists().where(col(Identity.member_id) == col(Member.id))
+    return s.exec(select(func.count()).select_from(Member).where(has_chat, ~reachable)).one()
 
 
 def groups_of(s: Session, units: Iterable[str] | None) -> Sequence[GroupLink]:

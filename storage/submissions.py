@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -115,6 +115,22 @@ def claim(s: Session, sub: Submission, *, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)
+
+
+def write_citation(s: Session, sub: Submission, text: str | None, *, seen: str | None, now: datetime) -> bool:
+    """Set the office's citation when it is still what the writer saw (`seen`, "" for none):
+    one conditional UPDATE, so of two people saving at once the second finds it changed and
+    writes nothing. False when it had changed."""
+    done = s.exec(
+        update(Submission)
+        .where(col(Submission.id) == sub.id, func.coalesce(col(Submission.citation), "") == (seen or ""))
+        .values(citation=text, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        return False
+    s.refresh(sub)
+    return True
 
 
 def submission_by_ref(s: Session, ref: str) -> Submission | None:

@@ -109,16 +109,19 @@ def counts_by(s: Session, *queries: tuple[str | tuple[str, ...], dict[str, Any]]
     return out
 
 
-def first_ids(s: Session, campaign_code: str, statuses: Iterable[str]) -> dict[str, int]:
-    """Status -> the smallest id in that status (the order statuses first appeared): one
-    index seek each (ix_submission_status_id)."""
+def first_ids(
+    s: Session, campaign_code: str, statuses: Iterable[str], kinds: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Status -> the smallest id in that status among these kinds (the order statuses first
+    appeared): one index seek each (ix_submission_status_id)."""
     out = {}
     for status in statuses:
-        first = s.exec(
-            select(func.min(Submission.id)).where(
-                Submission.campaign_code == campaign_code, Submission.status == status
-            )
-        ).one()
+        q = select(func.min(Submission.id)).where(
+            Submission.campaign_code == campaign_code, Submission.status == status
+        )
+        if kinds is not None:
+            q = q.where(col(Submission.kind).in_(list(kinds)))
+        first = s.exec(q).one()
         if first is not None:
             out[status] = first
     return out

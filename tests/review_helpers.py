@@ -67,6 +67,30 @@ def approved(
     db, clock, *, submitter_id: int, nominee: str, category: str, unit: str = "T01", kind: str = "nomination"
 ) -> str:
     """An item staff already approved (set up in storage; the shortlist is then driven by chat)."""
+    return moved(
+        db,
+        clock,
+        ["approved"],
+        submitter_id=submitter_id,
+        nominee=nominee,
+        category=category,
+        unit=unit,
+        kind=kind,
+    )
+
+
+def moved(
+    db,
+    clock,
+    path: list[str],
+    *,
+    submitter_id: int,
+    nominee: str | None,
+    category: str | None,
+    unit: str = "T01",
+    kind: str = "nomination",
+) -> str:
+    """An item sent, then moved along `path` (set up in storage, no notification)."""
     with Session(db) as s:
         row = seeding.create_submission(
             s,
@@ -83,6 +107,8 @@ def approved(
             flags=[],
             proposed_award="district",
         )
-        seeding.change_status(s, row, "approved", actor_id=None, reason=None, now=clock.now(), notify=None)
+        for to in path:
+            fields = {"shortlist_award": "commune"} if to == "shortlisted" else None
+            seeding.change_status(s, row, to, actor_id=None, reason=None, now=clock.now(), fields=fields)
         s.commit()
         return row.ref

@@ -20,7 +20,6 @@ from domain.events import (
     MemberRegistered,
     StatusMoved,
     Submitted,
-    TakenForReview,
     Withdrawn,
 )
 from domain.lifecycle import next_ref
@@ -186,17 +185,16 @@ def test_an_approve_from_chat_and_from_the_operation_write_the_same_rows(core, d
     staff_player = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     with UnitOfWork.begin(db, clock.now()) as uow:
         staff = uow.session.get(Member, member_id(core, staff_player))
-        events = review.take_for_review(uow, staff, direct_ref)
-        events += review.decide(uow, staff, direct_ref, "approved", seen_status="under_review")
+        events = review.decide(uow, staff, direct_ref, "approved", seen_status="submitted")
         uow.commit()
-    assert [type(e) for e in events] == [TakenForReview, Decided]
+    assert [type(e) for e in events] == [Decided]
     staff_player.press("review")
     assert chat_ref in staff_player.text
     staff_player.press("Đạt")
     assert f"{chat_ref}: Đạt" in staff_player.text
     direct, chat = rows_of(db, direct_ref), rows_of(db, chat_ref)
     assert direct == chat
-    assert direct["status"] == "approved" and len(direct["outbox"]) == 2  # under review, then approved
+    assert direct["status"] == "approved" and len(direct["outbox"]) == 1  # the decision only
 
 
 def test_a_decision_on_stale_information_is_refused_with_who_and_when(db, campaign, clock):

@@ -142,7 +142,8 @@ def test_the_public_page_shows_decided_items_and_consented_photos_only(
     body = page.text
     assert "Hộ ông Hoàng Văn Tư" in body and "Hộ bà Lường Thị Hoa" in body
     assert "Hộ ông Vi Văn Bảy" not in body  # failed the vote: never decided
-    assert "Giấy khen của Chủ tịch UBND xã — Quyết định số 125/QĐ-UBND ngày 05/11/2024" in body
+    assert "<h2>Giấy khen của Chủ tịch UBND xã</h2>" in body
+    assert "Quyết định số 125/QĐ-UBND ngày 05/11/2024" in body
     assert "Nông Văn Sáu" not in body  # the submitter is personal data: not shown
     with Session(db) as s:
         photos = {e.submission_id: e for e in s.exec(select(Evidence).where(Evidence.channel == "zalo"))}

@@ -149,24 +149,18 @@ def test_staff_approve_notifies_and_audits(core, db, clock):
     assert [p.ref for p in photos] == ["f-photo-0", "f-photo-1"]
     assert f"{ref} — Đề cử (còn 1 hồ sơ chờ)" in staff.text
     assert "Ảnh minh chứng: 2" in staff.text and "Không có cảnh báo tiêu chí" in staff.text
-    assert sub(db, ref).status == "under_review"
+    sid, rid = member_id(core, staff), member_id(core, resident)
+    # opening the dossier changes nothing and tells nobody: it moves on the decision
+    assert sub(db, ref).status == "submitted" and notes(db, rid) == []
     staff.press("Đạt")
     assert f"{ref}: Đạt. Đã báo người gửi." in staff.text
     assert "Không còn hồ sơ chờ thẩm định" in staff.text
-    sid, rid = member_id(core, staff), member_id(core, resident)
-    assert statuses(db, ref) == [
-        (None, "submitted", rid, None),
-        ("submitted", "under_review", sid, None),
-        ("under_review", "approved", sid, None),
-    ]
-    assert notes(db, rid) == [
-        f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đang thẩm định.",
-        f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đạt.",
-    ]
+    assert statuses(db, ref) == [(None, "submitted", rid, None), ("submitted", "approved", sid, None)]
+    assert notes(db, rid) == [f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đạt."]
     status_rows = [a for a in audits(db, ref) if a.action == "status"]
     assert [(a.actor_id, a.before, a.after) for a in status_rows][-1] == (
         sid,
-        {"status": "under_review"},
+        {"status": "submitted"},
         {"status": "approved"},
     )
 
@@ -205,13 +199,12 @@ def test_needs_info_amend_then_approve(core, db, clock):
     assert sub(db, ref).status == "approved"
     assert [(f, to) for f, to, *_ in statuses(db, ref)] == [
         (None, "submitted"),
-        ("submitted", "under_review"),
-        ("under_review", "needs_info"),
+        ("submitted", "needs_info"),
         ("needs_info", "under_review"),
         ("under_review", "approved"),
     ]
     assert notes(db, rid)[-1] == f"Hồ sơ {ref} (Hộ ông Hoàng Văn Tư): Đạt."
-    assert len(notes(db, rid)) == 3  # the resident's own amendment is not notified back
+    assert len(notes(db, rid)) == 2  # the resident's own amendment is not notified back
     actions = [(a.action, a.actor_id, a.reason) for a in audits(db, ref)]
     assert ("status", sid, "Xin gửi thêm ảnh vườn hồi và xác nhận của trưởng thôn.") in actions
     assert ("nomination.update", rid, None) in actions
@@ -233,7 +226,7 @@ def test_reject_with_reason_and_skip(core, db, clock):
     assert "Hết hồ sơ trong lượt này (1 hồ sơ để sau)" in staff.text
     rid, sid = member_id(core, resident), member_id(core, staff)
     assert statuses(db, second)[-1] == (
-        "under_review",
+        "submitted",
         "rejected",
         sid,
         "Chưa có xác nhận thu nhập của thôn.",
@@ -242,7 +235,10 @@ def test_reject_with_reason_and_skip(core, db, clock):
         f"Hồ sơ {second} (Hộ bà Nông Thị Hoa): Không đạt. Lý do: Chưa có xác nhận thu nhập của thôn."
     )
     [skip] = [a for a in audits(db, first) if a.action == "review.skip"]
-    assert skip.actor_id == sid and skip.after == {"status": "under_review"}
+    assert skip.actor_id == sid and skip.after == {"status": "submitted"}
+    # «Để sau» changed nothing and told nobody
+    assert statuses(db, first) == [(None, "submitted", rid, None)]
+    assert not [n for n in notes(db, rid) if first in n]
     # the skipped one is first again on the next round
     staff.press("review")
     assert f"{first} — Đề cử" in staff.question.text
@@ -310,7 +306,7 @@ def test_stats_counts(core, db, clock):
     staff = join(core, db, clock, "s1", "staff", "VPTK", name="Cán Bộ Văn Phòng")
     staff.press("stats")
     text = staff.texts()[0]
-    assert "3 hồ sơ" in text and "Đã gửi, chờ thẩm định: 3" in text
+    assert "3 hồ sơ" in text and "Đã gửi, chờ thẩm định: 2; Văn phòng đã nhận: 1" in text
     assert "Đề cử: 2; Báo cáo thành tích: 1" in text
     assert "Hộ gia đình, nông dân, người lao động: 2" in text and "Thôn 1: 3" in text
     assert "Đơn vị đã báo cáo: 1/13" in text

@@ -33,7 +33,7 @@ def previous_compute(s, campaign, at, since):
     is_new = [r for r in live if r[4] is not None and since <= r[4] <= at]
     per_unit = Counter(r[1] for r in live)
     new_unit = Counter(r[1] for r in is_new)
-    statuses = Counter(r[3] for r in rows)
+    statuses = Counter(r[3] for r in rows if r[0] in ("nomination", "proposal"))
     categories = Counter(r[2] for r in live if r[2])
     return dg.Digest(
         at=at,

@@ -13,6 +13,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,16 @@ def served(db, campaign, clock, core, tmp_path):
     stop()
 
 
+@contextmanager
+def serving(db, campaign, clock, media: Path, exports: Path):
+    """The console served by uvicorn on a free port of 127.0.0.1, for as long as the block runs."""
+    console, stop = serve(db, campaign, clock, media, exports)
+    try:
+        yield console
+    finally:
+        stop()
+
+
 def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workbook(served, db, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
@@ -215,7 +226,7 @@ def test_sign_in_open_a_dossier_with_a_photo_approve_it_and_download_the_workboo
             assert page.evaluate("(el) => el.naturalWidth", img.element_handle()) == 640
             shot(page, "web-dossier")
             page.get_by_role("button", name="Đạt", exact=True).click()
-            expect(page.get_by_role("status")).to_have_text("Đã lưu quyết định.")
+            expect(page.get_by_role("status")).to_have_text("Đã lưu kết quả thẩm định.")
             assert sub(db, ref).status == "approved"
             for path, name in (
                 ("/hoi-dong", "web-council"),

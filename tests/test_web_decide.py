@@ -24,7 +24,7 @@ def test_a_web_decision_is_the_chat_decision(web, people, clock):
     resident, staff = people["resident"], people["staff"]
     ids = people["ids"]
     second = nominate_household(resident, nominee="Hộ bà Lò Thị Mai")
-    # in chat: the oldest (DC-0001) is taken for review and rejected with a reason
+    # in chat: the oldest (DC-0001) is opened and rejected with a reason
     staff.say("/thamdinh")
     staff.press("reject")
     staff.say("Chưa có xác nhận của thôn.")
@@ -32,12 +32,12 @@ def test_a_web_decision_is_the_chat_decision(web, people, clock):
     # on the web: DC-0002 rejected with the same reason
     c = web.signed_in(ids["staff"])
     r = decide(c, second, "reject", "Chưa có xác nhận của thôn.")
-    assert r.status_code == 303 and r.headers["location"] == f"/ho-so/{second}?xong=1"
-    assert "Đã lưu quyết định" in c.get(r.headers["location"]).text
+    assert r.status_code == 303 and r.headers["location"] == f"/ho-so/{second}?xong=tham-dinh"
+    assert "Đã lưu kết quả thẩm định." in c.get(r.headers["location"]).text
     chat_moves, web_moves = statuses(web.db, "DC-0001"), statuses(web.db, second)
-    assert chat_moves[-1] == ("under_review", "rejected", ids["staff"], "Chưa có xác nhận của thôn.")
-    # (the chat took DC-0002 for review next: the page shows it «under review»)
-    assert web_moves[-1] == ("under_review", "rejected", ids["staff"], "Chưa có xác nhận của thôn.")
+    assert chat_moves[-1] == ("submitted", "rejected", ids["staff"], "Chưa có xác nhận của thôn.")
+    # (the chat showed DC-0002 next, which changed nothing: the page still shows it «submitted»)
+    assert web_moves[-1] == ("submitted", "rejected", ids["staff"], "Chưa có xác nhận của thôn.")
     texts = notes(web.db, ids["resident"])
     chat_note = [t for t in texts if "DC-0001" in t][-1]
     web_note = [t for t in texts if second in t][-1]
@@ -57,13 +57,13 @@ def test_a_decision_on_a_stale_page_is_refused_with_who_and_when(web, people, cl
     c = web.signed_in(ids["admin"])
     stale = c.get("/ho-so/DC-0001").text
     clock.advance(minutes=5)
-    staff = people["staff"]  # meanwhile in chat: taken for review, approved
+    staff = people["staff"]  # meanwhile in chat: opened and approved
     staff.say("/thamdinh")
     staff.press("approve")
     r = decide(c, "DC-0001", "reject", "Không đủ minh chứng.", page=stale)
     assert r.status_code == 409
     assert "Lê Thị Văn Phòng" in r.text and "«Đạt»" in r.text and "10:05 05/11/2024" in r.text
-    assert statuses(web.db, "DC-0001")[-1][:2] == ("under_review", "approved")
+    assert statuses(web.db, "DC-0001")[-1][:2] == ("submitted", "approved")
     assert not [a for a in audits(web.db, "DC-0001") if a.action == "web.decide"]
 
 

@@ -30,9 +30,9 @@ from storage import submissions
 from storage.db import make_engine
 from storage.models import (
     Announcement,
+    AwardDecision,
     CouncilItem,
     CouncilRound,
-    AwardDecision,
     CouncilVote,
     Member,
     StatusChange,
@@ -396,6 +396,15 @@ def check_one_decision(ctx, responses) -> None:
     assert len(rows(ctx["db"], AwardDecision)) == 1
 
 
+def check_one_citation(ctx, responses) -> None:
+    # two clerks save two wordings on what they both saw: one is kept, the other is told it
+    # changed meanwhile (409), as when it comes second
+    assert sorted(r.status_code for r in responses) == [303, 409], [r.status_code for r in responses]
+    with Session(ctx["db"]) as s:
+        kept = submissions.submission_by_ref(s, ctx["office"]["ref"]).citation
+    assert kept in ("Hiến 200 m² đất làm đường thôn.", "Hiến đất và vận động bà con làm đường.")
+
+
 def setup_link(ctx) -> None:
     ctx["token"] = ctx["web"].link(ctx["office"]["staff2"])
     ctx["sessions_before"] = len(rows(ctx["db"], WebSession))
@@ -466,6 +475,21 @@ RACES: dict[str, Race | str] = {
         ),
         check=check_vote_and_close,
         meet=(council_rows, "open_round"),
+    ),
+    "/ho-so/{ref}/trich-yeu": Race(
+        who=("staff", "staff2"),
+        forms=two(
+            lambda ctx: [
+                (
+                    f"/ho-so/{ctx['office']['ref']}",
+                    f"/ho-so/{ctx['office']['ref']}/trich-yeu",
+                    {"seen_citation": "", "citation": text},
+                )
+                for text in ("Hiến 200 m² đất làm đường thôn.", "Hiến đất và vận động bà con làm đường.")
+            ]
+        ),
+        check=check_one_citation,
+        meet=(submissions, "submission_by_ref"),
     ),
     "/quyet-dinh": Race(
         who=("staff", "staff2"),

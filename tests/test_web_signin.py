@@ -13,7 +13,7 @@ from web.console import COOKIE
 from web.security import RateLimit
 
 from .conftest import rows
-from .web_helpers import csrf_of, people, web  # noqa: F401  (fixtures)
+from .web_helpers import csrf_of, people, web, web_only_clerk  # noqa: F401  (fixtures)
 
 
 def test_a_link_signs_in_once_with_a_safe_cookie(web, people):
@@ -44,6 +44,20 @@ def test_expired_and_forged_links_get_a_plain_page_and_nothing_else(web, people,
         assert people["ref"] not in r.text and "Đăng xuất" not in r.text and "set-cookie" not in r.headers
     forged = web.client().get("/vao/" + "A" * 43)
     assert forged.status_code == 404 and "Liên kết không hợp lệ" in forged.text
+
+
+def test_a_clerk_with_no_chat_is_sent_to_the_office_for_a_new_link(web, people, clock):
+    """Someone who uses only the web cannot ask the bot: the page says who can help."""
+    with Session(web.db) as s:
+        clerk_id = web_only_clerk(s, clock.now()).id
+        s.commit()
+    token, chat_token = web.link(clerk_id), web.link(people["ids"]["staff"])
+    clock.advance(minutes=10, seconds=1)
+    r = web.client().get(f"/vao/{token}")
+    assert r.status_code == 410 and "Liên kết đã hết hạn" in r.text
+    assert "Văn phòng xã" in r.text and "nhắn bot" not in r.text
+    chat = web.client().get(f"/vao/{chat_token}")
+    assert chat.status_code == 410 and "nhắn bot" in chat.text
 
 
 def test_residents_and_heads_get_no_console_from_a_link(web, people):

@@ -106,6 +106,14 @@ def people(core, db, clock):
     }
 
 
+def web_only_clerk(s: Session, now) -> Member:
+    """A staff member with no chat account (as `invite --web` makes one): the web only."""
+    clerk = Member(full_name="Nông Thị Thư", role="staff", unit_code="VPTK", created_at=now, updated_at=now)
+    s.add(clerk)
+    s.flush()
+    return clerk
+
+
 def make_staff(db, clock, name: str = "Cán bộ Hai", external_id: str = "staff2") -> int:
     with Session(db) as s:
         m = seed.create_member(

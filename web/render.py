@@ -8,6 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from documents import texts as doc_texts
+from domain.citation import shown
+from domain.lifecycle import status_label
 from messages.catalog import has, t
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -30,39 +33,15 @@ def label(key: str, fallback: str | None = None) -> str:
     return t(key) if has(key) else (fallback if fallback is not None else key.rsplit(".", 1)[-1])
 
 
-ACTIONS = {
-    "status": "Đổi trạng thái",
-    "create": "Tạo hồ sơ",
-    "update": "Cập nhật hồ sơ",
-    "review.skip": "Để sau",
-    "web.decide": "Quyết định trên trang quản lý",
-    "web.export": "Xuất tài liệu",
-    "web.invite": "Tạo mã mời",
-    "web.role": "Đổi vai trò",
-    "web.signin": "Đăng nhập trang quản lý",
-    "web.signout": "Đăng xuất",
-    "web.link": "Tạo liên kết đăng nhập",
-    "member.register": "Đăng ký",
-    "member.role": "Đổi vai trò",
-    "council.vote": "Bỏ phiếu bình xét",
-    "web.vote": "Bỏ phiếu trên trang quản lý",
-    "web.council_open": "Mở phiên xét trên trang quản lý",
-    "web.council_close": "Kết thúc phiên xét trên trang quản lý",
-    "council.open": "Mở phiên xét",
-    "council.close": "Kết thúc phiên xét",
-    "decision.record": "Ghi quyết định khen thưởng",
-    "decision.withdraw": "Thu hồi quyết định khen thưởng",
-    "web.decision_record": "Ghi quyết định khen thưởng trên trang quản lý",
-    "web.decision_withdraw": "Thu hồi quyết định khen thưởng trên trang quản lý",
-}
-
-
 def action_label(action: str) -> str:
-    """An audit action for people: «status» -> «Đổi trạng thái», «nomination.create» -> «Tạo hồ sơ»."""
-    if action in ACTIONS:
-        return ACTIONS[action]
-    tail = action.rsplit(".", 1)[-1]
-    return ACTIONS.get(tail, "Thao tác khác")
+    """An audit action for people («audit.<action>»: the words the workbook's audit sheet uses)."""
+    key = f"audit.{action}"
+    return doc_texts.t(key) if doc_texts.has(key) else doc_texts.t("audit.other")
+
+
+def cited(sub) -> str:
+    """A submission's citation as printed: the office's, else the suggestion (never raw text)."""
+    return shown(sub.citation, sub.achievements)
 
 
 def make_env(tz) -> Environment:
@@ -81,5 +60,5 @@ def make_env(tz) -> Environment:
         return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y") if moment else "—"
 
     env.filters.update(day=day, stamp=stamp, money=money, number=number)
-    env.globals.update(label=label, action_label=action_label)
+    env.globals.update(label=label, action_label=action_label, status_label=status_label, cited=cited)
     return env

@@ -74,7 +74,7 @@ def label(ctx: Ctx, sub: Submission) -> str:
         "mine.item",
         ref=sub.ref,
         nominee=(sub.nominee or ctx.campaign.unit(sub.unit_code).name)[:40],
-        status=status_label(sub.status),
+        status=status_label(sub.status, sub.kind),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain import review
-from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, STATUSES, status_label
+from domain.lifecycle import STATUSES, WAITING_KINDS, WAITING_STATUSES, status_label
 from domain.refusals import StaleDecision
 from handlers import engine as eng
 from handlers.access import STAFF, guard, is_staff
@@ -26,8 +26,8 @@ from storage.models import Submission
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
 
-QUEUE_KINDS = ENTRY_KINDS
-QUEUE_STATUSES = tuple(sorted(AWAITING_REVIEW))
+QUEUE_KINDS = WAITING_KINDS
+QUEUE_STATUSES = WAITING_STATUSES
 DECISIONS = {"approve": "approved", "needs_info": "needs_info", "reject": "rejected"}
 
 
@@ -63,7 +63,8 @@ def photos(ctx: Ctx, sub: Submission) -> list[Reply]:
 
 
 def take_next(ctx: Ctx, skipped: list[str] | None = None, before: list[Reply] | None = None) -> Outcome:
-    """Show the oldest waiting item (it becomes «under review»), or say the queue is empty."""
+    """Show the oldest waiting item, or say the queue is empty. Showing it changes nothing and
+    tells nobody: the item moves only on a decision, made on the status and version shown."""
     before = before or []
     if not is_staff(ctx):
         return denied().after(before)
@@ -72,10 +73,10 @@ def take_next(ctx: Ctx, skipped: list[str] | None = None, before: list[Reply] | 
     if sub is None:
         text = t("rev.empty_skipped", n=len(skipped)) if skipped else t("rev.empty")
         return refused(text).after(before)
-    review.take_for_review(ctx.uow, ctx.member, sub.ref)
     ctx.__dict__.setdefault("_items", {})[sub.ref] = sub  # what Review.item reads this turn
+    seen = {"seen_status": sub.status, "seen_version": sub.version}
     started = eng.start(
-        ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting}
+        ctx, ctx.core.flows["review"], {"ref": sub.ref, "skipped": skipped, "waiting": waiting, **seen}
     )
     return started.after([*before, *photos(ctx, sub)])
 
@@ -126,8 +127,9 @@ class Review(Flow):
         ]
 
     def finish(self, ctx: Ctx) -> Outcome:
-        """The decision, made on the item as shown («under review»): when another staff member
-        decided meanwhile, the operation refuses and the next item comes."""
+        """The decision, made on the item as shown (its status and version): when another staff
+        member decided meanwhile or the submitter changed it, the operation refuses and the next
+        item comes."""
         if not is_staff(ctx):  # checked again on the last turn: the role may have changed
             return denied()
         a = ctx.answers
@@ -138,7 +140,15 @@ class Review(Flow):
             return take_next(ctx, [*skipped, ref], [Text(t("rev.skipped", ref=ref))])
         to = DECISIONS[a["decide"]]
         try:
-            review.decide(ctx.uow, ctx.member, ref, to, a.get("reason"), seen_status="under_review")
+            review.decide(
+                ctx.uow,
+                ctx.member,
+                ref,
+                to,
+                a.get("reason"),
+                seen_status=a.get("seen_status"),
+                seen_version=a.get("seen_version"),
+            )
         except StaleDecision as stale:
             return take_next(ctx, skipped, [Text(t(stale.key, **stale.values))])
         return take_next(ctx, skipped, [Text(t("rev.decided", ref=ref, status=status_label(to)))])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from domain.lifecycle import status_label
+from domain.lifecycle import status_key
 from handlers.access import STAFF, guard
 from handlers.describe import unit_name
 from handlers.outcomes import finished
@@ -38,7 +38,7 @@ def stats_text(ctx: Ctx) -> str:
         ("unit_code", {"campaign_code": c.code, "kinds": ["report"], "statuses": REPORTING}),
     )
     for (status, kind), n in status_kind.items():
-        by["status"][status] += n
+        by["status"][status_key(status, kind)] += n  # a received report is not «chờ thẩm định»
         by["kind"][kind] += n
     for (unit, category), n in unit_category.items():
         by["unit_code"][unit] += n
@@ -49,7 +49,7 @@ def stats_text(ctx: Ctx) -> str:
     return t(
         "stats.text",
         total=total,
-        status=_join(by["status"], status_label),
+        status=_join(by["status"], t),
         kind=_join(by["kind"], lambda k: t(f"kind.{k}")),
         category=_join({k: n for k, n in by["category"].items() if k}, lambda k: c.category(k).label) or "—",
         unit=_join(by["unit_code"], lambda k: unit_name(c, k)),

@@ -1,8 +1,8 @@
 """Thông báo: compose an announcement (text, audience, units), see how many people and village
 groups it reaches, confirm; the latest announcements' figures (sent, waiting, failed, blocked),
 «Gửi lại tin lỗi», how many members cannot be reached; the printable invitation (PDF, PNG).
-Sending and retrying are the domain operations the chat uses (audited there); a photo is
-attached from chat or the command line only."""
+Sending and retrying are the domain operations the chat uses (audited there); what the page
+sends is text."""
 
 from __future__ import annotations
 

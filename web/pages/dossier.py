@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from domain import citation as citations
 from domain.refusals import Refused, StaleDecision
 from domain.roles import can_see, is_staff
+from domain.uow import UnitOfWork
 from messages.catalog import t
 from storage import members, submissions, views
 from storage.models import Member, Submission
@@ -68,14 +70,34 @@ def load(req: Req) -> Submission | None:
     return submissions.submission_by_ref(req.s, req.request.path_params["ref"])
 
 
+def consent(photos) -> str:
+    """Whether the submitter agreed to publish the photos (asked once for all of them)."""
+    pictures = [e for e in photos if e.kind != "voice"]
+    if not pictures:
+        return "Không có ảnh"
+    agreed = sum(1 for e in pictures if e.publish_consent)
+    if agreed == len(pictures):
+        return "Người gửi đồng ý đăng ảnh công khai"
+    if not agreed:
+        return "Người gửi không đồng ý đăng ảnh công khai"
+    return f"Người gửi đồng ý đăng {agreed}/{len(pictures)} ảnh"
+
+
 def show(
-    req: Req, sub: Submission, *, notice: str | None = None, error: str | None = None, status: int = 200
+    req: Req,
+    sub: Submission,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+    typed_citation: str | None = None,
 ) -> Response:
     c = req.campaign
     staff = is_staff(req.viewer.member)  # a council member reads: no forms, no phone, no trail
     names = members.member_names(req.s)
     submitter = req.s.get(Member, sub.submitter_id)
     snaps = versions(req, sub) if sub.version > 1 or sub.kind == "report" else []
+    photos = submissions.evidence_of(req.s, sub.id)
     return req.render(
         "dossier.html",
         status=status,
@@ -84,7 +106,12 @@ def show(
         names=names,
         checks=checks(c, sub),
         contents=[c.content(k).label for k in sub.contents or [] if any(x.key == k for x in c.contents)],
-        photos=submissions.evidence_of(req.s, sub.id),
+        photos=photos,
+        consent=consent(photos),
+        citation=citations.shown(sub.citation, sub.achievements)
+        if typed_citation is None
+        else typed_citation,
+        citation_max=citations.WRITTEN_MAX,
         snaps=snaps,
         figure_rows=figure_rows(c, snaps) if snaps else [],
         history=submissions.history(req.s, sub.id),
@@ -97,12 +124,21 @@ def show(
     )
 
 
+# what the page says after each action (the redirect names it): what was done, in its words
+DONE = {
+    "tham-dinh": "Đã lưu kết quả thẩm định.",
+    "them": "Đã thêm vào danh sách trình Hội đồng.",
+    "bo": "Đã bỏ khỏi danh sách trình Hội đồng.",
+    "trich-yeu": "Đã lưu trích yếu thành tích.",
+}
+
+
 @page("/ho-so/{ref}", roles=READERS)
 def dossier(req: Req) -> Response:
     sub = load(req)
     if sub is None or sub.campaign_code != req.campaign.code or not can_see(req.viewer.member, sub):
         return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
-    return show(req, sub, notice=req.arg("xong") and "Đã lưu quyết định." or None)
+    return show(req, sub, notice=DONE.get(req.arg("xong")))
 
 
 @page("/ho-so/{ref}/quyet-dinh", methods=("POST",))
@@ -133,7 +169,7 @@ def decide(req: Req) -> Response:
         after={"decision": decision, "status": sub.status},
         reason=reason,
     )
-    return req.redirect(f"/ho-so/{sub.ref}", xong=1)
+    return req.redirect(f"/ho-so/{sub.ref}", xong="tham-dinh")
 
 
 def refusal(req: Req, sub: Submission, refused: Refused) -> Response:
@@ -183,8 +219,27 @@ def council_list(req: Req) -> Response:
         entity_id=sub.ref,
         after={"award": award, "status": sub.status},
     )
-    return req.redirect(f"/ho-so/{sub.ref}", xong=1)
+    return req.redirect(f"/ho-so/{sub.ref}", xong="bo" if remove else "them")
 
 
-ROUTES = [dossier, decide, council_list]
+@page("/ho-so/{ref}/trich-yeu", methods=("POST",))
+def write_citation(req: Req) -> Response:
+    """Staff save the citation that documents and the public page print (domain.citation)."""
+    sub = load(req)
+    if sub is None or sub.campaign_code != req.campaign.code:
+        return req.problem(404, "Không có hồ sơ", "Không tìm thấy hồ sơ này.")
+    typed = req.arg("citation")[: citations.WRITTEN_MAX * 2]
+    try:
+        citations.set_citation(
+            UnitOfWork(req.s, req.now), req.viewer.member, sub.ref, typed, seen=req.arg("seen_citation")
+        )
+    except Refused as refused:
+        req.s.rollback()
+        sub = load(req)
+        code = 409 if refused.key == "citation.changed" else 400
+        return show(req, sub, status=code, error=t(refused.key, **refused.values), typed_citation=typed)
+    return req.redirect(f"/ho-so/{sub.ref}", xong="trich-yeu")
+
+
+ROUTES = [dossier, decide, council_list, write_citation]
 NAV: list = []

@@ -6,11 +6,10 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from domain.digest import compute
+from domain.lifecycle import WAITING_KINDS, WAITING_STATUSES
 from storage import pages
 
 from ..console import STAFF, Req, page
-
-WAITING = ("submitted", "under_review", "needs_info")
 
 
 def countdown(req: Req) -> dict:
@@ -45,13 +44,10 @@ def bars(rows) -> list[dict]:
 @page("/")
 def overview(req: Req) -> Response:
     d = compute(req.s, req.campaign, req.now)
-    # the oldest 15 waiting and how many wait (the counters): bounded, whatever the queue's size
+    # the oldest 15 waiting and how many wait (the counters): bounded, whatever the queue's
+    # size; the same set as the digest's «chờ thẩm định» and chat «Thẩm định hồ sơ»
     waiting, total = pages.oldest_waiting(
-        req.s,
-        campaign_code=req.campaign.code,
-        kinds=("nomination", "proposal", "report"),
-        statuses=WAITING,
-        limit=15,
+        req.s, campaign_code=req.campaign.code, kinds=WAITING_KINDS, statuses=WAITING_STATUSES, limit=15
     )
     return req.render(
         "overview.html", d=d, bars=bars(d.by_unit), left=countdown(req), waiting=waiting, waiting_total=total

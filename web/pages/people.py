@@ -19,7 +19,12 @@ from storage.models import Identity, Member
 
 from ..console import ADMIN, STAFF, Req, page
 
-ROLES = ("resident", "head", "staff", "admin")
+ROLES = ("resident", "head", "staff", "admin", "council")
+INVITE_ROLES = ("head", "staff", "admin", "council")  # what `python -m bot invite --role` offers
+NO_UNIT = ("council",)  # a council member belongs to the council, not to a unit
+# the «Kênh» column: where a member talks to the bot («Chỉ trang quản lý»: no chat account)
+CHANNELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trên máy chủ"}
+WEB_ONLY = "Chỉ trang quản lý"
 INVITE_DAYS = 7
 SHOW_MAX = 300
 
@@ -47,6 +52,7 @@ def _form(req: Req, *, made: dict | None = None, error: str | None = None, statu
     if req.form:  # after a POST show the default listing
         role = unit = None
     rows, channels = _people(req, role, unit)
+    channels = {mid: [CHANNELS.get(ch, ch) for ch in chs] for mid, chs in channels.items()}
     counts = dict(req.s.exec(select(Member.role, func.count()).group_by(Member.role)).all())
     return req.render(
         "people.html",
@@ -61,7 +67,8 @@ def _form(req: Req, *, made: dict | None = None, error: str | None = None, statu
         error=error,
         is_admin=req.viewer.role in ADMIN,
         show_max=SHOW_MAX,
-        invite_roles=[r for r in ROLES if r != "resident" and (r != "admin" or req.viewer.role in ADMIN)],
+        invite_roles=[r for r in INVITE_ROLES if r != "admin" or req.viewer.role in ADMIN],
+        web_only=WEB_ONLY,
     )
 
 
@@ -72,10 +79,12 @@ def people(req: Req) -> Response:
 
 @page("/nguoi/moi", methods=("POST",))
 def invite(req: Req) -> Response:
-    role, unit = req.arg("role"), req.arg("unit")
-    if role not in ("head", "staff", "admin") or (role == "admin" and req.viewer.role not in ADMIN):
+    role, unit = req.arg("role"), req.arg("unit") or None
+    if role not in INVITE_ROLES or (role == "admin" and req.viewer.role not in ADMIN):
         return _form(req, error="Xin chọn vai trò.", status=400)
-    if not req.campaign.has_unit(unit):
+    if role in NO_UNIT:
+        unit = None
+    elif not req.campaign.has_unit(unit):
         return _form(req, error="Xin chọn đơn vị.", status=400)
     [issued] = people_ops.issue_invite(
         UnitOfWork(req.s, req.now),
@@ -86,7 +95,7 @@ def invite(req: Req) -> Response:
     )
     inv = members.find_invite(req.s, issued.code)
     web_link = None
-    if role in STAFF:
+    if role in STAFF:  # the office: a sign-in link to the console beside the code
         issued = console_ops.issue_link(
             UnitOfWork(req.s, req.now),
             req.viewer.member,

@@ -51,7 +51,8 @@ def _limited(req: Req) -> Response | None:
 def _refused(req: Req, exc: Refused) -> Response:
     req.console.signin_limit.failed(*_keys(req))
     status, title = TITLES.get(exc.key, (400, "Không đăng nhập được"))
-    return req.problem(status, title, t(exc.key, **exc.values))
+    key = f"{exc.key}.no_chat" if exc.values.get("no_chat") else exc.key
+    return req.problem(status, title, t(key, **exc.values))
 
 
 def _own_origins(req: Req) -> set[str]:
