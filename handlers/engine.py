@@ -55,6 +55,8 @@ class Step:
     read: Callable[[Ctx, str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
+    # the question asked again after a misunderstood answer, when the full one is long
+    reprompt: Callable[[Ctx], str] | None = None
 
 
 class Flow:
@@ -163,8 +165,9 @@ def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
         hint = t("hint.choice", first=1, last=total) if total > 1 else t("hint.choice_one")
     else:
         hint = t("hint.text") if full else ""
+    again = step.reprompt is not None and bool(ctx.state.data.get("missed"))
     return Question(
-        text=step.prompt(ctx),
+        text=step.reprompt(ctx) if again else step.prompt(ctx),
         options=options,
         nav=nav,
         multi=step.kind == "multi",

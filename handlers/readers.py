@@ -3,12 +3,10 @@ choices, text, numbers and money in digits or words, dates, phones, photos and v
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from handlers.textutil import MoneyError, clean, has_control, letters, parse_numbers, parse_phone
-from handlers.words import match_choice, read_count, read_money
+from handlers.words import match_choice, read_count, read_date, read_money
 from handlers.words import yes_no as yes_no_word
 from messages.catalog import t
 from messages.model import Question
@@ -67,7 +65,10 @@ def read(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     if step.kind == "figures" and step.read is not None:
         return step.read(ctx, raw)
     if step.kind == "date":
-        return _read_date(raw).isoformat()
+        day = read_date(raw, ctx.campaign.local(ctx.now).date())
+        if day is None:
+            raise Invalid(t("err.date"))
+        return day.isoformat()
     if step.kind == "phone":
         phone = parse_phone(raw)
         if phone is None:
@@ -186,14 +187,3 @@ def _read_voice(ctx: Ctx, step: Step) -> str:
     )
     ctx.answers["voices"] = voices
     return label
-
-
-def _read_date(raw: str) -> date:
-    m = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*", raw)
-    if not m:
-        raise Invalid(t("err.date"))
-    d, mth, y = (int(x) for x in m.groups())
-    try:
-        return date(y, mth, d)
-    except ValueError:
-        raise Invalid(t("err.date")) from None

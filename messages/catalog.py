@@ -55,7 +55,7 @@ MESSAGES: dict[str, str] = {
     "err.need_text": "Bước này cần trả lời bằng chữ, không phải ảnh.",
     "err.need_photo": "Bước này cần gửi ảnh.",
     "err.number": "Xin nhập một số, ví dụ: 12.",
-    "err.date": "Ngày chưa đúng, ví dụ: 30/11/2024.",
+    "err.date": "Ngày chưa đúng, ví dụ: 30/11/2024, 6/12 hoặc «hôm nay».",
     "err.money": "Chưa hiểu số tiền. Ví dụ: 60 triệu, 60tr, 60.000.000 hoặc 1,2 tỷ.",
     "err.money_unclear": "Số tiền chưa rõ đơn vị. Ví dụ: 60 triệu, 60tr hoặc 60.000.000.",
     "err.photo_limit": "Đã đủ {max} ảnh.",

@@ -65,6 +65,7 @@ class Report(Flow):
                 self._figures_prompt,
                 skippable=updating,
                 read=lambda x, raw: read_figures(raw, figs),
+                reprompt=lambda x: t("rep.figures_again", n=len(figs)),
                 multiline=True,
             ),
             Step(
