@@ -40,7 +40,7 @@ def _split(raw: str, n: int) -> list[str]:
 def read_figures(raw: str, figures: Sequence[tuple[Content, Figure]]) -> dict[str, dict[str, Any]]:
     """{content key: {figure key: value}} for the figures given (left-out ones absent)."""
     out: dict[str, dict[str, Any]] = {}
-    for i, (text, (content, fig)) in enumerate(zip(_split(raw, len(figures)), figures), 1):
+    for i, (text, (content, fig)) in enumerate(zip(_split(raw, len(figures)), figures, strict=True), 1):
         if not text or fold(text) in _SKIP or text in _SKIP:
             continue
         value: int | None

@@ -81,6 +81,12 @@ def nominee_name(ctx: Ctx) -> str:
     return title_name(a["nominee"]) if plain and a.get("category") in PEOPLE else a["nominee"]
 
 
+def shown_name(typed: str) -> str:
+    """A name as a question repeats it: title case when it is a plain name («bà hoàng thị lan»
+    is asked about as «Bà Hoàng Thị Lan»)."""
+    return title_name(typed) if valid_name(typed) else typed
+
+
 def _name_ok(ctx: Ctx, value: str) -> None:
     if not valid_name(value):
         raise Invalid(t("err.name"))
@@ -139,7 +145,6 @@ def _check_steps(cat: Category, chk: Check) -> list[Step]:
                 "choice",
                 lambda c: t(
                     "nom.income_low",
-                    clause=cat.clause,
                     min=format_money(chk.min),
                     value=format_money(c.answers[key]),
                 ),
@@ -229,11 +234,18 @@ class Nomination(Flow):
         c = ctx.campaign
         changing = lambda key: lambda x: x.answers.get("change") == key  # noqa: E731
         return [
-            Step("nominee", "text", lambda x: t("nom.who"), min_len=3, max_len=200, after=_after_nominee),
+            Step(
+                "nominee",
+                "text",
+                lambda x: t("nom.who"),
+                min_len=3,
+                max_len=200,
+                after=lambda x, v: _after_nominee(x, v) or self._changed(x),
+            ),
             Step(
                 "category",
                 "choice",
-                lambda x: t("nom.kind_of", nominee=x.answers["nominee"]),
+                lambda x: t("nom.kind_of", nominee=shown_name(x.answers["nominee"])),
                 options=lambda x: [Option(k.key, k.label) for k in c.categories],
                 aliases=lambda x: {k.key: k.aliases for k in c.categories},
                 when=lambda x: not x.answers.get("category_auto") or changing("category")(x),
@@ -257,7 +269,8 @@ class Nomination(Flow):
 
     def confirm_options(self, ctx: Ctx) -> list[Option]:
         """Send; with photos, sending also answers whether they may be shown on the public page
-        after an award (issue 15): one tap either way. Then the one-tap changes."""
+        after an award: one tap either way. Then the same one-tap changes on every summary:
+        name, achievements, category, unit (a unit's own proposal keeps its unit), photos."""
         send = t(self.send_key)
         opts = (
             [Option("send", send)]
@@ -267,17 +280,18 @@ class Nomination(Flow):
                 Option("send_private", t("nom.send_private", send=send)),
             ]
         )
-        if ctx.answers.get("category_auto"):
-            opts.append(Option("change_category", t("nom.change_category")))
-        if own_unit(ctx) is not None and self.name == "nomination":
-            opts.append(Option("change_unit", t("nom.change_unit")))
-        return opts
+        changes = ["nominee", "achievements", "category", *(["unit"] if self.name == "nomination" else [])]
+        if ctx.campaign.forms.max_photos > 0:
+            changes.append("photos")
+        return [*opts, *(Option(f"change_{key}", t(f"nom.change_{key}")) for key in changes)]
 
     def _after_confirm(self, ctx: Ctx, value: str) -> str | None:
         if not value.startswith("change_"):
             return None  # sent
         ctx.answers["change"] = value.removeprefix("change_")
         ctx.answers.pop("confirm", None)
+        if ctx.answers["change"] == "photos":  # chosen again from the start
+            ctx.answers.pop("photos", None)
         return ctx.answers["change"]
 
     def steps(self, ctx: Ctx) -> list[Step]:
@@ -290,11 +304,10 @@ class Nomination(Flow):
             Step(
                 "achievements",
                 "text",
-                lambda x: t(
-                    "nom.achievements", clause=category_of(x).clause, criteria=category_of(x).criteria_short
-                ),
+                lambda x: t("nom.achievements", criteria=category_of(x).criteria_short),
                 min_len=forms.achievements_min_chars,
                 multiline=True,
+                after=lambda x, v: self._changed(x),
             ),
             Step(
                 "contents",
@@ -312,6 +325,7 @@ class Nomination(Flow):
                 skippable=True,
                 max_items=forms.max_photos,
                 when=lambda x: forms.max_photos > 0,
+                after=lambda x, v: self._changed(x),
             ),
             Step(
                 "award",
