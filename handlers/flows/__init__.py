@@ -10,13 +10,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def install(core: Core) -> None:
     from domain.roles import EVERYONE, GUEST
-    from handlers.flows import mine, nomination, registration
+    from handlers.flows import amend, mine, nomination, registration
     from handlers.outcomes import finished
 
     core.add_flow(registration.Registration())
     core.add_flow(registration.InviteFlow())
     core.add_flow(nomination.Nomination())
     core.add_flow(mine.Mine())
+    core.add_flow(amend.Amend())
 
     core.menu_order = MENU_ORDER
     core.add_menu("register", {GUEST}, core.start_flow("registration"))

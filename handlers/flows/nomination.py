@@ -4,6 +4,7 @@ a collective or an enterprise. The steps come from the campaign file's categorie
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from domain import members, submissions
@@ -115,22 +116,39 @@ def category_of(ctx: Ctx) -> Category | None:
     return ctx.campaign.category(key) if key else None
 
 
-def check_steps(ctx: Ctx) -> list[Step]:
-    """One step per check of every category; each shows only for its own category."""
+def check_steps(ctx: Ctx, when_done: Callable[[Ctx], str | None] = lambda c: None) -> list[Step]:
+    """One step per check of every category; each shows only for its own category. Once the
+    category's checks are all answered, `when_done` says where to go (back to the summary after
+    a change from it; None: on)."""
     steps: list[Step] = []
     for cat in ctx.campaign.categories:
         for chk in cat.checks:
-            steps.extend(_check_steps(cat, chk))
+            steps.extend(_check_steps(cat, chk, when_done))
     return steps
+
+
+def checks_answered(ctx: Ctx) -> bool:
+    cat = category_of(ctx)
+    for chk in cat.checks if cat else ():
+        key = f"{cat.key}.{chk.key}"
+        if key not in ctx.answers:
+            return False
+        if chk.kind == "money" and ctx.answers[key] < chk.min and f"{key}.low" not in ctx.answers:
+            return False
+    return True
 
 
 def _for(cat: Category):
     return lambda c: c.answers.get("category") == cat.key
 
 
-def _check_steps(cat: Category, chk: Check) -> list[Step]:
+def _check_steps(cat: Category, chk: Check, when_done: Callable[[Ctx], str | None]) -> list[Step]:
     key = f"{cat.key}.{chk.key}"
     on = _for(cat)
+
+    def then(c: Ctx, v: Any) -> str | None:
+        return when_done(c) if checks_answered(c) else None
+
     if chk.kind == "money":
         low = f"{key}.low"
 
@@ -139,7 +157,7 @@ def _check_steps(cat: Category, chk: Check) -> list[Step]:
             return on(c) and value is not None and value < chk.min
 
         return [
-            Step(key, "money", lambda c: chk.prompt, when=on),
+            Step(key, "money", lambda c: chk.prompt, when=on, after=then),
             Step(
                 low,
                 "choice",
@@ -150,10 +168,10 @@ def _check_steps(cat: Category, chk: Check) -> list[Step]:
                 ),
                 options=lambda c: [Option("send", t("nom.income_send")), Option("fix", t("nom.income_fix"))],
                 when=is_low,
-                after=lambda c, v: BACK if v == "fix" else None,
+                after=lambda c, v: BACK if v == "fix" else then(c, v),
             ),
         ]
-    return [Step(key, "choice", lambda c: chk.prompt, options=yes_no, when=on)]
+    return [Step(key, "choice", lambda c: chk.prompt, options=yes_no, when=on, after=then)]
 
 
 def flags_of(ctx: Ctx) -> list[str]:
@@ -280,10 +298,13 @@ class Nomination(Flow):
                 Option("send_private", t("nom.send_private", send=send)),
             ]
         )
-        changes = ["nominee", "achievements", "category", *(["unit"] if self.name == "nomination" else [])]
+        changes = ["nominee", "achievements", "category", *(["unit"] if self.unit_changeable(ctx) else [])]
         if ctx.campaign.forms.max_photos > 0:
             changes.append("photos")
         return [*opts, *(Option(f"change_{key}", t(f"nom.change_{key}")) for key in changes)]
+
+    def unit_changeable(self, ctx: Ctx) -> bool:
+        return self.name == "nomination"  # a unit's own proposal keeps its unit
 
     def _after_confirm(self, ctx: Ctx, value: str) -> str | None:
         if not value.startswith("change_"):
@@ -315,9 +336,10 @@ class Nomination(Flow):
                 lambda x: t("nom.contents_suggest" if suggested(x) else "nom.contents"),
                 options=lambda x: [Option(k.key, k.label) for k in c.contents],
                 preset=suggested,
+                after=lambda x, v: self._changed(x),
             ),
             *self.extra_steps(ctx),
-            *check_steps(ctx),
+            *check_steps(ctx, self._changed),
             Step(
                 "photos",
                 "photo",
@@ -353,7 +375,7 @@ class Nomination(Flow):
             contents="; ".join(c.content(k).label for k in a["contents"]),
             achievements=short(a["achievements"]),
             checks=summary_checks(ctx),
-            photos=len(a.get("photos") or []),
+            photos=len(a.get("photos") or []) + a.get("kept_photos", 0),
             award=c.award(a["award"]).label,
         )
 
