@@ -356,8 +356,9 @@ class Core:
         ev = ctx.event
         items = self.menu_items(ctx)
         chosen: MenuItem | None = None
-        if ev.kind == "choice":
-            chosen = next((m for m in items if m.key == ev.choice), None)
+        if ev.kind == "choice":  # a button of the role shown earlier still runs: it says why not now
+            role = self.role(ctx)
+            chosen = next((m for m in self.menu if m.key == ev.choice and role in m.roles), None)
         elif ev.kind == "text" and ev.text:
             from handlers.words import match_choice as match_option
 

@@ -82,6 +82,7 @@ MESSAGES: dict[str, str] = {
     "flow.invite": "đăng ký bằng mã mời",
     "flow.nomination": "đề cử",
     "flow.mine": "hồ sơ của tôi",
+    "flow.amend": "bổ sung hồ sơ",
     "nom.closed": "Đợt thi đua đã hết hạn nhận hồ sơ ({deadline}). Không thể gửi đề cử mới.",
     "nom.not_open": "Đợt thi đua chưa bắt đầu nhận hồ sơ (từ {opens}).",
     "nom.category": "Đề cử gương điển hình.\nĐối tượng được đề cử là?",

@@ -22,8 +22,10 @@ def install(core: Core) -> None:
     core.menu_order = MENU_ORDER
     core.add_menu("register", {GUEST}, core.start_flow("registration"))
     core.add_menu("invite", {GUEST}, core.start_flow("invite"))
-    core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"))  # no sign-up first
-    core.add_menu("nominate", EVERYONE, core.start_flow("nomination"))
+    # offered while the campaign takes submissions (/decu still says why not, after the deadline)
+    taking = nomination.taking_submissions
+    core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"), when=taking)  # no sign-up first
+    core.add_menu("nominate", EVERYONE, core.start_flow("nomination"), when=taking)
     core.add_menu("mine", EVERYONE, core.start_flow("mine"))
     core.add_menu("help", {GUEST, *EVERYONE}, core.help)
 

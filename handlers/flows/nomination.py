@@ -32,6 +32,11 @@ def deadline_refusal(ctx: Ctx) -> Outcome | None:
     return None
 
 
+def taking_submissions(ctx: Ctx) -> bool:
+    """Whether the menu offers the items that submit (they are refused after the deadline)."""
+    return ctx.campaign.is_open(ctx.now)
+
+
 def head_refusal(ctx: Ctx) -> Outcome | None:
     """Unit flows (report, proposal): for heads of a unit, while the campaign is open."""
     try:
