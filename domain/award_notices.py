@@ -10,13 +10,14 @@ from messages.catalog import t
 from messages.model import Text, reply_to_dict
 from storage.outbox import enqueue
 
-from .award_events import Awarded, AwardWithdrawn, RoundOpened
+from .award_events import Awarded, AwardWithdrawn, LeftOut, RoundOpened
 from .events import Event
+from .notifications import outcome_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .uow import UnitOfWork
 
-HANDLED = (RoundOpened, Awarded, AwardWithdrawn)
+HANDLED = (RoundOpened, Awarded, AwardWithdrawn, LeftOut)
 
 
 def handles(event: Event) -> bool:
@@ -62,17 +63,35 @@ def handle(uow: UnitOfWork, ev: Event) -> None:
                 ev,
             )
     elif isinstance(ev, AwardWithdrawn):
+        values = dict(ref=ev.ref, nominee=ev.nominee or "", number=ev.number)
         if ev.submitter_id != ev.actor_id:
             _send(
                 uow,
                 ev.submitter_id,
-                t(
-                    "award.notify_withdrawn",
+                outcome_text("award.notify_withdrawn", reason=ev.reason, **values),
+                f"award|{ev.ref}|{ev.number}|withdrawn",
+                ev,
+            )
+        if ev.awardee_id is not None and ev.awardee_id not in (ev.submitter_id, ev.actor_id):
+            _send(
+                uow,
+                ev.awardee_id,
+                outcome_text("award.notify_withdrawn_awardee", reason=ev.reason, **values),
+                f"award|{ev.ref}|{ev.number}|withdrawn-awardee",
+                ev,
+            )
+    elif isinstance(ev, LeftOut):
+        if ev.submitter_id != ev.actor_id:
+            _send(
+                uow,
+                ev.submitter_id,
+                outcome_text(
+                    "award.notify_left_out",
                     ref=ev.ref,
                     nominee=ev.nominee or "",
                     number=ev.number,
-                    reason=ev.reason or "",
+                    award=ev.award,
                 ),
-                f"award|{ev.ref}|{ev.number}|withdrawn",
+                f"award|{ev.ref}|{ev.number}|left-out",
                 ev,
             )

@@ -16,11 +16,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from .uow import UnitOfWork
 
 
+GOOD_NEWS = frozenset({"approved", "shortlisted", "awarded"})
+
+
+def outcome_text(key: str, *, reason: str | None = None, good: bool = False, **values: object) -> str:
+    """An outcome told in plain words: the catalog text `key`, then «Lý do: …» only when there
+    is a reason and the news is not good (an approval's note is not a reason)."""
+    text = t(key, **values)
+    if reason and not good:
+        text = f"{text} {t('mine.reason', reason=reason).strip()}"
+    return text
+
+
 def tell_submitter(uow: UnitOfWork, event: StatusMoved) -> None:
     """The submitter hears of a move someone else made (their own moves they just saw)."""
     if isinstance(event, Submitted) or event.actor_id == event.submitter_id:
         return
-    why = f" {t('mine.reason', reason=event.reason).strip()}" if event.reason else ""
+    good = event.to_status in GOOD_NEWS
+    why = f" {t('mine.reason', reason=event.reason).strip()}" if event.reason and not good else ""
     if event.to_status == "needs_info":
         why += "\n" + t("notify.amend_hint")
     note = Text(

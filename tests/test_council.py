@@ -168,6 +168,9 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     )
     assert any(third in n and "được tặng" in n for n in told)
     assert any("Chúc mừng Hộ ông Hoàng Văn Tư" in n for n in notes(db, member_id(core, world["awardee"])))
+    # the item the decision left out is told too; good news carries no «Lý do»
+    assert any(f"hồ sơ {second} (Hộ bà Nông Thị Hoa) không có trong quyết định này" in n for n in told), told
+    assert not [n for n in told if "được tặng" in n and "Lý do" in n]
 
     # the decision and its list, read back
     with Session(db) as s:
@@ -214,7 +217,12 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
         (True, "Ghi nhầm số quyết định")
     ]
     assert any(
-        "đã được thu hồi" in n and "Ghi nhầm" in n for n in notes(db, member_id(core, world["nominator"]))
+        "đã được thu hồi" in n and "Lý do: Ghi nhầm" in n
+        for n in notes(db, member_id(core, world["nominator"]))
+    )
+    assert any(  # the awardee hears of it as well
+        "Quyết định số 125/QĐ-UBND khen thưởng Hộ ông Hoàng Văn Tư đã được thu hồi. Lý do: Ghi nhầm" in n
+        for n in notes(db, member_id(core, world["awardee"]))
     )
     with Session(db) as s, pytest.raises(ExportError, match="Chưa có quyết định khen thưởng"):
         write_certificates(s, core.campaign, tmp_path / "gk2.docx")

@@ -3,6 +3,8 @@ choices that are there, the way back, and amending what the office asked about."
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from messages.catalog import t
 from storage.models import Submission, SubmissionVersion
 
@@ -131,3 +133,26 @@ def test_a_council_member_without_a_unit_is_registered_without_dashes(player, db
     member.say("Nông Văn Hải")
     assert "Đăng ký xong: Nông Văn Hải, thành viên Hội đồng Thi đua - Khen thưởng." in member.text
     assert "—" not in member.texts()[0]
+
+
+def test_good_news_is_told_without_a_reason_bad_news_with_it(core, db, clock):
+    from domain import review
+    from domain.uow import UnitOfWork
+    from storage.models import Member
+
+    from .review_helpers import notes
+
+    resident = Player(core, "r1")
+    register_resident(resident)
+    good = nominate_household(resident)
+    bad = nominate_household(resident, nominee="Hộ bà Nông Thị Hoa")
+    join(core, db, clock, "s1", "staff", "VPTK", name="Hoàng Thị Lan")
+    with UnitOfWork.begin(db, clock.now()) as uow:
+        staff = uow.session.exec(select(Member).where(Member.role == "staff")).one()
+        review.decide(uow, staff, good, "approved", "Hồ sơ đầy đủ, đúng tiêu chí.")
+        review.decide(uow, staff, bad, "rejected", "Thu nhập chưa đạt tiêu chí.")
+        uow.session.commit()
+    [resident_id] = [m.id for m in rows(db, Member) if m.role == "resident"]
+    told = notes(db, resident_id)
+    assert f"Hồ sơ {good} (Hộ ông Hoàng Văn Tư): Đạt." in told
+    assert any(n.startswith(f"Hồ sơ {bad}") and "Lý do: Thu nhập chưa đạt tiêu chí." in n for n in told)
