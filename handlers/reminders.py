@@ -45,6 +45,8 @@ def deadline_text(campaign: Campaign) -> str:
 
 def reason_text(campaign: Campaign, r: Reason, *, short: bool = False) -> str:
     """A reason in words: the line of the reminder, or (`short`) the dry run's few words."""
+    if r.kind == DRAFT and r.item and not short:  # the item named: «đề cử Hộ ông Hoàng Văn Tư»
+        return t("remind.draft_item", flow=flow_label(r.flow), item=r.item[:60])
     if r.kind == DRAFT:
         return t("remind.why.draft" if short else "remind.draft", flow=flow_label(r.flow), step=r.step)
     if r.kind == STALE_REPORT:
@@ -108,8 +110,11 @@ def reminder_reply(core: Core, s: Session, target: Target, ident: Identity, at: 
         if step is None:
             return Text("\n".join([*lines, t("remind.how_menu_plain")]))
         q = eng.question(ctx, step)
+        # the choices stay answerable; a long question (the 11 figures) is not repeated whole
+        short = q.text if len(q.text.splitlines()) <= 3 else step.reprompt(ctx) if step.reprompt else ""
+        how = [t("remind.how_flow"), short] if short else [t("remind.how_flow_long")]
         return Question(
-            text="\n".join([*lines, "", t("remind.how_flow"), q.text]),
+            text="\n".join([*lines, "", *how]),
             options=q.options,
             nav=q.nav,
             multi=q.multi,

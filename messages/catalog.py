@@ -260,6 +260,8 @@ MESSAGES: dict[str, str] = {
     "remind.how_menu": "Chọn «{label}» bên dưới để làm tiếp.",
     "remind.how_menu_plain": "Mở menu (/menu) để gửi.",
     "remind.how_flow": "Trả lời câu hỏi dưới đây để làm tiếp:",
+    "remind.how_flow_long": "Trả lời tiếp câu hỏi đang dở (gõ «quay lai» để xem lại câu trước).",
+    "remind.draft_item": "Bạn còn {flow} «{item}» chưa gửi.",
     "remind.closed_draft": "Đã hết hạn gửi hồ sơ ({deadline}). {flow} bạn đang soạn dở không gửi được nữa. Cảm ơn bạn đã tham gia.",
     "remind.why.no_report": "chưa gửi báo cáo",
     "remind.why.stale_report": "báo cáo chưa cập nhật từ {updated}",

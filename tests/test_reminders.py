@@ -47,3 +47,30 @@ def test_nobody_is_reminded_once_the_campaign_is_closed(db, campaign, clock):
     add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01")
     with Session(db) as s:
         assert reminders.targets(s, campaign, campaign.closes_at, stale=True) == []
+
+
+def test_a_reminder_names_the_draft_and_a_head_mid_report_is_reminded_once(core, db, campaign, clock):
+    from messages.model import reply_from_dict
+    from scheduler.jobs import SlotRunner
+
+    from .conftest import Player, register_resident
+    from .review_helpers import join
+    from .test_scheduler import outbox, slot_named
+
+    resident = Player(core, "r-draft")
+    register_resident(resident)
+    resident.press("nominate")
+    resident.say("Hộ ông Hoàng Văn Tư")  # then stops at the achievements
+    head = join(core, db, clock, "h-draft", "head", "T01", name="Lục Văn Sơn")
+    head.press("report")  # the 11 figures asked; no report sent yet
+    slot = slot_named(campaign, "remind:2024-11-30T07:30")
+    clock.set(slot.at)
+    SlotRunner(core).run_sync(slot)
+    sent = [reply_from_dict(r.payload).text for r in outbox(db, slot.id)]
+    assert len(sent) == 2  # one reminder each, whatever they have pending
+    [to_resident] = [x for x in sent if "Hoàng Văn Tư" in x]
+    assert "Bạn còn đề cử «Hộ ông Hoàng Văn Tư» chưa gửi." in to_resident
+    [to_head] = [x for x in sent if x is not to_resident]
+    assert "Bạn còn một báo cáo thành tích chưa gửi." in to_head
+    assert "chưa gửi báo cáo" not in to_head, to_head  # not twice
+    assert "11)" not in to_head and "Mời gõ lại 11 số liệu" in to_head  # the list is not repeated
