@@ -26,65 +26,12 @@ from messages.model import Option
 # -- yes and no -----------------------------------------------------------------------------
 
 YES = frozenset(
-    {
-        "co",
-        "c",
-        "dc",
-        "duoc",
-        "ok",
-        "oke",
-        "okay",
-        "uh",
-        "u",
-        "um",
-        "uhm",
-        "vang",
-        "da",
-        "da co",
-        "co a",
-        "vang a",
-        "da vang",
-        "phai",
-        "dung",
-        "dung roi",
-        "roi",
-        "co roi",
-        "yes",
-        "y",
-        "co chu",
-        "dong y",
-        "duoc a",
-    }
+    "co|c|dc|duoc|ok|oke|okay|uh|u|um|uhm|vang|da|da co|co a|vang a|da vang|phai|dung|"
+    "dung roi|roi|co roi|yes|y|co chu|dong y|duoc a".split("|")
 )
 NO = frozenset(
-    {
-        "khong",
-        "ko",
-        "k",
-        "hok",
-        "khg",
-        "kg",
-        "kh",
-        "ko co",
-        "khong co",
-        "hong",
-        "hem",
-        "khong a",
-        "ko a",
-        "da khong",
-        "chua",
-        "chua co",
-        "no",
-        "n",
-        "khong phai",
-        "ko phai",
-        "kp",
-        "k co",
-        "hk",
-        "khong bi",
-        "ko bi",
-        "k bi",
-    }
+    "khong|ko|k|hok|khg|kg|kh|ko co|khong co|hong|hem|khong a|ko a|da khong|chua|chua co|no|"
+    "n|khong phai|ko phai|kp|k co|hk|khong bi|ko bi|k bi".split("|")
 )
 
 
@@ -127,23 +74,7 @@ _SCALES = {
     "ti": 1_000_000_000,
 }
 _CURRENCY = {"dong", "d", "vnd"}
-_FILLER = {
-    "khoang",
-    "tam",
-    "chung",
-    "hon",
-    "gan",
-    "tren",
-    "duoi",
-    "la",
-    "thu",
-    "nhap",
-    "tu",
-    "co",
-    "duoc",
-    "du",
-    "cung",
-}
+_FILLER = set("khoang tam chung hon gan tren duoi la thu nhap tu co duoc du cung".split())
 _NUMERAL = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
