@@ -95,13 +95,13 @@ def migrate(engine: Engine) -> None:
     if at_head(engine):
         log.info("database ready")
         return
-    from alembic import command
-
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    chatter = logging.getLogger("alembic")  # one INFO line per plugin and per revision: kept quiet
+    chatter = logging.getLogger("alembic")  # an INFO line per plugin (on import) and per revision
     level = chatter.level
     chatter.setLevel(logging.WARNING)
     try:
+        from alembic import command
+
+        cfg = alembic_config(engine.url.render_as_string(hide_password=False))
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
