@@ -143,6 +143,7 @@ def next_step(ctx: Ctx, flow: Flow, current: Step) -> Step | None:
 
 def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
     options = step.options(ctx) if step.options else []
+    chosen: set[str] = set()
     if step.kind == "multi":
         chosen = set(ctx.state.data.get("sel", []))
         options = [Option(o.value, o.label, o.value in chosen) for o in options]
@@ -165,7 +166,7 @@ def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
         step.skippable and step.kind in ("text", "phone")
     )
     if step.kind == "multi":
-        hint = t("hint.multi_preset") if step.preset is not None and options else t("hint.multi")
+        hint = t("hint.multi_preset") if step.preset is not None and chosen else t("hint.multi")
     elif step.kind == "photo":
         hint = t("hint.photo_one")
     elif numbered:

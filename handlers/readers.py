@@ -115,8 +115,8 @@ def _read_multi(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     ev = ctx.event
     values = [o.value for o in q.options]
     sel: list[str] = list(ctx.state.data.get("sel", []))
-    if nav is None and sel and ev.kind == "text" and yes_no_word(ev.text or "") == "yes":
-        nav = DONE  # "ok", "dc", "đúng": the choice shown is right
+    if nav is None and ev.kind == "text" and yes_no_word(ev.text or "") is not None:
+        nav = DONE  # "ok", "dc", "đúng": the choice shown is right (none chosen: said so)
     if nav == DONE:
         if not sel:
             raise Invalid(t("err.multi_empty"))

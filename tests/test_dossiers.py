@@ -156,3 +156,16 @@ def test_good_news_is_told_without_a_reason_bad_news_with_it(core, db, clock):
     told = notes(db, resident_id)
     assert f"Hồ sơ {good} (Hộ ông Hoàng Văn Tư): Đạt." in told
     assert any(n.startswith(f"Hồ sơ {bad}") and "Lý do: Thu nhập chưa đạt tiêu chí." in n for n in told)
+
+
+def test_contents_with_nothing_suggested_say_how_to_choose(player):
+    register_resident(player)
+    player.press("nominate")
+    player.say("cô giáo đinh thị hoa")
+    player.say("2")
+    player.say("Dạy giỏi 10 năm liền, giúp 30 học sinh nghèo đến trường.")  # no content's keywords
+    assert t("hint.multi") in player.text and "gõ «ok»" not in player.text
+    player.say("ok")
+    assert t("err.multi_empty") in player.text
+    player.say("1 2")
+    assert "kỷ luật" in player.text  # on to the category's question
