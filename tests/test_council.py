@@ -282,3 +282,16 @@ def test_invite_a_council_member_from_the_command_line(monkeypatch, db_path, tmp
     assert cli_main(["invite", "--role", "council"]) == 0
     assert "Vai trò: thành viên Hội đồng Thi đua - Khen thưởng" in capsys.readouterr().out
     assert cli_main(["invite", "--role", "head"]) == 2
+
+
+def test_ok_and_ko_answer_the_ballot(world, db):
+    staff = world["staff"]
+    staff.say("/hoidong")
+    staff.press("Mở phiên xét")
+    m1 = world["m1"]
+    m1.say("/bophieu")
+    m1.say("ok")
+    m1.say("ko")
+    m1.say("Đồng ý")
+    assert "Cảm ơn bạn" in m1.text, m1.text
+    assert sorted(v.choice for v in rows(db, CouncilVote)) == ["agree", "agree", "disagree"]
