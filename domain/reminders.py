@@ -80,6 +80,25 @@ def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> lis
     return sorted(out.values(), key=lambda x: x.member.id)
 
 
+def guest_drafts(s: Session, campaign: Campaign, at: datetime) -> list[ConversationState]:
+    """Drafts of people not registered yet (a first nomination stopped half way, kept in the
+    conversation from its first answer): reminded on the channel account they wrote from."""
+    return guest_draft_states(s) if campaign.is_open(at) else []
+
+
+def guest_draft_states(s: Session) -> list[ConversationState]:
+    return [
+        st
+        for st in conversations.states_in_flow(s, DRAFT_FLOWS)
+        if st.step is not None and st.member_id is None
+    ]
+
+
+def guest_target(st: ConversationState) -> Target:
+    item = ((st.data or {}).get("answers") or {}).get("nominee")
+    return Target(None, [Reason(DRAFT, flow=st.flow, step=st.step, item=item)])  # type: ignore[arg-type]
+
+
 def draft_states(s: Session) -> list[ConversationState]:
     """Conversations in the middle of a draft of something to send (told at the deadline)."""
     return [

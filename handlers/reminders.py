@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from domain.campaign import Campaign
-from domain.reminders import DRAFT, STALE_REPORT, Reason, Target, days_left, draft_states
+from domain.reminders import (
+    DRAFT,
+    STALE_REPORT,
+    Reason,
+    Target,
+    days_left,
+    draft_states,
+    guest_draft_states,
+    guest_drafts,
+    guest_target,
+)
 from handlers import engine as eng
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text, reply_to_dict
@@ -72,7 +82,12 @@ def reminder_lines(campaign: Campaign, target: Target, at: datetime) -> list[str
 
 
 def _probe_ctx(
-    core: Core, s: Session, member: Member, ident: Identity, state: ConversationState | None, at: datetime
+    core: Core,
+    s: Session,
+    member: Member | None,
+    ident: Identity,
+    state: ConversationState | None,
+    at: datetime,
 ):
     """A read-only context for building the person's current question: a detached copy of the
     state, so nothing of the real conversation is changed or saved."""
@@ -82,7 +97,7 @@ def _probe_ctx(
     probe = ConversationState(
         channel=ident.channel,
         user_id=ident.external_id,
-        member_id=member.id,
+        member_id=member.id if member is not None else None,
         flow=state.flow if state else None,
         step=state.step if state else None,
         seq=state.seq if state else 0,
@@ -152,7 +167,24 @@ def reminder_items(core: Core, s: Session, found: Iterable[Target], slot_id: str
                     dedupe_key=f"{slot_id}:{target.member.id}",
                 )
             )
+    for st in guest_drafts(s, core.campaign, at):  # not registered yet: their channel account
+        ident = guest_identity(st)
+        items.append(
+            dict(
+                member_id=None,
+                channel=st.channel,
+                chat_id=ident.chat_id,
+                payload=reply_to_dict(reminder_reply(core, s, guest_target(st), ident, at)),
+                dedupe_key=f"{slot_id}:guest:{st.id}",
+            )
+        )
     return items
+
+
+def guest_identity(st: ConversationState) -> Identity:
+    """The channel account of a conversation with no member yet (a private chat: its chat is
+    the person's own id). Not stored: the member and their identity come with registration."""
+    return Identity(channel=st.channel, external_id=st.user_id, chat_id=st.user_id)
 
 
 def closed_items(core: Core, s: Session, key: str) -> list[dict]:
@@ -160,8 +192,8 @@ def closed_items(core: Core, s: Session, key: str) -> list[dict]:
     (`key` names this deadline: an extended deadline tells them again when it passes)."""
     items = []
     deadline = deadline_text(core.campaign)
-    for st in draft_states(s):
-        ident = members.identity(s, st.channel, st.user_id)
+    for st in [*draft_states(s), *guest_draft_states(s)]:
+        ident = members.identity(s, st.channel, st.user_id) if st.member_id else guest_identity(st)
         if ident is None or ident.unreachable_at is not None:
             continue
         text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
@@ -171,7 +203,7 @@ def closed_items(core: Core, s: Session, key: str) -> list[dict]:
                 channel=ident.channel,
                 chat_id=ident.chat_id,
                 payload=reply_to_dict(Text(text)),
-                dedupe_key=f"{key}:{st.member_id}",
+                dedupe_key=f"{key}:{st.member_id or f'guest:{st.id}'}",
             )
         )
     return items
