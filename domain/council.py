@@ -33,6 +33,7 @@ from .award.events import (
     AwardWithdrawn,
     DecisionRecorded,
     DecisionWithdrawn,
+    LeftOut,
     NotRecommended,
     RoundClosed,
     RoundOpened,
@@ -381,6 +382,14 @@ def record_decision(
                 signed_on=signed_on,
             )
         )
+    chosen = {x.id for x in subs}
+    for sub in submissions.submissions(
+        s, campaign_code=campaign.code, kinds=ENTRY_KINDS, statuses=("shortlisted",)
+    ):
+        if sub.shortlist_award == award_key and sub.id not in chosen:
+            events += uow.record(
+                [LeftOut(now, actor_id, sub.ref, sub.submitter_id, sub.nominee, number, award.label)]
+            )
     return events
 
 
@@ -422,6 +431,7 @@ def withdraw_decision(
                 reason=reason,
                 event=AwardWithdrawn,
                 number=dec.number,
+                awardee_id=awardee_of(s, sub),
             )
         )
     return events

@@ -13,6 +13,7 @@ from storage import outbox
 from .award import notices as award
 from .events import StatusMoved, Submitted
 from .lifecycle import status_label
+from .outcomes import GOOD_NEWS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .uow import EventHandlers, UnitOfWork
@@ -22,7 +23,8 @@ def tell_submitter(uow: UnitOfWork, event: StatusMoved) -> None:
     """The submitter hears of a move someone else made (their own moves they just saw)."""
     if isinstance(event, Submitted) or event.actor_id == event.submitter_id:
         return
-    why = f" {t('mine.reason', reason=event.reason).strip()}" if event.reason else ""
+    good = event.to_status in GOOD_NEWS
+    why = f" {t('mine.reason', reason=event.reason).strip()}" if event.reason and not good else ""
     if event.to_status == "needs_info":
         why += "\n" + t("notify.amend_hint")
     note = Text(

@@ -26,6 +26,7 @@ class Reason:
     updated: datetime | None = None  # when the report was last updated (STALE_REPORT)
     flow: str | None = None  # the draft's flow and step (DRAFT)
     step: str | None = None
+    item: str | None = None  # what the draft is about, as typed («Hộ ông Hoàng Văn Tư»)
 
 
 @dataclass
@@ -71,8 +72,31 @@ def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> lis
         if member is not None and not any(
             r.kind == DRAFT for r in out.get(member.id, Target(member)).reasons
         ):
-            add(member, Reason(DRAFT, flow=st.flow, step=st.step))
+            item = ((st.data or {}).get("answers") or {}).get("nominee")
+            add(member, Reason(DRAFT, flow=st.flow, step=st.step, item=item))
+    for target in out.values():  # a report being written says it all: not «no report» as well
+        if any(r.kind == DRAFT and r.flow == "report" for r in target.reasons):
+            target.reasons = [r for r in target.reasons if r.kind == DRAFT]
     return sorted(out.values(), key=lambda x: x.member.id)
+
+
+def guest_drafts(s: Session, campaign: Campaign, at: datetime) -> list[ConversationState]:
+    """Drafts of people not registered yet (a first nomination stopped half way, kept in the
+    conversation from its first answer): reminded on the channel account they wrote from."""
+    return guest_draft_states(s) if campaign.is_open(at) else []
+
+
+def guest_draft_states(s: Session) -> list[ConversationState]:
+    return [
+        st
+        for st in conversations.states_in_flow(s, DRAFT_FLOWS)
+        if st.step is not None and st.member_id is None
+    ]
+
+
+def guest_target(st: ConversationState) -> Target:
+    item = ((st.data or {}).get("answers") or {}).get("nominee")
+    return Target(None, [Reason(DRAFT, flow=st.flow, step=st.step, item=item)])  # type: ignore[arg-type]
 
 
 def draft_states(s: Session) -> list[ConversationState]:

@@ -153,24 +153,32 @@ def report(
     return [amended]
 
 
+AMENDABLE = ("nominee", "category", "unit_code", "contents", "achievements", "answers", "flags")
+
+
 def amend(
     uow: UnitOfWork,
     actor: Member | None,
     ref: str,
     *,
     channel: str,
-    achievements: str | None,
     photos: list[dict[str, Any]] | None = None,
+    **fields: Any,
 ) -> list[Event]:
-    """The submitter adds what staff asked for: a new version, and back to the queue."""
+    """The submitter changes what staff asked about (any field the form asked: `AMENDABLE`; None
+    keeps a field) and may add photos: a new version, and back to the queue."""
     sub = find(uow, ref)
     if not is_own(actor, sub):
         raise Refused("role.denied")
     if sub.status != "needs_info":
         raise Refused("mine.cannot_amend", ref=sub.ref)
-    if achievements is None and not photos:
+    unknown = set(fields) - set(AMENDABLE)
+    if unknown:
+        raise ValueError(f"not amendable: {sorted(unknown)}")
+    changed = {k: v for k, v in fields.items() if v is not None and v != getattr(sub, k)}
+    if not changed and not photos:
         raise Refused("mine.amend_nothing", ref=sub.ref)
-    amended = revise(uow, actor, sub, achievements=sub.achievements if achievements is None else achievements)
+    amended = revise(uow, actor, sub, **(changed or {"achievements": sub.achievements}))
     attach_evidence(uow, sub, channel, photos)
     back = move(uow, sub, "under_review", actor_id=actor.id, reason=t("mine.amend_reason"), event=Resubmitted)
     return [amended, back]

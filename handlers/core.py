@@ -362,8 +362,9 @@ class Core:
         ev = ctx.event
         items = self.menu_items(ctx)
         chosen: MenuItem | None = None
-        if ev.kind == "choice":
-            chosen = next((m for m in items if m.key == ev.choice), None)
+        if ev.kind == "choice":  # a button of the role shown earlier still runs: it says why not now
+            role = self.role(ctx)
+            chosen = next((m for m in self.menu if m.key == ev.choice and role in m.roles), None)
         elif ev.kind == "text" and ev.text:
             opt = match_option(ev.text, [Option(m.key, t(f"menu.{m.key}")) for m in items])
             chosen = next((m for m in items if opt and m.key == opt.value), None)

@@ -56,6 +56,10 @@ class Step:
     read: Callable[[Ctx, str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
+    # the question asked again after a misunderstood answer, when the full one is long
+    reprompt: Callable[[Ctx], str] | None = None
+    # False on a screen one only looks at (a list, a dossier): its way out is «Quay lại» alone
+    cancel: bool = True
 
 
 class Flow:
@@ -80,6 +84,11 @@ class Flow:
 
     def title(self) -> str:
         return t(f"flow.{self.name}")
+
+    def typed(self, ctx: Ctx) -> bool:
+        """Whether leaving now throws away something the person typed (then they are told so);
+        a flow one only browses says False until something is typed."""
+        return True
 
 
 # -- running a flow -----------------------------------------------------------------------
@@ -135,6 +144,7 @@ def next_step(ctx: Ctx, flow: Flow, current: Step) -> Step | None:
 
 def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
     options = step.options(ctx) if step.options else []
+    chosen: set[str] = set()
     if step.kind == "multi":
         chosen = set(ctx.state.data.get("sel", []))
         options = [Option(o.value, o.label, o.value in chosen) for o in options]
@@ -148,15 +158,16 @@ def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
     # back and cancel: shown on a flow's first question and after a misunderstood answer (they
     # are understood as words, and as buttons pressed earlier, on every step)
     full = not ctx.state.data.get("history") or bool(ctx.state.data.get("missed"))
-    if full or step.kind == "confirm":
+    if full or step.kind == "confirm" or not step.cancel:
         nav.append(Option(BACK, step.nav_labels.get(BACK, t("nav.back"))))
-        nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
+        if step.cancel:
+            nav.append(Option(CANCEL, step.nav_labels.get(CANCEL, t("nav.cancel"))))
     # skipping is a numbered option wherever a number is not itself the answer
     numbered = step.kind in ("choice", "multi", "confirm", "photo") or (
         step.skippable and step.kind in ("text", "phone")
     )
     if step.kind == "multi":
-        hint = t("hint.multi_preset") if step.preset is not None and options else t("hint.multi")
+        hint = t("hint.multi_preset") if step.preset is not None and chosen else t("hint.multi")
     elif step.kind == "photo":
         hint = t("hint.photo_one")
     elif numbered:
@@ -164,8 +175,9 @@ def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
         hint = t("hint.choice", first=1, last=total) if total > 1 else t("hint.choice_one")
     else:
         hint = t("hint.text") if full else ""
+    again = step.reprompt if ctx.state.data.get("missed") else None
     return Question(
-        text=step.prompt(ctx),
+        text=again(ctx) if again is not None else step.prompt(ctx),
         options=options,
         nav=nav,
         multi=step.kind == "multi",
@@ -207,7 +219,7 @@ def answer(ctx: Ctx, flow: Flow) -> Outcome:
         return _photo_at_confirm(ctx, flow, step)
     nav = _nav_of(ev, step, q)
     if nav == CANCEL:
-        return cancelled()
+        return leave(ctx, flow)
     if nav == BACK:
         return back(ctx, flow)
     if nav == SKIP and step.skippable:
@@ -271,7 +283,13 @@ def back(ctx: Ctx, flow: Flow) -> Outcome:
             if step.kind == "multi":
                 ctx.state.data["sel"] = list(ctx.answers.get(step.key) or [])
             return asked(go_to(ctx, flow, step))
-    return cancelled()  # back from the first question leaves the flow
+    return leave(ctx, flow)  # back from the first question leaves the flow
+
+
+def leave(ctx: Ctx, flow: Flow) -> Outcome:
+    """The person leaves the flow: «Đã hủy» when typed answers are thrown away; back to the menu
+    without a word when they only looked."""
+    return cancelled() if flow.typed(ctx) else finished()
 
 
 def again(ctx: Ctx, step: Step, error: str) -> Outcome:

@@ -1,5 +1,6 @@
 """Several figures in one message: "1) 12 2) 5 3) 300m …", or one figure per line in the order
-shown. A «-» (or «bo qua») leaves a figure out; on an update it keeps the value reported before."""
+shown, or separated by commas, semicolons or spaces ("8, 300, 2 …", "8 300m 2 25 triệu …",
+words.split_figures). A «-» (or «bo qua») leaves a figure out; on an update it keeps the value reported before."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from domain.campaign import Content, Figure
 from handlers.engine import Invalid
 from handlers.textutil import MoneyError, fold
-from handlers.words import read_count, read_money
+from handlers.words import read_count, read_money, split_figures
 from messages.catalog import t
 
 _MARK = re.compile(r"(?:^|(?<=\s))(\d{1,2})\s*[).:]\s+|(?:^|(?<=\s))(\d{1,2})\)")
@@ -30,11 +31,7 @@ def _split(raw: str, n: int) -> list[str]:
                 raise Invalid(t("rep.figures_count", got=index, n=n))
             out[index - 1] = text[m.end() : end].strip().rstrip(",;")
         return out
-    lines = [line.strip() for line in re.split(r"[\n;]", text) if line.strip()]
-    if len(lines) == 1:  # "12 5 300 …": only plain numbers can be told apart by spaces
-        tokens = lines[0].replace(",", " ").split()
-        if all(tok.replace(".", "").isdigit() or tok in _SKIP for tok in tokens):
-            lines = tokens
+    lines = split_figures(text, n)
     if len(lines) != n:
         raise Invalid(t("rep.figures_count", got=len(lines), n=n))
     return lines
@@ -43,7 +40,7 @@ def _split(raw: str, n: int) -> list[str]:
 def read_figures(raw: str, figures: Sequence[tuple[Content, Figure]]) -> dict[str, dict[str, Any]]:
     """{content key: {figure key: value}} for the figures given (left-out ones absent)."""
     out: dict[str, dict[str, Any]] = {}
-    for i, (text, (content, fig)) in enumerate(zip(_split(raw, len(figures)), figures), 1):
+    for i, (text, (content, fig)) in enumerate(zip(_split(raw, len(figures)), figures, strict=True), 1):
         if not text or fold(text) in _SKIP or text in _SKIP:
             continue
         value: int | None

@@ -103,6 +103,28 @@ class Pager:
         )
 
 
+LIST = "list"  # a dossier's «Quay lại danh sách»
+
+
+def list_option() -> Option:
+    return Option(LIST, t("mine.back"))
+
+
+def back_to_list(key: str, *clear: str) -> Callable[[Ctx, Any], str | None]:
+    """A dossier's `after`: «Quay lại danh sách» shows the list again (the list is then the
+    flow's first screen: «Quay lại» there leaves)."""
+
+    def after(ctx: Ctx, value: Any) -> str | None:
+        if value != LIST:
+            return None
+        for k in (key, *clear):
+            ctx.answers.pop(k, None)
+        ctx.state.data["history"] = []
+        return key
+
+    return after
+
+
 def is_paging(value: Any) -> bool:
     return value in (NEXT, PREV, ALL) or (isinstance(value, str) and value.startswith(SEARCH))
 

@@ -3,12 +3,10 @@ choices, text, numbers and money in digits or words, dates, phones, photos and v
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from handlers.textutil import MoneyError, clean, has_control, letters, parse_numbers, parse_phone
-from handlers.words import match_choice, read_count, read_money, relative_day
+from handlers.words import match_choice, read_count, read_date, read_money
 from handlers.words import yes_no as yes_no_word
 from messages.catalog import t
 from messages.model import Question
@@ -67,7 +65,10 @@ def read(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     if step.kind == "figures" and step.read is not None:
         return step.read(ctx, raw)
     if step.kind == "date":
-        return _read_date(raw, ctx.campaign.local(ctx.now).date()).isoformat()
+        day = read_date(raw, ctx.campaign.local(ctx.now).date())
+        if day is None:
+            raise Invalid(t("err.date"))
+        return day.isoformat()
     if step.kind == "phone":
         phone = parse_phone(raw)
         if phone is None:
@@ -114,8 +115,8 @@ def _read_multi(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
     ev = ctx.event
     values = [o.value for o in q.options]
     sel: list[str] = list(ctx.state.data.get("sel", []))
-    if nav is None and sel and ev.kind == "text" and yes_no_word(ev.text or "") == "yes":
-        nav = DONE  # "ok", "dc", "đúng": the choice shown is right
+    if nav is None and ev.kind == "text" and yes_no_word(ev.text or "") is not None:
+        nav = DONE  # "ok", "dc", "đúng": the choice shown is right (none chosen: said so)
     if nav == DONE:
         if not sel:
             raise Invalid(t("err.multi_empty"))
@@ -186,18 +187,3 @@ def _read_voice(ctx: Ctx, step: Step) -> str:
     )
     ctx.answers["voices"] = voices
     return label
-
-
-def _read_date(raw: str, today: date) -> date:
-    """dd/mm/yyyy (or with . or -), or a day in words ("hôm nay") counted from `today`."""
-    offset = relative_day(raw)
-    if offset is not None:
-        return today + timedelta(days=offset)
-    m = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*", raw)
-    if not m:
-        raise Invalid(t("err.date"))
-    d, mth, y = (int(x) for x in m.groups())
-    try:
-        return date(y, mth, d)
-    except ValueError:
-        raise Invalid(t("err.date")) from None

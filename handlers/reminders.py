@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from domain.campaign import Campaign
-from domain.reminders import DRAFT, STALE_REPORT, Reason, Target, days_left, draft_states
+from domain.reminders import (
+    DRAFT,
+    STALE_REPORT,
+    Reason,
+    Target,
+    days_left,
+    draft_states,
+    guest_draft_states,
+    guest_drafts,
+    guest_target,
+)
 from handlers import engine as eng
 from messages.catalog import has, t
 from messages.model import InboundEvent, Option, Question, Reply, Text, reply_to_dict
@@ -45,6 +55,8 @@ def deadline_text(campaign: Campaign) -> str:
 
 def reason_text(campaign: Campaign, r: Reason, *, short: bool = False) -> str:
     """A reason in words: the line of the reminder, or (`short`) the dry run's few words."""
+    if r.kind == DRAFT and r.item and not short:  # the item named: «đề cử Hộ ông Hoàng Văn Tư»
+        return t("remind.draft_item", flow=flow_label(r.flow), item=r.item[:60])
     if r.kind == DRAFT:
         return t("remind.why.draft" if short else "remind.draft", flow=flow_label(r.flow), step=r.step)
     if r.kind == STALE_REPORT:
@@ -70,7 +82,12 @@ def reminder_lines(campaign: Campaign, target: Target, at: datetime) -> list[str
 
 
 def _probe_ctx(
-    core: Core, s: Session, member: Member, ident: Identity, state: ConversationState | None, at: datetime
+    core: Core,
+    s: Session,
+    member: Member | None,
+    ident: Identity,
+    state: ConversationState | None,
+    at: datetime,
 ):
     """A read-only context for building the person's current question: a detached copy of the
     state, so nothing of the real conversation is changed or saved."""
@@ -80,7 +97,7 @@ def _probe_ctx(
     probe = ConversationState(
         channel=ident.channel,
         user_id=ident.external_id,
-        member_id=member.id,
+        member_id=member.id if member is not None else None,
         flow=state.flow if state else None,
         step=state.step if state else None,
         seq=state.seq if state else 0,
@@ -108,8 +125,11 @@ def reminder_reply(core: Core, s: Session, target: Target, ident: Identity, at: 
         if step is None:
             return Text("\n".join([*lines, t("remind.how_menu_plain")]))
         q = eng.question(ctx, step)
+        # the choices stay answerable; a long question (the 11 figures) is not repeated whole
+        short = q.text if len(q.text.splitlines()) <= 3 else step.reprompt(ctx) if step.reprompt else ""
+        how = [t("remind.how_flow"), short] if short else [t("remind.how_flow_long")]
         return Question(
-            text="\n".join([*lines, "", t("remind.how_flow"), q.text]),
+            text="\n".join([*lines, "", *how]),
             options=q.options,
             nav=q.nav,
             multi=q.multi,
@@ -147,7 +167,25 @@ def reminder_items(core: Core, s: Session, found: Iterable[Target], slot_id: str
                     dedupe_key=f"{slot_id}:{target.member.id}",
                 )
             )
+    for st in guest_drafts(s, core.campaign, at):  # not registered yet: their channel account
+        ident = guest_identity(st)
+        items.append(
+            dict(
+                member_id=None,
+                channel=st.channel,
+                chat_id=ident.chat_id,
+                payload=reply_to_dict(reminder_reply(core, s, guest_target(st), ident, at)),
+                dedupe_key=f"{slot_id}:guest:{st.id}",
+            )
+        )
     return items
+
+
+def guest_identity(st: ConversationState) -> Identity:
+    """The channel account of a conversation with no member yet (a private chat: its chat is
+    the person's own id). Not stored: the member and their identity come with registration."""
+    # member_id 0: no member row yet (the row is never added to the session)
+    return Identity(member_id=0, channel=st.channel, external_id=st.user_id, chat_id=st.user_id)
 
 
 def closed_items(core: Core, s: Session, key: str) -> list[dict]:
@@ -155,8 +193,8 @@ def closed_items(core: Core, s: Session, key: str) -> list[dict]:
     (`key` names this deadline: an extended deadline tells them again when it passes)."""
     items = []
     deadline = deadline_text(core.campaign)
-    for st in draft_states(s):
-        ident = members.identity(s, st.channel, st.user_id)
+    for st in [*draft_states(s), *guest_draft_states(s)]:
+        ident = members.identity(s, st.channel, st.user_id) if st.member_id else guest_identity(st)
         if ident is None or ident.unreachable_at is not None:
             continue
         text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
@@ -166,7 +204,7 @@ def closed_items(core: Core, s: Session, key: str) -> list[dict]:
                 channel=ident.channel,
                 chat_id=ident.chat_id,
                 payload=reply_to_dict(Text(text)),
-                dedupe_key=f"{key}:{st.member_id}",
+                dedupe_key=f"{key}:{st.member_id or f'guest:{st.id}'}",
             )
         )
     return items

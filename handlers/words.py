@@ -5,8 +5,10 @@
 - numbers written in words, for money and for counts: "sáu mươi triệu", "năm chục triệu",
   "một trăm hai mươi triệu", "1 tỉ rưỡi", "mười hai" (`words_number`, `read_money`, `read_count`);
 - choices by their word or ordinal forms: "thon hai", "thôn 2", "t2", "số 2" (`match_choice`);
-- names in proper Vietnamese title case: "nguyễn văn bình" -> "Nguyễn Văn Bình" (`title_name`);
-- a day said in words: "hôm nay", "hom nay", "nay", "hôm qua" (`relative_day`).
+- names in proper Vietnamese title case: "nguyễn văn bình" -> "Nguyễn Văn Bình", titles and
+  kinship kept small: "cô giáo đinh thị hoa" -> "Cô giáo Đinh Thị Hoa" (`title_name`);
+- several figures in one message: "8, 300, 2", "8 300m 2 25 triệu", one per line (`split_figures`);
+- dates: "hôm nay", "hôm qua", "6/12", "06/12/2026" (`read_date`).
 
 The engine's matching calls these; textutil keeps the strict readers they fall back on.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from handlers.textutil import MONEY_MAX, MoneyError, fold, match_option, nfc, parse_money
@@ -23,65 +26,12 @@ from messages.model import Option
 # -- yes and no -----------------------------------------------------------------------------
 
 YES = frozenset(
-    {
-        "co",
-        "c",
-        "dc",
-        "duoc",
-        "ok",
-        "oke",
-        "okay",
-        "uh",
-        "u",
-        "um",
-        "uhm",
-        "vang",
-        "da",
-        "da co",
-        "co a",
-        "vang a",
-        "da vang",
-        "phai",
-        "dung",
-        "dung roi",
-        "roi",
-        "co roi",
-        "yes",
-        "y",
-        "co chu",
-        "dong y",
-        "duoc a",
-    }
+    "co|c|dc|duoc|ok|oke|okay|uh|u|um|uhm|vang|da|da co|co a|vang a|da vang|phai|dung|"
+    "dung roi|roi|co roi|yes|y|co chu|dong y|duoc a".split("|")
 )
 NO = frozenset(
-    {
-        "khong",
-        "ko",
-        "k",
-        "hok",
-        "khg",
-        "kg",
-        "kh",
-        "ko co",
-        "khong co",
-        "hong",
-        "hem",
-        "khong a",
-        "ko a",
-        "da khong",
-        "chua",
-        "chua co",
-        "no",
-        "n",
-        "khong phai",
-        "ko phai",
-        "kp",
-        "k co",
-        "hk",
-        "khong bi",
-        "ko bi",
-        "k bi",
-    }
+    "khong|ko|k|hok|khg|kg|kh|ko co|khong co|hong|hem|khong a|ko a|da khong|chua|chua co|no|"
+    "n|khong phai|ko phai|kp|k co|hk|khong bi|ko bi|k bi".split("|")
 )
 
 
@@ -124,23 +74,7 @@ _SCALES = {
     "ti": 1_000_000_000,
 }
 _CURRENCY = {"dong", "d", "vnd"}
-_FILLER = {
-    "khoang",
-    "tam",
-    "chung",
-    "hon",
-    "gan",
-    "tren",
-    "duoi",
-    "la",
-    "thu",
-    "nhap",
-    "tu",
-    "co",
-    "duoc",
-    "du",
-    "cung",
-}
+_FILLER = set("khoang tam chung hon gan tren duoi la thu nhap tu co duoc du cung".split())
 _NUMERAL = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
@@ -340,10 +274,11 @@ def match_choice(
     if not key:
         return None
     values = {o.value for o in options}
-    if {"yes", "no"} <= values:
-        yn = yes_no(answer)
-        if yn is not None:
-            return next(o for o in options if o.value == yn)
+    yn = yes_no(answer)
+    if yn is not None and {"yes", "no"} <= values:
+        return next(o for o in options if o.value == yn)
+    if yn is not None and len(options) == 2:  # «Vẫn gửi / Sửa thu nhập»: the first one goes on
+        return options[0] if yn == "yes" else options[1]
     m = _ORDINAL.match(key)
     if m:
         n = m.group(1) if m.group(1).isdigit() else _digits_for_words(m.group(1))
@@ -367,40 +302,77 @@ def match_choice(
 
 # -- names ----------------------------------------------------------------------------------
 
-_SMALL = {
-    "ông",
-    "bà",
-    "anh",
-    "chị",
-    "cô",
-    "chú",
-    "bác",
-    "em",
-    "và",
-    "của",
-    "con",
-    "ong",
-    "ba",
-    "chi",
-    "co",
-    "chu",
-    "bac",
-    "va",
-    "cua",
-}
+# titles and kinship that may open a name, folded; a phrase of several words is matched whole
+# ("gia đình", "cô giáo"), so a surname that folds like one of its words ("Đinh") stays a name
+_TITLES = tuple(
+    tuple(p.split())
+    for p in (
+        "ho gia dinh",
+        "gia dinh",
+        "co giao",
+        "thay giao",
+        "bac si",
+        "y si",
+        "y ta",
+        "duoc si",
+        "ky su",
+        "nghe nhan",
+        "cu ong",
+        "cu ba",
+        "ho",
+        "ong",
+        "ba",
+        "anh",
+        "chi",
+        "co",
+        "chu",
+        "bac",
+        "em",
+        "thay",
+        "cu",
+        "me",
+        "bo",
+        "chau",
+    )
+)
+_JOINS = {"va", "cua", "voi"}  # "Hộ ông A và bà B": a title may follow again
+
+
+def _title_at(folded: list[str], i: int) -> int:
+    """How many words of a title begin at position i (0 when none)."""
+    for phrase in sorted(_TITLES, key=len, reverse=True):
+        if tuple(folded[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
 
 
 def title_name(text: str) -> str:
-    """Proper Vietnamese title case: every word capitalised ("nguyễn văn bình" ->
-    "Nguyễn Văn Bình"); "ông"/"bà" after the first word stay small ("Hộ ông Hoàng Văn Tư");
-    a word typed with capitals inside ("TNHH", "McDonald") is left as typed."""
+    """Proper Vietnamese title case: every word of the name capitalised ("nguyễn văn bình" ->
+    "Nguyễn Văn Bình"); the titles and kinship words that open it stay small after the first
+    word ("Hộ ông Hoàng Văn Tư", "Cô giáo Đinh Thị Hoa", "Bác sĩ Lê Văn Anh"), and so do "và",
+    "của"; a word typed with capitals inside ("TNHH", "McDonald") is left as typed."""
     words = nfc(text).split()
     shouting = all(not c.islower() for c in text if c.isalpha())
+    folded = [fold(w) for w in words]
+    small: set[int] = set()
+    i, in_title = 0, True
+    while i < len(words):
+        n = _title_at(folded, i) if in_title else 0
+        if n:
+            small.update(range(i, i + n))
+            i += n
+            continue
+        if folded[i] in _JOINS and i > 0:
+            small.add(i)
+            in_title = True
+        else:
+            in_title = False
+        i += 1
     out = []
     for i, w in enumerate(words):
         if shouting:
             w = w.lower()
-        if i > 0 and w.lower() in _SMALL:
+        if i > 0 and i in small:
             out.append(w.lower())
         elif any(c.isupper() for c in w[1:]):
             out.append(w[0].upper() + w[1:])
@@ -409,11 +381,55 @@ def title_name(text: str) -> str:
     return " ".join(out)
 
 
-# -- a day said in words ----------------------------------------------------------------------
+# -- several figures in one message -------------------------------------------------------------
 
-_DAYS = {"hom nay": 0, "nay": 0, "ngay hom nay": 0, "hom qua": -1, "qua": -1}
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*[^\d\s]{0,6}$")  # "8", "1.200", "300m", "2,5ha"
+_GAP = {"-", "--", "x", "bq"}  # a figure left out
 
 
-def relative_day(text: str) -> int | None:
-    """Days from today for a day said in words ("hôm nay" 0, "hôm qua" -1), None otherwise."""
-    return _DAYS.get(" ".join(fold(text).replace(".", " ").split()))
+def _gap(tok: str) -> bool:
+    return tok in _GAP or fold(tok) in _GAP
+
+
+def split_figures(text: str, n: int) -> list[str]:
+    """The answers of a message that gives several figures in order (n are expected). Lines, «;»
+    and «, » separate; the figures may also be separated by spaces, a unit word going with the
+    number before it: "8 300m 2 25 triệu 1 - 3". The caller compares the length with n."""
+    pieces = [p.strip() for p in re.split(r"\n|;|,(?=\s)|,$", text) if p.strip()]
+    if len(pieces) == n:
+        return pieces
+    items: list[str] = []
+    for piece in pieces:
+        for tok in piece.split():
+            if _NUMBER.match(tok) or _gap(tok):
+                items.append(tok)
+            elif items and not _gap(items[-1]):
+                items[-1] = f"{items[-1]} {tok}"  # "25 triệu", "12 hộ": the unit of the number
+            else:
+                return pieces  # words that belong to no figure: read as written
+    return items
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+_DAYS_AGO = {"hom nay": 0, "nay": 0, "bua nay": 0, "hom qua": 1, "qua": 1, "hom kia": 2}
+_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?")
+
+
+def read_date(text: str, today: date) -> date | None:
+    """A date as people write it: "hôm nay", "hôm qua", "6/12" (this year), "06/12/2026",
+    "6-12-26", "ngày 6/12"; None when it is not one."""
+    if fold(text) in _DAYS_AGO:
+        return today - timedelta(days=_DAYS_AGO[fold(text)])
+    raw = re.sub(r"^(ngày|ngay)\s+", "", nfc(text).strip(" .").lower())
+    m = _DATE.fullmatch(raw)
+    if not m:
+        return None
+    d, mth = int(m.group(1)), int(m.group(2))
+    y = int(m.group(3)) if m.group(3) else today.year
+    if y < 100:
+        y += 2000
+    try:
+        return date(y, mth, d)
+    except ValueError:
+        return None

@@ -29,9 +29,10 @@ TEXTS: dict[str, str] = {
     "nom.registered": "Đã ghi nhận bạn: {name} ({unit}).",
     # -- unit report: several figures in one message ----------------------------------------
     "rep.figures_all": "Báo cáo của {unit}: gõ {n} số liệu trong MỘT tin nhắn, theo thứ tự dưới đây (mỗi số một dòng, hoặc «1) 12 2) 5 …»; «-» là bỏ qua):\n{lines}",
+    "rep.figures_again": "Mời gõ lại {n} số liệu theo thứ tự ở trên, trong một tin nhắn.",
     "rep.figures_line": "{i}) {label} ({measure}){before}",
     "rep.figures_before": " — trước: {value}",
-    "rep.figures_count": "Bạn gõ {got} số liệu, cần {n}. Ví dụ: 1) 12 2) 5 3) 300 … hoặc mỗi số một dòng; «-» là bỏ qua.",
+    "rep.figures_count": "Bạn gõ {got} số liệu, cần {n}. Ví dụ: 12, 5, 300m … hoặc 1) 12 2) 5 3) 300m …; «-» là bỏ qua.",
     "rep.figures_bad": "Số liệu {i} ({label}) chưa hiểu: «{value}». Ví dụ: 12, 300m, 60 triệu.",
     # -- digest -----------------------------------------------------------------------------
     "digest.reports": "Báo cáo đơn vị đã nhận: {n}.",

@@ -82,7 +82,9 @@ TEXTS: dict[str, str] = {
     "award.notify_nominator": "Tin vui: hồ sơ {ref} ({nominee}) được tặng {award} theo Quyết định số {number} ngày {date}. Cảm ơn bạn đã giới thiệu gương điển hình.",
     "award.notify_awardee": "Chúc mừng {nominee}! Bạn được tặng {award} theo Quyết định số {number} ngày {date}.",
     "award.notify_not_recommended": "Hội đồng Thi đua – Khen thưởng đã bình xét hồ sơ {ref} ({nominee}) tại phiên xét số {number}: {agree}/{present} thành viên đồng ý, chưa đủ để đề nghị khen thưởng. Cảm ơn bạn đã giới thiệu gương điển hình.",
-    "award.notify_withdrawn": "Quyết định số {number} đã được thu hồi. Hồ sơ {ref} ({nominee}) trở lại danh sách Hội đồng. Lý do: {reason}",
+    "award.notify_withdrawn": "Quyết định số {number} đã được thu hồi. Hồ sơ {ref} ({nominee}) trở lại danh sách Hội đồng.",
+    "award.notify_withdrawn_awardee": "Quyết định số {number} khen thưởng {nominee} đã được thu hồi.",
+    "award.notify_left_out": "Quyết định số {number} ({award}) đã ký; hồ sơ {ref} ({nominee}) không có trong quyết định này. Hồ sơ vẫn ở danh sách Hội đồng.",
     # -- the nomination's photos: shown on the public page after an award? (one tap at sending)
     "nom.send_publish": "{send}, đồng ý công bố ảnh",
     "nom.send_private": "{send}, không công bố ảnh",

@@ -98,13 +98,21 @@ def migrate(engine: Engine) -> None:
     """Bring the database to the newest schema (alembic upgrade head). A database already
     there is left alone without loading Alembic (most starts are restarts)."""
     if at_head(engine):
+        log.info("database ready")
         return
-    from alembic import command
+    chatter = logging.getLogger("alembic")  # an INFO line per plugin (on import) and per revision
+    level = chatter.level
+    chatter.setLevel(logging.WARNING)
+    try:
+        from alembic import command
 
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        chatter.setLevel(level)
+    log.info("database ready")
 
 
 def session(engine: Engine) -> Session:

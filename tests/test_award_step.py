@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 
 from domain import council as ops
 from domain.uow import UnitOfWork
-from handlers.words import relative_day
 from storage import views
 from storage.models import AwardDecision, Member, Outbox
 
@@ -178,17 +177,6 @@ def test_the_decision_menu_keeps_its_numbers_after_a_save(step, core, db, clock)
     assert "Đã thu hồi Quyết định số 125/QĐ-UBND" in staff.text
     with Session(db) as s:
         assert s.exec(select(AwardDecision.withdrawn)).all() == [True]
-
-
-def test_a_day_in_words():
-    assert [relative_day(x) for x in ("hôm nay", "Hom nay", " nay ", "hôm qua", "20/12/2024", "mai")] == [
-        0,
-        0,
-        0,
-        -1,
-        None,
-        None,
-    ]
 
 
 def test_the_decision_date_reads_today_in_words_and_refuses_tomorrow(step, core, db, clock):

@@ -181,6 +181,11 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     )
     assert any(third in n and "được tặng" in n for n in told)
     assert any("Chúc mừng Hộ ông Hoàng Văn Tư" in n for n in notes(db, member_id(core, world["awardee"])))
+    # the item the council did not recommend was told at the round's close, and only then (it
+    # left the list, so the decision does not leave it out again); good news carries no «Lý do»
+    about_second = [n for n in told if f"hồ sơ {second} (Hộ bà Nông Thị Hoa)" in n]
+    assert len(about_second) == 1 and "chưa đủ để đề nghị khen thưởng" in about_second[0], told
+    assert not [n for n in told if "được tặng" in n and "Lý do" in n]
 
     # the decision and its list, read back
     with Session(db) as s:
@@ -232,7 +237,12 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
         (True, "Ghi nhầm số quyết định")
     ]
     assert any(
-        "đã được thu hồi" in n and "Ghi nhầm" in n for n in notes(db, member_id(core, world["nominator"]))
+        "đã được thu hồi" in n and "Lý do: Ghi nhầm" in n
+        for n in notes(db, member_id(core, world["nominator"]))
+    )
+    assert any(  # the awardee hears of it as well
+        "Quyết định số 125/QĐ-UBND khen thưởng Hộ ông Hoàng Văn Tư đã được thu hồi. Lý do: Ghi nhầm" in n
+        for n in notes(db, member_id(core, world["awardee"]))
     )
     with Session(db) as s, pytest.raises(ExportError, match="Chưa có quyết định khen thưởng"):
         write_certificates(s, core.campaign, tmp_path / "gk2.docx")
@@ -292,3 +302,16 @@ def test_invite_a_council_member_from_the_command_line(monkeypatch, db_path, tmp
     assert cli_main(["invite", "--role", "council"]) == 0
     assert "Vai trò: thành viên Hội đồng Thi đua - Khen thưởng" in capsys.readouterr().out
     assert cli_main(["invite", "--role", "head"]) == 2
+
+
+def test_ok_and_ko_answer_the_ballot(world, db):
+    staff = world["staff"]
+    staff.say("/hoidong")
+    staff.press("Mở phiên xét")
+    m1 = world["m1"]
+    m1.say("/bophieu")
+    m1.say("ok")
+    m1.say("ko")
+    m1.say("Đồng ý")
+    assert "Cảm ơn bạn" in m1.text, m1.text
+    assert sorted(v.choice for v in rows(db, CouncilVote)) == ["agree", "agree", "disagree"]

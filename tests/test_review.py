@@ -128,7 +128,7 @@ def test_head_sees_nominations_about_their_unit_only(core, db, clock):
     assert f"{ref} · Hộ ông Hoàng Văn Tư" in head1.text
     head1.say("1")
     assert "Trồng 3 ha hồi" in head1.text and "Thu nhập/năm: 60 triệu đồng" in head1.text
-    assert head1.question.options == []  # read-only
+    assert [o.label for o in head1.question.options] == ["Quay lại danh sách"]  # read-only
     head2.press("unit_noms")
     assert "Chưa có đề cử nào về đơn vị của bạn" in head2.text and ref not in head2.text
 
@@ -180,11 +180,13 @@ def test_needs_info_amend_then_approve(core, db, clock):
     resident.press("mine")
     resident.say("1")
     assert "Trạng thái: Cần bổ sung" in resident.text and "Lý do: Xin gửi thêm ảnh" in resident.text
-    resident.press("Bổ sung hồ sơ")
+    resident.press("Bổ sung hồ sơ")  # the summary as it was sent, with its changes
+    assert "Tên: Hộ ông Hoàng Văn Tư" in resident.text and "Ảnh: 1" in resident.text
+    resident.press("Sửa thành tích")
     resident.say("Trồng 3 ha hồi, có xác nhận của trưởng thôn; hiến 200 m2 đất làm đường.")
-    resident.photo("photo-9")
-    resident.say("xong")
-    resident.press("Gửi bổ sung")
+    resident.photo("photo-9")  # sent at the summary: kept with the others
+    assert "Ảnh: 2" in resident.text
+    resident.press("Gửi bổ sung, không công bố ảnh")
     assert f"Đã gửi bổ sung cho {ref}" in resident.text
     amended = sub(db, ref)
     assert amended.status == "under_review" and amended.version == 2
@@ -359,9 +361,7 @@ def test_an_amendment_asked_for_by_staff_is_accepted_after_the_deadline(core, db
     resident.say("/hoso")
     resident.say("1")
     resident.press("Bổ sung hồ sơ")
-    resident.say("bo qua")
     resident.photo("anh-bo-sung")
-    resident.say("xong")
-    resident.press("Gửi bổ sung")
+    resident.press("Gửi bổ sung, không công bố ảnh")
     assert f"Đã gửi bổ sung cho {ref}" in resident.text
     assert sub(db, ref).status == "under_review" and sub(db, ref).version == 2

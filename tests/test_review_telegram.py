@@ -56,9 +56,10 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     resident.say("/hoso")  # its last question went stale with the Telegram turn above
     resident.say("1")
     resident.press(t("mine.amend"))
+    resident.press(t("nom.change_achievements"))
     resident.say("Đã trồng thêm 1 ha hồi; thôn xác nhận bằng văn bản ngày 10/11/2024.")
     resident.photo("vuon-hoi")
-    resident.press(t("mine.amend_send"))
+    resident.press(t("nom.send_private", send=t("mine.amend_send")))
     assert t("mine.amended", ref=ref) in resident.text
     assert rows(db, Submission)[0].status == "under_review"
     await staff.press(t("menu.review"))

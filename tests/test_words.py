@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from handlers.textutil import MoneyError
-from handlers.words import match_choice, read_count, read_money, title_name, yes_no
+from handlers.words import match_choice, read_count, read_date, read_money, split_figures, title_name, yes_no
 from messages.model import Option
 
 YES_NO = (
@@ -138,3 +140,85 @@ def test_a_million_billions_and_a_negative_amount_are_refused(text, why):
     with pytest.raises(MoneyError) as refused:
         read_money(text)
     assert str(refused.value) == why
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("cô giáo đinh thị hoa", "Cô giáo Đinh Thị Hoa"),
+        ("Cô giáo Đinh Thị Hoa", "Cô giáo Đinh Thị Hoa"),
+        ("thầy giáo lê văn anh", "Thầy giáo Lê Văn Anh"),
+        ("bác sĩ nông văn hải", "Bác sĩ Nông Văn Hải"),
+        ("hộ gia đình ông lò văn sơn", "Hộ gia đình ông Lò Văn Sơn"),
+        ("hộ ông hoàng văn tư và bà nông thị hoa", "Hộ ông Hoàng Văn Tư và bà Nông Thị Hoa"),
+        ("bà hoàng thị lan", "Bà Hoàng Thị Lan"),
+        ("chị lương thị cúc", "Chị Lương Thị Cúc"),
+        ("lê văn anh", "Lê Văn Anh"),
+        ("đinh văn bảy", "Đinh Văn Bảy"),
+    ],
+)
+def test_titles_and_kinship_stay_as_written_in_lower_case(text, name):
+    assert title_name(text) == name
+
+
+ELEVEN = ["8", "300", "2", "1", "-", "350m", "400", "45 triệu", "-", "2", "1"]
+
+
+@pytest.mark.parametrize(
+    "text,items",
+    [
+        ("8, 300, 2, 1, -, 350m, 400, 45 triệu, -, 2, 1", ELEVEN),
+        ("8 300 2 1 - 350m 400 45 triệu - 2 1", ELEVEN),
+        ("8; 300; 2; 1; -; 350m; 400; 45 triệu; -; 2; 1", ELEVEN),
+        ("\n".join(ELEVEN), ELEVEN),
+        ("8,300,2", ["8,300,2"]),  # thousands, not three figures
+        ("8 300 2", ["8", "300", "2"]),
+        ("8, 300\n2 1", ["8", "300", "2", "1"]),
+        ("1,5 ha 2", ["1,5 ha", "2"]),
+    ],
+)
+def test_figures_separated_as_people_type_them(text, items):
+    assert split_figures(text, 11) == items
+
+
+TODAY = date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        ("hôm nay", TODAY),
+        ("Hom nay", TODAY),
+        ("hôm qua", date(2026, 12, 5)),
+        ("hôm kia", date(2026, 12, 4)),
+        ("6/12", TODAY),
+        ("ngày 6/12", TODAY),
+        ("06/12/2026", TODAY),
+        ("6-12-2026", TODAY),
+        ("6.12.26", TODAY),
+        ("30/11/2024", date(2024, 11, 30)),
+        ("31/11/2026", None),
+        ("mai", None),
+        ("6", None),
+    ],
+)
+def test_dates_as_people_write_them(text, day):
+    assert read_date(text, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("ok", "send"),
+        ("ko", "fix"),
+        ("dc", "send"),
+        ("không", "fix"),
+        ("1", "send"),
+        ("2", "fix"),
+        ("hmm", None),
+    ],
+)
+def test_yes_and_no_go_onto_a_two_way_choice_whose_first_option_goes_on(text, value):
+    opts = [Option("send", "Vẫn gửi"), Option("fix", "Sửa thu nhập")]
+    opt = match_choice(text, opts)
+    assert (opt.value if opt else None) == value

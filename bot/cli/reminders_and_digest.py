@@ -42,7 +42,7 @@ def remind_command(args, settings) -> int:
             file=sys.stderr,
         )
         return 2
-    app = build(settings)
+    app = build(settings, demo=args.demo)
     at = _moment(app, args.at)
     slot = reminder_slot_at(app.campaign, at)
     with Session(app.db) as s:
@@ -73,7 +73,7 @@ def remind_command(args, settings) -> int:
 
 
 def digest_command(args, settings) -> int:
-    app = build(settings)
+    app = build(settings, demo=args.demo)
     at = _moment(app, args.at)
     with Session(app.db) as s:
         d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at))
@@ -88,8 +88,10 @@ def add_parsers(sub) -> None:
     r = sub.add_parser("remind", help="who would be reminded at a moment, and why (no sending)")
     r.add_argument("--dry-run", action="store_true", help="print, do not send or write")
     r.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
+    r.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
     r.set_defaults(handler=remind_command)
     d = sub.add_parser("digest", help="print the staff digest")
     d.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     d.add_argument("--chart", default=None, help="also write the PNG bar chart to this path")
+    d.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
     d.set_defaults(handler=digest_command)

@@ -66,6 +66,18 @@ class Awarded(StatusMoved):
 
 
 @dataclass(frozen=True)
+class LeftOut(Event):
+    """An item on the council's list for an award that a decision of that award did not
+    include: its submitter is told (the item stays on the list)."""
+
+    ref: str
+    submitter_id: int
+    nominee: str | None
+    number: str
+    award: str
+
+
+@dataclass(frozen=True)
 class DecisionWithdrawn(Event):
     decision_id: int
     number: str
@@ -78,6 +90,7 @@ class AwardWithdrawn(StatusMoved):
     """An item back on the council's list because its decision was withdrawn."""
 
     number: str = ""
+    awardee_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from messages.model import Text, reply_to_dict
 from storage.outbox import enqueue
 
 from ..events import Event
-from .events import Awarded, AwardWithdrawn, NotRecommended, RoundOpened
+from ..outcomes import outcome_text
+from .events import Awarded, AwardWithdrawn, LeftOut, NotRecommended, RoundOpened
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..uow import UnitOfWork
 
 # the events handle() tells (domain/notifications.HANDLERS lists it under each)
-HANDLED = (RoundOpened, Awarded, AwardWithdrawn, NotRecommended)
+HANDLED = (RoundOpened, Awarded, AwardWithdrawn, NotRecommended, LeftOut)
 
 
 def _send(uow: UnitOfWork, member_id: int, text: str, key: str, event: Event) -> None:
@@ -63,14 +64,28 @@ def handle(uow: UnitOfWork, ev: Event) -> None:
             _send(
                 uow,
                 ev.submitter_id,
-                t(
+                outcome_text(
                     "award.notify_withdrawn",
+                    reason=ev.reason,
                     ref=ev.ref,
                     nominee=ev.nominee or "",
                     number=ev.number,
-                    reason=ev.reason or "",
                 ),
                 f"award|{ev.ref}|{ev.number}|withdrawn",
+                ev,
+            )
+        if ev.awardee_id is not None and ev.awardee_id not in (ev.submitter_id, ev.actor_id):
+            _send(
+                uow,
+                ev.awardee_id,
+                outcome_text(
+                    "award.notify_withdrawn_awardee",
+                    reason=ev.reason,
+                    ref=ev.ref,
+                    nominee=ev.nominee or "",
+                    number=ev.number,
+                ),
+                f"award|{ev.ref}|{ev.number}|withdrawn-awardee",
                 ev,
             )
     elif isinstance(ev, NotRecommended):
@@ -87,5 +102,20 @@ def handle(uow: UnitOfWork, ev: Event) -> None:
                     present=ev.present,
                 ),
                 f"council|{ev.ref}|{ev.round_number}|not_recommended",
+                ev,
+            )
+    elif isinstance(ev, LeftOut):
+        if ev.submitter_id != ev.actor_id:
+            _send(
+                uow,
+                ev.submitter_id,
+                outcome_text(
+                    "award.notify_left_out",
+                    ref=ev.ref,
+                    nominee=ev.nominee or "",
+                    number=ev.number,
+                    award=ev.award,
+                ),
+                f"award|{ev.ref}|{ev.number}|left-out",
                 ev,
             )

@@ -10,19 +10,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def install(core: Core) -> None:
     from domain.roles import EVERYONE, GUEST
-    from handlers.flows import mine, nomination, registration
+    from handlers.flows import amend, mine, nomination, registration
     from handlers.outcomes import finished
 
     core.add_flow(registration.Registration())
     core.add_flow(registration.InviteFlow())
     core.add_flow(nomination.Nomination())
     core.add_flow(mine.Mine())
+    core.add_flow(amend.Amend())
 
     core.menu_order = MENU_ORDER
     core.add_menu("register", {GUEST}, core.start_flow("registration"))
     core.add_menu("invite", {GUEST}, core.start_flow("invite"))
-    core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"))  # no sign-up first
-    core.add_menu("nominate", EVERYONE, core.start_flow("nomination"))
+    # offered while the campaign takes submissions (/decu still says why not, after the deadline)
+    taking = nomination.taking_submissions
+    core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"), when=taking)  # no sign-up first
+    core.add_menu("nominate", EVERYONE, core.start_flow("nomination"), when=taking)
     core.add_menu("mine", EVERYONE, core.start_flow("mine"))
     core.add_menu("help", {GUEST, *EVERYONE}, core.help)
 

@@ -14,7 +14,7 @@ from handlers.describe import full_detail
 from handlers.engine import Flow, Step
 from handlers.flows.mine import label
 from handlers.outcomes import Outcome, denied, refused
-from handlers.paging import Pager
+from handlers.paging import Pager, back_to_list, list_option
 from messages.catalog import t
 from messages.model import Option, Reply
 from storage import submissions
@@ -60,11 +60,21 @@ class Browse(Flow):
         sub = self.picked(ctx)
         return full_detail(ctx, sub) if sub is not None else t("role.denied")
 
+    def typed(self, ctx: Ctx) -> bool:
+        return False  # only looked: leaving goes back to the menu without «Đã hủy»
+
     def steps(self, ctx: Ctx) -> list[Step]:
         return [
-            self.pager.step(),
-            Step("view", "choice", self._detail, options=lambda c: []),
+            self.pager.step(cancel=False),
+            Step(
+                "view",
+                "choice",
+                self._detail,
+                options=lambda c: [list_option()],
+                after=back_to_list("pick", "view"),
+                cancel=False,
+            ),
         ]
 
-    def finish(self, ctx: Ctx) -> list[Reply]:  # pragma: no cover - the view has no option
+    def finish(self, ctx: Ctx) -> list[Reply]:  # pragma: no cover - the view always goes back
         return []

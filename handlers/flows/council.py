@@ -17,6 +17,7 @@ from handlers.describe import checks_text, short, unit_name
 from handlers.engine import Flow, Invalid, Step
 from handlers.flows.browse import Browse
 from handlers.outcomes import Outcome, denied, finished, refused
+from handlers.words import NO, YES
 from messages.catalog import t
 from messages.model import Option, Text
 from storage import council as rows
@@ -167,6 +168,7 @@ class Vote(Flow):
                 "choice",
                 self._vote_prompt,
                 options=lambda c: [Option(k, t(f"council.choice.{k}")) for k in CHOICES],
+                aliases=lambda c: {"agree": (*YES, "nhat tri"), "disagree": tuple(NO)},  # «ok», «ko»
                 validate=self._cast,
                 after=self._after_vote,
                 when=lambda c: c.answers.get("pos") is not None,

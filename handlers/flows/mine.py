@@ -1,16 +1,20 @@
-"""Hồ sơ của tôi: own submissions with their status; withdraw one before review."""
+"""Hồ sơ của tôi: own submissions with their status. A dossier shows what was sent and its
+choices: amend when the office asks (handlers/flows/amend.py), withdraw before review, back to
+the list. Leaving only looked: back to the menu without «Đã hủy»."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from domain import submissions as operations
 from domain.lifecycle import WITHDRAWABLE, status_label
+from handlers import engine
 from handlers.access import can_see, is_head, is_own
-from handlers.describe import extra_lines, full_detail
+from handlers.describe import checks_text, extra_lines, full_detail, short, unit_name
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, finished, refused
-from handlers.paging import Pager
+from handlers.paging import Pager, back_to_list, list_option
 from messages.catalog import t
 from messages.model import Option, Text
 from storage import pages, submissions
@@ -53,16 +57,15 @@ def picked(ctx: Ctx) -> Submission | None:
 
 
 def actions(ctx: Ctx) -> list[Option]:
-    """Changes are for the submitter only: withdraw before review, amend when asked."""
+    """Changes are for the submitter only: amend when asked, withdraw before review; back to the
+    list always."""
     sub = picked(ctx)
-    if not is_own(ctx, sub):
-        return []
     opts = []
-    if sub.status == "needs_info":
+    if is_own(ctx, sub) and sub.status == "needs_info":
         opts.append(Option("amend", t("mine.amend")))
-    if sub.status in WITHDRAWABLE:
+    if is_own(ctx, sub) and sub.status in WITHDRAWABLE:
         opts.append(Option("withdraw", t("mine.withdraw")))
-    return opts
+    return [*opts, list_option()]
 
 
 def _doing(action: str):
@@ -83,17 +86,22 @@ def detail(ctx: Ctx) -> str:
     last = submissions.history(ctx.session, sub.id)[-1]
     if sub.kind == "report":  # a unit's report has no nominee: its figures instead
         return full_detail(ctx, sub) + (t("mine.reason", reason=last.reason) if last.reason else "")
-    at = ctx.campaign.local(sub.submitted_at or sub.created_at).strftime("%H:%M %d/%m/%Y")
-    cat = ctx.campaign.category(sub.category).label if sub.category else "—"
+    c = ctx.campaign
     return t(
         "mine.detail",
         ref=sub.ref,
         kind=t(f"kind.{sub.kind}"),
-        nominee=sub.nominee or "—",
-        category=cat,
         status=status_label(sub.status),
-        at=at,
         reason=t("mine.reason", reason=last.reason) if last.reason else "",
+        category=c.category(sub.category).label if sub.category else "—",
+        nominee=sub.nominee or "—",
+        unit=unit_name(c, sub.unit_code),
+        contents="; ".join(c.content(k).label for k in sub.contents or []) or "—",
+        achievements=short(sub.achievements, 600),
+        checks=checks_text(c, sub),
+        photos=len(submissions.evidence_of(ctx.session, sub.id)),
+        award=c.award(sub.proposed_award).label if sub.proposed_award else "—",
+        at=c.local(sub.submitted_at or sub.created_at).strftime("%H:%M %d/%m/%Y"),
     ) + extra_lines(ctx, sub)
 
 
@@ -107,10 +115,21 @@ class Mine(Flow):
             return refused(t("mine.empty"))
         return None
 
+    def typed(self, ctx: Ctx) -> bool:
+        return bool(ctx.answers.get("amend_text") or ctx.answers.get("amend_photos"))
+
     def steps(self, ctx: Ctx) -> list[Step]:
+        reporting = lambda c: _doing("amend")(c) and picked(c) is not None and picked(c).kind == "report"  # noqa: E731
         return [
-            OWN.step(),
-            Step("action", "choice", detail, options=actions),
+            replace(OWN.step(), cancel=False),
+            Step(
+                "action",
+                "choice",
+                detail,
+                options=actions,
+                after=back_to_list("pick", "action"),
+                cancel=False,
+            ),
             Step(
                 "confirm",
                 "confirm",
@@ -125,7 +144,7 @@ class Mine(Flow):
                 min_len=ctx.campaign.forms.achievements_min_chars,
                 multiline=True,
                 skippable=True,
-                when=_doing("amend"),
+                when=reporting,
             ),
             Step(
                 "amend_photos",
@@ -133,14 +152,14 @@ class Mine(Flow):
                 lambda c: t("nom.photos", max=ctx.campaign.forms.max_photos),
                 skippable=True,
                 max_items=ctx.campaign.forms.max_photos,
-                when=lambda c: _doing("amend")(c) and c.campaign.forms.max_photos > 0,
+                when=lambda c: reporting(c) and c.campaign.forms.max_photos > 0,
             ),
             Step(
                 "amend_confirm",
                 "confirm",
                 lambda c: t("mine.amend_confirm", ref=picked(c).ref),
                 options=lambda c: [Option("send", t("mine.amend_send"))],
-                when=_doing("amend"),
+                when=reporting,
             ),
         ]
 
@@ -150,6 +169,8 @@ class Mine(Flow):
         if not is_own(ctx, sub):
             return finished()
         a = ctx.answers
+        if a.get("action") == "amend" and sub.kind != "report":  # the form's summary, to change
+            return engine.start(ctx, ctx.core.flows["amend"], {"ref": sub.ref}, first="confirm")
         if a.get("action") == "amend":
             operations.amend(
                 ctx.uow,

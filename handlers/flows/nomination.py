@@ -4,6 +4,7 @@ a collective or an enterprise. The steps come from the campaign file's categorie
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from domain import members, submissions
@@ -29,6 +30,11 @@ def deadline_refusal(ctx: Ctx) -> Outcome | None:
     except Refused as refusal:
         return refused(refusal)
     return None
+
+
+def taking_submissions(ctx: Ctx) -> bool:
+    """Whether the menu offers the items that submit (they are refused after the deadline)."""
+    return ctx.campaign.is_open(ctx.now)
 
 
 def head_refusal(ctx: Ctx) -> Outcome | None:
@@ -81,6 +87,12 @@ def nominee_name(ctx: Ctx) -> str:
     return title_name(a["nominee"]) if plain and a.get("category") in PEOPLE else a["nominee"]
 
 
+def shown_name(typed: str) -> str:
+    """A name as a question repeats it: title case when it is a plain name («bà hoàng thị lan»
+    is asked about as «Bà Hoàng Thị Lan»)."""
+    return title_name(typed) if valid_name(typed) else typed
+
+
 def _name_ok(ctx: Ctx, value: str) -> None:
     if not valid_name(value):
         raise Invalid(t("err.name"))
@@ -109,22 +121,39 @@ def category_of(ctx: Ctx) -> Category | None:
     return ctx.campaign.category(key) if key else None
 
 
-def check_steps(ctx: Ctx) -> list[Step]:
-    """One step per check of every category; each shows only for its own category."""
+def check_steps(ctx: Ctx, when_done: Callable[[Ctx], str | None] = lambda c: None) -> list[Step]:
+    """One step per check of every category; each shows only for its own category. Once the
+    category's checks are all answered, `when_done` says where to go (back to the summary after
+    a change from it; None: on)."""
     steps: list[Step] = []
     for cat in ctx.campaign.categories:
         for chk in cat.checks:
-            steps.extend(_check_steps(cat, chk))
+            steps.extend(_check_steps(cat, chk, when_done))
     return steps
+
+
+def checks_answered(ctx: Ctx) -> bool:
+    cat = category_of(ctx)
+    for chk in cat.checks if cat else ():
+        key = f"{cat.key}.{chk.key}"
+        if key not in ctx.answers:
+            return False
+        if chk.kind == "money" and ctx.answers[key] < chk.min and f"{key}.low" not in ctx.answers:
+            return False
+    return True
 
 
 def _for(cat: Category):
     return lambda c: c.answers.get("category") == cat.key
 
 
-def _check_steps(cat: Category, chk: Check) -> list[Step]:
+def _check_steps(cat: Category, chk: Check, when_done: Callable[[Ctx], str | None]) -> list[Step]:
     key = f"{cat.key}.{chk.key}"
     on = _for(cat)
+
+    def then(c: Ctx, v: Any) -> str | None:
+        return when_done(c) if checks_answered(c) else None
+
     if chk.kind == "money":
         low = f"{key}.low"
 
@@ -133,22 +162,21 @@ def _check_steps(cat: Category, chk: Check) -> list[Step]:
             return on(c) and value is not None and value < chk.min
 
         return [
-            Step(key, "money", lambda c: chk.prompt, when=on),
+            Step(key, "money", lambda c: chk.prompt, when=on, after=then),
             Step(
                 low,
                 "choice",
                 lambda c: t(
                     "nom.income_low",
-                    clause=cat.clause,
                     min=format_money(chk.min),
                     value=format_money(c.answers[key]),
                 ),
                 options=lambda c: [Option("send", t("nom.income_send")), Option("fix", t("nom.income_fix"))],
                 when=is_low,
-                after=lambda c, v: BACK if v == "fix" else None,
+                after=lambda c, v: BACK if v == "fix" else then(c, v),
             ),
         ]
-    return [Step(key, "choice", lambda c: chk.prompt, options=yes_no, when=on)]
+    return [Step(key, "choice", lambda c: chk.prompt, options=yes_no, when=on, after=then)]
 
 
 def flags_of(ctx: Ctx) -> list[str]:
@@ -229,11 +257,18 @@ class Nomination(Flow):
         c = ctx.campaign
         changing = lambda key: lambda x: x.answers.get("change") == key  # noqa: E731
         return [
-            Step("nominee", "text", lambda x: t("nom.who"), min_len=3, max_len=200, after=_after_nominee),
+            Step(
+                "nominee",
+                "text",
+                lambda x: t("nom.who"),
+                min_len=3,
+                max_len=200,
+                after=lambda x, v: _after_nominee(x, v) or self._changed(x),
+            ),
             Step(
                 "category",
                 "choice",
-                lambda x: t("nom.kind_of", nominee=x.answers["nominee"]),
+                lambda x: t("nom.kind_of", nominee=shown_name(x.answers["nominee"])),
                 options=lambda x: [Option(k.key, k.label) for k in c.categories],
                 aliases=lambda x: {k.key: k.aliases for k in c.categories},
                 when=lambda x: not x.answers.get("category_auto") or changing("category")(x),
@@ -257,7 +292,8 @@ class Nomination(Flow):
 
     def confirm_options(self, ctx: Ctx) -> list[Option]:
         """Send; with photos, sending also answers whether they may be shown on the public page
-        after an award: one tap either way. Then the one-tap changes."""
+        after an award: one tap either way. Then the same one-tap changes on every summary:
+        name, achievements, category, unit (a unit's own proposal keeps its unit), photos."""
         send = t(self.send_key)
         opts = (
             [Option("send", send)]
@@ -267,17 +303,21 @@ class Nomination(Flow):
                 Option("send_private", t("nom.send_private", send=send)),
             ]
         )
-        if ctx.answers.get("category_auto"):
-            opts.append(Option("change_category", t("nom.change_category")))
-        if own_unit(ctx) is not None and self.name == "nomination":
-            opts.append(Option("change_unit", t("nom.change_unit")))
-        return opts
+        changes = ["nominee", "achievements", "category", *(["unit"] if self.unit_changeable(ctx) else [])]
+        if ctx.campaign.forms.max_photos > 0:
+            changes.append("photos")
+        return [*opts, *(Option(f"change_{key}", t(f"nom.change_{key}")) for key in changes)]
+
+    def unit_changeable(self, ctx: Ctx) -> bool:
+        return self.name == "nomination"  # a unit's own proposal keeps its unit
 
     def _after_confirm(self, ctx: Ctx, value: str) -> str | None:
         if not value.startswith("change_"):
             return None  # sent
         ctx.answers["change"] = value.removeprefix("change_")
         ctx.answers.pop("confirm", None)
+        if ctx.answers["change"] == "photos":  # chosen again from the start
+            ctx.answers.pop("photos", None)
         return ctx.answers["change"]
 
     def steps(self, ctx: Ctx) -> list[Step]:
@@ -290,11 +330,10 @@ class Nomination(Flow):
             Step(
                 "achievements",
                 "text",
-                lambda x: t(
-                    "nom.achievements", clause=category_of(x).clause, criteria=category_of(x).criteria_short
-                ),
+                lambda x: t("nom.achievements", criteria=category_of(x).criteria_short),
                 min_len=forms.achievements_min_chars,
                 multiline=True,
+                after=lambda x, v: self._changed(x),
             ),
             Step(
                 "contents",
@@ -302,9 +341,10 @@ class Nomination(Flow):
                 lambda x: t("nom.contents_suggest" if suggested(x) else "nom.contents"),
                 options=lambda x: [Option(k.key, k.label) for k in c.contents],
                 preset=suggested,
+                after=lambda x, v: self._changed(x),
             ),
             *self.extra_steps(ctx),
-            *check_steps(ctx),
+            *check_steps(ctx, self._changed),
             Step(
                 "photos",
                 "photo",
@@ -312,6 +352,7 @@ class Nomination(Flow):
                 skippable=True,
                 max_items=forms.max_photos,
                 when=lambda x: forms.max_photos > 0,
+                after=lambda x, v: self._changed(x),
             ),
             Step(
                 "award",
@@ -339,7 +380,7 @@ class Nomination(Flow):
             contents="; ".join(c.content(k).label for k in a["contents"]),
             achievements=short(a["achievements"]),
             checks=summary_checks(ctx),
-            photos=len(a.get("photos") or []),
+            photos=len(a.get("photos") or []) + a.get("kept_photos", 0),
             award=c.award(a["award"]).label,
         )
 

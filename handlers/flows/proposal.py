@@ -12,7 +12,7 @@ from handlers.access import HEAD, guard
 from handlers.describe import short, unit_name
 from handlers.engine import Step
 from handlers.flows.browse import Browse
-from handlers.flows.nomination import Nomination, head_refusal
+from handlers.flows.nomination import Nomination, head_refusal, taking_submissions
 from handlers.outcomes import Outcome
 from messages.catalog import t
 from storage import pages
@@ -60,6 +60,6 @@ def install(core: Core) -> None:
     core.add_flow(Proposal())
     core.add_flow(Browse("unit_noms", HEAD, unit_nominations))
     start = guard(HEAD, core.start_flow("proposal"))
-    core.add_menu("propose", HEAD, start)
+    core.add_menu("propose", HEAD, start, when=taking_submissions)
     core.add_command("denghi", start)
     core.add_menu("unit_noms", HEAD, guard(HEAD, core.start_flow("unit_noms")))

@@ -121,7 +121,11 @@ class InviteFlow(Flow):
         if any(isinstance(e, IdentityLinked) for e in events):
             return finished(Text(t("link.done", name=ctx.member.full_name)))
         c = ctx.campaign
-        unit = c.unit(inv.unit_code).name if inv.unit_code and c.has_unit(inv.unit_code) else "—"
+        unit = (
+            t("inv.unit", unit=c.unit(inv.unit_code).name)
+            if inv.unit_code and c.has_unit(inv.unit_code)
+            else ""
+        )
         role = t(f"role.{inv.role}")
         if not was_member and any(isinstance(e, MemberRegistered) for e in events):
             return finished(Text(t("inv.done", name=ctx.member.full_name, role=role, unit=unit)))

@@ -16,7 +16,7 @@ from handlers.access import guard
 from handlers.describe import figure_value, figures_text, short, unit_name
 from handlers.engine import Flow, Step
 from handlers.figures import read_figures
-from handlers.flows.nomination import evidence, head_refusal
+from handlers.flows.nomination import evidence, head_refusal, taking_submissions
 from handlers.outcomes import Outcome, finished
 from messages.catalog import t
 from messages.model import Option, Text
@@ -65,6 +65,7 @@ class Report(Flow):
                 self._figures_prompt,
                 skippable=updating,
                 read=lambda x, raw: read_figures(raw, figs),
+                reprompt=lambda x: t("rep.figures_again", n=len(figs)),
                 multiline=True,
             ),
             Step(
@@ -164,5 +165,5 @@ def install(core: Core) -> None:
 
     core.add_flow(Report())
     start = guard(HEAD, core.start_flow("report"))
-    core.add_menu("report", HEAD, start)
+    core.add_menu("report", HEAD, start, when=taking_submissions)
     core.add_command("baocao", start)
