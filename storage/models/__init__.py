@@ -8,7 +8,7 @@ parts of a submission whose shape the campaign file decides (answers, figures).
 from .base import Table, UTCDateTime, utcnow
 from .conversations import ConversationState, ProcessedEvent
 from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound, CouncilVote
-from .messaging import Announcement, AuditLog, GroupLink, Outbox
+from .messaging import Announcement, AuditLog, GroupLink, OaToken, Outbox
 from .people import DISPLAY_NAME_MAX, Identity, Invite, Member
 from .submissions import (
     Evidence,
@@ -36,6 +36,7 @@ __all__ = [
     "Identity",
     "Invite",
     "Member",
+    "OaToken",
     "Outbox",
     "ProcessedEvent",
     "RefCounter",
