@@ -16,9 +16,10 @@ from domain.broadcasts import Audience
 from domain.uow import UnitOfWork
 from storage.models import Identity, Outbox
 
-from .conftest import rows
+from .conftest import Player, rows
 from .seed import create_member
 from .test_zalo_oa import fake, serve_oa  # noqa: F401  (the fake OA API fixture)
+from .web_helpers import Web, make_staff
 
 TEMPLATES = {"announcement": {"id": "310003", "params": {"ten": "name", "noi_dung": "text"}}}
 
@@ -51,7 +52,7 @@ async def oa(fake, db, campaign, clock, tmp_path):
 
 
 async def test_an_announcement_outside_the_window_is_templated_rerouted_or_kept_never_dropped(
-    oa, fake, db, campaign, clock
+    oa, fake, db, campaign, clock, core, tmp_path
 ):
     with Session(db) as s:
         follower(s, clock, fake, "in", "Nguyen Van An", hours_ago=2)
@@ -84,6 +85,27 @@ async def test_an_announcement_outside_the_window_is_templated_rerouted_or_kept_
     with Session(db) as s:
         f = bc.figures(s, ann_id)
     assert (f.sent, f.templated, f.rerouted, f.outside_window, f.queued) == (1, 1, 1, 1, 1)
+    with Session(db) as s:
+        create_member(
+            s,
+            full_name="Cán bộ Văn phòng",
+            role="staff",
+            unit_code=None,
+            phone=None,
+            channel="telegram",
+            external_id="st",
+            chat_id="st",
+            display_name=None,
+            now=clock.now(),
+        )
+        s.commit()
+    staff = Player(core, "st", channel="telegram")
+    staff.say("/start")
+    staff.press("ann_figures")  # what the office reads in chat
+    assert "Zalo OA: gửi theo mẫu 1, chuyển sang kênh khác 1, chờ vì ngoài khung 48 giờ 1" in staff.text
+    console = Web(core, db, campaign, clock, tmp_path).signed_in(make_staff(db, clock))
+    page = console.get("/thong-bao").text  # and on the web console
+    assert "ngoài khung 48 giờ" in page and "1 / 1 / 1" in page
 
     await oa.say("xin chao", "out")  # the person writes: their window opens again
     await dispatcher.run_once()
