@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(SystemExit):
@@ -83,7 +84,7 @@ class Settings(BaseSettings):
     zalo_oa_renew_before_minutes: int = Field(default=60, ge=1, le=24 * 60)
     zalo_oa_max_event_age: int = Field(default=300, ge=10, le=86400)  # seconds
     # template (ZNS) per purpose: {"reminder": {"id": "...", "params": {"name": "name", ...}}}
-    zalo_oa_templates: dict[str, dict] = Field(default_factory=dict)
+    zalo_oa_templates: Annotated[dict[str, dict], NoDecode] = Field(default_factory=dict)  # JSON, read below
 
     @field_validator("campaign_deadline", mode="before")
     @classmethod
@@ -169,8 +170,17 @@ class Settings(BaseSettings):
 
     @field_validator("zalo_oa_templates", mode="before")
     @classmethod
-    def _no_templates(cls, v: object) -> object:
-        return {} if isinstance(v, str) and not v.strip() else v
+    def _templates_json(cls, v: object) -> object:
+        if isinstance(v, str):
+            import json
+
+            if not v.strip():
+                return {}
+            try:
+                return json.loads(v)
+            except ValueError:
+                raise ValueError('JSON such as {"reminder": {"id": "...", "params": {...}}}') from None
+        return v
 
     @field_validator("zalo_oa_templates")
     @classmethod

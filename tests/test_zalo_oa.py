@@ -190,3 +190,50 @@ async def test_unfollow_marks_the_account_unreachable_and_stops_its_queue(oa, fa
     await until(lambda: rows(db, Identity)[0].unreachable_at is not None, "the unfollow")
     [row] = rows(db, Outbox, Outbox.status != "sent")
     assert row.status == "unreachable"
+
+
+async def test_serve_runs_the_oa_on_port_and_its_outbox_dispatcher(fake, db, campaign, clock, tmp_path):
+    from bot.bootstrap import build_services
+    from bot.serve import serve_async
+
+    sock, port = bind_free_port()
+    sock.close()
+    access, refresh = fake.issue()
+    settings = oa_settings(fake, tmp_path, access, refresh, port=port)
+    app = App(settings=settings, db=db, campaign=campaign, core=Core(db, campaign, clock), clock=clock)
+    stop = asyncio.Event()
+    services = build_services(app)
+    [dispatcher] = services.dispatchers
+    assert isinstance(dispatcher.channel, ZaloOaChannel)
+    served = asyncio.create_task(serve_async(app, stop=stop, services=services, settle=0.1))
+    fake.webhook_url = f"http://127.0.0.1:{port}/zalo-oa"
+    oa = Oa(fake, app, dispatcher.channel)
+    for _ in range(300):  # polling mode: the web server on PORT starts after the first answers
+        try:
+            menu = await oa.say("Xin chào")
+            break
+        except Exception:
+            await asyncio.sleep(0.02)
+    assert "Bạn chưa đăng ký" in menu
+    stop.set()
+    await asyncio.wait_for(served, timeout=15)
+
+
+def test_oa_settings_come_together_or_not_at_all(tmp_path):
+    from bot.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError) as exc:
+        load_settings(_env_file=None, zalo_oa_app_id=APP_ID, zalo_oa_secret_key=OA_SECRET)
+    assert "ZALO_OA_APP_SECRET" in exc.value.message
+    with pytest.raises(SettingsError) as exc:
+        load_settings(_env_file=None, zalo_oa_templates='{"birthday": {"id": "1"}}')
+    assert exc.value.message.startswith("ZALO_OA_TEMPLATES: birthday")
+    s = load_settings(
+        _env_file=None,
+        zalo_oa_app_id=APP_ID,
+        zalo_oa_secret_key=OA_SECRET,
+        zalo_oa_app_secret=APP_SECRET,
+        zalo_oa_id=OA_ID,
+        zalo_oa_templates='{"reminder": {"id": "310001", "params": {"ten": "name"}}}',
+    )
+    assert s.zalo_oa_on and s.has_channel and s.zalo_oa_templates["reminder"]["id"] == "310001"
