@@ -159,3 +159,20 @@ def test_token_check_says_how_long_is_left(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("ZALO_OA_ID", "")
     assert cli_main(["zalo-oa", "token", "--check"]) == 2
     assert "ZALO_OA_ID" in capsys.readouterr().err
+
+
+async def test_no_token_or_secret_reaches_the_log(fake, db, campaign, clock, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    oa, stop = await serve_oa(fake, db, campaign, clock, tmp_path)
+    try:
+        await register(oa)
+        fake.expire_all()
+        await oa.say("xin chao")
+    finally:
+        await stop()
+    logged = caplog.text
+    assert fake.renewals == 1 and "renewed" in logged
+    for secret in [*fake.access, *fake.refresh, APP_SECRET, stored(db).refresh_token]:
+        assert secret not in logged
