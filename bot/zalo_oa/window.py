@@ -55,7 +55,6 @@ class Window:
         self.span = timedelta(hours=hours)
         self.hours = hours
         self.templates = templates
-        self.counts = {SENT: 0, TEMPLATED: 0, REROUTED: 0, HELD: 0}
 
     @property
     def note(self) -> str:
@@ -71,28 +70,24 @@ class Window:
         if last is not None and now - last < self.span:
             try:
                 await self.channel.send(row.chat_id, reply)
-                return self._done(SENT, "")
+                return SENT, ""
             except SendError as exc:
                 if getattr(exc, "error_code", None) != OUTSIDE_WINDOW:
                     raise
         if found is None:  # an account nobody registered: nothing else to try
-            return self._done(HELD, self.note)
+            return HELD, self.note
         spec = self.templates.get(purpose(row.dedupe_key))
         if spec and found["phone"]:
             try:
                 await self._template(row, reply, spec, found)
-                return self._done(TEMPLATED, f"mẫu {spec['id']}")
+                return TEMPLATED, f"mẫu {spec['id']}"
             except OaError as exc:
                 if exc.retryable and exc.error_code != OUT_OF_QUOTA:
                     raise SendError(str(exc), retry_after=exc.retry_after) from None
                 log.warning("zalo_oa: template %s not sent (%s); trying another way", spec["id"], exc)
         if await asyncio.to_thread(self._reroute, row, found["member_id"]):
-            return self._done(REROUTED, "gửi qua kênh khác")
-        return self._done(HELD, self.note)
-
-    def _done(self, outcome: str, note: str) -> tuple[str, str]:
-        self.counts[outcome] += 1
-        return outcome, note
+            return REROUTED, "gửi qua kênh khác"
+        return HELD, self.note
 
     def _person(self, chat_id: str) -> dict | None:
         with Session(self.channel.app.db) as s:
