@@ -23,6 +23,7 @@ from .fakes.zalo_api import bind_free_port, wait_started
 from .fakes.zalo_oa_api import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZaloOa
 from .test_zalo import until
 
+DESCRIPTION = "Trong 3 ha hoi, thu nhap cao, hien 200 m2 dat lam duong be tong cua thon."
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"
 
 
@@ -124,7 +125,7 @@ async def test_follow_greets_and_a_follower_registers_and_nominates_with_buttons
     assert "1. Thôn 1" in await oa.say("nguyen van binh")
     assert "Bạn muốn đề cử ai?" in await oa.say("1")
     assert "Mô tả thành tích" in await oa.say("ho ong hoang van tu")
-    await oa.say("Trong 3 ha hoi, thu nhap cao, hien 200 m2 dat lam duong be tong cua thon.")
+    await oa.say(DESCRIPTION)
     await oa.say("dc")
     await oa.say("60 trieu")
     assert "Gửi ảnh minh chứng" in await oa.say("ko")
@@ -237,3 +238,29 @@ def test_oa_settings_come_together_or_not_at_all(tmp_path):
         zalo_oa_templates='{"reminder": {"id": "310001", "params": {"ten": "name"}}}',
     )
     assert s.zalo_oa_on and s.has_channel and s.zalo_oa_templates["reminder"]["id"] == "310001"
+
+
+async def test_an_image_link_to_the_local_network_is_not_fetched(oa, fake, db):
+    await oa.say("1")
+    await oa.say("nguyen van binh")
+    await oa.say("1")
+    await oa.say("ho ong hoang van tu")
+    await oa.say(DESCRIPTION)
+    await oa.say("dc")
+    await oa.say("60 trieu")
+    await oa.say("ko")  # now the photos step
+    got = "\n".join(await oa.send(fake.event("u-1", image="http://169.254.169.254/latest/meta-data/")))
+    assert "Không tải được ảnh vừa gửi" in got and "Gửi ảnh minh chứng" in got
+    assert rows(db, Evidence) == [] and not list((oa.app.settings.media_dir).rglob("*.img"))
+
+
+async def test_five_choices_are_buttons_and_a_multiple_choice_is_numbered_text_only(oa, fake):
+    await oa.say("1")
+    await oa.say("nguyen van binh")
+    villages = fake.sent("u-1")[-1]
+    assert [b["title"] for b in buttons(villages)] == [f"Thôn {n}" for n in range(1, 6)]
+    await oa.say("1")
+    await oa.say("ho ong hoang van tu")
+    await oa.say(DESCRIPTION)
+    contents = fake.sent("u-1")[-1]  # several may be ticked: typed numbers, no buttons
+    assert "1. " in contents.body["message"]["text"] and buttons(contents) == []
