@@ -106,6 +106,16 @@ def buttons(call) -> list[dict]:
     return ((call.body["message"].get("attachment") or {}).get("payload") or {}).get("buttons") or []
 
 
+NOMINATION = ["1", "nguyen van binh", "1", "ho ong hoang van tu", DESCRIPTION, "dc", "60 trieu", "ko"]
+
+
+async def answer(oa: Oa, texts: list[str], user: str = "u-1") -> None:
+    """A newcomer's nomination answered up to a step (NOMINATION[:n]: 4 = the description,
+    8 = the photos)."""
+    for text in texts:
+        await oa.say(text, user)
+
+
 async def register(oa: Oa, user: str = "u-1", name: str = "Tran Van Nam") -> None:
     await oa.say("xin chao", user)
     await oa.say("2", user)  # Đăng ký (người dân)
@@ -167,10 +177,7 @@ async def test_forged_stale_and_replayed_events_do_nothing(oa, fake, db, clock):
 
 
 async def test_a_voice_note_answers_a_text_step_as_on_telegram(oa, fake, db):
-    await oa.say("1")
-    await oa.say("nguyen van binh")
-    await oa.say("1")
-    await oa.say("ho ong hoang van tu")  # now the description, a text step
+    await answer(oa, NOMINATION[:4])  # now the description, a text step
     got = "\n".join(await oa.send(fake.event("u-1", audio="https://zalo.example/voice.aac")))
     assert "Thành tích thuộc nội dung thi đua nào?" in got  # the recording was the answer
     [state] = rows(db, ConversationState)
@@ -241,26 +248,16 @@ def test_oa_settings_come_together_or_not_at_all(tmp_path):
 
 
 async def test_an_image_link_to_the_local_network_is_not_fetched(oa, fake, db):
-    await oa.say("1")
-    await oa.say("nguyen van binh")
-    await oa.say("1")
-    await oa.say("ho ong hoang van tu")
-    await oa.say(DESCRIPTION)
-    await oa.say("dc")
-    await oa.say("60 trieu")
-    await oa.say("ko")  # now the photos step
+    await answer(oa, NOMINATION)  # now the photos step
     got = "\n".join(await oa.send(fake.event("u-1", image="http://169.254.169.254/latest/meta-data/")))
     assert "Không tải được ảnh vừa gửi" in got and "Gửi ảnh minh chứng" in got
     assert rows(db, Evidence) == [] and not list((oa.app.settings.media_dir).rglob("*.img"))
 
 
 async def test_five_choices_are_buttons_and_a_multiple_choice_is_numbered_text_only(oa, fake):
-    await oa.say("1")
-    await oa.say("nguyen van binh")
+    await answer(oa, NOMINATION[:2])
     villages = fake.sent("u-1")[-1]
     assert [b["title"] for b in buttons(villages)] == [f"Thôn {n}" for n in range(1, 6)]
-    await oa.say("1")
-    await oa.say("ho ong hoang van tu")
-    await oa.say(DESCRIPTION)
+    await answer(oa, NOMINATION[2:5])
     contents = fake.sent("u-1")[-1]  # several may be ticked: typed numbers, no buttons
     assert "1. " in contents.body["message"]["text"] and buttons(contents) == []
