@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.cli import main as cli_main
 from bot.zalo_oa import OaClient, OaTokens, TokenError
-from storage import oa_tokens
+from storage import zalo_oa as oa_store
 from storage.models import OaToken
 
 from .conftest import rows
@@ -87,7 +87,7 @@ async def _one_renewal_for_two(db, clock, fake, tmp_path) -> None:
     assert fake.renewals == 1  # the others waited for it, none spent the refresh token again
     assert len({g.token for g in got}) == 1 and got[0].version == 1
     with Session(db) as s:
-        row = oa_tokens.get(s, OA_ID)
+        row = oa_store.get(s, OA_ID)
         assert row.refresh_token in fake.refresh and row.renewing_by is None
 
 

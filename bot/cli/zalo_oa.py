@@ -67,8 +67,8 @@ async def _renew(tokens, client, version: int) -> None:
 def _renewals(app, settings) -> int:
     from sqlmodel import Session
 
-    from storage import oa_tokens
+    from storage import zalo_oa as oa_store
 
     with Session(app.db) as s:
-        row = oa_tokens.get(s, settings.zalo_oa_id)
+        row = oa_store.get(s, settings.zalo_oa_id)
         return row.renewals if row else 0

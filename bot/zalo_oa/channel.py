@@ -32,7 +32,8 @@ from starlette.routing import BaseRoute, Route
 
 from messages.model import InboundEvent, Photo, Question, Reply, VoiceIn
 from messages.render import render_text
-from storage import announcements, conversations, oa_tokens
+from storage import announcements, conversations
+from storage import zalo_oa as oa_store
 
 from ..channel import SendError
 from ..delivery import Delivery, Kept, Turn, send_reply
@@ -70,7 +71,7 @@ class OaKept(Kept):
     last inbound time (their window) with what waited for it released."""
 
     def __call__(self, s: Session, replies: list[Reply], now: datetime, role: str | None = None) -> None:
-        oa_tokens.wrote(s, CHANNEL, self.turn.user_id, now)
+        oa_store.wrote(s, CHANNEL, self.turn.user_id, now)
         super().__call__(s, replies, now, role)
 
 

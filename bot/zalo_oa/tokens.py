@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from domain.clock import Clock
-from storage import oa_tokens
+from storage import zalo_oa as oa_store
 
 from .client import OaClient, OaError, Pair
 
@@ -81,9 +81,9 @@ class OaTokens:
         """The stored pair's access token (a journal left by a killed renewal is stored first)."""
         self.recover()
         with Session(self.db) as s:
-            row = oa_tokens.get(s, self.oa_id)
+            row = oa_store.get(s, self.oa_id)
             if row is None and self._seed is not None:
-                row = oa_tokens.seed(s, self.oa_id, *self._seed, self.clock.now() + SEED_LIFETIME)
+                row = oa_store.seed(s, self.oa_id, *self._seed, self.clock.now() + SEED_LIFETIME)
                 s.commit()
             if row is None:
                 return None
@@ -126,12 +126,12 @@ class OaTokens:
         self.recover()
         now = self.clock.now()
         with Session(self.db) as s:
-            row = oa_tokens.get(s, self.oa_id)
+            row = oa_store.get(s, self.oa_id)
             if row is None:
                 raise TokenError("no Zalo OA token stored")
             if row.version != version:
                 return Access(row.access_token, row.version, row.access_expires_at), None
-            if not oa_tokens.claim(s, self.oa_id, version, self.claimer, now, now + CLAIM):
+            if not oa_store.claim(s, self.oa_id, version, self.claimer, now, now + CLAIM):
                 return None, None
             s.commit()
             return None, row.refresh_token
@@ -150,7 +150,7 @@ class OaTokens:
 
     def _release(self) -> None:
         with Session(self.db) as s:
-            oa_tokens.release(s, self.oa_id, self.claimer)
+            oa_store.release(s, self.oa_id, self.claimer)
             s.commit()
 
     def _store(self, replaces: str, pair: Pair) -> Access:
@@ -159,7 +159,7 @@ class OaTokens:
         now = self.clock.now()
         expires = now + timedelta(seconds=pair.expires_in)
         with Session(self.db) as s:
-            oa_tokens.renewed(
+            oa_store.renewed(
                 s,
                 self.oa_id,
                 replaces=replaces,
@@ -169,7 +169,7 @@ class OaTokens:
                 now=now,
             )
             s.commit()
-            row = oa_tokens.get(s, self.oa_id)
+            row = oa_store.get(s, self.oa_id)
             access = Access(row.access_token, row.version, row.access_expires_at)
         self.journal.unlink(missing_ok=True)
         return access
@@ -212,7 +212,7 @@ class OaTokens:
             return False
         at = datetime.fromisoformat(data["at"])
         with Session(self.db) as s:
-            done = oa_tokens.renewed(
+            done = oa_store.renewed(
                 s,
                 self.oa_id,
                 replaces=data["replaces"],

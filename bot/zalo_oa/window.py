@@ -20,14 +20,15 @@ from sqlmodel import Session
 
 from messages.model import Question, Reply, reply_from_dict
 from messages.render import render_text
-from storage import oa_tokens, outbox
+from storage import outbox
+from storage import zalo_oa as oa_store
 
 from ..channel import SendError
 from .client import OUT_OF_QUOTA, OUTSIDE_WINDOW, OaError
 
 log = logging.getLogger(__name__)
 
-SENT, TEMPLATED, REROUTED, HELD = "sent", "templated", "rerouted", oa_tokens.HELD
+SENT, TEMPLATED, REROUTED, HELD = "sent", "templated", "rerouted", oa_store.HELD
 PARAM_LIMIT = 200  # a template parameter's length (ZNS parameters are short)
 
 
@@ -91,7 +92,7 @@ class Window:
 
     def _person(self, chat_id: str) -> dict | None:
         with Session(self.channel.app.db) as s:
-            return oa_tokens.person(s, self.channel.name, chat_id)
+            return oa_store.person(s, self.channel.name, chat_id)
 
     async def _template(self, row: Any, reply: Reply, spec: dict, found: dict) -> None:
         app = self.channel.app
@@ -119,7 +120,7 @@ class Window:
         base = row.dedupe_key.rpartition("|")[0] if row.dedupe_key and "|" in row.dedupe_key else None
         base = base or f"oa-window:{row.id}"
         with Session(app.db) as s:
-            others = oa_tokens.other_chats(s, member_id, self.channel.name)
+            others = oa_store.other_chats(s, member_id, self.channel.name)
             for channel, chat_id in others:
                 outbox.enqueue(
                     s,

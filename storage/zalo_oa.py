@@ -1,4 +1,4 @@
-"""The Zalo Official Account's token pair and each OA account's inbound window (SQL only)."""
+"""The Zalo Official Account: its token pair, and each OA account's inbound window (SQL only)."""
 
 from __future__ import annotations
 
