@@ -176,3 +176,30 @@ async def test_no_token_or_secret_reaches_the_log(fake, db, campaign, clock, tmp
     assert fake.renewals == 1 and "renewed" in logged
     for secret in [*fake.access, *fake.refresh, APP_SECRET, stored(db).refresh_token]:
         assert secret not in logged
+
+
+async def test_token_renew_from_the_command_line(fake, monkeypatch, tmp_path, capsys):
+    from .conftest import CAMPAIGN_FILE
+
+    access, refresh = fake.issue()
+    for key, value in {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/oa.db",
+        "CAMPAIGN_FILE": str(CAMPAIGN_FILE),
+        "ZALO_OA_APP_ID": APP_ID,
+        "ZALO_OA_APP_SECRET": APP_SECRET,
+        "ZALO_OA_SECRET_KEY": "oa-secret",
+        "ZALO_OA_ID": OA_ID,
+        "ZALO_OA_ACCESS_TOKEN": access,
+        "ZALO_OA_REFRESH_TOKEN": refresh,
+        "ZALO_OA_OAUTH_URL": fake.base_url,
+        "MEDIA_DIR": str(tmp_path / "data" / "media"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    assert await asyncio.to_thread(cli_main, ["zalo-oa", "token", "--renew"]) == 0
+    assert fake.renewals == 1 and refresh not in fake.refresh
+    assert "đã gia hạn 1 lần" in capsys.readouterr().out
+    fake.refresh.clear()  # the refresh token lost (three months off): one line, no traceback
+    assert await asyncio.to_thread(cli_main, ["zalo-oa", "token", "--renew"]) == 1
+    out = capsys.readouterr().out
+    assert "Không gia hạn được token của Zalo OA" in out and "Traceback" not in out
