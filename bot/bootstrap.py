@@ -95,6 +95,10 @@ def build_channels(app: App) -> list[Channel]:
         from .zalo import ZaloChannel
 
         channels.append(ZaloChannel(app, delivery=delivery))
+    if s.zalo_oa_on:
+        from .zalo_oa import ZaloOaChannel
+
+        channels.append(ZaloOaChannel(app, delivery=delivery))
     return channels
 
 

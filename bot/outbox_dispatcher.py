@@ -149,12 +149,15 @@ class OutboxDispatcher:
         *,
         permanent: bool = False,
         retry_after: float | None = None,
+        status: str = "",
     ) -> None:
         with Session(self.db, expire_on_commit=False) as s:
             row = s.get(Outbox, row_id)
             now = self.clock.now()
             if outcome == "sent":
                 outbox.outbox_sent(s, row, now)
+            elif outcome == "settled":
+                outbox.outbox_settled(s, row, now, status, error)
             elif outcome == "blocked":  # the chat blocked the bot: no more sends or retries there
                 announcements.mark_unreachable(s, row.channel, row.chat_id, now)
             elif outcome == "defer":
@@ -169,6 +172,16 @@ class OutboxDispatcher:
                     base_delay=retry_after or 30.0,
                 )
             s.commit()
+
+    async def _send(self, row: Outbox) -> tuple[str, str] | None:
+        """Send one row. A channel with rules of its own for queued messages (send_row: the
+        Zalo OA's window) says how it settled it: (status, note), None when simply sent."""
+        send_row = getattr(self.channel, "send_row", None)
+        if send_row is not None:
+            status, note = await send_row(row)
+            return None if status == "sent" else (status, note)
+        await self.channel.send(row.chat_id, reply_from_dict(row.payload))
+        return None
 
     async def run_once(self) -> tuple[int, int]:
         """Deliver what is due now. Returns (sent, not sent)."""
@@ -187,10 +200,7 @@ class OutboxDispatcher:
                 await self.pacer.wait()
             try:
                 try:
-                    await asyncio.wait_for(
-                        self.channel.send(row.chat_id, reply_from_dict(row.payload)),
-                        timeout=self.send_timeout,
-                    )
+                    outcome = await asyncio.wait_for(self._send(row), timeout=self.send_timeout)
                 except TimeoutError:
                     raise SendError(f"no answer in {self.send_timeout:g} s") from None
             except SendError as exc:
@@ -228,6 +238,9 @@ class OutboxDispatcher:
                 continue
             sent += 1
             self.stats["sent"] += 1
+            if outcome is not None:  # settled another way than sent (the OA's window)
+                await self._record(row.id, "settled", outcome[1], status=outcome[0])
+                continue
             if not await self._record(row.id, "sent"):
                 self._more = False
                 raise DatabaseAway("sent mark not written")  # stop claiming; back off

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(SystemExit):
@@ -73,6 +74,22 @@ class Settings(BaseSettings):
     demo_database_url: str = "sqlite:///data/demo.db"
     telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
     zalo_bot_name: str | None = Field(default=None, max_length=60)
+    # Zalo Official Account (docs/zalo-oa.md): the app, the OA, and the first token pair (the
+    # database keeps the renewed pair from then on)
+    zalo_oa_app_id: str | None = Field(default=None, pattern=r"^[0-9]{1,32}$")
+    zalo_oa_secret_key: SecretStr | None = None  # the OA secret key: webhook signatures
+    zalo_oa_app_secret: SecretStr | None = None  # the app secret key: token renewal
+    zalo_oa_access_token: SecretStr | None = None
+    zalo_oa_refresh_token: SecretStr | None = None
+    zalo_oa_id: str | None = Field(default=None, pattern=r"^[0-9]{1,32}$")
+    zalo_oa_api_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_url: str = "https://oauth.zaloapp.com"
+    zalo_oa_zns_url: str = "https://business.openapi.zalo.me"
+    zalo_oa_window_hours: int = Field(default=48, ge=1, le=24 * 7)
+    zalo_oa_renew_before_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    zalo_oa_max_event_age: int = Field(default=300, ge=10, le=86400)  # seconds
+    # template (ZNS) per purpose: {"reminder": {"id": "...", "params": {"name": "name", ...}}}
+    zalo_oa_templates: Annotated[dict[str, dict], NoDecode] = Field(default_factory=dict)  # JSON, read below
 
     @field_validator("campaign_deadline", mode="before")
     @classmethod
@@ -90,7 +107,15 @@ class Settings(BaseSettings):
             raise ValueError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
         return v
 
-    @field_validator("telegram_base_url", "telegram_base_file_url", "zalo_base_url", "webhook_base_url")
+    @field_validator(
+        "telegram_base_url",
+        "telegram_base_file_url",
+        "zalo_base_url",
+        "webhook_base_url",
+        "zalo_oa_api_url",
+        "zalo_oa_oauth_url",
+        "zalo_oa_zns_url",
+    )
     @classmethod
     def _http_url(cls, v: str | None) -> str | None:
         if v is not None and not v.startswith(("https://", "http://")):
@@ -105,6 +130,12 @@ class Settings(BaseSettings):
         "telegram_bot_username",
         "zalo_bot_name",
         "web_base_url",
+        "zalo_oa_app_id",
+        "zalo_oa_secret_key",
+        "zalo_oa_app_secret",
+        "zalo_oa_access_token",
+        "zalo_oa_refresh_token",
+        "zalo_oa_id",
         mode="before",
     )
     @classmethod
@@ -142,13 +173,51 @@ class Settings(BaseSettings):
         base = self.web_base_url or self.webhook_base_url or f"http://127.0.0.1:{self.port}"
         return base.rstrip("/")
 
+    @field_validator("zalo_oa_templates", mode="before")
+    @classmethod
+    def _templates_json(cls, v: object) -> object:
+        if isinstance(v, str):
+            import json
+
+            if not v.strip():
+                return {}
+            try:
+                return json.loads(v)
+            except ValueError:
+                raise ValueError('JSON such as {"reminder": {"id": "...", "params": {...}}}') from None
+        return v
+
+    @field_validator("zalo_oa_templates")
+    @classmethod
+    def _templates(cls, v: dict[str, dict]) -> dict[str, dict]:
+        for purpose, spec in v.items():
+            if purpose not in ("reminder", "decision", "announcement"):
+                raise ValueError(f"{purpose}: one of reminder, decision, announcement")
+            if not str(spec.get("id", "")).strip() or not isinstance(spec.get("params", {}), dict):
+                raise ValueError(f'{purpose}: {{"id": "<template id>", "params": {{...}}}}')
+        return v
+
+    @property
+    def zalo_oa_on(self) -> bool:
+        return self.zalo_oa_app_id is not None and self.zalo_oa_secret_key is not None
+
     @property
     def has_channel(self) -> bool:
-        return self.telegram_bot_token is not None or self.zalo_bot_token is not None
+        return self.telegram_bot_token is not None or self.zalo_bot_token is not None or self.zalo_oa_on
 
     def check_webhook(self) -> None:
         if self.webhook_base_url and self.webhook_secret is None:
             raise SettingsError("WEBHOOK_SECRET: required when WEBHOOK_BASE_URL is set")
+        oa = {
+            "ZALO_OA_APP_ID": self.zalo_oa_app_id,
+            "ZALO_OA_SECRET_KEY": self.zalo_oa_secret_key,
+            "ZALO_OA_APP_SECRET": self.zalo_oa_app_secret,
+            "ZALO_OA_ID": self.zalo_oa_id,
+        }
+        given = [name for name, value in oa.items() if value is not None]
+        if given and len(given) < len(oa):
+            missing = next(name for name, value in oa.items() if value is None)
+            raise SettingsError(f"{missing}: required with {given[0]} (the Zalo Official Account)")
 
 
 def load_settings(**overrides: object) -> Settings:

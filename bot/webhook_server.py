@@ -42,6 +42,12 @@ def nesting(raw: bytes) -> int:
 async def read_json(request: Request, *, max_bytes: int = MAX_BODY, max_depth: int = MAX_DEPTH) -> Any:
     """A webhook's JSON body, read with limits: the declared and the actual size (413), the
     nesting depth and the syntax (400). Never more than max_bytes are held in memory."""
+    return parse_json(await read_body(request, max_bytes=max_bytes), max_depth=max_depth)
+
+
+async def read_body(request: Request, *, max_bytes: int = MAX_BODY) -> bytes:
+    """A webhook's raw body (a signature is computed over the bytes as sent), size-limited:
+    the declared and the actual size (413). Never more than max_bytes are held in memory."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise BodyError(413, "too large")
@@ -50,7 +56,12 @@ async def read_json(request: Request, *, max_bytes: int = MAX_BODY, max_depth: i
         raw += chunk
         if len(raw) > max_bytes:
             raise BodyError(413, "too large")
-    if nesting(bytes(raw)) > max_depth:
+    return bytes(raw)
+
+
+def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
+    """The JSON of a raw body, nesting depth and syntax checked (400)."""
+    if nesting(raw) > max_depth:
         raise BodyError(400, "too deep")
     try:
         return json.loads(raw)

@@ -1,5 +1,6 @@
 """The printable invitation for village meetings: the campaign, a QR code of the bot's Telegram
-link and the Zalo bot's name, on one A5 page (PDF) or picture (PNG)."""
+link and one of the commune's Zalo Official Account (its follow link), the Zalo bot's name, on
+one A5 page (PDF) or picture (PNG)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,18 @@ class Invitation:
     path: Path
     link: str | None
     zalo_name: str | None
+    oa_link: str | None = None
 
 
 def telegram_link(username: str | None) -> str | None:
     if not username:
         return None
     return f"https://t.me/{username.lstrip('@')}"
+
+
+def oa_link(oa_id: str | None) -> str | None:
+    """The Official Account's page on Zalo (Quan tâm = follow), which its QR code opens."""
+    return f"https://zalo.me/{oa_id}" if oa_id else None
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
@@ -42,14 +49,20 @@ def qr_matrix(data: str) -> list[list[bool]]:
 
 
 def write_invitation(
-    campaign: Campaign, path: Path, *, telegram_username: str | None, zalo_name: str | None
+    campaign: Campaign,
+    path: Path,
+    *,
+    telegram_username: str | None,
+    zalo_name: str | None,
+    zalo_oa_id: str | None = None,
 ) -> Invitation:
     """Write the invitation; the file type follows the name (.pdf or .png)."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise InvitationError(t("invitation.format", name=path.name))
     link = telegram_link(telegram_username)
-    if link is None and not zalo_name:
+    oa = oa_link(zalo_oa_id)
+    if link is None and not zalo_name and oa is None:
         raise InvitationError(t("invitation.no_bot"))
     import matplotlib
 
@@ -69,12 +82,17 @@ def write_invitation(
         for text, size, weight in lines:  # one line is 1.35 × the font size high
             fig.text(0.5, y, text, ha="center", va="top", fontsize=size, fontweight=weight)
             y -= size * 1.35 / 72 / PAGE[1]
-        if link:  # a square QR code, most of the page wide, under the text
-            side = 0.62 * PAGE[0] / PAGE[1]
-            ax = fig.add_axes((0.19, 0.2, 0.62, side))
-            ax.imshow(qr_matrix(link), cmap="binary", interpolation="nearest")
+        codes = [(url, label) for url, label in ((link, "Telegram"), (oa, "Zalo OA")) if url]
+        width = 0.62 if len(codes) == 1 else 0.4  # one large square, or two side by side
+        for n, (url, label) in enumerate(codes):
+            left = (1 - width) / 2 if len(codes) == 1 else 0.06 + n * 0.48
+            ax = fig.add_axes((left, 0.2, width, width * PAGE[0] / PAGE[1]))
+            ax.imshow(qr_matrix(url), cmap="binary", interpolation="nearest")
             ax.set_axis_off()
-            fig.text(0.5, 0.16, f"Telegram: {link.removeprefix('https://')}", ha="center", fontsize=11)
+            size = 11 if len(codes) == 1 else 8
+            fig.text(
+                left + width / 2, 0.16, f"{label}: {url.removeprefix('https://')}", ha="center", fontsize=size
+            )
         if zalo_name:
             fig.text(0.5, 0.12, f"Zalo: tìm «{zalo_name}»", ha="center", fontsize=11)
         fig.text(0.5, 0.06, HOW_TO_START, ha="center", fontsize=9)
@@ -82,4 +100,4 @@ def write_invitation(
         fig.savefig(path, dpi=200)
     finally:
         plt.close(fig)
-    return Invitation(path, link, zalo_name)
+    return Invitation(path, link, zalo_name, oa)

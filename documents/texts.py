@@ -18,7 +18,7 @@ TEXTS: dict[str, str] = {
     "export.no_quota_award": "Tệp đợt thi đua chưa có hình thức khen thưởng nào có chỉ tiêu.",
     "export.proposal_empty": "Chưa có hồ sơ nào trong danh sách Hội đồng đề nghị {award}.",
     "invitation.format": "--out: {name}: xin đặt tên tệp đuôi .pdf hoặc .png.",
-    "invitation.no_bot": "Chưa biết tên bot để in lên giấy mời: xin đặt TELEGRAM_BOT_USERNAME (hoặc TELEGRAM_BOT_TOKEN) hoặc ZALO_BOT_NAME trong tệp .env.",
+    "invitation.no_bot": "Chưa biết tên bot để in lên giấy mời: xin đặt TELEGRAM_BOT_USERNAME (hoặc TELEGRAM_BOT_TOKEN), ZALO_BOT_NAME hoặc ZALO_OA_ID trong tệp .env.",
     "export.over_quota": "Vượt chỉ tiêu {award}: {group} có {n}, tối đa {max}. Xin bỏ bớt khỏi danh sách Hội đồng rồi xuất lại.",
     # -- the workbook (XLSX): sheets, columns, the audit log in words ----------------------
     "xlsx.sheet.submissions": "Đề cử - Đề nghị",

@@ -247,6 +247,11 @@ class Figures:
     failed: int
     unreachable: int
     kind: str = "announce"
+    # Zalo OA: sent as a template, queued on the person's other channel, or waiting outside
+    # the OA's window («ngoài khung 48 giờ») until they write again
+    templated: int = 0
+    rerouted: int = 0
+    outside_window: int = 0
     text: str = ""
     created_at: datetime | None = None
 
@@ -265,6 +270,9 @@ def _figures(ann: Announcement, c: dict[str, int]) -> Figures:
         sent=c.get("sent", 0),
         failed=c.get("failed", 0),
         unreachable=c.get("unreachable", 0),
+        templated=c.get("templated", 0),
+        rerouted=c.get("rerouted", 0),
+        outside_window=c.get("window", 0),
         kind=ann.kind,
         text=ann.text,
         created_at=ann.created_at,

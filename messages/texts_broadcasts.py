@@ -29,6 +29,7 @@ TEXTS: dict[str, str] = {
     "ann.fig.head": "Kết quả gửi thông báo:\n{body}\nSố người đã chặn bot (không nhận được tin): {unreachable}",
     "ann.fig.line": "• Số {id} ({at}) «{text}»: {members} người, {groups} nhóm — đã gửi {sent}, chờ gửi {queued}, lỗi {failed}, bị chặn {unreachable}",
     "ann.fig.none": "Chưa có thông báo nào.",
+    "ann.fig.oa": "  Zalo OA: gửi theo mẫu {templated}, chuyển sang kênh khác {rerouted}, chờ vì ngoài khung 48 giờ {window} (gửi khi họ nhắn lại)",
     "ann.retry": "Gửi lại tin lỗi (số {id})",
     "ann.retried": "Đã đưa {rows} tin lỗi của thông báo số {id} vào hàng gửi lại.",
     "ann.empty": "Thông báo chưa có nội dung.",

@@ -113,6 +113,18 @@ def outbox_sent(s: Session, row: Outbox, now: datetime) -> None:
     s.add(row)
 
 
+def outbox_settled(s: Session, row: Outbox, now: datetime, status: str, note: str) -> None:
+    """Done with another outcome than "sent" (the Zalo OA's window: templated, rerouted, or
+    "window": kept until the person writes again), with a note saying how."""
+    row.status = status
+    row.last_error = note[:500] or None
+    row.attempts += 1
+    if status != "window":
+        row.sent_at = now
+    _unclaim(row)
+    s.add(row)
+
+
 def outbox_failed(
     s: Session, row: Outbox, now: datetime, error: str, *, max_attempts: int = 8, base_delay: float = 30.0
 ) -> None:

@@ -104,4 +104,5 @@ def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = 
         invite_links=invite_links or (lambda code: []),
         telegram_username=s.telegram_bot_username,
         zalo_name=s.zalo_bot_name,
+        zalo_oa_id=getattr(s, "zalo_oa_id", None),
     )

@@ -80,6 +80,7 @@ class Console:
     invite_links: Callable[[str], list[str]] = lambda code: []
     telegram_username: str | None = None  # the printable invitation's QR code (t.me link)
     zalo_name: str | None = None  # and the Zalo bot's name beside it
+    zalo_oa_id: str | None = None  # the commune's Zalo Official Account: its follow QR code
     signin_limit: RateLimit = field(default_factory=RateLimit)
     nav: list[tuple[str, str, frozenset]] = field(default_factory=list)
 

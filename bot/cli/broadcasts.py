@@ -90,6 +90,7 @@ def invitation(args, settings) -> int:
             args.out,
             telegram_username=settings.telegram_bot_username,
             zalo_name=settings.zalo_bot_name,
+            zalo_oa_id=settings.zalo_oa_id,
         )
     except InvitationError as exc:
         print(str(exc), file=sys.stderr)  # one Vietnamese line

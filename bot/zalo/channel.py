@@ -75,7 +75,7 @@ class ZaloChannel:
         self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
         self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
         self.webhook = bool(s.webhook_base_url)
-        self.downloads = _downloads(app) if self.webhook else None  # files as one-time links
+        self.downloads = downloads_for(app) if self.webhook else None  # files as one-time links
         self.start_delays = tuple(start_delays)
         self.poll_timeout = s.zalo_poll_timeout
         self.retry_delays = tuple(retry_delays)
@@ -267,7 +267,7 @@ class ZaloChannel:
             chat_type=_chat_type(msg),
         )
         if event_name == "message.text.received":
-            event = _text_event(_str(msg.get("text")), base)
+            event = text_event(_str(msg.get("text")), base)
         elif event_name == "message.image.received":
             if await asyncio.to_thread(self._seen, key):
                 return None  # a redelivery: do not download again
@@ -290,48 +290,12 @@ class ZaloChannel:
             await self.client.send_chat_action(base["chat_id"])  # a download can take a while
         except ZaloError:
             pass
-        try:
-            stored = await self.media.fetch(url)
-        except MediaError as exc:
-            log.info("zalo image not kept (%s)", exc)
-            # the core says this, then asks the same question again; nothing is stored
-            notice = t(_MEDIA_NOTICE[exc.reason], max=max(1, self.media.max_bytes >> 20))
-            return InboundEvent(kind="unsupported", text=notice, **base)
-        photo = PhotoIn(
-            unique_id=f"sha256:{stored.sha256}",
-            url=url,
-            local_path=self.media.name_of(stored.path),
-            caption=caption,
-        )
-        return InboundEvent(kind="photo", photo=photo, **base)
+        return await fetched_photo(self.media, url, caption, base)
 
     # -- sending (the delivery path calls these) ---------------------------------------------
     def pieces(self, reply: Reply) -> list[Reply]:
         """The messages one reply becomes: texts of at most 2000 characters, a photo by URL."""
-
-        def texts(text: str) -> list[Reply]:
-            return [Text(part) for part in split_text(text, TEXT_LIMIT) if part.strip()]
-
-        if isinstance(reply, Photo):
-            link = next(
-                (r for r in (reply.ref, reply.alt) if r.lower().startswith(("http://", "https://"))), None
-            )  # a downloaded copy carries its link as alt: Zalo sends links only
-            if link:
-                if len(reply.caption) <= TEXT_LIMIT:
-                    return [Photo(ref=link, caption=reply.caption)]
-                return [Photo(ref=link, caption=""), *texts(reply.caption)]
-            # a local file or a Telegram file id: Zalo cannot upload, send the words
-            return texts(reply.caption or t("zalo.photo_local"))
-        if isinstance(reply, Voice):  # Zalo cannot play a recording sent from elsewhere
-            return texts(t("zalo.voice", caption=reply.caption))
-        if isinstance(reply, Document):
-            link = self.downloads.link(reply.path) if self.downloads else None
-            if link is None:  # no one-time link here: the web console's exports page
-                note = t("zalo.document", filename=reply.filename, url=self.app.settings.console_url)
-            else:
-                note = t("export.link", name=reply.filename, url=link, minutes=self.downloads.minutes)
-            return texts(f"{reply.caption}\n{note}" if reply.caption else note)
-        return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
+        return pieces_of(reply, self.downloads, self.app.settings.console_url)
 
     async def send_piece(
         self, chat_id: str, piece: Reply, *, last: bool = False, context: Any = None
@@ -407,7 +371,7 @@ def _parse(update: Any) -> tuple[str, dict, str, str, str] | None:
     return event_name, msg, user_id, chat_id, f"{event_name}:{message_id}"[:180]
 
 
-def _text_event(text: str, base: dict) -> InboundEvent:
+def text_event(text: str, base: dict) -> InboundEvent:
     stripped = text.strip()
     if stripped.startswith("/") and len(stripped) > 1:
         command, _, args = stripped[1:].partition(" ")
@@ -415,9 +379,53 @@ def _text_event(text: str, base: dict) -> InboundEvent:
     return InboundEvent(kind="text", text=text, **base)
 
 
-def _downloads(app: Any):
+def downloads_for(app: Any):
     from bot.downloads import Downloads
     from handlers.flows.export import export_dir
 
     s = app.settings
     return Downloads(export_dir(app.core), s.webhook_secret.get_secret_value(), s.webhook_base_url, app.clock)
+
+
+def pieces_of(reply: Reply, downloads: Any, console_url: str) -> list[Reply]:
+    """The messages one reply becomes on Zalo (bot or OA): texts of at most 2000 characters,
+    a photo by URL, a file as a one-time link (`downloads`) or the console's exports page."""
+
+    def texts(text: str) -> list[Reply]:
+        return [Text(part) for part in split_text(text, TEXT_LIMIT) if part.strip()]
+
+    if isinstance(reply, Photo):
+        link = next(
+            (r for r in (reply.ref, reply.alt) if r.lower().startswith(("http://", "https://"))), None
+        )  # a downloaded copy carries its link as alt: Zalo sends links only
+        if link:
+            if len(reply.caption) <= TEXT_LIMIT:
+                return [Photo(ref=link, caption=reply.caption)]
+            return [Photo(ref=link, caption=""), *texts(reply.caption)]
+        # a local file or a Telegram file id: Zalo cannot upload, send the words
+        return texts(reply.caption or t("zalo.photo_local"))
+    if isinstance(reply, Voice):  # Zalo cannot play a recording sent from elsewhere
+        return texts(t("zalo.voice", caption=reply.caption))
+    if isinstance(reply, Document):
+        link = downloads.link(reply.path) if downloads else None
+        if link is None:  # no one-time link here: the web console's exports page
+            note = t("zalo.document", filename=reply.filename, url=console_url)
+        else:
+            note = t("export.link", name=reply.filename, url=link, minutes=downloads.minutes)
+        return texts(f"{reply.caption}\n{note}" if reply.caption else note)
+    return texts(render_text(reply) if isinstance(reply, Question) else reply.text)
+
+
+async def fetched_photo(media: MediaStore, url: str, caption: str | None, base: dict) -> InboundEvent:
+    """A photo event with the image kept in MEDIA_DIR (public addresses only), or the reason it
+    could not be kept as an "unsupported" event: the core says it and asks again."""
+    try:
+        stored = await media.fetch(url)
+    except MediaError as exc:
+        log.info("zalo image not kept (%s)", exc)
+        notice = t(_MEDIA_NOTICE[exc.reason], max=max(1, media.max_bytes >> 20))
+        return InboundEvent(kind="unsupported", text=notice, **base)
+    photo = PhotoIn(
+        unique_id=f"sha256:{stored.sha256}", url=url, local_path=media.name_of(stored.path), caption=caption
+    )
+    return InboundEvent(kind="photo", photo=photo, **base)

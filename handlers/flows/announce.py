@@ -109,10 +109,18 @@ def figures_text(ctx: Ctx, shown: list[broadcasts.Figures]) -> str:
             failed=f.failed,
             unreachable=f.unreachable,
         )
+        + _oa_line(f)
         for f in shown
     ]
     body = "\n".join(lines) if lines else t("ann.fig.none")
     return t("ann.fig.head", body=body, unreachable=broadcasts.unreachable_members(ctx.session))
+
+
+def _oa_line(f: broadcasts.Figures) -> str:
+    """The Zalo OA's window, when it changed how some were delivered."""
+    if not (f.templated or f.rerouted or f.outside_window):
+        return ""
+    return "\n" + t("ann.fig.oa", templated=f.templated, rerouted=f.rerouted, window=f.outside_window)
 
 
 def _short(text: str, n: int = 40) -> str:

@@ -9,7 +9,7 @@ from .base import Table, UTCDateTime, utcnow
 from .conversations import ConversationState, ProcessedEvent
 from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound, CouncilVote
 from .locks import CampaignLock
-from .messaging import Announcement, AuditLog, GroupLink, Outbox
+from .messaging import Announcement, AuditLog, GroupLink, OaToken, Outbox
 from .people import DISPLAY_NAME_MAX, Identity, Invite, Member
 from .submissions import (
     Evidence,
@@ -38,6 +38,7 @@ __all__ = [
     "Identity",
     "Invite",
     "Member",
+    "OaToken",
     "Outbox",
     "ProcessedEvent",
     "RefCounter",

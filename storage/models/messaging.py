@@ -89,3 +89,21 @@ class GroupLink(Table, table=True):
     title: str | None = Field(default=None, max_length=255)
     linked_by: int | None = Field(default=None, foreign_key="member.id")
     linked_at: datetime = _ts()
+
+
+class OaToken(Table, table=True):
+    """The Zalo Official Account's token pair. The refresh token is single use: each renewal
+    writes the new pair with `version` + 1 in one transaction; `renewing_by`/`renewing_until`
+    is the claim that lets one process at a time renew (it lapses if its holder dies)."""
+
+    __tablename__ = "oa_token"
+    id: int | None = Field(default=None, primary_key=True)
+    oa_id: str = Field(max_length=64, unique=True)
+    access_token: str = Field(sa_column=Column(Text, nullable=False))
+    refresh_token: str = Field(sa_column=Column(Text, nullable=False))
+    access_expires_at: datetime = _ts()
+    version: int = Field(default=0)
+    renewed_at: datetime | None = _ts(nullable=True)
+    renewals: int = Field(default=0)
+    renewing_by: str | None = Field(default=None, max_length=64)
+    renewing_until: datetime | None = _ts(nullable=True)

@@ -39,6 +39,8 @@ class Identity(Table, table=True):
     display_name: str | None = Field(default=None, max_length=DISPLAY_NAME_MAX)
     # the chat blocked the bot (Telegram 403, Zalo's equivalent): nothing more is sent there
     unreachable_at: datetime | None = _ts(nullable=True)
+    # the person's last message to the bot (Zalo OA: free-form messages only within a window after it)
+    last_inbound_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
 
 

@@ -125,12 +125,13 @@ def invitation(req: Req) -> Response:
             out,
             telegram_username=req.console.telegram_username,
             zalo_name=req.console.zalo_name,
+            zalo_oa_id=req.console.zalo_oa_id,
         )
     except InvitationError:
         return req.problem(
             409,
             "Chưa tạo được giấy mời",
-            "Chưa có tên bot Telegram hoặc Zalo trong cấu hình (TELEGRAM_BOT_USERNAME, ZALO_BOT_NAME).",
+            "Chưa có tên bot Telegram, Zalo hay Zalo OA trong cấu hình (TELEGRAM_BOT_USERNAME, ZALO_BOT_NAME, ZALO_OA_ID).",
         )
     req.audit("invitation", entity="invitation", entity_id=kind)
     return FileResponse(

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from starlette.responses import Response
 
+from documents.invitation import oa_link
 from domain import console as console_ops
 from domain import members as people_ops
 from domain.uow import UnitOfWork
@@ -69,6 +70,7 @@ def _form(req: Req, *, made: dict | None = None, error: str | None = None, statu
         show_max=SHOW_MAX,
         invite_roles=[r for r in INVITE_ROLES if r != "admin" or req.viewer.role in ADMIN],
         web_only=WEB_ONLY,
+        oa_link=oa_link(req.console.zalo_oa_id),
     )
 
 
@@ -133,6 +135,20 @@ def qr(req: Req) -> Response:
     return Response(buf.getvalue(), media_type="image/png")
 
 
+@page("/nguoi/zalo-oa.png")
+def oa_qr(req: Req) -> Response:
+    """The QR code of the commune's Zalo Official Account: people scan it to follow the OA,
+    then link it to their other account with the usual linking code."""
+    link = oa_link(req.console.zalo_oa_id)
+    if link is None:
+        return Response(status_code=404)
+    import qrcode
+
+    buf = io.BytesIO()
+    qrcode.make(link, box_size=8, border=2).save(buf, format="PNG")
+    return Response(buf.getvalue(), media_type="image/png")
+
+
 @page("/nguoi/vai-tro", roles=ADMIN, methods=("POST",))
 def change_role(req: Req) -> Response:
     try:
@@ -154,5 +170,5 @@ def change_role(req: Req) -> Response:
     return req.redirect("/nguoi")
 
 
-ROUTES = [people, invite, qr, change_role]
+ROUTES = [people, invite, qr, oa_qr, change_role]
 NAV = [("/nguoi", "Người dùng", STAFF)]
