@@ -71,6 +71,8 @@ def dossier_page(
     where = _where(campaign_code, f)
     total = s.exec(select(func.count()).select_from(Submission).where(*where)).one()
     page = max(1, page)
+    if total <= (page - 1) * size:  # nothing on this page: no walk through the rows for it
+        return [], int(total)
     q = (
         select(
             Submission.id,

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, union, union_all
+from sqlalchemy import Boolean, column, func, or_, table, union, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session, select
 
 from . import views
@@ -202,6 +204,33 @@ def like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+class Named(ColumnElement):
+    """The search condition, written per database: ILIKE/LIKE on the columns (PostgreSQL
+    answers them from its pg_trgm GIN indexes), or on SQLite the trigram table
+    submission_search (migration console_scale), which finds a text inside a reference or
+    name without reading every row. A term under three characters has no trigram: LIKE."""
+
+    type = Boolean()
+    inherit_cache = False  # holds its own bound values
+    _is_implicitly_boolean = True  # a condition as it is (not «… = 1» on SQLite: no index)
+
+    def __init__(self, like_form: Any, fts_form: Any) -> None:
+        self.like_form, self.fts_form = like_form, fts_form
+
+
+@compiles(Named)
+def _named_by_like(element: Named, compiler, **kw) -> str:
+    return compiler.process(element.like_form, **kw)
+
+
+@compiles(Named, "sqlite")
+def _named_by_trigram(element: Named, compiler, **kw) -> str:
+    return compiler.process(element.fts_form if element.fts_form is not None else element.like_form, **kw)
+
+
+SEARCH_TABLE = table("submission_search", column("rowid"), column("submission_search"))
+
+
 def named(term: str, folded: str | None) -> Any:
     """A reference or a nominee's name containing the term; `folded` (the term folded by the
     caller: messages.folding.fold) matches the nominee's search key, so a name typed without
@@ -209,7 +238,14 @@ def named(term: str, folded: str | None) -> Any:
     found = [Submission.ref.ilike(like(term), escape="\\"), Submission.nominee.ilike(like(term), escape="\\")]
     if folded:
         found.append(Submission.nominee_key.like(like(folded), escape="\\"))
-    return or_(*found)
+    phrases = [p for p in dict.fromkeys((term, folded)) if p]
+    fts = None
+    if all(len(p) >= 3 for p in phrases):  # each phrase: its characters in a row, in any column
+        match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
+        fts = Submission.id.in_(
+            select(SEARCH_TABLE.c.rowid).where(SEARCH_TABLE.c.submission_search.match(match))
+        )
+    return Named(or_(*found), fts)
 
 
 def matching(q, term: str | None, unit_codes: Sequence[str] = (), folded: str | None = None):

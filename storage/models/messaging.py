@@ -15,6 +15,8 @@ class AuditLog(Table, table=True):
     __table_args__ = (
         # the last digest slot before a time (storage/slots.last_slot_run): a seek, not a scan
         Index("ix_audit_log_entity_action_at", "entity", "action", "at", "id"),
+        # one dossier's trail (the web console's dossier page, exports of a few dossiers)
+        Index("ix_audit_log_entity_id", "entity", "entity_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
