@@ -220,12 +220,13 @@ class Named(ColumnElement):
 
 @compiles(Named)
 def _named_by_like(element: Named, compiler, **kw) -> str:
-    return compiler.process(element.like_form, **kw)
+    return compiler.process(element.like_form.self_group(), **kw)  # (a OR b OR c)
 
 
 @compiles(Named, "sqlite")
 def _named_by_trigram(element: Named, compiler, **kw) -> str:
-    return compiler.process(element.fts_form if element.fts_form is not None else element.like_form, **kw)
+    form = element.fts_form if element.fts_form is not None else element.like_form
+    return compiler.process(form.self_group(), **kw)
 
 
 SEARCH_TABLE = table("submission_search", column("rowid"), column("submission_search"))

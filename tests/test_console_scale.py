@@ -68,6 +68,8 @@ def test_sqlite_searches_names_and_references_on_a_trigram_index_kept_by_every_w
         assert found(s, campaign, "Mai") == ["Hộ bà Lò Thị Mai"]
         assert found(s, campaign, 'Tư"') == []  # a quote is text, not FTS syntax
         assert found(s, campaign, "Tư") == ["Hộ ông Hoàng Văn Tư"]  # under 3 characters: LIKE
+        for q in ("Tư", "Hoàng Văn"):  # the search narrows the other filters, never widens them
+            assert dossier_page(s, campaign.code, Filters(q=q, status="rejected"))[1] == 0
 
         # raw SQL too: the triggers keep the index, whoever writes
         s.connection().execute(
@@ -101,6 +103,7 @@ def test_postgresql_searches_on_trigram_indexes(pg_db, campaign, clock):
         s.commit()
         assert found(s, campaign, "hoang van tu", "hoang van tu") == ["Hộ ông Hoàng Văn Tư"]
         assert found(s, campaign, "Lò Thị") == ["Hộ bà Lò Thị Mai"]
+        assert dossier_page(s, campaign.code, Filters(q="Lò Thị", status="rejected"))[1] == 0
         indexes = set(
             s.connection()
             .execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'submission'"))
