@@ -38,12 +38,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from domain.clock import Clock
+from domain.roles import COUNCIL, STAFF
 from messages.model import Document, Photo, Question, Reply, Text, Voice, reply_to_dict
 from storage import members, outbox
 from storage.models import Outbox
 
 from .channel import SendError
 from .outbox_dispatcher import OutboxBell
+from .pacing import in_lane
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,11 @@ class Kept:
     keys: list[str] = field(default_factory=list)
     role: str | None = None  # the person's role after the turn, as the core saw it
 
+    @property
+    def lane(self) -> int:
+        """Staff and the council are answered first under the platform's limit."""
+        return outbox.LANE_STAFF_REPLY if self.role in STAFF | COUNCIL else outbox.LANE_REPLY
+
     def __call__(self, s: Session, replies: list[Reply], now: datetime, role: str | None = None) -> None:
         self.role = role
         self.pieces = messages_of(self.sender, [r for r in replies if not _toast(r)])
@@ -159,6 +166,7 @@ class Kept:
                 next_attempt_at=now,
                 claimed_by=self.claimer,
                 claimed_until=now + self.lease,
+                lane=self.lane,
             )
             for p, key in zip(self.pieces, self.keys, strict=True)
         ]
@@ -205,9 +213,13 @@ class Delivery:
         sent: list[int] = []
         refused: list[int] = []
         left, retry_after = len(pieces), None
+        lane = kept.lane if kept is not None else outbox.LANE_REPLY
         for i, piece in enumerate(pieces):
             try:
-                await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1, context=turn.context)
+                with in_lane(lane, turn.chat_id):
+                    await sender.send_piece(
+                        turn.chat_id, piece, last=i == len(pieces) - 1, context=turn.context
+                    )
                 sent.append(i)
             except SendError as exc:
                 if exc.permanent:  # this piece only (an expired photo link): the rest still go
@@ -331,5 +343,6 @@ class Delivery:
                     payload=reply_to_dict(_storable(pieces[n])),
                     now=now,
                     dedupe_key=f"reply:{turn.channel}:{turn.key}:{n}"[:190],
+                    lane=outbox.LANE_REPLY,
                 )
             s.commit()

@@ -252,3 +252,28 @@ def test_a_turns_pieces_go_as_one_message_where_the_platform_allows():
         text_limit = caption_limit = None
 
     assert messages_of(Unsaid(), [Text("a"), Text("b")]) == [Text("a"), Text("b")]
+
+
+def test_a_turns_kept_reply_is_queued_in_its_persons_lane(db, clock):
+    """Staff and the council are answered first under the limit, after a restart too: the
+    turn's kept pieces carry the lane of the person's role."""
+    from bot.delivery import Kept, Turn
+    from messages.model import Text
+    from storage.outbox import LANE_REPLY, LANE_STAFF_REPLY
+
+    lanes = {}
+    with Session(db) as s:
+        for role in ("staff", "council", "resident", None):
+            kept = Kept(
+                Platform(), Turn("test", f"chat-{role}", f"u-{role}", f"k-{role}"), "me", timedelta(60)
+            )
+            kept(s, [Text("Đã lưu.")], clock.now(), role=role)
+        s.commit()
+        for row in rows(db, Outbox):
+            lanes[row.chat_id] = row.lane
+    assert lanes == {
+        "chat-staff": LANE_STAFF_REPLY,
+        "chat-council": LANE_STAFF_REPLY,
+        "chat-resident": LANE_REPLY,
+        "chat-None": LANE_REPLY,
+    }

@@ -54,6 +54,7 @@ class Outbox(Table, table=True):
     next_attempt_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
     # a sender claims a row before sending it; the claim lapses at claimed_until if it dies
+    lane: int = Field(default=2)  # storage.outbox.LANE_*: lower goes first under the limit
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = _ts(nullable=True)
 
