@@ -235,10 +235,17 @@ SEARCH_TABLE = table("submission_search", column("rowid"), column("submission_se
 def named(term: str, folded: str | None) -> Any:
     """A reference or a nominee's name containing the term; `folded` (the term folded by the
     caller: messages.folding.fold) matches the nominee's search key, so a name typed without
-    diacritics finds it."""
-    found = [Submission.ref.ilike(like(term), escape="\\"), Submission.nominee.ilike(like(term), escape="\\")]
+    diacritics finds it (and one typed with them: the key of a name holding the term holds the
+    folded term). References are ASCII without spaces: a term with either is not one, and
+    PostgreSQL is not asked to look (its estimate of that trigram scan is what kept it from
+    the indexes)."""
+    found = []
+    if term.isascii() and not any(c.isspace() for c in term):
+        found.append(Submission.ref.ilike(like(term), escape="\\"))
     if folded:
         found.append(Submission.nominee_key.like(like(folded), escape="\\"))
+    else:
+        found.append(Submission.nominee.ilike(like(term), escape="\\"))
     phrases = [p for p in dict.fromkeys((term, folded)) if p]
     fts = None
     if all(len(p) >= 3 for p in phrases):  # each phrase: its characters in a row, in any column
