@@ -144,6 +144,13 @@ def test_sqlite_has_planner_statistics_from_start_once_a_campaign_has_grown(db, 
             c=campaign.code,
         )
         assert "TEMP B-TREE" not in page, page
+        flagged = plan(
+            s,
+            "SELECT count(*) FROM submission WHERE campaign_code = :c AND status != 'draft' "
+            "AND CAST(flags AS VARCHAR) != '[]' AND CAST(flags AS VARCHAR) != ''",
+            c=campaign.code,
+        )
+        assert "ix_submission_flagged" in flagged, flagged
         trail = plan(
             s, "SELECT id FROM audit_log WHERE entity = 'submission' AND entity_id IN ('DC-0007') ORDER BY id"
         )

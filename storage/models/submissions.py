@@ -21,8 +21,8 @@ class Submission(Table, table=True):
         # an award's council list a page at a time (ORDER BY id LIMIT)
         Index("ix_submission_award", "campaign_code", "shortlist_award", "id"),
         # the web console's dossier list filtered by category or award: counted from this
-        # narrow index alone, not from the wide rows (on SQLite the flags have their own,
-        # ix_submission_list_flags, made by migration console_scale: PostgreSQL cannot index json)
+        # narrow index alone, not from the wide rows (on SQLite the flagged ones have their own
+        # partial index, ix_submission_flagged, made by migration console_scale)
         Index(
             "ix_submission_list", "campaign_code", "category", "proposed_award", "shortlist_award", "status"
         ),
