@@ -38,12 +38,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from domain.clock import Clock
-from messages.model import Question, Reply, Text, reply_to_dict
+from domain.roles import COUNCIL, STAFF
+from messages.model import Document, Photo, Question, Reply, Text, Voice, reply_to_dict
 from storage import members, outbox
 from storage.models import Outbox
 
 from .channel import SendError
 from .outbox_dispatcher import OutboxBell
+from .pacing import in_lane
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +79,51 @@ class Turn:
 
 async def send_reply(sender: ReplySender, chat_id: str, reply: Reply) -> None:
     """One reply to one chat, every piece or SendError (the outbox dispatcher's path)."""
-    for piece in sender.pieces(reply):
+    for piece in messages_of(sender, [reply]):
         await sender.send_piece(chat_id, piece)
+
+
+# One message per turn: each message counts against the platform's limit (Telegram: 30 a
+# second for the whole bot), so the pieces of a turn's reply go as one message wherever the
+# platform allows it. A sender says what it allows by two attributes: `text_limit` (characters
+# of one text message) and `caption_limit` (of a photo's, a file's or a voice note's caption);
+# a sender without them sends its pieces as they are.
+JOINER = "\n\n"
+
+
+def messages_of(sender: ReplySender, replies: list[Reply]) -> list[Reply]:
+    """The messages a turn's replies become on the sender's platform: each reply in its
+    platform-sized pieces, then a text joined to the piece after it when the joined message
+    fits — texts into one text, a text into a question above its keyboard (the keyboard of
+    the last piece kept), a text into the caption of the photo, file or voice note it goes
+    with. Split stays where nothing can join: a file or photo after a photo, a question with
+    buttons before more text, the length limit, an in-place redraw of a question."""
+    out: list[Reply] = []
+    for piece in (p for r in replies for p in sender.pieces(r)):
+        merged = _joined(sender, out[-1], piece) if out else None
+        if merged is not None:
+            out[-1] = merged
+        else:
+            out.append(piece)
+    return out
+
+
+def _joined(sender: ReplySender, first: Reply, then: Reply) -> Reply | None:
+    """`first` and `then` as one message, or None when they cannot be one."""
+    text_limit = getattr(sender, "text_limit", None)
+    caption_limit = getattr(sender, "caption_limit", None)
+    if not isinstance(first, Text) or first.toast or text_limit is None:
+        return None
+    if isinstance(then, Text) and not then.toast:
+        text = first.text + JOINER + then.text
+        return Text(text) if len(text) <= text_limit else None
+    if isinstance(then, Question) and not then.edit:
+        text = first.text + JOINER + then.text
+        return dataclasses.replace(then, text=text) if len(text) <= text_limit else None
+    if isinstance(then, Photo | Document | Voice) and caption_limit is not None:
+        caption = first.text + (JOINER + then.caption if then.caption else "")
+        return dataclasses.replace(then, caption=caption) if len(caption) <= caption_limit else None
+    return None
 
 
 @dataclass
@@ -93,9 +138,14 @@ class Kept:
     keys: list[str] = field(default_factory=list)
     role: str | None = None  # the person's role after the turn, as the core saw it
 
+    @property
+    def lane(self) -> int:
+        """Staff and the council are answered first under the platform's limit."""
+        return outbox.LANE_STAFF_REPLY if self.role in STAFF | COUNCIL else outbox.LANE_REPLY
+
     def __call__(self, s: Session, replies: list[Reply], now: datetime, role: str | None = None) -> None:
         self.role = role
-        self.pieces = [p for r in replies if not _toast(r) for p in self.sender.pieces(r)]
+        self.pieces = messages_of(self.sender, [r for r in replies if not _toast(r)])
         if not self.pieces:
             return
         turn = self.turn
@@ -116,8 +166,9 @@ class Kept:
                 next_attempt_at=now,
                 claimed_by=self.claimer,
                 claimed_until=now + self.lease,
+                lane=self.lane,
             )
-            for p, key in zip(self.pieces, self.keys)
+            for p, key in zip(self.pieces, self.keys, strict=True)
         ]
         # straight to the table (every column given): the ORM's bulk path cost ~0.3 ms a turn
         s.connection().execute(insert(Outbox.__table__), rows)
@@ -158,13 +209,17 @@ class Delivery:
         With `kept` the pieces are already in the outbox (claimed by this process): they are
         marked sent, refused or released to the dispatcher; without it (a caller that did not
         keep them) the unsent rest is written to the outbox here."""
-        pieces = kept.pieces if kept is not None else [p for r in replies for p in sender.pieces(r)]
+        pieces = kept.pieces if kept is not None else messages_of(sender, replies)
         sent: list[int] = []
         refused: list[int] = []
         left, retry_after = len(pieces), None
+        lane = kept.lane if kept is not None else outbox.LANE_REPLY
         for i, piece in enumerate(pieces):
             try:
-                await sender.send_piece(turn.chat_id, piece, last=i == len(pieces) - 1, context=turn.context)
+                with in_lane(lane, turn.chat_id):
+                    await sender.send_piece(
+                        turn.chat_id, piece, last=i == len(pieces) - 1, context=turn.context
+                    )
                 sent.append(i)
             except asyncio.CancelledError:
                 # a graceful stop while a send hangs: what went is marked, the rest released at
@@ -308,5 +363,6 @@ class Delivery:
                     payload=reply_to_dict(_storable(pieces[n])),
                     now=now,
                     dedupe_key=f"reply:{turn.channel}:{turn.key}:{n}"[:190],
+                    lane=outbox.LANE_REPLY,
                 )
             s.commit()

@@ -37,7 +37,7 @@ from storage.models import Outbox
 
 from .cancel_task import cancel
 from .channel import Channel, SendError
-from .pacing import Pacer
+from .pacing import Pacer, in_lane
 
 log = logging.getLogger(__name__)
 
@@ -196,11 +196,12 @@ class OutboxDispatcher:
                 # that chat's own pace (about 1/s): its row waits a moment, the others go on
                 await self._record(row.id, "defer", "paced", retry_after=1.0)
                 continue
-            if self.pacer is not None:
-                await self.pacer.wait()
             try:
                 try:
-                    outcome = await asyncio.wait_for(self._send(row), timeout=self.send_timeout)
+                    with in_lane(row.lane, row.chat_id):  # its place under the platform's limit
+                        if self.pacer is not None:
+                            await self.pacer.wait()
+                        outcome = await asyncio.wait_for(self._send(row), timeout=self.send_timeout)
                 except TimeoutError:
                     raise SendError(f"no answer in {self.send_timeout:g} s") from None
             except SendError as exc:

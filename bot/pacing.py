@@ -7,56 +7,154 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
 
+from storage.outbox import LANE_BROADCAST, LANE_DOSSIER, LANE_REPLY, LANE_STAFF_REPLY, SHARE
+
+__all__ = ["LANE_BROADCAST", "LANE_DOSSIER", "LANE_REPLY", "LANE_STAFF_REPLY", "Pacer", "in_lane"]
+
 MAX_CHATS = 10_000  # limiters kept for the most recent chats; older ones are forgotten
+
+# Delivery lanes under one limit, the person who waits first (storage.outbox names them and
+# keeps a queued message's lane): the reply to staff and the council, the reply to anyone who
+# just wrote, a notice about someone's own dossier, reminders / digests / announcements. Every
+# SHARE-th send goes to the longest waiting message whatever its lane: no lane starves.
+
+
+@dataclass(frozen=True)
+class Sending:
+    lane: int = LANE_REPLY
+    chat_id: str | None = None
+
+
+# what the running task is sending: set by the delivery path and the outbox dispatcher around
+# a channel's send (send_piece), read by the pacer the channel's API call waits on
+NOT_SAID = Sending()  # frozen: shared safely
+sending: ContextVar[Sending] = ContextVar("sending", default=NOT_SAID)
+
+
+@contextlib.contextmanager
+def in_lane(lane: int, chat_id: str | None):
+    token = sending.set(Sending(lane, None if chat_id is None else str(chat_id)))
+    try:
+        yield
+    finally:
+        sending.reset(token)
+
+
+@dataclass(order=True)
+class _Waiter:
+    lane: int
+    seq: int
+    chat_id: str | None = field(compare=False)
+    granted: asyncio.Future = field(compare=False)
 
 
 class Pacer:
     """At most `limit` sends in any `per` seconds (a sliding window, like the platform's):
     unlike a token bucket it lets no burst over the limit through, so a fan-out of thousands
-    runs at the limit without one answer of 429. Waiters go in turn.
+    runs at the limit without one answer of 429.
+
+    Waiters go by lane (the `sending` context: lower first), in arrival order within a lane;
+    every SHARE-th place goes to the longest waiting whatever its lane (a guaranteed share);
+    a chat's messages keep their order whatever their lanes (a later message to a chat never
+    passes an earlier one: the earlier goes in its place).
 
     `async with pacer.slot():` around a request counts it from when its answer came back
     (the platform saw it before that: a request that travels late cannot crowd the
     platform's second), but no later than `travel` after it left, so slow answers under load
     do not slow the whole bot down. `await pacer.wait()` counts from now."""
 
-    def __init__(self, limit: float, per: float = 1.0, margin: float = 0.01, travel: float = 1.0) -> None:
+    def __init__(
+        self,
+        limit: float,
+        per: float = 1.0,
+        margin: float = 0.01,
+        travel: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.clock, self.sleep = clock, sleep  # a test's own time
         self.limit = max(1, int(limit))
         self.per = per
         self.margin = margin
         self.travel = travel
         self._times: deque[list] = deque(maxlen=self.limit)  # [moment], [None] in flight
-        self._turn = asyncio.Lock()
+        self._granter: asyncio.Task | None = None
+        self._waiting: list[_Waiter] = []
+        self._seq = itertools.count()
+        self._grants = 0
+
+    def _next(self) -> _Waiter:
+        self._grants += 1
+        if self._grants % SHARE == 0:
+            chosen = min(self._waiting, key=lambda w: w.seq)
+        else:
+            chosen = min(self._waiting)
+        if chosen.chat_id is not None:  # the chat's earlier message goes first
+            chosen = min((w for w in self._waiting if w.chat_id == chosen.chat_id), key=lambda w: w.seq)
+        return chosen
 
     async def _take(self) -> list:
-        async with self._turn:
+        """Wait for a place. One task of the pacer (the granter) waits for room in the window
+        and hands each place to the waiter that goes next."""
+        now = sending.get()
+        loop = asyncio.get_running_loop()
+        me = _Waiter(now.lane, next(self._seq), now.chat_id, loop.create_future())
+        if self._granter is None or self._granter.done() or self._granter.get_loop() is not loop:
+            self._waiting = [w for w in self._waiting if w.granted.get_loop() is loop]  # an old loop's
+            self._waiting.append(me)
+            self._granter = loop.create_task(self._grant(), name="pacer")
+        else:
+            self._waiting.append(me)
+        try:
+            return await asyncio.shield(me.granted)
+        except asyncio.CancelledError:
+            if me.granted.done():
+                me.granted.result()[0] = self.clock()  # a place taken and not used: counted
+            else:
+                me.granted.cancel()
+                if me in self._waiting:
+                    self._waiting.remove(me)
+            raise
+
+    async def _grant(self) -> None:
+        while self._waiting:
             while len(self._times) == self.limit:
                 oldest = self._times[0][0]
-                delay = 0.005 if oldest is None else oldest + self.per + self.margin - time.monotonic()
+                delay = 0.005 if oldest is None else oldest + self.per + self.margin - self.clock()
                 if delay <= 0:
                     break
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
+            self._waiting = [w for w in self._waiting if not w.granted.done()]  # cancelled ones
+            if not self._waiting:
+                break
+            chosen = self._next()
+            self._waiting.remove(chosen)
             entry = [None]
             self._times.append(entry)
-            return entry
+            chosen.granted.set_result(entry)
 
     async def wait(self) -> None:
         entry = await self._take()
-        entry[0] = time.monotonic()
+        entry[0] = self.clock()
 
     @contextlib.asynccontextmanager
     async def slot(self):
         entry = await self._take()
-        left = time.monotonic()
+        left = self.clock()
         try:
             yield
         finally:
-            entry[0] = min(time.monotonic(), left + self.travel)
+            entry[0] = min(self.clock(), left + self.travel)
 
 
 def limiter(rate: float, burst: float) -> AsyncLimiter:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -171,5 +171,13 @@ def mark_invite_used(s: Session, inv: Invite, member: Member, now: datetime) -> 
     s.add(inv)
 
 
-def member_names(s: Session) -> dict[int, str]:
-    return dict(s.exec(select(col(Member.id), col(Member.full_name))).all())
+def member_names(s: Session, ids: Iterable[int | None] | None = None) -> dict[int, str]:
+    """Members' names by id: all of them, or only those of `ids` (a page that names a few
+    people reads a few rows, not the whole roll)."""
+    q = select(col(Member.id), col(Member.full_name))
+    if ids is not None:
+        wanted = sorted({i for i in ids if i is not None})
+        if not wanted:
+            return {}
+        q = q.where(col(Member.id).in_(wanted))
+    return dict(s.exec(q).all())

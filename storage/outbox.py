@@ -14,6 +14,14 @@ from .models import (
     Outbox,
 )
 
+# Delivery lanes under one platform limit, lower first (bot/pacing.py serves them so): the
+# reply to staff and the council, the reply to anyone who just wrote, a notice about someone's
+# own dossier, reminders / digests / announcements. Kept on each queued row, so a restart
+# sends in the same order.
+LANE_STAFF_REPLY, LANE_REPLY, LANE_DOSSIER, LANE_BROADCAST = 0, 1, 2, 3
+# of a claimed batch, this share is the oldest due rows whatever their lane: no lane starves
+SHARE = 5
+
 
 def enqueue(
     s: Session,
@@ -24,6 +32,7 @@ def enqueue(
     channel: str | None = None,
     chat_id: str | None = None,
     dedupe_key: str | None = None,
+    lane: int = LANE_DOSSIER,
 ) -> list[Outbox]:
     """Queue a message for delivery: one row per channel identity of the member (or the one
     channel and chat given). With a dedupe_key a second enqueue of the same key adds nothing."""
@@ -51,6 +60,7 @@ def enqueue(
             dedupe_key=key,
             created_at=now,
             next_attempt_at=now,
+            lane=lane,
         )
         s.add(row)
         rows.append(row)
@@ -78,26 +88,51 @@ def claim_due(
 ) -> Sequence[Outbox]:
     """Take up to `limit` due rows for `claimer` until now + lease, and return them.
 
-    One statement, UPDATE ... WHERE id IN (due rows): on PostgreSQL the inner SELECT locks its
+    UPDATE ... WHERE id IN (due rows): on PostgreSQL the inner SELECT locks its
     rows FOR UPDATE SKIP LOCKED, so two processes claiming at once take different rows; on
     SQLite the UPDATE runs under the database's single write lock. A claimer that dies leaves
-    its rows claimed until the lease ends; then anyone may take them. The caller commits."""
-    ids = select(col(Outbox.id)).where(*_due(now, channel)).order_by(col(Outbox.id)).limit(limit)
-    if s.get_bind().dialect.name == "postgresql":
-        ids = ids.with_for_update(skip_locked=True)
-    s.exec(
-        update(Outbox)
-        .where(col(Outbox.id).in_(ids.scalar_subquery()))
-        .values(claimed_by=claimer, claimed_until=now + lease)
-        .execution_options(synchronize_session=False)
-    )
-    q = select(Outbox).where(
+    its rows claimed until the lease ends; then anyone may take them. The caller commits.
+
+    Lanes: most of the batch is the due rows by lane (lower first), a share (1/SHARE) the
+    oldest due rows whatever their lane, and the due rows of the chats taken (their order);
+    returned in sending order (in_sending_order)."""
+    postgres = s.get_bind().dialect.name == "postgresql"
+
+    def take(ids: Any) -> None:
+        if postgres:
+            ids = ids.with_for_update(skip_locked=True)
+        s.exec(
+            update(Outbox)
+            .where(col(Outbox.id).in_(ids.scalar_subquery()))
+            .values(claimed_by=claimer, claimed_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+
+    oldest = max(1, limit // SHARE)
+    by_age: tuple[Any, ...] = (col(Outbox.id),)
+    for order, n in ((by_age, oldest), ((col(Outbox.lane), col(Outbox.id)), limit - oldest)):
+        take(select(Outbox.id).where(*_due(now, channel)).order_by(*order).limit(n))
+    mine = (
         Outbox.claimed_by == claimer,
         Outbox.status == "pending",
         col(Outbox.claimed_until) > now,
         Outbox.channel == channel,
     )
-    return s.exec(q.order_by(col(Outbox.id))).all()
+    # a chat's earlier due messages come with its claimed ones: its order holds across batches
+    chats = select(Outbox.chat_id).where(*mine).distinct()
+    take(select(Outbox.id).where(*_due(now, channel), col(Outbox.chat_id).in_(chats.scalar_subquery())))
+    return in_sending_order(s.exec(select(Outbox).where(*mine).order_by(col(Outbox.id))).all())
+
+
+def in_sending_order(rows: Sequence[Outbox]) -> list[Outbox]:
+    """By lane, then as they came; a chat's messages keep their order whatever their lanes (an
+    earlier message to a chat goes in the lane of the chat's most urgent later one)."""
+    best: dict[str | None, int] = {}
+    lane_of: dict[int, int] = {}
+    for row in sorted(rows, key=lambda r: r.id, reverse=True):
+        best[row.chat_id] = min(best.get(row.chat_id, row.lane), row.lane)
+        lane_of[row.id] = best[row.chat_id]
+    return sorted(rows, key=lambda r: (lane_of[r.id], r.id))
 
 
 def _unclaim(row: Outbox) -> None:
@@ -144,7 +179,7 @@ def enqueue_many(s: Session, items: Iterable[dict[str, Any]], now: datetime, chu
     """Queue many messages in one statement per chunk (reminder fan-out to thousands).
 
     Each item: member_id, channel, chat_id, payload, dedupe_key (required; "|channel" is added
-    as in enqueue). A key already queued is skipped, so a second run of a slot adds nothing;
+    as in enqueue), lane (a reminder's, a digest's, an announcement's by default). A key already queued is skipped, so a second run of a slot adds nothing;
     the UNIQUE dedupe_key column is the final guard. Returns how many rows were added."""
     from sqlalchemy import insert
 
@@ -167,6 +202,7 @@ def enqueue_many(s: Session, items: Iterable[dict[str, Any]], now: datetime, chu
                 attempts=0,
                 created_at=now,
                 next_attempt_at=now,
+                lane=it.get("lane", LANE_BROADCAST),
             )
             for key, it in keys.items()
             if key not in existing

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, union, union_all
+from sqlalchemy import Boolean, column, func, or_, table, union, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -205,17 +207,56 @@ def like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+class Named(ColumnElement[bool]):
+    """The search condition, written per database: ILIKE/LIKE on the columns (PostgreSQL
+    answers them from its pg_trgm GIN indexes), or on SQLite the trigram table
+    submission_search (migration console_scale), which finds a text inside a reference or
+    name without reading every row. A term under three characters has no trigram: LIKE."""
+
+    type = Boolean()
+    inherit_cache = False  # holds its own bound values
+    _is_implicitly_boolean = True  # a condition as it is (not «… = 1» on SQLite: no index)
+
+    def __init__(self, like_form: Any, fts_form: Any) -> None:
+        self.like_form, self.fts_form = like_form, fts_form
+
+
+@compiles(Named)
+def _named_by_like(element: Named, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.like_form.self_group(), **kw))  # (a OR b OR c)
+
+
+@compiles(Named, "sqlite")
+def _named_by_trigram(element: Named, compiler: Any, **kw: Any) -> str:
+    form = element.fts_form if element.fts_form is not None else element.like_form
+    return str(compiler.process(form.self_group(), **kw))
+
+
+SEARCH_TABLE = table("submission_search", column("rowid"), column("submission_search"))
+
+
 def named(term: str, folded: str | None) -> Any:
     """A reference or a nominee's name containing the term; `folded` (the term folded by the
     caller: messages.folding.fold) matches the nominee's search key, so a name typed without
-    diacritics finds it."""
-    found = [
-        col(Submission.ref).ilike(like(term), escape="\\"),
-        col(Submission.nominee).ilike(like(term), escape="\\"),
-    ]
+    diacritics finds it (and one typed with them: the key of a name holding the term holds the
+    folded term). References are ASCII without spaces: a term with either is not one, and
+    PostgreSQL is not asked to look (its estimate of that trigram scan is what kept it from
+    the indexes)."""
+    found = []
+    if term.isascii() and not any(c.isspace() for c in term):
+        found.append(col(Submission.ref).ilike(like(term), escape="\\"))
     if folded:
         found.append(col(Submission.nominee_key).like(like(folded), escape="\\"))
-    return or_(*found)
+    else:
+        found.append(col(Submission.nominee).ilike(like(term), escape="\\"))
+    phrases = [p for p in dict.fromkeys((term, folded)) if p]
+    fts = None
+    if all(len(p) >= 3 for p in phrases):  # each phrase: its characters in a row, in any column
+        match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
+        fts = col(Submission.id).in_(
+            select(SEARCH_TABLE.c.rowid).where(SEARCH_TABLE.c.submission_search.match(match))
+        )
+    return Named(or_(*found), fts)
 
 
 # a query on submissions: one select, or the Parts of a list made of several ranges

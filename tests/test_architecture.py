@@ -321,8 +321,17 @@ def test_the_migrations_match_the_models(db):
 
     import storage.models  # noqa: F401
 
+    def modelled(name, type_, parent_names) -> bool:
+        # SQLite only, no model (migration console_scale): the search's trigram table (an FTS5
+        # virtual table and its shadow tables: SQL reads it, triggers write it) and the partial
+        # index of the flagged dossiers (its condition casts a json column)
+        if type_ == "table":
+            return not name.startswith("submission_search")
+        return not (type_ == "index" and name == "ix_submission_flagged")
+
     with db.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+            MigrationContext.configure(conn, opts={"compare_type": True, "include_name": modelled}),
+            SQLModel.metadata,
         )
     assert diff == []

@@ -208,3 +208,72 @@ async def test_a_role_s_commands_are_whatever_the_core_registry_says(db_path, cl
     finally:
         await ch.stop()
         await fake.stop()
+
+
+class Platform:
+    """What a channel tells the delivery path: its pieces and its two limits."""
+
+    name = "test"
+    text_limit = 100
+    caption_limit = 30
+
+    def pieces(self, reply):
+        return [reply]
+
+
+def test_a_turns_pieces_go_as_one_message_where_the_platform_allows():
+    from bot.delivery import messages_of
+    from messages.model import Document, Option, Photo, Question, Text
+
+    ask = Question("Bạn ở thôn nào?", options=[Option("T01", "Thôn 1")], seq=3)
+    [one] = messages_of(Platform(), [Text("Đã lưu."), Text("Tiếp theo:"), ask])
+    assert one == Question("Đã lưu.\n\nTiếp theo:\n\nBạn ở thôn nào?", options=ask.options, seq=3)
+    [photo] = messages_of(Platform(), [Text("Ảnh của hồ sơ"), Photo("ph-1", caption="DC-0001")])
+    assert photo == Photo("ph-1", caption="Ảnh của hồ sơ\n\nDC-0001")
+
+    # split where nothing can join: the keyboard must end the message, a file, a second photo,
+    # an in-place redraw, the length limits; the turn's order kept
+    kept = [ask, Text("Sau câu hỏi")]
+    assert messages_of(Platform(), kept) == kept
+    files = [Photo("a"), Photo("b"), Document("/tmp/x.xlsx", "x.xlsx")]
+    assert messages_of(Platform(), files) == files
+    redraw = [Text("Đã chọn"), Question("Chọn nội dung", multi=True, edit=True)]
+    assert messages_of(Platform(), redraw) == redraw
+    long = [Text("x" * 60), Text("y" * 60)]
+    assert messages_of(Platform(), long) == long
+    assert messages_of(Platform(), [Text("z" * 27), Photo("c", caption="dài")]) == [
+        Text("z" * 27),
+        Photo("c", caption="dài"),
+    ]
+    toast = [Text("Đã bỏ chọn", toast=True), Text("Câu tiếp")]
+    assert messages_of(Platform(), toast) == toast
+
+    class Unsaid(Platform):  # a channel that does not say its limits sends pieces as they are
+        text_limit = caption_limit = None
+
+    assert messages_of(Unsaid(), [Text("a"), Text("b")]) == [Text("a"), Text("b")]
+
+
+def test_a_turns_kept_reply_is_queued_in_its_persons_lane(db, clock):
+    """Staff and the council are answered first under the limit, after a restart too: the
+    turn's kept pieces carry the lane of the person's role."""
+    from bot.delivery import Kept, Turn
+    from messages.model import Text
+    from storage.outbox import LANE_REPLY, LANE_STAFF_REPLY
+
+    lanes = {}
+    with Session(db) as s:
+        for role in ("staff", "council", "resident", None):
+            kept = Kept(
+                Platform(), Turn("test", f"chat-{role}", f"u-{role}", f"k-{role}"), "me", timedelta(60)
+            )
+            kept(s, [Text("Đã lưu.")], clock.now(), role=role)
+        s.commit()
+        for row in rows(db, Outbox):
+            lanes[row.chat_id] = row.lane
+    assert lanes == {
+        "chat-staff": LANE_STAFF_REPLY,
+        "chat-council": LANE_STAFF_REPLY,
+        "chat-resident": LANE_REPLY,
+        "chat-None": LANE_REPLY,
+    }

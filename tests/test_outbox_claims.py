@@ -215,3 +215,51 @@ async def test_a_graceful_stop_while_a_send_hangs_releases_the_turns_replies(db,
         texts = sorted(r.payload["text"] for r in taken)
         s.commit()
     assert texts == ["ba", "hai"]
+
+
+def _lane_rows(s, now, lanes_and_chats):
+    from storage import outbox
+
+    for n, (lane, chat) in enumerate(lanes_and_chats):
+        outbox.enqueue(
+            s,
+            member_id=None,
+            channel="telegram",
+            chat_id=chat,
+            payload={"kind": "text", "text": f"m{n}"},
+            now=now,
+            dedupe_key=f"lane-test:{n}",
+            lane=lane,
+        )
+    s.commit()
+
+
+def _claimed_in_lanes(engine, clock, limit: int) -> list[str]:
+    from sqlmodel import Session
+
+    from storage import outbox
+    from storage.outbox import LANE_BROADCAST, LANE_DOSSIER, LANE_REPLY
+
+    now = clock.now()
+    with Session(engine) as s:
+        # queued before a restart: six announcements, a notice, a reply left over; chat x had
+        # an announcement before its reply
+        _lane_rows(
+            s,
+            now,
+            [(LANE_BROADCAST, f"b{i}") for i in range(5)]
+            + [(LANE_BROADCAST, "x"), (LANE_DOSSIER, "d"), (LANE_REPLY, "r"), (LANE_REPLY, "x")],
+        )
+        rows = outbox.claim_due(s, now, "telegram", "after-restart", lease=timedelta(minutes=5), limit=limit)
+        s.commit()
+        return [r.payload["text"] for r in rows]
+
+
+def test_after_a_restart_the_outbox_sends_by_lane_keeps_a_share_and_each_chats_order(db, clock):
+    # a batch of 5: one place for the oldest (m0), four by lane (the two replies, the notice,
+    # the next announcement), and chat x's earlier announcement with its reply, before it
+    assert _claimed_in_lanes(db, clock, 5) == ["m5", "m7", "m8", "m6", "m0", "m1"]
+
+
+def test_outbox_lanes_on_postgresql(pg_db, clock):
+    assert _claimed_in_lanes(pg_db, clock, 5) == ["m5", "m7", "m8", "m6", "m0", "m1"]

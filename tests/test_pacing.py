@@ -41,3 +41,44 @@ def test_old_chats_are_forgotten():
     pacers("b")
     pacers("c")
     assert pacers("a") is not a
+
+
+async def test_one_limit_serves_the_person_who_waits_first_and_starves_no_lane():
+    """Eight messages wait for a limit of one a second: the staff member's reply first, then
+    the replies to people who just wrote, announcements last but every fifth place theirs, and
+    chat x's announcement before chat x's reply (one person's messages keep their order)."""
+    import asyncio
+
+    from bot.pacing import LANE_BROADCAST, LANE_REPLY, LANE_STAFF_REPLY, Pacer, in_lane
+
+    now = [0.0]
+    granted: list[tuple[str, float]] = []
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    pacer = Pacer(1, per=1.0, margin=0.0, clock=lambda: now[0], sleep=sleep)
+
+    async def send(name: str) -> None:
+        await pacer.wait()
+        granted.append((name, now[0]))
+
+    waiting = [
+        ("b1", LANE_BROADCAST, "c1"),
+        ("b2", LANE_BROADCAST, "c2"),
+        ("bx", LANE_BROADCAST, "x"),
+        ("b3", LANE_BROADCAST, "c3"),
+        ("r1", LANE_REPLY, "r1"),
+        ("rx", LANE_REPLY, "x"),
+        ("r2", LANE_REPLY, "r2"),
+        ("s1", LANE_STAFF_REPLY, "s"),
+    ]
+    tasks = []
+    for name, lane, chat in waiting:
+        with in_lane(lane, chat):
+            tasks.append(asyncio.create_task(send(name)))
+    await asyncio.gather(*tasks)
+    assert [name for name, _ in granted] == ["s1", "r1", "bx", "rx", "b1", "r2", "b2", "b3"]
+    moments = [at for _, at in granted]
+    assert all(b - a >= 1.0 for a, b in zip(moments, moments[1:], strict=False))  # still one a second

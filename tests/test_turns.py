@@ -49,21 +49,42 @@ def record(channel: str, journey: str, count: int) -> None:
 
 
 class CountingTg(TgUser):
-    """A Telegram user whose every message, photo and button press is counted."""
+    """A Telegram user whose every message, photo and button press is counted, and the
+    messages the bot sends in answer (`turns`, `answers`: the whole journey)."""
 
     sent = 0
+    turns = 0
+    answers = 0
 
     async def send(self, update: dict):
         self.sent += 1
-        return await super().send(update)
+        self.turns += 1
+        calls = await super().send(update)
+        self.answers += sum(1 for c in calls if c.method.startswith(("send", "edit")))
+        return calls
 
 
 class CountingZalo(Chat):
     sent = 0
+    turns = 0
+    answers = 0
 
     async def send(self, update: dict):
         self.sent += 1
-        return await super().send(update)
+        self.turns += 1
+        before = len(self.fake.sent(self.user_id))
+        texts = await super().send(update)
+        self.answers += len(self.fake.sent(self.user_id)) - before
+        return texts
+
+
+def one_message_per_turn(channel: str, *people) -> None:
+    """Each message the bot sends counts against the platform's limit (Telegram: 30 a second
+    for the whole bot): over a journey the bot sends at most 1.05 messages per message or tap
+    of the person (the pieces of a turn's reply go as one message)."""
+    turns, answers = sum(p.turns for p in people), sum(p.answers for p in people)
+    print(f"\n{channel}: {answers} messages from the bot for {turns} turns ({answers / turns:.2f} a turn)")
+    assert answers / turns <= 1.05, (channel, answers, turns)
 
 
 # -- Telegram ---------------------------------------------------------------------------------
@@ -134,6 +155,7 @@ async def test_telegram_journeys_fit_the_turn_budget(tg, tg_fake, db, clock, cam
     await head.press(t("rep.send"))
     assert "Đã gửi báo cáo, mã BC-" in head.texts
     record("Telegram", "unit report", head.sent)
+    one_message_per_turn("Telegram", u, head)
     report = [s for s in rows(db, Submission) if s.kind == "report"][0]
     assert report.answers["figures"]["c3"] == {
         "duong_be_tong": 350,
@@ -211,6 +233,7 @@ async def test_zalo_journeys_fit_the_turn_budget(zalo, zalo_fake, db, clock):
     await head.image("c.jpg")
     assert "Đã gửi báo cáo, mã BC-" in await head.say("1")
     record("Zalo", "unit report", head.sent)
+    one_message_per_turn("Zalo", chat, head)
 
 
 # -- voice notes ------------------------------------------------------------------------------

@@ -181,3 +181,29 @@ async def test_the_console_demo_prints_the_console_address_and_a_working_sign_in
             proc.kill()
             await proc.wait()
     assert proc.returncode == 0 and "Traceback" not in seen + out.decode()
+
+
+async def test_connections_to_the_console_socket_send_small_answers_at_once():
+    """TCP_NODELAY on every connection accepted from the socket listen() makes: asyncio sets
+    it only on a socket that names TCP, and a small answer otherwise waits for a delayed ACK."""
+    from bot.web_console import listen
+
+    sock = listen(_free_port(), host="127.0.0.1", required=True)
+    assert sock.proto == socket.IPPROTO_TCP
+    accepted: list[int] = []
+
+    async def answer(reader, writer):
+        accepted.append(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.write(b"ok")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, sock=sock)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", sock.getsockname()[1])
+        assert await reader.read() == b"ok"
+        writer.close()
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert accepted and accepted[0] != 0

@@ -62,6 +62,8 @@ class Masker:
 
 class TelegramSender:
     name = CHANNEL
+    text_limit = TEXT_LIMIT  # a turn's pieces join into one message up to these (bot/delivery.py)
+    caption_limit = CAPTION_LIMIT
 
     def __init__(
         self,

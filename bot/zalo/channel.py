@@ -54,6 +54,8 @@ _MEDIA_NOTICE = {
 
 class ZaloChannel:
     name = CHANNEL
+    text_limit = TEXT_LIMIT  # a turn's pieces join into one message up to these (bot/delivery.py)
+    caption_limit = TEXT_LIMIT
 
     def __init__(
         self,

@@ -16,6 +16,8 @@ class AuditLog(Table, table=True):
     __table_args__ = (
         # the last digest slot before a time (storage/slots.last_slot_run): a seek, not a scan
         Index("ix_audit_log_entity_action_at", "entity", "action", "at", "id"),
+        # one dossier's trail (the web console's dossier page, exports of a few dossiers)
+        Index("ix_audit_log_entity_id", "entity", "entity_id", "id"),
     )
     id: int = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
@@ -53,6 +55,7 @@ class Outbox(Table, table=True):
     next_attempt_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
     # a sender claims a row before sending it; the claim lapses at claimed_until if it dies
+    lane: int = Field(default=2)  # storage.outbox.LANE_*: lower goes first under the limit
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = _ts(nullable=True)
 

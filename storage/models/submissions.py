@@ -21,6 +21,12 @@ class Submission(Table, table=True):
         Index("ix_submission_status_id", "campaign_code", "status", "id"),
         # an award's council list a page at a time (ORDER BY id LIMIT)
         Index("ix_submission_award", "campaign_code", "shortlist_award", "id"),
+        # the web console's dossier list filtered by category or award: counted from this
+        # narrow index alone, not from the wide rows (on SQLite the flagged ones have their own
+        # partial index, ix_submission_flagged, made by migration console_scale)
+        Index(
+            "ix_submission_list", "campaign_code", "category", "proposed_award", "shortlist_award", "status"
+        ),
         # a unit's reports or proposals a page at a time (a head's «Hồ sơ»)
         Index("ix_submission_unit_kind", "unit_code", "kind", "id"),
         # what a person sent, a page at a time (PostgreSQL would else walk the primary key

@@ -94,10 +94,12 @@ def show(
 ) -> Response:
     c = req.campaign
     staff = is_staff(req.viewer.member)  # a council member reads: no forms, no phone, no trail
-    names = members.member_names(req.s)
     submitter = req.s.get(Member, sub.submitter_id)
     snaps = versions(req, sub) if sub.version > 1 or sub.kind == "report" else []
     photos = submissions.evidence_of(req.s, sub.id)
+    history = submissions.history(req.s, sub.id)
+    trail = list(views.audit_entries(req.s, entity_ids=[sub.ref])) if staff else []
+    names = members.member_names(req.s, [*(h.actor_id for h in history), *(a.actor_id for a in trail)])
     return req.render(
         "dossier.html",
         status=status,
@@ -114,8 +116,8 @@ def show(
         citation_max=citations.WRITTEN_MAX,
         snaps=snaps,
         figure_rows=figure_rows(c, snaps) if snaps else [],
-        history=submissions.history(req.s, sub.id),
-        trail=list(views.audit_entries(req.s, entity_ids=[sub.ref])) if staff else [],
+        history=history,
+        trail=trail,
         decisions=actions.allowed(sub) if staff else [],
         seen=actions.seen_mark(sub),
         staff=staff,
