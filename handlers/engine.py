@@ -249,7 +249,8 @@ def advance(ctx: Ctx, flow: Flow, step: Step, value: Any) -> Outcome:
     target = step.after(ctx, value) if step.after else None
     if target == BACK:
         return back(ctx, flow)
-    history.append(step.key)
+    if target != step.key:  # a screen asked again (refreshed, or an action refused) is no new step
+        history.append(step.key)
     if target is not None:
         nxt = step_by_key(ctx, flow, target)
     else:

@@ -51,7 +51,9 @@ TEXTS: dict[str, str] = {
     "council.closed_done": "Đã kết thúc phiên xét số {number} ({present}/{members} thành viên bỏ phiếu): {passed} hồ sơ đạt, {failed} không đạt. Xuất biên bản: /xuat.",
     "council.closed_no_quorum": "Đã kết thúc phiên xét số {number}: chỉ {present}/{members} thành viên bỏ phiếu, chưa đủ số quy định nên chưa hồ sơ nào đạt.",
     "council.already_open": "Đang có một phiên xét mở. Kết thúc phiên đó trước.",
-    "council.no_members": "Chưa có thành viên Hội đồng nào. Tạo mã mời: python -m bot invite --role council.",
+    "council.no_members": (
+        "Chưa có thành viên Hội đồng nào. Mời họ bằng «Tạo mã mời» ở mục «Người dùng» của trang quản lý."
+    ),
     "council.nothing": "Danh sách trình Hội đồng chưa có hồ sơ nào.",
     # -- the decision ----------------------------------------------------------------------------
     "decision.what": "Quyết định khen thưởng. Mời chọn:",

@@ -315,3 +315,16 @@ def test_ok_and_ko_answer_the_ballot(world, db):
     m1.say("Đồng ý")
     assert "Cảm ơn bạn" in m1.text, m1.text
     assert sorted(v.choice for v in rows(db, CouncilVote)) == ["agree", "agree", "disagree"]
+
+
+def test_opening_a_round_with_no_council_member_keeps_the_way_back(core, db, clock):
+    """The refusal names the console page (not a command line) and the screen asked again
+    still offers «Quay lại» and «Hủy»: the clerk is never left with one option that fails."""
+    staff = join(core, db, clock, "st1", "staff", "VPTK", name="Lê Thị Văn Phòng")
+    staff.say("/hoidong")
+    staff.press("open")
+    assert "Tạo mã mời" in staff.text and "python" not in staff.text, staff.text
+    labels = [o.label for o in staff.question.options + staff.question.nav]
+    assert labels == ["Mở phiên xét", "Quay lại", "Hủy"], labels
+    staff.press("Quay lại")
+    assert "Bạn muốn làm gì?" in staff.text, staff.text
