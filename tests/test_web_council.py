@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from storage.models import AuditLog, CouncilItem, CouncilRound, CouncilVote, Submission
+from storage.models import AuditLog, CouncilItem, CouncilRound, CouncilVote, Member, Submission
 
 from .conftest import nominate_household, rows
 from .review_helpers import join, member_id, notes
@@ -197,3 +197,22 @@ def test_residents_and_heads_get_no_ballot_or_round(web, people, council):
         assert c.post("/bo-phieu", data={"ref": council["refs"][0], "choice": "agree"}).status_code == 403
     # staff have no ballot (they are not council members)
     assert web.signed_in(people["ids"]["staff"]).get("/bo-phieu").status_code == 403
+
+
+def test_the_lists_say_their_counts_include_the_decided_items(web, db, campaign, clock):
+    """Once a decision awarded every item, a list's quota line says it counts those awarded
+    and the list reads «Không còn hồ sơ nào chờ Hội đồng xét», not «Danh sách còn trống»
+    beside a count of four."""
+    from html import unescape
+
+    from .ceremony import ceremony
+
+    ceremony(db, campaign, clock)
+    with Session(db) as s:
+        staff = s.exec(select(Member).where(Member.role == "staff")).one()
+    html = unescape(web.signed_in(staff.id).get("/hoi-dong").text)
+    district = html.split("Giấy khen của Chủ tịch UBND huyện</h2>", 1)[1].split("</section>", 1)[0]
+    assert "kể cả 4 hồ sơ đã có quyết định" in district, district
+    assert "Không còn hồ sơ nào chờ Hội đồng xét." in district and "Danh sách còn trống" not in district
+    commune = html.split("Giấy khen của Chủ tịch UBND xã</h2>", 1)[1].split("</section>", 1)[0]
+    assert "kể cả 10 hồ sơ đã có quyết định" in commune, commune
