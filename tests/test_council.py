@@ -328,3 +328,15 @@ def test_opening_a_round_with_no_council_member_keeps_the_way_back(core, db, clo
     assert labels == ["Mở phiên xét", "Quay lại", "Hủy"], labels
     staff.press("Quay lại")
     assert "Bạn muốn làm gì?" in staff.text, staff.text
+
+
+def test_a_command_on_the_round_screen_runs_at_once(world, db):
+    """The round's screen holds no typed answer: /quyetdinh typed there opens the decision, and
+    /hoidong shows the tally afresh, without «Bạn đang điền dở»."""
+    staff = world["staff"]
+    staff.say("/hoidong")
+    staff.say("/quyetdinh")
+    assert "điền dở" not in staff.text and "Quyết định khen thưởng" in staff.text, staff.text
+    staff.say("/hoidong")
+    staff.say("/hoidong")
+    assert "điền dở" not in staff.text and "Chưa có phiên xét nào đang mở" in staff.text, staff.text
