@@ -216,3 +216,26 @@ def test_the_lists_say_their_counts_include_the_decided_items(web, db, campaign,
     assert "Không còn hồ sơ nào chờ Hội đồng xét." in district and "Danh sách còn trống" not in district
     commune = html.split("Giấy khen của Chủ tịch UBND xã</h2>", 1)[1].split("</section>", 1)[0]
     assert "kể cả 10 hồ sơ đã có quyết định" in commune, commune
+
+
+def test_a_past_round_points_to_the_decision_page_only_while_items_wait(web, db, campaign, clock):
+    """Once every passed item has its decision, the round's page no longer says they wait; a
+    decision withdrawn puts its items back, and the page says how many."""
+    from domain import council as ops
+    from domain.uow import UnitOfWork
+    from storage.models import AwardDecision
+
+    from .ceremony import ceremony
+
+    ceremony(db, campaign, clock)
+    with Session(db) as s:
+        staff = s.exec(select(Member).where(Member.role == "staff")).one()
+    browser = web.signed_in(staff.id)
+    assert "chờ ghi quyết định" not in browser.get("/phien-xet/1").text
+    with Session(db) as s:
+        commune = s.exec(select(AwardDecision).where(AwardDecision.number == "125/QĐ-UBND")).one()
+        ops.withdraw_decision(
+            UnitOfWork(s, clock.now()), s.get(Member, staff.id), campaign, commune.id, "Ghi nhầm số"
+        )
+        s.commit()
+    assert "10 hồ sơ đạt chờ ghi quyết định" in browser.get("/phien-xet/1").text
