@@ -239,3 +239,21 @@ def test_a_past_round_points_to_the_decision_page_only_while_items_wait(web, db,
         )
         s.commit()
     assert "10 hồ sơ đạt chờ ghi quyết định" in browser.get("/phien-xet/1").text
+
+
+def test_a_dossier_the_council_did_not_recommend_is_not_shown_on_a_list(web, db, campaign, clock):
+    """The item that failed the vote left the list: its page says it went to the council, and
+    never «Trong danh sách»."""
+    from html import unescape
+
+    from .ceremony import ceremony
+
+    refs = ceremony(db, campaign, clock)
+    with Session(db) as s:
+        staff = s.exec(select(Member).where(Member.role == "staff")).one()
+    browser = web.signed_in(staff.id)
+    failed = unescape(browser.get(f"/ho-so/{refs['failed']}").text)
+    assert "Hội đồng không đề nghị khen thưởng" in failed
+    assert "Trong danh sách" not in failed and "Đã trình Hội đồng xét" in failed
+    awarded = unescape(browser.get(f"/ho-so/{refs['commune'][0]}").text)
+    assert "Trong danh sách" in awarded
