@@ -340,3 +340,19 @@ def test_a_command_on_the_round_screen_runs_at_once(world, db):
     staff.say("/hoidong")
     staff.say("/hoidong")
     assert "điền dở" not in staff.text and "Chưa có phiên xét nào đang mở" in staff.text, staff.text
+
+
+def test_the_minutes_count_households_as_the_decision_does(db, campaign, clock, tmp_path):
+    """The minutes' recommendation names the same groups as the decision's Điều 1: collectives,
+    households and individuals, not «10 tập thể, cá nhân»."""
+    from .ceremony import ceremony
+
+    ceremony(db, campaign, clock)
+    with Session(db) as s:
+        write_minutes(s, campaign, tmp_path / "bb.docx", now=clock.now())
+        write_decision(s, campaign, tmp_path / "qd.docx", number="125/QĐ-UBND")
+    minutes = "\n".join(texts(docx.Document(str(tmp_path / "bb.docx"))))
+    decision = "\n".join(texts(docx.Document(str(tmp_path / "qd.docx"))))
+    assert "cho 2 tập thể, 3 hộ gia đình và 5 cá nhân:" in minutes, minutes
+    assert "2 tập thể, 3 hộ gia đình và 5 cá nhân" in decision
+    assert "cá nhân:" in minutes and "tập thể, cá nhân:" not in minutes
