@@ -52,7 +52,8 @@ class Step:
     nav_labels: dict[str, str] = field(default_factory=dict)
     # a multi step: the options chosen in advance (a suggestion the person confirms in one tap)
     preset: Callable[[Ctx], list[str]] | None = None
-    # a figures step: reads several figures from one message (handlers/figures.py)
+    # a figures step: reads several figures from one message (handlers/figures.py); a number
+    # step: reads a number written its own way (a decision's «125/QĐ-UBND»)
     read: Callable[[Ctx, str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
