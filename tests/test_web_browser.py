@@ -330,3 +330,41 @@ def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round
             expect(voter.get_by_text("Hiện không có phiên xét nào đang mở.")).to_be_visible()
         finally:
             browser.close()
+
+
+def test_the_people_table_fits_a_phone(served, db, clock):
+    """At 360 px «Người dùng» reads row by row like «Hồ sơ»: no cell cut at the card's edge
+    (a council member's role is the longest line)."""
+    from playwright.sync_api import sync_playwright
+
+    from . import seed
+
+    with Session(db) as s:
+        for i, name in enumerate(("Hoàng Văn Vịnh", "Lộc Thị Hạnh")):
+            seed.create_member(
+                s,
+                full_name=name,
+                role="council",
+                unit_code=None,
+                phone=None,
+                channel="telegram",
+                external_id=f"hd{i}",
+                chat_id=f"hd{i}",
+                display_name=name,
+                now=clock.now(),
+            )
+        s.commit()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
+            page.goto(served["link"])
+            page.get_by_role("button", name="Vào trang quản lý").click()
+            page.goto(served["base"] + "/nguoi")
+            rights = page.evaluate(
+                "Array.from(document.querySelectorAll('main td')).map(td => td.getBoundingClientRect().right)"
+            )
+            assert rights and max(rights) <= 360, rights
+        finally:
+            browser.close()
