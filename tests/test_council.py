@@ -164,7 +164,7 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     staff.say("/quyetdinh")
     staff.press("Ghi quyết định: Giấy khen của Chủ tịch UBND xã (2 hồ sơ)")
     staff.say("abc")
-    assert "Xin nhập một số" in staff.text
+    assert "Số quyết định chưa đúng" in staff.text
     staff.say("125")
     staff.say("05/11/2024")
     staff.say("bo qua")

@@ -338,13 +338,17 @@ def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round
             browser.close()
 
 
-def test_the_people_table_fits_a_phone(served, core, db, clock):
+def test_the_people_table_fits_a_phone(served, db, clock):
     """At 360 px «Người dùng» reads row by row like «Hồ sơ»: no cell cut at the card's edge
     (a council member's role is the longest line)."""
     from playwright.sync_api import sync_playwright
 
-    for i, name in enumerate(("Hoàng Văn Vịnh", "Lộc Thị Hạnh")):
-        join(core, db, clock, f"hd{i}", "council", None, name=name)
+    from .test_web_award_journey import _member  # imported here: that module imports this one
+
+    with Session(db) as s:
+        for i, name in enumerate(("Hoàng Văn Vịnh", "Lộc Thị Hạnh")):
+            _member(s, clock, name, "council", None, f"hd{i}")
+        s.commit()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
