@@ -303,8 +303,10 @@ class Core:
             return self.settle(ctx, cancelled() if flow is not None else finished())
         if name in ("trogiup", "help"):
             return [Text(self.help_text(ctx)), *self.current_question(ctx)]
-        if flow is not None:
+        if flow is not None and flow.typed(ctx):
             return [Text(t("in_flow_command", flow=flow.title())), *self.current_question(ctx)]
+        if flow is not None:  # only looking (a list, a dossier): the command runs, nothing is lost
+            ctx.state.flow, ctx.state.step, ctx.state.data = None, "menu", {}
         action = self.commands.get(name)
         if action is None:
             return [Text(t("unknown_command", command=name[:32])), *self.show_menu(ctx, greet=False)]

@@ -52,7 +52,8 @@ class Step:
     nav_labels: dict[str, str] = field(default_factory=dict)
     # a multi step: the options chosen in advance (a suggestion the person confirms in one tap)
     preset: Callable[[Ctx], list[str]] | None = None
-    # a figures step: reads several figures from one message (handlers/figures.py)
+    # a figures step: reads several figures from one message (handlers/figures.py); a number
+    # step: reads a number written its own way (a decision's «125/QĐ-UBND»)
     read: Callable[[Ctx, str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
@@ -249,7 +250,8 @@ def advance(ctx: Ctx, flow: Flow, step: Step, value: Any) -> Outcome:
     target = step.after(ctx, value) if step.after else None
     if target == BACK:
         return back(ctx, flow)
-    history.append(step.key)
+    if target != step.key:  # a screen asked again (refreshed, or an action refused) is no new step
+        history.append(step.key)
     if target is not None:
         nxt = step_by_key(ctx, flow, target)
     else:

@@ -229,7 +229,9 @@ MESSAGES: dict[str, str] = {
     "mine.amend_text": "Viết lại phần thành tích của {ref}, có thêm điều Văn phòng yêu cầu. Bỏ qua nếu chỉ gửi thêm ảnh.",
     "mine.amend_confirm": "Gửi bổ sung cho {ref}? Hồ sơ sẽ được thẩm định lại.",
     "mine.amend_send": "Gửi bổ sung",
-    "mine.amend_nothing": "Bạn chưa bổ sung gì cho {ref}.",
+    "mine.amend_nothing": (
+        "Bạn chưa sửa gì cho {ref}. Chọn mục Văn phòng hỏi để sửa, hoặc gửi thêm ảnh, rồi bấm «Gửi bổ sung»."
+    ),
     "mine.amend_reason": "Người gửi đã bổ sung",
     "mine.amended": "Đã gửi bổ sung cho {ref}. Văn phòng xã sẽ thẩm định lại.",
     "mine.cannot_amend": "Hồ sơ {ref} hiện không cần bổ sung.",
