@@ -95,11 +95,10 @@ def test_a_guests_draft_kept_aside_is_reminded_resumed_and_told_at_the_deadline(
     g = Player(core, "guest-k")
     g.say("/start")
     g.press("nominate_new")
-    g.say("Hoàng Thị Lan")
-    g.say("1")
-    g.say("Hộ ông Hoàng Văn Tư")
+    g.say("Hoàng Thị Lan")  # the name, not yet the village: still a guest
     g.say("/menu")  # left for the menu: kept aside, offered first
-    assert labels(g.question)[0] == RESUME, g.text
+    resume = "Tiếp tục đề cử đang soạn"
+    assert labels(g.question)[0] == resume, g.text
     assert rows(db, Member) == []
 
     slot = slot_named(campaign, "remind:2024-11-30T07:30")
@@ -107,15 +106,84 @@ def test_a_guests_draft_kept_aside_is_reminded_resumed_and_told_at_the_deadline(
     SlotRunner(core).run_sync(slot)
     [row] = [r for r in outbox(db, slot.id) if r.chat_id == "guest-k"]
     reminder = reply_from_dict(row.payload)
-    assert isinstance(reminder, Question) and "đề cử «Hộ ông Hoàng Văn Tư»" in reminder.text
-    assert f"«{RESUME}»" in reminder.text and reminder.options[0].label == RESUME, reminder.text
+    assert row.member_id is None and isinstance(reminder, Question) and "đề cử" in reminder.text
+    assert f"«{resume}»" in reminder.text and reminder.options[0].label == resume, reminder.text
 
-    g.say("1")  # the reminder's first choice: the draft goes on
-    assert ACHIEVEMENTS_Q in g.question.text, g.text
-    g.say("/hoso")  # kept aside again, from «Hồ sơ của tôi» this time (a guest too)
+    g.say("1")  # the reminder's first choice: the draft goes on, at the village
+    assert "thôn nào" in g.question.text, g.text
+    g.say("1")  # registered with the village
+    g.say("Hộ ông Hoàng Văn Tư")
+    [member] = rows(db, Member)
+    g.say("/hoso")  # kept aside again, from «Hồ sơ của tôi» this time
     assert labels(g.question) == [DRAFT], g.text
     close = close_slot(campaign)
     clock.set(close.at)
     SlotRunner(core).run_sync(close)
-    told = [reply_from_dict(r.payload).text for r in outbox(db) if r.chat_id == "guest-k"]
-    assert any("Đã hết hạn gửi hồ sơ" in text for text in told), told
+    told = [(r.member_id, reply_from_dict(r.payload).text) for r in outbox(db) if r.chat_id == "guest-k"]
+    assert any(who == member.id and "Đã hết hạn gửi hồ sơ" in text for who, text in told), told
+
+
+def test_a_first_timer_registered_on_the_way_links_a_second_channel_and_both_are_reminded(
+    core, db, campaign, clock
+):
+    import re
+
+    from storage.models import Identity
+
+    tg = Player(core, "tg-new", channel="telegram")
+    tg.say("/start")
+    tg.press("nominate_new")
+    tg.say("Hoàng Thị Lan")
+    tg.say("1")  # registered with the village
+    tg.say("Hộ ông Hoàng Văn Tư")
+    tg.say("/menu")  # kept aside; the menu is a resident's now
+    assert labels(tg.question)[0] == RESUME, tg.text
+    tg.press("link")
+    code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", tg.text).group(1)
+    zl = Player(core, "zl-new", channel="zalo")
+    zl.say("xin chao")
+    zl.press("invite")
+    zl.say(code)
+    assert "Đã liên kết" in zl.text and "Hoàng Thị Lan" in zl.text, zl.text
+    [member] = rows(db, Member)
+    assert sorted((i.channel, i.member_id) for i in rows(db, Identity)) == [
+        ("telegram", member.id),
+        ("zalo", member.id),
+    ]
+
+    slot = slot_named(campaign, "remind:2024-11-30T07:30")
+    clock.set(slot.at)
+    SlotRunner(core).run_sync(slot)
+    sent = {
+        r.channel: reply_from_dict(r.payload).text for r in outbox(db, slot.id) if r.member_id == member.id
+    }
+    assert set(sent) == {"telegram", "zalo"}, sent
+    assert all("đề cử «Hộ ông Hoàng Văn Tư»" in text for text in sent.values()), sent
+    tg.say("1")  # on Telegram the reminder's first choice goes on with the draft
+    assert ACHIEVEMENTS_Q in tg.question.text, tg.text
+    finish_household(tg)
+    [sub] = rows(db, Submission)
+    assert (sub.nominee, sub.submitter_id) == ("Hộ ông Hoàng Văn Tư", member.id)
+
+
+def test_a_draft_kept_aside_is_found_for_the_reminders_on_postgresql(pg_db, campaign, clock):
+    from sqlmodel import Session
+
+    from domain import reminders
+    from handlers.core import Core
+
+    p = Player(Core(pg_db, campaign, clock), "pg-1")
+    register_resident(p)
+    p.press("nominate")
+    p.say("Hộ ông Hoàng Văn Tư")
+    p.say("/menu")
+    assert labels(p.question)[0] == RESUME, p.text
+    with Session(pg_db) as s:
+        [target] = reminders.targets(s, campaign, clock.now(), stale=False)
+        [reason] = target.reasons
+    assert (reason.kind, reason.flow, reason.step, reason.item) == (
+        reminders.DRAFT,
+        "nomination",
+        "achievements",
+        "Hộ ông Hoàng Văn Tư",
+    )
