@@ -39,6 +39,8 @@ def label(flow: str, draft: dict[str, Any]) -> str:
 
 
 def options(ctx: Ctx) -> list[Option]:
+    if not has_draft(ctx):
+        return []
     return [Option(PREFIX + flow, label(flow, d)) for flow, d in kept(ctx.state.data).items()]
 
 
@@ -75,7 +77,7 @@ def resume(ctx: Ctx, flow_name: str) -> Outcome | None:
     st.data = {**copy.deepcopy(draft.get("data") or {}), **({KEY: drafts} if drafts else {})}
     step = eng.step_by_key(ctx, flow, draft.get("step"))
     if step is None or (step.when is not None and not step.when(ctx)):
-        step = eng.next_step(ctx, flow, eng.Step("", "text", lambda c: ""))
+        step = eng.first_unanswered(ctx, flow)  # the flow changed meanwhile
     if step is None:
         return eng.end(ctx, flow)
     what = item(flow_name, ctx.answers)
@@ -106,4 +108,5 @@ def resume_latest(ctx: Ctx) -> Outcome | list[Reply]:
 
 
 def has_draft(ctx: Ctx) -> bool:
-    return bool(kept(ctx.state.data))
+    """A draft kept aside that can still be sent (after the deadline it is only told of)."""
+    return bool(kept(ctx.state.data)) and ctx.campaign.is_open(ctx.now)

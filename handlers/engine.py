@@ -146,11 +146,12 @@ def next_step(ctx: Ctx, flow: Flow, current: Step) -> Step | None:
         return steps[i + 1] if i + 1 < len(steps) else None
     # the current step is no longer active (an earlier answer changed): go to the first
     # active step not yet answered
+    return first_unanswered(ctx, flow)
+
+
+def first_unanswered(ctx: Ctx, flow: Flow) -> Step | None:
     answered = ctx.answers
-    for s in steps:
-        if s.key not in answered:
-            return s
-    return None
+    return next((s for s in active_steps(ctx, flow) if s.key not in answered), None)
 
 
 def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from messages.model import Question, reply_from_dict
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot
@@ -187,3 +189,18 @@ def test_a_draft_kept_aside_is_found_for_the_reminders_on_postgresql(pg_db, camp
         "achievements",
         "Hộ ông Hoàng Văn Tư",
     )
+
+
+def test_after_the_deadline_a_kept_draft_is_no_longer_offered(core, db, campaign, clock):
+    p = Player(core, "r-late")
+    register_resident(p)
+    nominate_household(p, nominee="Hộ bà Nông Thị Hoa")
+    p.press("nominate")
+    p.say("Hộ ông Hoàng Văn Tư")
+    p.say("/menu")
+    assert labels(p.question)[0] == RESUME, p.text
+    clock.set(campaign.deadline_local + timedelta(minutes=1))
+    p.say("/menu")
+    assert RESUME not in labels(p.question), p.text
+    p.say("/hoso")
+    assert DRAFT not in labels(p.question) and "đang soạn" not in p.text, p.text

@@ -56,7 +56,7 @@ def sent_total(ctx: Ctx) -> int:
 
 def list_prompt(ctx: Ctx) -> str:
     """The drafts kept aside first, then the list of what was sent."""
-    n = len(drafts.kept(ctx.state.data))
+    n = len(drafts.options(ctx))
     lines = [t("mine.drafts", n=n)] if n else []
     if sent_total(ctx):
         lines.append(OWN.prompt(ctx))

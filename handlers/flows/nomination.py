@@ -438,4 +438,3 @@ def register_on_the_way(ctx: Ctx, value: Any) -> None:
     belongs to a member (reminded, listed in «Hồ sơ của tôi», merged when another channel is
     linked) even if they stop half way. The newcomer's steps then drop out of the flow."""
     register_newcomer(ctx)
-    return None
