@@ -28,7 +28,6 @@ def install(core: Core) -> None:
     core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"), when=taking)  # no sign-up first
     core.add_menu("nominate", EVERYONE, core.start_flow("nomination"), when=taking)
     core.add_menu("mine", EVERYONE, core.start_flow("mine"))
-    core.add_menu("mine", {GUEST}, core.start_flow("mine"), when=drafts.has_draft)  # a guest's draft
     # a draft left half way for another item: offered first, named
     core.add_menu(
         "resume", {GUEST, *EVERYONE}, drafts.resume_latest, when=drafts.has_draft, label=drafts.menu_label
