@@ -49,22 +49,23 @@ OWN = Pager(
 )
 
 
-def sent_total(ctx: Ctx) -> int:
-    """How many submissions the list holds (none for a guest: no member row yet)."""
-    return OWN.total(ctx) if ctx.member is not None else 0
+def shows_sent(ctx: Ctx) -> bool:
+    """Whether the list of what was sent is shown: a member's with something in it, or
+    narrowed by a search (even to nothing); a guest has sent nothing yet."""
+    return ctx.member is not None and (OWN.searching(ctx) or OWN.total(ctx) > 0)
 
 
 def list_prompt(ctx: Ctx) -> str:
     """The drafts kept aside first, then the list of what was sent."""
     n = len(drafts.options(ctx))
     lines = [t("mine.drafts", n=n)] if n else []
-    if sent_total(ctx):
+    if shows_sent(ctx):
         lines.append(OWN.prompt(ctx))
     return "\n".join(lines)
 
 
 def list_options(ctx: Ctx) -> list[Option]:
-    return [*drafts.options(ctx), *(OWN.options(ctx) if sent_total(ctx) else [])]
+    return [*drafts.options(ctx), *(OWN.options(ctx) if shows_sent(ctx) else [])]
 
 
 def list_after(ctx: Ctx, value: object) -> str | None:
