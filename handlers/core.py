@@ -132,7 +132,7 @@ class Core:
             resumed = drafts.resume(ctx, name) if not args and first is None else None
             return resumed if resumed is not None else eng.start(ctx, self.flows[name], args, first)
 
-        action.starts = name  # type: ignore[attr-defined]  # the flow it opens
+        action.starts = name  # the flow it opens
         return action
 
     def command_menu(self, role: str) -> list[tuple[str, str]]:

@@ -53,7 +53,7 @@ def states_in_flow(s: Session, flows: Iterable[str]) -> Sequence[ConversationSta
 def states_with_drafts(s: Session, flows: Iterable[str], key: str) -> Sequence[ConversationState]:
     """Conversations in one of `flows`, or holding drafts kept aside under the data's `key`
     (the JSON text is searched: the same on SQLite and PostgreSQL)."""
-    kept = cast(ConversationState.__table__.c.data, String).like(f'%"{key}"%')
+    kept = cast(col(ConversationState.data), String).like(f'%"{key}"%')
     return s.exec(
         select(ConversationState).where(or_(col(ConversationState.flow).in_(list(flows)), kept))
     ).all()
