@@ -204,3 +204,22 @@ def test_after_the_deadline_a_kept_draft_is_no_longer_offered(core, db, campaign
     assert RESUME not in labels(p.question), p.text
     p.say("/hoso")
     assert DRAFT not in labels(p.question) and "đang soạn" not in p.text, p.text
+
+
+def test_a_heads_report_kept_aside_goes_on_from_my_dossiers(core, db, clock):
+    from .review_helpers import join
+
+    head = join(core, db, clock, "h-kept", "head", "T02", name="Vi Văn Sơn")
+    head.press("report")
+    head.say(", ".join(["2"] * 11))  # the figures, then stops at the narrative
+    narrative = head.question.text
+    head.say("/hoso")
+    assert "Đã giữ lại báo cáo thành tích bạn đang soạn" in head.text, head.text
+    assert labels(head.question)[0] == "Báo cáo thành tích đang soạn — Tiếp tục", head.text
+    head.press("Báo cáo thành tích đang soạn — Tiếp tục")
+    assert head.question.text == narrative, head.text
+    head.say(ACHIEVEMENTS)
+    head.say("bo qua")
+    head.press("send")
+    [report] = rows(db, Submission)
+    assert (report.kind, report.unit_code, report.achievements) == ("report", "T02", ACHIEVEMENTS)
