@@ -343,6 +343,16 @@ MESSAGES: dict[str, str] = {
     "export.opt.proposal": "Tờ trình đề nghị cấp huyện (DOCX)",
     "export.opt.report": "Báo cáo thành tích (DOCX)",
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
+    # drafts kept aside (handlers/drafts.py): left half way, offered again in the menu and
+    # in «Hồ sơ của tôi»
+    "menu.resume": "Tiếp tục hồ sơ đang soạn",
+    "draft.menu": "Tiếp tục {flow} đang soạn: {item}",
+    "draft.menu_plain": "Tiếp tục {flow} đang soạn",
+    "draft.item": "{flow} đang soạn: {item} — Tiếp tục",
+    "draft.item_plain": "{flow} đang soạn — Tiếp tục",
+    "draft.kept": "Đã giữ lại {flow}{item} bạn đang soạn. Khi muốn soạn tiếp, chọn «Tiếp tục» trong menu.",
+    "draft.resumed": "Soạn tiếp {flow}{item}:",
+    "mine.drafts": "Bạn có {n} hồ sơ đang soạn dở, chưa gửi.",
 }
 
 MESSAGES.update(texts_domain.TEXTS)
