@@ -92,3 +92,27 @@ def create_member(
         phone=phone,
     )
     return member
+
+
+def console_member(
+    s: Session,
+    name: str,
+    role: str,
+    external_id: str,
+    now: datetime,
+    unit_code: str | None = None,
+    display_name: str | None = None,
+) -> Member:
+    """A member on the console channel (its chat is its id): the people a test starts with."""
+    return create_member(
+        s,
+        full_name=name,
+        role=role,
+        unit_code=unit_code,
+        phone=None,
+        channel="console",
+        external_id=external_id,
+        chat_id=external_id,
+        display_name=display_name,
+        now=now,
+    )
