@@ -64,6 +64,14 @@ def create_invite(s: Session, *, role: str, unit_code: str | None, now: datetime
     return members.find_invite(s, issued.code)
 
 
+def invite_code(db: Any, now: datetime, role: str, unit_code: str | None, days: int = 7) -> str:
+    """A one-time invite code for `role` (and `unit_code`), committed: what a person types at /start."""
+    with Session(db) as s:
+        code = create_invite(s, role=role, unit_code=unit_code, now=now, ttl=timedelta(days=days)).code
+        s.commit()
+    return code
+
+
 def set_role(
     s: Session, member: Member, *, role: str, unit_code: str | None, actor_id: int | None, now: datetime
 ) -> None:

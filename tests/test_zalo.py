@@ -494,16 +494,10 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
 
 
 async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
-    from datetime import timedelta
 
-    from sqlmodel import Session
 
     app.core.export_dir = str(tmp_path / "exports")
-    with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(
-            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
-        ).code
-        s.commit()
+    code = seeding.invite_code(db, clock.now(), "staff", "VPTK", days=1)
     await chat.say(f"/start {code}")
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
     assert "Xuất tài liệu nào?" in await chat.say("/xuat")
