@@ -1,12 +1,11 @@
-"""Chat texts of every audit action as people read it («audit.<action>»): the workbook's audit sheet,
-the dossier's trail and the web console's log."""
+"""Every audit action as people read it («audit.<action>»), beside documents/texts.py's own (the
+workbook's: submissions and members): documents.texts.t reads both, for the workbook's audit sheet
+and the dossier's trail alike, and the web console's log reads them too; a web action's channel
+is said once."""
 
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
-    # every audit action as people read it ("audit.<action>"), with documents/texts.py's
-    # (the workbook's: submissions and members): documents.texts.t reads both, for the
-    # workbook's audit sheet and the dossier's trail alike; a web action's channel is said once
     "audit.review.skip": "Để sau (thẩm định)",
     "audit.citation": "Sửa trích yếu thành tích",
     "audit.council.open": "Mở phiên xét của Hội đồng",
