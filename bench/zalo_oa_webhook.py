@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -39,7 +38,8 @@ from domain.uow import UnitOfWork  # noqa: E402
 from handlers.core import Core  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.models import Identity, Member, Outbox  # noqa: E402
-from tests.fakes.zalo_api import TOKEN, FakeZalo, bind_free_port, wait_started  # noqa: E402
+from tests.fakes.serving import Served, bind_free_port, serve  # noqa: E402
+from tests.fakes.zalo_api import TOKEN, FakeZalo  # noqa: E402
 from tests.fakes.zalo_oa_api import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZaloOa  # noqa: E402
 
 SECRET = "bench-webhook-secret"
@@ -63,14 +63,9 @@ def app_for(tmp: Path, **kw) -> App:
     return App(settings=settings, db=db, campaign=campaign, core=Core(db, campaign, clock), clock=clock)
 
 
-async def serve(routes) -> tuple[uvicorn.Server, asyncio.Task, int]:
-    sock, port = bind_free_port()
+async def serve_routes(routes) -> Served:
     # connections kept open as long as a run lasts: a loaded machine must not meet a closed one
-    config = uvicorn.Config(make_app(routes), log_level="warning", lifespan="off", timeout_keep_alive=120)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    await wait_started(server)
-    return server, task, port
+    return await serve(make_app(routes), timeout_keep_alive=120)
 
 
 async def drive(post, users: int, each: int) -> float:
@@ -122,13 +117,12 @@ async def zalo_bot_turns(users: int, each: int) -> float:
         )
         ch = ZaloChannel(app)
         await ch.start()
-        server, task, fake_port = await serve(ch.routes())
-        fake.webhook_url = f"http://127.0.0.1:{fake_port}/zalo"
+        served = await serve_routes(ch.routes())
+        fake.webhook_url = f"http://127.0.0.1:{served.port}/zalo"
         dt = await drive(zalo_post(fake), users, each)
         while ch.handled < users * each:
             await asyncio.sleep(0.01)
-        server.should_exit = True
-        await task
+        await served.stop()
         await ch.stop()
     await fake.stop()
     return users * each / dt
@@ -140,13 +134,12 @@ async def oa_turns(users: int, each: int) -> float:
         app = oa_app(fake, Path(d))
         ch = ZaloOaChannel(app)
         await ch.start()
-        server, task, port = await serve(ch.routes())
-        fake.webhook_url = f"http://127.0.0.1:{port}/zalo-oa"
+        served = await serve_routes(ch.routes())
+        fake.webhook_url = f"http://127.0.0.1:{served.port}/zalo-oa"
         dt = await drive(oa_post(fake), users, each)
         while ch.handled < users * each:
             await asyncio.sleep(0.01)
-        server.should_exit = True
-        await task
+        await served.stop()
         await ch.stop()
     await fake.stop()
     return users * each / dt

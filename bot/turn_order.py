@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+Stored = TypeVar("Stored")
 
 
 class _Person:
@@ -88,3 +91,47 @@ class TurnOrder:
 
     def __len__(self) -> int:
         return len(self._people)
+
+
+async def one_turn(
+    order: TurnOrder,
+    key: str,
+    commit: Callable[[], Awaitable[Stored | None]],
+    send: Callable[[Stored], Awaitable[object]],
+    committed: Callable[[], None] | None = None,
+    gate: contextlib.AbstractAsyncContextManager | None = None,
+) -> None:
+    """One turn of the person `key`, by the ticket above: `commit` (inside `gate`, taken before
+    the person's commit lock) stores it, `committed()` says so, then `send` sends what it stored
+    (nothing when it stored nothing) once the person's previous turn is sent."""
+    ticket = order.ticket(key)
+    try:
+        async with gate if gate is not None else contextlib.nullcontext():
+            async with ticket.committing():
+                stored = await commit()
+        if committed is not None:
+            committed()
+        if stored is not None:
+            async with ticket.sending():
+                await send(stored)
+    finally:
+        ticket.done()
+
+
+async def answer_once_stored(
+    tasks: set[asyncio.Task], handle: Callable[[Callable[[], None]], Awaitable[None]]
+) -> None:
+    """A webhook's call: `handle(stored)` runs as a task of its own (kept in `tasks`) and this
+    returns as soon as it calls `stored()` (the turn is in the database) or ends, so the platform
+    is answered then and the replies follow at the chat's pace."""
+    committed = asyncio.get_running_loop().create_future()
+
+    def stored() -> None:
+        if not committed.done():
+            committed.set_result(None)
+
+    task = asyncio.ensure_future(handle(stored))
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    task.add_done_callback(lambda _t: stored())  # ignored, or failed before storing
+    await asyncio.wait({committed})

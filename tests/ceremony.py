@@ -48,21 +48,6 @@ RAW = (
 COMMUNE_NUMBER, DISTRICT_NUMBER = "125/QĐ-UBND", "2345/QĐ-UBND"
 
 
-def _member(s, name, role, ext, now, unit=None):
-    return seeding.create_member(
-        s,
-        full_name=name,
-        role=role,
-        unit_code=unit,
-        phone=None,
-        channel="console",
-        external_id=ext,
-        chat_id=ext,
-        display_name=None,
-        now=now,
-    )
-
-
 def _nominate(s, campaign, resident, now, nominee, unit, category, award, citation=None, listed=True):
     sub = seeding.create_submission(
         s,
@@ -94,10 +79,10 @@ def ceremony(db, campaign, clock, *, decide: bool = True) -> dict:
     (without, the items wait on the council's list). Returns the refs by role."""
     now = clock.now()
     with Session(db, expire_on_commit=False) as s:
-        staff = _member(s, "Lương Thị Mai", "staff", "s1", now, "VPTK")
-        resident = _member(s, "Nông Văn Sáu", "resident", "r1", now, "T01")
+        staff = seeding.console_member(s, "Lương Thị Mai", "staff", "s1", now, "VPTK")
+        resident = seeding.console_member(s, "Nông Văn Sáu", "resident", "r1", now, "T01")
         voters = [
-            _member(s, name, "council", f"c{i}", now)
+            seeding.console_member(s, name, "council", f"c{i}", now)
             for i, name in enumerate(("Hoàng Văn Vịnh", "Lộc Thị Hạnh", "Vi Văn Sơn"))
         ]
         refs = {"commune": [], "district": []}

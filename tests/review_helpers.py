@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlmodel import Session, select
 
 from storage import members
@@ -17,11 +15,7 @@ def join(
     core, db, clock, user_id: str, role: str, unit: str | None = None, name: str = "Trần Văn Hải"
 ) -> Player:
     """A person joins with a one-time invite code for `role` (and `unit`)."""
-    with Session(db) as s:
-        code = seeding.create_invite(
-            s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)
-        ).code
-        s.commit()
+    code = seeding.invite_code(db, clock.now(), role, unit)
     p = Player(core, user_id)
     p.say(f"/start {code}")
     p.say(name)

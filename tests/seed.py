@@ -64,6 +64,14 @@ def create_invite(s: Session, *, role: str, unit_code: str | None, now: datetime
     return members.find_invite(s, issued.code)
 
 
+def invite_code(db: Any, now: datetime, role: str, unit_code: str | None, days: int = 7) -> str:
+    """A one-time invite code for `role` (and `unit_code`), committed: what a person types at /start."""
+    with Session(db) as s:
+        code = create_invite(s, role=role, unit_code=unit_code, now=now, ttl=timedelta(days=days)).code
+        s.commit()
+    return code
+
+
 def set_role(
     s: Session, member: Member, *, role: str, unit_code: str | None, actor_id: int | None, now: datetime
 ) -> None:
@@ -92,3 +100,27 @@ def create_member(
         phone=phone,
     )
     return member
+
+
+def console_member(
+    s: Session,
+    name: str,
+    role: str,
+    external_id: str,
+    now: datetime,
+    unit_code: str | None = None,
+    display_name: str | None = None,
+) -> Member:
+    """A member on the console channel (its chat is its id): the people a test starts with."""
+    return create_member(
+        s,
+        full_name=name,
+        role=role,
+        unit_code=unit_code,
+        phone=None,
+        channel="console",
+        external_id=external_id,
+        chat_id=external_id,
+        display_name=display_name,
+        now=now,
+    )

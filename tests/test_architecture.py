@@ -1,13 +1,11 @@
-"""The house rules that code can check: layering, the catalog, no secrets in the tree."""
+"""The house rules that code can check: layering, no module cycles, no secrets in the tree.
+The catalogs' rules are in test_catalog.py."""
 
 from __future__ import annotations
 
 import ast
 import re
 from pathlib import Path
-
-from documents.texts import TEXTS
-from messages.catalog import MESSAGES
 
 from .conftest import ROOT
 
@@ -238,37 +236,6 @@ def test_a_circle_closed_by_an_annotation_counts_when_annotations_are_asked_for(
     ]
 
 
-CATALOGS = {"messages/catalog.py": MESSAGES, "documents/texts.py": TEXTS, "documents/texts_council.py": TEXTS}
-
-
-def keys_used(path) -> tuple[set[str], set[str]]:
-    """The keys a module passes to t(...) as literals, and the prefixes of f-string keys."""
-    text = path.read_text(encoding="utf-8")
-    return (
-        set(re.findall(r'\bt\(\s*"([a-z_][\w.]*)"', text)),
-        set(re.findall(r'\bt\(\s*f"([a-z_][\w.]*)\{', text)),
-    )
-
-
-def test_every_catalog_key_used_in_code_exists():
-    """Chat code reads the chat catalog; documents/ reads its own texts, then the chat catalog."""
-    missing = []
-    for pkg in ("handlers", "bot", "scheduler", "domain", "documents", "messages", "web"):
-        known = {**MESSAGES, **TEXTS} if pkg == "documents" else MESSAGES
-        for path in (ROOT / pkg).rglob("*.py"):
-            if str(path.relative_to(ROOT)) in CATALOGS:
-                continue
-            used, prefixes = keys_used(path)
-            missing += [f"{path.name}: {k}" for k in used if k not in known]
-            missing += [f"{path.name}: {p}…" for p in prefixes if not any(k.startswith(p) for k in known)]
-    assert not missing, sorted(missing)
-
-
-def test_catalog_texts_fit_a_phone_screen():
-    long = {k: len(v) for k, v in {**MESSAGES, **TEXTS}.items() if len(v) > 400}
-    assert not long, long
-
-
 def test_no_token_shaped_secret_is_committed():
     pattern = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
     for path in ROOT.rglob("*"):
@@ -279,30 +246,6 @@ def test_no_token_shaped_secret_is_committed():
             and path.suffix in {".py", ".toml", ".md", ".example", ".txt", ".cfg", ".ini"}
         ):
             assert not pattern.search(path.read_text(encoding="utf-8", errors="ignore")), path
-
-
-def test_no_catalog_key_is_written_twice():
-    """Within a catalog, and across the two: a key means one text."""
-    everywhere: list[str] = []
-    for path in [*(ROOT / name for name in CATALOGS), *(ROOT / "messages").glob("texts_*.py")]:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        everywhere += [
-            k.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Dict)
-            for k in node.keys
-            if isinstance(k, ast.Constant)
-        ]
-    dupes = sorted({k for k in everywhere if everywhere.count(k) > 1})
-    assert not dupes, dupes
-
-
-def test_documents_read_their_own_texts_then_the_shared_chat_words():
-    from documents.texts import t
-
-    assert t("doc.national") == TEXTS["doc.national"]
-    assert t("status.approved") == MESSAGES["status.approved"]
-    assert not set(TEXTS) & set(MESSAGES)
 
 
 def test_env_example_documents_every_setting():

@@ -19,18 +19,7 @@ from .web_helpers import people, web  # noqa: F401  (fixtures)
 
 
 def add(s: Session, campaign, clock, nominee: str) -> Submission:
-    m = seed.create_member(
-        s,
-        full_name=f"Người gửi {nominee}",
-        role="resident",
-        unit_code="T01",
-        phone=None,
-        channel="console",
-        external_id=f"r-{nominee}",
-        chat_id=f"r-{nominee}",
-        display_name=None,
-        now=clock.now(),
-    )
+    m = seed.console_member(s, f"Người gửi {nominee}", "resident", f"r-{nominee}", clock.now(), "T01")
     return seed.create_submission(
         s,
         kind="nomination",

@@ -150,11 +150,7 @@ async def test_command_menus_come_from_the_core_registry_and_follow_a_role_chang
     try:
         [everyone] = await fake.wait_for(lambda: fake.of("setMyCommands"))  # after the first poll
         assert everyone.params["commands"] == _as_params(app.core.command_menu("guest"))
-        with Session(db, expire_on_commit=False) as s:
-            code = seeding.create_invite(
-                s, role="head", unit_code="T01", now=clock.now(), ttl=timedelta(days=7)
-            ).code
-            s.commit()
+        code = seeding.invite_code(db, clock.now(), "head", "T01")
         u = TgUser(fake, ch, user_id=9100)
         await u.say(f"/start {code}")
         await u.say("Lê Văn Tám")

@@ -39,24 +39,10 @@ class Seed:
     def __init__(self, db, campaign, now):
         self.db, self.campaign, self.now = db, campaign, now
         with Session(db, expire_on_commit=False) as s:
-            self.staff = self._member(s, "Lương Thị Mai", "staff", "VPTK", "staff1")
-            self.head = self._member(s, "Hoàng Văn Tư", "head", "T01", "head1")
-            self.resident = self._member(s, "Nông Văn Sáu", "resident", "T02", "res1")
+            self.staff = seeding.console_member(s, "Lương Thị Mai", "staff", "staff1", now, "VPTK")
+            self.head = seeding.console_member(s, "Hoàng Văn Tư", "head", "head1", now, "T01")
+            self.resident = seeding.console_member(s, "Nông Văn Sáu", "resident", "res1", now, "T02")
             s.commit()
-
-    def _member(self, s, name, role, unit, ext):
-        return seeding.create_member(
-            s,
-            full_name=name,
-            role=role,
-            unit_code=unit,
-            phone=None,
-            channel="console",
-            external_id=ext,
-            chat_id=ext,
-            display_name=None,
-            now=self.now,
-        )
 
     def sub(
         self,

@@ -23,21 +23,6 @@ from . import seed as seeding
 from .conftest import Player, rows
 
 
-def _member(s, name, role, ext, now, unit=None):
-    return seeding.create_member(
-        s,
-        full_name=name,
-        role=role,
-        unit_code=unit,
-        phone=None,
-        channel="console",
-        external_id=ext,
-        chat_id=ext,
-        display_name=None,
-        now=now,
-    )
-
-
 @pytest.fixture
 def decided(db, campaign, clock, tmp_path):
     return make_decided(db, campaign, clock, tmp_path)
@@ -51,9 +36,9 @@ def make_decided(db, campaign, clock, tmp_path) -> int:
     picture.parent.mkdir()
     picture.write_bytes(b"\xff\xd8\xff\xe0 a jpeg")
     with Session(db, expire_on_commit=False) as s:
-        staff = _member(s, "Lương Thị Mai", "staff", "s1", now, "VPTK")
-        resident = _member(s, "Nông Văn Sáu", "resident", "r1", now, "T01")
-        voters = [_member(s, f"Thành viên {i}", "council", f"c{i}", now) for i in range(3)]
+        staff = seeding.console_member(s, "Lương Thị Mai", "staff", "s1", now, "VPTK")
+        resident = seeding.console_member(s, "Nông Văn Sáu", "resident", "r1", now, "T01")
+        voters = [seeding.console_member(s, f"Thành viên {i}", "council", f"c{i}", now) for i in range(3)]
         refs = []
         for nominee, consent, local in (
             ("Hộ ông Hoàng Văn Tư", True, str(picture)),

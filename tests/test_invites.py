@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlmodel import Session
-
 from storage.models import AuditLog, Invite, Member
 
 from . import seed as seeding
@@ -13,10 +9,7 @@ from .conftest import Player, register_resident, rows
 
 
 def make_invite(db, clock, role="head", unit="T02", days=7) -> str:
-    with Session(db, expire_on_commit=False) as s:
-        inv = seeding.create_invite(s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=days))
-        s.commit()
-        return inv.code
+    return seeding.invite_code(db, clock.now(), role, unit, days=days)
 
 
 def test_a_unit_head_registers_with_an_invite_code(player, db, clock):

@@ -23,18 +23,7 @@ NAME = hashlib.sha256(JPEG).hexdigest()
 
 def _staff(db, clock) -> int:
     with Session(db) as s:
-        m = seed.create_member(
-            s,
-            full_name="Lê Thị Văn Phòng",
-            role="staff",
-            unit_code="VPTK",
-            phone=None,
-            channel="console",
-            external_id="staff-x",
-            chat_id="staff-x",
-            display_name=None,
-            now=clock.now(),
-        )
+        m = seed.console_member(s, "Lê Thị Văn Phòng", "staff", "staff-x", clock.now(), "VPTK")
         s.commit()
         return m.id
 

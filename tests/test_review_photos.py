@@ -4,10 +4,6 @@ for good, the item's text and its buttons still arrive."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlmodel import Session
-
 from messages.catalog import t
 from messages.model import PhotoIn
 
@@ -38,11 +34,7 @@ async def _review_over_telegram(tg, fake, db, clock, local_path: str) -> TgUser:
     )
     resident.say("1")  # the photo moved on to the summary: send
     assert "DC-0001" in resident.text
-    with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(
-            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
-        ).code
-        s.commit()
+    code = seeding.invite_code(db, clock.now(), "staff", "VPTK", days=1)
     staff = TgUser(fake, tg, STAFF)
     await staff.say(f"/start {code}")
     await staff.say("Hoàng Thị Lan")

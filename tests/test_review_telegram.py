@@ -3,10 +3,6 @@ told on Telegram through the outbox, and a resident's forged staff command is re
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlmodel import Session
-
 from bot.outbox_dispatcher import OutboxDispatcher
 from messages.catalog import t
 from storage.models import AuditLog, Outbox, StatusChange, Submission
@@ -23,11 +19,7 @@ async def test_staff_asks_for_more_information_then_approves_over_telegram(tg, f
     resident = Player(tg.app.core, user_id=str(USER), channel="telegram")
     register_resident(resident)
     ref = nominate_household(resident)
-    with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(
-            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
-        ).code
-        s.commit()
+    code = seeding.invite_code(db, clock.now(), "staff", "VPTK", days=1)
 
     staff = TgUser(fake, tg, STAFF)
     await staff.say(f"/start {code}")

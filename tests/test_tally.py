@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
@@ -316,8 +318,16 @@ def _upgrade(engine, revision: str) -> None:
         command.upgrade(cfg, revision)
 
 
-# the revision the counters' migration follows (versions/broadcasts.py; ids stay as first stored)
-BROADCASTS_REVISION = "i16_broadcasts"
+def revision_before(migration_file: str) -> str:
+    """The revision the named migration file follows, read from the migrations themselves."""
+    for script in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions():
+        if Path(script.path).name == migration_file:
+            assert isinstance(script.down_revision, str)
+            return script.down_revision
+    raise AssertionError(migration_file)
+
+
+BEFORE_COUNTERS = revision_before("submission_counters.py")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -325,7 +335,7 @@ def before_counters(request, tmp_path):
     """A database migrated up to the revision just before the counters."""
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-        _upgrade(engine, BROADCASTS_REVISION)
+        _upgrade(engine, BEFORE_COUNTERS)
         yield engine
         engine.dispose()
         return
@@ -339,7 +349,7 @@ def before_counters(request, tmp_path):
     except Exception as exc:
         postgres_unreachable(url, exc)
     engine = engine_in_schema(url, schema)
-    _upgrade(engine, BROADCASTS_REVISION)
+    _upgrade(engine, BEFORE_COUNTERS)
     yield engine
     engine.dispose()
     with admin.begin() as conn:

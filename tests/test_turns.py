@@ -12,10 +12,7 @@ For scale: journeys that asked every question one by one took 19 / 15 / 16 on Te
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from sqlmodel import Session
 
 from messages.catalog import t
 from storage.models import Evidence, Member, Submission
@@ -34,12 +31,7 @@ measured: dict[tuple[str, str], int] = {}
 
 
 def invite(db, clock, role: str, unit: str) -> str:
-    with Session(db) as s:
-        code = seeding.create_invite(
-            s, role=role, unit_code=unit, now=clock.now(), ttl=timedelta(days=7)
-        ).code
-        s.commit()
-    return code
+    return seeding.invite_code(db, clock.now(), role, unit)
 
 
 def record(channel: str, journey: str, count: int) -> None:

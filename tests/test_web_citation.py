@@ -147,18 +147,7 @@ def two_writers(engine, clock, ref: str, staff_id: int) -> list[bool]:
 def test_two_saving_at_once_keep_one_citation(request, campaign, clock, engine_name):
     engine = request.getfixturevalue(engine_name)
     with Session(engine) as s:
-        staff = seed.create_member(
-            s,
-            full_name="Cán bộ Một",
-            role="staff",
-            unit_code="VPTK",
-            phone=None,
-            channel="console",
-            external_id="s1",
-            chat_id="s1",
-            display_name=None,
-            now=clock.now(),
-        )
+        staff = seed.console_member(s, "Cán bộ Một", "staff", "s1", clock.now(), "VPTK")
         s.commit()
         sid = staff.id
     ref = moved(engine, clock, [], submitter_id=sid, nominee="Hộ ông Hoàng Văn Tư", category="household")

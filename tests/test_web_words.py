@@ -20,7 +20,8 @@ from web.app import make_console
 
 from .english_words import ENGLISH_WORDS
 from .review_helpers import moved
-from .test_honours import _member, client_for, make_decided
+from .seed import console_member
+from .test_honours import client_for, make_decided
 from .web_helpers import Web, csrf_of, web_only_clerk
 
 ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
@@ -73,7 +74,7 @@ def campaign_seen(core, db, campaign, clock, tmp_path):
     """A campaign at the award step, with everything a page can show."""
     staff = make_decided(db, campaign, clock, tmp_path)
     with Session(db) as s:
-        admin = _member(s, "Hoàng Quản Trị", "admin", "a1", clock.now(), "VPTK")
+        admin = console_member(s, "Hoàng Quản Trị", "admin", "a1", clock.now(), "VPTK")
         web_only_clerk(s, clock.now())
         s.commit()
         admin_id = admin.id

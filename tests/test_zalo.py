@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.bootstrap import App
 from bot.channel import SendError
@@ -26,7 +25,8 @@ from storage.models import ConversationState, Evidence, Identity, Member, Outbox
 
 from . import seed as seeding
 from .conftest import Player, register_resident, rows, unsent
-from .fakes.zalo_api import TOKEN, FakeZalo, bind_free_port, wait_started
+from .fakes.serving import bind_free_port, serve
+from .fakes.zalo_api import TOKEN, FakeZalo
 
 SECRET = "webhook-secret-123"
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"
@@ -131,12 +131,9 @@ async def webhook(fake, db, campaign, clock, tmp_path):
     )
     channel = channel_for(app)
     await channel.start()
-    server = uvicorn.Server(uvicorn.Config(make_app(channel.routes()), log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    await wait_started(server)
+    served = await serve(make_app(channel.routes()), sock=sock)
     yield app, channel, Chat(fake, channel, webhook=True)
-    server.should_exit = True
-    await task
+    await served.stop()
     await channel.stop()
 
 
@@ -494,16 +491,9 @@ async def test_serve_runs_zalo_in_one_process_and_stops_cleanly(mode, fake, db, 
 
 
 async def staff_asks_for_the_workbook(app, chat, db, clock, tmp_path) -> str:
-    from datetime import timedelta
-
-    from sqlmodel import Session
 
     app.core.export_dir = str(tmp_path / "exports")
-    with Session(db, expire_on_commit=False) as s:
-        code = seeding.create_invite(
-            s, role="staff", unit_code="VPTK", now=clock.now(), ttl=timedelta(days=1)
-        ).code
-        s.commit()
+    code = seeding.invite_code(db, clock.now(), "staff", "VPTK", days=1)
     await chat.say(f"/start {code}")
     assert "Đăng ký xong" in await chat.say("Hoang Thi Lan")
     assert "Xuất tài liệu nào?" in await chat.say("/xuat")

@@ -8,7 +8,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlmodel import Session
 
 from bot.bootstrap import App
@@ -19,7 +18,7 @@ from handlers.core import Core
 from storage.models import ConversationState, Evidence, Identity, Member, Outbox, Submission
 
 from .conftest import rows
-from .fakes.zalo_api import bind_free_port, wait_started
+from .fakes.serving import bind_free_port, serve
 from .fakes.zalo_oa_api import APP_ID, APP_SECRET, OA_ID, OA_SECRET, FakeZaloOa
 from .test_zalo import until
 
@@ -81,15 +80,11 @@ async def serve_oa(fake, db, campaign, clock, tmp_path, **kw):
     app = App(settings=settings, db=db, campaign=campaign, core=Core(db, campaign, clock), clock=clock)
     channel = ZaloOaChannel(app, retry_delays=(0.01,), media_allow=("127.0.0.1/32",))
     await channel.start()
-    sock, port = bind_free_port()
-    server = uvicorn.Server(uvicorn.Config(make_app(channel.routes()), log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    await wait_started(server)
-    fake.webhook_url = f"http://127.0.0.1:{port}/zalo-oa"
+    served = await serve(make_app(channel.routes()))
+    fake.webhook_url = f"http://127.0.0.1:{served.port}/zalo-oa"
 
     async def stop() -> None:
-        server.should_exit = True
-        await task
+        await served.stop()
         await channel.stop()
 
     return Oa(fake, app, channel), stop

@@ -116,17 +116,6 @@ def web_only_clerk(s: Session, now) -> Member:
 
 def make_staff(db, clock, name: str = "Cán bộ Hai", external_id: str = "staff2") -> int:
     with Session(db) as s:
-        m = seed.create_member(
-            s,
-            full_name=name,
-            role="staff",
-            unit_code="VPTK",
-            phone=None,
-            channel="console",
-            external_id=external_id,
-            chat_id=external_id,
-            display_name=name,
-            now=clock.now(),
-        )
+        m = seed.console_member(s, name, "staff", external_id, clock.now(), "VPTK", display_name=name)
         s.commit()
         return m.id

@@ -34,7 +34,7 @@ from ..channel import SendError, StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..pacing import ChatPacers, Pacer
 from ..settings import SettingsError
-from ..turn_order import TurnOrder
+from ..turn_order import TurnOrder, answer_once_stored, one_turn
 from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
 from .client import ZaloApiError, ZaloClient, ZaloError, transport
 from .media import MediaError, MediaStore
@@ -214,17 +214,7 @@ class ZaloChannel:
         if body.get("ok") is True and isinstance(body.get("result"), dict):
             body = body["result"]  # some senders wrap the update like an API answer
         # answered once the turn is stored; its replies follow at the chat's pace
-        committed = asyncio.get_running_loop().create_future()
-
-        def stored() -> None:
-            if not committed.done():
-                committed.set_result(None)
-
-        task = asyncio.create_task(self.handle_update(body, committed=stored))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(lambda _t: stored())  # ignored, or failed before storing
-        await asyncio.wait({committed})
+        await answer_once_stored(self._tasks, lambda stored: self.handle_update(body, committed=stored))
         return JSONResponse({"ok": True})
 
     # -- one update -------------------------------------------------------------------------
@@ -241,17 +231,13 @@ class ZaloChannel:
                 log.info("zalo update ignored: %s", str(update.get("event_name"))[:60])
                 return
             event_name, msg, user_id, chat_id, key = parsed
-            ticket = self._order.ticket(user_id)
-            try:
-                async with ticket.committing():
-                    stored = await self._commit(event_name, msg, user_id, chat_id, key)
-                if committed is not None:
-                    committed()
-                if stored is not None:
-                    async with ticket.sending():
-                        await self.delivery.send_turn(self, *stored)
-            finally:
-                ticket.done()
+            await one_turn(
+                self._order,
+                user_id,
+                lambda: self._commit(event_name, msg, user_id, chat_id, key),
+                lambda stored: self.delivery.send_turn(self, *stored),
+                committed,
+            )
         except Exception:
             log.exception("zalo update failed")
         finally:

@@ -38,7 +38,7 @@ from storage import zalo_oa as oa_store
 from ..channel import SendError
 from ..delivery import Delivery, Kept, Turn, send_reply
 from ..pacing import ChatPacers, Pacer
-from ..turn_order import TurnOrder
+from ..turn_order import TurnOrder, answer_once_stored, one_turn
 from ..webhook_server import BodyError, parse_json, read_body
 from ..zalo.channel import downloads_for, fetched_photo, pieces_of, text_event
 from ..zalo.client import transport
@@ -161,17 +161,7 @@ class ZaloOaChannel:
         if refused is not None:
             log.warning("zalo_oa event refused: %s", refused)
             return PlainTextResponse("unauthorized", status_code=401)
-        committed = asyncio.get_running_loop().create_future()
-
-        def stored() -> None:
-            if not committed.done():
-                committed.set_result(None)
-
-        task = asyncio.create_task(self.handle_event(body, committed=stored))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(lambda _t: stored())
-        await asyncio.wait({committed})
+        await answer_once_stored(self._tasks, lambda stored: self.handle_event(body, committed=stored))
         return JSONResponse({"error": 0})
 
     async def handle_event(self, body: dict, committed: Callable[[], None] | None = None) -> None:
@@ -185,18 +175,14 @@ class ZaloOaChannel:
             if name == "unfollow":
                 await asyncio.to_thread(self._unfollowed, user_id)
                 return
-            ticket = self._order.ticket(user_id)
-            try:
-                async with self._slots:
-                    async with ticket.committing():
-                        stored = await self._commit(name, body, user_id, key)
-                if committed is not None:
-                    committed()
-                if stored is not None:
-                    async with ticket.sending():
-                        await self.delivery.send_turn(self, *stored)
-            finally:
-                ticket.done()
+            await one_turn(
+                self._order,
+                user_id,
+                lambda: self._commit(name, body, user_id, key),
+                lambda stored: self.delivery.send_turn(self, *stored),
+                committed,
+                gate=self._slots,
+            )
         except Exception:
             log.exception("zalo_oa event failed")
         finally:

@@ -10,7 +10,6 @@ import email.parser
 import email.policy
 import itertools
 import json
-import socket
 import time
 from collections import deque
 from collections.abc import Callable
@@ -18,11 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from .serving import Served, serve
 
 # Params PTB sends JSON-encoded (strings go as they are).
 JSON_PARAMS = {
@@ -74,8 +74,7 @@ class FakeTelegram:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._new = asyncio.Event()
-        self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task | None = None
+        self._served: Served | None = None
         self.port = 0
         # like Telegram's flood control: at most flood_limit sends in any second, else 429
         self.flood_limit = flood_limit
@@ -217,23 +216,16 @@ class FakeTelegram:
                 Route("/file/bot{token}/{path:path}", self._file),
             ]
         )
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        await self.wait_for(lambda: self._server.started, timeout=5)
+        self._served = await serve(app, access_log=False)
+        self.port = self._served.port
         return self
 
     async def stop(self) -> None:
         self.release()
-        if self._server is not None:
-            self._server.should_exit = True
+        if self._served is not None:
+            self._served.server.should_exit = True
             self._new.set()
-            await self._task
+            await self._served.task
 
     async def _file(self, request: Request) -> Response:
         """A file download (after getFile): the bytes put in `self.files` under its path."""

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from .serving import Served, serve
 
 TOKEN = "123456789:fake-zalo-secret-TOKEN-abcdef"
 SEND_METHODS = ("sendMessage", "sendPhoto", "sendSticker")
@@ -46,8 +46,7 @@ class FakeZalo:
     def __post_init__(self) -> None:
         self._queue: asyncio.Queue[dict] = asyncio.Queue()
         self._ids = itertools.count(1)
-        self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task | None = None
+        self._served: Served | None = None
 
     # -- what the test does -------------------------------------------------------------------
     @property
@@ -193,17 +192,14 @@ class FakeZalo:
                 Route("/files/{name}", self._file, methods=["GET"]),
             ]
         )
-        sock, self.port = bind_free_port(self.port)
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        await wait_started(self._server)
+        self._served = await serve(app, self.port)
+        self.port = self._served.port
         return self
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            await self._task
-            self._server = None
+        if self._served is not None:
+            await self._served.stop()
+            self._served = None
 
     async def start_again(self) -> FakeZalo:
         """After stop(): serve again on the same port (the API "comes back")."""
@@ -212,20 +208,3 @@ class FakeZalo:
 
 def _ok(result: Any) -> JSONResponse:
     return JSONResponse({"ok": True, "result": result})
-
-
-def bind_free_port(port: int = 0) -> tuple[socket.socket, int]:
-    """A listening address on 127.0.0.1: a free port (0), or the given one again."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle/delayed-ACK stalls
-    sock.bind(("127.0.0.1", port))
-    return sock, sock.getsockname()[1]
-
-
-async def wait_started(server: uvicorn.Server) -> None:
-    for _ in range(500):  # bounded: at most a few seconds
-        if server.started:
-            return
-        await asyncio.sleep(0.01)
-    raise RuntimeError("server did not start")

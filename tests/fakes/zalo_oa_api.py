@@ -25,13 +25,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .zalo_api import bind_free_port, wait_started
+from .serving import Served, serve
 
 APP_ID = "4318805171223847921"
 APP_SECRET = "fake-app-secret-key"
@@ -69,7 +68,7 @@ class FakeZaloOa:
         self.followers: set[str] = set()
         self.last_inbound: dict[str, datetime] = {}
         self.renewals = 0
-        self._server: uvicorn.Server | None = None
+        self._served: Served | None = None
 
     # -- tokens -------------------------------------------------------------------------------
     def issue(self, lifetime: timedelta = ACCESS_LIFETIME) -> tuple[str, str]:
@@ -270,7 +269,6 @@ class FakeZaloOa:
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> FakeZaloOa:
-        import asyncio
 
         app = Starlette(
             routes=[
@@ -280,17 +278,14 @@ class FakeZaloOa:
                 Route("/files/{name}", self._file, methods=["GET"]),
             ]
         )
-        sock, self.port = bind_free_port(self.port)
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        await wait_started(self._server)
+        self._served = await serve(app, self.port)
+        self.port = self._served.port
         return self
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            await self._task
-            self._server = None
+        if self._served is not None:
+            await self._served.stop()
+            self._served = None
 
 
 def _err(code: int, message: str) -> JSONResponse:

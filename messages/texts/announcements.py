@@ -1,16 +1,12 @@
-"""User texts of announcements, opt-out and village groups (merged into the one catalog)."""
+"""Chat texts of announcements, opting out and back in, village groups, reminders."""
+
+from __future__ import annotations
 
 TEXTS: dict[str, str] = {
-    # the command line
+    # -- announcements: the command line -------------------------------------------------------
     "announce.preview": "Sẽ gửi tới {members} người và {groups} nhóm thôn.",
     "announce.queued": "Thông báo số {id} đã vào hàng gửi: {members} người, {groups} nhóm thôn.",
-    # staff in chat
-    "menu.announce": "Gửi thông báo",
-    "menu.ann_figures": "Kết quả gửi thông báo",
-    "tg.cmd.thongbao": "Gửi thông báo tới người dân, đơn vị",
-    "tg.cmd.ketquatin": "Kết quả gửi thông báo",
-    "flow.announce": "gửi thông báo",
-    "flow.ann_figures": "kết quả gửi thông báo",
+    # -- announcements: staff in chat ----------------------------------------------------------
     "ann.ask_text": "Nội dung thông báo? (tối đa 3000 ký tự)",
     "ann.ask_photo": "Gửi một ảnh kèm thông báo (không bắt buộc).",
     "ann.ask_audience": "Gửi tới ai?",
@@ -34,15 +30,30 @@ TEXTS: dict[str, str] = {
     "ann.retried": "Đã đưa {rows} tin lỗi của thông báo số {id} vào hàng gửi lại.",
     "ann.empty": "Thông báo chưa có nội dung.",
     "ann.unknown": "Không có thông báo số {id}.",
-    # everyone
-    "menu.optout": "Dừng nhận tin",
-    "menu.optin": "Nhận lại tin",
+    # -- opting out and back in ----------------------------------------------------------------
     "optout.done": "Đã dừng gửi thông báo và lời nhắc cho bạn. Kết quả hồ sơ của bạn vẫn được báo. Muốn nhận lại: /nhanlaitin",
     "optin.done": "Bạn sẽ nhận lại thông báo và lời nhắc của phong trào.",
-    # village groups
-    "tg.cmd.lienketthon": "Liên kết nhóm Telegram của thôn (gõ trong nhóm)",
+    # -- village groups ------------------------------------------------------------------------
     "group.linked": "Đã liên kết nhóm này với {unit}. Thông báo gửi cho {unit} sẽ được gửi vào nhóm.",
     "group.which_unit": "Xin ghi mã đơn vị sau lệnh, ví dụ: /lienketthon T01",
     "group.bad_unit": "Không có đơn vị {unit}. Xin ghi đúng mã đơn vị, ví dụ: /lienketthon T01",
     "group.denied": "Chỉ trưởng thôn (hoặc cán bộ văn phòng) mới liên kết được nhóm với thôn. Xin nhắn riêng cho bot để đăng ký.",
+    # -- reminders -----------------------------------------------------------------------------
+    "remind.days_left": "Còn {days} ngày nữa là hết hạn gửi hồ sơ ({deadline}).",
+    "remind.last_day": "Hôm nay là hạn cuối gửi hồ sơ ({deadline}).",
+    "remind.no_report": "Đơn vị {unit} chưa gửi báo cáo thành tích.",
+    "remind.stale_report": "Báo cáo của {unit} chưa cập nhật từ {updated}. Xin cập nhật nếu có thành tích mới.",
+    "remind.draft": "Bạn còn một {flow} chưa gửi.",
+    "remind.how_menu": "Chọn «{label}» bên dưới để làm tiếp.",
+    "remind.how_menu_plain": "Mở menu (/menu) để gửi.",
+    "remind.how_flow": "Trả lời câu hỏi dưới đây để làm tiếp:",
+    "remind.how_flow_long": "Trả lời tiếp câu hỏi đang dở (gõ «quay lai» để xem lại câu trước).",
+    "remind.draft_item": "Bạn còn {flow} «{item}» chưa gửi.",
+    "remind.closed_draft": "Đã hết hạn gửi hồ sơ ({deadline}). {flow} bạn đang soạn dở không gửi được nữa. Cảm ơn bạn đã tham gia.",
+    "remind.why.no_report": "chưa gửi báo cáo",
+    "remind.why.stale_report": "báo cáo chưa cập nhật từ {updated}",
+    "remind.why.draft": "còn {flow} chưa gửi (bước {step})",
+    "remind.cli_line": "{name} · {role} · {unit} · #{id}: {why}",
+    "remind.cli_none": "Không có ai cần nhắc lúc {at}.",
+    "remind.cli_head": "Nhắc lúc {at} ({slot}):",
 }

@@ -1,28 +1,12 @@
-"""Chat texts of the award step: the council's vote, the decision, the honours."""
+"""Chat texts of the council's vote and rounds, the award decision, the people told, the honours."""
 
 from __future__ import annotations
 
 TEXTS: dict[str, str] = {
-    # -- menus, roles, flows ----------------------------------------------------------------
-    "role.council": "thành viên Hội đồng Thi đua - Khen thưởng",
-    "menu.vote": "Bỏ phiếu bình xét",
-    "menu.dossiers": "Hồ sơ trình Hội đồng",
-    "menu.round": "Họp Hội đồng xét khen thưởng",
-    "menu.decision": "Quyết định khen thưởng",
-    "menu.honours": "Gương điển hình",
-    "flow.vote": "bỏ phiếu bình xét",
-    "flow.dossiers": "hồ sơ trình Hội đồng",
-    "flow.round": "họp Hội đồng",
-    "flow.decision": "quyết định khen thưởng",
-    "flow.honours": "gương điển hình",
-    "help.council": "Hội đồng: /bophieu bỏ phiếu bình xét.",
-    "tg.cmd.hoidong": "Họp Hội đồng xét khen thưởng",
-    "tg.cmd.quyetdinh": "Quyết định khen thưởng",
-    "tg.cmd.guongdienhinh": "Gửi tin Gương điển hình",
-    "tg.cmd.bophieu": "Bỏ phiếu bình xét",
+    # -- the dossiers before the council -------------------------------------------------------
     "browse.dossiers": "Hồ sơ trình Hội đồng ({n}). Chọn để xem:",
     "browse.dossiers.empty": "Danh sách trình Hội đồng chưa có hồ sơ nào.",
-    # -- the council's vote ----------------------------------------------------------------------
+    # -- the council's vote and its rounds -----------------------------------------------------
     "council.choice.agree": "Đồng ý",
     "council.choice.disagree": "Không đồng ý",
     "council.choice.more_info": "Xin ý kiến thêm",
@@ -36,7 +20,6 @@ TEXTS: dict[str, str] = {
     "council.closed": "Hiện không có phiên xét nào đang mở.",
     "council.not_in_round": "Bạn không có tên trong phiên xét này.",
     "council.notify_open": "Hội đồng mở phiên xét số {number} ({n} hồ sơ). Mời bạn bỏ phiếu: gõ /bophieu hoặc chọn «Bỏ phiếu bình xét».",
-    # -- a round, for staff ----------------------------------------------------------------------
     "council.none_open": "Chưa có phiên xét nào đang mở. Mở phiên để các thành viên Hội đồng bỏ phiếu trên danh sách hiện tại.",
     "council.tally": "Phiên xét số {number}: {present}/{members} thành viên đã bỏ phiếu (cần {quorum}).\n{lines}",
     "council.tally_line": "{i}. {ref} · {nominee}\n   Đồng ý {agree} · Không {disagree} · Ý kiến thêm {more} → {result}\n",
@@ -55,7 +38,7 @@ TEXTS: dict[str, str] = {
         "Chưa có thành viên Hội đồng nào. Mời họ bằng «Tạo mã mời» ở mục «Người dùng» của trang quản lý."
     ),
     "council.nothing": "Danh sách trình Hội đồng chưa có hồ sơ nào.",
-    # -- the decision ----------------------------------------------------------------------------
+    # -- the decision --------------------------------------------------------------------------
     "decision.what": "Quyết định khen thưởng. Mời chọn:",
     "decision.new": "Ghi quyết định: {award} ({n} hồ sơ)",
     "decision.withdraw": "Thu hồi Quyết định số {number}",
@@ -80,20 +63,13 @@ TEXTS: dict[str, str] = {
     "decision.nothing": "Chưa có hồ sơ nào được Hội đồng đề nghị {award}.",
     "decision.reason_needed": "Xin ghi lý do thu hồi.",
     "decision.none": "Không tìm thấy quyết định này (có thể đã thu hồi).",
-    # -- the people told ---------------------------------------------------------------------------
+    # -- the people told -----------------------------------------------------------------------
     "award.notify_nominator": "Tin vui: hồ sơ {ref} ({nominee}) được tặng {award} theo Quyết định số {number} ngày {date}. Cảm ơn bạn đã giới thiệu gương điển hình.",
     "award.notify_awardee": "Chúc mừng {nominee}! Bạn được tặng {award} theo Quyết định số {number} ngày {date}.",
     "award.notify_not_recommended": "Hội đồng Thi đua – Khen thưởng đã bình xét hồ sơ {ref} ({nominee}) tại phiên xét số {number}: {agree}/{present} thành viên đồng ý, chưa đủ để đề nghị khen thưởng. Cảm ơn bạn đã giới thiệu gương điển hình.",
     "award.notify_withdrawn": "Quyết định số {number} đã được thu hồi. Hồ sơ {ref} ({nominee}) trở lại danh sách Hội đồng.",
     "award.notify_withdrawn_awardee": "Quyết định số {number} khen thưởng {nominee} đã được thu hồi.",
     "award.notify_left_out": "Quyết định số {number} ({award}) đã ký; hồ sơ {ref} ({nominee}) không có trong quyết định này. Hồ sơ vẫn ở danh sách Hội đồng.",
-    # -- the nomination's photos: shown on the public page after an award? (one tap at sending)
-    "nom.send_publish": "{send}, đồng ý công bố ảnh",
-    "nom.send_private": "{send}, không công bố ảnh",
-    # -- the files in «Xuất tài liệu» ------------------------------------------------------------
-    "export.opt.minutes": "Biên bản xét khen thưởng (DOCX)",
-    "export.opt.decision": "Quyết định khen thưởng (DOCX)",
-    "export.opt.certificates": "Giấy khen (DOCX, in trên phôi)",
     # -- Gương điển hình -----------------------------------------------------------------------
     "honours.text": "GƯƠNG ĐIỂN HÌNH\n{organiser} biểu dương các tập thể, cá nhân được khen thưởng trong «{campaign}»:\n{lines}Xin chúc mừng và cùng học tập!",
     "honours.line": "{i}. {name} ({unit}): {achievement} — {award}, QĐ số {number}\n",
