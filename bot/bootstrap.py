@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from domain import notifications, uow
+from domain.broadcasts import SendingTerms
 from domain.campaign import Campaign, CampaignError, load_campaign
 from domain.clock import Clock, SystemClock
 from handlers.core import Core
@@ -67,7 +68,9 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
-    core = Core(db, campaign, clock, demo=demo, console_url=settings.console_url)
+    core = Core(
+        db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
+    )
     return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
 
 

@@ -341,6 +341,20 @@ MESSAGES: dict[str, str] = {
     "export.opt.proposal": "Tờ trình đề nghị cấp huyện (DOCX)",
     "export.opt.report": "Báo cáo thành tích (DOCX)",
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
+    # sending above Telegram's free 30 messages a second (paid broadcast): the announcement
+    # preview's estimate and the digest's count
+    "ann.headroom.free": "\n• Số tin: {messages}, gửi hết trong khoảng {duration} (miễn phí tối đa 30 tin mỗi giây).",
+    "ann.headroom.slow": (
+        "\n• Số tin: {messages}, gửi hết trong khoảng {duration} (miễn phí tối đa 30 tin mỗi giây; "
+        "{over} tin phải chờ quá {after} giây, chưa bật gửi trả phí)."
+    ),
+    "ann.headroom.paid": (
+        "\n• Số tin: {messages}; {paid} tin vượt mức miễn phí 30 tin mỗi giây sẽ gửi trả phí, "
+        "khoảng {stars} Sao Telegram; gửi hết trong khoảng {duration}."
+    ),
+    "time.seconds": "{s} giây",
+    "time.minutes": "{m} phút {s} giây",
+    "digest.paid": "Tin gửi trả phí (vượt 30 tin mỗi giây): {n} tin, khoảng {stars} Sao Telegram",
 }
 
 MESSAGES.update(texts_domain.TEXTS)
