@@ -88,6 +88,7 @@ class FakeTelegram:
         self.paid_limit = paid_limit
         self._paid_window: deque[float] = deque()
         self.paid_sent = 0
+        self.on_send: Callable[[Call], None] | None = None  # told of each send let through
         self.accepted_at: list[float] = []  # time.monotonic() of each send let through
         # hold(n): after n sends went through, the next sends hang (never delivered) until
         # release() -- a process can be killed while it waits on one
@@ -294,6 +295,8 @@ class FakeTelegram:
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404
             )
         call.result = await handler(params)
+        if method in SENDS and self.on_send is not None:
+            self.on_send(call)
         return JSONResponse({"ok": True, "result": call.result})
 
     def _over_limit(self, paid: bool = False) -> bool:
