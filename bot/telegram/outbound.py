@@ -201,7 +201,10 @@ class TelegramSender:
         delay = self.backoff
         for attempt in range(self.send_retries + 1):
             try:
-                async with self.in_flight, self.rate.slot(payable and self.rate.paid is not None) as paid:
+                # the place under the limit first (by lane: a staff reply passes the queue),
+                # then a connection: the other way round, the queue would form on the
+                # connections in arrival order and the lanes would sort only those in flight
+                async with self.rate.slot(payable and self.rate.paid is not None) as paid, self.in_flight:
                     if not paid:
                         return await make()
                     result = await make(allow_paid_broadcast=True)
