@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from domain import notifications, uow
-from domain.broadcasts import SendingTerms
 from domain.campaign import Campaign, CampaignError, load_campaign
 from domain.clock import Clock, SystemClock
+from domain.headroom import SendingTerms
 from handlers.core import Core
 from scheduler.startup import SchedulerInProcess
 from storage.db import make_engine, migrate

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from domain.broadcasts import SendingTerms, paid_sent
 from domain.campaign import Campaign, Unit
+from domain.headroom import SendingTerms, paid_sent
 from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, waits_for_office
 from storage import slots, views
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from domain import broadcasts, roles
-from domain.broadcasts import SendingTerms
 from domain.campaign import Campaign
 from domain.clock import Clock, SystemClock
+from domain.headroom import SendingTerms
 from domain.refusals import Refused
 from domain.submissions import deadline_text
 from domain.uow import UnitOfWork

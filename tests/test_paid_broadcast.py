@@ -113,7 +113,7 @@ async def test_paid_broadcast_off_sends_nothing_paid(tmp_path, slow_fake, clock)
 
 
 def test_the_estimate_of_an_announcement_free_and_paid():
-    from domain.broadcasts import SendingTerms, headroom
+    from domain.headroom import SendingTerms, headroom
 
     off = headroom(3000, SendingTerms())
     assert (off.over, off.paid, off.stars, off.seconds) == (2850, 0, 0.0, 100.0)  # 3,000 at 30/s
@@ -145,16 +145,19 @@ def test_the_chat_preview_says_how_long_sending_takes_when_paid_broadcast_is_off
 
 
 def test_the_chat_preview_says_how_many_go_paid_and_the_cost_when_on(core, db, clock):
-    from domain.broadcasts import SendingTerms
+    from domain.headroom import SendingTerms
 
     core.sending = SendingTerms(paid=True, paid_after=0, paid_per_second=100, stars_per_message=0.5)
     preview = _announce_to_everyone(core, db, clock)
     # all 4 would wait beyond 0 s; at 30 free + 100 paid a second, 3 of them go paid
-    assert "Số tin: 4; 3 tin vượt mức miễn phí 30 tin mỗi giây sẽ gửi trả phí, khoảng 1,5 Sao Telegram" in preview
+    assert (
+        "Số tin: 4; 3 tin vượt mức miễn phí 30 tin mỗi giây sẽ gửi trả phí, khoảng 1,5 Sao Telegram"
+        in preview
+    )
 
 
 def test_the_web_preview_says_the_paid_messages_and_their_cost(web, people):
-    from domain.broadcasts import SendingTerms
+    from domain.headroom import SendingTerms
 
     web.console.sending = SendingTerms(paid=True, paid_after=0, paid_per_second=30, stars_per_message=0.1)
     c = web.signed_in(people["ids"]["staff"])
@@ -172,7 +175,7 @@ def test_the_web_preview_says_the_paid_messages_and_their_cost(web, people):
 
 def test_the_digest_says_how_many_went_paid_and_the_cost(core, db, campaign, clock):
     from domain import digest
-    from domain.broadcasts import SendingTerms
+    from domain.headroom import SendingTerms
     from handlers.digest import text_table
 
     with Session(db) as s:

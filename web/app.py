@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount
 
-from domain.broadcasts import SendingTerms
+from domain.headroom import SendingTerms
 
 from . import photos
 from .console import Console

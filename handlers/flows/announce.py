@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from domain import broadcasts
 from domain.broadcasts import KINDS as AUDIENCES
 from domain.broadcasts import WITH_UNITS, Audience
+from domain.headroom import headroom as estimate
 from domain.refusals import Refused
 from domain.roles import EVERYONE, STAFF, may
 from handlers.describe import unit_name
@@ -70,7 +71,7 @@ class Announce(Flow):
         a, audience = ctx.answers, audience_of(ctx)
         p = broadcasts.preview(ctx.session, ctx.campaign, audience)
         messages = broadcasts.messages_of(p, a["text"], photo_ref(a.get("photo")))
-        headroom = headroom_text(broadcasts.headroom(messages, ctx.core.sending))
+        headroom = headroom_text(estimate(messages, ctx.core.sending))
         units = ", ".join(unit_name(ctx.campaign, u) for u in audience.units)
         who = t(f"ann.aud.{audience.kind}") + (f": {units}" if units else "")
         return t(

@@ -14,7 +14,8 @@ from starlette.responses import FileResponse, Response
 from documents.invitation import InvitationError, write_invitation
 from domain import broadcasts
 from domain.broadcasts import KINDS as AUDIENCES
-from domain.broadcasts import WITH_UNITS, Audience, SendingTerms
+from domain.broadcasts import WITH_UNITS, Audience
+from domain.headroom import SendingTerms, headroom
 from domain.refusals import Refused
 from domain.uow import UnitOfWork
 from messages.catalog import t
@@ -84,7 +85,7 @@ def preview(req: Req) -> Response:
     p = broadcasts.preview(req.s, req.campaign, audience)
     units = ", ".join(req.campaign.unit(u).name for u in audience.units)
     who = t(f"ann.aud.{audience.kind}") + (f": {units}" if units else "")
-    h = broadcasts.headroom(broadcasts.messages_of(p, text, None), req.console.sending or SendingTerms())
+    h = headroom(broadcasts.messages_of(p, text, None), req.console.sending or SendingTerms())
     sending = {
         "messages": h.messages,
         "over": h.over,
