@@ -26,10 +26,21 @@ class SecretFilter(logging.Filter):
         return True
 
 
-def setup_logging(settings: Settings) -> None:
+def setup_logging(settings: Settings, *, one_shot: bool = False) -> None:
+    """Log lines to stderr, secrets masked. A one-shot command (an export, an invite, the
+    digest…) prints its result; its log says only what went wrong (WARNING and above), so its
+    output is that result and nothing else."""
     secrets = [
         v.get_secret_value()
-        for v in (settings.telegram_bot_token, settings.zalo_bot_token, settings.webhook_secret)
+        for v in (
+            settings.telegram_bot_token,
+            settings.zalo_bot_token,
+            settings.webhook_secret,
+            settings.zalo_oa_secret_key,
+            settings.zalo_oa_app_secret,
+            settings.zalo_oa_access_token,
+            settings.zalo_oa_refresh_token,
+        )
         if v is not None
     ]
     handler = logging.StreamHandler()
@@ -37,7 +48,8 @@ def setup_logging(settings: Settings) -> None:
     handler.addFilter(SecretFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
+    level = logging.getLevelName(settings.log_level)
+    root.setLevel(max(level, logging.WARNING) if one_shot and isinstance(level, int) else settings.log_level)
     # httpx logs every request URL at INFO, and a bot token is part of those URLs
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

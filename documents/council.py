@@ -173,7 +173,12 @@ def write_minutes(
         if group:
             L.body(
                 doc,
-                t("min.recommend", grantor=award.grantor, award=award.label, n=len(group)),
+                t(
+                    "min.recommend",
+                    grantor=award.grantor,
+                    award=award.label,
+                    awardees=_parties(campaign, group),
+                ),
                 keep_next=True,
             )
             for i, (_, sub) in enumerate(group, 1):
@@ -305,3 +310,15 @@ def write_decision(s: Session, campaign: Campaign, out: str | Path, *, number: s
         )
     _save(doc, out)
     return len(items)
+
+
+def _parties(campaign: Campaign, group) -> str:
+    """«2 tập thể, 3 hộ gia đình và 5 cá nhân», as the decision counts the same items."""
+    counts = dict.fromkeys(PARTIES, 0)
+    for _, sub in group:
+        try:
+            quota_group = campaign.category(sub.category).quota_group if sub.category else "individual"
+        except KeyError:
+            quota_group = "individual"
+        counts[party(quota_group, sub.nominee)] += 1
+    return parties_text(counts)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from documents.award_files import AWARD_DOCS, award_filename, write_award_doc
 from documents.texts import t
 from domain.campaign import Campaign
+from messages.folding import fold
 
 WHAT = ("xlsx", "list", "proposal", "report", *AWARD_DOCS)
 KEEP_SECONDS = 24 * 3600  # files made for a chat are removed a day later
@@ -39,7 +40,9 @@ def filename(campaign: Campaign, what: str, now: datetime, award_key: str | None
     if what == "proposal":
         from documents.word import quota_award  # python-docx: loaded when first needed
 
-        return f"to-trinh-{quota_award(campaign, award_key).key}-{day}.docx"
+        # named for whom it goes to, in Vietnamese («to-trinh-chu-tich-ubnd-huyen-…»), not the file's key
+        grantor = fold(quota_award(campaign, award_key).grantor).replace(" ", "-")
+        return f"to-trinh-{grantor}-{day}.docx"
     if what in AWARD_DOCS:
         return award_filename(what, day)
     return f"bao-cao-thanh-tich-{day}.docx"

@@ -46,7 +46,7 @@ TEXTS: dict[str, str] = {
     "min.III": "III. KẾT LUẬN",
     "min.quorum_met": "Phiên xét đủ số thành viên theo quy định. Có {passed}/{n} hồ sơ đạt.",
     "min.quorum_missed": "Phiên xét không đủ số thành viên theo quy định ({present}/{members}); chưa hồ sơ nào đạt.",
-    "min.recommend": "Hội đồng đề nghị {grantor} tặng {award} cho {n} tập thể, cá nhân:",
+    "min.recommend": "Hội đồng đề nghị {grantor} tặng {award} cho {awardees}:",
     "min.recommend_line": "{i}. {nominee} ({unit})",
     "min.close": "Biên bản được lập lúc {at}, khi kết thúc phiên xét; kết quả biểu quyết được lưu trong hệ thống.",
     "min.secretary": "THƯ KÝ",

@@ -34,6 +34,11 @@ _INCOME_CLAUSE = re.compile(
     r"[^.;,\n]*\b(?:thu nhập|thu nhap|lãi|lai|doanh thu|lợi nhuận|loi nhuan|kiếm được|kiem duoc)\b[^.;,\n]*",
     re.IGNORECASE,
 )
+# chat's spoken time words and typed units, written as a record writes them
+_REGISTER = [
+    (re.compile(r"\s+(?:vừa rồi|vua roi)\b", re.IGNORECASE), ""),
+    (re.compile(r"(\d)\s*m2\b"), r"\1 m²"),
+]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 MAX_CHARS = 300
 WRITTEN_MAX = 500  # what staff may write: one or two sentences, a little more than a suggestion
@@ -48,6 +53,8 @@ def suggest(achievements: str | None) -> str:
         return ""
     text = _INCOME_CLAUSE.sub("", text)
     text = _MONEY.sub("", text)
+    for pattern, written in _REGISTER:
+        text = pattern.sub(written, text)
     text = re.sub(r"\s+([,.;:])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
     text = re.sub(r"[,;:]+(?=[.!?])", "", text)

@@ -72,8 +72,7 @@ def targets(s: Session, campaign: Campaign, at: datetime, *, stale: bool) -> lis
         if member is not None and not any(
             r.kind == DRAFT for r in out.get(member.id, Target(member)).reasons
         ):
-            item = ((st.data or {}).get("answers") or {}).get("nominee")
-            add(member, Reason(DRAFT, flow=st.flow, step=st.step, item=item))
+            add(member, draft_reason(st))
     for target in out.values():  # a report being written says it all: not «no report» as well
         if any(r.kind == DRAFT and r.flow == "report" for r in target.reasons):
             target.reasons = [r for r in target.reasons if r.kind == DRAFT]
@@ -87,22 +86,41 @@ def guest_drafts(s: Session, campaign: Campaign, at: datetime) -> list[Conversat
 
 
 def guest_draft_states(s: Session) -> list[ConversationState]:
-    return [
-        st
-        for st in conversations.states_in_flow(s, DRAFT_FLOWS)
-        if st.step is not None and st.member_id is None
-    ]
+    return [st for st in _with_draft(s) if st.member_id is None]
 
 
 def guest_target(st: ConversationState) -> Target:
-    item = ((st.data or {}).get("answers") or {}).get("nominee")
-    return Target(None, [Reason(DRAFT, flow=st.flow, step=st.step, item=item)])  # type: ignore[arg-type]
+    return Target(None, [draft_reason(st)])  # type: ignore[arg-type]
 
 
 def draft_states(s: Session) -> list[ConversationState]:
-    """Conversations in the middle of a draft of something to send (told at the deadline)."""
+    """Conversations in the middle of a draft of something to send, or holding one kept aside
+    while the person looked at something else (told at the deadline)."""
+    return [st for st in _with_draft(s) if st.member_id is not None]
+
+
+# the conversation data's drafts kept aside, by flow: {"step": …, "data": {"answers": …}}
+# (handlers/drafts.py keeps them there)
+KEPT = "drafts"
+
+
+def _in_draft(st: ConversationState) -> bool:
+    return st.flow in DRAFT_FLOWS and st.step is not None
+
+
+def _with_draft(s: Session) -> list[ConversationState]:
     return [
         st
-        for st in conversations.states_in_flow(s, DRAFT_FLOWS)
-        if st.step is not None and st.member_id is not None
+        for st in conversations.states_with_drafts(s, DRAFT_FLOWS, KEPT)
+        if _in_draft(st) or (st.data or {}).get(KEPT)
     ]
+
+
+def draft_reason(st: ConversationState) -> Reason:
+    """The draft the person is on, else the last one kept aside, with what it is about."""
+    if _in_draft(st):
+        flow, step, data = st.flow, st.step, st.data or {}
+    else:
+        flow, kept = list((st.data or {})[KEPT].items())[-1]
+        step, data = kept.get("step"), kept.get("data") or {}
+    return Reason(DRAFT, flow=flow, step=step, item=(data.get("answers") or {}).get("nominee"))

@@ -23,6 +23,7 @@ from domain.headroom import SendingTerms
 from domain.refusals import Refused
 from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
+from handlers import drafts
 from handlers import engine as eng
 from handlers.flows import install as install_flows
 from handlers.outcomes import Outcome, cancelled, finished, refused
@@ -69,6 +70,7 @@ class MenuItem:
     roles: frozenset[str]  # "guest" for people not registered yet
     action: Action
     when: Callable[[Ctx], bool] | None = None  # shown only when this holds (e.g. opted out)
+    label: Callable[[Ctx], str] | None = None  # its words when they depend on the person
 
 
 # A menu item or a command: what it came to (a plain list of replies is taken as «asked»).
@@ -115,8 +117,9 @@ class Core:
         roles: set[str] | frozenset[str],
         action: Action,
         when: Callable[[Ctx], bool] | None = None,
+        label: Callable[[Ctx], str] | None = None,
     ) -> None:
-        self.menu.append(MenuItem(key, frozenset(roles), action, when))
+        self.menu.append(MenuItem(key, frozenset(roles), action, when, label))
 
     def add_group_command(self, name: str, action: Callable[[Ctx], list[Reply]]) -> None:
         """A command answered in a group chat (no personal questions there)."""
@@ -126,7 +129,14 @@ class Core:
         self.commands[name] = action
 
     def start_flow(self, name: str, args: dict[str, Any] | None = None, first: str | None = None) -> Action:
-        return lambda ctx: eng.start(ctx, self.flows[name], args, first)
+        """Start the flow `name`; a draft of it kept aside is resumed instead."""
+
+        def action(ctx: Ctx) -> Outcome:
+            resumed = drafts.resume(ctx, name) if not args and first is None else None
+            return resumed if resumed is not None else eng.start(ctx, self.flows[name], args, first)
+
+        action.starts = name  # the flow it opens
+        return action
 
     def command_menu(self, role: str) -> list[tuple[str, str]]:
         """The commands a role sees in a channel's command list: (name without slash, text)."""
@@ -306,9 +316,22 @@ class Core:
             return self.settle(ctx, cancelled() if flow is not None else finished())
         if name in ("trogiup", "help"):
             return [Text(self.help_text(ctx)), *self.current_question(ctx)]
-        if flow is not None:
-            return [Text(t("in_flow_command", flow=flow.title())), *self.current_question(ctx)]
+        if flow is not None and not flow.typed(ctx):
+            # only looking (a list, a dossier): the command runs, nothing typed is lost (drafts
+            # kept aside stay kept)
+            ctx.state.flow, ctx.state.step = None, "menu"
+            ctx.state.data = {k: v for k, v in (ctx.state.data or {}).items() if k == drafts.KEY}
+            flow = None
         action = self.commands.get(name)
+        if flow is not None:
+            if (
+                action is None
+                or getattr(action, "starts", None) == flow.name
+                or not drafts.is_draft_flow(ctx)
+            ):
+                return [Text(t("in_flow_command", flow=flow.title())), *self.current_question(ctx)]
+            kept = drafts.suspend(ctx)  # leaving a draft for another item: it is kept aside
+            return [*kept, *self.run(ctx, action)]
         if action is None:
             return [Text(t("unknown_command", command=name[:32])), *self.show_menu(ctx, greet=False)]
         return self.run(ctx, action)
@@ -326,6 +349,9 @@ class Core:
             return order.index(item.key) if item.key in order else unlisted
 
         return sorted((m for m in self.menu if role in m.roles and (m.when is None or m.when(ctx))), key=rank)
+
+    def menu_option(self, ctx: Ctx, item: MenuItem) -> Option:
+        return Option(item.key, item.label(ctx) if item.label is not None else t(f"menu.{item.key}"))
 
     def help_text(self, ctx: Ctx) -> str:
         role = self.role(ctx)
@@ -350,11 +376,11 @@ class Core:
     def show_menu(self, ctx: Ctx, *, greet: bool = False, text: str | None = None) -> list[Reply]:
         st = ctx.state
         st.flow, st.step = None, "menu"
-        st.data = {}
+        st.data = eng.carry(st.data)  # the drafts kept aside stay
         st.seq += 1
         items = self.menu_items(ctx)
         prompt = text or (self.greeting(ctx) if greet else t("menu_again"))
-        options = [Option(m.key, t(f"menu.{m.key}")) for m in items]
+        options = [self.menu_option(ctx, m) for m in items]
         return [
             Question(
                 text=prompt, options=options, seq=st.seq, hint=t("hint.choice", first=1, last=len(options))
@@ -369,7 +395,7 @@ class Core:
             role = self.role(ctx)
             chosen = next((m for m in self.menu if m.key == ev.choice and role in m.roles), None)
         elif ev.kind == "text" and ev.text:
-            opt = match_option(ev.text, [Option(m.key, t(f"menu.{m.key}")) for m in items])
+            opt = match_option(ev.text, [self.menu_option(ctx, m) for m in items])
             chosen = next((m for m in items if opt and m.key == opt.value), None)
         if chosen is None:
             first_contact = ctx.state.id is None

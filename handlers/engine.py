@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from domain.refusals import Refused
+from domain.reminders import KEPT
 from handlers.outcomes import Outcome, asked, cancelled, finished, refused
 from handlers.readers import BACK, CANCEL, DONE, SEARCH, SKIP, STAY, Invalid, add_photo, read  # noqa: F401
 from handlers.textutil import fold
@@ -30,6 +31,7 @@ _WORDS = {
     SKIP: {"bo qua", "skip", "khong co", "ko co", "bq"},
     DONE: {"xong", "done", "het", "du roi", "ok xong"},
 }
+END = "end:"  # a step's `after` that ends the flow there (its finish says what follows)
 SKIP_WORDS = frozenset(_WORDS[SKIP])  # for a step that cannot be skipped, to refuse them as an answer
 
 
@@ -47,12 +49,13 @@ class Step:
     max_len: int | None = None
     multiline: bool = False
     max_items: int = 0  # photo steps
-    # after an answer: None to go on, BACK to go one step back, or a step key to jump to
+    # after an answer: None to go on, BACK to go one step back, END to finish, or a step key
     after: Callable[[Ctx, Any], str | None] | None = None
     nav_labels: dict[str, str] = field(default_factory=dict)
     # a multi step: the options chosen in advance (a suggestion the person confirms in one tap)
     preset: Callable[[Ctx], list[str]] | None = None
-    # a figures step: reads several figures from one message (handlers/figures.py)
+    # a figures step: reads several figures from one message (handlers/figures.py); a number
+    # step: reads a number written its own way (a decision's «125/QĐ-UBND»)
     read: Callable[[Ctx, str], Any] | None = None
     # choice steps: an answer that matches no option is kept as SEARCH + the text (a search)
     search: bool = False
@@ -94,6 +97,15 @@ class Flow:
 # -- running a flow -----------------------------------------------------------------------
 
 
+DRAFTS = KEPT  # the conversation data's drafts kept aside (handlers/drafts.py)
+
+
+def carry(data: dict[str, Any] | None) -> dict[str, Any]:
+    """What of a conversation's data outlives the flow it is on: the drafts kept aside."""
+    kept = (data or {}).get(DRAFTS)
+    return {DRAFTS: kept} if kept else {}
+
+
 def active_steps(ctx: Ctx, flow: Flow) -> list[Step]:
     return [s for s in flow.steps(ctx) if s.when is None or s.when(ctx)]
 
@@ -111,7 +123,7 @@ def start(ctx: Ctx, flow: Flow, args: dict[str, Any] | None = None, first: str |
         return refusal
     st = ctx.state
     st.flow = flow.name
-    st.data = {"answers": flow.initial(ctx, args or {}), "history": []}
+    st.data = {"answers": flow.initial(ctx, args or {}), "history": [], **carry(st.data)}
     steps = active_steps(ctx, flow)
     if first is not None:
         steps = [s for s in steps if s.key == first] or steps
@@ -135,11 +147,12 @@ def next_step(ctx: Ctx, flow: Flow, current: Step) -> Step | None:
         return steps[i + 1] if i + 1 < len(steps) else None
     # the current step is no longer active (an earlier answer changed): go to the first
     # active step not yet answered
+    return first_unanswered(ctx, flow)
+
+
+def first_unanswered(ctx: Ctx, flow: Flow) -> Step | None:
     answered = ctx.answers
-    for s in steps:
-        if s.key not in answered:
-            return s
-    return None
+    return next((s for s in active_steps(ctx, flow) if s.key not in answered), None)
 
 
 def question(ctx: Ctx, step: Step, *, edit: bool = False) -> Question:
@@ -249,7 +262,10 @@ def advance(ctx: Ctx, flow: Flow, step: Step, value: Any) -> Outcome:
     target = step.after(ctx, value) if step.after else None
     if target == BACK:
         return back(ctx, flow)
-    history.append(step.key)
+    if target != step.key:  # a screen asked again (refreshed, or an action refused) is no new step
+        history.append(step.key)
+    if target == END:
+        return end(ctx, flow)
     if target is not None:
         nxt = step_by_key(ctx, flow, target)
     else:

@@ -56,6 +56,10 @@ class Pager:
     def total(self, ctx: Ctx) -> int:
         return self.page(ctx)[1]
 
+    def searching(self, ctx: Ctx) -> bool:
+        """Whether a typed search narrows the list now."""
+        return bool(self._pos(ctx)[1])
+
     # -- the step ------------------------------------------------------------------------------
     def prompt(self, ctx: Ctx) -> str:
         items, total = self.page(ctx)

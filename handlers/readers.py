@@ -57,6 +57,8 @@ def read(ctx: Ctx, step: Step, q: Question, nav: str | None) -> Any:
             raise Invalid(
                 t({"unclear": "err.money_unclear", "too_big": "err.money_too_big"}.get(str(exc), "err.money"))
             ) from None
+    if step.kind == "number" and step.read is not None:  # a number with its own form («125/QĐ-UBND»)
+        return step.read(ctx, raw)
     if step.kind == "number":
         value = read_count(raw)
         if value is None:

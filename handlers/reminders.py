@@ -26,6 +26,7 @@ from domain.reminders import (
     Reason,
     Target,
     days_left,
+    draft_reason,
     draft_states,
     guest_draft_states,
     guest_drafts,
@@ -33,7 +34,7 @@ from domain.reminders import (
 )
 from handlers import engine as eng
 from messages.catalog import has, t
-from messages.model import InboundEvent, Option, Question, Reply, Text, reply_to_dict
+from messages.model import InboundEvent, Question, Reply, Text, reply_to_dict
 from storage import conversations, members
 from storage.models import ConversationState, Identity, Member
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The menu key of the unit report flow (built in the review area); used when installed.
 REPORT_MENU_KEY = "report"
+RESUME_MENU_KEY = "resume"  # a draft kept aside (handlers/drafts.py)
 
 
 def flow_label(flow: str | None) -> str:
@@ -138,12 +140,15 @@ def reminder_reply(core: Core, s: Session, target: Target, ident: Identity, at: 
         )
     # At the menu: the menu itself (same numbers as the core reads), pointing at the item.
     items = core.menu_items(ctx)
-    wanted = REPORT_MENU_KEY if target.owes_report else "nominate"
-    if not any(m.key == wanted for m in items):
+    # a draft kept aside: its «Tiếp tục…»; else the report owed, or a nomination
+    wanted = RESUME_MENU_KEY if any(m.key == RESUME_MENU_KEY for m in items) else None
+    wanted = wanted or (REPORT_MENU_KEY if target.owes_report else "nominate")
+    item = next((m for m in items if m.key == wanted), None)
+    if item is None:
         return Text("\n".join([*lines, t("remind.how_menu_plain")]))
-    options = [Option(m.key, t(f"menu.{m.key}")) for m in items]
+    options = [core.menu_option(ctx, m) for m in items]
     return Question(
-        text="\n".join([*lines, t("remind.how_menu", label=t(f"menu.{wanted}"))]),
+        text="\n".join([*lines, t("remind.how_menu", label=core.menu_option(ctx, item).label)]),
         options=options,
         seq=ctx.state.seq,
         hint=t("hint.choice", first=1, last=len(options)),
@@ -197,7 +202,8 @@ def closed_items(core: Core, s: Session, key: str) -> list[dict]:
         ident = members.identity(s, st.channel, st.user_id) if st.member_id else guest_identity(st)
         if ident is None or ident.unreachable_at is not None:
             continue
-        text = t("remind.closed_draft", deadline=deadline, flow=flow_label(st.flow).capitalize())
+        flow = draft_reason(st).flow
+        text = t("remind.closed_draft", deadline=deadline, flow=flow_label(flow).capitalize())
         items.append(
             dict(
                 member_id=st.member_id,

@@ -229,7 +229,9 @@ MESSAGES: dict[str, str] = {
     "mine.amend_text": "Viết lại phần thành tích của {ref}, có thêm điều Văn phòng yêu cầu. Bỏ qua nếu chỉ gửi thêm ảnh.",
     "mine.amend_confirm": "Gửi bổ sung cho {ref}? Hồ sơ sẽ được thẩm định lại.",
     "mine.amend_send": "Gửi bổ sung",
-    "mine.amend_nothing": "Bạn chưa bổ sung gì cho {ref}.",
+    "mine.amend_nothing": (
+        "Bạn chưa sửa gì cho {ref}. Chọn mục Văn phòng hỏi để sửa, hoặc gửi thêm ảnh, rồi bấm «Gửi bổ sung»."
+    ),
     "mine.amend_reason": "Người gửi đã bổ sung",
     "mine.amended": "Đã gửi bổ sung cho {ref}. Văn phòng xã sẽ thẩm định lại.",
     "mine.cannot_amend": "Hồ sơ {ref} hiện không cần bổ sung.",
@@ -341,6 +343,16 @@ MESSAGES: dict[str, str] = {
     "export.opt.proposal": "Tờ trình đề nghị cấp huyện (DOCX)",
     "export.opt.report": "Báo cáo thành tích (DOCX)",
     "export.ready": "{what} — xuất lúc {at}, {n} dòng.",
+    # drafts kept aside (handlers/drafts.py): left half way, offered again in the menu and
+    # in «Hồ sơ của tôi»
+    "menu.resume": "Tiếp tục hồ sơ đang soạn",
+    "draft.menu": "Tiếp tục {flow} đang soạn: {item}",
+    "draft.menu_plain": "Tiếp tục {flow} đang soạn",
+    "draft.item": "{flow} đang soạn: {item} — Tiếp tục",
+    "draft.item_plain": "{flow} đang soạn — Tiếp tục",
+    "draft.kept": "Đã giữ lại {flow}{item} bạn đang soạn. Khi muốn soạn tiếp, chọn «Tiếp tục» trong menu.",
+    "draft.resumed": "Soạn tiếp {flow}{item}:",
+    "mine.drafts": "Bạn có {n} hồ sơ đang soạn dở, chưa gửi.",
     # sending above Telegram's free 30 messages a second (paid broadcast): the announcement
     # preview's estimate and the digest's count
     "ann.headroom.free": "\n• Số tin: {messages}, gửi hết trong khoảng {duration} (miễn phí tối đa 30 tin mỗi giây).",

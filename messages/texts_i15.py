@@ -51,7 +51,9 @@ TEXTS: dict[str, str] = {
     "council.closed_done": "Đã kết thúc phiên xét số {number} ({present}/{members} thành viên bỏ phiếu): {passed} hồ sơ đạt, {failed} không đạt. Xuất biên bản: /xuat.",
     "council.closed_no_quorum": "Đã kết thúc phiên xét số {number}: chỉ {present}/{members} thành viên bỏ phiếu, chưa đủ số quy định nên chưa hồ sơ nào đạt.",
     "council.already_open": "Đang có một phiên xét mở. Kết thúc phiên đó trước.",
-    "council.no_members": "Chưa có thành viên Hội đồng nào. Tạo mã mời: python -m bot invite --role council.",
+    "council.no_members": (
+        "Chưa có thành viên Hội đồng nào. Mời họ bằng «Tạo mã mời» ở mục «Người dùng» của trang quản lý."
+    ),
     "council.nothing": "Danh sách trình Hội đồng chưa có hồ sơ nào.",
     # -- the decision ----------------------------------------------------------------------------
     "decision.what": "Quyết định khen thưởng. Mời chọn:",
@@ -63,8 +65,8 @@ TEXTS: dict[str, str] = {
     "decision.signer_typed": "Họ tên người ký ({title})?",
     "decision.signer_needed": "Xin ghi họ tên người ký quyết định.",
     "decision.none_to_do": "Chưa có hồ sơ nào được Hội đồng đề nghị, cũng chưa có quyết định nào.",
-    "decision.number": "Số quyết định? Chỉ gõ số, ví dụ: 125 (bot ghi 125/{suffix}).",
-    "decision.bad_number": "Số quyết định chưa đúng. Chỉ gõ số, ví dụ: 125.",
+    "decision.number": "Số quyết định? Ví dụ: 125 (bot ghi 125/{suffix}), hoặc gõ đủ 125/{suffix}.",
+    "decision.bad_number": "Số quyết định chưa đúng. Ví dụ: 125 hoặc 125/QĐ-UBND.",
     "decision.number_taken": "Quyết định số {number} đã được ghi.",
     "decision.date": "Ngày ký quyết định? Ví dụ: 20/12/2024, hoặc «hôm nay».",
     "decision.future_date": "Ngày ký chưa thể sau hôm nay.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from sqlalchemy import String, cast, or_
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
@@ -47,6 +48,15 @@ def save_state(s: Session, state: ConversationState, now: datetime) -> None:
 
 def states_in_flow(s: Session, flows: Iterable[str]) -> Sequence[ConversationState]:
     return s.exec(select(ConversationState).where(col(ConversationState.flow).in_(list(flows)))).all()
+
+
+def states_with_drafts(s: Session, flows: Iterable[str], key: str) -> Sequence[ConversationState]:
+    """Conversations in one of `flows`, or holding drafts kept aside under the data's `key`
+    (the JSON text is searched: the same on SQLite and PostgreSQL)."""
+    kept = cast(col(ConversationState.data), String).like(f'%"{key}"%')
+    return s.exec(
+        select(ConversationState).where(or_(col(ConversationState.flow).in_(list(flows)), kept))
+    ).all()
 
 
 # The rows two processes create for the same person when both handle a newcomer's first tap.

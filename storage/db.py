@@ -100,7 +100,9 @@ def migrate(engine: Engine) -> None:
     without loading Alembic (most starts are restarts)."""
     if at_head(engine):
         optimize(engine)
-        log.info("database ready")
+        # nothing was done: said only when asked (LOG_LEVEL=DEBUG), so that a command's
+        # answer stays its one line on stderr (export, invitation, backup…)
+        log.debug("database ready")
         return
     chatter = logging.getLogger("alembic")  # an INFO line per plugin (on import) and per revision
     level = chatter.level

@@ -125,6 +125,22 @@ def test_the_district_decision_is_signed_by_the_district_not_the_commune_chairma
     )
 
 
+@pytest.mark.parametrize("typed", ["125/QĐ-UBND", "125/qđ-ubnd", " 125 "])
+def test_the_decision_number_is_taken_as_printed_on_the_paper(step, core, db, clock, typed):
+    """A clerk copies the number from the signed paper: «125/QĐ-UBND» is read as «125» is."""
+    _round(db, clock, core.campaign, step, PASS_TWO)
+    staff = step["staff"]
+    staff.say("/quyetdinh")
+    staff.press("Ghi quyết định: Giấy khen của Chủ tịch UBND huyện (1 hồ sơ)")
+    staff.say(typed)
+    assert "Ngày ký quyết định?" in staff.text, staff.text
+    staff.say("hôm nay")
+    staff.say("Nông Văn Huyện")
+    staff.press("Lưu")
+    assert "Đã ghi Quyết định số 125/QĐ-UBND" in staff.text, staff.text
+    assert [d.number for d in rows(db, AwardDecision)] == ["125/QĐ-UBND"]
+
+
 def test_a_district_signer_named_in_the_campaign_file_is_offered(core):
     c = core.campaign
     awards = tuple(

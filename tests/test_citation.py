@@ -12,11 +12,11 @@ from domain.citation import shown, suggest
         (
             "tháng 5 vừa rồi hiến 150m2 đất làm đường, thu nhập hơn 200 triệu/năm. Hay giúp đỡ hàng xóm. "
             "Tham gia tổ hòa giải.",
-            "Tháng 5 vừa rồi hiến 150m2 đất làm đường. Hay giúp đỡ hàng xóm.",
+            "Tháng 5 hiến 150 m² đất làm đường. Hay giúp đỡ hàng xóm.",
         ),
         (
             "Trong 3 ha hoi, thu nhap 120 trieu/nam, hien 200 m2 dat lam duong be tong cua thon.",
-            "Trong 3 ha hoi, hien 200 m2 dat lam duong be tong cua thon.",
+            "Trong 3 ha hoi, hien 200 m² dat lam duong be tong cua thon.",
         ),
         ("nuôi 50 con lợn, bán được 1,2 tỷ đồng", "Nuôi 50 con lợn, bán được."),
         ("Lãi 60tr mỗi năm từ nuôi lợn", ""),

@@ -164,7 +164,7 @@ def test_a_whole_round_then_the_decision(world, core, db, clock, tmp_path):
     staff.say("/quyetdinh")
     staff.press("Ghi quyết định: Giấy khen của Chủ tịch UBND xã (2 hồ sơ)")
     staff.say("abc")
-    assert "Xin nhập một số" in staff.text
+    assert "Số quyết định chưa đúng" in staff.text
     staff.say("125")
     staff.say("05/11/2024")
     staff.say("bo qua")
@@ -315,3 +315,44 @@ def test_ok_and_ko_answer_the_ballot(world, db):
     m1.say("Đồng ý")
     assert "Cảm ơn bạn" in m1.text, m1.text
     assert sorted(v.choice for v in rows(db, CouncilVote)) == ["agree", "agree", "disagree"]
+
+
+def test_opening_a_round_with_no_council_member_keeps_the_way_back(core, db, clock):
+    """The refusal names the console page (not a command line) and the screen asked again
+    still offers «Quay lại» and «Hủy»: the clerk is never left with one option that fails."""
+    staff = join(core, db, clock, "st1", "staff", "VPTK", name="Lê Thị Văn Phòng")
+    staff.say("/hoidong")
+    staff.press("open")
+    assert "Tạo mã mời" in staff.text and "python" not in staff.text, staff.text
+    labels = [o.label for o in staff.question.options + staff.question.nav]
+    assert labels == ["Mở phiên xét", "Quay lại", "Hủy"], labels
+    staff.press("Quay lại")
+    assert "Bạn muốn làm gì?" in staff.text, staff.text
+
+
+def test_a_command_on_the_round_screen_runs_at_once(world, db):
+    """The round's screen holds no typed answer: /quyetdinh typed there opens the decision, and
+    /hoidong shows the tally afresh, without «Bạn đang điền dở»."""
+    staff = world["staff"]
+    staff.say("/hoidong")
+    staff.say("/quyetdinh")
+    assert "điền dở" not in staff.text and "Quyết định khen thưởng" in staff.text, staff.text
+    staff.say("/hoidong")
+    staff.say("/hoidong")
+    assert "điền dở" not in staff.text and "Chưa có phiên xét nào đang mở" in staff.text, staff.text
+
+
+def test_the_minutes_count_households_as_the_decision_does(db, campaign, clock, tmp_path):
+    """The minutes' recommendation names the same groups as the decision's Điều 1: collectives,
+    households and individuals, not «10 tập thể, cá nhân»."""
+    from .ceremony import ceremony
+
+    ceremony(db, campaign, clock)
+    with Session(db) as s:
+        write_minutes(s, campaign, tmp_path / "bb.docx", now=clock.now())
+        write_decision(s, campaign, tmp_path / "qd.docx", number="125/QĐ-UBND")
+    minutes = "\n".join(texts(docx.Document(str(tmp_path / "bb.docx"))))
+    decision = "\n".join(texts(docx.Document(str(tmp_path / "qd.docx"))))
+    assert "cho 2 tập thể, 3 hộ gia đình và 5 cá nhân:" in minutes, minutes
+    assert "2 tập thể, 3 hộ gia đình và 5 cá nhân" in decision
+    assert "cá nhân:" in minutes and "tập thể, cá nhân:" not in minutes

@@ -66,6 +66,24 @@ def test_amending_the_income_asks_the_criteria_again(core, db, clock):
     assert row.answers["annual_income"] == 80_000_000 and row.version == 2
 
 
+def test_sending_an_amendment_with_nothing_changed_stays_at_the_summary(core, db, clock):
+    """«Gửi bổ sung» before changing anything says so and asks the summary again (not the menu):
+    the change made next is sent from there."""
+    resident, ref = asked_to_amend(core, db, clock, "Xin ghi rõ họ tên có dấu.")
+    resident.press("mine")
+    resident.say(ref)
+    resident.press(t("mine.amend"))
+    resident.press(t("mine.amend_send"))
+    assert t("mine.amend_nothing", ref=ref) in resident.text
+    assert "Tên: Ho ong Hoang Van Tu" in resident.text and t("nom.change_nominee") in resident.text
+    assert sub(db, ref).status == "needs_info"
+    resident.press(t("nom.change_nominee"))
+    resident.say("Hộ ông Hoàng Văn Tư")
+    resident.press(t("mine.amend_send"))
+    assert t("mine.amended", ref=ref) in resident.text
+    assert (sub(db, ref).nominee, sub(db, ref).status) == ("Hộ ông Hoàng Văn Tư", "under_review")
+
+
 def test_a_dossier_shows_what_was_sent_and_always_has_a_way_back(core, db, clock):
     resident = Player(core, "r1")
     register_resident(resident)

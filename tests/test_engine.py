@@ -358,3 +358,15 @@ def test_number_date_and_confirm_steps_of_a_declared_flow(core, db):
     p.say("Lưu")
     assert "Đã lưu." in p.text and "Bạn muốn làm gì?" in p.text
     assert done == {"people": 1200, "day": "2024-11-05", "ok": "save"}
+
+
+def test_a_command_while_only_looking_runs_it(player, db):
+    """In «Hồ sơ của tôi» nothing is being filled in: /start opens the menu at once, with no
+    «Bạn đang điền dở» and no list asked again."""
+    register_resident(player)
+    nominate_household(player)
+    player.press("mine")
+    assert "Hồ sơ của bạn (1)" in player.text, player.text
+    player.say("/start")
+    assert "điền dở" not in player.text, player.text
+    assert "Bạn muốn làm gì?" in player.text and "Đề cử gương điển hình" in player.text, player.text

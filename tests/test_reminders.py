@@ -76,10 +76,10 @@ def test_a_reminder_names_the_draft_and_a_head_mid_report_is_reminded_once(core,
     assert "11)" not in to_head and "Mời gõ lại 11 số liệu" in to_head  # the list is not repeated
 
 
-def test_a_guests_abandoned_draft_is_reminded_at_the_next_slot_and_resumed(core, db, campaign, clock):
+def test_a_first_timers_abandoned_draft_is_reminded_at_the_next_slot_and_resumed(core, db, campaign, clock):
     from messages.model import Question, reply_from_dict
     from scheduler.jobs import SlotRunner
-    from storage.models import Member, Submission
+    from storage.models import Identity, Member, Submission
 
     from .conftest import Player, rows
     from .test_scheduler import outbox, slot_named
@@ -88,14 +88,17 @@ def test_a_guests_abandoned_draft_is_reminded_at_the_next_slot_and_resumed(core,
     guest.say("/start")
     guest.press("nominate_new")
     guest.say("Hoàng Thị Lan")
-    guest.say("1")
-    guest.say("Hộ ông Hoàng Văn Tư")  # then stops at the achievements
     assert rows(db, Member) == []
+    guest.say("1")  # the village: a resident from now on, the draft is a member's
+    guest.say("Hộ ông Hoàng Văn Tư")  # then stops at the achievements
+    [member] = rows(db, Member)
+    assert (member.full_name, member.unit_code, member.role) == ("Hoàng Thị Lan", "T01", "resident")
+    assert [(i.channel, i.external_id) for i in rows(db, Identity)] == [("console", "guest-1")]
     slot = slot_named(campaign, "remind:2024-11-30T07:30")
     clock.set(slot.at)
     SlotRunner(core).run_sync(slot)
     [row] = outbox(db, slot.id)
-    assert (row.member_id, row.channel, row.chat_id) == (None, "console", "guest-1")
+    assert (row.member_id, row.channel, row.chat_id) == (member.id, "console", "guest-1")
     reply = reply_from_dict(row.payload)
     assert isinstance(reply, Question) and "Bạn còn đề cử «Hộ ông Hoàng Văn Tư» chưa gửi." in reply.text
     SlotRunner(core).run_sync(slot)  # a second run adds nothing
@@ -107,14 +110,12 @@ def test_a_guests_abandoned_draft_is_reminded_at_the_next_slot_and_resumed(core,
     guest.say("ko")
     guest.say("bo qua")
     guest.say("1")
-    assert "Đã gửi đề cử" in guest.text, guest.text
-    [member] = rows(db, Member)
-    [sub] = rows(db, Submission)
-    assert (member.full_name, sub.nominee, sub.submitter_id) == (
-        "Hoàng Thị Lan",
-        "Hộ ông Hoàng Văn Tư",
-        member.id,
+    assert "Đã ghi nhận bạn: Hoàng Thị Lan (Thôn 1)" in guest.text and "Đã gửi đề cử" in guest.text, (
+        guest.text
     )
+    assert [m.id for m in rows(db, Member)] == [member.id]
+    [sub] = rows(db, Submission)
+    assert (sub.nominee, sub.submitter_id) == ("Hộ ông Hoàng Văn Tư", member.id)
 
 
 def test_a_guests_draft_hears_of_the_deadline(core, db, campaign, clock):

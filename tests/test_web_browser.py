@@ -177,6 +177,14 @@ def served(db, campaign, clock, core, tmp_path):
     stop()
 
 
+def signed_in_page(browser, link: str, viewport: dict):
+    """A page in a fresh browser context, signed in through the one-time link."""
+    page = browser.new_context(viewport=viewport, locale="vi-VN").new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Vào trang quản lý").click()
+    return page
+
+
 @contextmanager
 def serving(db, campaign, clock, media: Path, exports: Path):
     """The console served by uvicorn on a free port of 127.0.0.1, for as long as the block runs."""
@@ -303,9 +311,7 @@ def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            staff = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN").new_page()
-            staff.goto(served["link"])
-            staff.get_by_role("button", name="Vào trang quản lý").click()
+            staff = signed_in_page(browser, served["link"], {"width": 1366, "height": 768})
             staff.get_by_role("link", name="Phiên xét", exact=True).click()
             staff.get_by_role("button", name="Mở phiên xét").click()
             expect(staff.get_by_role("status")).to_contain_text("Đã mở phiên xét")
@@ -328,5 +334,29 @@ def test_a_council_member_votes_and_changes_the_vote_while_staff_watch_the_round
             expect(staff.get_by_role("status")).to_contain_text("Đã kết thúc phiên xét")
             voter.reload()
             expect(voter.get_by_text("Hiện không có phiên xét nào đang mở.")).to_be_visible()
+        finally:
+            browser.close()
+
+
+def test_the_people_table_fits_a_phone(served, db, clock):
+    """At 360 px «Người dùng» reads row by row like «Hồ sơ»: no cell cut at the card's edge
+    (a council member's role is the longest line)."""
+    from playwright.sync_api import sync_playwright
+
+    from .test_web_award_journey import _member  # imported here: that module imports this one
+
+    with Session(db) as s:
+        for i, name in enumerate(("Hoàng Văn Vịnh", "Lộc Thị Hạnh")):
+            _member(s, clock, name, "council", None, f"hd{i}")
+        s.commit()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = signed_in_page(browser, served["link"], {"width": 360, "height": 740})
+            page.goto(served["base"] + "/nguoi")
+            rights = page.evaluate(
+                "Array.from(document.querySelectorAll('main td')).map(td => td.getBoundingClientRect().right)"
+            )
+            assert rights and max(rights) <= 360, rights
         finally:
             browser.close()

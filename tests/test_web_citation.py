@@ -40,7 +40,7 @@ def test_staff_save_the_suggested_citation_edited(web, people):
     c = web.signed_in(people["ids"]["staff"])
     page = c.get("/ho-so/DC-0001").text
     # the suggestion: the resident's words without the income («thu nhập cao» dropped)
-    assert ">Trồng 3 ha hồi, hiến 200 m2 đất làm đường bê tông của thôn.</textarea>" in page
+    assert ">Trồng 3 ha hồi, hiến 200 m² đất làm đường bê tông của thôn.</textarea>" in page
     assert "thu nhập" not in page.split('id="citation"')[1].split("</textarea>")[0]
     assert "(gợi ý, chưa lưu)" in page
     r = save(c, "DC-0001", WRITTEN, page)

@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from storage.models import AuditLog, CouncilItem, CouncilRound, CouncilVote, Submission
+from storage.models import AuditLog, CouncilItem, CouncilRound, CouncilVote, Member, Submission
 
 from .conftest import nominate_household, rows
 from .review_helpers import join, member_id, notes
@@ -197,3 +197,63 @@ def test_residents_and_heads_get_no_ballot_or_round(web, people, council):
         assert c.post("/bo-phieu", data={"ref": council["refs"][0], "choice": "agree"}).status_code == 403
     # staff have no ballot (they are not council members)
     assert web.signed_in(people["ids"]["staff"]).get("/bo-phieu").status_code == 403
+
+
+def test_the_lists_say_their_counts_include_the_decided_items(web, db, campaign, clock):
+    """Once a decision awarded every item, a list's quota line says it counts those awarded
+    and the list reads «Không còn hồ sơ nào chờ Hội đồng xét», not «Danh sách còn trống»
+    beside a count of four."""
+    from html import unescape
+
+    from .ceremony import ceremony
+
+    ceremony(db, campaign, clock)
+    with Session(db) as s:
+        staff = s.exec(select(Member).where(Member.role == "staff")).one()
+    html = unescape(web.signed_in(staff.id).get("/hoi-dong").text)
+    district = html.split("Giấy khen của Chủ tịch UBND huyện</h2>", 1)[1].split("</section>", 1)[0]
+    assert "kể cả 4 hồ sơ đã có quyết định" in district, district
+    assert "Không còn hồ sơ nào chờ Hội đồng xét." in district and "Danh sách còn trống" not in district
+    commune = html.split("Giấy khen của Chủ tịch UBND xã</h2>", 1)[1].split("</section>", 1)[0]
+    assert "kể cả 10 hồ sơ đã có quyết định" in commune, commune
+
+
+def test_a_past_round_points_to_the_decision_page_only_while_items_wait(web, db, campaign, clock):
+    """Once every passed item has its decision, the round's page no longer says they wait; a
+    decision withdrawn puts its items back, and the page says how many."""
+    from domain import council as ops
+    from domain.uow import UnitOfWork
+    from storage.models import AwardDecision
+
+    from .ceremony import ceremony
+
+    ceremony(db, campaign, clock)
+    with Session(db) as s:
+        staff = s.exec(select(Member).where(Member.role == "staff")).one()
+    browser = web.signed_in(staff.id)
+    assert "chờ ghi quyết định" not in browser.get("/phien-xet/1").text
+    with Session(db) as s:
+        commune = s.exec(select(AwardDecision).where(AwardDecision.number == "125/QĐ-UBND")).one()
+        ops.withdraw_decision(
+            UnitOfWork(s, clock.now()), s.get(Member, staff.id), campaign, commune.id, "Ghi nhầm số"
+        )
+        s.commit()
+    assert "10 hồ sơ đạt chờ ghi quyết định" in browser.get("/phien-xet/1").text
+
+
+def test_a_dossier_the_council_did_not_recommend_is_not_shown_on_a_list(web, db, campaign, clock):
+    """The item that failed the vote left the list: its page says it went to the council, and
+    never «Trong danh sách»."""
+    from html import unescape
+
+    from .ceremony import ceremony
+
+    refs = ceremony(db, campaign, clock)
+    with Session(db) as s:
+        staff = s.exec(select(Member).where(Member.role == "staff")).one()
+    browser = web.signed_in(staff.id)
+    failed = unescape(browser.get(f"/ho-so/{refs['failed']}").text)
+    assert "Hội đồng không đề nghị khen thưởng" in failed
+    assert "Trong danh sách" not in failed and "Đã trình Hội đồng xét" in failed
+    awarded = unescape(browser.get(f"/ho-so/{refs['commune'][0]}").text)
+    assert "Trong danh sách" in awarded

@@ -198,3 +198,19 @@ def test_the_foreign_word_check_finds_what_it_should(campaign):
     html = '<p>collective: 2</p><img alt="individual"><p title="invite.use.role">Kênh: console</p>'
     assert foreign(html, campaign) == ["collective", "individual", "invite.use.role", "console"]
     assert foreign("<p>Thôn 5 — Hộ ông Tư, Giấy khen (PDF)</p><script>var status;</script>", campaign) == []
+
+
+def test_every_downloaded_file_is_named_in_vietnamese(campaign, clock):
+    """The names files are saved under (web «Xuất tài liệu», chat, command line): no key of the
+    campaign file («district», «commune») in them."""
+    from documents.files import WHAT, filename
+
+    from .english_words import english_in
+
+    names = [filename(campaign, what, clock.now()) for what in WHAT if what != "proposal"]
+    names += [
+        filename(campaign, "proposal", clock.now(), award.key) for award in campaign.awards if award.quota
+    ]
+    assert any(n.startswith("to-trinh-chu-tich-ubnd-huyen-") for n in names), names
+    for name in names:
+        assert not english_in(name.replace("-", " ")), name

@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         resume()  # `run` resumes collection once serving has answered (bot/gc_pause.py)
     try:
         settings = load_settings()
-        setup_logging(settings)
+        # serving and migrating say how they are doing; the other commands print their result
+        setup_logging(settings, one_shot=handler not in (serving.run, serving.migrate))
         return handler(args, settings)
     except (SettingsError, StartupError) as exc:
         print(exc.message, file=sys.stderr)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def install(core: Core) -> None:
     from domain.roles import EVERYONE, GUEST
+    from handlers import drafts
     from handlers.flows import amend, mine, nomination, registration
     from handlers.outcomes import finished
 
@@ -27,6 +28,10 @@ def install(core: Core) -> None:
     core.add_menu("nominate_new", {GUEST}, core.start_flow("nomination"), when=taking)  # no sign-up first
     core.add_menu("nominate", EVERYONE, core.start_flow("nomination"), when=taking)
     core.add_menu("mine", EVERYONE, core.start_flow("mine"))
+    # a draft left half way for another item: offered first, named
+    core.add_menu(
+        "resume", {GUEST, *EVERYONE}, drafts.resume_latest, when=drafts.has_draft, label=drafts.menu_label
+    )
     core.add_menu("help", {GUEST, *EVERYONE}, core.help)
 
     core.add_command("start", registration.start_command)
@@ -66,6 +71,7 @@ def install(core: Core) -> None:
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
 MENU_ORDER = [
+    "resume",  # a draft left half way
     "nominate_new",
     "register",
     "invite",  # not registered yet

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from domain import submissions as operations
+from domain.refusals import Refused
 from handlers.access import is_own
+from handlers.engine import again, step_by_key
 from handlers.flows.nomination import (
     Nomination,
     category_of,
@@ -102,6 +104,18 @@ class Amend(Nomination):
         if sub is None:
             return refused(t("mine.cannot_amend", ref=ctx.answers.get("ref", "")))
         a = ctx.answers
+        try:
+            self._amend(ctx, sub)
+        except Refused as exc:
+            if exc.key != "mine.amend_nothing":
+                raise
+            # nothing changed yet: the summary again, to change what the office asked about
+            a.pop("confirm", None)
+            return again(ctx, step_by_key(ctx, self, "confirm"), t(exc.key, **exc.values))
+        return finished(Text(t("mine.amended", ref=sub.ref)))
+
+    def _amend(self, ctx: Ctx, sub: Submission) -> None:
+        a = ctx.answers
         operations.amend(
             ctx.uow,
             ctx.member,
@@ -116,4 +130,3 @@ class Amend(Nomination):
             answers={**(sub.answers or {}), **check_answers(ctx), **self.extra_answers(ctx)},
             flags=flags_of(ctx),
         )
-        return finished(Text(t("mine.amended", ref=sub.ref)))

@@ -81,7 +81,14 @@ class DecisionFlow(Flow):
         if kind == "new" and not ops.recommended(ctx.session, ctx.campaign, key):
             raise Invalid(t("decision.nothing", award=ctx.campaign.award(key).label))
 
-    def _number(self, ctx: Ctx, value: int) -> None:
+    def _read_number(self, ctx: Ctx, raw: str) -> str:
+        """«125», or the number as printed on the paper: «125/QĐ-UBND»."""
+        number = ops.decision_number(ctx.campaign, raw)
+        if number is None:
+            raise Invalid(t("decision.bad_number"))
+        return number
+
+    def _number(self, ctx: Ctx, value: str) -> None:
         number = ops.decision_number(ctx.campaign, str(value))
         if number is None:
             raise Invalid(t("decision.bad_number"))
@@ -144,6 +151,7 @@ class DecisionFlow(Flow):
                 "number",
                 "number",
                 lambda c: t("decision.number", suffix=self._suffix(c)),
+                read=self._read_number,
                 validate=self._number,
                 when=_doing("new"),
             ),

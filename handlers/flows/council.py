@@ -250,6 +250,9 @@ class Round(Flow):
     def refuse(self, ctx: Ctx) -> Outcome | None:
         return None if is_staff(ctx) else denied()
 
+    def typed(self, ctx: Ctx) -> bool:
+        return False  # a screen of buttons: a command typed here runs at once
+
     def _prompt(self, ctx: Ctx) -> str:
         notice = ctx.state.data.pop("notice", None)
         text = tally_text(ctx)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from domain import submissions as operations
 from domain.lifecycle import WITHDRAWABLE, status_label
-from handlers import engine
+from handlers import drafts, engine
 from handlers.access import can_see, is_head, is_own
 from handlers.describe import checks_text, extra_lines, full_detail, short, unit_name
 from handlers.engine import Flow, Step
@@ -47,6 +47,32 @@ def own_count(ctx: Ctx) -> int | None:
 OWN = Pager(
     "pick", own, lambda c, s: Option(s.ref, label(c, s)), lambda c, n: t("mine.list", n=n), count=own_count
 )
+
+
+def shows_sent(ctx: Ctx) -> bool:
+    """Whether the list of what was sent is shown: a member's with something in it, or
+    narrowed by a search (even to nothing); a guest has sent nothing yet."""
+    return ctx.member is not None and (OWN.searching(ctx) or OWN.total(ctx) > 0)
+
+
+def list_prompt(ctx: Ctx) -> str:
+    """The drafts kept aside first, then the list of what was sent."""
+    n = len(drafts.options(ctx))
+    lines = [t("mine.drafts", n=n)] if n else []
+    if shows_sent(ctx):
+        lines.append(OWN.prompt(ctx))
+    return "\n".join(lines)
+
+
+def list_options(ctx: Ctx) -> list[Option]:
+    return [*drafts.options(ctx), *(OWN.options(ctx) if shows_sent(ctx) else [])]
+
+
+def list_after(ctx: Ctx, value: object) -> str | None:
+    """A draft picked: the flow ends here and the draft goes on (finish); else the pager's."""
+    if isinstance(value, str) and value.startswith(drafts.PREFIX):
+        return engine.END
+    return OWN.after(ctx, value)
 
 
 def picked(ctx: Ctx) -> Submission | None:
@@ -109,6 +135,8 @@ class Mine(Flow):
     name = "mine"
 
     def refuse(self, ctx: Ctx) -> Outcome | None:
+        if drafts.has_draft(ctx):  # a draft kept aside is listed first, even a guest's
+            return None
         if ctx.member is None:
             return refused(t("need_register"))
         if not OWN.total(ctx):
@@ -121,7 +149,7 @@ class Mine(Flow):
     def steps(self, ctx: Ctx) -> list[Step]:
         reporting = lambda c: _doing("amend")(c) and picked(c) is not None and picked(c).kind == "report"  # noqa: E731
         return [
-            replace(OWN.step(), cancel=False),
+            replace(OWN.step(), prompt=list_prompt, options=list_options, after=list_after, cancel=False),
             Step(
                 "action",
                 "choice",
@@ -165,6 +193,9 @@ class Mine(Flow):
 
     def finish(self, ctx: Ctx) -> Outcome:
         """Withdraw or amend: the operation checks again that staff have not moved it meanwhile."""
+        pick = str(ctx.answers.get("pick") or "")
+        if pick.startswith(drafts.PREFIX):  # «Đề cử đang soạn: … — Tiếp tục»
+            return drafts.resume(ctx, pick[len(drafts.PREFIX) :]) or finished()
         sub = picked(ctx)
         if not is_own(ctx, sub):
             return finished()

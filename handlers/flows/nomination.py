@@ -250,6 +250,7 @@ class Nomination(Flow):
                 lambda x: t("nom.reg_unit"),
                 when=new,
                 options=lambda x: [Option(u.code, u.name) for u in x.campaign.villages()],
+                after=register_on_the_way,
             ),
         ]
 
@@ -394,6 +395,8 @@ class Nomination(Flow):
         replies: list[Reply] = []
         if ctx.member is None:
             replies += register_newcomer(ctx)
+        elif a.get("reg_name"):  # registered on the way, from the village answer: said now
+            replies.append(registered_note(ctx))
         [submitted] = submissions.submit(
             ctx.uow,
             ctx.member,
@@ -422,12 +425,16 @@ def register_newcomer(ctx: Ctx) -> list[Reply]:
         ctx.uow, account(ctx), full_name=title_name(a["reg_name"]), unit_code=a["reg_unit"], phone=None
     )
     ctx.core.refresh_member(ctx)
-    return [
-        Text(
-            t(
-                "nom.registered",
-                name=ctx.member.full_name,
-                unit=ctx.campaign.unit_name(ctx.member.unit_code, "—"),
-            )
-        )
-    ]
+    return [registered_note(ctx)]
+
+
+def registered_note(ctx: Ctx) -> Text:
+    unit = ctx.campaign.unit_name(ctx.member.unit_code, "—")
+    return Text(t("nom.registered", name=ctx.member.full_name, unit=unit))
+
+
+def register_on_the_way(ctx: Ctx, value: Any) -> None:
+    """A newcomer who gave their name and village is a resident from then on: the draft
+    belongs to a member (reminded, listed in «Hồ sơ của tôi», merged when another channel is
+    linked) even if they stop half way. The newcomer's steps then drop out of the flow."""
+    register_newcomer(ctx)

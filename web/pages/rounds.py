@@ -148,6 +148,8 @@ def past_round(req: Req) -> Response:
         counts=summary(lines),
         people=[(m.full_name if m else "—", took_part) for m, took_part in people],
         present=len(voted & set(rnd.members)),
+        # passed items still waiting for a decision (none once every decision is recorded)
+        undecided=sum(1 for x in lines if x["result"] == "passed" and x["sub"].status == "shortlisted"),
         notice="Đã kết thúc phiên xét." if req.arg("xong") == "dong" else None,
     )
 
