@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from domain import notifications, uow
 from domain.campaign import Campaign, CampaignError, load_campaign
 from domain.clock import Clock, SystemClock
+from domain.headroom import SendingTerms
 from handlers.core import Core
 from scheduler.startup import SchedulerInProcess
 from storage.db import make_engine, migrate
@@ -67,7 +68,9 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
-    core = Core(db, campaign, clock, demo=demo, console_url=settings.console_url)
+    core = Core(
+        db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
+    )
     return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
 
 

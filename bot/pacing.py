@@ -18,7 +18,15 @@ from aiolimiter import AsyncLimiter
 
 from storage.outbox import LANE_BROADCAST, LANE_DOSSIER, LANE_REPLY, LANE_STAFF_REPLY, SHARE
 
-__all__ = ["LANE_BROADCAST", "LANE_DOSSIER", "LANE_REPLY", "LANE_STAFF_REPLY", "Pacer", "in_lane"]
+__all__ = [
+    "LANE_BROADCAST",
+    "LANE_DOSSIER",
+    "LANE_REPLY",
+    "LANE_STAFF_REPLY",
+    "PaidAllowance",
+    "Pacer",
+    "in_lane",
+]
 
 MAX_CHATS = 10_000  # limiters kept for the most recent chats; older ones are forgotten
 
@@ -55,6 +63,17 @@ class _Waiter:
     seq: int
     chat_id: str | None = field(compare=False)
     granted: asyncio.Future = field(compare=False)
+    since: float = field(default=0.0, compare=False)
+    payable: bool = field(default=False, compare=False)
+
+
+@dataclass
+class PaidAllowance:
+    """Places above the free limit, paid for (Telegram's paid broadcast): given only to a send
+    that has waited `after` seconds for a free place, at most `per_second` in any second."""
+
+    after: float
+    per_second: int
 
 
 class Pacer:
@@ -81,8 +100,11 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        paid: PaidAllowance | None = None,
     ) -> None:
         self.clock, self.sleep = clock, sleep  # a test's own time
+        self.paid = paid
+        self._paid_times: deque[float] = deque(maxlen=max(1, paid.per_second) if paid else 1)
         self.limit = max(1, int(limit))
         self.per = per
         self.margin = margin
@@ -103,12 +125,12 @@ class Pacer:
             chosen = min((w for w in self._waiting if w.chat_id == chosen.chat_id), key=lambda w: w.seq)
         return chosen
 
-    async def _take(self) -> list:
-        """Wait for a place. One task of the pacer (the granter) waits for room in the window
-        and hands each place to the waiter that goes next."""
+    async def _take(self, payable: bool = False) -> list:
+        """Wait for a place: [moment, paid]. One task of the pacer (the granter) waits for room
+        in the window and hands each place to the waiter that goes next."""
         now = sending.get()
         loop = asyncio.get_running_loop()
-        me = _Waiter(now.lane, next(self._seq), now.chat_id, loop.create_future())
+        me = _Waiter(now.lane, next(self._seq), now.chat_id, loop.create_future(), self.clock(), payable)
         if self._granter is None or self._granter.done() or self._granter.get_loop() is not loop:
             self._waiting = [w for w in self._waiting if w.granted.get_loop() is loop]  # an old loop's
             self._waiting.append(me)
@@ -128,31 +150,62 @@ class Pacer:
 
     async def _grant(self) -> None:
         while self._waiting:
+            paid: _Waiter | None = None
             while len(self._times) == self.limit:
                 oldest = self._times[0][0]
                 delay = 0.005 if oldest is None else oldest + self.per + self.margin - self.clock()
                 if delay <= 0:
                     break
-                await self.sleep(delay)
+                paid, paid_delay = self._paid_place()
+                if paid is not None:
+                    break
+                await self.sleep(delay if paid_delay is None else max(0.001, min(delay, paid_delay)))
             self._waiting = [w for w in self._waiting if not w.granted.done()]  # cancelled ones
             if not self._waiting:
                 break
+            if paid is not None and not paid.granted.done():
+                self._waiting.remove(paid)
+                self._paid_times.append(self.clock())
+                paid.granted.set_result([None, True])
+                continue
             chosen = self._next()
             self._waiting.remove(chosen)
-            entry = [None]
+            entry = [None, False]
             self._times.append(entry)
             chosen.granted.set_result(entry)
+
+    def _paid_place(self) -> tuple[_Waiter | None, float | None]:
+        """The waiter a paid place goes to now (the longest waiting of those that may be paid
+        for and have waited long enough, unless an earlier message to its chat still waits),
+        else None and how long until one might."""
+        if self.paid is None:
+            return None, None
+        payable = [w for w in self._waiting if w.payable and not w.granted.done()]
+        if not payable:
+            return None, None
+        now = self.clock()
+        first = min(payable, key=lambda w: w.seq)
+        wait = first.since + self.paid.after - now
+        if len(self._paid_times) == self._paid_times.maxlen:
+            wait = max(wait, self._paid_times[0] + self.per - now)
+        if wait > 0:
+            return None, wait
+        earlier = [w for w in self._waiting if w.chat_id is not None and w.chat_id == first.chat_id]
+        if min(earlier, key=lambda w: w.seq, default=first) is not first:
+            return None, None  # the chat's earlier message goes first, on a free place
+        return first, 0.0
 
     async def wait(self) -> None:
         entry = await self._take()
         entry[0] = self.clock()
 
     @contextlib.asynccontextmanager
-    async def slot(self):
-        entry = await self._take()
+    async def slot(self, payable: bool = False):
+        """Yields whether the place is a paid one (only when `payable`)."""
+        entry = await self._take(payable)
         left = self.clock()
         try:
-            yield
+            yield entry[1]
         finally:
             entry[0] = min(self.clock(), left + self.travel)
 

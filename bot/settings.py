@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    # Telegram's paid broadcast (allow_paid_broadcast): above the free 30 messages a second, for
+    # a fee in Telegram Stars per message; used only for a message that would otherwise wait
+    # longer than TELEGRAM_PAID_AFTER_SECONDS, at most TELEGRAM_PAID_MAX_PER_SECOND a second
+    telegram_paid_broadcast: bool = False
+    telegram_paid_after_seconds: float = Field(default=5.0, ge=0, le=3600)
+    telegram_paid_max_per_second: int = Field(default=100, ge=1, le=970)  # 1,000/s less the free 30
+    telegram_stars_per_paid_message: float = Field(default=0.1, ge=0, le=100)
     zalo_bot_token: SecretStr | None = None
     zalo_base_url: str = "https://bot-api.zaloplatforms.com"
     zalo_poll_timeout: int = Field(default=30, ge=1, le=60)  # getUpdates long poll, seconds

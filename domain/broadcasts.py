@@ -105,6 +105,11 @@ def preview(s: Session, campaign: Campaign, audience: Audience) -> Preview:
     return Preview(members, groups)
 
 
+def messages_of(p: Preview, text: str, photo: str | None) -> int:
+    """The messages an announcement sends: each member's pieces, one for each group."""
+    return (p.members + p.groups) * len(_payloads(text, photo))
+
+
 def _payloads(text: str, photo: str | None) -> list[tuple[str, dict[str, Any]]]:
     """(key suffix, payload) of the messages one recipient gets, in order."""
     if photo is None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from domain.campaign import Campaign, Unit
+from domain.headroom import SendingTerms, paid_sent
 from domain.lifecycle import AWAITING_REVIEW, ENTRY_KINDS, waits_for_office
 from storage import slots, views
 
@@ -46,6 +47,8 @@ class Digest:
     by_category: dict[str, int] = field(default_factory=dict)
     by_unit: list[UnitRow] = field(default_factory=list)
     empty_units: list[str] = field(default_factory=list)
+    paid: int = 0  # messages sent above the free limit (paid broadcast) since the last digest
+    paid_stars: float = 0.0  # what they cost, in Telegram Stars
 
 
 def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
@@ -55,9 +58,16 @@ def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
 
 
 def compute(
-    s: Session, campaign: Campaign, at: datetime, *, since: datetime | None = None, final: bool = False
+    s: Session,
+    campaign: Campaign,
+    at: datetime,
+    *,
+    since: datetime | None = None,
+    final: bool = False,
+    sending: SendingTerms | None = None,
 ) -> Digest:
     since = since or since_last(s, campaign, at)
+    paid = paid_sent(s, since, at)
     # counted from the trigger-kept counters (GROUP BY over a few hundred rows, whatever the
     # number of submissions); what is new adds whole days of counters, edge days row by row
     code = campaign.code
@@ -99,6 +109,8 @@ def compute(
         by_unit=[UnitRow(u.code, u.name, per_unit[u.code], new_unit[u.code]) for u in campaign.units],
         # the office and other units that send no report are never "late"
         empty_units=[u.name for u in campaign.units if not per_unit[u.code] and reporting(campaign, u)],
+        paid=paid,
+        paid_stars=paid * (sending or SendingTerms()).stars_per_message,
     )
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from domain import broadcasts, roles
 from domain.campaign import Campaign
 from domain.clock import Clock, SystemClock
+from domain.headroom import SendingTerms
 from domain.refusals import Refused
 from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
@@ -90,8 +91,10 @@ class Core:
         *,
         demo: bool = False,
         console_url: str = "http://127.0.0.1:8080",
+        sending: SendingTerms | None = None,
     ) -> None:
         self.db = db
+        self.sending = sending or SendingTerms()  # the free limit and paid broadcast, for previews
         self.console_url = console_url  # the web console's address, for its sign-in links
         self.campaign = campaign
         self.clock = clock or SystemClock()

@@ -14,7 +14,7 @@ from domain.digest import STAFF, Digest, compute
 from domain.lifecycle import status_label
 from handlers.outcomes import Outcome, denied, finished
 from messages.catalog import t
-from messages.format import moment_text
+from messages.format import moment_text, stars_text
 from messages.model import Photo, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,6 +36,8 @@ def _head(campaign: Campaign, d: Digest) -> list[str]:
     lines += [t("digest.row", label=status_label(k), n=n) for k, n in d.by_status.items()] or [
         t("digest.none")
     ]
+    if d.paid:
+        lines.append(t("digest.paid", n=d.paid, stars=stars_text(d.paid_stars)))
     lines.append(t("digest.by_category"))
     lines += [t("digest.row", label=campaign.category(k).label, n=n) for k, n in d.by_category.items()] or [
         t("digest.none")
@@ -82,7 +84,7 @@ def messages(campaign: Campaign, d: Digest, channel: str, chart_path: Path | Non
 def ask(ctx: Ctx) -> Outcome:
     if ctx.member is None or ctx.member.role not in STAFF:
         return denied()
-    d = compute(ctx.session, ctx.campaign, ctx.now)
+    d = compute(ctx.session, ctx.campaign, ctx.now, sending=ctx.core.sending)
     path = None
     if ctx.event.channel in PHOTO_CHANNELS:
         path = chart(

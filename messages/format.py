@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from messages.catalog import t
 
@@ -61,3 +61,36 @@ def answered_checks(c: Campaign, category: str | None, answers: dict) -> list[tu
 def moment_text(c: Campaign, moment: datetime) -> str:
     """A moment in the campaign's time zone, as people write it: "08:00 23/11/2024"."""
     return c.local(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def duration_text(seconds: float) -> str:
+    """75.2 -> "1 phút 16 giây"; 12 -> "12 giây" (whole seconds, rounded up)."""
+    whole = max(1, -int(-seconds // 1))
+    m, s = divmod(whole, 60)
+    return t("time.minutes", m=m, s=s) if m else t("time.seconds", s=s)
+
+
+def stars_text(stars: float) -> str:
+    """Telegram Stars the Vietnamese way: 12.5 -> "12,5"; 3.0 -> "3"."""
+    return f"{stars:,.1f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def headroom_text(h: Any) -> str:
+    """An announcement's sending estimate (domain.broadcasts.Headroom) as one preview line."""
+    if h.paid:
+        return t(
+            "ann.headroom.paid",
+            messages=h.messages,
+            paid=h.paid,
+            stars=stars_text(h.stars),
+            duration=duration_text(h.seconds),
+        )
+    if h.over:
+        return t(
+            "ann.headroom.slow",
+            messages=h.messages,
+            over=h.over,
+            after=f"{h.after:g}",
+            duration=duration_text(h.seconds),
+        )
+    return t("ann.headroom.free", messages=h.messages, duration=duration_text(h.seconds))

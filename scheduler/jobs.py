@@ -122,7 +122,7 @@ class SlotRunner:
         staff = [m for role in sorted(digest.STAFF) for m in members.members(s, role=role)]
         if not staff:
             return [], 0
-        d = digest.compute(s, self.campaign, now, final=final)
+        d = digest.compute(s, self.campaign, now, final=final, sending=self.core.sending)
         idents = [(m, i) for m in staff for i in members.identities_of(s, m.id)]
         path = None
         if any(i.channel in dg.PHOTO_CHANNELS for _, i in idents):

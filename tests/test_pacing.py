@@ -82,3 +82,38 @@ async def test_one_limit_serves_the_person_who_waits_first_and_starves_no_lane()
     assert [name for name, _ in granted] == ["s1", "r1", "bx", "rx", "b1", "r2", "b2", "b3"]
     moments = [at for _, at in granted]
     assert all(b - a >= 1.0 for a, b in zip(moments, moments[1:], strict=False))  # still one a second
+
+
+async def test_a_staff_reply_passes_a_queue_longer_than_the_connections_in_flight(tmp_path, fake, clock):
+    """More replies wait than the sender keeps connections (IN_FLIGHT): the staff member's
+    reply, queued last, goes with the next second's places, not behind every reply already
+    waiting for a connection."""
+    import asyncio
+
+    from bot.bootstrap import build
+    from bot.pacing import LANE_REPLY, LANE_STAFF_REPLY, in_lane
+    from bot.telegram.outbound import IN_FLIGHT
+    from messages.model import Text
+
+    from .test_telegram import TelegramChannel, tg_settings
+
+    rate, waiting = 10, IN_FLIGHT + 20
+    app = build(tg_settings(tmp_path / "lanes.db", fake), clock=clock)
+    ch = TelegramChannel(app, overall_rate=rate)
+    await ch.start()
+    try:
+        tasks = []
+        for i in range(waiting):
+            with in_lane(LANE_REPLY, str(2000 + i)):
+                tasks.append(asyncio.create_task(ch.send(str(2000 + i), Text(f"Trả lời {i}"))))
+        await asyncio.sleep(0)  # they are all waiting
+        with in_lane(LANE_STAFF_REPLY, "1999"):
+            tasks.append(asyncio.create_task(ch.send("1999", Text("Trả lời cán bộ"))))
+        await asyncio.gather(*tasks)
+    finally:
+        await ch.stop()
+    order = [c.params["chat_id"] for c in fake.delivered("sendMessage")]
+    assert len(order) == waiting + 1
+    # the first second's places may have gone before it was asked for; then it goes first
+    # (or second, after the place every SHARE-th that goes to the longest waiting)
+    assert order.index(1999) <= rate + 1

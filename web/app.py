@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount
 
+from domain.headroom import SendingTerms
+
 from . import photos
 from .console import Console
 from .pages import (
@@ -105,4 +107,5 @@ def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = 
         telegram_username=s.telegram_bot_username,
         zalo_name=s.zalo_bot_name,
         zalo_oa_id=getattr(s, "zalo_oa_id", None),
+        sending=SendingTerms.of(s),
     )

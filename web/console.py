@@ -81,6 +81,7 @@ class Console:
     telegram_username: str | None = None  # the printable invitation's QR code (t.me link)
     zalo_name: str | None = None  # and the Zalo bot's name beside it
     zalo_oa_id: str | None = None  # the commune's Zalo Official Account: its follow QR code
+    sending: Any = None  # domain.broadcasts.SendingTerms: the announcement preview's headroom
     signin_limit: RateLimit = field(default_factory=RateLimit)
     nav: list[tuple[str, str, frozenset]] = field(default_factory=list)
 

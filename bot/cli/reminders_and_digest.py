@@ -76,7 +76,7 @@ def digest_command(args, settings) -> int:
     app = build(settings, demo=args.demo)
     at = _moment(app, args.at)
     with Session(app.db) as s:
-        d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at))
+        d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at), sending=app.core.sending)
         print(dg.text_table(app.campaign, d))
         if args.chart:
             c = charts.chart(app.campaign, d, Path(args.chart))

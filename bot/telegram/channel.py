@@ -30,6 +30,8 @@ from messages.model import InboundEvent, Reply, Text
 from ..cancel_task import cancel
 from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
+from ..pacing import PaidAllowance
+from ..paid_tally import PaidTally
 from ..settings import SettingsError
 from ..turn_order import TurnOrder
 from .buttons import Keyboards
@@ -48,6 +50,13 @@ PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 CONCURRENT_UPDATES = 256  # PTB's own fetcher's bound (unused: _poll and the webhook hand updates in)
+
+
+def paid_allowance(settings: Any) -> PaidAllowance | None:
+    """Paid broadcast's places above the free limit, when the office turned it on."""
+    if not settings.telegram_paid_broadcast:
+        return None
+    return PaidAllowance(settings.telegram_paid_after_seconds, settings.telegram_paid_max_per_second)
 
 
 class TelegramChannel:
@@ -100,6 +109,7 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.mask = Masker(token)
         self.keyboards = Keyboards()
+        self.paid = PaidTally(app.db, app.clock, CHANNEL)
         self.sender = TelegramSender(
             self.bot,
             self.keyboards,
@@ -110,6 +120,8 @@ class TelegramChannel:
             chat_burst=chat_burst,
             overall_rate=overall_rate,
             media_dir=app.settings.media_dir,
+            paid=paid_allowance(s),
+            on_paid=self.paid.add,
         )
         self.menus = CommandMenus(self.core, self.bot, self.mask)
         self.username: str | None = None
@@ -191,6 +203,7 @@ class TelegramChannel:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        await self.paid.close()
 
     def routes(self) -> Sequence[BaseRoute]:
         if not self.webhook:

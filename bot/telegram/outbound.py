@@ -23,7 +23,7 @@ from messages.model import Document, Photo, Question, Reply, Text, Voice
 from messages.render import split_text
 
 from ..channel import SendError
-from ..pacing import ChatPacers, Pacer
+from ..pacing import ChatPacers, Pacer, PaidAllowance
 from .buttons import Keyboards
 from .inbound import CHANNEL
 
@@ -77,6 +77,8 @@ class TelegramSender:
         chat_burst: float = 5.0,
         overall_rate: float = OVERALL_RATE,
         media_dir: Path | None = None,
+        paid: PaidAllowance | None = None,
+        on_paid: Callable[[], None] | None = None,
     ) -> None:
         self.media_dir = media_dir  # where a stored photo's relative name points
         self.bot = bot
@@ -87,7 +89,11 @@ class TelegramSender:
         # every call, replies and queued messages alike, within 30 in any second (a sliding
         # window: AIORateLimiter's bucket behind it then never holds one back); private chats
         # get ~1/s after a short burst, groups 20/min, each chat on its own
-        self.rate = Pacer(overall_rate)
+        # with paid broadcast on, a send that would wait beyond paid.after goes above the limit
+        # (allow_paid_broadcast, within paid.per_second) and is counted (on_paid)
+        self.rate = Pacer(overall_rate, paid=paid)
+        self.on_paid = on_paid
+        self.paid_sent = 0
         self.pacer = ChatPacers(chat_rate, chat_burst)
         self.group_pacer = ChatPacers(GROUP_PER_MINUTE / 60, GROUP_PER_MINUTE)
         self.in_flight = asyncio.Semaphore(IN_FLIGHT)
@@ -138,15 +144,17 @@ class TelegramSender:
         bot = self.bot
         if isinstance(piece, Question):
             markup = self.keyboards.keyboard(chat_id, piece) or extra
-            await self._call(lambda: bot.send_message(chat_id, piece.text, reply_markup=markup))
+            await self._call(
+                lambda **paid: bot.send_message(chat_id, piece.text, reply_markup=markup, **paid)
+            )
         elif isinstance(piece, Text):
-            await self._call(lambda: bot.send_message(chat_id, piece.text, reply_markup=extra))
+            await self._call(lambda **paid: bot.send_message(chat_id, piece.text, reply_markup=extra, **paid))
         elif isinstance(piece, Photo):
             caption, rest = _caption(piece.caption)
             await self._call(
-                lambda: _with_file(
+                lambda **paid: _with_file(
                     self._local(piece.ref),
-                    lambda f: bot.send_photo(chat_id, f, caption=caption),
+                    lambda f: bot.send_photo(chat_id, f, caption=caption, **paid),
                     alt=piece.alt,
                 )
             )
@@ -154,16 +162,17 @@ class TelegramSender:
                 await self.send_piece(chat_id, Text(part))
         elif isinstance(piece, Voice):  # a voice note played back to staff
             await self._call(
-                lambda: _with_file(
-                    self._local(piece.ref), lambda f: bot.send_voice(chat_id, f, caption=piece.caption[:1024])
+                lambda **paid: _with_file(
+                    self._local(piece.ref),
+                    lambda f: bot.send_voice(chat_id, f, caption=piece.caption[:1024], **paid),
                 )
             )
         elif isinstance(piece, Document):
             caption, rest = _caption(piece.caption)
             await self._call(
-                lambda: _with_file(
+                lambda **paid: _with_file(
                     piece.path,
-                    lambda f: bot.send_document(chat_id, f, filename=piece.filename, caption=caption),
+                    lambda f: bot.send_document(chat_id, f, filename=piece.filename, caption=caption, **paid),
                 )
             )
             for part in rest:
@@ -174,7 +183,8 @@ class TelegramSender:
             await self._call(
                 lambda: self.bot.edit_message_reply_markup(
                     chat_id, message_id, reply_markup=self.keyboards.keyboard(chat_id, q)
-                )
+                ),
+                payable=False,  # an edit cannot be paid for
             )
         except SendError as exc:
             if "not modified" in str(exc).lower():
@@ -184,14 +194,24 @@ class TelegramSender:
                 return
             raise
 
-    async def _call(self, make: Callable[[], Awaitable[Any]]) -> Any:
+    async def _call(self, make: Callable[..., Awaitable[Any]], payable: bool = True) -> Any:
         """One API call: flood control (after the rate limiter's own retries) and refusals
-        become SendError; network errors are retried here with back-off, then SendError."""
+        become SendError; network errors are retried here with back-off, then SendError.
+        A place above the free limit (paid broadcast) adds allow_paid_broadcast and is counted."""
         delay = self.backoff
         for attempt in range(self.send_retries + 1):
             try:
-                async with self.in_flight, self.rate.slot():
-                    return await make()
+                # the place under the limit first (by lane: a staff reply passes the queue),
+                # then a connection: the other way round, the queue would form on the
+                # connections in arrival order and the lanes would sort only those in flight
+                async with self.rate.slot(payable and self.rate.paid is not None) as paid, self.in_flight:
+                    if not paid:
+                        return await make()
+                    result = await make(allow_paid_broadcast=True)
+                    self.paid_sent += 1
+                    if self.on_paid is not None:
+                        self.on_paid()
+                    return result
             except RetryAfter as exc:
                 raise SendError(self.mask(str(exc)), retry_after=_seconds(exc)) from None
             except Forbidden as exc:

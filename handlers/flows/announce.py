@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 from domain import broadcasts
 from domain.broadcasts import KINDS as AUDIENCES
 from domain.broadcasts import WITH_UNITS, Audience
+from domain.headroom import headroom as estimate
 from domain.refusals import Refused
 from domain.roles import EVERYONE, STAFF, may
 from handlers.describe import unit_name
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, denied, finished
 from messages.catalog import t
+from messages.format import headroom_text
 from messages.model import Option, Reply, Text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,6 +70,8 @@ class Announce(Flow):
     def preview(self, ctx: Ctx) -> str:
         a, audience = ctx.answers, audience_of(ctx)
         p = broadcasts.preview(ctx.session, ctx.campaign, audience)
+        messages = broadcasts.messages_of(p, a["text"], photo_ref(a.get("photo")))
+        headroom = headroom_text(estimate(messages, ctx.core.sending))
         units = ", ".join(unit_name(ctx.campaign, u) for u in audience.units)
         who = t(f"ann.aud.{audience.kind}") + (f": {units}" if units else "")
         return t(
@@ -75,7 +79,8 @@ class Announce(Flow):
             who=who,
             members=p.members,
             groups=p.groups,
-            photo=t("ann.with_photo") if a.get("photo") else "",
+            # the bullets after the groups: the photo, then how long sending takes (and its cost)
+            photo=(t("ann.with_photo") if a.get("photo") else "") + headroom,
             text=a["text"],
         )
 

@@ -56,4 +56,8 @@ TEXTS: dict[str, str] = {
     "remind.cli_line": "{name} · {role} · {unit} · #{id}: {why}",
     "remind.cli_none": "Không có ai cần nhắc lúc {at}.",
     "remind.cli_head": "Nhắc lúc {at} ({slot}):",
+    # how long sending takes, and what goes paid above Telegram's free 30 a second
+    "ann.headroom.free": "\n• Số tin: {messages}, gửi hết trong khoảng {duration} (miễn phí tối đa 30 tin mỗi giây).",
+    "ann.headroom.slow": "\n• Số tin: {messages}, gửi hết trong khoảng {duration} (miễn phí tối đa 30 tin mỗi giây; {over} tin phải chờ quá {after} giây, chưa bật gửi trả phí).",
+    "ann.headroom.paid": "\n• Số tin: {messages}; {paid} tin vượt mức miễn phí 30 tin mỗi giây sẽ gửi trả phí, khoảng {stars} Sao Telegram; gửi hết trong khoảng {duration}.",
 }

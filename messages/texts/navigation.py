@@ -138,4 +138,7 @@ TEXTS: dict[str, str] = {
     "page.more_on_list": "… và {n} hồ sơ khác trong danh sách.",
     # a draft kept aside, offered first in the menu
     "menu.resume": "Tiếp tục hồ sơ đang soạn",
+    # a duration as people read it (messages/format.duration_text)
+    "time.seconds": "{s} giây",
+    "time.minutes": "{m} phút {s} giây",
 }

@@ -79,4 +79,6 @@ TEXTS: dict[str, str] = {
     "export.opt.decision": "Quyết định khen thưởng (DOCX)",
     "export.opt.certificates": "Giấy khen (DOCX, in trên phôi)",
     "export.link": "Tải «{name}» tại: {url}\n(Liên kết dùng một lần, hết hạn sau {minutes} phút.)",
+    # sends that went paid since the last digest
+    "digest.paid": "Tin gửi trả phí (vượt 30 tin mỗi giây): {n} tin, khoảng {stars} Sao Telegram",
 }

@@ -9,7 +9,7 @@ from .base import Table, UTCDateTime, utcnow
 from .conversations import ConversationState, ProcessedEvent
 from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound, CouncilVote
 from .locks import CampaignLock
-from .messaging import Announcement, AuditLog, GroupLink, OaToken, Outbox
+from .messaging import Announcement, AuditLog, GroupLink, OaToken, Outbox, PaidSend
 from .people import DISPLAY_NAME_MAX, Identity, Invite, Member
 from .submissions import (
     Evidence,
@@ -40,6 +40,7 @@ __all__ = [
     "Member",
     "OaToken",
     "Outbox",
+    "PaidSend",
     "ProcessedEvent",
     "RefCounter",
     "StatusChange",

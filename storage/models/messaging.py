@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
-from .base import Table, _json, _ts
+from .base import Table, UTCDateTime, _json, _ts
 
 
 class AuditLog(Table, table=True):
@@ -110,3 +110,13 @@ class OaToken(Table, table=True):
     renewals: int = Field(default=0)
     renewing_by: str | None = Field(default=None, max_length=64)
     renewing_until: datetime | None = _ts(nullable=True)
+
+
+class PaidSend(Table, table=True):
+    """Messages sent above the platform's free limit (Telegram's paid broadcast), counted per
+    channel and UTC minute: what the digest reports with its cost."""
+
+    __tablename__ = "paid_send"
+    channel: str = Field(primary_key=True, max_length=16)
+    minute: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    sends: int = Field(default=0)

@@ -40,6 +40,7 @@ JSON_PARAMS = {
     "max_connections",
     "cache_time",
     "user_id",
+    "allow_paid_broadcast",
 }
 
 
@@ -62,6 +63,7 @@ class FakeTelegram:
         username: str = "thidua_test_bot",
         long_poll_cap: float = 0.2,
         flood_limit: int | None = None,
+        paid_limit: int = 1000,
     ) -> None:
         self.token = token
         self.username = username
@@ -80,6 +82,12 @@ class FakeTelegram:
         self.flood_limit = flood_limit
         self._window: deque[float] = deque()
         self.flooded = 0  # answers of 429 given for going over flood_limit
+        # paid broadcast (allow_paid_broadcast): sends beyond the free limit, up to paid_limit
+        # in any second (free and paid together), each one counted
+        self.paid_limit = paid_limit
+        self._paid_window: deque[float] = deque()
+        self.paid_sent = 0
+        self.on_send: Callable[[Call], None] | None = None  # told of each send let through
         self.accepted_at: list[float] = []  # time.monotonic() of each send let through
         # hold(n): after n sends went through, the next sends hang (never delivered) until
         # release() -- a process can be killed while it waits on one
@@ -260,7 +268,7 @@ class FakeTelegram:
             self.held.append(call)
             await self._released.wait()
             return JSONResponse({"ok": False, "error_code": 500, "description": "held"}, 500)
-        if method in SENDS and self._over_limit():
+        if method in SENDS and self._over_limit(params.get("allow_paid_broadcast") is True):
             call.status = 429
             self.flooded += 1
             return JSONResponse(
@@ -279,10 +287,21 @@ class FakeTelegram:
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"}, 404
             )
         call.result = await handler(params)
+        if method in SENDS and self.on_send is not None:
+            self.on_send(call)
         return JSONResponse({"ok": True, "result": call.result})
 
-    def _over_limit(self) -> bool:
+    def _over_limit(self, paid: bool = False) -> bool:
         now = time.monotonic()
+        if paid:  # counted apart from the free window; the 1,000 a second of all sends
+            while self._paid_window and self._paid_window[0] <= now - 1.0:
+                self._paid_window.popleft()
+            if len(self._paid_window) + len(self._window) >= self.paid_limit:
+                return True
+            self._paid_window.append(now)
+            self.paid_sent += 1
+            self.accepted_at.append(now)
+            return False
         if self.flood_limit is not None:
             while self._window and self._window[0] <= now - 1.0:
                 self._window.popleft()

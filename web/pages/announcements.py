@@ -15,9 +15,11 @@ from documents.invitation import InvitationError, write_invitation
 from domain import broadcasts
 from domain.broadcasts import KINDS as AUDIENCES
 from domain.broadcasts import WITH_UNITS, Audience
+from domain.headroom import SendingTerms, headroom
 from domain.refusals import Refused
 from domain.uow import UnitOfWork
 from messages.catalog import t
+from messages.format import duration_text, stars_text
 
 from ..console import STAFF, Req, page
 
@@ -83,7 +85,19 @@ def preview(req: Req) -> Response:
     p = broadcasts.preview(req.s, req.campaign, audience)
     units = ", ".join(req.campaign.unit(u).name for u in audience.units)
     who = t(f"ann.aud.{audience.kind}") + (f": {units}" if units else "")
-    return _form(req, preview={"who": who, "members": p.members, "groups": p.groups, "text": text})
+    h = headroom(broadcasts.messages_of(p, text, None), req.console.sending or SendingTerms())
+    sending = {
+        "messages": h.messages,
+        "over": h.over,
+        "after": f"{h.after:g}",
+        "paid": h.paid,
+        "stars": stars_text(h.stars),
+        "duration": duration_text(h.seconds),
+    }
+    return _form(
+        req,
+        preview={"who": who, "members": p.members, "groups": p.groups, "text": text, "sending": sending},
+    )
 
 
 @page("/thong-bao", methods=("POST",), name="announce_send")
