@@ -60,34 +60,16 @@ def handle(uow: UnitOfWork, ev: Event) -> None:
                 ev,
             )
     elif isinstance(ev, AwardWithdrawn):
-        if ev.submitter_id != ev.actor_id:
-            _send(
-                uow,
-                ev.submitter_id,
-                outcome_text(
-                    "award.notify_withdrawn",
-                    reason=ev.reason,
-                    ref=ev.ref,
-                    nominee=ev.nominee or "",
-                    number=ev.number,
-                ),
-                f"award|{ev.ref}|{ev.number}|withdrawn",
-                ev,
-            )
-        if ev.awardee_id is not None and ev.awardee_id not in (ev.submitter_id, ev.actor_id):
-            _send(
-                uow,
-                ev.awardee_id,
-                outcome_text(
-                    "award.notify_withdrawn_awardee",
-                    reason=ev.reason,
-                    ref=ev.ref,
-                    nominee=ev.nominee or "",
-                    number=ev.number,
-                ),
-                f"award|{ev.ref}|{ev.number}|withdrawn-awardee",
-                ev,
-            )
+        # the nominator, then the awardee when they are someone else; never the one who withdrew
+        told: tuple[tuple[int | None, str, str], ...] = (
+            (ev.submitter_id, "award.notify_withdrawn", "withdrawn"),
+            (ev.awardee_id, "award.notify_withdrawn_awardee", "withdrawn-awardee"),
+        )
+        for n, (whom, key, suffix) in enumerate(told):
+            if whom is None or whom == ev.actor_id or (n and whom == ev.submitter_id):
+                continue
+            text = outcome_text(key, reason=ev.reason, ref=ev.ref, nominee=ev.nominee or "", number=ev.number)
+            _send(uow, whom, text, f"award|{ev.ref}|{ev.number}|{suffix}", ev)
     elif isinstance(ev, NotRecommended):
         if ev.submitter_id != ev.actor_id:
             _send(
