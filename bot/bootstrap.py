@@ -1,5 +1,5 @@
-"""The one wiring module: settings -> database (migrated) -> campaign -> conversation core ->
-channels -> outbox dispatchers -> scheduler. `run`, `chat`, the console demo and every command
+"""The one wiring module: settings -> database (migrated) -> communes (each its storage scope,
+campaign and conversation core: bot/tenants.py) -> channels -> outbox dispatchers -> scheduler. `run`, `chat`, the console demo and every command
 of the command line build what they need here; nothing registers itself on import and nothing
 is attached to an object after it was built. The domain's event handlers are handed to the unit
 of work here (`wire_events`), as a message bus is handed its handlers where the app is put
@@ -7,6 +7,7 @@ together."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +25,9 @@ from storage.db import make_engine, migrate
 from .channel import Channel
 from .delivery import Delivery
 from .outbox_dispatcher import OutboxBell, OutboxDispatcher
+from .reception import Door, OneCommune, Routes, SharedBot
 from .settings import Settings, SettingsError
+from .tenants import Tenant, code_of_place, tenant_of
 from .turn_writer import TurnWriter
 
 
@@ -40,10 +43,60 @@ class App:
     outbox_bell: OutboxBell = field(default_factory=OutboxBell)
     # every channel's turns go to the database through it, several to a commit when busy
     turns: TurnWriter | None = None
+    # every commune this process serves, by code, the first commune first; `db`, `core` and
+    # `campaign` above are those of `commune` (the first one unless `for_commune` chose)
+    tenants: dict[str, Tenant] = field(default_factory=dict)
+    commune: str = ""
+    routes: Routes | None = None  # the province's chat routes (a bot shared by several communes)
 
     def __post_init__(self) -> None:
         if self.turns is None:
             self.turns = TurnWriter(self.core)
+        if not self.tenants:  # one commune: the app's own database and campaign
+            code = self.commune or code_of_place(self.campaign.organiser.place)
+            self.tenants = {
+                code: tenant_of(
+                    code,
+                    self.campaign.organiser.short_name,
+                    self.db,
+                    self.core,
+                    [self.campaign],
+                    self.settings,
+                    bell=self.outbox_bell,
+                    turns=self.turns,
+                )
+            }
+        if not self.commune:
+            self.commune = next(iter(self.tenants))
+
+    @property
+    def tenant(self) -> Tenant:
+        """The commune `db`, `core` and `campaign` belong to."""
+        return self.tenants[self.commune]
+
+    @property
+    def delivery(self) -> Delivery:
+        return self.tenant.delivery
+
+    def for_commune(self, code: str | None) -> App:
+        """The same app seen from one commune (None: the first): its database, campaign, core,
+        outbox bell and turn writer, its own bots' settings when it has some. The command line's
+        `--commune` and a commune's own channels use it."""
+        code = code or next(iter(self.tenants))
+        if code not in self.tenants:
+            known = ", ".join(self.tenants)
+            raise SettingsError(f"--commune: không có xã {code!r}; các xã: {known}.")
+        t = self.tenants[code]
+        return dataclasses.replace(
+            self,
+            settings=t.own or self.settings,
+            db=t.db,
+            campaign=t.campaign,
+            core=t.core,
+            outbox_bell=t.bell,
+            turns=t.turns,
+            commune=code,
+        )
 
 
 def wire_events() -> None:
@@ -83,47 +136,113 @@ class Services:
     scheduler: SchedulerInProcess
 
 
-def build_channels(app: App) -> list[Channel]:
+@dataclass
+class Served:
+    """A channel and the communes whose messages it carries (an outbox dispatcher each)."""
+
+    channel: Channel
+    tenants: list[Tenant]
+
+
+def bot_key(token: str) -> str:
+    """A bot's id as its token starts (Telegram's and Zalo's tokens are "<bot id>:<secret>")."""
+    return token.split(":", 1)[0]
+
+
+def door_for(app: App, sharing: list[Tenant], token: str) -> Door | None:
+    """None when the deployment's bot serves the app's commune alone (the channel's own door);
+    the shared bot's door when it serves several communes."""
+    if [t.code for t in sharing] == [app.commune]:
+        return None
+    if len(sharing) == 1:
+        return OneCommune(sharing[0])
+    if app.routes is None:
+        raise SettingsError("DATABASE_URL: the province's chat routes are needed for a shared bot")
+    return SharedBot({t.code: t for t in sharing}, app.routes, bot_key(token), app.clock)
+
+
+def serving(app: App) -> list[Served]:
+    """The deployment's bots, each shared by the communes that have none of that kind of their
+    own, then each commune's own bots and Official Account (webhooks under /<kind>/<code>)."""
     s = app.settings
-    # one path for every channel's replies
-    delivery = Delivery(
-        app.db, app.clock, app.outbox_bell, lease=min(60, s.outbox_lease_seconds), writer=app.turns
-    )
-    channels: list[Channel] = []
+    tenants = list(app.tenants.values())
+    served: list[Served] = []
     if s.telegram_bot_token is not None:
         from .telegram import TelegramChannel
 
-        channels.append(TelegramChannel(app, delivery=delivery))
+        sharing = [t for t in tenants if t.own is None or t.own.telegram_bot_token is None]
+        if sharing:
+            door = door_for(app, sharing, s.telegram_bot_token.get_secret_value())
+            served.append(Served(TelegramChannel(app, delivery=app.delivery, door=door), sharing))
     if s.zalo_bot_token is not None:
         from .zalo import ZaloChannel
 
-        channels.append(ZaloChannel(app, delivery=delivery))
-    if s.zalo_oa_on:
+        sharing = [t for t in tenants if t.own is None or t.own.zalo_bot_token is None]
+        if sharing:
+            door = door_for(app, sharing, s.zalo_bot_token.get_secret_value())
+            served.append(Served(ZaloChannel(app, delivery=app.delivery, door=door), sharing))
+    if s.zalo_oa_on:  # the deployment's Official Account is the first commune's
         from .zalo_oa import ZaloOaChannel
 
-        channels.append(ZaloOaChannel(app, delivery=delivery))
-    return channels
+        served.append(Served(ZaloOaChannel(app, delivery=app.delivery), [app.tenant]))
+    for t in tenants:
+        if t.own is None:
+            continue
+        own = app.for_commune(t.code)
+        if t.own.telegram_bot_token is not None:
+            from .telegram import TelegramChannel
+
+            served.append(Served(TelegramChannel(own, delivery=t.delivery, path=f"/telegram/{t.code}"), [t]))
+        if t.own.zalo_bot_token is not None:
+            from .zalo import ZaloChannel
+
+            served.append(Served(ZaloChannel(own, delivery=t.delivery, path=f"/zalo/{t.code}"), [t]))
+        if t.own.zalo_oa_on:
+            from .zalo_oa import ZaloOaChannel
+
+            served.append(Served(ZaloOaChannel(own, delivery=t.delivery, path=f"/zalo-oa/{t.code}"), [t]))
+    return served
 
 
-def chart_dir(app: App) -> Path:
-    return Path(app.settings.media_dir) / "digests"
+def build_channels(app: App) -> list[Channel]:
+    return [sv.channel for sv in serving(app)]
+
+
+def chart_dir(app: App, code: str | None = None) -> Path:
+    """Where digest charts are drawn: the first commune's folder, another commune's inside it."""
+    base = Path(app.settings.media_dir) / "digests"
+    first = next(iter(app.tenants))
+    return base if (code or app.commune) == first else base / (code or app.commune)
 
 
 def build_scheduler(app: App, *, retry_every: float = 30.0) -> SchedulerInProcess:
-    """Reminders, digests and the deadline: scheduler/ decides when, the bell wakes the senders."""
+    """Reminders, digests and the deadline of every commune, under one leader lock: scheduler/
+    decides when, each commune's bell wakes the senders of its messages."""
+    from scheduler.jobs import SlotRunner
+
+    others = [
+        (t.code, SlotRunner(t.core, clock=app.clock, chart_dir=chart_dir(app, t.code), on_queued=t.bell.ring))
+        for t in app.tenants.values()
+        if t.code != app.commune
+    ]
     return SchedulerInProcess(
         app.core,
         clock=app.clock,
         chart_dir=chart_dir(app),
         on_queued=app.outbox_bell.ring,
         retry_every=retry_every,
+        communes=others,
     )
 
 
 def build_services(app: App) -> Services:
-    channels = build_channels(app)
+    served = serving(app)
+    lease = app.settings.outbox_lease_seconds
     dispatchers = [
-        OutboxDispatcher(app.db, ch, app.clock, bell=app.outbox_bell, lease=app.settings.outbox_lease_seconds)
-        for ch in channels
+        OutboxDispatcher(t.db, sv.channel, app.clock, bell=t.bell, lease=lease)
+        for sv in served
+        for t in sv.tenants
     ]
-    return Services(channels=channels, dispatchers=dispatchers, scheduler=build_scheduler(app))
+    return Services(
+        channels=[sv.channel for sv in served], dispatchers=dispatchers, scheduler=build_scheduler(app)
+    )

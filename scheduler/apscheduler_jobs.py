@@ -17,9 +17,15 @@ HOUSEKEEPING_JOB = "housekeeping:daily"
 
 
 def build_scheduler(
-    runner: SlotRunner, now: datetime | None = None, scheduler: AsyncIOScheduler | None = None
+    runner: SlotRunner,
+    now: datetime | None = None,
+    scheduler: AsyncIOScheduler | None = None,
+    *,
+    prefix: str = "",
 ) -> AsyncIOScheduler:
-    """Add (or replace) the campaign's jobs. Slots already past are left to runner.catch_up()."""
+    """Add (or replace) the campaign's jobs. Slots already past are left to runner.catch_up().
+    `prefix` goes before every job id: another commune's jobs beside the first commune's in one
+    scheduler (the same slot ids in two communes' scopes are two jobs)."""
     campaign = runner.campaign
     now = now or runner.clock.now()
     sched = scheduler or AsyncIOScheduler(timezone=campaign.tz)
@@ -31,8 +37,8 @@ def build_scheduler(
                 runner.run,
                 DateTrigger(run_date=slot.at, timezone=campaign.tz),
                 args=[slot],
-                id=slot.id,
-                name=slot.id,
+                id=prefix + slot.id,
+                name=prefix + slot.id,
                 **common,
             )
     if campaign.closes_at > now:
@@ -46,15 +52,15 @@ def build_scheduler(
                 start_date=max(now, campaign.opens_at),
                 end_date=campaign.closes_at,
             ),
-            id=DIGEST_JOB,
-            name=DIGEST_JOB,
+            id=prefix + DIGEST_JOB,
+            name=prefix + DIGEST_JOB,
             **common,
         )
     sched.add_job(
         runner.housekeeping,
         CronTrigger(hour=3, minute=17, timezone=campaign.tz),
-        id=HOUSEKEEPING_JOB,
-        name=HOUSEKEEPING_JOB,
+        id=prefix + HOUSEKEEPING_JOB,
+        name=prefix + HOUSEKEEPING_JOB,
         **common,
     )
     return sched

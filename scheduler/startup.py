@@ -7,13 +7,17 @@ leader is gone. The leader checks its lock every `check_every` seconds: when the
 connection is lost (server restart, network, pg_terminate_backend) it stops scheduling and
 becomes a follower, since another process may lead by then. What a slot queues is announced through `on_queued` (the wiring wakes the
 channels' outbox dispatchers with it).
+
+One lock for the deployment, however many communes it serves: the leader schedules the first
+commune's jobs (`core`) and every other commune's (`communes`: its code and its SlotRunner,
+built on its own Core and storage scope; their job ids start with the code).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,8 +43,10 @@ class SchedulerInProcess:
         on_queued: Callable[[], None] | None = None,
         retry_every: float = 30.0,
         check_every: float = 15.0,
+        communes: Sequence[tuple[str, SlotRunner]] = (),
     ) -> None:
         self.runner = SlotRunner(core, clock=clock, chart_dir=chart_dir, on_queued=on_queued)
+        self.communes = list(communes)
         self.lock = LeaderLock(core.db, f"thidua-scheduler:{core.campaign.code}")
         self.retry_every = retry_every
         self.check_every = check_every
@@ -59,11 +65,23 @@ class SchedulerInProcess:
         from .apscheduler_jobs import build_scheduler  # APScheduler loads where it runs: the leader
 
         sched = build_scheduler(self.runner)
+        for code, runner in self.communes:
+            build_scheduler(runner, scheduler=sched, prefix=f"{code}/")
         sched.start()
         self.scheduler = sched
         jobs = sched.get_jobs()
         log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
-        self._catch_up = asyncio.create_task(self.runner.catch_up(), name="scheduler-catch-up")
+        self._catch_up = asyncio.create_task(self._catch_up_all(), name="scheduler-catch-up")
+
+    async def _catch_up_all(self) -> None:
+        """Every commune's missed slots, one commune after another; one that fails is logged
+        and the others still catch up."""
+        await self.runner.catch_up()
+        for code, runner in self.communes:
+            try:
+                await runner.catch_up()
+            except Exception:
+                log.exception("scheduler: catching up commune %s failed", code)
 
     async def _step_down(self) -> None:
         await self._end(self._catch_up)

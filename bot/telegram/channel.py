@@ -8,12 +8,17 @@ No flow logic lives here. Chats are served side by side, one person's turns in o
 committed, while its replies go out at the chat's own pace.
 
 Long polling by default; a webhook route (POST /telegram, secret header checked in constant
-time) when WEBHOOK_BASE_URL is set.
+time) when WEBHOOK_BASE_URL is set; a commune's own bot at /telegram/<commune code>.
+
+Which commune's Core answers a turn is the door's to say (bot/reception.py): the bot of one
+commune hands it every turn; a bot shared by several communes finds the person's commune, or
+asks for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import traceback
 from collections import deque
@@ -32,6 +37,7 @@ from ..channel import StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..pacing import PaidAllowance
 from ..paid_tally import PaidTally
+from ..reception import Door, OneCommune, send_at_the_door
 from ..settings import SettingsError
 from ..turn_order import TurnOrder
 from .buttons import Keyboards
@@ -76,6 +82,8 @@ class TelegramChannel:
         chat_rate: float = 1.0,
         chat_burst: float = 5.0,
         overall_rate: float = OVERALL_RATE,
+        door: Door | None = None,
+        path: str = PATH,
     ) -> None:
         s = app.settings
         if s.telegram_bot_token is None:
@@ -84,6 +92,9 @@ class TelegramChannel:
         self.core = app.core
         self.settings = s
         self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
+        # whose turn it is: the app's commune, unless several communes share this bot
+        self.door = door or OneCommune(dataclasses.replace(app.tenant, delivery=self.delivery))
+        self.path = path
         self.webhook = bool(s.webhook_base_url)
         self.backoff = backoff
         self.poll_timeout = poll_timeout
@@ -168,7 +179,7 @@ class TelegramChannel:
         # in front of them; a person's own menu is set after their turn anyway)
         self._menu_task = asyncio.create_task(self._everyones_menu(), name="telegram-menu")
         if self.webhook:
-            url = self.settings.webhook_base_url.rstrip("/") + PATH
+            url = self.settings.webhook_base_url.rstrip("/") + self.path
             secret = self.settings.webhook_secret
             await self.bot.set_webhook(
                 url,
@@ -210,7 +221,7 @@ class TelegramChannel:
             return []
         from starlette.routing import Route
 
-        return [Route(PATH, self._webhook, methods=["POST"])]
+        return [Route(self.path, self._webhook, methods=["POST"])]
 
     async def _webhook(self, request: Request) -> Response:
         from starlette.responses import PlainTextResponse, Response
@@ -318,17 +329,24 @@ class TelegramChannel:
             ticket = self._order.ticket(event.user_id)
             try:
                 async with ticket.committing():
-                    turn = self._turn(event, cq)
-                    kept = self.delivery.keeper(self.sender, turn)  # replies stored with the turn
-                    replies = await self.app.turns.handle(event, kept)  # committed
+                    entry = await self.door.enter(event)  # the person's commune, or a question
+                    tenant, event = entry.tenant, entry.event
+                    if tenant is not None:
+                        turn = self._turn(event, cq)
+                        kept = tenant.delivery.keeper(self.sender, turn)  # stored with the turn
+                        replies = await tenant.turns.handle(event, kept)  # committed
                 self._handled(update.update_id)  # committed: polling may confirm it now
                 async with ticket.sending():
                     if cq is not None:  # stop the button's spinner first; a toast rides on it
-                        toasts = [r.text for r in replies if isinstance(r, Text) and r.toast]
-                        replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
+                        shown = entry.replies if tenant is None else replies
+                        toasts = [r.text for r in shown if isinstance(r, Text) and r.toast]
                         answered = True
                         await self._answer(cq, toasts[0] if toasts else None)
-                    await self.delivery.send_turn(self.sender, turn, replies, kept)
+                    if tenant is None:  # asked at the door: nothing stored in any commune
+                        await send_at_the_door(self.sender, event.chat_id, entry.replies)
+                        return
+                    replies = [r for r in replies if not (isinstance(r, Text) and r.toast)]
+                    await tenant.delivery.send_turn(self.sender, turn, replies, kept)
                     if event.chat_type == "private":
                         await self.menus.after_turn(event, kept.role)
             finally:

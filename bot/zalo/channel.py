@@ -14,6 +14,7 @@ split at 2000 characters; a reply that still fails after a few tries goes to the
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,6 +34,7 @@ from ..cancel_task import cancel
 from ..channel import SendError, StartupError
 from ..delivery import Delivery, Turn, send_reply
 from ..pacing import ChatPacers, Pacer
+from ..reception import Door, OneCommune, send_at_the_door
 from ..settings import SettingsError
 from ..turn_order import TurnOrder, answer_once_stored, one_turn
 from ..webhook_server import BodyError, read_json, secret_ok, unauthorized
@@ -70,11 +72,16 @@ class ZaloChannel:
         media_max_bytes: int | None = None,
         media_allow: Sequence[str] = (),
         start_delays: Sequence[float] = (1, 2, 4, 8, 15, 30, 60),
+        door: Door | None = None,
+        path: str = PATH,
     ) -> None:
         s = app.settings
         self.app = app
         self.core = app.core
         self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
+        # whose turn it is: the app's commune, unless several communes share this bot
+        self.door = door or OneCommune(dataclasses.replace(app.tenant, delivery=self.delivery))
+        self.path = path
         self.client = client or ZaloClient(s.zalo_bot_token.get_secret_value(), s.zalo_base_url)
         self.webhook = bool(s.webhook_base_url)
         self.downloads = downloads_for(app) if self.webhook else None  # files as one-time links
@@ -112,7 +119,7 @@ class ZaloChannel:
             log.warning("zalo getMe failed, going on: %s", exc)
         if self.webhook:
             s = self.app.settings
-            url = s.webhook_base_url.rstrip("/") + PATH
+            url = s.webhook_base_url.rstrip("/") + self.path
             # the machine may come up before its network: retry, then stop with one clear line
             for attempt, delay in enumerate((*self.start_delays, None), start=1):
                 try:
@@ -127,7 +134,7 @@ class ZaloChannel:
                         ) from None
                     log.warning("zalo setWebhook failed (%s), trying again in %ss", exc, delay)
                     await asyncio.sleep(delay)
-            log.info("zalo webhook set to %s%s", s.webhook_base_url.rstrip("/"), PATH)
+            log.info("zalo webhook set to %s%s", s.webhook_base_url.rstrip("/"), self.path)
             self.first_batch.set()
         else:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo-poll")
@@ -147,7 +154,7 @@ class ZaloChannel:
     def routes(self) -> list[BaseRoute]:
         if not self.webhook:
             return []
-        return [Route(PATH, self._webhook_endpoint, methods=["POST"]), self.downloads.route()]
+        return [Route(self.path, self._webhook_endpoint, methods=["POST"]), self.downloads.route()]
 
     # -- receiving: long polling ------------------------------------------------------------
     def _delay(self, failures: int) -> float:
@@ -235,7 +242,7 @@ class ZaloChannel:
                 self._order,
                 user_id,
                 lambda: self._commit(event_name, msg, user_id, chat_id, key),
-                lambda stored: self.delivery.send_turn(self, *stored),
+                self._send_stored,
                 committed,
             )
         except Exception:
@@ -245,7 +252,7 @@ class ZaloChannel:
 
     async def _commit(
         self, event_name: str, msg: dict, user_id: str, chat_id: str, key: str
-    ) -> tuple[Turn, list[Reply], Any] | None:
+    ) -> tuple[Delivery | None, Turn, list[Reply], Any] | None:
         base = dict(
             channel=CHANNEL,
             user_id=user_id,
@@ -262,10 +269,21 @@ class ZaloChannel:
             event = await self._photo_event(msg, base)
         else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
             event = InboundEvent(kind="unsupported", **base)
+        entry = await self.door.enter(event)  # the person's commune, or a question
+        tenant, event = entry.tenant, entry.event
         turn = Turn(CHANNEL, chat_id, user_id, key)
-        kept = self.delivery.keeper(self, turn)  # the replies are stored with the turn
-        replies = await self.app.turns.handle(event, kept)  # committed
-        return turn, replies, kept
+        if tenant is None:  # asked at the door: nothing stored in any commune
+            return None, turn, entry.replies, None
+        kept = tenant.delivery.keeper(self, turn)  # the replies are stored with the turn
+        replies = await tenant.turns.handle(event, kept)  # committed
+        return tenant.delivery, turn, replies, kept
+
+    async def _send_stored(self, stored: tuple[Delivery | None, Turn, list[Reply], Any]) -> None:
+        delivery, turn, replies, kept = stored
+        if delivery is None:
+            await send_at_the_door(self, turn.chat_id, replies)
+        else:
+            await delivery.send_turn(self, turn, replies, kept)
 
     def _seen(self, key: str) -> bool:
         with Session(self.app.db) as s:

@@ -88,9 +88,11 @@ class ZaloOaChannel:
         retry_delays: Sequence[float] = (0.5, 1.0, 2.0),
         max_concurrent: int = 32,
         media_allow: Sequence[str] = (),
+        path: str = PATH,
     ) -> None:
         s = app.settings
         self.app = app
+        self.path = path  # a commune's own Official Account: /zalo-oa/<commune code>
         self.delivery = delivery or Delivery(app.db, app.clock, app.outbox_bell, writer=app.turns)
         self.client = client or OaClient(s.zalo_oa_api_url, s.zalo_oa_oauth_url, s.zalo_oa_zns_url)
         self.app_id = s.zalo_oa_app_id
@@ -114,7 +116,7 @@ class ZaloOaChannel:
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
         await asyncio.to_thread(self.tokens.read)  # seeds the pair; stores a killed renewal's
-        log.info("zalo_oa: events at %s (register it in the Zalo developer console)", PATH)
+        log.info("zalo_oa: events at %s (register it in the Zalo developer console)", self.path)
 
     async def stop(self) -> None:
         if self._tasks:
@@ -127,7 +129,7 @@ class ZaloOaChannel:
         await self.client.aclose()
 
     def routes(self) -> list[BaseRoute]:
-        routes: list[BaseRoute] = [Route(PATH, self._webhook_endpoint, methods=["POST"])]
+        routes: list[BaseRoute] = [Route(self.path, self._webhook_endpoint, methods=["POST"])]
         if self.downloads is not None:
             routes.append(self.downloads.route())
         return routes
