@@ -128,3 +128,76 @@ def own_settings(settings: Settings, code: str, environ: Mapping[str, str]) -> S
         raise SettingsError(f"{env_name(field, code)}: {msg}") from None
     own.check_webhook()
     return own
+
+
+def file_campaigns(first_code: str, first: Campaign, environ: Mapping[str, str]) -> CampaignsFor:
+    """Campaigns from files: the first commune's is CAMPAIGN_FILE (already loaded: `first`),
+    another commune's the file its CAMPAIGN_FILE__<CODE> names (none: it is not served yet)."""
+    from domain.campaign import CampaignError, load_campaign
+
+    def campaigns_for(commune: Any, engine: Engine) -> list[Campaign]:
+        if commune.code == first_code:
+            return [first]
+        name = env_name("campaign_file", commune.code)
+        path = environ.get(name)
+        if not path:
+            return []
+        try:
+            return [load_campaign(path)]
+        except CampaignError as exc:
+            raise SettingsError(f"{name}: {exc}") from None
+
+    return campaigns_for
+
+
+def console_url_of(commune: Any, settings: Settings) -> str:
+    """A commune's web console as its people open it: its own host when it has one."""
+    if getattr(commune, "web_host", None):
+        scheme = settings.console_url.split("://", 1)[0]
+        return f"{scheme}://{commune.web_host}"
+    return settings.console_url
+
+
+def serve_communes(
+    app: Any, registry: Any, campaigns_for: CampaignsFor, environ: Mapping[str, str]
+) -> dict[str, Tenant]:
+    """Every active commune of the registry as a Tenant, the first one being the app's own
+    (its database, Core and campaign stay as built); a commune with no campaign is left out
+    (logged). Empty when the registry has no commune yet."""
+    import logging
+
+    from handlers.flows.export import export_dir
+
+    active = [c for c in registry.all() if c.status == "active"]
+    if not active:
+        return {}
+    first, *others = active
+    mine = app.tenant
+    mine.code, mine.name, mine.commune = first.code, first.name, first
+    mine.own = own_settings(app.settings, first.code, environ)
+    tenants = {first.code: mine}
+    for commune in others:
+        db = registry.engine_of(commune)
+        campaigns = campaigns_for(commune, db)
+        if not campaigns:
+            logging.getLogger("thidua").warning("commune %s: no campaign open; not served", commune.code)
+            continue
+        core = Core(
+            db,
+            campaigns[0],
+            app.clock,
+            console_url=console_url_of(commune, app.settings),
+            sending=app.core.sending,
+        )
+        core.export_dir = export_dir(app.core) / commune.code  # a file of one commune's own
+        tenants[commune.code] = tenant_of(
+            commune.code,
+            commune.name,
+            db,
+            core,
+            campaigns,
+            app.settings,
+            commune=commune,
+            own=own_settings(app.settings, commune.code, environ),
+        )
+    return tenants

@@ -28,10 +28,12 @@ class Invitation:
     oa_link: str | None = None
 
 
-def telegram_link(username: str | None) -> str | None:
+def telegram_link(username: str | None, start: str = "") -> str | None:
+    """The bot's link; with `start`, a deep link (a bot several communes share opens on the
+    commune's own: ?start=c-<commune code>)."""
     if not username:
         return None
-    return f"https://t.me/{username.lstrip('@')}"
+    return f"https://t.me/{username.lstrip('@')}" + (f"?start={start}" if start else "")
 
 
 def oa_link(oa_id: str | None) -> str | None:
@@ -55,12 +57,13 @@ def write_invitation(
     telegram_username: str | None,
     zalo_name: str | None,
     zalo_oa_id: str | None = None,
+    start: str = "",
 ) -> Invitation:
     """Write the invitation; the file type follows the name (.pdf or .png)."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise InvitationError(t("invitation.format", name=path.name))
-    link = telegram_link(telegram_username)
+    link = telegram_link(telegram_username, start)
     oa = oa_link(zalo_oa_id)
     if link is None and not zalo_name and oa is None:
         raise InvitationError(t("invitation.no_bot"))

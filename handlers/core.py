@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -104,6 +105,7 @@ class Core:
         # the menu's order by key (the person's own work first, help last); set by the flows
         self.menu_order: list[str] = []
         self.commands: dict[str, Action] = {}
+        self.export_dir: Path | None = None  # where chat exports go (the wiring's; None: data/exports)
         self.group_commands: dict[str, Callable[[Ctx], list[Reply]]] = {}
         install_flows(self)  # the flows register their menu items and commands
 

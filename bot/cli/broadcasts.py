@@ -20,7 +20,7 @@ from domain.broadcasts import Audience, AudienceError
 from domain.uow import UnitOfWork
 from messages.catalog import t
 
-from ..bootstrap import build
+from .scope import add_commune, app_for, start_param
 
 PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp"}
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -35,10 +35,12 @@ def add_parsers(subparsers) -> None:
     p.add_argument("--photo", type=Path, help="a picture sent with it (jpg, png, webp; at most 10 MB)")
     p.add_argument("--dry-run", action="store_true", help="say how many people it would reach; send nothing")
     p.add_argument("--demo", action="store_true", help="on the demo database")
+    add_commune(p)
     p.set_defaults(handler=announce)
     inv = subparsers.add_parser("invitation", help="in giấy mời (PDF hoặc PNG có mã QR)")
     inv.add_argument("--out", required=True, type=Path, help="tệp sẽ ghi ra (.pdf hoặc .png)")
     inv.add_argument("--demo", action="store_true", help="theo hạn gửi của đợt thi đua thử")
+    add_commune(inv)
     inv.set_defaults(handler=invitation)
 
 
@@ -59,7 +61,7 @@ def keep_photo(photo: Path, media_dir: Path) -> str:
 
 
 def announce(args, settings) -> int:
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     try:
         audience = Audience.parse(args.audience, app.campaign)
         text = args.text.strip()
@@ -83,14 +85,15 @@ def announce(args, settings) -> int:
 
 
 def invitation(args, settings) -> int:
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     try:
         made = write_invitation(
             app.campaign,
             args.out,
-            telegram_username=settings.telegram_bot_username,
-            zalo_name=settings.zalo_bot_name,
-            zalo_oa_id=settings.zalo_oa_id,
+            telegram_username=app.settings.telegram_bot_username,
+            zalo_name=app.settings.zalo_bot_name,
+            zalo_oa_id=app.settings.zalo_oa_id,
+            start=start_param(app),
         )
     except InvitationError as exc:
         print(str(exc), file=sys.stderr)  # one Vietnamese line

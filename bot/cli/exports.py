@@ -14,7 +14,7 @@ from sqlmodel import Session
 from documents import STATUSES, ExportError, produce
 from documents.award_files import AWARD_DOCS
 
-from ..bootstrap import build
+from .scope import add_commune, app_for
 
 
 def add_parsers(sub) -> None:
@@ -47,6 +47,7 @@ def add_parsers(sub) -> None:
         "--award", help="docx proposal: mã hình thức khen thưởng (mặc định: hình thức đầu tiên có chỉ tiêu)"
     )
     p.add_argument("--demo", action="store_true", help="từ cơ sở dữ liệu thử")
+    add_commune(p)
     p.set_defaults(handler=export)
 
 
@@ -58,7 +59,7 @@ def export(args, settings) -> int:
         )
         return 2
     what = "xlsx" if args.format == "xlsx" else args.kind
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     now = app.clock.now()
     try:
         with Session(app.db, expire_on_commit=False) as s:

@@ -10,9 +10,9 @@ from domain.members import issue_invite
 from domain.uow import UnitOfWork
 from messages.catalog import t
 
-from ..bootstrap import build
 from ..settings import in_range
 from ..telegram.links import invite_links
+from .scope import add_commune, app_for, start_param
 
 log = logging.getLogger("thidua")
 
@@ -33,6 +33,7 @@ def add_parsers(sub) -> None:
         action="store_true",
         help="staff/admin: kèm liên kết dùng một lần vào trang quản lý (hỏi họ tên khi dùng lần đầu)",
     )
+    add_commune(inv)
     inv.set_defaults(handler=invite)
 
 
@@ -41,7 +42,7 @@ def invite(args, settings) -> int:
     if args.unit is None and args.role != "council":
         print("--unit: cần ghi mã đơn vị khi --role head, staff hoặc admin.", file=sys.stderr)
         return 2
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     if args.unit is not None and not app.campaign.has_unit(args.unit):
         codes = ", ".join(u.code for u in app.campaign.units)
         print(f"--unit: không có đơn vị {args.unit!r}; mã đơn vị: {codes}.", file=sys.stderr)
@@ -60,7 +61,7 @@ def invite(args, settings) -> int:
             expires=expires,
         )
     )
-    for link in invite_links(settings, inv.code):
+    for link in invite_links(app.settings, start_param(app, inv.code)):
         print(link)
     if args.web:
         return web_link(app, args)

@@ -16,8 +16,9 @@ from handlers import reminders as rm
 from messages.catalog import t
 from scheduler.plan import reminder_slot_at
 
-from ..bootstrap import App, build
+from ..bootstrap import App
 from ..settings import sane_moment
+from .scope import add_commune, app_for
 
 
 def _moment(app: App, raw: str | None) -> datetime:
@@ -42,7 +43,7 @@ def remind_command(args, settings) -> int:
             file=sys.stderr,
         )
         return 2
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     at = _moment(app, args.at)
     slot = reminder_slot_at(app.campaign, at)
     with Session(app.db) as s:
@@ -73,7 +74,7 @@ def remind_command(args, settings) -> int:
 
 
 def digest_command(args, settings) -> int:
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     at = _moment(app, args.at)
     with Session(app.db) as s:
         d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at), sending=app.core.sending)
@@ -89,9 +90,11 @@ def add_parsers(sub) -> None:
     r.add_argument("--dry-run", action="store_true", help="print, do not send or write")
     r.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     r.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
+    add_commune(r)
     r.set_defaults(handler=remind_command)
     d = sub.add_parser("digest", help="print the staff digest")
     d.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     d.add_argument("--chart", default=None, help="also write the PNG bar chart to this path")
     d.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
+    add_commune(d)
     d.set_defaults(handler=digest_command)

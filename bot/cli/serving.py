@@ -11,6 +11,7 @@ import getpass
 from ..bootstrap import build
 from ..console import run_console
 from ..gc_pause import resume
+from .scope import add_commune, app_for
 
 
 def add_parsers(sub) -> None:
@@ -21,6 +22,7 @@ def add_parsers(sub) -> None:
     chat.add_argument("--user", required=True, help="a user id for this console user")
     chat.add_argument("--name", default=None, help="display name")
     chat.add_argument("--demo", action="store_true", help="use the demo database and deadline")
+    add_commune(chat)
     chat.set_defaults(handler=chat_command)
     sub.add_parser("migrate", help="apply database migrations and exit").set_defaults(handler=migrate)
 
@@ -47,7 +49,7 @@ def run(args, settings) -> int:
 
 
 def chat_command(args, settings) -> int:
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     run_console(app.core, args.user, args.name)
     return 0
 

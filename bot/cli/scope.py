@@ -1,0 +1,28 @@
+"""The commune a command works on: `--commune <code>` (default: the first commune)."""
+
+from __future__ import annotations
+
+from ..bootstrap import App, build
+
+
+def add_commune(parser) -> None:
+    parser.add_argument(
+        "--commune", default=None, metavar="CODE", help="mã xã (mặc định: xã đầu tiên của triển khai)"
+    )
+
+
+def app_for(args, settings) -> App:
+    """The app seen from the commune the command names (its database, campaign and Core)."""
+    return build(settings, demo=getattr(args, "demo", False)).for_commune(getattr(args, "commune", None))
+
+
+def start_param(app: App, invite: str = "") -> str:
+    """What a Telegram deep link carries after ?start= for this commune: the invite code alone
+    on a bot that serves this commune only; `c-<code>[-<invite>]` on a bot several communes
+    share, so the link also says the commune."""
+    tenant = app.tenant
+    own = tenant.own is not None and tenant.own.telegram_bot_token is not None
+    sharing = [t for t in app.tenants.values() if t.own is None or t.own.telegram_bot_token is None]
+    if own or len(sharing) <= 1:
+        return invite
+    return f"c-{app.commune}" + (f"-{invite}" if invite else "")
