@@ -1,6 +1,7 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, province, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
+announcements, province, web, channels, cli, audit, communes); the documents keep theirs in
+documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -14,6 +15,7 @@ from messages.texts import (
     audit,
     channels,
     cli,
+    communes,
     council_award,
     navigation,
     nomination,
@@ -37,6 +39,7 @@ SUBJECTS = (
     channels,
     cli,
     audit,
+    communes,
 )
 
 MESSAGES: dict[str, str] = {

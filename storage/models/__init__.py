@@ -11,6 +11,14 @@ from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound
 from .locks import CampaignLock
 from .messaging import Announcement, AuditLog, GroupLink, OaToken, Outbox, PaidSend
 from .people import DISPLAY_NAME_MAX, Identity, Invite, Member
+from .province import (
+    PROVINCE_METADATA,
+    ProvinceAdmin,
+    ProvinceChatRoute,
+    ProvinceCommune,
+    ProvinceWebLink,
+    ProvinceWebSession,
+)
 from .submissions import (
     Evidence,
     RefCounter,
@@ -41,6 +49,12 @@ __all__ = [
     "OaToken",
     "Outbox",
     "PaidSend",
+    "PROVINCE_METADATA",
+    "ProvinceAdmin",
+    "ProvinceChatRoute",
+    "ProvinceCommune",
+    "ProvinceWebLink",
+    "ProvinceWebSession",
     "ProcessedEvent",
     "RefCounter",
     "StatusChange",
