@@ -8,6 +8,7 @@ together."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,14 +21,23 @@ from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
 from handlers.core import Core
 from scheduler.startup import SchedulerInProcess
+from storage.communes import Communes
 from storage.db import make_engine, migrate
 
 from .channel import Channel
 from .delivery import Delivery
 from .outbox_dispatcher import OutboxBell, OutboxDispatcher
-from .reception import Door, OneCommune, Routes, SharedBot
+from .reception import ChatRoutes, Door, OneCommune, Routes, SharedBot
 from .settings import Settings, SettingsError
-from .tenants import Tenant, code_of_place, tenant_of
+from .tenants import (
+    CampaignsFor,
+    Tenant,
+    code_of_place,
+    environment,
+    file_campaigns,
+    serve_communes,
+    tenant_of,
+)
 from .turn_writer import TurnWriter
 
 
@@ -106,7 +116,17 @@ def wire_events() -> None:
     uow.handle_events_with(notifications.HANDLERS)
 
 
-def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None) -> App:
+def build(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    clock: Clock | None = None,
+    campaigns_for: CampaignsFor | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> App:
+    """The app of every commune the registry serves (the demo: its own database, one commune).
+    `campaigns_for` says each commune's campaigns (default: files, bot/tenants.file_campaigns);
+    `environ` where the communes' own bots' settings are read (default: .env and the process's)."""
     wire_events()
     clock = clock or SystemClock()
     try:
@@ -120,11 +140,27 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         campaign = campaign.with_deadline(today + timedelta(days=14))
         url = settings.demo_database_url
     db = make_engine(url)
-    migrate(db)
+    registry = None
+    if demo:
+        migrate(db)
+    else:  # the province registry, the data in place (the first commune), every other commune
+        registry = Communes(db)
+        registry.migrate()
+        registry.ensure_first(code_of_place(campaign.organiser.place), f"Xã {campaign.organiser.place}")
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )
-    return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
+    app = App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
+    if registry is not None:
+        environ = environment(settings) if environ is None else environ
+        first = next(iter(app.tenants))
+        tenants = serve_communes(
+            app, registry, campaigns_for or file_campaigns(first, campaign, environ), environ
+        )
+        if tenants:
+            app.tenants, app.commune = tenants, next(iter(tenants))
+            app.routes = ChatRoutes(db, tenants)
+    return app
 
 
 @dataclass

@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from domain.clock import Clock
 from messages.catalog import t
 from messages.folding import fold
 from messages.model import InboundEvent, Option, Question, Reply, Text
-from storage import members, outbox
+from storage import chat_routes, members, outbox
 
 from .channel import SendError
 from .delivery import ReplySender, messages_of
@@ -54,6 +55,25 @@ class Routes(Protocol):
     def commune_of(self, channel: str, bot: str, user_id: str) -> str | None: ...
 
     def set_route(self, channel: str, bot: str, user_id: str, code: str, now: datetime) -> None: ...
+
+
+class ChatRoutes:
+    """The routes in the province registry (DATABASE_URL's database), by commune code."""
+
+    def __init__(self, base: Engine, tenants: Mapping[str, Tenant]) -> None:
+        self.base = base
+        self.ids = {t.code: t.commune.id for t in tenants.values() if t.commune is not None}
+        self.codes = {i: code for code, i in self.ids.items()}
+
+    def commune_of(self, channel: str, bot: str, user_id: str) -> str | None:
+        with Session(self.base) as s:
+            found = chat_routes.commune_id_of(s, channel, bot, user_id)
+        return self.codes.get(found) if found is not None else None
+
+    def set_route(self, channel: str, bot: str, user_id: str, code: str, now: datetime) -> None:
+        with Session(self.base) as s:
+            chat_routes.set_route(s, channel, bot, user_id, self.ids[code], now)
+            s.commit()
 
 
 @dataclass
