@@ -45,6 +45,9 @@ CHANNEL_FIELDS = (
     "zalo_oa_refresh_token",
     "zalo_oa_id",
 )
+# the platforms' addresses: the deployment's unless the commune names its own (a Bot API
+# server of its own)
+ADDRESS_FIELDS = ("telegram_base_url", "telegram_base_file_url", "zalo_base_url")
 
 
 @dataclass
@@ -113,9 +116,10 @@ def own_settings(settings: Settings, code: str, environ: Mapping[str, str]) -> S
     """The commune's own bots and OA (every other setting the deployment's), or None when the
     environment names none for it. A value that does not fit stops the start with one line
     naming the variable, as the deployment's own settings do."""
-    found = {f: environ[env_name(f, code)] for f in CHANNEL_FIELDS if environ.get(env_name(f, code))}
-    if not found:
+    if not any(environ.get(env_name(f, code)) for f in CHANNEL_FIELDS):
         return None
+    named = CHANNEL_FIELDS + ADDRESS_FIELDS
+    found = {f: environ[env_name(f, code)] for f in named if environ.get(env_name(f, code))}
     values = settings.model_dump() | dict.fromkeys(CHANNEL_FIELDS) | found
     from pydantic import ValidationError
 
