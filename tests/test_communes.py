@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from storage.communes import CommuneRefused, Communes
 from storage.db import heads
 from storage.models import PROVINCE_METADATA
+from storage.scopes import schemas_behind
 
 from .communes_fixtures import pg_base, province_db, registry  # noqa: F401
 
@@ -117,3 +118,17 @@ def test_a_creation_cut_short_is_finished_by_the_next_migrate(registry, monkeypa
     other = registry.get("yen-phuc")
     assert other.status == "active"
     assert version(registry.engine_of(other), "alembic_version") == heads()
+
+
+def test_one_query_finds_the_commune_schemas_behind_the_newest(pg_base):
+    """A restart reads every commune schema's version at once; only those behind are migrated."""
+    communes = Communes(pg_base)
+    communes.migrate()
+    communes.ensure_first("tran-ninh", "Xã Trần Ninh")
+    a, b = communes.create("xa-a", "Xã A"), communes.create("xa-b", "Xã B")
+    scopes_ = [a.scope, b.scope]
+    assert schemas_behind(pg_base, scopes_) == []
+    with pg_base.begin() as conn:
+        conn.execute(text(f'UPDATE "{b.scope}".alembic_version SET version_num = :v'), {"v": "outbox_lane"})
+    assert schemas_behind(pg_base, scopes_) == [b.scope]
+    assert schemas_behind(pg_base, [*scopes_, "no_such_schema"]) == [b.scope, "no_such_schema"]
