@@ -203,21 +203,32 @@ class Communes:
         """Register a new commune, make its schema or file and migrate it. The row comes first
         (status «new»): its unique code, host and scope decide between two concurrent creations
         before any schema is made; a creation cut short is finished by the next `migrate`."""
+        return self._make_ready(self.register(code, name, web_host, now=now))
+
+    def register(
+        self, code: str, name: str, web_host: str | None = None, *, now: datetime | None = None
+    ) -> Commune:
+        """The first half of `create`: the row (status «new»), nothing made yet. A caller that
+        makes the schema its own way (bench/communes.py copies a migrated one) then calls
+        `activate`; otherwise the next `migrate` makes it."""
         if self.first() is None:
             raise CommuneRefused("commune.no_first")
-        commune = self._insert(code, name, web_host, self._scope_for(code, first=False), NEW, now)
-        return self._make_ready(commune)
+        return self._insert(code, name, web_host, self._scope_for(code, first=False), NEW, now)
+
+    def activate(self, commune: Commune) -> Commune:
+        """The commune's schema or file is made and at head: it serves from now on."""
+        with self.base.begin() as conn:
+            conn.execute(
+                update(ProvinceCommune).where(col(ProvinceCommune.id) == commune.id).values(status=ACTIVE)
+            )
+        return Commune(**{**commune.__dict__, "status": ACTIVE})
 
     def _make_ready(self, commune: Commune) -> Commune:
         if self.postgres:
             scopes.create_schema(self.base, commune.scope)
         else:
             migrate_commune(self.engine_of(commune))
-        with self.base.begin() as conn:
-            conn.execute(
-                update(ProvinceCommune).where(col(ProvinceCommune.id) == commune.id).values(status=ACTIVE)
-            )
-        return Commune(**{**commune.__dict__, "status": ACTIVE})
+        return self.activate(commune)
 
     def ensure_first(self, code: str, name: str, *, now: datetime | None = None) -> Commune:
         """The commune whose data is already in place (the current schema, the DATABASE_URL

@@ -84,7 +84,8 @@ def test_a_taken_or_wrong_code_or_host_is_refused_and_nothing_is_made(registry, 
     if registry.postgres and key != "commune.code_taken":
         with registry.base.connect() as conn:
             schemas = conn.execute(text("SELECT nspname FROM pg_namespace")).scalars().all()
-        assert not [s for s in schemas if s.endswith("_" + code.replace("-", "_"))]
+        home = registry.first().scope
+        assert not [s for s in schemas if s.startswith(home) and s.endswith("_" + code.replace("-", "_"))]
 
 
 def test_no_commune_is_added_before_the_first_is_registered(province_db):
