@@ -62,11 +62,7 @@ class SchedulerInProcess:
         self._duty = asyncio.create_task(self._keep_duty(), name="scheduler-leader")
 
     def _lead(self) -> None:
-        from .apscheduler_jobs import build_scheduler  # APScheduler loads where it runs: the leader
-
-        sched = build_scheduler(self.runner)
-        for code, runner in self.communes:
-            build_scheduler(runner, scheduler=sched, prefix=f"{code}/")
+        sched = self.jobs()
         sched.start()
         self.scheduler = sched
         jobs = sched.get_jobs()
@@ -82,6 +78,15 @@ class SchedulerInProcess:
                 await runner.catch_up()
             except Exception:
                 log.exception("scheduler: catching up commune %s failed", code)
+
+    def jobs(self) -> AsyncIOScheduler:
+        """The scheduler with every commune's jobs, not started yet."""
+        from .apscheduler_jobs import build_scheduler  # APScheduler loads where it runs: the leader
+
+        sched = build_scheduler(self.runner)
+        for code, runner in self.communes:
+            build_scheduler(runner, scheduler=sched, prefix=f"{code}/")
+        return sched
 
     async def _step_down(self) -> None:
         await self._end(self._catch_up)
