@@ -146,9 +146,9 @@ class SharedBot:
             if body == code or body.startswith(code + "-"):
                 invite = body[len(code) + 1 :]
                 return self._route(event, self.tenants[code], dataclasses.replace(event, args=invite))
-        code = self.routes.commune_of(event.channel, self.bot, event.user_id)
-        if code in self.tenants:  # an old link: the person stays in their commune
-            return Entry(dataclasses.replace(event, args=""), self.tenants[code])
+        routed = self.routes.commune_of(event.channel, self.bot, event.user_id)
+        if routed in self.tenants:  # an old link: the person stays in their commune
+            return Entry(dataclasses.replace(event, args=""), self.tenants[routed])
         return Entry(event, None, [Text(t("province.link_unknown")), self.question()])
 
     def _typed(self, event: InboundEvent, text: str) -> Entry:

@@ -124,7 +124,7 @@ def own_settings(settings: Settings, code: str, environ: Mapping[str, str]) -> S
     from pydantic import ValidationError
 
     try:
-        own = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        own = Settings(_env_file=None, **values)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "settings"

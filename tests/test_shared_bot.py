@@ -14,7 +14,9 @@ from sqlmodel import Session, select
 from bot.bootstrap import build_services
 from bot.pacing import ChatPacers
 from bot.reception import BUTTONS_MAX
+from bot.settings import Settings, SettingsError
 from bot.telegram import TelegramChannel
+from bot.tenants import own_settings
 from messages.catalog import t
 from storage.models import Identity, Member, Outbox, ProcessedEvent, ProvinceChatRoute
 from storage.outbox import enqueue
@@ -129,6 +131,12 @@ async def test_a_typed_name_without_diacritics_routes_and_a_wrong_one_is_asked_a
     assert "UBND xã Yên Phúc" in greeting.params["text"]
     await u.say("/start")
     assert "UBND xã Yên Phúc" in u.texts  # remembered: not asked again
+    await u.say("/start c-khong-co")  # a link of no commune: the person stays in theirs
+    assert "UBND xã Yên Phúc" in u.texts
+    v = TgUser(fake, ch, user_id=7014)
+    await v.say("/start c-khong-co")
+    [asked] = messages(v)
+    assert t("province.link_unknown") in asked.params["text"] and t("province.ask") in asked.params["text"]
 
 
 async def test_a_person_the_first_commune_knew_before_the_bot_was_shared_is_not_asked(shared, fake, clock):
@@ -230,3 +238,13 @@ async def test_a_commune_with_its_own_bot_is_served_there_and_not_asked_for(db_p
                 await ch.stop()
     finally:
         await own.stop()
+
+
+def test_a_communes_own_bot_setting_that_does_not_fit_is_one_line_naming_its_variable(db_path):
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")
+    assert own_settings(settings, "yen-phuc", {"TELEGRAM_BOT_TOKEN": "1:shared"}) is None
+    with pytest.raises(SettingsError) as err:
+        own_settings(settings, "yen-phuc", {"TELEGRAM_BOT_TOKEN__YEN_PHUC": "no-colon"})
+    assert err.value.message.startswith("TELEGRAM_BOT_TOKEN__YEN_PHUC: expected the form")
+    own = own_settings(settings, "yen-phuc", {"ZALO_BOT_TOKEN__YEN_PHUC": "42:secret"})
+    assert own.zalo_bot_token.get_secret_value() == "42:secret" and own.telegram_bot_token is None
