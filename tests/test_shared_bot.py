@@ -248,3 +248,14 @@ def test_a_communes_own_bot_setting_that_does_not_fit_is_one_line_naming_its_var
     assert err.value.message.startswith("TELEGRAM_BOT_TOKEN__YEN_PHUC: expected the form")
     own = own_settings(settings, "yen-phuc", {"ZALO_BOT_TOKEN__YEN_PHUC": "42:secret"})
     assert own.zalo_bot_token.get_secret_value() == "42:secret" and own.telegram_bot_token is None
+
+
+def test_in_webhook_mode_a_communes_own_bots_have_paths_of_their_own(db_path, fake, clock):
+    environ = {"TELEGRAM_BOT_TOKEN__YEN_PHUC": "654321:OWN", "ZALO_BOT_TOKEN__YEN_PHUC": "77:own-zalo"}
+    settings = tg_settings(db_path, fake, webhook=True, zalo_bot_token="42:shared-zalo")
+    app = province_app(settings, clock, base_engine(db_path), {**YEN_PHUC, "na-pan": "Xã Nà Pàn"}, environ)
+    services = build_services(app)
+    paths = [r.path for ch in services.channels for r in ch.routes() if not r.path.startswith("/tai")]
+    assert paths == ["/telegram", "/zalo", "/telegram/yen-phuc", "/zalo/yen-phuc"]
+    shared_tg = services.channels[0]
+    assert sorted(shared_tg.door.tenants) == ["na-pan", "tran-ninh"]  # Yên Phúc has its own
