@@ -1,6 +1,6 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, web, channels, cli, audit, communes); the documents keep theirs in
+announcements, web, province_web, channels, cli, audit, communes); the documents keep theirs in
 documents/texts.py.
 Short, polite, one phone screen.
 
@@ -19,6 +19,7 @@ from messages.texts import (
     council_award,
     navigation,
     nomination,
+    province_web,
     registration,
     reports,
     review,
@@ -34,6 +35,7 @@ SUBJECTS = (
     council_award,
     announcements,
     web,
+    province_web,
     channels,
     cli,
     audit,
