@@ -22,6 +22,7 @@ from .province_web_helpers import (  # noqa: F401
     registry,
 )
 from .review_helpers import join, member_id
+from .test_production import nginx  # noqa: F401
 
 
 def staff_of(province, code: str | None, name: str, user: str = "staff1") -> int:
@@ -122,3 +123,36 @@ def test_a_communes_address_is_console_url_with_its_host():
     assert address_on("http://127.0.0.1:8080/", "b.test") == "http://b.test:8080"
     assert address_on("http://127.0.0.1:8080", "b.test:9000") == "http://b.test:9000"
     assert address_on("https://bot.example.gov.vn/", None) == "https://bot.example.gov.vn"
+
+
+def test_behind_nginx_every_host_reaches_its_own_console(province, nginx):
+    """deploy/nginx-thidua.conf passes Host through: one upstream, each host its console."""
+    import httpx
+
+    from .test_production import Served
+
+    province.add()
+    b_staff = staff_of(province, "yen-phuc", "Vi Văn Xã B")
+    _, admin_token = province.admin_link()
+    with Served(province.dispatch) as served:
+        port = nginx(served.port)
+
+        def through(host: str) -> httpx.Client:
+            return httpx.Client(
+                base_url=f"http://127.0.0.1:{port}", headers={"host": f"{host}:{port}"}, timeout=10
+            )
+
+        with through(B_HOST) as b:
+            token = province.link("yen-phuc", b_staff)
+            signed = b.post(f"/vao/{token}", headers={"origin": f"http://{B_HOST}:{port}"})
+            assert signed.status_code == 303, signed.text
+            assert "Vi Văn Xã B" in b.get("/").text
+        with through(A_HOST) as a:
+            a.cookies.set("thidua_phien", signed.cookies["thidua_phien"])
+            assert a.get("/").headers["location"] == "/dang-nhap"
+        with through(PROVINCE_HOST) as p:
+            signed = p.post(f"/vao/{admin_token}", headers={"origin": f"http://{PROVINCE_HOST}:{port}"})
+            assert signed.status_code == 303, signed.text
+            assert "Xã Yên Phúc" in p.get("/").text
+        with through("nowhere.example") as other:
+            assert other.get("/").status_code == 404
