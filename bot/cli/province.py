@@ -61,17 +61,17 @@ def _issue(settings, make_admin, *, added: bool) -> int:
 
 def add_admin(args, settings) -> int:
     def added(uow: UnitOfWork) -> ProvinceAdmin:
-        event = ops.add_admin(uow, args.name, args.phone)
-        return uow.session.get(ProvinceAdmin, event.admin_id)
+        return _admin(uow, ops.add_admin(uow, args.name, args.phone).admin_id)
 
     return _issue(settings, added, added=True)
 
 
 def new_link(args, settings) -> int:
-    def found(uow: UnitOfWork) -> ProvinceAdmin:
-        admin = uow.session.get(ProvinceAdmin, args.id)
-        if admin is None:
-            raise Refused("province_web.no_admin", id=args.id)
-        return admin
+    return _issue(settings, lambda uow: _admin(uow, args.id), added=False)
 
-    return _issue(settings, found, added=False)
+
+def _admin(uow: UnitOfWork, admin_id: int) -> ProvinceAdmin:
+    admin = uow.session.get(ProvinceAdmin, admin_id)
+    if admin is None:
+        raise Refused("province_web.no_admin", id=admin_id)
+    return admin
