@@ -75,7 +75,7 @@ class Hosts:
 
 UNKNOWN_HOST = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Không có trang này</title><link rel="stylesheet" href="/tinh/app.css"></head>
+<title>Không có trang này</title></head>
 <body><main><section class="card narrow"><h1>Không có trang này</h1>
 <p>Địa chỉ này không thuộc xã nào trên hệ thống. Xin kiểm tra lại địa chỉ do Văn phòng xã gửi.</p>
 </section></main></body></html>
@@ -120,7 +120,6 @@ class HostConsoles:
         self._hosts: Hosts | None = None
         self._read_at = -REREAD_AFTER
         self._apps: dict[str, Any] = {}
-        self._province_app: Any = None
         self._lock: asyncio.Lock | None = None
         self._not_found = SecurityHeaders(_unknown_host)
 
