@@ -18,8 +18,10 @@ from domain.campaign import Campaign, CampaignError, load_campaign
 from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
 from handlers.core import Core
+from messages.folding import fold
 from scheduler.startup import SchedulerInProcess
-from storage.db import make_engine, migrate
+from storage.communes import Communes
+from storage.db import make_engine
 
 from .channel import Channel
 from .delivery import Delivery
@@ -40,6 +42,8 @@ class App:
     outbox_bell: OutboxBell = field(default_factory=OutboxBell)
     # every channel's turns go to the database through it, several to a commit when busy
     turns: TurnWriter | None = None
+    # the province registry over `db`: the data in `db` is its first commune
+    communes: Communes | None = None
 
     def __post_init__(self) -> None:
         if self.turns is None:
@@ -67,11 +71,33 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         campaign = campaign.with_deadline(today + timedelta(days=14))
         url = settings.demo_database_url
     db = make_engine(url)
-    migrate(db)
+    communes = open_communes(db, settings, campaign, clock)
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )
-    return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
+    return App(
+        settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo, communes=communes
+    )
+
+
+def first_commune(settings: Settings, campaign: Campaign) -> tuple[str, str]:
+    """The code and name of the commune whose data DATABASE_URL holds: COMMUNE_CODE and
+    COMMUNE_NAME, else the campaign organiser's place folded (tran-ninh) and name."""
+    place = "-".join(
+        "".join(c if c.isalnum() and c.isascii() else " " for c in fold(campaign.organiser.place)).split()
+    )
+    code = settings.commune_code or (place[:32] if len(place) >= 2 else "xa-1")
+    return code, settings.commune_name or campaign.organiser.name
+
+
+def open_communes(db: Engine, settings: Settings, campaign: Campaign, clock: Clock) -> Communes:
+    """The registry over the database, migrated (the registry, then every commune; a restart
+    at head loads no Alembic), with the data in place registered as the first commune."""
+    communes = Communes(db)
+    communes.migrate()
+    code, name = first_commune(settings, campaign)
+    communes.ensure_first(code, name, now=clock.now())
+    return communes
 
 
 @dataclass

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"
+    # the commune whose data DATABASE_URL holds (the first of the province registry); by
+    # default its code is the campaign's organiser place folded (tran-ninh), its name the
+    # organiser's name
+    commune_code: str | None = Field(default=None, pattern=r"^[a-z0-9-]{2,32}$")
+    commune_name: str | None = Field(default=None, min_length=2, max_length=200)
     telegram_bot_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")
     zalo_bot_name: str | None = Field(default=None, max_length=60)
     # Zalo Official Account (docs/zalo-oa.md): the app, the OA, and the first token pair (the
@@ -149,6 +154,8 @@ class Settings(BaseSettings):
         "zalo_oa_access_token",
         "zalo_oa_refresh_token",
         "zalo_oa_id",
+        "commune_code",
+        "commune_name",
         mode="before",
     )
     @classmethod

@@ -28,12 +28,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from . import scopes
+from .db import at_head
 from .db import migrate as migrate_commune
 from .models.province import ProvinceCommune
 
 log = logging.getLogger(__name__)
 
 PROVINCE_MIGRATIONS = Path(__file__).with_name("province_migrations")
+VERSION_TABLE = "province_version"
 CODE = re.compile(r"^[a-z0-9-]{2,32}$")
 HOST = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
@@ -66,7 +68,10 @@ def _commune(row: ProvinceCommune) -> Commune:
 
 
 def migrate_registry(base: Engine) -> None:
-    """The registry's tables at their newest shape (Alembic, version table province_version)."""
+    """The registry's tables at their newest shape (Alembic, version table province_version);
+    a registry already there is left alone without loading Alembic (most starts are restarts)."""
+    if at_head(base, PROVINCE_MIGRATIONS, VERSION_TABLE):
+        return
     from alembic import command
     from alembic.config import Config
 
@@ -162,7 +167,9 @@ class Communes:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _insert(self, code: str, name: str, web_host: str | None, scope: str, status: str) -> Commune:
+    def _insert(
+        self, code: str, name: str, web_host: str | None, scope: str, status: str, now: datetime | None
+    ) -> Commune:
         if not CODE.match(code):
             raise CommuneRefused("commune.code_bad", code=code)
         host = normal_host(web_host)
@@ -190,27 +197,40 @@ class Communes:
             raise CommuneRefused("commune.scope_taken", code=code) from None
         return _commune(row)
 
-    def create(self, code: str, name: str, web_host: str | None = None) -> Commune:
+    def create(
+        self, code: str, name: str, web_host: str | None = None, *, now: datetime | None = None
+    ) -> Commune:
         """Register a new commune, make its schema or file and migrate it. The row comes first
         (status «new»): its unique code, host and scope decide between two concurrent creations
         before any schema is made; a creation cut short is finished by the next `migrate`."""
+        return self._make_ready(self.register(code, name, web_host, now=now))
+
+    def register(
+        self, code: str, name: str, web_host: str | None = None, *, now: datetime | None = None
+    ) -> Commune:
+        """The first half of `create`: the row (status «new»), nothing made yet. A caller that
+        makes the schema its own way (bench/communes.py copies a migrated one) then calls
+        `activate`; otherwise the next `migrate` makes it."""
         if self.first() is None:
             raise CommuneRefused("commune.no_first")
-        commune = self._insert(code, name, web_host, self._scope_for(code, first=False), NEW)
-        return self._make_ready(commune)
+        return self._insert(code, name, web_host, self._scope_for(code, first=False), NEW, now)
 
-    def _make_ready(self, commune: Commune) -> Commune:
-        if self.postgres:
-            scopes.create_schema(self.base, commune.scope)
-        else:
-            migrate_commune(self.engine_of(commune))
+    def activate(self, commune: Commune) -> Commune:
+        """The commune's schema or file is made and at head: it serves from now on."""
         with self.base.begin() as conn:
             conn.execute(
                 update(ProvinceCommune).where(col(ProvinceCommune.id) == commune.id).values(status=ACTIVE)
             )
         return Commune(**{**commune.__dict__, "status": ACTIVE})
 
-    def ensure_first(self, code: str, name: str) -> Commune:
+    def _make_ready(self, commune: Commune) -> Commune:
+        if self.postgres:
+            scopes.create_schema(self.base, commune.scope)
+        else:
+            migrate_commune(self.engine_of(commune))
+        return self.activate(commune)
+
+    def ensure_first(self, code: str, name: str, *, now: datetime | None = None) -> Commune:
         """The commune whose data is already in place (the current schema, the DATABASE_URL
         file), registered once: a deployment upgraded to the registry keeps every row where it
         is. Returns the first commune, whatever its code, when one is registered."""
@@ -218,7 +238,7 @@ class Communes:
         if found is not None:
             return found
         try:
-            return self._insert(code, name, None, self._scope_for(code, first=True), ACTIVE)
+            return self._insert(code, name, None, self._scope_for(code, first=True), ACTIVE, now)
         except CommuneRefused:
             found = self.first()  # another process registered it meanwhile
             if found is None:
@@ -237,15 +257,19 @@ class Communes:
 
     def migrate(self) -> None:
         """The registry, the data in place (commune 1, registered or not yet), then every other
-        commune at the newest schema; one left «new» by a creation cut short is made ready."""
+        commune at the newest schema; one left «new» by a creation cut short is made ready.
+        On PostgreSQL one query reads every schema's version: a restart opens no connection
+        per commune."""
         migrate_registry(self.base)
         migrate_commune(self.base)
-        for commune in self.all():
-            if self.is_base(commune):
-                continue
+        others = [c for c in self.all() if not self.is_base(c)]
+        if self.postgres:
+            behind = set(scopes.schemas_behind(self.base, [c.scope for c in others if c.status != NEW]))
+        for commune in others:
             if commune.status == NEW:
                 self._make_ready(commune)
             elif self.postgres:
-                scopes.migrate_schema(self.base, commune.scope)
+                if commune.scope in behind:
+                    scopes.migrate_schema(self.base, commune.scope)
             else:
                 migrate_commune(self.engine_of(commune))

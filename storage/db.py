@@ -70,12 +70,12 @@ def alembic_config(url: str) -> Config:
 _REVISION = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
 
 
-def heads() -> set[str]:
-    """The newest revisions of storage/migrations/versions, read from the files' own
-    `revision = ...` / `down_revision = ...` lines (no Alembic import)."""
+def heads(migrations: Path = MIGRATIONS) -> set[str]:
+    """The newest revisions of a chain (storage/migrations/versions by default), read from the
+    files' own `revision = ...` / `down_revision = ...` lines (no Alembic import)."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
+    for path in (migrations / "versions").glob("*.py"):
         found = dict(_REVISION.findall(path.read_text(encoding="utf-8")))
         revisions.add(ast.literal_eval(found["revision"]))
         down = ast.literal_eval(found.get("down_revision", "None"))
@@ -83,12 +83,12 @@ def heads() -> set[str]:
     return revisions - parents
 
 
-def at_head(engine: Engine) -> bool:
+def at_head(engine: Engine, migrations: Path = MIGRATIONS, version_table: str = "alembic_version") -> bool:
     """True when the database is already at the newest schema (a restart: nothing to do)."""
     try:
-        want = heads()
+        want = heads(migrations)
         with engine.connect() as conn:
-            have = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+            have = {r[0] for r in conn.execute(text(f"SELECT version_num FROM {version_table}"))}
     except Exception:
         return False
     return bool(want) and have == want

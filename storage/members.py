@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from .models import (
@@ -108,6 +109,11 @@ def members(s: Session, *, role: str | None = None, unit_code: str | None = None
     if unit_code:
         q = q.where(Member.unit_code == unit_code)
     return s.exec(q.order_by(col(Member.id))).all()
+
+
+def count_members(s: Session) -> int:
+    """How many members the commune has (every role)."""
+    return int(s.exec(select(func.count()).select_from(Member)).one())
 
 
 def new_code(length: int = 8) -> str:

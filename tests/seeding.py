@@ -115,11 +115,23 @@ def _members(campaign, channel: str) -> tuple[list[dict], list[dict]]:
     return rows, idents
 
 
-def populate(engine, campaign, n: int, seed: int = 7, *, channel: str = "console", odd: bool = False) -> None:
+def populate(
+    engine,
+    campaign,
+    n: int,
+    seed: int = 7,
+    *,
+    channel: str = "console",
+    odd: bool = False,
+    members: bool = True,
+    first: int = 1,
+) -> None:
     """n submissions (every 10th a unit report, every 3rd a proposal, the rest nominations).
     Members: 300 residents, 5 staff, one head per unit, each with an identity on `channel`
     (external id "m<id>"). With odd=True a few rows carry what exports must survive
-    (characters XML cannot hold, missing units, role changes in the log)."""
+    (characters XML cannot hold, missing units, role changes in the log). A second campaign
+    in the same database: members=False (they are there) and `first`, the first submission's
+    id and reference number, past the first campaign's."""
     rnd = random.Random(seed)
     units = [u.code for u in campaign.units]
     cats = [k.key for k in campaign.categories]
@@ -129,9 +141,10 @@ def populate(engine, campaign, n: int, seed: int = 7, *, channel: str = "console
     member_rows, idents = _members(campaign, channel)
     statuses, weights = list(WEIGHTS), list(WEIGHTS.values())
     keyed = "nominee_key" in {c["name"] for c in inspect(engine).get_columns("submission")}
-    with engine.begin() as conn:
-        conn.execute(insert(Member.__table__), member_rows)
-        conn.execute(insert(Identity.__table__), idents)
+    if members:
+        with engine.begin() as conn:
+            conn.execute(insert(Member.__table__), member_rows)
+            conn.execute(insert(Identity.__table__), idents)
     subs: list[dict] = []
     changes: list[dict] = []
     audits: list[dict] = []
@@ -149,7 +162,7 @@ def populate(engine, campaign, n: int, seed: int = 7, *, channel: str = "console
                     conn.execute(insert(model.__table__), rows)
                     rows.clear()
 
-    for i in range(1, n + 1):
+    for i in range(first, first + n):
         kind = "report" if i % 10 == 0 else ("proposal" if i % 3 == 0 else "nomination")
         final = rnd.choices(statuses, weights)[0]
         at = START + timedelta(minutes=37 * i)

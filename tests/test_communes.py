@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from storage.communes import CommuneRefused, Communes
 from storage.db import heads
 from storage.models import PROVINCE_METADATA
+from storage.scopes import schemas_behind
 
 from .communes_fixtures import pg_base, province_db, registry  # noqa: F401
 
@@ -83,7 +84,8 @@ def test_a_taken_or_wrong_code_or_host_is_refused_and_nothing_is_made(registry, 
     if registry.postgres and key != "commune.code_taken":
         with registry.base.connect() as conn:
             schemas = conn.execute(text("SELECT nspname FROM pg_namespace")).scalars().all()
-        assert not [s for s in schemas if s.endswith("_" + code.replace("-", "_"))]
+        home = registry.first().scope
+        assert not [s for s in schemas if s.startswith(home) and s.endswith("_" + code.replace("-", "_"))]
 
 
 def test_no_commune_is_added_before_the_first_is_registered(province_db):
@@ -117,3 +119,17 @@ def test_a_creation_cut_short_is_finished_by_the_next_migrate(registry, monkeypa
     other = registry.get("yen-phuc")
     assert other.status == "active"
     assert version(registry.engine_of(other), "alembic_version") == heads()
+
+
+def test_one_query_finds_the_commune_schemas_behind_the_newest(pg_base):
+    """A restart reads every commune schema's version at once; only those behind are migrated."""
+    communes = Communes(pg_base)
+    communes.migrate()
+    communes.ensure_first("tran-ninh", "Xã Trần Ninh")
+    a, b = communes.create("xa-a", "Xã A"), communes.create("xa-b", "Xã B")
+    scopes_ = [a.scope, b.scope]
+    assert schemas_behind(pg_base, scopes_) == []
+    with pg_base.begin() as conn:
+        conn.execute(text(f'UPDATE "{b.scope}".alembic_version SET version_num = :v'), {"v": "outbox_lane"})
+    assert schemas_behind(pg_base, scopes_) == [b.scope]
+    assert schemas_behind(pg_base, [*scopes_, "no_such_schema"]) == [b.scope, "no_such_schema"]

@@ -156,6 +156,10 @@ def test_serving_loads_no_heavy_library_and_the_console_on_its_first_request(tmp
 
 def test_a_restart_on_a_migrated_database_does_not_load_alembic(tmp_path, db_path):
     assert at_head(make_engine(f"sqlite:///{db_path}"))
+    # a database of the code before the province registry gets the registry once…
+    upgraded = start(tmp_path, f"sqlite:///{db_path}", heavy=("alembic", "mako"))
+    assert upgraded["before"] == ["alembic", "mako"]
+    # …then restarts find the registry and the commune at head
     seen = start(tmp_path, f"sqlite:///{db_path}", heavy=("alembic", "mako"))
     assert seen["before"] == []
     fresh = start(tmp_path, f"sqlite:///{tmp_path}/fresh.db", heavy=("alembic",))
