@@ -61,9 +61,15 @@ class CommuneConsoles:
         return self.app.db if self.is_first(commune) else self.registry.engine_of(commune)
 
     def campaign_of(self, commune: Any) -> Any:
+        """The tenant's campaign; else the commune's first from the app's `campaigns_for(commune,
+        engine)` provider when it has one; else the deployment's (CAMPAIGN_FILE)."""
         tenant = self._tenant(commune)
         core = getattr(tenant, "core", None)
-        return getattr(core, "campaign", None) or self.app.campaign
+        if getattr(core, "campaign", None) is not None:
+            return core.campaign
+        provider = getattr(self.app, "campaigns_for", None)
+        found = provider(commune, self.engine_of(commune)) if provider and not self.is_first(commune) else []
+        return found[0] if found else self.app.campaign
 
     def url_of(self, commune: Any) -> str:
         return address_on(self.app.settings.console_url, commune.web_host)
@@ -117,11 +123,11 @@ def host_consoles(app: Any, registry: Any = None):
     dispatch: HostConsoles
 
     def add_commune(admin, code: str, name: str, host: str):
-        commune, _ = province_admin.add_commune(
+        events = province_admin.add_commune(
             registry, admin, code, name, host, province_host=settings.province_host, now=app.clock.now()
         )
         dispatch.forget()  # its host is served from the next request
-        return commune
+        return events
 
     def province():
         return make_province_console(

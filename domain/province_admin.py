@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage import audit, province_signin, weblogin
-from storage.communes import Commune, CommuneRefused, Communes
+from storage.communes import Communes
 from storage.models.province import ProvinceAdmin, ProvinceWebSession
 
+from . import communes as communes_ops
 from . import console as console_ops
 from .events import Event
 from .refusals import Refused
@@ -101,13 +102,6 @@ def sign_out(uow: UnitOfWork, session_row: ProvinceWebSession) -> list[Event]:
     return uow.record([ProvinceSignedOut(at=uow.now, actor_id=None, admin_id=session_row.admin_id)])
 
 
-@dataclass(frozen=True)
-class CommuneAdded(Event):
-    code: str
-    name: str
-    web_host: str | None
-
-
 def add_commune(
     registry: Communes,
     admin: ProvinceAdmin,
@@ -117,23 +111,16 @@ def add_commune(
     *,
     province_host: str | None,
     now: datetime,
-) -> tuple[Commune, CommuneAdded]:
-    """«Thêm xã»: a commune with its own console host, its schema or file made and migrated
-    (Communes.create). Its host is needed (with several communes, a console answers on its own
-    host only) and may not be the province console's. Refused with the registry's reason
-    (a taken code or host, a wrong one) before anything is made."""
+) -> list[Event]:
+    """«Thêm xã» on the province console: `domain.communes.create_commune` with the console's
+    host required (with several communes a console answers on its own host only) and not the
+    province console's own. Refused before anything is made."""
     host = (host or "").strip().lower().rstrip(".")
     if not host:
         raise Refused("province_web.host_needed")
     if province_host and host.split(":")[0] == province_host.lower():
         raise Refused("province_web.host_is_province", host=host)
-    try:
-        commune = registry.create(code.strip(), name, web_host=host)
-    except CommuneRefused as exc:
-        raise Refused(exc.key, **exc.values) from None
-    return commune, CommuneAdded(
-        at=now, actor_id=None, code=commune.code, name=commune.name, web_host=commune.web_host
-    )
+    return communes_ops.create_commune(registry, admin, code, name, web_host=host, now=now)
 
 
 def invite_first_staff(

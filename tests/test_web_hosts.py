@@ -156,3 +156,20 @@ def test_behind_nginx_every_host_reaches_its_own_console(province, nginx):
             assert "Xã Yên Phúc" in p.get("/").text
         with through("nowhere.example") as other:
             assert other.get("/").status_code == 404
+
+
+def test_a_communes_console_runs_its_own_campaign(province):
+    """The app's campaigns provider (a commune's campaign table once there) gives B its own."""
+    from datetime import date
+
+    province.add()
+    asked = []
+
+    def campaigns_for(commune, engine):
+        asked.append((commune.code, engine))
+        return [province.campaign.with_deadline(date(2024, 12, 15))]
+
+    province.app.campaigns_for = campaigns_for
+    assert "hạn gửi hồ sơ 23:59 15/12/2024" in province.client(B_HOST).get("/dang-nhap").text
+    assert "hạn gửi hồ sơ 23:59 30/11/2024" in province.client(A_HOST).get("/dang-nhap").text
+    assert asked == [("yen-phuc", province.engine("yen-phuc"))]  # commune 1 keeps the app's

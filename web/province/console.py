@@ -43,7 +43,7 @@ class ProvinceConsole:
     `registry`: storage.communes.Communes; `db`: the registry's engine (DATABASE_URL);
     `engine_of(commune)`: that commune's engine (its scope);
     `commune_url(commune)`: that commune's console address (its sign-in links);
-    `add_commune(admin, code, name, host)`: the domain operation that makes a commune;
+    `add_commune(admin, code, name, host) -> [CommuneCreated]`: the operation that makes one;
     `figures(commune)`: its counts (storage.province_figures.Figures)."""
 
     registry: Any

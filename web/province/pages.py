@@ -78,10 +78,10 @@ def home(req: ProvinceReq) -> Response:
 @province_page("/xa", methods=("POST",), name="add_commune")
 def add_commune(req: ProvinceReq) -> Response:
     try:
-        commune = req.console.add_commune(req.viewer.admin, req.arg("code"), req.arg("name"), req.arg("host"))
+        [added] = req.console.add_commune(req.viewer.admin, req.arg("code"), req.arg("name"), req.arg("host"))
     except Refused as exc:
         return _home(req, error=t(exc.key, **exc.values), status=400)
-    return req.redirect("/", them=commune.code)
+    return req.redirect("/", them=added.code)
 
 
 @province_page("/xa/{code}/moi", methods=("POST",), name="invite_first_staff")
