@@ -24,7 +24,8 @@ class Figures:
 
     @property
     def submissions(self) -> int:
-        return sum(self.by_status.values())
+        """Dossiers sent and not withdrawn (as `commune list` counts them)."""
+        return sum(n for status, n in self.by_status.items() if status != "withdrawn")
 
 
 def _has_table(s: Session, name: str) -> bool:
@@ -32,11 +33,13 @@ def _has_table(s: Session, name: str) -> bool:
 
 
 def figures(s: Session) -> Figures:
+    """The commune's figures, read through a session of its own engine."""
     members = int(s.exec(select(func.count()).select_from(Member)).one())
     by_status = {
         str(status): int(n)
         for status, n in s.exec(
             select(SubmissionTally.status, func.sum(SubmissionTally.n))
+            .where(col(SubmissionTally.status) != "draft")  # a draft is its author's, not yet sent
             .group_by(col(SubmissionTally.status))
             .having(func.sum(SubmissionTally.n) > 0)
         ).all()

@@ -110,7 +110,8 @@ def test_adding_a_commune_makes_it_and_serves_it_on_its_host(province):
         data={"csrf": home_csrf(admin), "code": "yen-phuc", "name": "Xã Yên Phúc", "host": "B.Thidua.Test"},
     )
     assert r.status_code == 303 and r.headers["location"] == "/?them=yen-phuc"
-    assert "Đã thêm xã «yen-phuc»" in admin.get(r.headers["location"]).text
+    assert "Đã thêm Xã Yên Phúc (mã yen-phuc)." in admin.get(r.headers["location"]).text
+    assert "Đã thêm" not in admin.get("/?them=khong-co").text
     made = province.registry.get("yen-phuc")
     assert (made.name, made.web_host, made.status) == ("Xã Yên Phúc", B_HOST, "active")
     assert province.client(B_HOST).get("/dang-nhap").status_code == 200

@@ -84,7 +84,7 @@ def test_the_province_adds_a_commune_whose_first_staff_member_signs_in_on_its_ho
             admin.get_by_label("Tên xã").fill("Xã Yên Phúc")
             admin.get_by_label("Địa chỉ trang quản lý của xã").fill(B)
             admin.get_by_role("button", name="Thêm xã").click()
-            expect(admin.get_by_role("status")).to_have_text("Đã thêm xã «yen-phuc».")
+            expect(admin.get_by_role("status")).to_contain_text("Đã thêm Xã Yên Phúc (mã yen-phuc).")
             row = admin.locator('tr[data-commune="yen-phuc"]')
             expect(row.get_by_role("link", name=f"http://{B}:{port}")).to_be_visible()
 

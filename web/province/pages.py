@@ -55,7 +55,7 @@ def _rows(req: ProvinceReq) -> list[dict]:
     return rows
 
 
-def _home(req: ProvinceReq, *, error: str | None = None, status: int = 200, **shown) -> Response:
+def _home(req: ProvinceReq, *, error: str | None = None, status: int = 200) -> Response:
     return req.render(
         "home.html",
         status=status,
@@ -65,8 +65,8 @@ def _home(req: ProvinceReq, *, error: str | None = None, status: int = 200, **sh
         code=req.arg("code") if req.form else "",
         name=req.arg("name") if req.form else "",
         host=req.arg("host") if req.form else "",
-        added=req.arg("them") if not req.form else "",
-        **shown,
+        # «?them=<code>» after «Thêm xã»: said only of a commune that is there
+        added=req.console.registry.get(req.arg("them")) if req.arg("them") and not req.form else None,
     )
 
 
