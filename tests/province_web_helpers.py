@@ -43,7 +43,8 @@ class Province:
         self.app = SimpleNamespace(
             settings=self.settings, db=registry.base, campaign=campaign, clock=clock, demo=False
         )
-        self.dispatch = host_consoles(self.app, registry)
+        self.seconds = 1000.0  # the dispatcher's monotonic clock (its registry re-reading)
+        self.dispatch = host_consoles(self.app, registry, monotonic=lambda: self.seconds)
 
     def add(self, code: str = "yen-phuc", host: str = B_HOST, name: str = "Xã Yên Phúc"):
         commune = self.registry.create(code, name, web_host=host)

@@ -95,7 +95,10 @@ def test_one_commune_answers_on_any_host_as_before(province):
 def test_a_commune_added_by_another_process_is_served_on_its_next_request(province):
     assert province.client(B_HOST).get("/dang-nhap").status_code == 200  # the only commune
     province.registry.create("yen-phuc", "Xã Yên Phúc", web_host=B_HOST)  # not through this dispatcher
-    province.dispatch._read_at = -10.0  # the last reading is older than the re-read interval
+    # read under a second ago: B's host is still the only commune's
+    assert province.client(B_HOST).get("/dang-nhap").status_code == 200
+    assert province.dispatch.apps().keys() == {"tran-ninh"}
+    province.seconds += 1.0  # a second later a host it does not know makes it read the registry
     staff = staff_of(province, "yen-phuc", "Vi Văn Xã B")
     assert "Vi Văn Xã B" in province.signed_in(B_HOST, "yen-phuc", staff).get("/").text
     with Session(province.registry.base) as s:
