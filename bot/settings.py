@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     # addresses or networks, "*" for any); from any other peer the headers are ignored
     forwarded_allow_ips: str = "127.0.0.1"
     web_base_url: str | None = None  # the console's address in sign-in links
+    # the province console's host (several communes, docs/production.md): its own address,
+    # apart from every commune's console host; empty: no province console is served
+    province_host: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"
+    )
     log_level: str = "INFO"
     media_dir: Path = Path("data/media")
     demo_database_url: str = "sqlite:///data/demo.db"
@@ -142,6 +147,7 @@ class Settings(BaseSettings):
         "telegram_bot_username",
         "zalo_bot_name",
         "web_base_url",
+        "province_host",
         "zalo_oa_app_id",
         "zalo_oa_secret_key",
         "zalo_oa_app_secret",

@@ -64,7 +64,8 @@ class LazyApp:
 
 
 async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
-    """Serve the webhook routes, /healthz and the web console under / on PORT.
+    """Serve the webhook routes, /healthz and the web consoles under / on PORT (each commune's
+    on its host, the province's on PROVINCE_HOST: bot/web_communes.py).
     Returns (server, task), or (None, None) when the port could not be had."""
     import contextlib
 
@@ -76,15 +77,13 @@ async def start_http(app, routes: Sequence[BaseRoute], *, required: bool):
     if sock is None:
         return None, None
 
-    def console():
-        from web.app import console_from, make_console
+    def consoles():
+        from .web_communes import host_consoles
 
-        from .telegram.links import invite_links
-
-        return make_console(console_from(app, invite_links=lambda code: invite_links(s, code)))
+        return host_consoles(app)
 
     config = uvicorn.Config(
-        make_app([*routes, Mount("/", app=LazyApp(console))]),
+        make_app([*routes, Mount("/", app=LazyApp(consoles))]),
         log_level=s.log_level.lower(),
         access_log=False,
         lifespan="off",

@@ -1,7 +1,7 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, province, web, channels, cli, audit, communes); the documents keep theirs in
-documents/texts.py.
+announcements, province, web, province_web, channels, cli, audit, communes); the documents keep
+theirs in documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -20,6 +20,7 @@ from messages.texts import (
     navigation,
     nomination,
     province,
+    province_web,
     registration,
     reports,
     review,
@@ -36,6 +37,7 @@ SUBJECTS = (
     announcements,
     province,
     web,
+    province_web,
     channels,
     cli,
     audit,

@@ -10,6 +10,7 @@ listed in RACES: a route that is not fails `test_every_post_route_of_the_console
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from domain.refusals import Refused, StaleDecision
 from domain.uow import UnitOfWork
 from storage import council as council_rows
 from storage import submissions
+from storage.communes import Communes
 from storage.db import make_engine
 from storage.models import (
     Announcement,
@@ -37,11 +39,14 @@ from storage.models import (
     Member,
     StatusChange,
     Submission,
+    WebLink,
     WebSession,
 )
+from storage.models.province import ProvinceWebSession
 
 from . import seed as seeding
 from .conftest import nominate_household, rows
+from .province_web_helpers import pg_base, province, province_db, registry  # noqa: F401
 from .review_helpers import join, member_id
 from .web_helpers import Web, csrf_of, field, make_staff
 
@@ -593,3 +598,81 @@ def test_two_browsers_send_at_once(path, web, core, db, office, clock, campaign,
         assert not isinstance(r, Exception), r
     ctx["responses"] = responses
     spec.check(ctx, responses)
+
+
+# -- the province console: two administrators at once ----------------------------------------
+
+
+def province_forms(province, clients, path: str, data: dict) -> list[tuple[str, dict]]:
+    return [(path, {"csrf": csrf_of(c.get("/").text), **data}) for c in clients]
+
+
+def check_one_commune(province, responses) -> None:
+    # the same code and host added twice at once: the registry's unique keys keep one
+    assert sorted(r.status_code for r in responses) == [303, 400], [r.status_code for r in responses]
+    assert "đã có" in next(r for r in responses if r.status_code == 400).text
+    assert [c.code for c in province.registry.all()] == ["tran-ninh", "yen-phuc"]
+
+
+def check_two_invitations(province, responses) -> None:
+    # two invitations of the first staff member: two links, each good once, in B's scope only
+    assert [r.status_code for r in responses] == [200, 200]
+    links = {re.search(r'id="staff-link" href="([^"]+)"', r.text).group(1) for r in responses}
+    assert len(links) == 2
+    with Session(province.engine("yen-phuc")) as s:
+        assert len(s.exec(select(WebLink).where(WebLink.role == "staff")).all()) == 2
+
+
+def check_one_province_session(province, responses) -> None:
+    assert sorted(r.status_code for r in responses) == [303, 410], [r.status_code for r in responses]
+    with Session(province.registry.base) as s:
+        assert len(s.exec(select(ProvinceWebSession)).all()) == 3  # the two administrators' own + one
+
+
+PROVINCE_RACES: dict[str, Any] = {
+    "/xa": (
+        lambda p, cs: province_forms(
+            p, cs, "/xa", {"code": "yen-phuc", "name": "Xã Yên Phúc", "host": "b.thidua.test"}
+        ),
+        check_one_commune,
+        (Communes, "first"),
+    ),
+    "/xa/{code}/moi": (
+        lambda p, cs: (p.add(), province_forms(p, cs, "/xa/yen-phuc/moi", {}))[1],
+        check_two_invitations,
+        None,
+    ),
+    "/vao/{token}": (
+        lambda p, cs: [(f"/vao/{p.admin_link('Lò Thị Ba')[1]}", {})] * 2,
+        check_one_province_session,
+        None,
+    ),
+    "/dang-xuat": "signs out the browser's own session: nothing two browsers share",
+}
+
+
+def test_every_post_route_of_the_province_console_is_raced(province):
+    from web.province import pages
+
+    posts = {r.path for r in pages.ROUTES if "POST" in (r.methods or ())}
+    assert posts - set(PROVINCE_RACES) == set(), (
+        f"POST routes with no race: {sorted(posts - set(PROVINCE_RACES))}"
+    )
+
+
+@pytest.mark.parametrize("path", sorted(k for k, v in PROVINCE_RACES.items() if isinstance(v, tuple)))
+def test_two_province_administrators_send_at_once(path, province, monkeypatch):
+    forms, check, meeting = PROVINCE_RACES[path]
+    clients = [province.admin("Hà Thị Tỉnh"), province.admin("Lò Văn Hai")]
+    sends = [
+        lambda c=c, f=f: c.post(f[0], data=f[1])
+        for c, f in zip(clients, forms(province, clients), strict=True)
+    ]
+    if meeting is not None:
+        with meet(monkeypatch, *meeting):
+            responses = together(*sends)
+    else:
+        responses = together(*sends)
+    for r in responses:
+        assert not isinstance(r, Exception), r
+    check(province, responses)

@@ -7,6 +7,9 @@ Layout
   render.py     Jinja2 environment, Vietnamese date/money filters, catalog labels
   photos.py     evidence photos (Telegram through the Bot API, cached; Zalo from MEDIA_DIR)
   actions.py    the decisions made on the dossier page (stale-page guard)
+  hosts.py      several communes: each request to its commune's console by its Host, the
+                province console on PROVINCE_HOST (docs/province-console.md)
+  province/     the province console: its own sign-in, session cookie and pages
   pages/*.py    one module per page: ROUTES (made with page()) and NAV (menu entries)
   templates/    layout.html (shared) + one template per page, autoescaped
   static/       app.css, app.js (served under /tinh/, nothing from another site)

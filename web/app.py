@@ -86,8 +86,17 @@ def make_console(console: Console) -> Starlette:
     return app
 
 
-def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = None) -> Console:
-    """The console's configuration from bot/'s wiring (duck-typed: web/ imports no bot code)."""
+def console_from(
+    app: Any,
+    *,
+    invite_links: Callable[[str], list[str]] | None = None,
+    db: Any = None,
+    campaign: Any = None,
+    base_url: str | None = None,
+    export_dir: Path | None = None,
+) -> Console:
+    """The console's configuration from bot/'s wiring (duck-typed: web/ imports no bot code).
+    A commune of several gives its own engine, campaign, address and exports folder."""
     s = app.settings
     telegram = None
     if s.telegram_bot_token is not None:
@@ -95,12 +104,12 @@ def console_from(app: Any, *, invite_links: Callable[[str], list[str]] | None = 
             s.telegram_bot_token.get_secret_value(), s.telegram_base_url, s.telegram_base_file_url
         )
     return Console(
-        db=app.db,
-        campaign=app.campaign,
+        db=app.db if db is None else db,
+        campaign=app.campaign if campaign is None else campaign,
         clock=app.clock,
-        base_url=s.console_url,
+        base_url=base_url or s.console_url,
         media_dir=Path(s.media_dir),
-        export_dir=Path(s.media_dir).parent / "exports",
+        export_dir=export_dir or Path(s.media_dir).parent / "exports",
         demo=getattr(app, "demo", False),
         telegram_files=telegram,
         invite_links=invite_links or (lambda code: []),

@@ -23,6 +23,7 @@ TEXTS: dict[str, str] = {
     "audit.slot.run": "Gửi nhắc việc, tổng hợp theo lịch",
     "audit.slot.skip": "Bỏ qua lượt nhắc theo lịch",
     "audit.invite.create.role": "Tạo mã mời",
+    "audit.province.invite_staff": "Tỉnh mời cán bộ đầu tiên của xã",
     "audit.invite.create.link": "Tạo mã liên kết tài khoản",
     "audit.invite.use.role": "Dùng mã mời",
     "audit.invite.use.link": "Liên kết thêm tài khoản",
