@@ -100,6 +100,27 @@ def open_campaigns(uow: UnitOfWork) -> list[Campaign]:
     return campaigns_in(uow, OPEN)
 
 
+@dataclass(frozen=True)
+class Current:
+    """What a turn serves: the open campaigns and those the office still works on after their
+    deadline, the most recently opened first; `stored` is False while the commune has no
+    campaign row at all (the deployment's campaign file then serves alone)."""
+
+    open: tuple[Campaign, ...]
+    after_deadline: tuple[Campaign, ...]
+    stored: bool
+
+
+def current(uow: UnitOfWork) -> Current:
+    keys = rows.keys(uow.session, OPEN + AFTER_DEADLINE)
+    parsed = [(key.status, _parse(uow, key)) for key in keys]
+    return Current(
+        open=tuple(c for status, c in parsed if c is not None and status in OPEN),
+        after_deadline=tuple(c for status, c in parsed if c is not None and status in AFTER_DEADLINE),
+        stored=bool(keys) or rows.count(uow.session) > 0,
+    )
+
+
 def campaign_rows(uow: UnitOfWork) -> list[CampaignRecord]:
     """Every campaign of the commune, the newest first (the office's list)."""
     return list(rows.all_rows(uow.session))

@@ -30,6 +30,10 @@ def get(s: Session, code: str) -> CampaignRecord | None:
     ).first()
 
 
+def status_of(s: Session, code: str) -> str | None:
+    return s.exec(select(CampaignRecord.status).where(CampaignRecord.code == code)).first()
+
+
 def all_rows(s: Session) -> Sequence[CampaignRecord]:
     """Every campaign, the newest first."""
     return s.exec(
