@@ -53,7 +53,12 @@ def wire_events() -> None:
     uow.handle_events_with(notifications.HANDLERS)
 
 
-def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None) -> App:
+def build(
+    settings: Settings, *, demo: bool = False, clock: Clock | None = None, store_campaign: bool = False
+) -> App:
+    """The app. `store_campaign` (serving, the console chat, `migrate`): while the commune has
+    no campaign row, the campaign file's is stored as its first; the other commands write
+    nothing they were not asked to."""
     wire_events()
     clock = clock or SystemClock()
     try:
@@ -70,7 +75,8 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
-    store_first_campaign(db, campaign, source, clock)
+    if store_campaign:
+        store_first_campaign(db, campaign, source, clock)
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )
@@ -82,7 +88,8 @@ def store_first_campaign(db: Engine, campaign: Campaign, source: str, clock: Clo
     campaign file's campaign becomes its first (open or closed by its dates); once there is
     one, the table is the truth and the file is left alone."""
     with uow.UnitOfWork.begin(db, clock.now()) as work:
-        if campaigns.store_file_campaign(work, campaign, source):
+        # a later deadline set by CAMPAIGN_DEADLINE opens it again once its row closed
+        if campaigns.store_file_campaign(work, campaign, source) or campaigns.reopen_extended(work, campaign):
             work.commit()
 
 

@@ -6,7 +6,7 @@ SQLite (through `python -m bot migrate`'s build) and PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, text
@@ -87,7 +87,7 @@ def test_the_file_campaign_becomes_the_first_and_nothing_else_changes(old_databa
         settings = Settings(
             _env_file=None, database_url=url, campaign_file=CAMPAIGN_FILE, media_dir=str(tmp_path)
         )
-        build(settings, clock=clock).db.dispose()
+        build(settings, clock=clock, store_campaign=True).db.dispose()
     else:
         migrate(engine)
         store_first_campaign(engine, campaign, file_text(), clock)
@@ -109,3 +109,20 @@ def test_the_file_campaign_becomes_the_first_and_nothing_else_changes(old_databa
         assert "«Thi đua chào mừng 60 năm huyện Văn Quan» — hạn gửi: 23:59 ngày 30/11/2024" in p.text
     else:
         assert "Hiện chưa có đợt thi đua nào đang mở nhận hồ sơ" in p.text
+
+
+def test_a_deadline_extended_after_the_close_opens_the_campaign_again(db, clock):
+    campaign = parse_campaign_text(file_text())
+    late = ManualClock(AFTER_DEADLINE)
+    store_first_campaign(db, campaign, file_text(), late)
+    store_first_campaign(db, campaign.with_deadline(date(2024, 12, 15)), file_text(), late)
+    with Session(db) as s:
+        row = s.get(CampaignRecord, "tran-ninh-2024")
+        assert (row.status, row.version) == ("open", 2)
+        actions = s.exec(
+            select(AuditLog.action).where(AuditLog.entity == "campaign").order_by(AuditLog.id)
+        ).all()
+        assert actions == ["campaign.store_file", "campaign.open"]
+    store_first_campaign(db, campaign, file_text(), late)  # without the setting: nothing moves
+    with Session(db) as s:
+        assert s.get(CampaignRecord, "tran-ninh-2024").status == "open"

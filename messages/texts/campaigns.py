@@ -23,6 +23,7 @@ TEXTS: dict[str, str] = {
     "campaign.none_open_short": "Hiện chưa có đợt thi đua nào đang mở nhận hồ sơ.",
     "menu.campaign": "Đổi đợt thi đua",
     "flow.campaign": "chọn đợt thi đua",
+    "campaign.digest_of": "Đợt: «{title}»",
     "audit.campaign.save": "Lưu bản nháp đợt thi đua",
     "audit.campaign.store_file": "Lưu đợt thi đua từ tệp cấu hình",
     "audit.campaign.open": "Mở đợt thi đua",
