@@ -266,7 +266,7 @@ def store_file_campaign(uow: UnitOfWork, campaign: Campaign, source: str) -> lis
         action="campaign.store_file",
         entity="campaign",
         entity_id=campaign.code[:32],
-        after={"code": campaign.code, "status": status},
+        after={"code": campaign.code, "campaign_status": status},
         now=uow.now,
     )
     return uow.record([CampaignSaved(at=uow.now, actor_id=None, code=campaign.code, version=1, created=True)])
@@ -311,8 +311,8 @@ def _move(
         action=f"campaign.{to_status}",
         entity="campaign",
         entity_id=code[:32],
-        before={"code": code, "status": before.status},
-        after={"code": code, "status": to_status},
+        before={"code": code, "campaign_status": before.status},
+        after={"code": code, "campaign_status": to_status},
         now=uow.now,
     )
     return uow.record(
