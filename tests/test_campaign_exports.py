@@ -49,3 +49,23 @@ def test_export_defaults_to_the_only_open_campaign(cli_env, db, campaign, clock,
     out = tmp_path / "th.xlsx"
     assert cli_main(["export", "--format", "xlsx", "--out", str(out)]) == 0
     assert names_in(out) == {"Hộ ông Hai"}
+
+
+def test_remind_and_digest_name_their_campaign(cli_env, db, campaign, clock, capsys):
+    from scheduler.plan import slot_tag
+
+    from .test_scheduler import add_member
+
+    open_two_campaigns(db, clock.now(), WINTER)
+    add_member(db, clock.now(), name="Trưởng thôn Một", role="head", unit="T01", uid="h1")
+    assert cli_main(["remind", "--dry-run", "--at", "2024-12-13T08:00", "--campaign", WINTER]) == 0
+    out = capsys.readouterr().out
+    assert f"(remind:2024-12-13T08:00{slot_tag(WINTER, campaign.code)})" in out and "Trưởng thôn Một" in out
+    assert cli_main(["digest", "--at", "2024-11-20T18:00", "--campaign", WINTER]) == 0
+    assert "TỔNG HỢP HỒ SƠ THI ĐUA — 18:00 20/11/2024" in capsys.readouterr().out
+    try:
+        cli_main(["digest", "--at", "2024-11-20T18:00"])
+    except SystemExit as exc:
+        assert "đang mở nhiều đợt" in str(exc)
+    else:
+        raise AssertionError("two open campaigns: the digest asks which")
