@@ -123,11 +123,19 @@ def ask(ctx: Ctx) -> list[Reply]:
     return list(started.replies)
 
 
-def none_open_greeting(ctx: Ctx, demo: str) -> str:
+def greeting(ctx: Ctx, demo: str) -> str:
+    """The menu's greeting: the organiser, the turn's campaign and its deadline; with no
+    campaign open, that none is."""
     organiser = ctx.campaign.organiser.short_name
+    if ctx.serving.none_open:
+        if ctx.member is None:
+            return t("campaign.none_open_new", demo=demo, organiser=organiser)
+        return t("campaign.none_open_member", demo=demo, name=ctx.member.full_name, organiser=organiser)
+    title, deadline = ctx.campaign.campaign.short_title, ctx.deadline_text()
     if ctx.member is None:
-        return t("campaign.none_open_new", demo=demo, organiser=organiser)
-    return t("campaign.none_open_member", demo=demo, name=ctx.member.full_name, organiser=organiser)
+        return t("greet_new", demo=demo, organiser=organiser, campaign=title, deadline=deadline)
+    name = ctx.member.full_name
+    return t("greet_member", demo=demo, name=name, organiser=organiser, campaign=title, deadline=deadline)
 
 
 def switching(ctx: Ctx) -> bool:

@@ -370,20 +370,8 @@ class Core:
         return t("help") + (f"\n{t(extra)}" if extra else "")
 
     def greeting(self, ctx: Ctx) -> str:
-        demo = t("demo_badge") if self.demo else ""
-        if ctx.serving.none_open:
-            return campaign_choice.none_open_greeting(ctx, demo)
-        org, title = ctx.campaign.organiser.short_name, ctx.campaign.campaign.short_title
-        if ctx.member is None:
-            return t("greet_new", demo=demo, organiser=org, campaign=title, deadline=ctx.deadline_text())
-        return t(
-            "greet_member",
-            demo=demo,
-            name=ctx.member.full_name,
-            organiser=org,
-            campaign=title,
-            deadline=ctx.deadline_text(),
-        )
+        """The organiser, the campaign and its deadline (handlers/campaign_choice.py: none open)."""
+        return campaign_choice.greeting(ctx, t("demo_badge") if self.demo else "")
 
     def show_menu(self, ctx: Ctx, *, greet: bool = False, text: str | None = None) -> list[Reply]:
         if ctx.serving.pending:  # several campaigns open: which one, before the menu

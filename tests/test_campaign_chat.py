@@ -11,7 +11,7 @@ from domain import campaigns as ops
 from domain.uow import UnitOfWork
 from storage.models import ConversationState, Member, Submission
 
-from .campaign_texts import open_two_campaigns
+from .campaign_texts import campaign_text, open_two_campaigns
 from .conftest import Player, nominate_household, register_resident, rows
 from .seed import console_member
 
@@ -89,8 +89,16 @@ def test_the_second_open_campaign_costs_one_tap_once(db, campaign, clock):
         if "đợt nào" in p.text:
             p.press("tran-ninh-2024")
 
-    one = journey_taps(Core(db, campaign, clock), "one")
-    store(db, clock)
+    before = journey_taps(Core(db, campaign, clock), "before")  # no campaign row yet
+    store(db, clock, second=False)
+    one = journey_taps(Core(db, campaign, clock), "one")  # the file's campaign, stored
+    assert one == before
+    with Session(db) as s:
+        clerk = s.exec(select(Member).where(Member.role == "staff")).first()
+        uow = UnitOfWork(s, clock.now())
+        ops.save_draft(uow, clerk, campaign_text(WINTER))
+        ops.open_campaign(uow, clerk, WINTER)
+        s.commit()
     two = journey_taps(Core(db, campaign, clock), "two")
     assert two[0] == one[0] + 1  # the choice, once
     assert two[1] == one[1]  # the next nomination: no tap more
