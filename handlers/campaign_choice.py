@@ -115,12 +115,14 @@ def _option(campaign: Campaign) -> Option:
     )
 
 
-def ask(ctx: Ctx) -> list[Reply]:
-    """The question in place of the menu (the person has not chosen among the open campaigns)."""
+def ask(ctx: Ctx, *, greet: bool = False) -> list[Reply]:
+    """The question in place of the menu (the person has not chosen among the open campaigns);
+    on a first contact or /start, who the bot is first."""
     from handlers import engine as eng
 
     started = eng.start(ctx, ctx.core.flows[NAME])
-    return list(started.replies)
+    hello = [Text(t("campaign.hello", organiser=ctx.campaign.organiser.short_name))] if greet else []
+    return [*hello, *started.replies]
 
 
 def greeting(ctx: Ctx, demo: str) -> str:

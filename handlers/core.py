@@ -375,7 +375,7 @@ class Core:
 
     def show_menu(self, ctx: Ctx, *, greet: bool = False, text: str | None = None) -> list[Reply]:
         if ctx.serving.pending:  # several campaigns open: which one, before the menu
-            return campaign_choice.ask(ctx)
+            return campaign_choice.ask(ctx, greet=greet)
         st = ctx.state
         st.flow, st.step = None, "menu"
         st.data = eng.carry(st.data)  # the drafts kept aside stay

@@ -54,6 +54,7 @@ def test_two_open_campaigns_ask_once_and_the_nomination_goes_to_the_one_chosen(c
     store(db, clock)
     p = Player(core)
     p.say("/start")
+    assert "Xin chào! Đây là bot thi đua của UBND xã Trần Ninh." in p.text
     assert "Bạn tham gia đợt nào?" in p.text
     labels = [o.label for o in p.question.options]
     assert labels[0].startswith("Thi đua sản xuất vụ đông (hạn 23:59 ngày 20/12/2024)"), labels

@@ -15,6 +15,7 @@ TEXTS: dict[str, str] = {
     "campaign.status.closed": "Đã hết hạn",
     "campaign.status.decided": "Đã có quyết định",
     "campaign.status.archived": "Đã lưu trữ",
+    "campaign.hello": "Xin chào! Đây là bot thi đua của {organiser}.",
     "campaign.ask": "Xã đang mở nhiều đợt thi đua. Bạn tham gia đợt nào?",
     "campaign.option": "{title} (hạn {deadline})",
     "campaign.gone": "Đợt thi đua bạn chọn vừa đóng. Mời chọn lại.",
