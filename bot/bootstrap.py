@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from domain import notifications, uow
-from domain.campaign import Campaign, CampaignError, load_campaign
+from domain import campaigns, notifications, uow
+from domain.campaign import Campaign, CampaignError, parse_campaign_text, read_campaign_text
 from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
 from handlers.core import Core
@@ -35,8 +35,8 @@ from .tenants import (
     Tenant,
     code_of_place,
     environment,
-    file_campaigns,
     serve_communes,
+    stored_campaigns,
     tenant_of,
 )
 from .turn_writer import TurnWriter
@@ -124,16 +124,22 @@ def build(
     *,
     demo: bool = False,
     clock: Clock | None = None,
+    store_campaign: bool = False,
     campaigns_for: CampaignsFor | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> App:
     """The app of every commune the registry serves (the demo: its own database, one commune).
-    `campaigns_for` says each commune's campaigns (default: files, bot/tenants.file_campaigns);
-    `environ` where the communes' own bots' settings are read (default: .env and the process's)."""
+    `store_campaign` (serving, the console chat, `migrate`): while the first commune has no
+    campaign row, the campaign file's is stored as its first; the other commands write nothing
+    they were not asked to. `campaigns_for` says each commune's campaigns (default: its
+    campaign table, else a file: bot/tenants.stored_campaigns); `environ` where the communes'
+    own bots' settings are read (default: .env and the process's)."""
     wire_events()
     clock = clock or SystemClock()
     try:
-        campaign = load_campaign(settings.campaign_file, settings.campaign_deadline)
+        source = read_campaign_text(settings.campaign_file)
+        campaign = parse_campaign_text(source, str(settings.campaign_file))
+        campaign = campaign.with_deadline(settings.campaign_deadline)
     except CampaignError as exc:
         raise SettingsError(f"CAMPAIGN_FILE: {exc}") from None
     url = settings.database_url
@@ -144,6 +150,8 @@ def build(
         url = settings.demo_database_url
     db = make_engine(url)
     communes = open_communes(db, settings, campaign, clock)
+    if store_campaign:
+        store_first_campaign(db, campaign, source, clock)
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )
@@ -162,7 +170,7 @@ def build(
     if not demo:  # every other active commune of the registry (the demo is one commune)
         environ = environment(settings) if environ is None else environ
         tenants = serve_communes(
-            app, communes, campaigns_for or file_campaigns(first, campaign, environ), environ
+            app, communes, campaigns_for or stored_campaigns(first, campaign, environ, clock), environ
         )
         if tenants:
             app.tenants, app.commune = tenants, next(iter(tenants))
@@ -188,6 +196,16 @@ def open_communes(db: Engine, settings: Settings, campaign: Campaign, clock: Clo
     code, name = first_commune(settings, campaign)
     communes.ensure_first(code, name, now=clock.now())
     return communes
+
+
+def store_first_campaign(db: Engine, campaign: Campaign, source: str, clock: Clock) -> None:
+    """An existing deployment upgrades in place: while the commune has no campaign row, the
+    campaign file's campaign becomes its first (open or closed by its dates); once there is
+    one, the table is the truth and the file is left alone."""
+    with uow.UnitOfWork.begin(db, clock.now()) as work:
+        # a later deadline set by CAMPAIGN_DEADLINE opens it again once its row closed
+        if campaigns.store_file_campaign(work, campaign, source) or campaigns.reopen_extended(work, campaign):
+            work.commit()
 
 
 @dataclass

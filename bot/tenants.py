@@ -154,6 +154,27 @@ def file_campaigns(first_code: str, first: Campaign, environ: Mapping[str, str])
     return campaigns_for
 
 
+def stored_campaigns(
+    first_code: str, first: Campaign, environ: Mapping[str, str], clock: Any
+) -> CampaignsFor:
+    """Each commune's campaigns from its own `campaign` table (open ones, then those the office
+    still works on after their deadline), else from the file CAMPAIGN_FILE__<CODE> names; the
+    first commune's core keeps CAMPAIGN_FILE's campaign (stored as its first row)."""
+    from domain import campaigns
+    from domain.uow import UnitOfWork
+
+    files = file_campaigns(first_code, first, environ)
+
+    def campaigns_for(commune: Any, engine: Engine) -> list[Campaign]:
+        if commune.code == first_code:
+            return [first]
+        with UnitOfWork.begin(engine, clock.now()) as uow:
+            current = campaigns.current(uow)
+        return [*current.open, *current.after_deadline] or files(commune, engine)
+
+    return campaigns_for
+
+
 def console_url_of(commune: Any, settings: Settings) -> str:
     """A commune's web console as its people open it: its own host when it has one."""
     if getattr(commune, "web_host", None):

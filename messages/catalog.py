@@ -1,7 +1,5 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
-(messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, province, web, province_web, channels, cli, audit, communes); the documents keep
-theirs in documents/texts.py.
+(messages/texts/, listed in SUBJECTS below); the documents keep theirs in documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -13,6 +11,7 @@ from __future__ import annotations
 from messages.texts import (
     announcements,
     audit,
+    campaigns,
     channels,
     cli,
     communes,
@@ -42,6 +41,7 @@ SUBJECTS = (
     cli,
     audit,
     communes,
+    campaigns,
 )
 
 MESSAGES: dict[str, str] = {

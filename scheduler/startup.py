@@ -7,10 +7,6 @@ leader is gone. The leader checks its lock every `check_every` seconds: when the
 connection is lost (server restart, network, pg_terminate_backend) it stops scheduling and
 becomes a follower, since another process may lead by then. What a slot queues is announced through `on_queued` (the wiring wakes the
 channels' outbox dispatchers with it).
-
-One lock for the deployment, however many communes it serves: the leader schedules the first
-commune's jobs (`core`) and every other commune's (`communes`: its code and its SlotRunner,
-built on its own Core and storage scope; their job ids start with the code).
 """
 
 from __future__ import annotations
@@ -21,7 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain import campaigns
 from domain.clock import Clock
+from domain.uow import UnitOfWork
 from handlers.core import Core
 from storage.db import LeaderLock
 
@@ -31,6 +29,74 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger("thidua")
+
+
+class CommuneJobs:
+    """One commune's jobs: a runner per open campaign of the commune (the core's own alone while
+    its campaign table is empty), each campaign's slot ids tagged apart, every job id behind
+    the commune's `prefix` (the first commune's is empty: its ids as before)."""
+
+    def __init__(self, runner: SlotRunner, prefix: str = "") -> None:
+        self.runner = runner  # the core's own campaign
+        self.prefix = prefix
+        self.others: dict[str, SlotRunner] = {}
+        self.scheduled: dict[str, SlotRunner] = {}  # by campaign code: whose jobs are in the scheduler
+
+    def runners(self) -> list[SlotRunner]:
+        """A runner per open campaign of the commune; the deployment's own campaign keeps the
+        deadline it was started with."""
+        own = self.runner
+        with UnitOfWork.begin(own.core.db, own.clock.now()) as uow:
+            current = campaigns.current(uow)
+        if not current.stored:
+            return [own]
+        out: list[SlotRunner] = []
+        for campaign in current.open:
+            if campaign.code == own.core.campaign.code:
+                out.append(own)
+                continue
+            runner = self.others.get(campaign.code)
+            if runner is None or runner.campaign != campaign:
+                runner = SlotRunner(
+                    own.core,
+                    campaign=campaign,
+                    clock=own.clock,
+                    chart_dir=own.chart_dir,
+                    on_queued=own.on_queued,
+                )
+                self.others[campaign.code] = runner
+            out.append(runner)
+        return out
+
+    def add_to(self, sched: AsyncIOScheduler) -> None:
+        from .apscheduler_jobs import build_scheduler
+
+        runners = self.runners()
+        for runner in runners:
+            build_scheduler(runner, scheduler=sched, prefix=self.prefix)
+        self.scheduled = {r.campaign.code: r for r in runners}
+
+    async def catch_up(self) -> None:
+        for runner in list(self.scheduled.values()):
+            await runner.catch_up()
+
+    async def refresh(self, sched: AsyncIOScheduler) -> None:
+        """The open campaigns again: jobs for one newly opened (its missed slots caught up),
+        none left for one closed or archived."""
+        from .apscheduler_jobs import build_scheduler
+
+        runners = await asyncio.to_thread(self.runners)
+        wanted = {r.campaign.code: r for r in runners}
+        for code, runner in list(self.scheduled.items()):
+            if wanted.get(code) is not runner and runner.tag:
+                for job in sched.get_jobs():
+                    if job.id.startswith(self.prefix) and job.id.endswith(runner.tag):
+                        job.remove()
+        for code, runner in wanted.items():
+            if self.scheduled.get(code) is not runner:
+                build_scheduler(runner, scheduler=sched, prefix=self.prefix)
+                await runner.catch_up()
+        self.scheduled = wanted
 
 
 class SchedulerInProcess:
@@ -45,8 +111,10 @@ class SchedulerInProcess:
         check_every: float = 15.0,
         communes: Sequence[tuple[str, SlotRunner]] = (),
     ) -> None:
+        # the first commune's jobs (ids as before), then every other commune's behind its code
         self.runner = SlotRunner(core, clock=clock, chart_dir=chart_dir, on_queued=on_queued)
-        self.communes = list(communes)
+        self.own = CommuneJobs(self.runner)
+        self.communes = [(code, CommuneJobs(runner, f"{code}/")) for code, runner in communes]
         self.lock = LeaderLock(core.db, f"thidua-scheduler:{core.campaign.code}")
         self.retry_every = retry_every
         self.check_every = check_every
@@ -54,12 +122,37 @@ class SchedulerInProcess:
         self._catch_up: asyncio.Task | None = None
         self._duty: asyncio.Task | None = None
 
+    @property
+    def scheduled(self) -> dict[str, SlotRunner]:
+        """The first commune's campaigns whose jobs are in the scheduler, by campaign code."""
+        return self.own.scheduled
+
+    def runners(self) -> list[SlotRunner]:
+        return self.own.runners()
+
     async def start(self) -> None:
         if await asyncio.to_thread(self.lock.try_acquire):
             self._lead()
         else:
             log.info("scheduler: another process runs it; this one waits to take over")
         self._duty = asyncio.create_task(self._keep_duty(), name="scheduler-leader")
+
+    def jobs(self) -> AsyncIOScheduler:
+        """The scheduler with every commune's jobs (each open campaign's), not started yet."""
+        from .apscheduler_jobs import REFRESH_JOB, build_scheduler  # APScheduler loads where it runs
+
+        sched = build_scheduler(self.runner)  # the housekeeping, and the first campaign's as before
+        self.own.add_to(sched)
+        for code, jobs in self.communes:
+            try:
+                jobs.add_to(sched)
+            except Exception:
+                log.exception("scheduler: the jobs of commune %s could not be read", code)
+        # a campaign opened (or closed) on the web console meanwhile: its jobs added or removed
+        sched.add_job(
+            self.refresh, "interval", minutes=5, id=REFRESH_JOB, name=REFRESH_JOB, replace_existing=True
+        )
+        return sched
 
     def _lead(self) -> None:
         sched = self.jobs()
@@ -72,21 +165,23 @@ class SchedulerInProcess:
     async def _catch_up_all(self) -> None:
         """Every commune's missed slots, one commune after another; one that fails is logged
         and the others still catch up."""
-        await self.runner.catch_up()
-        for code, runner in self.communes:
+        await self.own.catch_up()
+        for code, jobs in self.communes:
             try:
-                await runner.catch_up()
+                await jobs.catch_up()
             except Exception:
                 log.exception("scheduler: catching up commune %s failed", code)
 
-    def jobs(self) -> AsyncIOScheduler:
-        """The scheduler with every commune's jobs, not started yet."""
-        from .apscheduler_jobs import build_scheduler  # APScheduler loads where it runs: the leader
-
-        sched = build_scheduler(self.runner)
-        for code, runner in self.communes:
-            build_scheduler(runner, scheduler=sched, prefix=f"{code}/")
-        return sched
+    async def refresh(self) -> None:
+        sched = self.scheduler
+        if sched is None:
+            return
+        await self.own.refresh(sched)
+        for code, jobs in self.communes:
+            try:
+                await jobs.refresh(sched)
+            except Exception:
+                log.exception("scheduler: the campaigns of commune %s could not be read again", code)
 
     async def _step_down(self) -> None:
         await self._end(self._catch_up)

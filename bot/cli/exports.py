@@ -3,6 +3,7 @@
 python -m bot export --format xlsx --out tong-hop.xlsx [--status approved shortlisted]
 python -m bot export --format docx --kind list|proposal|report --out FILE [--ref DC-0001]
 python -m bot export --format docx --kind minutes|decision|certificates --out FILE [--ref N]
+Each with --campaign CODE (default: the open campaign; bot/cli/campaign_option.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from documents import STATUSES, ExportError, produce
 from documents.award_files import AWARD_DOCS
 
+from .campaign_option import CampaignOptionError, add_option, campaign_of
 from .scope import add_commune, app_for
 
 
@@ -46,6 +48,7 @@ def add_parsers(sub) -> None:
     p.add_argument(
         "--award", help="docx proposal: mã hình thức khen thưởng (mặc định: hình thức đầu tiên có chỉ tiêu)"
     )
+    add_option(p)
     p.add_argument("--demo", action="store_true", help="từ cơ sở dữ liệu thử")
     add_commune(p)
     p.set_defaults(handler=export)
@@ -62,10 +65,15 @@ def export(args, settings) -> int:
     app = app_for(args, settings)
     now = app.clock.now()
     try:
+        campaign = campaign_of(app, args.campaign)
+    except CampaignOptionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
         with Session(app.db, expire_on_commit=False) as s:
             made = produce(
                 s,
-                app.campaign,
+                campaign,
                 what,
                 args.out,
                 now=now,
@@ -76,5 +84,5 @@ def export(args, settings) -> int:
     except ExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"{made.path} — {made.caption(app.campaign, now)}")
+    print(f"{made.path} — {made.caption(campaign, now)}")
     return 0

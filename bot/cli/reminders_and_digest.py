@@ -3,6 +3,7 @@ staff digest (the scheduler itself sends both in `run`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,11 +15,21 @@ from domain import digest, reminders
 from handlers import digest as dg
 from handlers import reminders as rm
 from messages.catalog import t
-from scheduler.plan import reminder_slot_at
+from scheduler.plan import reminder_slot_at, slot_tag
 
 from ..bootstrap import App
 from ..settings import sane_moment
+from .campaign_option import CampaignOptionError, add_option, campaign_of
 from .scope import add_commune, app_for
+
+
+def _campaign(app: App, args) -> App:
+    """The app serving the campaign --campaign names (default: the open one): its own slots."""
+    try:
+        campaign = campaign_of(app, args.campaign)
+    except CampaignOptionError as exc:
+        raise SystemExit(str(exc)) from None
+    return dataclasses.replace(app, campaign=campaign)
 
 
 def _moment(app: App, raw: str | None) -> datetime:
@@ -43,9 +54,10 @@ def remind_command(args, settings) -> int:
             file=sys.stderr,
         )
         return 2
-    app = app_for(args, settings)
+    own = app_for(args, settings)
+    app = _campaign(own, args)
     at = _moment(app, args.at)
-    slot = reminder_slot_at(app.campaign, at)
+    slot = reminder_slot_at(app.campaign, at, slot_tag(app.campaign.code, own.campaign.code))
     with Session(app.db) as s:
         found = reminders.targets(s, app.campaign, at, stale=bool(slot and slot.stale))
         if not found:
@@ -74,10 +86,12 @@ def remind_command(args, settings) -> int:
 
 
 def digest_command(args, settings) -> int:
-    app = app_for(args, settings)
+    own = app_for(args, settings)
+    app = _campaign(own, args)
     at = _moment(app, args.at)
+    final, tag = not app.campaign.is_open(at), slot_tag(app.campaign.code, own.campaign.code)
     with Session(app.db) as s:
-        d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at), sending=app.core.sending)
+        d = digest.compute(s, app.campaign, at, final=final, sending=app.core.sending, slot_tag=tag)
         print(dg.text_table(app.campaign, d))
         if args.chart:
             c = charts.chart(app.campaign, d, Path(args.chart))
@@ -91,10 +105,12 @@ def add_parsers(sub) -> None:
     r.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     r.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
     add_commune(r)
+    add_option(r)
     r.set_defaults(handler=remind_command)
     d = sub.add_parser("digest", help="print the staff digest")
     d.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     d.add_argument("--chart", default=None, help="also write the PNG bar chart to this path")
     d.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
     add_commune(d)
+    add_option(d)
     d.set_defaults(handler=digest_command)

@@ -11,9 +11,12 @@ def add_commune(parser) -> None:
     )
 
 
-def app_for(args, settings) -> App:
-    """The app seen from the commune the command names (its database, campaign and Core)."""
-    return build(settings, demo=getattr(args, "demo", False)).for_commune(getattr(args, "commune", None))
+def app_for(args, settings, *, store_campaign: bool = False) -> App:
+    """The app seen from the commune the command names (its database, campaign and Core);
+    `store_campaign` as bot.bootstrap.build has it."""
+    demo = getattr(args, "demo", False)
+    app = build(settings, demo=demo, store_campaign=store_campaign)
+    return app.for_commune(getattr(args, "commune", None))
 
 
 def start_param(app: App, invite: str = "") -> str:
