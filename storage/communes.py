@@ -72,13 +72,13 @@ def migrate_registry(base: Engine) -> None:
     a registry already there is left alone without loading Alembic (most starts are restarts)."""
     if at_head(base, PROVINCE_MIGRATIONS, VERSION_TABLE):
         return
-    from alembic import command
-    from alembic.config import Config
-
-    chatter = logging.getLogger("alembic")
+    chatter = logging.getLogger("alembic")  # an INFO line per plugin (on import) and per revision
     level = chatter.level
     chatter.setLevel(logging.WARNING)
     try:
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(PROVINCE_MIGRATIONS))
         with base.begin() as conn:
