@@ -17,6 +17,7 @@ from domain import notifications, uow
 from domain.campaign import Campaign, CampaignError, load_campaign
 from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
+from domain.units import apply_units, seed_units
 from handlers.core import Core
 from scheduler.startup import SchedulerInProcess
 from storage.db import make_engine, migrate
@@ -68,6 +69,10 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
+    with uow.UnitOfWork.begin(db, clock.now()) as work:  # the units: the file's at the first start
+        seed_units(work, campaign)
+        campaign = apply_units(work, campaign)
+        work.commit()
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )

@@ -103,6 +103,7 @@ class SlotRunner:
         return Outcome(slot.id, "ran", queued, people)
 
     def items(self, s: Session, slot: Slot, now: datetime) -> tuple[list[dict], int]:
+        self.campaign = self.core.units.campaign(s)  # the commune's units as stored now
         if slot.kind == LAUNCH:
             prepared = broadcasts.launch_items(s, self.campaign, now=now)
             return (prepared.items, prepared.members) if prepared is not None else ([], 0)

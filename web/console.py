@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from domain import console as console_ops
+from domain.units import LiveUnits
 from domain.uow import UnitOfWork
 from storage import weblogin
 from storage.models import Member, WebSession
@@ -87,6 +88,7 @@ class Console:
 
     def __post_init__(self) -> None:
         self.env = make_env(self.campaign.tz)
+        self.units = LiveUnits(self.campaign)  # the commune's units as stored, per request
 
     @property
     def secure_cookies(self) -> bool:
@@ -118,10 +120,14 @@ class Req:
     now: datetime
     viewer: Viewer | None
     form: dict[str, list[str]]
+    _campaign: Any = None
 
     @property
     def campaign(self):
-        return self.console.campaign
+        """The campaign with the commune's units as stored when the request began."""
+        if self._campaign is None:
+            self._campaign = self.console.units.campaign(self.s)
+        return self._campaign
 
     def arg(self, name: str, default: str = "") -> str:
         """A form field (POST) or query parameter (GET), stripped."""
@@ -164,7 +170,7 @@ class Req:
             csrf=self.viewer.csrf if self.viewer else "",
             nav=nav,
             path=self.request.url.path,
-            campaign=c.campaign,
+            campaign=self.campaign,
             demo=c.demo,
             now=self.now,
             home=home_of(role),

@@ -20,6 +20,7 @@ from .submissions import (
     SubmissionTally,
     SubmissionVersion,
 )
+from .units import UnitRow
 from .web import WebLink, WebSession
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "SubmissionVersion",
     "Table",
     "UTCDateTime",
+    "UnitRow",
     "WebLink",
     "WebSession",
     "utcnow",
