@@ -1,6 +1,6 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
+announcements, people_import, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -17,6 +17,7 @@ from messages.texts import (
     council_award,
     navigation,
     nomination,
+    people_import,
     registration,
     reports,
     review,
@@ -31,6 +32,7 @@ SUBJECTS = (
     review,
     council_award,
     announcements,
+    people_import,
     web,
     channels,
     cli,
