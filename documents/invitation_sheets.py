@@ -6,7 +6,7 @@ the village meeting. Word (python-docx), so LibreOffice or Word prints it to PDF
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,22 @@ class Invited:
     code: str
     link: str | None  # what the QR code opens; None: the code itself
     expires_at: datetime
+
+
+def links_by_code(
+    codes: Sequence[str], username: str | None, ask: Callable[[str], list[str]]
+) -> dict[str, str | None]:
+    """Each code's deep link: from the bot's username when it is configured, else asked once
+    (`ask`: the channel's links of one code, Telegram's getMe behind it) and reused for the
+    rest; None where the bot is unknown (the QR code then holds the code itself)."""
+    if not codes:
+        return {}
+    if username:
+        base: str | None = f"https://t.me/{username.lstrip('@')}?start="
+    else:
+        first = next(iter(ask(codes[0])), None)
+        base = first[: -len(codes[0])] if first and first.endswith(codes[0]) else None
+    return {code: base + code if base else None for code in codes}
 
 
 def _qr_png(data: str) -> io.BytesIO:

@@ -2,7 +2,7 @@
 
 One module per command family, each adding its argparse subparsers with
 set_defaults(handler=callable(args, settings) -> exit code):
-serving (run, chat, migrate), invites (invite), exports (export), reminders_and_digest
+serving (run, chat, migrate), invites (invite), people (import-people), exports (export), reminders_and_digest
 (remind --dry-run, digest), broadcasts (announce, invitation), zalo_oa (zalo-oa token).
 """
 
@@ -19,7 +19,7 @@ from ..channel import StartupError
 from ..gc_pause import resume
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
-from . import broadcasts, exports, invites, reminders_and_digest, serving, zalo_oa
+from . import broadcasts, exports, invites, people, reminders_and_digest, serving, zalo_oa
 
 
 def parser() -> argparse.ArgumentParser:
@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     serving.add_parsers(sub)
     invites.add_parsers(sub)
+    people.add_parsers(sub)
     reminders_and_digest.add_parsers(sub)
     exports.add_parsers(sub)
     broadcasts.add_parsers(sub)

@@ -86,18 +86,14 @@ def send(req: Req) -> Response:
 @page("/nguoi/giay-moi.docx")
 def print_invitations(req: Req) -> Response:
     # python-docx loads when a sheet is printed, not with the console's first page
-    from documents.invitation_sheets import Invited, write_invitation_sheets
+    from documents.invitation_sheets import Invited, links_by_code, write_invitation_sheets
 
+    waiting = roster.waiting_invites(req.s, req.now)
+    c = req.console
+    links = links_by_code([inv.code for inv, _ in waiting], c.telegram_username, c.invite_links)
     people = [
-        Invited(
-            name=m.full_name,
-            role=m.role,
-            unit_code=m.unit_code,
-            code=inv.code,
-            link=next(iter(req.console.invite_links(inv.code)), None),
-            expires_at=inv.expires_at,
-        )
-        for inv, m in roster.waiting_invites(req.s, req.now)
+        Invited(m.full_name, m.role, m.unit_code, inv.code, links[inv.code], inv.expires_at)
+        for inv, m in waiting
     ]
     if not people:
         return req.problem(409, "Chưa có giấy mời để in", t("imp.print.none"))
