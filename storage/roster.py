@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from .models import Identity, Invite, Member
+from .models import Invite, Member
 
 PERSON = "person"  # an invite's purpose: joins its holder's account to the member listed
 
@@ -50,10 +50,12 @@ def waiting_invites(s: Session, now: datetime) -> Sequence[tuple[Invite, Member]
     return [(inv, m) for inv, m in rows]
 
 
-def has_account(s: Session, member_ids: Iterable[int]) -> set[int]:
-    """Which of these members already write to the bot on some channel."""
+def invited(s: Session, member_ids: Iterable[int]) -> set[int]:
+    """Which of these members were listed by the office and hold a person invite not used yet."""
     wanted = sorted(set(member_ids))
     if not wanted:
         return set()
-    q = select(col(Identity.member_id)).where(col(Identity.member_id).in_(wanted)).distinct()
-    return set(s.exec(q).all())
+    q = select(col(Invite.member_id)).where(
+        col(Invite.member_id).in_(wanted), col(Invite.purpose) == PERSON, col(Invite.used_at).is_(None)
+    )
+    return {i for i in s.exec(q).all() if i is not None}

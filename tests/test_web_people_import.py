@@ -45,7 +45,10 @@ def test_the_template_round_trip_imports_the_people_and_the_chat_offers_the_new_
     assert listed["0912345678"].role == "head" and listed["0912345678"].unit_code == "T20"
     assert len([i for i in rows(db, Invite) if i.purpose == "person"]) == 3
     assert "T20" in {u.code for u in rows(db, UnitRow)}
-    assert "Thôn Bản Mới" in c.get("/nguoi").text  # the console's unit lists take it too
+    listing = c.get("/nguoi").text
+    assert "Thôn Bản Mới" in listing  # the console's unit lists take it too
+    head_row = next(r for r in listing.split("<tr>") if "Hoàng Văn Trưởng" in r)
+    assert "Chưa vào bot (đã có mã mời)" in head_row
     p = Player(core, "newcomer")
     p.say("/start")
     p.press("register")
