@@ -179,7 +179,9 @@ def _check_people(
         elif phone in seen:
             c.bad(PEOPLE, line.row, t("imp.err.phone_twice", phone=phone, row=seen[phone]))
         role = roles.get(fold(line.role))
-        if role is None:
+        if role is None and not _clean(line.role):
+            c.bad(PEOPLE, line.row, t("imp.err.role_missing", choices=choices))
+        elif role is None:
             c.bad(PEOPLE, line.row, t("imp.err.role", role=_clean(line.role)[:30], choices=choices))
         unit = c.unit_by_word(typed_unit) if typed_unit else None
         if typed_unit and unit is None and role not in NO_UNIT:

@@ -79,6 +79,7 @@ BAD_PEOPLE = [
     ("Hoàng Văn D", "0912000005", "Trưởng thôn", "T02"),  # 8: fine
     ("Hoàng Văn E", "0912 000 005", "Người dân", "T03"),  # 9: the phone of row 8
     ("Hoàng Văn F", "0912000007", "Trưởng thôn", ""),  # 10: a head needs a unit
+    ("Hoàng Văn G", "0912000008", "", "T04"),  # 11: no role
 ]
 
 
@@ -105,6 +106,11 @@ def test_every_wrong_row_is_told_and_nothing_is_stored(any_db, clock, campaign):
         (PEOPLE, 7, "Không có đơn vị «Thôn Không Có»."),
         (PEOPLE, 9, "Số điện thoại 0912000005 trùng với dòng 8."),
         (PEOPLE, 10, "Trưởng thôn cần có đơn vị."),
+        (
+            PEOPLE,
+            11,
+            "Thiếu vai trò; chọn: Trưởng thôn, Cán bộ Văn phòng, Thành viên Hội đồng, Người dân.",
+        ),
     ]
     assert rows(any_db, Member) == [] and rows(any_db, Invite) == [] and rows(any_db, UnitRow) == []
 

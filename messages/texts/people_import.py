@@ -41,6 +41,7 @@ TEXTS: dict[str, str] = {
     "imp.err.phone": "Số điện thoại «{phone}» chưa đúng (ví dụ 0912345678).",
     "imp.err.phone_twice": "Số điện thoại {phone} trùng với dòng {row}.",
     "imp.err.phone_taken": "Số điện thoại {phone} đã là của {name}.",
+    "imp.err.role_missing": "Thiếu vai trò; chọn: {choices}.",
     "imp.err.role": "Vai trò «{role}» không có; chọn: {choices}.",
     "imp.err.unit": "Không có đơn vị «{unit}».",
     "imp.err.unit_missing": "{role} cần có đơn vị.",
