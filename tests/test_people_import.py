@@ -42,6 +42,24 @@ def test_the_template_lists_the_stored_units_and_reads_back_empty(campaign):
     assert found.units[0].kind == "Thôn" and found.people == ()
 
 
+def test_the_template_has_a_note_headers_and_drop_down_lists(campaign):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(write_template(campaign.units)))
+    assert book.sheetnames == ["Đơn vị", "Cán bộ"]
+    people = book["Cán bộ"]
+    assert "Điện thoại ghi đủ 10 số" in people["A1"].value
+    assert [c.value for c in people[3]] == ["Họ và tên", "Điện thoại", "Vai trò", "Đơn vị"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in people.data_validations.dataValidation}
+    assert lists["C4"] == '"Trưởng thôn,Cán bộ Văn phòng,Thành viên Hội đồng,Người dân"'
+    assert lists["D4"] == "'Đơn vị'!$B$4:$B$504"  # the unit names, new ones included
+    kinds = book["Đơn vị"].data_validations.dataValidation[0]
+    assert kinds.formula1 == '"Thôn,Cơ quan,Đoàn thể"'
+    assert people.column_dimensions["B"].number_format == "@"  # text: a phone keeps its leading 0
+
+
 def test_a_filled_template_is_imported_with_an_invite_each(any_db, clock, campaign):
     [done] = run(any_db, clock, campaign, filled(campaign))
     assert isinstance(done, PeopleImported)
