@@ -58,7 +58,7 @@ class LiveUnits:
     def __init__(self, base: Campaign) -> None:
         self.base = base
         self._lock = threading.Lock()
-        self._seen: tuple[int, object] | None = None
+        self._seen: tuple[int, object] | None = None  # the table's stamp when last read
         self._current = base
 
     def campaign(self, s: Session) -> Campaign:
