@@ -19,6 +19,7 @@ from domain import campaigns, notifications, uow
 from domain.campaign import Campaign, CampaignError, parse_campaign_text, read_campaign_text
 from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
+from domain.units import apply_units, seed_units
 from handlers.core import Core
 from messages.folding import fold
 from scheduler.startup import SchedulerInProcess
@@ -152,6 +153,10 @@ def build(
     communes = open_communes(db, settings, campaign, clock)
     if store_campaign:
         store_first_campaign(db, campaign, source, clock)
+    with uow.UnitOfWork.begin(db, clock.now()) as work:  # the units: the file's at the first start
+        seed_units(work, campaign)
+        campaign = apply_units(work, campaign)
+        work.commit()
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )

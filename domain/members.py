@@ -15,6 +15,9 @@ from .roles import ROLES, require_member
 from .uow import UnitOfWork
 
 LINK_TTL = timedelta(minutes=30)
+# invites that join their holder's account to a member already stored: a link code (another
+# channel of the same person) and a person code (someone the office listed, storage/roster.py)
+JOINS = ("link", "person")
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,7 @@ def usable_invite(uow: UnitOfWork, code: str, account: Account, actor: Member | 
     if wait:
         raise Refused("inv.too_many", minutes=wait)
     inv = members.find_invite(uow.session, code)
-    if (
-        inv is None
-        or inv.purpose not in ("role", "link")
-        or (inv.purpose == "link" and inv.member_id is None)
-    ):
+    if inv is None or inv.purpose not in ("role", *JOINS) or (inv.purpose in JOINS and inv.member_id is None):
         invite_guesses.record_wrong_guess(
             uow.session,
             account.channel,
@@ -157,7 +156,7 @@ def usable_invite(uow: UnitOfWork, code: str, account: Account, actor: Member | 
         raise Refused("inv.used")
     if inv.expires_at <= uow.now:
         raise Refused("inv.expired")
-    if inv.purpose == "link" and inv.member_id is not None:
+    if inv.purpose in JOINS and inv.member_id is not None:
         if any(i.channel == account.channel for i in members.identities_of(uow.session, inv.member_id)):
             raise Refused("link.same_channel")
         if actor is not None:
@@ -168,13 +167,13 @@ def usable_invite(uow: UnitOfWork, code: str, account: Account, actor: Member | 
 def redeem_invite(
     uow: UnitOfWork, actor: Member | None, account: Account, code: str, *, full_name: str | None = None
 ) -> list[Event]:
-    """Use a code: a link code joins this account to its member; a role code registers a new
-    member with the role (needs `full_name`) or gives a member the role."""
+    """Use a code: a link or person code joins this account to its member; a role code
+    registers a new member with the role (needs `full_name`) or gives a member the role."""
     inv = usable_invite(uow, code, account, actor)
     s = uow.session
-    linked = s.get(Member, inv.member_id) if inv.purpose == "link" and inv.member_id is not None else None
+    linked = s.get(Member, inv.member_id) if inv.purpose in JOINS and inv.member_id is not None else None
     role = inv.role or ""
-    if (inv.purpose == "link" and linked is None) or (inv.purpose == "role" and not role):
+    if (inv.purpose in JOINS and linked is None) or (inv.purpose == "role" and not role):
         raise Refused("inv.bad")  # a link code whose member is gone, a role code without a role
     if not members.claim_invite(s, inv, uow.now):  # used a moment ago by someone else
         raise Refused("inv.used")

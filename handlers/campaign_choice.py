@@ -19,6 +19,7 @@ from domain import campaigns
 from domain.campaign import Campaign
 from domain.roles import CONSOLE, GUEST, role_of
 from domain.submissions import deadline_text
+from domain.units import units_for
 from handlers.engine import Flow, Step
 from handlers.outcomes import Outcome, finished
 from messages.catalog import t
@@ -76,6 +77,7 @@ def serving(ctx: Ctx) -> Serving:
     picked = next((c for c in choices if c.code == code), None)
     fallback = (*open_, *later)
     campaign = picked or (fallback[0] if fallback else core.campaign)
+    campaign = units_for(ctx.session, campaign)  # the commune's units as stored now
     return Serving(campaign, open_, choices, picked is not None, True, fallback=not fallback)
 
 

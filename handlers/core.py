@@ -23,6 +23,7 @@ from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
 from domain.refusals import Refused
 from domain.submissions import deadline_text
+from domain.units import LiveUnits
 from domain.uow import UnitOfWork
 from handlers import campaign_choice, drafts
 from handlers import engine as eng
@@ -109,6 +110,8 @@ class Core:
         self.sending = sending or SendingTerms()  # the free limit and paid broadcast, for previews
         self.console_url = console_url  # the web console's address, for its sign-in links
         self.campaign = campaign
+        # the commune's units as stored: each turn takes the campaign with the units of now
+        self.units = LiveUnits(campaign)
         self.clock = clock or SystemClock()
         self.demo = demo
         self.flows: dict[str, eng.Flow] = {}
@@ -286,6 +289,7 @@ class Core:
     def _turn(self, uow: UnitOfWork, event: InboundEvent) -> tuple[list[Reply], str]:
         """The turn's replies, and the person's role after it (for a channel's command menu)."""
         s, now = uow.session, uow.now
+        self.campaign = self.units.campaign(s)  # a unit the office just added is offered at once
         state = conversations.get_state(s, event.channel, event.user_id)
         if state is None:
             state = ConversationState(channel=event.channel, user_id=event.user_id, data={}, updated_at=now)

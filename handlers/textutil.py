@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from domain.phones import parse_phone as parse_phone
 from messages.folding import fold, nfc, strip_marks, visible_letters
 from messages.model import Option
 
@@ -162,19 +163,7 @@ def parse_money(answer: str) -> int:
     return int(value)
 
 
-# -- phone --------------------------------------------------------------------------------
-
-
-def parse_phone(answer: str) -> str | None:
-    """A Vietnamese phone number in 0xxxxxxxxx form, or None."""
-    digits = re.sub(r"[\s.\-()]", "", answer.strip())
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if re.fullmatch(r"0[1-9]\d{8,9}", digits):
-        return digits
-    return None
+# -- phone: read in domain/phones.py (the office's spreadsheets are compared by the same form)
 
 
 # -- names --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from domain import broadcasts, campaigns, digest, reminders
 from domain.campaign import Campaign
 from domain.clock import Clock
 from domain.refusals import Refused
+from domain.units import units_for
 from domain.uow import UnitOfWork
 from handlers import digest as dg
 from handlers import reminders as rm
@@ -117,6 +118,7 @@ class SlotRunner:
         return Outcome(slot.id, "ran", queued, people)
 
     def items(self, s: Session, slot: Slot, now: datetime) -> tuple[list[dict], int]:
+        self.campaign = units_for(s, self.campaign)  # the commune's units as stored now
         if slot.kind == LAUNCH:
             prepared = broadcasts.launch_items(s, self.campaign, now=now)
             return (prepared.items, prepared.members) if prepared is not None else ([], 0)

@@ -24,3 +24,11 @@ def take(s: Session, campaign_code: str, name: str, now: datetime) -> None:
         index_elements=["campaign_code", "name"], set_={"taken_at": stmt.excluded.taken_at}
     )
     s.execute(stmt)
+
+
+COMMUNE = "*"  # the campaign_code of a lock of the commune's own (people, units), not a campaign's
+
+
+def take_commune(s: Session, name: str, now: datetime) -> None:
+    """A lock of the commune's own data (the people and units import), held to the end."""
+    take(s, COMMUNE, name, now)

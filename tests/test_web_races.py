@@ -27,7 +27,7 @@ from domain import shortlist as lists
 from domain.refusals import Refused, StaleDecision
 from domain.uow import UnitOfWork
 from storage import council as council_rows
-from storage import submissions
+from storage import roster, submissions
 from storage.communes import Communes
 from storage.db import make_engine
 from storage.models import (
@@ -36,9 +36,11 @@ from storage.models import (
     CouncilItem,
     CouncilRound,
     CouncilVote,
+    Invite,
     Member,
     StatusChange,
     Submission,
+    UnitRow,
     WebLink,
     WebSession,
 )
@@ -46,6 +48,7 @@ from storage.models.province import ProvinceWebSession
 
 from . import seed as seeding
 from .conftest import nominate_household, rows
+from .people_sheets import filled
 from .province_web_helpers import pg_base, province, province_db, registry  # noqa: F401
 from .review_helpers import join, member_id
 from .web_helpers import Web, csrf_of, field, make_staff
@@ -430,6 +433,31 @@ def two(ctx_forms: Callable[[dict], list[tuple[str, str, dict]]]):
     return forms
 
 
+def upload_forms(ctx, a, b):
+    """Both clerks read the import page and send the same filled spreadsheet."""
+    data = filled(ctx["campaign"])
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return [
+        (
+            "/nguoi/nhap",
+            "POST",
+            {"csrf": csrf_of(c.get("/nguoi/nhap").text)},
+            {"file": ("d.xlsx", data, xlsx)},
+        )
+        for c in (a, b)
+    ]
+
+
+def check_one_import(ctx, responses) -> None:
+    # the same file sent by two clerks at once: imported once; the other is told it is done
+    assert sorted(r.status_code for r in responses) == [303, 409], [r.status_code for r in responses]
+    assert "đã được nhập rồi" in next(r for r in responses if r.status_code == 409).text
+    listed = [m for m in rows(ctx["db"], Member) if m.phone in ("0912345678", "0987654321", "0977111222")]
+    assert len(listed) == 3
+    assert len([u for u in rows(ctx["db"], UnitRow) if u.code == "T20"]) == 1
+    assert len([i for i in rows(ctx["db"], Invite) if i.purpose == "person"]) == 3
+
+
 RACES: dict[str, Race | str] = {
     "/ho-so/{ref}/quyet-dinh": Race(
         who=("staff", "staff2"),
@@ -566,6 +594,12 @@ RACES: dict[str, Race | str] = {
         check=check_no_error,
     ),
     "/dang-xuat": "signs out the browser's own session: nothing two browsers share",
+    "/nguoi/nhap": Race(
+        who=("staff", "staff2"),
+        forms=upload_forms,
+        check=check_one_import,
+        meet=(roster, "members_by_phone"),
+    ),
 }
 
 
@@ -588,7 +622,10 @@ def test_two_browsers_send_at_once(path, web, core, db, office, clock, campaign,
     if spec.who[1] == "anonymous":
         ctx["sessions_before"] = len(rows(db, WebSession))
     forms = spec.forms(ctx, *clients)
-    sends = [lambda c=c, f=f: c.post(f[0], data=f[2]) for c, f in zip(clients, forms, strict=True)]
+    sends = [
+        lambda c=c, f=f: c.post(f[0], data=f[2], files=f[3] if len(f) > 3 else None)
+        for c, f in zip(clients, forms, strict=True)
+    ]
     if spec.meet is not None:
         with meet(monkeypatch, *spec.meet):
             responses = together(*sends)

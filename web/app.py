@@ -28,13 +28,16 @@ from .pages import (
     honours,
     overview,
     people,
+    people_import,
     rounds,
     signin,
     vote,
 )
-from .security import MAX_FORM, BodyLimit, SecurityHeaders, Static
+from .security import MAX_FORM, MAX_UPLOAD, BodyLimit, SecurityHeaders, Static
 
 STATIC = Path(__file__).with_name("static")
+# the paths that take a file, each with its cap (every other body is at most MAX_FORM)
+UPLOADS = {people_import.PATH: MAX_UPLOAD}
 # The page modules, in menu order. A new page: a module with ROUTES and NAV, listed here.
 PAGES = [
     overview,
@@ -47,6 +50,7 @@ PAGES = [
     exports,
     announcements,
     people,
+    people_import,
     campaign,
     signin,
     photos,
@@ -78,8 +82,9 @@ def make_console(console: Console) -> Starlette:
     console.nav = [entry for module in PAGES for entry in module.NAV]
     app = Starlette(
         routes=[*routes, Mount("/tinh", Static(directory=STATIC), name="static")],
-        # every form is a few KB: a bigger body is refused before it is read
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=MAX_FORM)],
+        # every form is a few KB (a spreadsheet's upload: its own cap): a bigger body is refused
+        # before it is read
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=MAX_FORM, uploads=UPLOADS)],
         exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.console = console

@@ -25,13 +25,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from domain import console as console_ops
+from domain.units import units_for
 from domain.uow import UnitOfWork
 from storage import weblogin
 from storage.models import Member, WebSession
 
 from . import campaign_choice
 from .render import make_env
-from .security import RateLimit, parse_form, same
+from .security import MAX_UPLOAD, RateLimit, parse_form, parse_upload, same
 
 log = logging.getLogger("thidua.web")
 
@@ -120,17 +121,20 @@ class Req:
     viewer: Viewer | None
     form: dict[str, list[str]]
     keep_campaign: str | None = None  # a campaign chosen by ?dot=, kept in a cookie
+    files: dict[str, bytes] = field(default_factory=dict)  # an upload's file by field name
     _campaigns: tuple[Any, tuple[Any, ...]] | None = None
 
     @property
     def campaign(self):
-        """The campaign the page reads (web/campaign_choice.py), read once a request."""
+        """The campaign the page reads (web/campaign_choice.py) with the commune's units as
+        stored, read once a request."""
         return self.campaigns[0]
 
     @property
     def campaigns(self) -> tuple[Any, tuple[Any, ...]]:
         if self._campaigns is None:
-            self._campaigns = campaign_choice.choose(self)
+            chosen, offered = campaign_choice.choose(self)
+            self._campaigns = (units_for(self.s, chosen), offered)
         return self._campaigns
 
     def arg(self, name: str, default: str = "") -> str:
@@ -201,29 +205,37 @@ def page(
     roles: Iterable[str] | None = STAFF,
     methods: Iterable[str] = ("GET",),
     name: str | None = None,
+    upload: bool = False,
 ) -> Callable[[Callable[[Req], Response]], Route]:
     """Declare a console route. `roles`: who may open it (None: anyone, signed in or not).
     A POST must carry the session's CSRF token in the field `csrf` (public routes check their
-    own secret instead). The function runs in a worker thread inside one transaction."""
+    own secret instead). `upload`: its POST is a multipart form with one file (`req.files`;
+    its path needs its cap in web/app.py's UPLOADS). The function runs in a worker thread
+    inside one transaction."""
     allowed = None if roles is None else frozenset(roles)
 
     def deco(fn: Callable[[Req], Response]) -> Route:
         async def endpoint(request: Request) -> Response:
-            form = parse_form(await request.body()) if request.method == "POST" else {}
-            return await run_in_threadpool(_run, fn, request, form, allowed)
+            form: dict[str, list[str]] = {}
+            files: dict[str, bytes] = {}
+            if request.method == "POST" and upload:
+                form, files = await parse_upload(request, MAX_UPLOAD)
+            elif request.method == "POST":
+                form = parse_form(await request.body())
+            return await run_in_threadpool(_run, fn, request, form, allowed, files)
 
         return Route(path, endpoint, methods=list(methods), name=name or fn.__name__)
 
     return deco
 
 
-def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed) -> Response:
+def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed, files=None) -> Response:
     console: Console = request.app.state.console
     now = console.clock.now()
     with Session(console.db, expire_on_commit=False) as s:
         found = weblogin.session_of(s, request.cookies.get(COOKIE), now)
         viewer = Viewer(member=found[1], session=found[0]) if found else None
-        req = Req(request=request, console=console, s=s, now=now, viewer=viewer, form=form)
+        req = Req(request=request, console=console, s=s, now=now, viewer=viewer, form=form, files=files or {})
         if allowed is not None:
             if viewer is None:
                 return req.redirect("/dang-nhap")

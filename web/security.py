@@ -25,6 +25,7 @@ HEADERS = [
     (b"referrer-policy", b"same-origin"),
 ]
 MAX_FORM = 64 * 1024
+MAX_UPLOAD = 2 * 1024 * 1024  # a spreadsheet of a commune's units and people: a few hundred KB
 
 
 class SecurityHeaders:
@@ -61,16 +62,18 @@ class BodyLimit:
     (by its Content-Length) or as soon as the bytes streamed in pass the cap (chunked or a
     Content-Length that lies); nothing more than the cap is ever held."""
 
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, uploads: dict[str, int] | None = None) -> None:
+        # `uploads`: the paths that take a file, each with its own (larger) cap
+        self.app, self.max_bytes, self.uploads = app, max_bytes, uploads or {}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.uploads.get(scope.get("path", ""), self.max_bytes)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
-                if not value.isdigit() or int(value) > self.max_bytes:
+                if not value.isdigit() or int(value) > cap:
                     await _too_large(send)
                     return
         seen = 0
@@ -81,7 +84,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > cap:
                     raise BodyTooLarge
             return message
 
@@ -185,3 +188,21 @@ def parse_form(body: bytes) -> dict[str, list[str]]:
     for k, v in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
         out.setdefault(k, []).append(v)
     return out
+
+
+async def parse_upload(request, max_bytes: int) -> tuple[dict[str, list[str]], dict[str, bytes]]:
+    """A multipart form with one file (Starlette's parser, python-multipart): its fields and
+    the file's bytes by field name; a body that is no such form gives nothing (the CSRF check
+    then refuses it)."""
+    fields: dict[str, list[str]] = {}
+    files: dict[str, bytes] = {}
+    try:
+        async with request.form(max_files=1, max_fields=16, max_part_size=max_bytes) as form:
+            for name, value in form.multi_items():
+                if isinstance(value, str):
+                    fields.setdefault(name, []).append(value)
+                else:
+                    files[name] = await value.read(max_bytes + 1)
+    except Exception:  # a malformed body: Starlette raises its HTTPException or the parser's own
+        return {}, {}
+    return fields, files

@@ -2,9 +2,9 @@
 
 One module per command family, each adding its argparse subparsers with
 set_defaults(handler=callable(args, settings) -> exit code):
-serving (run, chat, migrate), invites (invite), exports (export), reminders_and_digest
-(remind --dry-run, digest), broadcasts (announce, invitation), zalo_oa (zalo-oa token),
-communes (commune add, commune list), province (province admin add / link).
+serving (run, chat, migrate), invites (invite), people (import-people), exports (export),
+reminders_and_digest (remind --dry-run, digest), broadcasts (announce, invitation), zalo_oa
+(zalo-oa token), communes (commune add, commune list), province (province admin add / link).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..channel import StartupError
 from ..gc_pause import resume
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
-from . import broadcasts, communes, exports, invites, province, reminders_and_digest, serving, zalo_oa
+from . import broadcasts, communes, exports, invites, people, province, reminders_and_digest, serving, zalo_oa
 
 
 def parser() -> argparse.ArgumentParser:
@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     serving.add_parsers(sub)
     invites.add_parsers(sub)
+    people.add_parsers(sub)
     reminders_and_digest.add_parsers(sub)
     exports.add_parsers(sub)
     broadcasts.add_parsers(sub)

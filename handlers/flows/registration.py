@@ -81,7 +81,7 @@ def check_code(ctx: Ctx, code: str) -> None:
 
 def is_link(ctx: Ctx) -> bool:
     inv = people.find_invite(ctx.session, str(ctx.answers.get("code") or "").replace(" ", ""))
-    return inv is not None and inv.purpose == "link"
+    return inv is not None and inv.purpose in members.JOINS  # the member is stored: no name asked
 
 
 def _code_ok(ctx: Ctx, value: str) -> None:
@@ -118,7 +118,8 @@ class InviteFlow(Flow):
             ctx.uow, ctx.member, account(ctx), code, full_name=title_name(name) if name else name
         )
         ctx.core.refresh_member(ctx)
-        if any(isinstance(e, IdentityLinked) for e in events):
+        listed = inv is not None and inv.purpose == "person"  # the office listed this person
+        if any(isinstance(e, IdentityLinked) for e in events) and not listed:
             return finished(Text(t("link.done", name=ctx.member.full_name)))
         c = ctx.campaign
         unit = (
@@ -127,7 +128,7 @@ class InviteFlow(Flow):
             else ""
         )
         role = t(f"role.{inv.role}")
-        if not was_member and any(isinstance(e, MemberRegistered) for e in events):
+        if listed or (not was_member and any(isinstance(e, MemberRegistered) for e in events)):
             return finished(Text(t("inv.done", name=ctx.member.full_name, role=role, unit=unit)))
         return finished(Text(t("inv.updated", role=role, unit=unit)))
 

@@ -29,6 +29,7 @@ from .submissions import (
     SubmissionTally,
     SubmissionVersion,
 )
+from .units import UnitRow
 from .web import WebLink, WebSession
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "SubmissionVersion",
     "Table",
     "UTCDateTime",
+    "UnitRow",
     "WebLink",
     "WebSession",
     "utcnow",

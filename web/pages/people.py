@@ -15,7 +15,7 @@ from documents.invitation import oa_link
 from domain import console as console_ops
 from domain import members as people_ops
 from domain.uow import UnitOfWork
-from storage import members
+from storage import members, roster
 from storage.models import Identity, Member
 
 from ..console import ADMIN, STAFF, Req, page
@@ -26,6 +26,7 @@ NO_UNIT = ("council",)  # a council member belongs to the council, not to a unit
 # the «Kênh» column: where a member talks to the bot («Chỉ trang quản lý»: no chat account)
 CHANNELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Thử trên máy chủ"}
 WEB_ONLY = "Chỉ trang quản lý"
+LISTED = "Chưa vào bot (đã có mã mời)"  # imported from the spreadsheet, not joined yet
 INVITE_DAYS = 7
 SHOW_MAX = 300
 
@@ -43,6 +44,8 @@ def _people(req: Req, role: str | None, unit: str | None):
             select(Identity.member_id, Identity.channel).where(Identity.member_id.in_(ids))
         ):
             channels.setdefault(mid, []).append(ch)
+        for mid in roster.invited(req.s, [i for i in ids if i not in channels]):
+            channels[mid] = [LISTED]
     return rows, channels
 
 
