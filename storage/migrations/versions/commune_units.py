@@ -12,7 +12,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "commune_units"
-down_revision = "paid_sends"
+down_revision = "conversation_campaign"
 branch_labels = None
 depends_on = None
 
