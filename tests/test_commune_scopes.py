@@ -152,6 +152,14 @@ def test_one_pooled_connection_takes_each_communes_path_and_keeps_none(pg_regist
     with b.connect() as conn:  # …is not what a commune's transaction sees
         assert backend(conn) == pid and schema_of(conn) == cb.scope
 
+    # the same statement again and again on the connection (psycopg prepares it from the
+    # fifth time): each commune still counts its own rows
+    for _ in range(6):
+        for engine, n in ((a, 1), (b, 0)):
+            with engine.connect() as conn:
+                assert backend(conn) == pid
+                assert conn.execute(text("SELECT count(*) FROM member")).scalar() == n
+
     # a Session committing twice: each of its transactions is in A
     with Session(a) as s:
         assert s.exec(text("SELECT current_schema()")).scalar() == ca.scope

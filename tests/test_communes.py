@@ -133,3 +133,19 @@ def test_one_query_finds_the_commune_schemas_behind_the_newest(pg_base):
         conn.execute(text(f'UPDATE "{b.scope}".alembic_version SET version_num = :v'), {"v": "outbox_lane"})
     assert schemas_behind(pg_base, scopes_) == [b.scope]
     assert schemas_behind(pg_base, [*scopes_, "no_such_schema"]) == [b.scope, "no_such_schema"]
+
+
+def test_the_registry_migrations_match_its_models(registry):
+    """A registry model change without its migration in storage/province_migrations fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    def ours(name, type_, _parents) -> bool:
+        return type_ != "table" or (name.startswith("province_") and name != "province_version")
+
+    with registry.base.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True, "include_name": ours}),
+            PROVINCE_METADATA,
+        )
+    assert diff == []

@@ -20,7 +20,9 @@ def _configure(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         # the commune chain's tables share the first commune's schema or file: not ours
-        include_name=lambda name, type_, _parents: type_ != "table" or name.startswith("province_"),
+        include_name=lambda name, type_, _parents: (
+            type_ != "table" or (name.startswith("province_") and name != VERSION_TABLE)
+        ),
     )
 
 
