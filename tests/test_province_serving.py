@@ -45,6 +45,10 @@ async def test_the_shared_zalo_bot_asks_by_number_and_routes_by_it(fake, db_path
         u = Chat(fake, ch, user_id="zu-9")
         [asked] = await u.send(fake.update("zu-9", "chào bot"))  # one message
         assert t("province.ask") in asked and "1. Xã Trần Ninh" in asked and "2. Xã Yên Phúc" in asked
+        # a photo before the commune is known: asked again, nothing fetched or kept
+        photo = fake.update("zu-9", photo_url=fake.image_url("none.jpg"), caption="ảnh")
+        [again] = await u.send(photo)
+        assert t("province.ask") in again and not list((tmp_path / "media").rglob("*.jpg"))
         [greeting] = await u.send(fake.update("zu-9", "2"))
         assert "UBND xã Yên Phúc" in greeting
         [route] = rows(app.db, ProvinceChatRoute)

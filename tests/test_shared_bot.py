@@ -259,3 +259,20 @@ def test_in_webhook_mode_a_communes_own_bots_have_paths_of_their_own(db_path, fa
     assert paths == ["/telegram", "/zalo", "/telegram/yen-phuc", "/zalo/yen-phuc"]
     shared_tg = services.channels[0]
     assert sorted(shared_tg.door.tenants) == ["na-pan", "tran-ninh"]  # Yên Phúc has its own
+
+
+async def test_a_name_several_communes_share_offers_just_those(db_path, fake, clock):
+    communes = {"yen-phuc": "Xã Yên Phúc", "yen-binh": "Xã Yên Bình"}
+    app = province_app(tg_settings(db_path, fake), clock, base_engine(db_path), communes)
+    [ch], _ = await serving(app)
+    try:
+        u = TgUser(fake, ch, user_id=7020)
+        await u.say("Yên")
+        [asked] = messages(u)
+        assert asked.params["text"].startswith(t("province.several", count=2, text="Yên"))
+        buttons = [b["text"] for row in asked.params["reply_markup"]["inline_keyboard"] for b in row]
+        assert buttons == ["Xã Yên Phúc", "Xã Yên Bình"]
+        await u.press("Xã Yên Bình")
+        assert "UBND xã Yên Bình" in u.texts
+    finally:
+        await ch.stop()

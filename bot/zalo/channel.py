@@ -261,17 +261,18 @@ class ZaloChannel:
             display_name=_str((msg.get("from") or {}).get("display_name")) or None,
             chat_type=_chat_type(msg),
         )
+        photo = event_name == "message.image.received"
         if event_name == "message.text.received":
             event = text_event(_str(msg.get("text")), base)
-        elif event_name == "message.image.received":
-            if await asyncio.to_thread(self._seen, key):
-                return None  # a redelivery: do not download again
-            event = await self._photo_event(msg, base)
-        else:  # stickers, and whatever else Zalo calls unsupported: a hint and the question
+        else:  # a photo (fetched below, once its commune is known), stickers and the rest
             event = InboundEvent(kind="unsupported", **base)
         entry = await self.door.enter(event)  # the person's commune, or a question
         tenant, event = entry.tenant, entry.event
         turn = Turn(CHANNEL, chat_id, user_id, key)
+        if photo and tenant is not None:
+            if await asyncio.to_thread(self._seen, tenant.db, key):
+                return None  # a redelivery: do not download again
+            event = await self._photo_event(msg, base)
         if tenant is None:  # asked at the door: nothing stored in any commune
             return None, turn, entry.replies, None
         kept = tenant.delivery.keeper(self, turn)  # the replies are stored with the turn
@@ -285,8 +286,8 @@ class ZaloChannel:
         else:
             await delivery.send_turn(self, turn, replies, kept)
 
-    def _seen(self, key: str) -> bool:
-        with Session(self.app.db) as s:
+    def _seen(self, db: Any, key: str) -> bool:
+        with Session(db) as s:
             return conversations.seen_event(s, f"{CHANNEL}:{key}")
 
     async def _photo_event(self, msg: dict, base: dict) -> InboundEvent:
