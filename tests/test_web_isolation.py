@@ -31,6 +31,7 @@ from sqlmodel import Session, SQLModel, select
 from starlette.routing import Route
 
 from domain import council as council_ops
+from domain.campaign import load_campaign
 from domain.uow import UnitOfWork
 from storage import weblogin
 from storage.models import Announcement, Evidence, Invite, Member, Submission
@@ -38,6 +39,8 @@ from web.app import make_console
 from web.security import RateLimit
 
 from . import seed as seeding
+from .conftest import CAMPAIGN_FILE
+from .people_sheets import filled
 from .province_web_helpers import A_HOST, pg_base, province, province_db, registry  # noqa: F401
 
 MARK = "Zuxa"
@@ -345,6 +348,8 @@ def post_forms(walls) -> dict[str, list[dict]]:
         "/nguoi/vai-tro": [{"member": str(walls["a"]["council"] + 3), "role": "head", "unit": "T01"}],
         "/vao/{token}": [{}],
         "/dang-xuat": [{}],
+        # the office's spreadsheet, naming units and people both communes have
+        "/nguoi/nhap": [{"_file": filled(load_campaign(CAMPAIGN_FILE))}, {}],
     }
 
 
@@ -384,7 +389,20 @@ def test_no_route_of_a_communes_console_shows_or_touches_another_communes_data(p
             for form in forms[route.path]:
                 for role in ROLES:
                     client = fresh(province, walls, role)
-                    r = client.post(path, data={"csrf": csrf_of_session(province, client), **form})
+                    data = {"csrf": csrf_of_session(province, client), **form}
+                    upload = data.pop("_file", None)
+                    files = (
+                        {
+                            "file": (
+                                "danh-sach.xlsx",
+                                upload,
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            )
+                        }
+                        if upload
+                        else None
+                    )
+                    r = client.post(path, data=data, files=files)
                     assert r.status_code < 500, (role, path, form, r.status_code)
                     assert not has_mark(r), (role, path, form)
                     answered.append((role, r.status_code, r.headers.get("content-type", "")))
