@@ -225,7 +225,8 @@ def save_draft(
         )
         if not saved:
             raise _moved(uow, code)
-        version, created = (seen_version or current.version) + 1, False
+        stored = rows.get(s, code)
+        version, created = (stored.version if stored is not None else current.version + 1), False
     audit(
         s,
         actor_id=member.id,
