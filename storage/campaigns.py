@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from .models import CampaignRecord, ConversationState
 from .rows import select_rows
 
-
 TITLE_MAX = 400  # the column's size; the full title stays in the source
 
 
