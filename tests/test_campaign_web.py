@@ -44,7 +44,10 @@ def test_each_page_shows_the_chosen_campaigns_own_dossiers(web, db, campaign, cl
     assert "Hộ ông Một" in listed and "Hộ ông Hai" not in listed
     assert c.get(f"/ho-so/{mine}").status_code == 200
     assert c.get(f"/ho-so/{winter}").status_code == 404
-    made = c.post("/xuat", data={"csrf": csrf_of(c.get("/xuat").text), "what": "xlsx"})
+    form = c.get("/xuat").text
+    assert 'name="dot" value="tran-ninh-2024"' in form  # the form carries its page's campaign
+    c.get("/?dot=vu-dong-2024")  # another tab chooses the other campaign meanwhile
+    made = c.post("/xuat", data={"csrf": csrf_of(form), "dot": "tran-ninh-2024", "what": "xlsx"})
     assert made.status_code == 200, made.text
     sheet = load_workbook(io.BytesIO(made.content))[SHEETS[0]]
     names = {
@@ -52,7 +55,7 @@ def test_each_page_shows_the_chosen_campaigns_own_dossiers(web, db, campaign, cl
     }
     assert names == {"Hộ ông Một"}
     assert c.get("/?dot=khong-co").cookies.get(DOT) is None  # an unknown code changes nothing
-    assert "Hộ ông Một" in c.get("/ho-so").text
+    assert "Hộ ông Hai" in c.get("/ho-so").text  # the other tab's choice
 
 
 def test_one_campaign_shows_no_chooser(web, db, campaign, clock):

@@ -15,17 +15,30 @@ COOKIE = "thidua_dot"
 
 
 def choose(req: Any) -> tuple[Any, tuple[Any, ...]]:
-    """(the campaign the page reads, the campaigns the header offers)."""
+    """(the campaign the page reads, the campaigns the header offers). A form carries the
+    campaign of the page it was on (`dot` beside its CSRF token): it acts on that campaign,
+    whatever another tab chose since."""
     own = req.console.campaign
-    current = campaigns.current(UnitOfWork(req.s, req.now))
+    uow = UnitOfWork(req.s, req.now)
+    current = campaigns.current(uow)
     # the console's own campaign keeps the deadline it was started with (CAMPAIGN_DEADLINE)
     choices = tuple(own if c.code == own.code else c for c in (*current.open, *current.after_deadline))
+    posted = (req.form.get("dot") or [""])[0] if req.form else ""
+    if posted and posted != own.code and all(c.code != posted for c in choices):
+        found = campaigns.campaign_by_code(uow, posted)  # put away since the page was shown
+        if found is not None:
+            return found, choices
     if not choices:
         return own, ()
-    asked = req.request.query_params.get("dot")
+    asked = posted or req.request.query_params.get("dot")
     wanted = asked or req.request.cookies.get(COOKIE)
     picked = next((c for c in choices if c.code == wanted), None)
-    if picked is not None and asked == picked.code and req.request.cookies.get(COOKIE) != asked:
+    if (
+        picked is not None
+        and not posted
+        and asked == picked.code
+        and req.request.cookies.get(COOKIE) != asked
+    ):
         req.keep_campaign = picked.code  # the response sets the cookie
     return picked or choices[0], choices
 

@@ -4,7 +4,8 @@ One module per command family, each adding its argparse subparsers with
 set_defaults(handler=callable(args, settings) -> exit code):
 serving (run, chat, migrate), invites (invite), people (import-people), exports (export),
 reminders_and_digest (remind --dry-run, digest), broadcasts (announce, invitation), zalo_oa
-(zalo-oa token), communes (commune add, commune list), province (province admin add / link).
+(zalo-oa token), communes (commune add, commune list), province (province admin add / link),
+campaigns (campaign list|add|update|open|close|decide|archive|export).
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from ..channel import StartupError
 from ..gc_pause import resume
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
-from . import broadcasts, communes, exports, invites, people, province, reminders_and_digest, serving, zalo_oa
+from . import (
+    broadcasts,
+    campaigns,
+    communes,
+    exports,
+    invites,
+    people,
+    province,
+    reminders_and_digest,
+    serving,
+    zalo_oa,
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     zalo_oa.add_parsers(sub)
     communes.add_parsers(sub)
     province.add_parsers(sub)
+    campaigns.add_parsers(sub)
     backup_parsers(sub)
     return p
 

@@ -29,3 +29,14 @@ def start_param(app: App, invite: str = "") -> str:
     if own or len(sharing) <= 1:
         return invite
     return f"c-{app.commune}" + (f"-{invite}" if invite else "")
+
+
+def db_for(app: App, code: str | None):
+    """The storage scope of the commune `code` names (None: the first), served or not yet
+    (a commune added without a campaign gets its first one this way)."""
+    if code is None or code in app.tenants:
+        return app.for_commune(code).db
+    found = app.communes.get(code) if app.communes is not None else None
+    if found is None:
+        return app.for_commune(code).db  # the one-line refusal naming the communes
+    return app.communes.engine_of(found)
