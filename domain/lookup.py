@@ -88,6 +88,12 @@ class Known:
         return sorted(out.items(), key=lambda kv: kv[1])
 
 
+def known_campaigns(s: Session, current: Campaign) -> Known:
+    """The campaigns of the commune's database, to name the awards of each: the one served
+    now; the others are named by their code until their files are stored."""
+    return Known(current)
+
+
 @dataclass(frozen=True)
 class Commended:
     """One award that stands: the nominee, their unit, what the office wrote, the decision."""
