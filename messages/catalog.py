@@ -1,6 +1,6 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
+lookup, announcements, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -15,6 +15,7 @@ from messages.texts import (
     channels,
     cli,
     council_award,
+    lookup,
     navigation,
     nomination,
     registration,
@@ -30,6 +31,7 @@ SUBJECTS = (
     reports,
     review,
     council_award,
+    lookup,
     announcements,
     web,
     channels,

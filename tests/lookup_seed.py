@@ -99,6 +99,8 @@ def commend(
     position = s.exec(select(func.count()).where(AwardDecisionItem.decision_id == dec.id)).one()
     s.add(AwardDecisionItem(decision_id=dec.id, submission_id=sub.id, position=position + 1))
     seed.change_status(s, sub, "awarded", actor_id=staff.id, reason=number, now=now)
+    if withdrawn:  # as withdraw_decision leaves it: back on the council's list
+        seed.change_status(s, sub, "shortlisted", actor_id=staff.id, reason="Ghi nhầm", now=now)
     s.flush()
     return sub
 
