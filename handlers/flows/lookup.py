@@ -15,7 +15,7 @@ from handlers.outcomes import Outcome, denied, finished
 from handlers.textutil import fold
 from messages.catalog import t
 from messages.model import Option
-from storage.models import Member
+from storage.models import Member, Submission
 
 if TYPE_CHECKING:  # pragma: no cover
     from handlers.core import Core, Ctx
@@ -123,6 +123,21 @@ def mine_lines(ctx: Ctx, member: Member | None) -> str:
         t("lookup.mine.awards")
         + "".join(line(h) for h in awards[:MINE_SHOWN])
         + (t("lookup.mine.more", n=more) if more > 0 else "")
+    )
+
+
+def repeat_lines(ctx: Ctx, sub: Submission) -> str:
+    """«⚠ Đã được khen: … theo QĐ số … ngày …» for each award of the nominee within the window
+    the campaign file sets ([rules] repeat_award_years), for staff to judge; "" for none."""
+    return "".join(
+        t(
+            "lookup.repeat",
+            award=h.award,
+            number=h.number,
+            date=h.signed_on.strftime("%d/%m/%Y"),
+            campaign=h.campaign_short,
+        )
+        for h in lookup.earlier_awards(ctx.session, known(ctx), sub, ctx.now)
     )
 
 

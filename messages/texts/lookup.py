@@ -17,6 +17,9 @@ TEXTS: dict[str, str] = {
     "lookup.none": "Không tìm thấy ai được khen thưởng khớp với «{q}». Xin gõ tên khác để tra cứu lại:",
     "lookup.more": "Xem thêm",
     "lookup.again": "Tìm tên khác",
+    # beside a nomination under review when the nominee was commended within the campaign
+    # file's window (Law art. 5.2: one achievement is rewarded once; staff judge)
+    "lookup.repeat": "⚠ Đã được khen: {award} theo QĐ số {number} ngày {date} ({campaign}).\n",
     "lookup.mine.awards": "Bạn đã được khen thưởng:",
     "lookup.mine.item": "\n• {award}, QĐ số {number} ngày {date} ({campaign})",
     "lookup.mine.more": "\n… và {n} lần khác.",
