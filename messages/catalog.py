@@ -1,6 +1,7 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-lookup, announcements, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
+lookup, announcements, web, channels, cli, audit, campaigns); the documents keep theirs in
+documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from messages.texts import (
     announcements,
     audit,
+    campaigns,
     channels,
     cli,
     council_award,
@@ -37,6 +39,7 @@ SUBJECTS = (
     channels,
     cli,
     audit,
+    campaigns,
 )
 
 MESSAGES: dict[str, str] = {

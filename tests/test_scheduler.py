@@ -13,7 +13,7 @@ from bot.channel import SendError
 from bot.outbox_dispatcher import OutboxDispatcher
 from handlers.core import Core
 from messages.model import Question, Text, reply_from_dict
-from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
+from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, REFRESH_JOB, build_scheduler
 from scheduler.jobs import SlotRunner
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
 from storage import conversations
@@ -432,7 +432,8 @@ async def test_the_serving_process_runs_the_scheduler_with_campaign_deadline(tmp
         assert slots[-1].id == f"remind:{deadline.isoformat()}T07:30"
         future = [s for s in slots if s.at > now]
         ids = {j.id for j in sched.get_jobs()}
-        assert ids == {*(s.id for s in future), close_slot(app.campaign).id, DIGEST_JOB, HOUSEKEEPING_JOB}
+        own = {*(s.id for s in future), close_slot(app.campaign).id, DIGEST_JOB, HOUSEKEEPING_JOB}
+        assert ids == own | {REFRESH_JOB}  # REFRESH_JOB: the campaigns opened on the web since
         assert sched.get_job(future[0].id).next_run_time == future[0].at
         missed = [s for s in slots if s.at <= now]  # 7 days before a deadline 5 days away
         assert missed

@@ -30,6 +30,21 @@ BUDGET = {"first nomination": 12, "next nomination": 9, "unit report": 8}
 measured: dict[tuple[str, str], int] = {}
 
 
+@pytest.fixture(autouse=True)
+def _campaign_stored(db, campaign, clock):
+    """Measured as a deployment runs: the campaign file's campaign stored as the commune's first
+    (one open campaign: nobody is asked which; tests/test_campaign_chat.py counts the tap a
+    second one costs)."""
+    from bot.bootstrap import store_first_campaign
+
+    from .conftest import CAMPAIGN_FILE
+
+    store_first_campaign(db, campaign, CAMPAIGN_FILE.read_text(encoding="utf-8"), clock)
+    from storage.models import CampaignRecord
+
+    assert [(r.code, r.status) for r in rows(db, CampaignRecord)] == [(campaign.code, "open")]
+
+
 def invite(db, clock, role: str, unit: str) -> str:
     return seeding.invite_code(db, clock.now(), role, unit)
 

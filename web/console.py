@@ -29,6 +29,7 @@ from domain.uow import UnitOfWork
 from storage import weblogin
 from storage.models import Member, WebSession
 
+from . import campaign_choice
 from .render import make_env
 from .security import RateLimit, parse_form, same
 
@@ -118,10 +119,19 @@ class Req:
     now: datetime
     viewer: Viewer | None
     form: dict[str, list[str]]
+    keep_campaign: str | None = None  # a campaign chosen by ?dot=, kept in a cookie
+    _campaigns: tuple[Any, tuple[Any, ...]] | None = None
 
     @property
     def campaign(self):
-        return self.console.campaign
+        """The campaign the page reads (web/campaign_choice.py), read once a request."""
+        return self.campaigns[0]
+
+    @property
+    def campaigns(self) -> tuple[Any, tuple[Any, ...]]:
+        if self._campaigns is None:
+            self._campaigns = campaign_choice.choose(self)
+        return self._campaigns
 
     def arg(self, name: str, default: str = "") -> str:
         """A form field (POST) or query parameter (GET), stripped."""
@@ -164,7 +174,8 @@ class Req:
             csrf=self.viewer.csrf if self.viewer else "",
             nav=nav,
             path=self.request.url.path,
-            campaign=c.campaign,
+            campaign=self.campaign,
+            campaigns=self.campaigns[1],
             demo=c.demo,
             now=self.now,
             home=home_of(role),
@@ -231,6 +242,8 @@ def _run(fn: Callable[[Req], Response], request: Request, form: dict, allowed) -
         try:
             response = fn(req)
             s.commit()
+            if req.keep_campaign is not None:
+                campaign_choice.keep(response, req.keep_campaign, secure=console.secure_cookies)
         except Exception:
             s.rollback()
             # the path of a sign-in link holds its secret: never log it

@@ -14,10 +14,22 @@ from domain import digest, reminders
 from handlers import digest as dg
 from handlers import reminders as rm
 from messages.catalog import t
-from scheduler.plan import reminder_slot_at
+from scheduler.plan import reminder_slot_at, slot_tag
 
 from ..bootstrap import App, build
 from ..settings import sane_moment
+from .campaign_option import CampaignOptionError, add_option, campaign_of
+
+
+def _campaign(app: App, args) -> App:
+    """The app serving the campaign --campaign names (default: the open one): its own slots."""
+    try:
+        campaign = campaign_of(app, args.campaign)
+    except CampaignOptionError as exc:
+        raise SystemExit(str(exc)) from None
+    return App(
+        settings=app.settings, db=app.db, campaign=campaign, core=app.core, clock=app.clock, demo=app.demo
+    )
 
 
 def _moment(app: App, raw: str | None) -> datetime:
@@ -42,9 +54,10 @@ def remind_command(args, settings) -> int:
             file=sys.stderr,
         )
         return 2
-    app = build(settings, demo=args.demo)
+    own = build(settings, demo=args.demo)
+    app = _campaign(own, args)
     at = _moment(app, args.at)
-    slot = reminder_slot_at(app.campaign, at)
+    slot = reminder_slot_at(app.campaign, at, slot_tag(app.campaign.code, own.campaign.code))
     with Session(app.db) as s:
         found = reminders.targets(s, app.campaign, at, stale=bool(slot and slot.stale))
         if not found:
@@ -73,10 +86,12 @@ def remind_command(args, settings) -> int:
 
 
 def digest_command(args, settings) -> int:
-    app = build(settings, demo=args.demo)
+    own = build(settings, demo=args.demo)
+    app = _campaign(own, args)
     at = _moment(app, args.at)
+    final, tag = not app.campaign.is_open(at), slot_tag(app.campaign.code, own.campaign.code)
     with Session(app.db) as s:
-        d = digest.compute(s, app.campaign, at, final=not app.campaign.is_open(at), sending=app.core.sending)
+        d = digest.compute(s, app.campaign, at, final=final, sending=app.core.sending, slot_tag=tag)
         print(dg.text_table(app.campaign, d))
         if args.chart:
             c = charts.chart(app.campaign, d, Path(args.chart))
@@ -89,9 +104,11 @@ def add_parsers(sub) -> None:
     r.add_argument("--dry-run", action="store_true", help="print, do not send or write")
     r.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     r.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
+    add_option(r)
     r.set_defaults(handler=remind_command)
     d = sub.add_parser("digest", help="print the staff digest")
     d.add_argument("--at", default=None, help="ISO-8601 moment (local time if no offset); default now")
     d.add_argument("--chart", default=None, help="also write the PNG bar chart to this path")
     d.add_argument("--demo", action="store_true", help="on the demo database and campaign (as `make run`)")
+    add_option(d)
     d.set_defaults(handler=digest_command)

@@ -1,13 +1,13 @@
 """a unit's submissions by status: the awards a unit received over the years (Tra cứu)
 
 Revision ID: award_lookup_index
-Revises: paid_sends
+Revises: conversation_campaign
 """
 
 from alembic import op
 
 revision = "award_lookup_index"
-down_revision = "paid_sends"
+down_revision = "conversation_campaign"
 branch_labels = None
 depends_on = None
 
