@@ -19,7 +19,9 @@ from messages.folding import fold
 from storage import lookup as rows
 from storage.models import Member, Submission
 
+from . import campaigns
 from .campaign import Campaign
+from .uow import UnitOfWork
 
 PAGE = 50  # the web page's results per page
 
@@ -88,10 +90,15 @@ class Known:
         return sorted(out.items(), key=lambda kv: kv[1])
 
 
-def known_campaigns(s: Session, current: Campaign) -> Known:
-    """The campaigns of the commune's database, to name the awards of each: the one served
-    now; the others are named by their code until their files are stored."""
-    return Known(current)
+# the campaigns whose decisions a look-up names: every one but a draft (which has none)
+NAMED = ("open", "closed", "decided", "archived")
+
+
+def known_campaigns(uow: UnitOfWork, current: Campaign) -> Known:
+    """The commune's campaigns from its `campaign` table (parsed once per code and version),
+    beside the one served now (which wins for its own code: a deadline extended by the
+    settings, units from the commune's list)."""
+    return Known(current, {c.code: c for c in campaigns.campaigns_in(uow, NAMED) if c.code != current.code})
 
 
 @dataclass(frozen=True)
@@ -261,8 +268,9 @@ def years_before(day: date, years: int) -> date:
 
 def earlier_awards(s: Session, known: Known, sub: Submission, now: datetime) -> list[Commended]:
     """The nominee's awards within the window the campaign file sets, for staff reviewing the
-    nomination; none when the file sets no window (or the item has no nominee)."""
-    years = known.current.rules.repeat_award_years
+    nomination; none when its campaign's file sets no window (or the item has no nominee)."""
+    own = known.file(sub.campaign_code) or known.current  # the rule of the nomination's campaign
+    years = own.rules.repeat_award_years
     if not years or sub.kind == "report" or not sub.nominee:
         return []
     since = years_before(known.current.local(now).date(), years)

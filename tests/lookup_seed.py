@@ -4,13 +4,14 @@ written the way record_decision leaves them (the items «awarded», the decision
 
 from __future__ import annotations
 
-import tomllib
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from domain.campaign import Campaign, parse_campaign
+from domain import campaigns
+from domain.campaign import Campaign, parse_campaign_text
+from domain.uow import UnitOfWork
 from storage.models import AwardDecision, AwardDecisionItem, Member, Submission
 
 from . import seed
@@ -21,21 +22,41 @@ EARLIER_TITLE = "Phong trào thi đua yêu nước xã Trần Ninh năm 2023"
 EARLIER_SHORT = "Thi đua yêu nước năm 2023"
 
 
-def earlier_campaign(**rules: int) -> Campaign:
+def file_text(rules: int | None = None) -> str:
+    """The bundled campaign file's text, with `[rules] repeat_award_years` when given."""
+    text = CAMPAIGN_FILE.read_text(encoding="utf-8")
+    return text + (f"\n[rules]\nrepeat_award_years = {rules}\n" if rules else "")
+
+
+def earlier_text() -> str:
     """The commune's 2023 campaign: the bundled file with its own code, title and dates; its
     commune award named as that year's plan named it."""
-    data = tomllib.loads(CAMPAIGN_FILE.read_text(encoding="utf-8"))
-    data["campaign"].update(
-        code=EARLIER,
-        title=EARLIER_TITLE,
-        short_title=EARLIER_SHORT,
-        opens_on=date(2023, 3, 1),
-        deadline_on=date(2023, 10, 31),
-    )
-    data["awards"][0]["label"] = "Giấy khen của Chủ tịch UBND xã (năm 2023)"
-    if rules:
-        data["rules"] = rules
-    return parse_campaign(data, "tran-ninh-2023.toml")
+    text = file_text()
+    for old, new in (
+        ('code = "tran-ninh-2024"', f'code = "{EARLIER}"'),
+        ('short_title = "Thi đua chào mừng 60 năm huyện Văn Quan"', f'short_title = "{EARLIER_SHORT}"'),
+        ("opens_on = 2024-02-28", "opens_on = 2023-03-01"),
+        ("deadline_on = 2024-11-30", "deadline_on = 2023-10-31"),
+        ('label = "Giấy khen của Chủ tịch UBND xã"', 'label = "Giấy khen của Chủ tịch UBND xã (năm 2023)"'),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new, 1)
+    title = next(line for line in text.splitlines() if line.startswith('title = "Phong trào'))
+    return text.replace(title, f'title = "{EARLIER_TITLE}"', 1)
+
+
+def earlier_campaign() -> Campaign:
+    return parse_campaign_text(earlier_text(), "tran-ninh-2023.toml")
+
+
+def store_campaigns(s: Session, now: datetime, clerk: Member, *, rules: int | None = None) -> None:
+    """The commune's campaign table: the bundled campaign stored as an existing deployment's
+    first (open while its deadline is ahead), and the 2023 campaign archived beside it."""
+    uow = UnitOfWork(s, now)
+    text = file_text(rules)
+    campaigns.store_file_campaign(uow, parse_campaign_text(text), text)
+    campaigns.save_draft(uow, clerk, earlier_text())
+    campaigns.archive_campaign(uow, clerk, EARLIER)
 
 
 def with_rules(campaign: Campaign, **rules: int) -> Campaign:

@@ -11,8 +11,17 @@ from sqlmodel import Session
 
 from domain import lookup
 from domain.lookup import Known, person_key
+from domain.uow import UnitOfWork
 
-from .lookup_seed import EARLIER, EARLIER_SHORT, EARLIER_TITLE, earlier_campaign, two_years, with_rules
+from .lookup_seed import (
+    EARLIER,
+    EARLIER_SHORT,
+    EARLIER_TITLE,
+    earlier_campaign,
+    store_campaigns,
+    two_years,
+    with_rules,
+)
 
 NOW = datetime(2025, 3, 1, 3, 0, tzinfo=UTC)
 
@@ -123,6 +132,17 @@ def test_earlier_awards_within_the_campaign_files_window(engine, seeded, campaig
         assert [c.number for c in lookup.earlier_awards(s, two, sub, NOW)] == ["88/QĐ-UBND"]
         one = Known(with_rules(campaign, repeat_award_years=1), others)
         assert lookup.earlier_awards(s, one, sub, NOW) == []  # 20/11/2023 is before 01/03/2024
+
+
+def test_the_campaigns_are_named_from_the_commune_table(engine, seeded, campaign):
+    with Session(engine) as s:
+        store_campaigns(s, datetime(2024, 11, 5, 3, 0, tzinfo=UTC), seeded["staff"])
+        s.commit()
+        known = lookup.known_campaigns(UnitOfWork(s, NOW), campaign)
+        assert set(known.others) == {EARLIER} and known.current is campaign
+        oldest = lookup.search(s, known, text="hoang van tu").items[-1]
+    assert (oldest.campaign, oldest.campaign_short) == (EARLIER_TITLE, EARLIER_SHORT)
+    assert oldest.award == "Giấy khen của Chủ tịch UBND xã (năm 2023)"
 
 
 def test_the_person_key():

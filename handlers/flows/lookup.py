@@ -29,7 +29,7 @@ MINE_SHOWN = 3  # a resident's own awards listed in «Hồ sơ của tôi», new
 def known(ctx: Ctx) -> lookup.Known:
     cache = ctx.__dict__.setdefault("_known", {})  # once per turn
     if "k" not in cache:
-        cache["k"] = lookup.known_campaigns(ctx.session, ctx.campaign)
+        cache["k"] = lookup.known_campaigns(ctx.uow, ctx.campaign)
     return cache["k"]
 
 

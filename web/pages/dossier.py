@@ -123,7 +123,11 @@ def show(
         seen=actions.seen_mark(sub),
         staff=staff,
         # the nominee's awards within the campaign file's window (Law art. 5.2), for staff to judge
-        earlier=lookup.earlier_awards(req.s, lookup.known_campaigns(req.s, c), sub, req.now) if staff else [],
+        earlier=lookup.earlier_awards(
+            req.s, lookup.known_campaigns(UnitOfWork(req.s, req.now), c), sub, req.now
+        )
+        if staff
+        else [],
         notice=notice,
         error=error,
     )

@@ -13,6 +13,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from domain import lookup
+from domain.uow import UnitOfWork
 from storage.lookup import award_years
 
 from ..console import READERS, Req, page
@@ -48,7 +49,7 @@ def found(req: Req, known: lookup.Known, query: dict[str, str], *, offset: int, 
 
 @page("/tra-cuu", roles=READERS)
 def lookup_page(req: Req) -> Response:
-    known = lookup.known_campaigns(req.s, req.campaign)
+    known = lookup.known_campaigns(UnitOfWork(req.s, req.now), req.campaign)
     query = query_of(req, known)
     number = int(req.arg("trang")) if req.arg("trang").isdigit() else 1
     result = found(req, known, query, offset=(max(1, number) - 1) * lookup.PAGE, limit=lookup.PAGE)
@@ -74,7 +75,7 @@ def lookup_xlsx(req: Req) -> Response:
     """The whole result (every page) as a workbook, made for this download and removed after."""
     from documents.lookup_book import write_lookup  # XlsxWriter loads when a file is asked for
 
-    known = lookup.known_campaigns(req.s, req.campaign)
+    known = lookup.known_campaigns(UnitOfWork(req.s, req.now), req.campaign)
     query = query_of(req, known)
     result = found(req, known, query, offset=0, limit=None)
     folder = req.console.export_dir.resolve()
