@@ -56,29 +56,11 @@ COLUMNS = (
 )
 
 
-def _where(
-    *,
-    term: str | None,
-    folded: str | None,
-    unit_codes: Sequence[str] | None,
-    year: int | None,
-    since: date | None,
-    award_key: str | None,
-    campaign_code: str | None,
-    not_submission: int | None,
+def _decided(
+    *, year: int | None, since: date | None, award_key: str | None, campaign_code: str | None
 ) -> list[Any]:
-    """The conditions of a look-up: the three tables joined, the decision standing, the item
-    awarded, then each filter given."""
-    where: list[Any] = [
-        col(AwardDecisionItem.decision_id) == col(AwardDecision.id),
-        col(AwardDecisionItem.submission_id) == col(Submission.id),
-        col(AwardDecision.withdrawn) == False,  # noqa: E712 (SQL: withdrawn = false)
-        col(Submission.status) == "awarded",
-    ]
-    if term:
-        where.append(named(term, folded))
-    if unit_codes is not None:
-        where.append(col(Submission.unit_code).in_(list(unit_codes)))
+    """The conditions on the decision alone: standing, then each filter given."""
+    where: list[Any] = [col(AwardDecision.withdrawn) == False]  # noqa: E712 (SQL: withdrawn = false)
     if year is not None:
         where.append(col(AwardDecision.signed_on) >= date(year, 1, 1))
         where.append(col(AwardDecision.signed_on) < date(year + 1, 1, 1))
@@ -88,6 +70,29 @@ def _where(
         where.append(col(AwardDecision.award_key) == award_key)
     if campaign_code is not None:
         where.append(col(AwardDecision.campaign_code) == campaign_code)
+    return where
+
+
+def _where(
+    decided: list[Any],
+    *,
+    term: str | None,
+    folded: str | None,
+    unit_codes: Sequence[str] | None,
+    not_submission: int | None,
+) -> list[Any]:
+    """The conditions of a look-up: the three tables joined, the decision's conditions, the
+    item awarded, then each filter on the submission given."""
+    where: list[Any] = [
+        col(AwardDecisionItem.decision_id) == col(AwardDecision.id),
+        col(AwardDecisionItem.submission_id) == col(Submission.id),
+        *decided,
+        col(Submission.status) == "awarded",
+    ]
+    if term:
+        where.append(named(term, folded))
+    if unit_codes is not None:
+        where.append(col(Submission.unit_code).in_(list(unit_codes)))
     if not_submission is not None:
         where.append(col(Submission.id) != not_submission)
     return where
@@ -113,18 +118,12 @@ def awards(
     nominee (`folded`: the term folded, matched against the nominee's search key);
     `unit_codes`: only these units (an empty list: none); `year`: the decision signed that
     year; `since`: on or after that day."""
-    where = _where(
-        term=term,
-        folded=folded,
-        unit_codes=unit_codes,
-        year=year,
-        since=since,
-        award_key=award_key,
-        campaign_code=campaign_code,
-        not_submission=not_submission,
-    )
+    decided = _decided(year=year, since=since, award_key=award_key, campaign_code=campaign_code)
+    where = _where(decided, term=term, folded=folded, unit_codes=unit_codes, not_submission=not_submission)
     if unit_codes is not None and not unit_codes:
         return [], 0
+    if term is None and unit_codes is None and not_submission is None:
+        return _by_decisions(s, decided, where, offset=offset, limit=limit)
     q = (
         select_rows(*COLUMNS)
         .where(*where)
@@ -140,6 +139,52 @@ def awards(
     if not counted or (whole and (found or not offset)):
         return found, offset + len(found)
     total = s.exec(select(func.count()).select_from(AwardDecisionItem).where(*where)).one()
+    return found, total
+
+
+def _by_decisions(
+    s: Session, decided: list[Any], where: list[Any], *, offset: int, limit: int | None
+) -> tuple[list[AwardRow], int]:
+    """A look-up narrowed by the decision alone (a year, an award, a campaign, or nothing): the
+    decisions that qualify are few, their items counted from the decision_id index, and only
+    the decisions the page spans are read, each in its own order. A page costs the same at
+    one year and at ten (a JOIN sorted whole would read every award of the ten years)."""
+    decisions = [
+        int(r[0])
+        for r in s.exec(
+            select_rows(AwardDecision.id)
+            .where(*decided)
+            .order_by(col(AwardDecision.signed_on).desc(), col(AwardDecision.id).desc())
+        ).all()
+    ]
+    if not decisions:
+        return [], 0
+    counts = {
+        int(r[0]): int(r[1])
+        for r in s.exec(
+            select_rows(AwardDecisionItem.decision_id, func.count())
+            .where(col(AwardDecisionItem.decision_id).in_(decisions))
+            .group_by(col(AwardDecisionItem.decision_id))
+        ).all()
+    }
+    total = sum(counts.values())
+    found: list[AwardRow] = []
+    skip, wanted = offset, total if limit is None else limit
+    for decision_id in decisions:
+        if wanted <= 0:
+            break
+        if skip >= counts.get(decision_id, 0):
+            skip -= counts.get(decision_id, 0)
+            continue
+        rows = s.exec(
+            select_rows(*COLUMNS)
+            .where(*where, col(AwardDecision.id) == decision_id)
+            .order_by(col(AwardDecisionItem.position))
+            .offset(skip)
+            .limit(wanted)
+        ).all()
+        found += [AwardRow(*row) for row in rows]
+        skip, wanted = 0, wanted - len(rows)
     return found, total
 
 

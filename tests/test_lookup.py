@@ -12,6 +12,7 @@ from sqlmodel import Session
 from domain import lookup
 from domain.lookup import Known, person_key
 from domain.uow import UnitOfWork
+from storage import lookup as rows
 
 from .lookup_seed import (
     EARLIER,
@@ -106,6 +107,20 @@ def test_pages_of_a_long_result(engine, seeded, known):
     assert first.more and second.more and not last.more
     seen = [c.ref for c in (*first.items, *second.items, *last.items)]
     assert len(set(seen)) == 5
+
+
+def test_pages_read_decision_by_decision_match_the_whole_join(engine, seeded):
+    """With no name or unit the pages are read decision by decision; they hold the same awards
+    in the same order as the join sorted whole (which a name search reads)."""
+    with Session(engine) as s:
+        for kw in ({}, {"year": 2024}, {"award_key": "commune"}, {"year": 2023}):
+            joined, n = rows.awards(s, not_submission=-1, **kw)  # the join path
+            assert n == len(joined) > 0
+            for limit in (1, 2, 3):
+                pages = [rows.awards(s, offset=o, limit=limit, **kw) for o in range(0, n, limit)]
+                assert [r for page, _ in pages for r in page] == joined, (kw, limit)
+                assert {total for _, total in pages} == {n}
+            assert rows.awards(s, **kw) == (joined, n)
 
 
 def test_a_persons_history_and_a_residents_own_awards(engine, seeded, known):
