@@ -195,8 +195,10 @@ TEXTS: dict[str, str] = {
 }
 
 from documents.texts_council import TEXTS as _COUNCIL  # noqa: E402  (award documents)
+from documents.texts_lookup import TEXTS as _LOOKUP  # noqa: E402  (the look-up's workbook)
 
 TEXTS.update(_COUNCIL)
+TEXTS.update(_LOOKUP)
 
 
 def t(key: str, **values: object) -> str:

@@ -135,6 +135,15 @@ class Forms(_Model):
     max_photos: int = Field(default=5, ge=0, le=20)
 
 
+class Rules(_Model):
+    """Rules the office applies when it reviews a nomination."""
+
+    # One achievement is rewarded once (Law 06/2022, art. 5.2): a nominee commended within this
+    # many years before the review is shown to staff beside the dossier with the decision, so
+    # they can judge; absent: no earlier award is looked for. Never refused automatically.
+    repeat_award_years: int | None = Field(default=None, ge=1, le=30)
+
+
 class Reminders(_Model):
     days_before: tuple[int, ...] = (7, 3, 1)
     time: dt.time = dt.time(8, 0)
@@ -224,6 +233,7 @@ class Campaign(_Model):
     categories: tuple[Category, ...] = Field(min_length=1)
     awards: tuple[Award, ...] = Field(min_length=1)
     forms: Forms = Forms()
+    rules: Rules = Rules()
     reminders: Reminders = Reminders()
     launch: Launch = Launch()
     council: Council = Council()  # the award step: quorum, threshold, texts

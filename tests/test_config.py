@@ -30,6 +30,9 @@ def test_the_campaign_file_holds_the_plan():
     assert c.closes_at == datetime(2024, 11, 30, 17, 0, tzinfo=UTC)
     assert c.deadline_local.strftime("%H:%M %d/%m/%Y") == "23:59 30/11/2024"
     assert c.reminders.days_before == (7, 3, 1)
+    assert c.rules.repeat_award_years is None  # no [rules]: earlier awards are not looked for
+    ruled = parse_campaign(_broken(lambda d: d.__setitem__("rules", {"repeat_award_years": 3})))
+    assert ruled.rules.repeat_award_years == 3
 
 
 def _broken(mutate) -> dict:
@@ -48,6 +51,9 @@ def _broken(mutate) -> dict:
         (lambda d: d["units"].append(dict(d["units"][0])), "duplicate code 'T01'"),
         (lambda d: d["units"][0].__setitem__("kind", "city"), "units.0.kind"),
         (lambda d: d["campaign"].__setitem__("colour", "red"), "campaign.colour"),
+        (lambda d: d.__setitem__("rules", {"repeat_award_years": 0}), "rules.repeat_award_years"),
+        (lambda d: d.__setitem__("rules", {"repeat_award_years": "ba"}), "rules.repeat_award_years"),
+        (lambda d: d.__setitem__("rules", {"repeat_years": 3}), "rules.repeat_years"),
     ],
 )
 def test_an_invalid_campaign_is_refused_with_the_key(mutate, key):

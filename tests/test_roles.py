@@ -43,6 +43,7 @@ MENU = {
     "export": STAFF,
     "vote": COUNCIL,
     "dossiers": COUNCIL,
+    "lookup": STAFF | HEADS | COUNCIL,
 }
 COMMANDS = {
     "baocao": HEADS,

@@ -70,6 +70,9 @@ def install(core: Core) -> None:
 
     council.install(core)
     award.install(core)
+    from handlers.flows import lookup
+
+    lookup.install(core)  # Tra cứu khen thưởng across campaigns (staff, heads, the council)
 
 
 # What a person sees first: their own role's work, then what everyone can do, help last.
@@ -96,6 +99,7 @@ MENU_ORDER = [
     "report",
     "propose",
     "unit_noms",  # unit heads
+    "lookup",  # staff, the council and unit heads: after their own work
     "nominate",
     "mine",
     "link",

@@ -1,6 +1,7 @@
-"""Hồ sơ của tôi: own submissions with their status. A dossier shows what was sent and its
-choices: amend when the office asks (handlers/flows/amend.py), withdraw before review, back to
-the list. Leaving only looked: back to the menu without «Đã hủy»."""
+"""Hồ sơ của tôi: own awards across campaigns (handlers/flows/lookup.py), own submissions with
+their status. A dossier shows what was sent and its choices: amend when the office asks
+(handlers/flows/amend.py), withdraw before review, back to the list. Leaving only looked: back
+to the menu without «Đã hủy»."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from handlers import drafts, engine
 from handlers.access import can_see, is_head, is_own
 from handlers.describe import checks_text, extra_lines, full_detail, short, unit_name
 from handlers.engine import Flow, Step
+from handlers.flows import lookup as commended
 from handlers.outcomes import Outcome, finished, refused
 from handlers.paging import Pager, back_to_list, list_option
 from messages.catalog import t
@@ -56,9 +58,13 @@ def shows_sent(ctx: Ctx) -> bool:
 
 
 def list_prompt(ctx: Ctx) -> str:
-    """The drafts kept aside first, then the list of what was sent."""
+    """The person's own awards across campaigns, the drafts kept aside, then the list of what
+    was sent."""
     n = len(drafts.options(ctx))
-    lines = [t("mine.drafts", n=n)] if n else []
+    awards = commended.mine_lines(ctx, ctx.member)
+    lines = [awards] if awards else []
+    if n:
+        lines.append(t("mine.drafts", n=n))
     if shows_sent(ctx):
         lines.append(OWN.prompt(ctx))
     return "\n".join(lines)
@@ -139,8 +145,10 @@ class Mine(Flow):
             return None
         if ctx.member is None:
             return refused(t("need_register"))
-        if not OWN.total(ctx):
-            return refused(t("mine.empty"))
+        if not OWN.total(ctx):  # nothing sent: their own awards, if any, are still shown
+            return refused(
+                "\n".join(x for x in (commended.mine_lines(ctx, ctx.member), t("mine.empty")) if x)
+            )
         return None
 
     def typed(self, ctx: Ctx) -> bool:

@@ -16,6 +16,7 @@ from handlers import engine as eng
 from handlers.access import STAFF, guard, is_staff
 from handlers.describe import full_detail
 from handlers.engine import Flow, Step
+from handlers.flows import lookup as commended
 from handlers.flows.browse import Browse
 from handlers.outcomes import Outcome, denied, refused
 from messages.catalog import t
@@ -100,8 +101,11 @@ class Review(Flow):
         return cache[ref]
 
     def _detail(self, ctx: Ctx) -> str:
+        """The dossier, and the nominee's earlier awards within the campaign file's window."""
         sub = self.item(ctx)
-        return full_detail(ctx, sub, ctx.answers.get("waiting")) if sub else t("role.denied")
+        if sub is None:
+            return t("role.denied")
+        return full_detail(ctx, sub, ctx.answers.get("waiting")) + commended.repeat_lines(ctx, sub)
 
     def steps(self, ctx: Ctx) -> list[Step]:
         return [

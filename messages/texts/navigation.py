@@ -37,6 +37,7 @@ TEXTS: dict[str, str] = {
     "menu.round": "Họp Hội đồng xét khen thưởng",
     "menu.decision": "Quyết định khen thưởng",
     "menu.honours": "Gương điển hình",
+    "menu.lookup": "Tra cứu khen thưởng",
     "menu.nominate_new": "Đề cử gương điển hình",
     "menu.announce": "Gửi thông báo",
     "menu.ann_figures": "Kết quả gửi thông báo",
@@ -60,6 +61,7 @@ TEXTS: dict[str, str] = {
     "flow.round": "họp Hội đồng",
     "flow.decision": "quyết định khen thưởng",
     "flow.honours": "gương điển hình",
+    "flow.lookup": "tra cứu khen thưởng",
     "flow.announce": "gửi thông báo",
     "flow.ann_figures": "kết quả gửi thông báo",
     # -- moving through a flow -----------------------------------------------------------------

@@ -29,6 +29,9 @@ class Submission(Table, table=True):
         ),
         # a unit's reports or proposals a page at a time (a head's «Hồ sơ»)
         Index("ix_submission_unit_kind", "unit_code", "kind", "id"),
+        # a unit's awards across every campaign (Tra cứu khen thưởng: storage/lookup.py), not
+        # every nomination the unit ever sent
+        Index("ix_submission_unit_status", "unit_code", "status", "id"),
         # what a person sent, a page at a time (PostgreSQL would else walk the primary key
         # for ORDER BY id LIMIT and filter, all of it for someone who sent nothing)
         Index("ix_submission_submitter", "submitter_id", "id"),

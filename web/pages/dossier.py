@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from domain import citation as citations
+from domain import lookup
 from domain.refusals import Refused, StaleDecision
 from domain.roles import can_see, is_staff
 from domain.uow import UnitOfWork
@@ -121,6 +122,12 @@ def show(
         decisions=actions.allowed(sub) if staff else [],
         seen=actions.seen_mark(sub),
         staff=staff,
+        # the nominee's awards within the campaign file's window (Law art. 5.2), for staff to judge
+        earlier=lookup.earlier_awards(
+            req.s, lookup.known_campaigns(UnitOfWork(req.s, req.now), c), sub, req.now
+        )
+        if staff
+        else [],
         notice=notice,
         error=error,
     )
