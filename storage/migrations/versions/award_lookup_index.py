@@ -7,7 +7,7 @@ Revises: conversation_campaign
 from alembic import op
 
 revision = "award_lookup_index"
-down_revision = "conversation_campaign"
+down_revision = "commune_units"
 branch_labels = None
 depends_on = None
 
