@@ -1,6 +1,7 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, web, channels, cli, audit); the documents keep theirs in documents/texts.py.
+announcements, web, channels, cli, audit, campaign_file); the documents keep theirs in
+documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from messages.texts import (
     announcements,
     audit,
+    campaign_file,
     channels,
     cli,
     council_award,
@@ -35,6 +37,7 @@ SUBJECTS = (
     channels,
     cli,
     audit,
+    campaign_file,
 )
 
 MESSAGES: dict[str, str] = {
