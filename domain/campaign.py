@@ -351,7 +351,8 @@ def parse_campaign(data: dict[str, Any], source: str = "<campaign>") -> Campaign
 
 
 def parse_campaign_text(text: str, source: str = "<campaign>") -> Campaign:
-    """A campaign from its TOML text (a stored draft, an uploaded file), checked as a file is."""
+    """A campaign from its TOML text: the one loader of the campaign file and of a campaign
+    stored in the database (the `campaign` table keeps the text it was made from)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -359,19 +360,20 @@ def parse_campaign_text(text: str, source: str = "<campaign>") -> Campaign:
     return parse_campaign(data, source)
 
 
-def load_campaign(path: str | Path, deadline: datetime | date | None = None) -> Campaign:
+def read_campaign_text(path: str | Path) -> str:
+    """The campaign file's text, or CampaignError naming the file and what is wrong."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise CampaignError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"{path}: {toml_problem(exc)}") from None
     except UnicodeDecodeError as exc:
         raise CampaignError(
             f"{path}: tệp không phải văn bản UTF-8 (byte {exc.start}); lưu lại tệp với mã UTF-8"
         ) from None
     except OSError as exc:
         raise CampaignError(f"{path}: không đọc được tệp ({exc.strerror})") from None
-    return parse_campaign(data, str(path)).with_deadline(deadline)
+
+
+def load_campaign(path: str | Path, deadline: datetime | date | None = None) -> Campaign:
+    return parse_campaign_text(read_campaign_text(path), str(path)).with_deadline(deadline)

@@ -6,6 +6,7 @@ parts of a submission whose shape the campaign file decides (answers, figures).
 """
 
 from .base import Table, UTCDateTime, utcnow
+from .campaigns import CAMPAIGN_STATUSES, CampaignRecord
 from .conversations import ConversationState, ProcessedEvent
 from .council import AwardDecision, AwardDecisionItem, CouncilItem, CouncilRound, CouncilVote
 from .locks import CampaignLock
@@ -23,12 +24,14 @@ from .submissions import (
 from .web import WebLink, WebSession
 
 __all__ = [
+    "CAMPAIGN_STATUSES",
     "DISPLAY_NAME_MAX",
     "Announcement",
     "AuditLog",
     "AwardDecision",
     "AwardDecisionItem",
     "CampaignLock",
+    "CampaignRecord",
     "ConversationState",
     "CouncilItem",
     "CouncilRound",

@@ -1,0 +1,304 @@
+"""The commune's campaigns over time: each is a row of the `campaign` table made from its TOML
+text (the campaign file's format, validated by the same loader), with a lifecycle:
+
+    draft → open → closed → decided → archived
+
+Staff save drafts and open them; the deadline job closes a campaign (or staff, early); staff
+mark it decided after the chairman's decision and archive it. Every move is one conditional
+UPDATE (on the status, and on the version the caller saw when it says so): of two clerks
+pressing «Mở đợt» at once, one opens it and the other is told it moved.
+
+Reads parse a campaign once per (code, version): a turn reads the few keys, not the texts."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from messages.catalog import t
+from storage import campaigns as rows
+from storage.audit import audit
+from storage.models import CampaignRecord, Member
+
+from .campaign import Campaign, CampaignError, parse_campaign_text
+from .events import Event
+from .refusals import Refused
+from .roles import STAFF, require
+from .uow import UnitOfWork
+
+# the campaigns a person can take part in, and those the office still works on after the deadline
+OPEN = ("open",)
+AFTER_DEADLINE = ("closed", "decided")
+
+
+@dataclass(frozen=True)
+class CampaignSaved(Event):
+    code: str
+    version: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class CampaignMoved(Event):
+    code: str
+    from_status: str
+    to_status: str
+
+
+@dataclass(frozen=True)
+class CampaignOpened(CampaignMoved):
+    pass
+
+
+@dataclass(frozen=True)
+class CampaignClosed(CampaignMoved):
+    pass
+
+
+@dataclass(frozen=True)
+class CampaignDecided(CampaignMoved):
+    pass
+
+
+@dataclass(frozen=True)
+class CampaignArchived(CampaignMoved):
+    pass
+
+
+# -- reading --------------------------------------------------------------------------------
+_parsed: dict[tuple[str, int], Campaign] = {}
+_parsed_lock = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def _parse(uow: UnitOfWork, key: rows.CampaignKey) -> Campaign | None:
+    found = _parsed.get((key.code, key.version))
+    if found is not None:
+        return found
+    source = rows.source_of(uow.session, key.code, key.version)
+    if source is None:  # changed since the keys were read
+        return None
+    campaign = parse_campaign_text(source, f"campaign {key.code}")
+    with _parsed_lock:
+        if len(_parsed) >= _CACHE_SIZE:
+            _parsed.clear()
+        _parsed[(key.code, key.version)] = campaign
+    return campaign
+
+
+def campaigns_in(uow: UnitOfWork, statuses: tuple[str, ...]) -> list[Campaign]:
+    """The campaigns in these statuses, parsed (cached by code and version), the most recently
+    opened first."""
+    found = (_parse(uow, key) for key in rows.keys(uow.session, statuses))
+    return [c for c in found if c is not None]
+
+
+def open_campaigns(uow: UnitOfWork) -> list[Campaign]:
+    """The campaigns people take part in now, the most recently opened first."""
+    return campaigns_in(uow, OPEN)
+
+
+def campaign_rows(uow: UnitOfWork) -> list[CampaignRecord]:
+    """Every campaign of the commune, the newest first (the office's list)."""
+    return list(rows.all_rows(uow.session))
+
+
+def campaign_by_code(uow: UnitOfWork, code: str) -> Campaign | None:
+    row = rows.get(uow.session, code)
+    return None if row is None else _parse(uow, rows.CampaignKey(row.code, row.status, row.version))
+
+
+def status_of(uow: UnitOfWork, code: str) -> str | None:
+    row = rows.get(uow.session, code)
+    return None if row is None else row.status
+
+
+# -- saving ---------------------------------------------------------------------------------
+def _checked(toml_text: str) -> Campaign:
+    try:
+        return parse_campaign_text(toml_text, "tệp đợt thi đua")
+    except CampaignError as exc:
+        raise Refused("campaign.invalid", error=str(exc)[:300]) from None
+
+
+def save_draft(
+    uow: UnitOfWork,
+    actor: Member | None,
+    toml_text: str,
+    *,
+    code: str | None = None,
+    seen_version: int | None = None,
+) -> list[Event]:
+    """A new draft (code=None), or a draft's new text (code: the draft's; the text must keep it).
+    The text is validated by the campaign file's own loader before anything is written."""
+    member = require(actor, STAFF)
+    campaign = _checked(toml_text)
+    s = uow.session
+    if code is None:
+        try:
+            with s.begin_nested():
+                row = rows.add(
+                    s,
+                    code=campaign.code,
+                    title=campaign.campaign.title,
+                    status="draft",
+                    source=toml_text,
+                    now=uow.now,
+                    opened_at=None,
+                )
+        except IntegrityError:
+            raise Refused("campaign.exists", code=campaign.code) from None
+        version, created = row.version, True
+    else:
+        if campaign.code != code:
+            raise Refused("campaign.code_changed", code=code)
+        current = rows.get(s, code)
+        if current is None:
+            raise Refused("campaign.unknown", code=code)
+        saved = rows.replace_source(
+            s, code, title=campaign.campaign.title, source=toml_text, now=uow.now, seen_version=seen_version
+        )
+        if not saved:
+            raise _moved(uow, code)
+        version, created = (seen_version or current.version) + 1, False
+    audit(
+        s,
+        actor_id=member.id,
+        action="campaign.save",
+        entity="campaign",
+        entity_id=campaign.code[:32],
+        after={"code": campaign.code, "version": version, "created": created},
+        now=uow.now,
+    )
+    return uow.record(
+        [CampaignSaved(at=uow.now, actor_id=member.id, code=campaign.code, version=version, created=created)]
+    )
+
+
+def store_file_campaign(uow: UnitOfWork, campaign: Campaign, source: str) -> list[Event]:
+    """An existing deployment's campaign file becomes the commune's first campaign, once: when
+    the table is empty. Open while its deadline is ahead, closed after. Nothing else changes."""
+    s = uow.session
+    if rows.count(s) > 0:
+        return []
+    status = "open" if campaign.is_open(uow.now) else "closed"
+    try:
+        with s.begin_nested():
+            rows.add(
+                s,
+                code=campaign.code,
+                title=campaign.campaign.title,
+                status=status,
+                source=source,
+                now=uow.now,
+                opened_at=min(campaign.opens_at, uow.now),
+            )
+    except IntegrityError:  # another process stored it meanwhile
+        return []
+    audit(
+        s,
+        actor_id=None,
+        action="campaign.store_file",
+        entity="campaign",
+        entity_id=campaign.code[:32],
+        after={"code": campaign.code, "status": status},
+        now=uow.now,
+    )
+    return uow.record([CampaignSaved(at=uow.now, actor_id=None, code=campaign.code, version=1, created=True)])
+
+
+# -- moving ---------------------------------------------------------------------------------
+def _moved(uow: UnitOfWork, code: str) -> Refused:
+    row = rows.get(uow.session, code)
+    if row is None:
+        return Refused("campaign.unknown", code=code)
+    return Refused("campaign.moved", code=code, status=t(f"campaign.status.{row.status}"))
+
+
+def _move(
+    uow: UnitOfWork,
+    actor_id: int | None,
+    code: str,
+    event: type[CampaignMoved],
+    from_statuses: tuple[str, ...],
+    to_status: str,
+    *,
+    seen_version: int | None,
+    stamp: str | None = None,
+) -> list[Event]:
+    s = uow.session
+    before = rows.get(s, code)
+    if before is None:
+        raise Refused("campaign.unknown", code=code)
+    if not rows.move(
+        s,
+        code,
+        from_statuses=from_statuses,
+        to_status=to_status,
+        now=uow.now,
+        seen_version=seen_version,
+        stamp=stamp,
+    ):
+        raise _moved(uow, code)
+    audit(
+        s,
+        actor_id=actor_id,
+        action=f"campaign.{to_status}",
+        entity="campaign",
+        entity_id=code[:32],
+        before={"code": code, "status": before.status},
+        after={"code": code, "status": to_status},
+        now=uow.now,
+    )
+    return uow.record(
+        [event(at=uow.now, actor_id=actor_id, code=code, from_status=before.status, to_status=to_status)]
+    )
+
+
+def open_campaign(
+    uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
+) -> list[Event]:
+    """«Mở đợt»: a draft opens to submissions (refused when its deadline has already passed)."""
+    member = require(actor, STAFF)
+    campaign = campaign_by_code(uow, code)
+    if campaign is not None and not campaign.is_open(uow.now):
+        raise Refused("campaign.past_deadline", code=code)
+    return _move(
+        uow, member.id, code, CampaignOpened, ("draft",), "open", seen_version=seen_version, stamp="opened_at"
+    )
+
+
+def close_campaign(
+    uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
+) -> list[Event]:
+    """The deadline passed (the scheduler's job: no actor) or staff close it early."""
+    actor_id = None if actor is None else require(actor, STAFF).id
+    return _move(
+        uow, actor_id, code, CampaignClosed, ("open",), "closed", seen_version=seen_version, stamp="closed_at"
+    )
+
+
+def mark_decided(
+    uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
+) -> list[Event]:
+    """Staff mark a closed campaign decided once the chairman's decision is recorded."""
+    member = require(actor, STAFF)
+    return _move(uow, member.id, code, CampaignDecided, ("closed",), "decided", seen_version=seen_version)
+
+
+def archive_campaign(
+    uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
+) -> list[Event]:
+    """Staff put a finished campaign (or a draft never opened) away: out of every list and menu."""
+    member = require(actor, STAFF)
+    return _move(
+        uow,
+        member.id,
+        code,
+        CampaignArchived,
+        ("draft", "closed", "decided"),
+        "archived",
+        seen_version=seen_version,
+    )
