@@ -19,9 +19,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from domain.campaign import Campaign
+from domain.award.config import Council
+from domain.campaign import Campaign, Forms, Launch, Reminders
 from domain.campaign_errors import generic, problems
-from domain.campaign_toml import plain
+from domain.campaign_toml import plain, plain_value
 
 SECTIONS = tuple(name for name in Campaign.model_fields if name != "deadline_override")
 REQUIRED_SECTIONS = ("campaign", "organiser", "criteria")
@@ -179,6 +180,16 @@ def form_of(campaign: Campaign) -> dict[str, str]:
     """The form's fields for a campaign: `campaign_from_form(form_of(c)) == c`."""
     out: dict[str, str] = {}
     _flatten(plain(campaign), "", out)
+    return out
+
+
+def blank_form() -> dict[str, str]:
+    """A new campaign's form: the file's defaults where it has them (time zone, form limits,
+    reminders, launch, council), everything else to type."""
+    out = {"campaign.timezone": "Asia/Ho_Chi_Minh", "campaign.review_working_days": "10"}
+    defaults = (("forms", Forms()), ("reminders", Reminders()), ("launch", Launch()), ("council", Council()))
+    for section, model in defaults:
+        _flatten(plain_value(model.model_dump(mode="python")), section, out)
     return out
 
 

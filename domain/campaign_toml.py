@@ -19,11 +19,11 @@ from domain.campaign import Campaign
 RUNTIME_ONLY = frozenset({"deadline_override"})
 
 
-def _plain_value(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _plain_value(v) for k, v in value.items() if v is not None}
+        return {k: plain_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
-        return [_plain_value(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dt.time):
         return value.strftime("%H:%M") if not value.second and not value.microsecond else value
     return value
@@ -31,7 +31,7 @@ def _plain_value(value: Any) -> Any:
 
 def plain(campaign: Campaign) -> dict[str, Any]:
     data = campaign.model_dump(mode="python", exclude=set(RUNTIME_ONLY))
-    out: dict[str, Any] = _plain_value(data)
+    out: dict[str, Any] = plain_value(data)
     return out
 
 

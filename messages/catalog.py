@@ -1,7 +1,7 @@
 """Every text a user reads in chat, in one catalog merged from one module per subject
 (messages/texts/: navigation, registration, nomination, reports, review, council_award,
-announcements, web, channels, cli, audit, campaigns, campaign_file); the documents keep theirs
-in documents/texts.py.
+announcements, web, channels, cli, audit, campaigns, campaign_file, campaign_editor); the documents
+keep theirs in documents/texts.py.
 Short, polite, one phone screen.
 
 `t("key", **values)` formats an entry; a missing key or value is a bug and raises.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from messages.texts import (
     announcements,
     audit,
+    campaign_editor,
     campaign_file,
     campaigns,
     channels,
@@ -39,6 +40,7 @@ SUBJECTS = (
     cli,
     audit,
     campaign_file,
+    campaign_editor,
     campaigns,
 )
 

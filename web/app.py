@@ -20,6 +20,8 @@ from .console import Console
 from .pages import (
     announcements,
     campaign,
+    campaign_editor,
+    campaigns,
     council,
     decisions,
     dossier,
@@ -48,6 +50,8 @@ PAGES = [
     announcements,
     people,
     campaign,
+    campaigns,
+    campaign_editor,
     signin,
     photos,
     honours,
