@@ -8,8 +8,10 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from .jobs import SlotRunner
+from .launches import EVERY_SECONDS, LAUNCH_WATCH_JOB
 from .plan import close_slot, launch_slot, reminder_slots
 
 DIGEST_JOB = "digest:daily"
@@ -50,6 +52,14 @@ def build_scheduler(
             name=DIGEST_JOB,
             **common,
         )
+    # campaigns opened on the console: each launched at its launch time (scheduler/launches.py)
+    sched.add_job(
+        runner.run_launches,
+        IntervalTrigger(seconds=EVERY_SECONDS, timezone=campaign.tz),
+        id=LAUNCH_WATCH_JOB,
+        name=LAUNCH_WATCH_JOB,
+        **common,
+    )
     sched.add_job(
         runner.housekeeping,
         CronTrigger(hour=3, minute=17, timezone=campaign.tz),

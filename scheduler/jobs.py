@@ -30,6 +30,7 @@ from handlers.core import Core
 from messages.model import reply_to_dict
 from storage import conversations, members, outbox, slots
 
+from .launches import launch_due
 from .plan import CLOSE, DIGEST, LAUNCH, REMIND, Slot, digest_slot_at, past_slots
 
 log = logging.getLogger(__name__)
@@ -172,4 +173,15 @@ class SlotRunner:
     async def catch_up(self) -> list[Outcome]:
         """At start-up: slots whose time came while the bot was down (sent within the grace
         period, recorded as skipped after it; slots already handled are left alone)."""
-        return [await self.run(slot) for slot in past_slots(self.campaign, self.clock.now())]
+        done = [await self.run(slot) for slot in past_slots(self.campaign, self.clock.now())]
+        await self.run_launches()
+        return done
+
+    async def run_launches(self) -> list[str]:
+        """The launch of every campaign opened on the console whose launch time has come
+        (scheduler/launches.py), checked every minute by the leader."""
+        async with self._lock:
+            codes = await asyncio.to_thread(launch_due, self.db, self.clock.now())
+        if codes and self.on_queued is not None:
+            self.on_queued()
+        return codes
