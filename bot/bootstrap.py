@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from domain import notifications, uow
-from domain.campaign import Campaign, CampaignError, load_campaign
+from domain import campaigns, notifications, uow
+from domain.campaign import Campaign, CampaignError, parse_campaign_text, read_campaign_text
 from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
 from handlers.core import Core
@@ -53,11 +53,18 @@ def wire_events() -> None:
     uow.handle_events_with(notifications.HANDLERS)
 
 
-def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None) -> App:
+def build(
+    settings: Settings, *, demo: bool = False, clock: Clock | None = None, store_campaign: bool = False
+) -> App:
+    """The app. `store_campaign` (serving, the console chat, `migrate`): while the commune has
+    no campaign row, the campaign file's is stored as its first; the other commands write
+    nothing they were not asked to."""
     wire_events()
     clock = clock or SystemClock()
     try:
-        campaign = load_campaign(settings.campaign_file, settings.campaign_deadline)
+        source = read_campaign_text(settings.campaign_file)
+        campaign = parse_campaign_text(source, str(settings.campaign_file))
+        campaign = campaign.with_deadline(settings.campaign_deadline)
     except CampaignError as exc:
         raise SettingsError(f"CAMPAIGN_FILE: {exc}") from None
     url = settings.database_url
@@ -68,10 +75,22 @@ def build(settings: Settings, *, demo: bool = False, clock: Clock | None = None)
         url = settings.demo_database_url
     db = make_engine(url)
     migrate(db)
+    if store_campaign:
+        store_first_campaign(db, campaign, source, clock)
     core = Core(
         db, campaign, clock, demo=demo, console_url=settings.console_url, sending=SendingTerms.of(settings)
     )
     return App(settings=settings, db=db, campaign=campaign, core=core, clock=clock, demo=demo)
+
+
+def store_first_campaign(db: Engine, campaign: Campaign, source: str, clock: Clock) -> None:
+    """An existing deployment upgrades in place: while the commune has no campaign row, the
+    campaign file's campaign becomes its first (open or closed by its dates); once there is
+    one, the table is the truth and the file is left alone."""
+    with uow.UnitOfWork.begin(db, clock.now()) as work:
+        # a later deadline set by CAMPAIGN_DEADLINE opens it again once its row closed
+        if campaigns.store_file_campaign(work, campaign, source) or campaigns.reopen_extended(work, campaign):
+            work.commit()
 
 
 @dataclass

@@ -108,7 +108,7 @@ def serve(settings: Settings) -> int:
                 loop.add_signal_handler(sig, stop.set)
             except NotImplementedError:  # pragma: no cover
                 pass
-        await serve_async(build(settings), stop=stop)
+        await serve_async(build(settings, store_campaign=True), stop=stop)
 
     asyncio.run(main())
     return 0

@@ -13,8 +13,10 @@ Reads parse a campaign once per (code, version): a turn reads the few keys, not 
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from messages.catalog import t
@@ -67,14 +69,22 @@ class CampaignArchived(CampaignMoved):
     pass
 
 
-# -- reading --------------------------------------------------------------------------------
-_parsed: dict[tuple[str, int], Campaign] = {}
+# -- reading ---------------------------------------------------------------------------------
+# parsed campaigns by database (each commune's engine: the same code and version in two
+# communes are two campaigns), then by code and version
+_parsed: weakref.WeakKeyDictionary[Engine, dict[tuple[str, int], Campaign]] = weakref.WeakKeyDictionary()
 _parsed_lock = threading.Lock()
 _CACHE_SIZE = 64
 
 
+def _engine(uow: UnitOfWork) -> Engine:
+    bind = uow.session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
 def _parse(uow: UnitOfWork, key: rows.CampaignKey) -> Campaign | None:
-    found = _parsed.get((key.code, key.version))
+    engine = _engine(uow)
+    found = _parsed.get(engine, {}).get((key.code, key.version))
     if found is not None:
         return found
     source = rows.source_of(uow.session, key.code, key.version)
@@ -82,9 +92,10 @@ def _parse(uow: UnitOfWork, key: rows.CampaignKey) -> Campaign | None:
         return None
     campaign = parse_campaign_text(source, f"campaign {key.code}")
     with _parsed_lock:
-        if len(_parsed) >= _CACHE_SIZE:
-            _parsed.clear()
-        _parsed[(key.code, key.version)] = campaign
+        mine = _parsed.setdefault(engine, {})
+        if len(mine) >= _CACHE_SIZE:
+            mine.clear()
+        mine[(key.code, key.version)] = campaign
     return campaign
 
 
@@ -98,6 +109,58 @@ def campaigns_in(uow: UnitOfWork, statuses: tuple[str, ...]) -> list[Campaign]:
 def open_campaigns(uow: UnitOfWork) -> list[Campaign]:
     """The campaigns people take part in now, the most recently opened first."""
     return campaigns_in(uow, OPEN)
+
+
+@dataclass(frozen=True)
+class Current:
+    """What a turn serves: the open campaigns and those the office still works on after their
+    deadline, the most recently opened first; `stored` is False while the commune has no
+    campaign row at all (the deployment's campaign file then serves alone)."""
+
+    open: tuple[Campaign, ...]
+    after_deadline: tuple[Campaign, ...]
+    stored: bool
+
+
+def current(uow: UnitOfWork) -> Current:
+    keys = rows.keys(uow.session, OPEN + AFTER_DEADLINE)
+    parsed = [(key.status, _parse(uow, key)) for key in keys]
+    return Current(
+        open=tuple(c for status, c in parsed if c is not None and status in OPEN),
+        after_deadline=tuple(c for status, c in parsed if c is not None and status in AFTER_DEADLINE),
+        stored=bool(keys) or rows.count(uow.session) > 0,
+    )
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Who takes part in one campaign when several are open: those who chose it in their
+    conversation, and those who chose none of the open ones when it is the newest open."""
+
+    code: str
+    open_codes: tuple[str, ...]
+    chosen: dict[int, set[str]]
+
+    def everyone(self) -> bool:
+        return len(self.open_codes) <= 1 or self.code not in self.open_codes
+
+    def by_choice(self, chosen: str | None) -> bool:
+        """A conversation whose choice is `chosen`."""
+        if self.everyone():
+            return True
+        return (chosen if chosen in self.open_codes else self.open_codes[0]) == self.code
+
+    def member(self, member_id: int) -> bool:
+        if self.everyone():
+            return True
+        mine = self.chosen.get(member_id, set()) & set(self.open_codes)
+        return self.code in mine if mine else self.open_codes[0] == self.code
+
+
+def participation(uow: UnitOfWork, code: str) -> Participation:
+    open_codes = tuple(k.code for k in rows.keys(uow.session, OPEN))
+    chosen = rows.chosen_by_member(uow.session) if len(open_codes) > 1 else {}
+    return Participation(code, open_codes, chosen)
 
 
 def campaign_rows(uow: UnitOfWork) -> list[CampaignRecord]:
@@ -203,7 +266,7 @@ def store_file_campaign(uow: UnitOfWork, campaign: Campaign, source: str) -> lis
         action="campaign.store_file",
         entity="campaign",
         entity_id=campaign.code[:32],
-        after={"code": campaign.code, "status": status},
+        after={"code": campaign.code, "campaign_status": status},
         now=uow.now,
     )
     return uow.record([CampaignSaved(at=uow.now, actor_id=None, code=campaign.code, version=1, created=True)])
@@ -248,8 +311,8 @@ def _move(
         action=f"campaign.{to_status}",
         entity="campaign",
         entity_id=code[:32],
-        before={"code": code, "status": before.status},
-        after={"code": code, "status": to_status},
+        before={"code": code, "campaign_status": before.status},
+        after={"code": code, "campaign_status": to_status},
         now=uow.now,
     )
     return uow.record(
@@ -268,6 +331,17 @@ def open_campaign(
     return _move(
         uow, member.id, code, CampaignOpened, ("draft",), "open", seen_version=seen_version, stamp="opened_at"
     )
+
+
+def reopen_extended(uow: UnitOfWork, campaign: Campaign) -> list[Event]:
+    """The deployment's own campaign given a later deadline (CAMPAIGN_DEADLINE) after its row
+    closed at the old one: it opens again, as the file-only deployment did."""
+    row = rows.get(uow.session, campaign.code)
+    if row is None or row.status != "closed" or campaign.deadline_override is None:
+        return []
+    if not campaign.is_open(uow.now):
+        return []
+    return _move(uow, None, campaign.code, CampaignOpened, ("closed",), "open", seen_version=None)
 
 
 def close_campaign(

@@ -49,11 +49,14 @@ class Digest:
     empty_units: list[str] = field(default_factory=list)
     paid: int = 0  # messages sent above the free limit (paid broadcast) since the last digest
     paid_stars: float = 0.0  # what they cost, in Telegram Stars
+    # the campaign's short title, when several are open (each has its digest): which one this is
+    campaign_title: str = ""
 
 
-def since_last(s: Session, campaign: Campaign, at: datetime) -> datetime:
-    """When the last digest went out, else when the campaign opened."""
-    last = slots.last_slot_run(s, DIGEST_SLOTS, before=at)
+def since_last(s: Session, campaign: Campaign, at: datetime, slot_tag: str = "") -> datetime:
+    """When the campaign's last digest went out (its slot ids end with `slot_tag`), else when
+    the campaign opened."""
+    last = slots.last_slot_run(s, DIGEST_SLOTS, before=at, tag=slot_tag)
     return last.at if last is not None else campaign.opens_at
 
 
@@ -65,8 +68,9 @@ def compute(
     since: datetime | None = None,
     final: bool = False,
     sending: SendingTerms | None = None,
+    slot_tag: str = "",
 ) -> Digest:
-    since = since or since_last(s, campaign, at)
+    since = since or since_last(s, campaign, at, slot_tag)
     paid = paid_sent(s, since, at)
     # counted from the trigger-kept counters (GROUP BY over a few hundred rows, whatever the
     # number of submissions); what is new adds whole days of counters, edge days row by row

@@ -7,6 +7,7 @@ from typing import Any
 from messages.catalog import t
 from messages.folding import fold
 from storage import audit, submissions
+from storage import campaigns as campaign_rows
 from storage.models import Member, Submission
 
 from .campaign import Campaign
@@ -22,8 +23,12 @@ def deadline_text(campaign: Campaign) -> str:
 
 
 def require_open(uow: UnitOfWork, campaign: Campaign) -> None:
-    """Submissions are taken while the campaign is open (not before, not after the deadline)."""
-    if not campaign.is_open(uow.now):
+    """Submissions are taken while the campaign is open (not before, not after the deadline);
+    a campaign of the commune's table, while its row says so too."""
+    status = campaign_rows.status_of(uow.session, campaign.code)
+    if status == "draft":
+        raise Refused("nom.not_open", opens=campaign.campaign.opens_on.strftime("%d/%m/%Y"))
+    if not campaign.is_open(uow.now) or status not in (None, "open"):
         raise Refused("nom.closed", deadline=deadline_text(campaign))
     if uow.now < campaign.opens_at:
         raise Refused("nom.not_open", opens=campaign.campaign.opens_on.strftime("%d/%m/%Y"))

@@ -23,7 +23,7 @@ from domain.headroom import SendingTerms
 from domain.refusals import Refused
 from domain.submissions import deadline_text
 from domain.uow import UnitOfWork
-from handlers import drafts
+from handlers import campaign_choice, drafts
 from handlers import engine as eng
 from handlers.flows import install as install_flows
 from handlers.outcomes import Outcome, cancelled, finished, refused
@@ -47,14 +47,25 @@ class Ctx:
     member: Member | None
     now: datetime
     stay: list[Reply] = field(default_factory=list)
+    _serving: campaign_choice.Serving | None = None
 
     @property
     def session(self) -> Session:
         return self.uow.session
 
     @property
+    def serving(self) -> campaign_choice.Serving:
+        """The turn's campaign and the open ones, read once a turn (handlers/campaign_choice.py)."""
+        if self._serving is None:
+            self._serving = campaign_choice.serving(self)
+        return self._serving
+
+    def forget_campaign(self) -> None:
+        self._serving = None
+
+    @property
     def campaign(self) -> Campaign:
-        return self.core.campaign
+        return self.serving.campaign
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -360,8 +371,9 @@ class Core:
 
     def greeting(self, ctx: Ctx) -> str:
         demo = t("demo_badge") if self.demo else ""
-        org = self.campaign.organiser.short_name
-        title = self.campaign.campaign.short_title
+        if ctx.serving.none_open:
+            return campaign_choice.none_open_greeting(ctx, demo)
+        org, title = ctx.campaign.organiser.short_name, ctx.campaign.campaign.short_title
         if ctx.member is None:
             return t("greet_new", demo=demo, organiser=org, campaign=title, deadline=ctx.deadline_text())
         return t(
@@ -374,6 +386,8 @@ class Core:
         )
 
     def show_menu(self, ctx: Ctx, *, greet: bool = False, text: str | None = None) -> list[Reply]:
+        if ctx.serving.pending:  # several campaigns open: which one, before the menu
+            return campaign_choice.ask(ctx)
         st = ctx.state
         st.flow, st.step = None, "menu"
         st.data = eng.carry(st.data)  # the drafts kept aside stay

@@ -26,8 +26,10 @@ PHOTO_CHANNELS = frozenset({"telegram"})
 
 def _head(campaign: Campaign, d: Digest) -> list[str]:
     title = t("digest.final_title" if d.final else "digest.title", at=moment_text(campaign, d.at))
+    named = [t("campaign.digest_of", title=d.campaign_title)] if d.campaign_title else []
     lines = [
         title,
+        *named,
         t("digest.totals", total=d.total, since=moment_text(campaign, d.since), new=d.new),
         t("digest.waiting", n=d.waiting),
         t("digest.reports", n=d.reports),

@@ -109,4 +109,4 @@ def resume_latest(ctx: Ctx) -> Outcome | list[Reply]:
 
 def has_draft(ctx: Ctx) -> bool:
     """A draft kept aside that can still be sent (after the deadline it is only told of)."""
-    return bool(kept(ctx.state.data)) and ctx.campaign.is_open(ctx.now)
+    return bool(kept(ctx.state.data)) and ctx.serving.taking(ctx)

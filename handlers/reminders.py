@@ -13,7 +13,7 @@ the person moved on is just a stale button ("Câu hỏi này đã qua."), never 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -104,6 +104,7 @@ def _probe_ctx(
         step=state.step if state else None,
         seq=state.seq if state else 0,
         data=copy.deepcopy(state.data) if state else {},
+        campaign_code=state.campaign_code if state else None,
     )
     event = InboundEvent(
         channel=ident.channel,
@@ -116,9 +117,12 @@ def _probe_ctx(
     return Ctx(core=core, uow=UnitOfWork(s, at), event=event, state=probe, member=member, now=at)
 
 
-def reminder_reply(core: Core, s: Session, target: Target, ident: Identity, at: datetime) -> Reply:
-    """The reminder for one channel identity, ending with the person's current question."""
-    lines = reminder_lines(core.campaign, target, at)
+def reminder_reply(
+    core: Core, s: Session, target: Target, ident: Identity, at: datetime, campaign: Campaign | None = None
+) -> Reply:
+    """The reminder for one channel identity (of `campaign`, by default the core's), ending with
+    the person's current question."""
+    lines = reminder_lines(campaign or core.campaign, target, at)
     state = conversations.get_state(s, ident.channel, ident.external_id)
     ctx = _probe_ctx(core, s, target.member, ident, state, at)
     flow = core.flows.get(ctx.state.flow or "")
@@ -155,9 +159,19 @@ def reminder_reply(core: Core, s: Session, target: Target, ident: Identity, at: 
     )
 
 
-def reminder_items(core: Core, s: Session, found: Iterable[Target], slot_id: str, at: datetime) -> list[dict]:
+def reminder_items(
+    core: Core,
+    s: Session,
+    found: Iterable[Target],
+    slot_id: str,
+    at: datetime,
+    campaign: Campaign | None = None,
+    takes_part: Callable[[str | None], bool] | None = None,
+) -> list[dict]:
     """Outbox items (one per channel identity) for a reminder slot, keyed per (slot, member):
-    "remind:2024-11-23T08:00:42" (the Outbox adds "|channel")."""
+    "remind:2024-11-23T08:00:42" (the Outbox adds "|channel"). Of `campaign` (by default the
+    core's); a guest's draft only when their conversation takes part in it (`takes_part`)."""
+    campaign = campaign or core.campaign
     items = []
     for target in found:
         for ident in members.identities_of(s, target.member.id):
@@ -168,18 +182,20 @@ def reminder_items(core: Core, s: Session, found: Iterable[Target], slot_id: str
                     member_id=target.member.id,
                     channel=ident.channel,
                     chat_id=ident.chat_id,
-                    payload=reply_to_dict(reminder_reply(core, s, target, ident, at)),
+                    payload=reply_to_dict(reminder_reply(core, s, target, ident, at, campaign)),
                     dedupe_key=f"{slot_id}:{target.member.id}",
                 )
             )
-    for st in guest_drafts(s, core.campaign, at):  # not registered yet: their channel account
+    for st in guest_drafts(s, campaign, at):  # not registered yet: their channel account
+        if takes_part is not None and not takes_part(st.campaign_code):
+            continue
         ident = guest_identity(st)
         items.append(
             dict(
                 member_id=None,
                 channel=st.channel,
                 chat_id=ident.chat_id,
-                payload=reply_to_dict(reminder_reply(core, s, guest_target(st), ident, at)),
+                payload=reply_to_dict(reminder_reply(core, s, guest_target(st), ident, at, campaign)),
                 dedupe_key=f"{slot_id}:guest:{st.id}",
             )
         )
@@ -193,12 +209,21 @@ def guest_identity(st: ConversationState) -> Identity:
     return Identity(member_id=0, channel=st.channel, external_id=st.user_id, chat_id=st.user_id)
 
 
-def closed_items(core: Core, s: Session, key: str) -> list[dict]:
+def closed_items(
+    core: Core,
+    s: Session,
+    key: str,
+    campaign: Campaign | None = None,
+    takes_part: Callable[[str | None], bool] | None = None,
+) -> list[dict]:
     """At the deadline: everyone with an unfinished draft is told, once, it cannot be sent
-    (`key` names this deadline: an extended deadline tells them again when it passes)."""
+    (`key` names this deadline: an extended deadline tells them again when it passes). Of
+    `campaign` (by default the core's): the drafts of conversations taking part in it."""
     items = []
-    deadline = deadline_text(core.campaign)
+    deadline = deadline_text(campaign or core.campaign)
     for st in [*draft_states(s), *guest_draft_states(s)]:
+        if takes_part is not None and not takes_part(st.campaign_code):
+            continue
         ident = members.identity(s, st.channel, st.user_id) if st.member_id else guest_identity(st)
         if ident is None or ident.unreachable_at is not None:
             continue

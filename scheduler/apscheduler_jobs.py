@@ -8,14 +8,13 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from .jobs import SlotRunner
-from .launches import EVERY_SECONDS, LAUNCH_WATCH_JOB
 from .plan import close_slot, launch_slot, reminder_slots
 
 DIGEST_JOB = "digest:daily"
 HOUSEKEEPING_JOB = "housekeeping:daily"
+REFRESH_JOB = "campaigns:refresh"
 
 
 def build_scheduler(
@@ -27,7 +26,8 @@ def build_scheduler(
     sched = scheduler or AsyncIOScheduler(timezone=campaign.tz)
     grace = max(1, int(campaign.reminders.grace_hours * 3600))
     common = dict(replace_existing=True, misfire_grace_time=grace, coalesce=True, max_instances=1)
-    for slot in [launch_slot(campaign), *reminder_slots(campaign), close_slot(campaign)]:
+    tag = runner.tag  # another campaign than the deployment's own: its slots and digest apart
+    for slot in [launch_slot(campaign, tag), *reminder_slots(campaign, tag), close_slot(campaign, tag)]:
         if slot.at > now:
             sched.add_job(
                 runner.run,
@@ -48,18 +48,10 @@ def build_scheduler(
                 start_date=max(now, campaign.opens_at),
                 end_date=campaign.closes_at,
             ),
-            id=DIGEST_JOB,
-            name=DIGEST_JOB,
+            id=DIGEST_JOB + tag,
+            name=DIGEST_JOB + tag,
             **common,
         )
-    # campaigns opened on the console: each launched at its launch time (scheduler/launches.py)
-    sched.add_job(
-        runner.run_launches,
-        IntervalTrigger(seconds=EVERY_SECONDS, timezone=campaign.tz),
-        id=LAUNCH_WATCH_JOB,
-        name=LAUNCH_WATCH_JOB,
-        **common,
-    )
     sched.add_job(
         runner.housekeeping,
         CronTrigger(hour=3, minute=17, timezone=campaign.tz),

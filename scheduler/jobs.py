@@ -22,16 +22,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from documents import chart as charts
-from domain import broadcasts, digest, reminders
+from domain import broadcasts, campaigns, digest, reminders
+from domain.campaign import Campaign
 from domain.clock import Clock
+from domain.refusals import Refused
+from domain.uow import UnitOfWork
 from handlers import digest as dg
 from handlers import reminders as rm
 from handlers.core import Core
 from messages.model import reply_to_dict
+from storage import campaigns as campaign_rows
 from storage import conversations, members, outbox, slots
 
-from .launches import launch_due
-from .plan import CLOSE, DIGEST, LAUNCH, REMIND, Slot, digest_slot_at, past_slots
+from .plan import CLOSE, DIGEST, LAUNCH, REMIND, Slot, digest_slot_at, past_slots, slot_tag
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +48,22 @@ class Outcome:
 
 
 class SlotRunner:
+    """The slots of one campaign (by default the core's own): each open campaign of the
+    commune has its runner, its slot ids tagged apart (scheduler/plan.py)."""
+
     def __init__(
         self,
         core: Core,
         *,
+        campaign: Campaign | None = None,
         clock: Clock | None = None,
         chart_dir: Path | None = None,
         on_queued: Callable[[], None] | None = None,
     ) -> None:
         self.core = core
         self.db: Engine = core.db
-        self.campaign = core.campaign
+        self.campaign = campaign or core.campaign
+        self.tag = slot_tag(self.campaign.code, core.campaign.code)
         self.clock = clock or core.clock
         self.chart_dir = chart_dir
         self.on_queued = on_queued
@@ -65,6 +73,16 @@ class SlotRunner:
     def grace(self) -> timedelta:
         return timedelta(hours=self.campaign.reminders.grace_hours)
 
+    def due_at(self, s: Session, slot: Slot) -> datetime:
+        """When a slot was due: its moment; but a campaign the office opened after its launch
+        time («Mở đợt» on the console) has its launch due at its opening, so a campaign opened
+        late is still announced (once: the launch announcement's key is unique)."""
+        if slot.kind != LAUNCH:
+            return slot.at
+        row = campaign_rows.get(s, self.campaign.code)
+        opened = row.opened_at if row is not None else None
+        return max(slot.at, opened) if opened is not None else slot.at
+
     # -- the slot, in one transaction ---------------------------------------------------------
     def run_sync(self, slot: Slot) -> Outcome:
         now = self.clock.now()
@@ -72,7 +90,7 @@ class SlotRunner:
             done = slots.slot_record(s, slot.id)
             if done is not None:
                 return Outcome(slot.id, "already")
-            late = now - slot.at
+            late = now - self.due_at(s, slot)
             if late > self.grace and slot.kind != CLOSE:
                 # missed while the bot was down: visible in the audit log, never sent late
                 slots.record_slot(
@@ -86,7 +104,13 @@ class SlotRunner:
                 s.commit()
                 log.warning("slot %s skipped: %s late (grace %s)", slot.id, late, self.grace)
                 return Outcome(slot.id, "skipped")
-            items, people = self.items(s, slot, now)
+            if slot.kind == CLOSE:
+                items, people = self.items(s, slot, now)
+                self.close_campaign(s, now)
+            elif campaigns.status_of(UnitOfWork(s, now), self.campaign.code) in (None, "open"):
+                items, people = self.items(s, slot, now)
+            else:  # closed early, or put away, by staff: its reminders and digests stop
+                items, people = [], 0
             try:
                 queued = outbox.enqueue_many(s, items, now)
                 slots.record_slot(
@@ -108,13 +132,18 @@ class SlotRunner:
             prepared = broadcasts.launch_items(s, self.campaign, now=now)
             return (prepared.items, prepared.members) if prepared is not None else ([], 0)
         if slot.kind == REMIND:
+            part = campaigns.participation(UnitOfWork(s, now), self.campaign.code)
             found = reminders.targets(s, self.campaign, slot.at, stale=slot.stale)
-            return rm.reminder_items(self.core, s, found, slot.id, slot.at), len(found)
+            found = [f for f in found if part.member(f.member.id)]  # of the campaign they take part in
+            items = rm.reminder_items(self.core, s, found, slot.id, slot.at, self.campaign, part.by_choice)
+            return items, len(found)
         if slot.kind == DIGEST:
             return self.digest_items(s, slot, now, final=False)
         if slot.kind == CLOSE:
             # "closed:2024-12-01T00:00:<member>": drafts are told once per deadline
-            closed = rm.closed_items(self.core, s, "closed" + slot.id[len(CLOSE) :])
+            part = campaigns.participation(UnitOfWork(s, now), self.campaign.code)
+            key = "closed" + slot.id[len(CLOSE) :]
+            closed = rm.closed_items(self.core, s, key, self.campaign, part.by_choice)
             digest, staff = self.digest_items(s, slot, now, final=True)
             return closed + digest, len({i["member_id"] for i in closed}) + staff
         raise ValueError(f"unknown slot kind {slot.kind!r}")
@@ -123,7 +152,9 @@ class SlotRunner:
         staff = [m for role in sorted(digest.STAFF) for m in members.members(s, role=role)]
         if not staff:
             return [], 0
-        d = digest.compute(s, self.campaign, now, final=final, sending=self.core.sending)
+        d = digest.compute(s, self.campaign, now, final=final, sending=self.core.sending, slot_tag=self.tag)
+        if not campaigns.participation(UnitOfWork(s, now), self.campaign.code).everyone():
+            d.campaign_title = self.campaign.campaign.short_title  # one digest per open campaign
         idents = [(m, i) for m in staff for i in members.identities_of(s, m.id)]
         path = None
         if any(i.channel in dg.PHOTO_CHANNELS for _, i in idents):
@@ -143,6 +174,14 @@ class SlotRunner:
                     )
                 )
         return items, len(staff)
+
+    def close_campaign(self, s: Session, now: datetime) -> None:
+        """The deadline passed: the campaign's row closes (no actor: the scheduler), in the
+        slot's transaction. A campaign already closed by staff, or not in the table, stays."""
+        try:
+            campaigns.close_campaign(UnitOfWork(s, now), None, self.campaign.code)
+        except Refused:
+            pass
 
     # -- from the event loop ------------------------------------------------------------------
     async def run(self, slot: Slot) -> Outcome:
@@ -167,21 +206,10 @@ class SlotRunner:
 
     async def run_digest(self) -> Outcome | None:
         """The daily cron job: the digest slot of this moment."""
-        slot = digest_slot_at(self.campaign, self.clock.now())
+        slot = digest_slot_at(self.campaign, self.clock.now(), self.tag)
         return await self.run(slot) if slot is not None else None
 
     async def catch_up(self) -> list[Outcome]:
         """At start-up: slots whose time came while the bot was down (sent within the grace
         period, recorded as skipped after it; slots already handled are left alone)."""
-        done = [await self.run(slot) for slot in past_slots(self.campaign, self.clock.now())]
-        await self.run_launches()
-        return done
-
-    async def run_launches(self) -> list[str]:
-        """The launch of every campaign opened on the console whose launch time has come
-        (scheduler/launches.py), checked every minute by the leader."""
-        async with self._lock:
-            codes = await asyncio.to_thread(launch_due, self.db, self.clock.now())
-        if codes and self.on_queued is not None:
-            self.on_queued()
-        return codes
+        return [await self.run(slot) for slot in past_slots(self.campaign, self.clock.now(), self.tag)]

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain import campaigns
 from domain.clock import Clock
+from domain.uow import UnitOfWork
 from handlers.core import Core
 from storage.db import LeaderLock
 
@@ -40,12 +42,16 @@ class SchedulerInProcess:
         retry_every: float = 30.0,
         check_every: float = 15.0,
     ) -> None:
+        self.core, self.clock, self.chart_dir, self.on_queued = core, clock, chart_dir, on_queued
+        # the deployment's own campaign; each other open campaign of the commune gets its own
         self.runner = SlotRunner(core, clock=clock, chart_dir=chart_dir, on_queued=on_queued)
+        self.others: dict[str, SlotRunner] = {}
         self.lock = LeaderLock(core.db, f"thidua-scheduler:{core.campaign.code}")
         self.retry_every = retry_every
         self.check_every = check_every
         self.scheduler: AsyncIOScheduler | None = None  # None while another process leads
         self._catch_up: asyncio.Task | None = None
+        self.scheduled: dict[str, SlotRunner] = {}  # by campaign code: whose jobs are in the scheduler
         self._duty: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -55,15 +61,76 @@ class SchedulerInProcess:
             log.info("scheduler: another process runs it; this one waits to take over")
         self._duty = asyncio.create_task(self._keep_duty(), name="scheduler-leader")
 
-    def _lead(self) -> None:
-        from .apscheduler_jobs import build_scheduler  # APScheduler loads where it runs: the leader
+    def runners(self) -> list[SlotRunner]:
+        """A runner per open campaign of the commune (the core's own alone while the table is
+        empty); the deployment's own campaign keeps the deadline it was started with."""
+        with UnitOfWork.begin(self.core.db, self.clock.now()) as uow:
+            current = campaigns.current(uow)
+        if not current.stored:
+            return [self.runner]
+        out: list[SlotRunner] = []
+        for campaign in current.open:
+            if campaign.code == self.core.campaign.code:
+                out.append(self.runner)
+                continue
+            runner = self.others.get(campaign.code)
+            if runner is None or runner.campaign != campaign:
+                runner = SlotRunner(
+                    self.core,
+                    campaign=campaign,
+                    clock=self.clock,
+                    chart_dir=self.chart_dir,
+                    on_queued=self.on_queued,
+                )
+                self.others[campaign.code] = runner
+            out.append(runner)
+        return out
 
+    def _lead(self) -> None:
+        from .apscheduler_jobs import REFRESH_JOB, build_scheduler  # APScheduler loads where it runs
+
+        runners = self.runners()
+        # the deployment's own campaign as before (and the housekeeping), then the others open
         sched = build_scheduler(self.runner)
+        others = [r for r in runners if r is not self.runner]
+        for runner in others:
+            build_scheduler(runner, scheduler=sched)
+        self.scheduled = {r.campaign.code: r for r in runners}
+        # a campaign opened (or closed) on the web console meanwhile: its jobs added or removed
+        sched.add_job(
+            self.refresh, "interval", minutes=5, id=REFRESH_JOB, name=REFRESH_JOB, replace_existing=True
+        )
         sched.start()
         self.scheduler = sched
         jobs = sched.get_jobs()
         log.info("scheduler: %s jobs (%s)", len(jobs), ", ".join(j.id for j in jobs) or "none")
-        self._catch_up = asyncio.create_task(self.runner.catch_up(), name="scheduler-catch-up")
+
+        async def catch_up() -> None:
+            for runner in [self.runner, *others]:
+                await runner.catch_up()
+
+        self._catch_up = asyncio.create_task(catch_up(), name="scheduler-catch-up")
+
+    async def refresh(self) -> None:
+        """The open campaigns again: jobs for one newly opened (its missed slots caught up),
+        none left for one closed or archived."""
+        from .apscheduler_jobs import build_scheduler
+
+        sched = self.scheduler
+        if sched is None:
+            return
+        runners = await asyncio.to_thread(self.runners)
+        wanted = {r.campaign.code: r for r in runners}
+        for code, runner in list(self.scheduled.items()):
+            if wanted.get(code) is not runner and runner.tag:
+                for job in sched.get_jobs():
+                    if job.id.endswith(runner.tag):
+                        job.remove()
+        for code, runner in wanted.items():
+            if self.scheduled.get(code) is not runner:
+                build_scheduler(runner, scheduler=sched)
+                await runner.catch_up()
+        self.scheduled = wanted
 
     async def _step_down(self) -> None:
         await self._end(self._catch_up)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from .models import CampaignRecord
+from .models import CampaignRecord, ConversationState
 from .rows import select_rows
 
 
@@ -28,6 +28,10 @@ def get(s: Session, code: str) -> CampaignRecord | None:
     return s.exec(
         select(CampaignRecord).where(CampaignRecord.code == code).execution_options(populate_existing=True)
     ).first()
+
+
+def status_of(s: Session, code: str) -> str | None:
+    return s.exec(select(CampaignRecord.status).where(CampaignRecord.code == code)).first()
 
 
 def all_rows(s: Session) -> Sequence[CampaignRecord]:
@@ -118,3 +122,14 @@ def replace_source(
         q = q.where(col(CampaignRecord.version) == seen_version)
     q = q.values(title=title, source=source, updated_at=now, version=CampaignRecord.version + 1)
     return s.connection().execute(q).rowcount == 1
+
+
+def chosen_by_member(s: Session) -> dict[int, set[str]]:
+    """The campaigns members chose in their conversations (a member may have several)."""
+    q = select_rows(ConversationState.member_id, ConversationState.campaign_code).where(
+        col(ConversationState.member_id).is_not(None), col(ConversationState.campaign_code).is_not(None)
+    )
+    out: dict[int, set[str]] = {}
+    for r in s.exec(q).all():
+        out.setdefault(int(r[0]), set()).add(str(r[1]))
+    return out

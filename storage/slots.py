@@ -50,20 +50,21 @@ def record_slot(
     )
 
 
-def last_slot_run(s: Session, prefixes: Iterable[str], before: datetime) -> AuditLog | None:
-    """The latest slot run whose id starts with one of `prefixes` (e.g. the previous digest)."""
+def last_slot_run(s: Session, prefixes: Iterable[str], before: datetime, tag: str = "") -> AuditLog | None:
+    """The latest slot run whose id starts with one of `prefixes` (e.g. the previous digest),
+    of the campaign whose slot ids end with `tag` (none: the deployment's own campaign, whose
+    ids carry no tag)."""
     from sqlalchemy import or_
 
-    return s.exec(
-        select(AuditLog)
-        .where(
-            AuditLog.entity == "slot",
-            AuditLog.action == "slot.run",
-            AuditLog.at < before,
-            or_(*[col(AuditLog.entity_id).startswith(p) for p in prefixes]),
-        )
-        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-    ).first()
+    entity_id = col(AuditLog.entity_id)
+    q = select(AuditLog).where(
+        AuditLog.entity == "slot",
+        AuditLog.action == "slot.run",
+        AuditLog.at < before,
+        or_(*[entity_id.startswith(p) for p in prefixes]),
+        entity_id.endswith(tag) if tag else ~entity_id.contains("~"),
+    )
+    return s.exec(q.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())).first()
 
 
 # Bulk reads for the workbook and the documents: one query per table, not one per row, so a

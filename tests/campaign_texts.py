@@ -32,3 +32,26 @@ def campaign_text(
     )
     assert replaced.count(code) >= 1 and f"deadline_on = {deadline_on}" in replaced
     return replaced
+
+
+def open_two_campaigns(db, now, second: str = "vu-dong-2024", *, close_first: bool = False) -> None:
+    """The file's campaign stored as the commune's first (open), and `second` made from it and
+    opened after it; with close_first, the first then closed (past its deadline)."""
+    from sqlmodel import Session
+
+    from domain import campaigns as ops
+    from domain.campaign import parse_campaign_text
+    from domain.uow import UnitOfWork
+
+    from .seed import console_member
+
+    with Session(db) as s:
+        uow = UnitOfWork(s, now)
+        ops.store_file_campaign(uow, parse_campaign_text(file_text()), file_text())
+        clerk = console_member(s, "Cán bộ Văn phòng", "staff", "staff-campaigns", now)
+        if second:
+            ops.save_draft(uow, clerk, campaign_text(second))
+            ops.open_campaign(uow, clerk, second)
+        if close_first:
+            ops.close_campaign(uow, clerk, "tran-ninh-2024")
+        s.commit()

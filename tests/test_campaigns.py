@@ -201,3 +201,26 @@ def test_the_open_campaigns_are_read_parsed_once_per_version(engine, clock):
         assert [c.code for c in first] == ["vu-xuan-2025", "vu-dong-2024"]  # the newest opened first
         assert all(a is b for a, b in zip(first, again, strict=True))
         assert {r.code for r in ops.campaign_rows(uow)} == {"vu-dong-2024", "vu-xuan-2025"}
+
+
+def test_the_same_code_and_version_in_two_communes_are_two_campaigns(db, db_path, tmp_path, clock):
+    import shutil
+
+    from storage.db import make_engine
+
+    shutil.copy(db_path, tmp_path / "other.db")
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        for engine, title in ((db, "Vụ đông ở xã này"), (other, "Vụ đông ở xã kia")):
+            clerk = staff(engine, clock.now())
+            with Session(engine) as s:
+                uow = UnitOfWork(s, clock.now())
+                ops.save_draft(uow, clerk, campaign_text("vu-dong-2024", short_title=title))
+                ops.open_campaign(uow, clerk, "vu-dong-2024")
+                s.commit()
+        for engine, title in ((db, "Vụ đông ở xã này"), (other, "Vụ đông ở xã kia")):
+            with Session(engine) as s:
+                [campaign] = ops.open_campaigns(UnitOfWork(s, clock.now()))
+                assert campaign.campaign.short_title == title
+    finally:
+        other.dispose()

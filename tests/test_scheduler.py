@@ -13,9 +13,8 @@ from bot.channel import SendError
 from bot.outbox_dispatcher import OutboxDispatcher
 from handlers.core import Core
 from messages.model import Question, Text, reply_from_dict
-from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, build_scheduler
+from scheduler.apscheduler_jobs import DIGEST_JOB, HOUSEKEEPING_JOB, REFRESH_JOB, build_scheduler
 from scheduler.jobs import SlotRunner
-from scheduler.launches import LAUNCH_WATCH_JOB
 from scheduler.plan import close_slot, digest_slot_at, past_slots, reminder_slots
 from storage import conversations
 from storage import outbox as outbox_store
@@ -108,8 +107,7 @@ def test_scheduler_jobs_have_stable_ids_and_times(core, campaign, clock):
     sched = build_scheduler(runner, now=clock.now())
     ids = sorted(j.id for j in sched.get_jobs())
     assert ids == sorted(
-        [s.id for s in reminder_slots(campaign)]
-        + ["close:2024-12-01T00:00", DIGEST_JOB, LAUNCH_WATCH_JOB, HOUSEKEEPING_JOB]
+        [s.id for s in reminder_slots(campaign)] + ["close:2024-12-01T00:00", DIGEST_JOB, HOUSEKEEPING_JOB]
     )
     job = next(j for j in sched.get_jobs() if j.id == "remind:2024-11-27T08:00")
     assert job.trigger.run_date == local(campaign, 2024, 11, 27, 8)
@@ -129,8 +127,7 @@ async def test_running_scheduler_rebuilt_has_no_duplicate_jobs(core, campaign, c
     try:
         build_scheduler(runner, now=clock.now(), scheduler=sched)  # a rebuild: replace_existing
         ids = [j.id for j in sched.get_jobs()]
-        # 4 reminders, the close, the digest, the opened campaigns' launches, housekeeping
-        assert len(ids) == len(set(ids)) == 8
+        assert len(ids) == len(set(ids)) == 7  # 4 reminders, the close, the digest, housekeeping
         assert str(sched.timezone) == "Asia/Ho_Chi_Minh"
         job = sched.get_job("remind:2024-11-23T08:00")
         assert job.next_run_time == local(campaign, 2024, 11, 23, 8)
@@ -435,13 +432,8 @@ async def test_the_serving_process_runs_the_scheduler_with_campaign_deadline(tmp
         assert slots[-1].id == f"remind:{deadline.isoformat()}T07:30"
         future = [s for s in slots if s.at > now]
         ids = {j.id for j in sched.get_jobs()}
-        assert ids == {
-            *(s.id for s in future),
-            close_slot(app.campaign).id,
-            DIGEST_JOB,
-            LAUNCH_WATCH_JOB,
-            HOUSEKEEPING_JOB,
-        }
+        own = {*(s.id for s in future), close_slot(app.campaign).id, DIGEST_JOB, HOUSEKEEPING_JOB}
+        assert ids == own | {REFRESH_JOB}  # REFRESH_JOB: the campaigns opened on the web since
         assert sched.get_job(future[0].id).next_run_time == future[0].at
         missed = [s for s in slots if s.at <= now]  # 7 days before a deadline 5 days away
         assert missed

@@ -18,6 +18,7 @@ from messages.model import Question
 from storage import announcements, members
 from storage.models import ConversationState, Outbox
 
+from .campaign_texts import open_two_campaigns
 from .conftest import ACHIEVEMENTS, Player, nominate_household, register_resident
 from .review_helpers import join
 from .seed import create_invite
@@ -212,5 +213,12 @@ def test_every_step_of_every_flow_has_an_answer_and_a_way_back(core, db, clock, 
             act(p, how, what)
 
     walk(resident, db, "amend", reached, problems, opener=amending)
+    # «Đổi đợt thi đua» is offered once a second campaign is open and the person has chosen one
+    open_two_campaigns(db, clock.now())
+    if where(db, staff.user_id)[0] is not None:
+        staff.say("huy")
+    staff.say("/menu")
+    staff.press("tran-ninh-2024")
+    walk(staff, db, "campaign", reached, problems)
     assert problems == [], "\n".join(problems)
     assert set(core.flows) - reached == set(), sorted(set(core.flows) - reached)

@@ -3,6 +3,7 @@
 python -m bot export --format xlsx --out tong-hop.xlsx [--status approved shortlisted]
 python -m bot export --format docx --kind list|proposal|report --out FILE [--ref DC-0001]
 python -m bot export --format docx --kind minutes|decision|certificates --out FILE [--ref N]
+Each with --campaign CODE (default: the open campaign; bot/cli/campaign_option.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from documents import STATUSES, ExportError, produce
 from documents.award_files import AWARD_DOCS
 
 from ..bootstrap import build
+from .campaign_option import CampaignOptionError, add_option, campaign_of
 
 
 def add_parsers(sub) -> None:
@@ -46,6 +48,7 @@ def add_parsers(sub) -> None:
     p.add_argument(
         "--award", help="docx proposal: mã hình thức khen thưởng (mặc định: hình thức đầu tiên có chỉ tiêu)"
     )
+    add_option(p)
     p.add_argument("--demo", action="store_true", help="từ cơ sở dữ liệu thử")
     p.set_defaults(handler=export)
 
@@ -61,10 +64,15 @@ def export(args, settings) -> int:
     app = build(settings, demo=args.demo)
     now = app.clock.now()
     try:
+        campaign = campaign_of(app, args.campaign)
+    except CampaignOptionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
         with Session(app.db, expire_on_commit=False) as s:
             made = produce(
                 s,
-                app.campaign,
+                campaign,
                 what,
                 args.out,
                 now=now,
@@ -75,5 +83,5 @@ def export(args, settings) -> int:
     except ExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"{made.path} — {made.caption(app.campaign, now)}")
+    print(f"{made.path} — {made.caption(campaign, now)}")
     return 0

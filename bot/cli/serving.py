@@ -28,7 +28,7 @@ def add_parsers(sub) -> None:
 def run(args, settings) -> int:
     if not settings.has_channel:
         resume()  # the console demo: start-up is over once built (bot/gc_pause.py)
-        app = build(settings, demo=True)
+        app = build(settings, demo=True, store_campaign=True)
         user = default_console_user()
         print("Chế độ DEMO: chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN (xem .env.example).")
         from ..web_console import serve_console_in_background
@@ -47,13 +47,13 @@ def run(args, settings) -> int:
 
 
 def chat_command(args, settings) -> int:
-    app = build(settings, demo=args.demo)
+    app = build(settings, demo=args.demo, store_campaign=True)
     run_console(app.core, args.user, args.name)
     return 0
 
 
 def migrate(args, settings) -> int:
-    build(settings)
+    build(settings, store_campaign=True)
     print("OK")
     return 0
 

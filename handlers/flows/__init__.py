@@ -40,6 +40,9 @@ def install(core: Core) -> None:
     core.add_command("hoso", core.start_flow("mine"))
     core.add_command("dangky", core.start_flow("registration"))
     core.add_command("ma", registration.code_command)
+    from handlers import campaign_choice
+
+    campaign_choice.install(core)  # «Bạn tham gia đợt nào?» when several campaigns are open
     from handlers import digest
     from handlers.flows import (
         announce,
@@ -98,5 +101,6 @@ MENU_ORDER = [
     "link",
     "optout",
     "optin",
+    "campaign",  # the campaign one takes part in, when there is a choice
     "help",  # everyone
 ]

@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def deadline_refusal(ctx: Ctx) -> Outcome | None:
+    if ctx.serving.fallback:  # no campaign open nor past its deadline: nothing to submit to
+        return refused(t("campaign.none_open_short"))
     try:
         submissions.require_open(ctx.uow, ctx.campaign)
     except Refused as refusal:
@@ -33,8 +35,9 @@ def deadline_refusal(ctx: Ctx) -> Outcome | None:
 
 
 def taking_submissions(ctx: Ctx) -> bool:
-    """Whether the menu offers the items that submit (they are refused after the deadline)."""
-    return ctx.campaign.is_open(ctx.now)
+    """Whether the menu offers the items that submit (they are refused after the deadline, and
+    while no campaign is open)."""
+    return ctx.serving.taking(ctx)
 
 
 def head_refusal(ctx: Ctx) -> Outcome | None:

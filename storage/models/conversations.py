@@ -27,6 +27,8 @@ class ConversationState(Table, table=True):
     step: str | None = Field(default=None, max_length=48)
     seq: int = Field(default=0)  # bumps with every question: a button from an older one is stale
     data: dict[str, Any] = _json(dict)
+    # the campaign the person chose to take part in, when more than one is open
+    campaign_code: str | None = Field(default=None, max_length=40)
     # bumps with every save; a save from a stale read (another process moved this person on
     # meanwhile) raises StaleDataError instead of overwriting: SQLAlchemy's optimistic lock
     version: int = Field(default=0, sa_column=_VERSION)

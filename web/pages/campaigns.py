@@ -5,7 +5,8 @@ draft, «Đóng» for an open one, «Đã có quyết định» once closed, «L
 
 Each move is the domain's operation (domain/campaigns.py) with the version the page showed: of
 two clerks pressing at once, one moves it and the other is told who got there first. An opened
-campaign's launch announcement goes out at its launch time (scheduler/launches.py)."""
+campaign's launch announcement goes out at its launch time, or at its opening when opened
+later (scheduler/jobs.py, SlotRunner.due_at)."""
 
 from __future__ import annotations
 
