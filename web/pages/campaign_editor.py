@@ -26,6 +26,44 @@ from ..console import STAFF, Req, page
 
 # the groups of rows a new campaign starts with one empty row of
 FIRST_ROWS = ("contents", "units", "categories", "awards")
+# where a field is, in the list of what to correct: its section, its rows
+SECTIONS = {
+    "campaign": "Đợt thi đua",
+    "organiser": "Đơn vị tổ chức",
+    "parent_plan": "Kế hoạch cấp trên",
+    "contents": "Nội dung thi đua",
+    "units": "Đơn vị",
+    "criteria": "Tiêu chuẩn chung",
+    "categories": "Đối tượng",
+    "awards": "Hình thức khen thưởng",
+    "forms": "Giới hạn khi nhập",
+    "reminders": "Nhắc hạn",
+    "launch": "Phát động",
+    "council": "Hội đồng bình xét",
+    "decision": "Quyết định khen thưởng",
+    "certificate": "Giấy khen",
+}
+ROW_GROUPS = {
+    "figures": "số liệu",
+    "checks": "câu hỏi kiểm tra",
+    "body": "phần giữa",
+    "left": "cột trái",
+    "right": "cột phải",
+}
+
+
+def where(name: str) -> str:
+    """«Đơn vị › dòng 3», «Đối tượng › dòng 4 › câu hỏi kiểm tra dòng 1»."""
+    parts = name.split(".")
+    out = [SECTIONS.get(parts[0], parts[0])]
+    group = ""
+    for part in parts[1:]:
+        if part.isdigit():
+            out.append(f"{group} dòng {int(part) + 1}".strip())
+            group = ""
+        elif part in ROW_GROUPS:
+            group = ROW_GROUPS[part]
+    return " › ".join(out)
 
 
 def typed_fields(form: Mapping[str, list[str]]) -> dict[str, str]:
@@ -72,6 +110,8 @@ def show(
         seen=seen,
         problem=problem,
         preview=preview,
+        labels={},
+        where=where,
         action=f"/dot-thi-dua/{code}/sua" if code else "/dot-thi-dua/moi",
     )
 
