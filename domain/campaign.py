@@ -15,8 +15,10 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from domain.award.config import Certificate, Council, Decision
+from domain.campaign_errors import first_problem, toml_problem
 
 # the two groups an award's quota counts apart: collectives and individuals
 QuotaGroup = Literal["collective", "individual"]
@@ -66,9 +68,9 @@ class Check(_Model):
     @model_validator(mode="after")
     def _complete(self) -> Check:
         if self.kind == "money" and self.min is None:
-            raise ValueError("a money check needs `min`")
+            raise PydanticCustomError("check_min", "a money check needs `min`", {"at": "min"})
         if self.kind == "yesno" and self.expect is None:
-            raise ValueError("a yesno check needs `expect`")
+            raise PydanticCustomError("check_expect", "a yesno check needs `expect`", {"at": "expect"})
         return self
 
 
@@ -91,7 +93,7 @@ class Range(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.min > self.max:
-            raise ValueError("min is larger than max")
+            raise PydanticCustomError("range_order", "min is larger than max", {"at": "min"})
         return self
 
 
@@ -157,7 +159,7 @@ class Reminders(_Model):
     @classmethod
     def _positive(cls, v: tuple[int, ...]) -> tuple[int, ...]:
         if any(d <= 0 for d in v):
-            raise ValueError("days must be positive")
+            raise PydanticCustomError("days_positive", "days must be positive")
         return tuple(sorted(set(v), reverse=True))
 
     @field_validator("time", "deadline_day_time", "digest_time", mode="before")
@@ -166,8 +168,8 @@ class Reminders(_Model):
         if isinstance(v, str):
             try:
                 return datetime.strptime(v, "%H:%M").time()
-            except ValueError as exc:
-                raise ValueError("expected HH:MM") from exc
+            except ValueError:
+                raise PydanticCustomError("hhmm", "expected HH:MM") from None
         return v
 
 
@@ -189,9 +191,11 @@ class Launch(_Model):
         try:
             v.format(title="", theme="", categories="", deadline="", organiser="")
         except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(
-                f"unknown placeholder {exc} (use {{title}}, {{theme}}, "
-                "{{categories}}, {{deadline}}, {{organiser}})"
+            raise PydanticCustomError(
+                "placeholder",
+                "unknown placeholder {placeholder} (use {{title}}, {{theme}}, "
+                "{{categories}}, {{deadline}}, {{organiser}})",
+                {"placeholder": str(exc)},
             ) from None
         return v
 
@@ -212,14 +216,14 @@ class CampaignInfo(_Model):
     def _tz(cls, v: str) -> str:
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {v!r}") from exc
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PydanticCustomError("timezone", "unknown time zone {value}", {"value": v}) from None
         return v
 
     @model_validator(mode="after")
     def _window(self) -> CampaignInfo:
         if self.deadline_on < self.opens_on:
-            raise ValueError("deadline_on is before opens_on")
+            raise PydanticCustomError("window", "deadline_on is before opens_on", {"at": "deadline_on"})
         return self
 
 
@@ -251,10 +255,14 @@ class Campaign(_Model):
             ("awards", self.awards, "key"),
         ):
             seen: set[str] = set()
-            for item in items:
+            for i, item in enumerate(items):
                 value = getattr(item, attr)
                 if value in seen:
-                    raise ValueError(f"{name}: duplicate {attr} {value!r}")
+                    raise PydanticCustomError(
+                        "duplicate",
+                        "{at}: duplicate {value}",
+                        {"at": f"{name}.{i}.{attr}", "value": value},
+                    )
                 seen.add(value)
         return self
 
@@ -348,9 +356,8 @@ def parse_campaign(data: dict[str, Any], source: str = "<campaign>") -> Campaign
     try:
         return Campaign.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(file)"
-        raise CampaignError(f"{source}: {key}: {err['msg']}") from None
+        key, problem = first_problem(exc)
+        raise CampaignError(f"{source}: {key or '(file)'}: {problem}") from None
 
 
 def parse_campaign_text(text: str, source: str = "<campaign>") -> Campaign:
@@ -359,7 +366,7 @@ def parse_campaign_text(text: str, source: str = "<campaign>") -> Campaign:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"{source}: not valid TOML: {exc}") from None
+        raise CampaignError(f"{source}: {toml_problem(exc)}") from None
     return parse_campaign(data, source)
 
 

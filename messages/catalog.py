@@ -11,6 +11,8 @@ from __future__ import annotations
 from messages.texts import (
     announcements,
     audit,
+    campaign_editor,
+    campaign_file,
     campaigns,
     channels,
     cli,
@@ -45,6 +47,8 @@ SUBJECTS = (
     cli,
     audit,
     communes,
+    campaign_file,
+    campaign_editor,
     campaigns,
 )
 

@@ -32,6 +32,7 @@ from handlers import digest as dg
 from handlers import reminders as rm
 from handlers.core import Core
 from messages.model import reply_to_dict
+from storage import campaigns as campaign_rows
 from storage import conversations, members, outbox, slots
 
 from .plan import CLOSE, DIGEST, LAUNCH, REMIND, Slot, digest_slot_at, past_slots, slot_tag
@@ -73,6 +74,16 @@ class SlotRunner:
     def grace(self) -> timedelta:
         return timedelta(hours=self.campaign.reminders.grace_hours)
 
+    def due_at(self, s: Session, slot: Slot) -> datetime:
+        """When a slot was due: its moment; but a campaign the office opened after its launch
+        time («Mở đợt» on the console) has its launch due at its opening, so a campaign opened
+        late is still announced (once: the launch announcement's key is unique)."""
+        if slot.kind != LAUNCH:
+            return slot.at
+        row = campaign_rows.get(s, self.campaign.code)
+        opened = row.opened_at if row is not None else None
+        return max(slot.at, opened) if opened is not None else slot.at
+
     # -- the slot, in one transaction ---------------------------------------------------------
     def run_sync(self, slot: Slot) -> Outcome:
         now = self.clock.now()
@@ -80,7 +91,7 @@ class SlotRunner:
             done = slots.slot_record(s, slot.id)
             if done is not None:
                 return Outcome(slot.id, "already")
-            late = now - slot.at
+            late = now - self.due_at(s, slot)
             if late > self.grace and slot.kind != CLOSE:
                 # missed while the bot was down: visible in the audit log, never sent late
                 slots.record_slot(

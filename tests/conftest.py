@@ -38,6 +38,15 @@ def _event_handlers() -> None:
     wire_events()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_campaign_cache() -> None:
+    """Each test has its own database: a campaign parsed for another test's database under the
+    same code and version is not this one's (domain/campaigns.py caches by code and version)."""
+    from domain import campaigns
+
+    campaigns._parsed.clear()
+
+
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"

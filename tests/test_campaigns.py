@@ -40,7 +40,7 @@ def audits(engine) -> list[tuple[str, str | None]]:
 
 def test_the_text_loader_is_the_file_loader():
     assert parse_campaign_text(file_text()) == load_campaign(CAMPAIGN_FILE)
-    with pytest.raises(CampaignError, match="not valid TOML"):
+    with pytest.raises(CampaignError, match="Tệp TOML sai cú pháp ở dòng 1"):
         parse_campaign_text("[campaign\ncode=1")
     with pytest.raises(CampaignError, match=r"campaign\.code"):
         parse_campaign_text(campaign_text("Không hợp lệ"))

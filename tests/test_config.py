@@ -48,7 +48,7 @@ def _broken(mutate) -> dict:
         (lambda d: d["campaign"].__setitem__("timezone", "Mars/Olympus"), "campaign.timezone"),
         (lambda d: d["categories"][3]["checks"][0].pop("min"), "categories.3.checks.0"),
         (lambda d: d["awards"][1]["quota"]["collective"].__setitem__("min", 5), "awards.1.quota.collective"),
-        (lambda d: d["units"].append(dict(d["units"][0])), "duplicate code 'T01'"),
+        (lambda d: d["units"].append(dict(d["units"][0])), "units.13.code: Mã «T01» bị trùng"),
         (lambda d: d["units"][0].__setitem__("kind", "city"), "units.0.kind"),
         (lambda d: d["campaign"].__setitem__("colour", "red"), "campaign.colour"),
         (lambda d: d.__setitem__("rules", {"repeat_award_years": 0}), "rules.repeat_award_years"),

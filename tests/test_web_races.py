@@ -21,11 +21,13 @@ import pytest
 from sqlmodel import Session, select
 from starlette.routing import Route
 
+from domain import campaigns as campaign_ops
 from domain import council as council_ops
 from domain import review
 from domain import shortlist as lists
 from domain.refusals import Refused, StaleDecision
 from domain.uow import UnitOfWork
+from storage import campaigns as campaign_rows
 from storage import council as council_rows
 from storage import roster, submissions
 from storage.communes import Communes
@@ -33,6 +35,7 @@ from storage.db import make_engine
 from storage.models import (
     Announcement,
     AwardDecision,
+    CampaignRecord,
     CouncilItem,
     CouncilRound,
     CouncilVote,
@@ -47,6 +50,7 @@ from storage.models import (
 from storage.models.province import ProvinceWebSession
 
 from . import seed as seeding
+from .campaign_texts import campaign_text, file_text
 from .conftest import nominate_household, rows
 from .people_sheets import filled
 from .province_web_helpers import pg_base, province, province_db, registry  # noqa: F401
@@ -448,6 +452,46 @@ def upload_forms(ctx, a, b):
     ]
 
 
+# -- the campaigns («Đợt thi đua»): the bundled campaign stored open, a draft beside it ------------
+
+
+def setup_campaigns(ctx) -> None:
+    staff = member(ctx["db"], ctx["office"]["staff"])
+    op(ctx["db"], ctx["clock"], lambda u: campaign_ops.store_file_campaign(u, ctx["campaign"], file_text()))()
+    op(ctx["db"], ctx["clock"], lambda u: campaign_ops.save_draft(u, staff, campaign_text("vu-dong-2024")))()
+
+
+def setup_closed_campaign(ctx) -> None:
+    setup_campaigns(ctx)
+    staff = member(ctx["db"], ctx["office"]["staff"])
+    op(ctx["db"], ctx["clock"], lambda u: campaign_ops.close_campaign(u, staff, "tran-ninh-2024"))()
+
+
+def editor_fields(html: str) -> dict[str, str]:
+    from .test_web_campaigns import inputs
+
+    return inputs(html)
+
+
+def editor_forms(page: str, post: str, **changes: str):
+    def forms(ctx, a, b):
+        out = []
+        for client in (a, b):
+            html = client.get(page).text
+            out.append((post, "POST", {"csrf": csrf_of(html), **editor_fields(html), **changes}))
+        return out
+
+    return forms
+
+
+def toml_upload_forms(ctx, a, b):
+    text = campaign_text("tai-len-2025")
+    return [
+        ("/dot-thi-dua/tai-len", "POST", {"csrf": csrf_of(c.get("/dot-thi-dua").text), "toml": text})
+        for c in (a, b)
+    ]
+
+
 def check_one_import(ctx, responses) -> None:
     # the same file sent by two clerks at once: imported once; the other is told it is done
     assert sorted(r.status_code for r in responses) == [303, 409], [r.status_code for r in responses]
@@ -456,6 +500,51 @@ def check_one_import(ctx, responses) -> None:
     assert len(listed) == 3
     assert len([u for u in rows(ctx["db"], UnitRow) if u.code == "T20"]) == 1
     assert len([i for i in rows(ctx["db"], Invite) if i.purpose == "person"]) == 3
+def move_forms(code: str, move: str):
+    def forms(ctx, a, b):
+        out = []
+        for client in (a, b):
+            html = client.get("/dot-thi-dua").text
+            seen = field(html[html.index(f'action="/dot-thi-dua/{code}/{move}"') :], "seen")
+            out.append((f"/dot-thi-dua/{code}/{move}", "POST", {"csrf": csrf_of(html), "seen": seen}))
+        return out
+
+    return forms
+
+
+def check_one_move(code: str, status: str):
+    def check(ctx, responses) -> None:
+        # one moves it; the other is told it moved (who got there first shows in the list)
+        assert sorted(r.status_code for r in responses) == [303, 409], [r.status_code for r in responses]
+        assert "vừa được người khác chuyển sang" in next(r for r in responses if r.status_code == 409).text
+        [row] = [x for x in rows(ctx["db"], CampaignRecord) if x.code == code]
+        assert row.status == status
+
+    return check
+
+
+def check_one_new_campaign(code: str, refused: int):
+    def check(ctx, responses) -> None:
+        assert sorted(r.status_code for r in responses) == [303, refused], [r.status_code for r in responses]
+        assert f"Đã có đợt thi đua mã «{code}»" in next(r for r in responses if r.status_code == refused).text
+        assert len([x for x in rows(ctx["db"], CampaignRecord) if x.code == code]) == 1
+
+    return check
+
+
+def check_one_draft_save(ctx, responses) -> None:
+    assert sorted(r.status_code for r in responses) == [303, 409], [r.status_code for r in responses]
+    [row] = [x for x in rows(ctx["db"], CampaignRecord) if x.code == "vu-dong-2024"]
+    assert row.version == 2
+
+
+NEW_CAMPAIGN = {
+    "campaign.code": "tran-ninh-2025",
+    "campaign.opens_on": "2025-03-01",
+    "campaign.deadline_on": "2025-09-30",
+    "parent_plan.date": "2025-02-20",
+    "lam": "luu",
+}
 
 
 RACES: dict[str, Race | str] = {
@@ -592,6 +681,57 @@ RACES: dict[str, Race | str] = {
         who=("staff", "staff2"),
         forms=two(lambda ctx: [("/xuat", "/xuat", {"what": "xlsx"})] * 2),
         check=check_no_error,
+    ),
+    "/dot-thi-dua/moi": Race(
+        who=("staff", "staff2"),
+        setup=setup_campaigns,
+        forms=editor_forms("/dot-thi-dua/moi?tu=tran-ninh-2024", "/dot-thi-dua/moi", **NEW_CAMPAIGN),
+        check=check_one_new_campaign("tran-ninh-2025", 409),
+        meet=(campaign_ops, "_checked"),
+    ),
+    "/dot-thi-dua/{code}/sua": Race(
+        who=("staff", "staff2"),
+        setup=setup_campaigns,
+        forms=editor_forms(
+            "/dot-thi-dua/vu-dong-2024/sua", "/dot-thi-dua/vu-dong-2024/sua", **{"lam": "luu"}
+        ),
+        check=check_one_draft_save,
+        meet=(campaign_rows, "get"),
+    ),
+    "/dot-thi-dua/tai-len": Race(
+        who=("staff", "staff2"),
+        setup=setup_campaigns,
+        forms=toml_upload_forms,
+        check=check_one_new_campaign("tai-len-2025", 400),
+        meet=(campaign_ops, "_checked"),
+    ),
+    "/dot-thi-dua/{code}/mo": Race(
+        who=("staff", "staff2"),
+        setup=setup_campaigns,
+        forms=move_forms("vu-dong-2024", "mo"),
+        check=check_one_move("vu-dong-2024", "open"),
+        meet=(campaign_rows, "get"),
+    ),
+    "/dot-thi-dua/{code}/dong": Race(
+        who=("staff", "staff2"),
+        setup=setup_campaigns,
+        forms=move_forms("tran-ninh-2024", "dong"),
+        check=check_one_move("tran-ninh-2024", "closed"),
+        meet=(campaign_rows, "get"),
+    ),
+    "/dot-thi-dua/{code}/quyet-dinh": Race(
+        who=("staff", "staff2"),
+        setup=setup_closed_campaign,
+        forms=move_forms("tran-ninh-2024", "quyet-dinh"),
+        check=check_one_move("tran-ninh-2024", "decided"),
+        meet=(campaign_rows, "get"),
+    ),
+    "/dot-thi-dua/{code}/luu-tru": Race(
+        who=("staff", "staff2"),
+        setup=setup_campaigns,
+        forms=move_forms("vu-dong-2024", "luu-tru"),
+        check=check_one_move("vu-dong-2024", "archived"),
+        meet=(campaign_rows, "get"),
     ),
     "/dang-xuat": "signs out the browser's own session: nothing two browsers share",
     "/nguoi/nhap": Race(

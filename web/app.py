@@ -20,6 +20,8 @@ from .console import Console
 from .pages import (
     announcements,
     campaign,
+    campaign_editor,
+    campaigns,
     council,
     decisions,
     dossier,
@@ -54,6 +56,8 @@ PAGES = [
     people,
     people_import,
     campaign,
+    campaigns,
+    campaign_editor,
     signin,
     photos,
     honours,

@@ -14,3 +14,20 @@
   }
   setInterval(tick, 60000);
 }());
+
+// The campaign list's upload: the chosen TOML file is read into the text box the form sends
+// (the console's forms are plain urlencoded forms). Without script, the text is pasted there.
+(function () {
+  "use strict";
+  var inputs = document.querySelectorAll("input[type=file][data-fills]");
+  Array.prototype.forEach.call(inputs, function (input) {
+    input.addEventListener("change", function () {
+      var box = document.getElementById(input.dataset.fills);
+      var file = input.files && input.files[0];
+      if (!box || !file) { return; }
+      var reader = new FileReader();
+      reader.onload = function () { box.value = reader.result; };
+      reader.readAsText(file, "utf-8");
+    });
+  });
+}());
