@@ -39,6 +39,7 @@ from web.app import make_console
 from web.security import RateLimit
 
 from . import seed as seeding
+from .campaign_texts import campaign_text
 from .conftest import CAMPAIGN_FILE
 from .people_sheets import filled
 from .province_web_helpers import A_HOST, pg_base, province, province_db, registry  # noqa: F401
@@ -231,7 +232,7 @@ def walls(province, tmp_path):
         "ref": ["DC-0001", b_only_ref],
         "evidence_id": ["1", str(len(NOMINEES) + 2)],
         "token": [token],
-        "code": [code],
+        "code": [code, "tran-ninh-2024"],  # an invite's, a campaign's both communes have
         "number": ["1", "2"],
         "kind": ["pdf", "png"],
     }
@@ -350,6 +351,14 @@ def post_forms(walls) -> dict[str, list[dict]]:
         "/dang-xuat": [{}],
         # the office's spreadsheet, naming units and people both communes have
         "/nguoi/nhap": [{"_file": filled(load_campaign(CAMPAIGN_FILE))}, {}],
+        # the campaigns: a code both communes have, a new draft, an upload
+        "/dot-thi-dua/moi": [{"lam": "luu"}, {}],
+        "/dot-thi-dua/{code}/sua": [{"lam": "luu"}],
+        "/dot-thi-dua/tai-len": [{"toml": campaign_text("tai-len-2025")}, {"toml": "không phải TOML"}],
+        **{
+            f"/dot-thi-dua/{{code}}/{move}": [{"seen": "1"}, {}]
+            for move in ("mo", "dong", "quyet-dinh", "luu-tru")
+        },
     }
 
 
