@@ -8,6 +8,9 @@ mark it decided after the chairman's decision and archive it. Every move is one 
 UPDATE (on the status, and on the version the caller saw when it says so): of two clerks
 pressing «Mở đợt» at once, one opens it and the other is told it moved.
 
+An actor is a staff member (chat, the web console); None is the command line, the start-up
+or the scheduler, as for the other operations the office runs from a terminal.
+
 Reads parse a campaign once per (code, version): a turn reads the few keys, not the texts."""
 
 from __future__ import annotations
@@ -179,6 +182,11 @@ def status_of(uow: UnitOfWork, code: str) -> str | None:
 
 
 # -- saving ---------------------------------------------------------------------------------
+def _actor_id(actor: Member | None) -> int | None:
+    """The staff member's id; None for the command line, the start-up and the scheduler."""
+    return None if actor is None else require(actor, STAFF).id
+
+
 def _checked(toml_text: str) -> Campaign:
     try:
         return parse_campaign_text(toml_text, "tệp đợt thi đua")
@@ -196,7 +204,7 @@ def save_draft(
 ) -> list[Event]:
     """A new draft (code=None), or a draft's new text (code: the draft's; the text must keep it).
     The text is validated by the campaign file's own loader before anything is written."""
-    member = require(actor, STAFF)
+    actor_id = _actor_id(actor)
     campaign = _checked(toml_text)
     s = uow.session
     if code is None:
@@ -225,10 +233,11 @@ def save_draft(
         )
         if not saved:
             raise _moved(uow, code)
-        version, created = (seen_version or current.version) + 1, False
+        stored = rows.get(s, code)
+        version, created = (stored.version if stored is not None else current.version + 1), False
     audit(
         s,
-        actor_id=member.id,
+        actor_id=actor_id,
         action="campaign.save",
         entity="campaign",
         entity_id=campaign.code[:32],
@@ -236,7 +245,7 @@ def save_draft(
         now=uow.now,
     )
     return uow.record(
-        [CampaignSaved(at=uow.now, actor_id=member.id, code=campaign.code, version=version, created=created)]
+        [CampaignSaved(at=uow.now, actor_id=actor_id, code=campaign.code, version=version, created=created)]
     )
 
 
@@ -324,12 +333,12 @@ def open_campaign(
     uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
 ) -> list[Event]:
     """«Mở đợt»: a draft opens to submissions (refused when its deadline has already passed)."""
-    member = require(actor, STAFF)
+    actor_id = _actor_id(actor)
     campaign = campaign_by_code(uow, code)
     if campaign is not None and not campaign.is_open(uow.now):
         raise Refused("campaign.past_deadline", code=code)
     return _move(
-        uow, member.id, code, CampaignOpened, ("draft",), "open", seen_version=seen_version, stamp="opened_at"
+        uow, actor_id, code, CampaignOpened, ("draft",), "open", seen_version=seen_version, stamp="opened_at"
     )
 
 
@@ -348,7 +357,7 @@ def close_campaign(
     uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
 ) -> list[Event]:
     """The deadline passed (the scheduler's job: no actor) or staff close it early."""
-    actor_id = None if actor is None else require(actor, STAFF).id
+    actor_id = _actor_id(actor)
     return _move(
         uow, actor_id, code, CampaignClosed, ("open",), "closed", seen_version=seen_version, stamp="closed_at"
     )
@@ -358,18 +367,18 @@ def mark_decided(
     uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
 ) -> list[Event]:
     """Staff mark a closed campaign decided once the chairman's decision is recorded."""
-    member = require(actor, STAFF)
-    return _move(uow, member.id, code, CampaignDecided, ("closed",), "decided", seen_version=seen_version)
+    return _move(
+        uow, _actor_id(actor), code, CampaignDecided, ("closed",), "decided", seen_version=seen_version
+    )
 
 
 def archive_campaign(
     uow: UnitOfWork, actor: Member | None, code: str, *, seen_version: int | None = None
 ) -> list[Event]:
     """Staff put a finished campaign (or a draft never opened) away: out of every list and menu."""
-    member = require(actor, STAFF)
     return _move(
         uow,
-        member.id,
+        _actor_id(actor),
         code,
         CampaignArchived,
         ("draft", "closed", "decided"),

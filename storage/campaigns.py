@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 from .models import CampaignRecord, ConversationState
 from .rows import select_rows
 
+TITLE_MAX = 400  # the column's size; the full title stays in the source
+
 
 @dataclass(frozen=True)
 class CampaignKey:
@@ -71,7 +73,7 @@ def add(
 ) -> CampaignRecord:
     row = CampaignRecord(
         code=code,
-        title=title,
+        title=title[:TITLE_MAX],
         status=status,
         source=source,
         created_at=now,
@@ -120,7 +122,7 @@ def replace_source(
     q = update(CampaignRecord).where(col(CampaignRecord.code) == code, col(CampaignRecord.status) == "draft")
     if seen_version is not None:
         q = q.where(col(CampaignRecord.version) == seen_version)
-    q = q.values(title=title, source=source, updated_at=now, version=CampaignRecord.version + 1)
+    q = q.values(title=title[:TITLE_MAX], source=source, updated_at=now, version=CampaignRecord.version + 1)
     return s.connection().execute(q).rowcount == 1
 
 

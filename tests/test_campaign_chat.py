@@ -141,3 +141,17 @@ def test_staff_choose_a_campaign_past_its_deadline(core, db, clock, role):
     resident.say("/start")  # a resident is offered the open campaign only
     assert "đợt nào" not in resident.text and "Thi đua sản xuất vụ đông" in resident.text
     assert "campaign" not in [o.value for o in resident.question.options]
+
+
+def test_the_choice_is_kept_on_postgresql_too(pg_db, campaign, clock):
+    from handlers.core import Core
+
+    open_two_campaigns(pg_db, clock.now(), WINTER)
+    p = Player(Core(pg_db, campaign, clock))
+    p.say("/start")
+    p.press(WINTER)
+    register_resident(p)
+    assert "đợt nào" not in p.text
+    nominate_household(p)
+    assert {s.campaign_code for s in rows(pg_db, Submission)} == {WINTER}
+    assert rows(pg_db, ConversationState)[0].campaign_code == WINTER

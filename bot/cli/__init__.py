@@ -3,7 +3,8 @@
 One module per command family, each adding its argparse subparsers with
 set_defaults(handler=callable(args, settings) -> exit code):
 serving (run, chat, migrate), invites (invite), exports (export), reminders_and_digest
-(remind --dry-run, digest), broadcasts (announce, invitation), zalo_oa (zalo-oa token).
+(remind --dry-run, digest), broadcasts (announce, invitation), zalo_oa (zalo-oa token),
+campaigns (campaign list|add|update|open|close|decide|archive|export).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..channel import StartupError
 from ..gc_pause import resume
 from ..logging_setup import setup_logging
 from ..settings import SettingsError, load_settings
-from . import broadcasts, exports, invites, reminders_and_digest, serving, zalo_oa
+from . import broadcasts, campaigns, exports, invites, reminders_and_digest, serving, zalo_oa
 
 
 def parser() -> argparse.ArgumentParser:
@@ -31,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     exports.add_parsers(sub)
     broadcasts.add_parsers(sub)
     zalo_oa.add_parsers(sub)
+    campaigns.add_parsers(sub)
     backup_parsers(sub)
     return p
 
