@@ -31,6 +31,7 @@ from sqlmodel import Session  # noqa: E402
 from bot.bootstrap import wire_events  # noqa: E402
 from domain import lookup  # noqa: E402
 from domain.campaign import Campaign, load_campaign  # noqa: E402
+from handlers.flows.lookup import PAGE as SCREEN  # noqa: E402  (the awards chat shows at a time)
 from messages.folding import fold  # noqa: E402
 from storage.db import make_engine, migrate  # noqa: E402
 from storage.models import AwardDecision, AwardDecisionItem, Member, Submission  # noqa: E402
@@ -145,7 +146,7 @@ def looks(campaign: Campaign, now_year: int) -> dict[str, Callable[[Session, loo
         "earlier awards (5-year window)": lambda s, k: lookup.earlier_awards(
             s, lookup.Known(ruled, k.others), sub, now
         ),
-        "chat: one question «thon 3», 8": lambda s, k: lookup.lookup(s, k, "thon 3", limit=8),
+        "chat: one question «thon 3», a screen": lambda s, k: lookup.lookup(s, k, "thon 3", limit=SCREEN),
     }
 
 

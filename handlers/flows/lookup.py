@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from domain import lookup
 from domain.roles import COUNCIL, HEAD, STAFF
 from handlers.access import guard
+from handlers.describe import short
 from handlers.engine import SEARCH, Flow, Step
 from handlers.outcomes import Outcome, denied, finished
 from handlers.textutil import fold
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 ROLES = STAFF | HEAD | COUNCIL
 PAGE = 5  # awards on one screen
 MORE, AGAIN = "lookup:more", "lookup:again"
+NAME_MAX = 80  # a long collective's name shortened: five awards still fit one screen
 MINE_SHOWN = 3  # a resident's own awards listed in «Hồ sơ của tôi», newest first
 
 
@@ -37,7 +39,7 @@ def line(h: lookup.Commended, i: int | None = None) -> str:
     return t(
         "lookup.item" if i is not None else "lookup.mine.item",
         i=i,
-        nominee=h.nominee,
+        nominee=short(h.nominee, NAME_MAX),
         unit=t("lookup.unit", unit=h.unit) if h.unit and fold(h.unit) not in fold(h.nominee) else "",
         award=h.award,
         number=h.number,
