@@ -500,6 +500,8 @@ def check_one_import(ctx, responses) -> None:
     assert len(listed) == 3
     assert len([u for u in rows(ctx["db"], UnitRow) if u.code == "T20"]) == 1
     assert len([i for i in rows(ctx["db"], Invite) if i.purpose == "person"]) == 3
+
+
 def move_forms(code: str, move: str):
     def forms(ctx, a, b):
         out = []
