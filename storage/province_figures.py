@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, inspect, text
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from .models import AuditLog, Member, SubmissionTally
+from .models import AuditLog, CampaignRecord, Member, SubmissionTally, UnitRow
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,6 @@ class Figures:
         return sum(n for status, n in self.by_status.items() if status != "withdrawn")
 
 
-def _has_table(s: Session, name: str) -> bool:
-    return bool(inspect(s.connection()).has_table(name))
-
-
 def figures(s: Session) -> Figures:
     """The commune's figures, read through a session of its own engine."""
     members = int(s.exec(select(func.count()).select_from(Member)).one())
@@ -44,19 +40,16 @@ def figures(s: Session) -> Figures:
             .having(func.sum(SubmissionTally.n) > 0)
         ).all()
     }
-    # the commune's own lists of units and campaigns when it has them; before that, the units
-    # its members belong to and the campaigns its dossiers were sent to
-    if _has_table(s, "unit"):
-        units = int(s.connection().execute(text("SELECT count(*) FROM unit")).scalar_one())
-    else:
-        units = int(s.exec(select(func.count(func.distinct(Member.unit_code)))).one())
-    if _has_table(s, "campaign"):
-        campaigns = int(s.connection().execute(text("SELECT count(*) FROM campaign")).scalar_one())
-    else:
-        campaigns = int(
-            s.exec(
-                select(func.count(func.distinct(SubmissionTally.campaign_code))).where(SubmissionTally.n > 0)
-            ).one()
-        )
+    # the commune's own lists of units and campaigns; while they are empty (a commune whose
+    # first start has not stored them yet), the units its members belong to and the campaigns
+    # its dossiers were sent to
+    units = int(s.exec(select(func.count()).select_from(UnitRow)).one()) or int(
+        s.exec(select(func.count(func.distinct(Member.unit_code)))).one()
+    )
+    campaigns = int(s.exec(select(func.count()).select_from(CampaignRecord)).one()) or int(
+        s.exec(
+            select(func.count(func.distinct(SubmissionTally.campaign_code))).where(SubmissionTally.n > 0)
+        ).one()
+    )
     last = s.exec(select(func.max(AuditLog.at))).one()
     return Figures(members=members, units=units, campaigns=campaigns, by_status=by_status, last_activity=last)
