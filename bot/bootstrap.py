@@ -21,6 +21,7 @@ from domain.clock import Clock, SystemClock
 from domain.headroom import SendingTerms
 from domain.units import apply_units, seed_units
 from handlers.core import Core
+from messages.catalog import t as text_of
 from messages.folding import fold
 from scheduler.startup import SchedulerInProcess
 from storage.communes import Communes
@@ -99,7 +100,7 @@ class App:
         code = code or next(iter(self.tenants))
         if code not in self.tenants:
             known = ", ".join(self.tenants)
-            raise SettingsError(f"--commune: không có xã {code!r}; các xã: {known}.")
+            raise SettingsError(text_of("cli.no_commune", code=code, known=known))
         t = self.tenants[code]
         return dataclasses.replace(
             self,

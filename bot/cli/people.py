@@ -16,7 +16,7 @@ from domain.refusals import Refused
 from domain.uow import UnitOfWork
 from messages.catalog import t
 
-from ..bootstrap import build
+from .scope import add_commune, app_for
 
 
 def add_parsers(sub) -> None:
@@ -28,6 +28,7 @@ def add_parsers(sub) -> None:
     cmd.add_argument("--template", metavar="OUT.xlsx", help="ghi tệp mẫu để điền")
     cmd.add_argument("--print", dest="print_to", metavar="OUT.docx", help="ghi giấy mời theo thôn (Word)")
     cmd.add_argument("--demo", action="store_true", help="cho cơ sở dữ liệu thử")
+    add_commune(cmd)
     cmd.set_defaults(handler=import_people)
 
 
@@ -36,12 +37,12 @@ def import_people(args, settings) -> int:
     from domain import people_import
 
     if not (args.file or args.template or args.print_to):
-        print("import-people: cần tên tệp Excel, --template hoặc --print.", file=sys.stderr)
+        print(t("cli.import_usage"), file=sys.stderr)
         return 2
-    app = build(settings, demo=args.demo)
+    app = app_for(args, settings)
     if args.template:
         Path(args.template).write_bytes(write_template(app.campaign.units))
-        print(f"Mẫu: {args.template}")
+        print(t("cli.import_template", path=args.template))
     if args.file:
         try:
             rows = read_rows(Path(args.file).read_bytes())
@@ -55,7 +56,7 @@ def import_people(args, settings) -> int:
                 print(t(exc.key, **exc.values), file=sys.stderr)
                 for p in exc.problems:
                     sheet = t(f"imp.sheet.{p.sheet}")
-                    print(f"Trang «{sheet}», dòng {p.row}: {p.text}", file=sys.stderr)
+                    print(t("cli.import_row", sheet=sheet, row=p.row, text=p.text), file=sys.stderr)
                 return 1
             except Refused as exc:
                 print(t(exc.key, **exc.values))
@@ -90,5 +91,5 @@ def print_invitations(app, settings, out: Path) -> int:
         print(t("imp.print.none"))
         return 0
     write_invitation_sheets(campaign, people, out)
-    print(f"Giấy mời: {out} ({len(people)} người)")
+    print(t("cli.import_printed", path=out, people=len(people)))
     return 0
