@@ -8,14 +8,13 @@ Only SHA-256 digests of the secrets are stored; a link is used by one conditiona
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from .models.province import ProvinceAdmin, ProvinceWebLink, ProvinceWebSession
-from .weblogin import Opened, digest
+from .weblogin import LinkCheck, Opened, check_link_of, digest
+from .weblogin import take_link as take_link  # the province uses its links as a commune does
 
 LINK_TTL = timedelta(hours=24)
 SESSION_TTL = timedelta(hours=12)
@@ -40,31 +39,8 @@ def insert_link(s: Session, *, admin_id: int, now: datetime, ttl: timedelta = LI
     return token
 
 
-@dataclass
-class LinkCheck:
-    link: ProvinceWebLink | None
-    problem: str | None  # None | "unknown" | "used" | "expired"
-
-
-def check_link(s: Session, token: str, now: datetime) -> LinkCheck:
-    link = s.exec(select(ProvinceWebLink).where(ProvinceWebLink.token_hash == digest(token or ""))).first()
-    if link is None:
-        return LinkCheck(None, "unknown")
-    if link.used_at is not None:
-        return LinkCheck(link, "used")
-    if now >= link.expires_at:
-        return LinkCheck(link, "expired")
-    return LinkCheck(link, None)
-
-
-def take_link(s: Session, link: ProvinceWebLink, now: datetime) -> bool:
-    """Mark the link used; False when another request used it first."""
-    res = s.exec(
-        update(ProvinceWebLink)
-        .where(col(ProvinceWebLink.id) == link.id, col(ProvinceWebLink.used_at).is_(None))
-        .values(used_at=now)
-    )
-    return res.rowcount == 1
+def check_link(s: Session, token: str, now: datetime) -> LinkCheck[ProvinceWebLink]:
+    return check_link_of(ProvinceWebLink, s, token, now)
 
 
 def open_session(s: Session, admin_id: int, now: datetime, ttl: timedelta = SESSION_TTL) -> Opened:

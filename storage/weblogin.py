@@ -11,11 +11,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from .models import Member, WebLink, WebSession
+from .models.province import ProvinceWebLink
 
 LINK_TTL = timedelta(minutes=10)
 SESSION_TTL = timedelta(hours=12)
@@ -53,14 +55,19 @@ def insert_link(
     return token
 
 
+# a one-time link's row: a commune's (web_link) or the province's (province_web_link); both
+# hold the digest, the expiry and the moment of use, and are checked and used the same way
+L = TypeVar("L", WebLink, ProvinceWebLink)
+
+
 @dataclass
-class LinkCheck:
-    link: WebLink | None
+class LinkCheck(Generic[L]):
+    link: L | None
     problem: str | None  # None | "unknown" | "used" | "expired"
 
 
-def check_link(s: Session, token: str, now: datetime) -> LinkCheck:
-    link = s.exec(select(WebLink).where(WebLink.token_hash == digest(token or ""))).first()
+def check_link_of(model: type[L], s: Session, token: str, now: datetime) -> LinkCheck[L]:
+    link = s.exec(select(model).where(col(model.token_hash) == digest(token or ""))).first()
     if link is None:
         return LinkCheck(None, "unknown")
     if link.used_at is not None:
@@ -70,15 +77,20 @@ def check_link(s: Session, token: str, now: datetime) -> LinkCheck:
     return LinkCheck(link, None)
 
 
+def check_link(s: Session, token: str, now: datetime) -> LinkCheck[WebLink]:
+    return check_link_of(WebLink, s, token, now)
+
+
 def link_member(s: Session, token: str) -> int | None:
     """The member a link signs in (None for an unknown link or one that asks the name)."""
     return s.exec(select(WebLink.member_id).where(WebLink.token_hash == digest(token or ""))).first()
 
 
-def take_link(s: Session, link: WebLink, now: datetime) -> bool:
+def take_link(s: Session, link: WebLink | ProvinceWebLink, now: datetime) -> bool:
     """Mark the link used; False when another request used it first."""
+    model = type(link)
     res = s.exec(
-        update(WebLink).where(col(WebLink.id) == link.id, col(WebLink.used_at).is_(None)).values(used_at=now)
+        update(model).where(col(model.id) == link.id, col(model.used_at).is_(None)).values(used_at=now)
     )
     return res.rowcount == 1
 
